@@ -1,0 +1,1 @@
+"""memsim command-line interface (installed as memsim.cli)."""

@@ -1,0 +1,52 @@
+"""The one place for Numba options.
+
+Every compiled kernel in memsim is decorated with :func:`jit` (serial) or :func:`pjit`
+(parallel over independent items: cues, trials, queries). Both cache compiled code on disk
+(``cache=True``) so a second run starts without compilation, and both use
+``error_model="numpy"`` so that division by zero gives inf/NaN as in numpy instead of raising.
+
+The fastmath set deliberately leaves out ``nnan`` and ``ninf`` (as stumpy does): kernels check for
+NaN and inf (masked keys, all-zero memory rows), and those checks must keep working.
+"""
+
+from __future__ import annotations
+
+import numba
+
+#: fastmath flags used by kernels that opt in: reassociation and contraction, but NaN/inf kept.
+FASTMATH = frozenset({"contract", "reassoc", "arcp", "nsz", "afn"})
+
+_COMMON = {"cache": True, "error_model": "numpy", "nogil": True}
+
+
+def jit(*args, fastmath: bool = False, **kwargs):
+    """Serial ``numba.njit`` with memsim's options.
+
+    Use as ``@jit`` or ``@jit(fastmath=True)``. Extra keyword arguments go to ``numba.njit``.
+    """
+    opts = dict(_COMMON)
+    if fastmath:
+        opts["fastmath"] = set(FASTMATH)
+    opts.update(kwargs)
+    if args and callable(args[0]) and len(args) == 1:
+        return numba.njit(**opts)(args[0])
+    return numba.njit(*args, **opts)
+
+
+def pjit(*args, fastmath: bool = False, **kwargs):
+    """Parallel ``numba.njit(parallel=True)`` with memsim's options.
+
+    Only for loops (``numba.prange``) over independent items, each with its own random stream,
+    so results do not depend on the thread count.
+    """
+    kwargs.setdefault("parallel", True)
+    return jit(*args, fastmath=fastmath, **kwargs)
+
+
+def set_threads(threads: int | None) -> int:
+    """Set the number of Numba threads (``None`` keeps the current setting); return it."""
+    if threads is not None:
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
+        numba.set_num_threads(min(int(threads), numba.config.NUMBA_NUM_THREADS))
+    return numba.get_num_threads()

@@ -1,0 +1,88 @@
+"""Counter-free per-item random streams usable inside Numba kernels.
+
+Every trial/cue/query gets its own xoshiro256** state derived with numpy's ``SeedSequence`` from
+``(seed, *keys, index)``. Kernels advance only their own state, so the numbers do not depend on
+the thread count or on the order in which items are processed.
+
+xoshiro256** is the generator of Blackman & Vigna (2018), "Scrambled linear pseudorandom number
+generators"; written here from the published description.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from memsim._jit import jit
+
+
+def stream_states(seed: int, keys: tuple[int, ...], count: int) -> np.ndarray:
+    """Return ``count`` independent xoshiro256** states, shape ``(count, 4)`` uint64.
+
+    State ``i`` is derived from ``SeedSequence(seed, spawn_key=keys + (i,))``, so it depends only on
+    the seed, the keys and the index ``i``.
+    """
+    out = np.empty((count, 4), dtype=np.uint64)
+    for i in range(count):
+        ss = np.random.SeedSequence(int(seed), spawn_key=tuple(int(k) for k in keys) + (i,))
+        st = ss.generate_state(4, dtype=np.uint64)
+        if not st.any():  # the all-zero state is the one forbidden state
+            st[0] = 1
+        out[i] = st
+    return out
+
+
+def generator(seed: int, *keys: int) -> np.random.Generator:
+    """A numpy Generator for the stream ``(seed, *keys)`` (pattern sets, cue noise, ...)."""
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(int(seed), spawn_key=tuple(int(k) for k in keys)))
+    )
+
+
+@jit
+def _rotl(x, k):
+    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+
+
+@jit
+def next_u64(state):
+    """Advance a xoshiro256** state (uint64[4], modified in place); return 64 random bits."""
+    s0 = state[0]
+    s1 = state[1]
+    s2 = state[2]
+    s3 = state[3]
+    result = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = _rotl(s3, 45)
+    state[0] = s0
+    state[1] = s1
+    state[2] = s2
+    state[3] = s3
+    return result
+
+
+@jit
+def uniform(state):
+    """A float64 uniform on [0, 1) with 53 random bits."""
+    return np.float64(next_u64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@jit
+def randbelow(state, n):
+    """An integer uniform on ``0..n-1`` (float method; bias below 2**-40 for n < 2**13)."""
+    return np.int64(uniform(state) * n)
+
+
+@jit
+def shuffle(state, arr):
+    """Fisher-Yates shuffle of a 1-D array in place."""
+    n = arr.shape[0]
+    for i in range(n - 1, 0, -1):
+        j = randbelow(state, i + 1)
+        tmp = arr[i]
+        arr[i] = arr[j]
+        arr[j] = tmp
