@@ -8,8 +8,11 @@ scenario file and the field path (``model.max_sweeps``) so a user can find the m
 from __future__ import annotations
 
 
-class MemsimError(Exception):
-    """An error caused by user input (bad arguments, bad files); shown without a traceback."""
+class MemsimError(ValueError):
+    """An error caused by user input (bad arguments, bad files); shown without a traceback.
+
+    Subclasses ``ValueError`` so library callers can catch either.
+    """
 
 
 class ScenarioError(MemsimError):
