@@ -18,17 +18,36 @@ from memsim._jit import jit
 def stream_states(seed: int, keys: tuple[int, ...], count: int) -> np.ndarray:
     """Return ``count`` independent xoshiro256** states, shape ``(count, 4)`` uint64.
 
-    State ``i`` is derived from ``SeedSequence(seed, spawn_key=keys + (i,))``, so it depends only on
-    the seed, the keys and the index ``i``.
+    A base word is drawn from ``SeedSequence(seed, spawn_key=keys)``; state ``i`` is filled with
+    the SplitMix64 outputs number ``4 i + 1 .. 4 i + 4`` of that base (the seeding procedure the
+    xoshiro authors recommend). State ``i`` therefore depends only on the seed, the keys and the
+    index ``i``, never on how many items there are or which thread runs them.
     """
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    ss = np.random.SeedSequence(int(seed), spawn_key=tuple(int(k) for k in keys))
+    base = ss.generate_state(1, dtype=np.uint64)[0]
     out = np.empty((count, 4), dtype=np.uint64)
-    for i in range(count):
-        ss = np.random.SeedSequence(int(seed), spawn_key=tuple(int(k) for k in keys) + (i,))
-        st = ss.generate_state(4, dtype=np.uint64)
-        if not st.any():  # the all-zero state is the one forbidden state
-            st[0] = 1
-        out[i] = st
+    _fill_states(base, out)
     return out
+
+
+@jit
+def _splitmix64(x):
+    z = x
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@jit
+def _fill_states(base, out):
+    gamma = np.uint64(0x9E3779B97F4A7C15)
+    for i in range(out.shape[0]):
+        for k in range(4):
+            out[i, k] = _splitmix64(base + np.uint64(4 * i + k + 1) * gamma)
+        if out[i, 0] == 0 and out[i, 1] == 0 and out[i, 2] == 0 and out[i, 3] == 0:
+            out[i, 0] = np.uint64(1)  # the one forbidden state
 
 
 def generator(seed: int, *keys: int) -> np.random.Generator:
