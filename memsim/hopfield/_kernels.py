@@ -1,0 +1,210 @@
+"""Numba kernels for classical Hopfield dynamics.
+
+Kernels compute and never validate; :mod:`memsim.hopfield.classical` validates and allocates.
+
+Fields are kept incrementally (Hertz, Krogh & Palmer 1991, ch. 2; THEORY.md section 1): checking a
+neuron costs O(1), a flip of neuron j costs O(N) (``h += 2 s_j_new W[:, j]``) and changes the
+energy by ``-2 s_j_new (h_j - W_jj s_j_old - theta_j)``, so energy traces cost nothing extra.
+
+``J`` holds the couplings in *integer units* when the weights are integer multiples of ``1/scale``
+(Hebbian: ``J = N W`` exactly), so fields are exact integers and the dynamics are bit-exact and
+independent of summation order; for real-valued rules ``J = W`` and ``scale = 1``. Columns are read
+as rows (``J[j]``), which is the same thing for symmetric couplings; callers pass ``J.T`` for
+non-symmetric couplings.
+
+sgn(0) convention: a neuron whose field equals its threshold keeps its current state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from memsim._jit import jit, pjit
+from memsim._rng import shuffle, uniform
+
+# stop reasons (codes stored in the result; names in classical.STOP_REASONS)
+FIXED_POINT = 0
+CYCLE = 1
+LIMIT = 2
+
+
+@jit
+def _async_one(
+    J,
+    scale,
+    theta_s,
+    diag,
+    s,
+    h,
+    order,
+    random_order,
+    max_sweeps,
+    temperature,
+    rng,
+    target,
+    energy,
+    overlap,
+    flips_out,
+):
+    """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
+
+    ``h`` holds the fields in units of ``1/scale``; ``theta_s`` the thresholds in the same units.
+    ``energy`` and ``overlap`` (length max_sweeps + 1) receive the trace; entry 0 is the cue.
+    Zero temperature: deterministic sgn with the keep-state convention. Positive temperature:
+    Glauber heat bath, P(s_i = +1) = 1 / (1 + exp(-2 (h_i - theta_i) / T)) (THEORY.md section 1).
+    """
+    n = s.shape[0]
+    inv = 1.0 / scale
+    e = 0.0
+    for i in range(n):
+        e += -0.5 * s[i] * h[i] * inv + theta_s[i] * inv * s[i]
+    energy[0] = e
+    m = 0.0
+    have_target = target.shape[0] == n
+    if have_target:
+        for i in range(n):
+            m += target[i] * s[i]
+        overlap[0] = m / n
+    for sweep in range(max_sweeps):
+        if random_order:
+            shuffle(rng, order)
+        flips = 0
+        for k in range(n):
+            i = order[k]
+            x = h[i] - theta_s[i]
+            old = s[i]
+            if temperature > 0.0:
+                p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
+                new = 1 if uniform(rng) < p_up else -1
+            elif x > 0:
+                new = 1
+            elif x < 0:
+                new = -1
+            else:
+                new = old
+            if new != old:
+                s[i] = new
+                flips += 1
+                e += -2.0 * new * (h[i] - diag[i] * old - theta_s[i]) * inv
+                col = J[i]
+                if new > 0:
+                    for j in range(n):
+                        h[j] += 2 * col[j]
+                else:
+                    for j in range(n):
+                        h[j] -= 2 * col[j]
+                if have_target:
+                    m += 2 * new * target[i]
+        energy[sweep + 1] = e
+        flips_out[sweep] = flips
+        if have_target:
+            overlap[sweep + 1] = m / n
+        if flips == 0 and temperature == 0.0:
+            return sweep + 1, FIXED_POINT
+    return max_sweeps, LIMIT
+
+
+@pjit
+def async_batch(
+    J,
+    scale,
+    theta_s,
+    diag,
+    S,
+    H,
+    random_order,
+    max_sweeps,
+    temperature,
+    rngs,
+    targets,
+    energy,
+    overlap,
+    flips,
+    sweeps,
+    stop,
+):
+    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream)."""
+    b_count, n = S.shape
+    for b in prange(b_count):
+        order = np.arange(n)
+        tgt = targets[b]
+        nsw, code = _async_one(
+            J,
+            scale,
+            theta_s,
+            diag,
+            S[b],
+            H[b],
+            order,
+            random_order,
+            max_sweeps,
+            temperature,
+            rngs[b],
+            tgt,
+            energy[b],
+            overlap[b],
+            flips[b],
+        )
+        sweeps[b] = nsw
+        stop[b] = code
+
+
+@jit
+def sign_update(H, theta_s, S_old, S_new, temperature, scale, rngs):
+    """Synchronous update s_new = sgn(h - theta) (keep state on ties) or Glauber at T > 0.
+
+    Returns nothing; writes ``S_new``. Serial: O(B N) work is too small to pay for waking a
+    thread pool between two BLAS calls (the pools then fight over the cores).
+    """
+    b_count, n = S_old.shape
+    inv = 1.0 / scale
+    for b in range(b_count):
+        for i in range(n):
+            x = H[b, i] - theta_s[i]
+            if temperature > 0.0:
+                p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
+                S_new[b, i] = 1 if uniform(rngs[b]) < p_up else -1
+            elif x > 0:
+                S_new[b, i] = 1
+            elif x < 0:
+                S_new[b, i] = -1
+            else:
+                S_new[b, i] = S_old[b, i]
+
+
+@jit
+def energies(S, H, theta_s, scale, out):
+    """E = -1/2 s.h + theta.s for each cue (h, theta in units of 1/scale)."""
+    b_count, n = S.shape
+    inv = 1.0 / scale
+    for b in range(b_count):
+        e = 0.0
+        for i in range(n):
+            e += (-0.5 * H[b, i] + theta_s[i]) * S[b, i]
+        out[b] = e * inv
+
+
+@pjit
+def dense_fields(J, S, out):
+    """out[b] = J @ S[b] in a fixed summation order (same numbers whatever the thread count)."""
+    b_count, n = S.shape
+    for b in prange(b_count):
+        for i in range(n):
+            acc = 0.0
+            row = J[i]
+            for j in range(n):
+                acc += row[j] * S[b, j]
+            out[b, i] = acc
+
+
+@jit
+def rows_equal(A, B, out):
+    """out[b] = all(A[b] == B[b])."""
+    for b in range(A.shape[0]):
+        eq = True
+        for i in range(A.shape[1]):
+            if A[b, i] != B[b, i]:
+                eq = False
+                break
+        out[b] = eq

@@ -1,0 +1,558 @@
+"""Classical Hopfield network: storage rules and recall dynamics.
+
+References
+----------
+Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
+computational abilities. PNAS 79, 2554-2558.
+Hertz, Krogh & Palmer (1991). Introduction to the Theory of Neural Computation, ch. 2.
+See ``THEORY.md`` section 1 for every equation used here.
+
+Conventions
+-----------
+* Patterns are rows of a P x N array of int8 in {-1, +1}; cues are B x N.
+* Local field ``h_i = sum_j W_ij s_j``; update ``s_i <- sgn(h_i - theta_i)``.
+* **sgn(0) keeps the current state.** Public implementations disagree (+1, -1, keep); keeping the
+  state is the choice that makes every fixed point of the rule stable under both dynamics.
+* Energy ``E(s) = -1/2 sum_ij W_ij s_i s_j + sum_i theta_i s_i`` (Hopfield 1982, eq. 7, with
+  thresholds). With symmetric W and W_ii >= 0 asynchronous updates never raise it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from memsim._jit import set_threads
+from memsim._rng import stream_states
+from memsim.errors import ConvergenceWarning, MemsimError
+from memsim.hopfield import _kernels as K
+
+STOP_REASONS = ("fixed_point", "cycle", "limit")
+DYNAMICS = ("async", "sync")
+ORDERS = ("random", "fixed")
+
+_F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
+_F64_EXACT = 2**53
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+# --------------------------------------------------------------------------------------------
+# Weights
+# --------------------------------------------------------------------------------------------
+
+
+class Weights:
+    """Coupling matrix of a classical Hopfield network, plus what makes recall fast.
+
+    ``np.asarray(weights)`` gives the N x N float64 matrix W. Hebbian weights keep the integer
+    couplings ``J = N W`` (exact) and the stored patterns, so fields can be computed from the P
+    overlaps (rank <= P) when P < N/2.
+
+    Attributes
+    ----------
+    rule : str
+        Storage rule that produced the weights.
+    theta : ndarray, shape (N,)
+        Thresholds (zero unless the rule sets them, e.g. the covariance rule).
+    patterns : ndarray or None
+        Stored patterns (P x N, int8) when the rule keeps them.
+    info : dict
+        Rule-specific details (e.g. perceptron convergence).
+    """
+
+    def __init__(
+        self,
+        matrix: np.ndarray | None = None,
+        *,
+        rule: str,
+        theta: np.ndarray | None = None,
+        patterns: np.ndarray | None = None,
+        integer: np.ndarray | None = None,
+        scale: float = 1.0,
+        symmetric: bool = True,
+        info: dict[str, Any] | None = None,
+    ):
+        if matrix is None and integer is None:
+            raise ValueError("Weights need a matrix or integer couplings")
+        self._matrix = None if matrix is None else _readonly(np.asarray(matrix, np.float64))
+        self._integer = None if integer is None else _readonly(integer)
+        self.scale = float(scale)
+        n = (self._integer if self._integer is not None else self._matrix).shape[0]
+        self.n = n
+        self.rule = rule
+        self.theta = _readonly(
+            np.zeros(n) if theta is None else np.asarray(theta, np.float64).copy()
+        )
+        self.patterns = None if patterns is None else _readonly(np.asarray(patterns, np.int8))
+        self.symmetric = bool(symmetric)
+        self.info = dict(info or {})
+        self._cache: dict[str, np.ndarray] = {}
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The N x N float64 weight matrix W (read-only)."""
+        if self._matrix is None:
+            self._matrix = _readonly(self._integer.astype(np.float64) / self.scale)
+        return self._matrix
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n, self.n)
+
+    def __array__(self, dtype=None, copy=None):
+        m = self.matrix
+        if dtype is not None:
+            return m.astype(dtype)
+        return m.copy() if copy else m
+
+    def __repr__(self) -> str:
+        p = "" if self.patterns is None else f", P={self.patterns.shape[0]}"
+        return f"Weights(rule={self.rule!r}, N={self.n}{p})"
+
+    # -- internal views used by recall ---------------------------------------------------------
+    def _couplings(self) -> tuple[np.ndarray, float]:
+        """Couplings for the kernels (rows = columns of W) and their scale."""
+        if self._integer is not None:
+            return self._integer, self.scale
+        if "rowcols" not in self._cache:
+            m = self.matrix
+            self._cache["rowcols"] = m if self.symmetric else np.ascontiguousarray(m.T)
+        return self._cache["rowcols"], 1.0
+
+    def _low_rank(self) -> bool:
+        return (
+            self.rule == "hebbian"
+            and self.patterns is not None
+            and self._integer is not None
+            and self.patterns.shape[0] < self.n // 2
+        )
+
+    def _fields(self, S: np.ndarray) -> np.ndarray:
+        """Local fields W s for each row of S, in units of 1/scale (exact for integer rules)."""
+        if self._integer is not None:
+            n = self.n
+            p = self.patterns.shape[0] if self.patterns is not None else n
+            bound = n * max(p, 1)
+            ftype = np.float32 if bound < _F32_EXACT else np.float64
+            Sf = S.astype(ftype)
+            if self._low_rank():
+                key = f"xi_{ftype.__name__}"
+                if key not in self._cache:
+                    self._cache[key] = self.patterns.astype(ftype)
+                xi = self._cache[key]
+                H = (Sf @ xi.T) @ xi - p * Sf
+            else:
+                key = f"J_{ftype.__name__}"
+                if key not in self._cache:
+                    self._cache[key] = self._integer.astype(ftype)
+                H = Sf @ self._cache[key]
+            return np.rint(H).astype(np.int64 if bound >= 2**31 else np.int32)
+        J, _ = self._couplings()
+        out = np.empty(S.shape, dtype=np.float64)
+        # fixed summation order, independent of thread count (BLAS may reorder sums)
+        Jrows = self.matrix  # h_i = sum_j W_ij s_j: rows of W
+        K.dense_fields(Jrows, S.astype(np.float64), out)
+        return out
+
+
+def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
+    a = np.asarray(patterns)
+    if a.ndim != 2:
+        raise MemsimError(
+            f"{name} must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
+        )
+    if a.shape[0] < 1 or a.shape[1] < 2:
+        raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    if not np.isin(a, (-1, 1)).all():
+        raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+    return np.ascontiguousarray(a, dtype=np.int8)
+
+
+def hebbian(patterns: np.ndarray) -> Weights:
+    """Hebbian storage: ``W_ij = (1/N) sum_mu xi_i^mu xi_j^mu``, ``W_ii = 0`` (THEORY.md s. 1).
+
+    Hopfield (1982) eq. 2 with the 1/N normalisation of Amit, Gutfreund & Sompolinsky (1985).
+    The sums are computed exactly in integers (``J = N W``) before the division by N.
+    """
+    xi = _check_patterns(patterns)
+    p, n = xi.shape
+    ftype = np.float32 if n * p < _F32_EXACT and p < _F32_EXACT else np.float64
+    xf = xi.astype(ftype)
+    J = np.rint(xf.T @ xf)
+    np.fill_diagonal(J, 0)
+    itype = np.int16 if p <= np.iinfo(np.int16).max else np.int32
+    return Weights(integer=J.astype(itype), scale=n, rule="hebbian", patterns=xi)
+
+
+def _rule_module():
+    try:
+        from memsim.hopfield import rules
+    except ImportError as exc:  # pragma: no cover - only while the rules module is missing
+        raise MemsimError(f"storage rule module unavailable: {exc}") from exc
+    return rules
+
+
+def _storkey(patterns: np.ndarray) -> Weights:
+    xi = _check_patterns(patterns)
+    return Weights(_rule_module().storkey_weights(xi), rule="storkey", patterns=xi)
+
+
+def _pseudoinverse(patterns: np.ndarray, zero_diagonal: bool = False) -> Weights:
+    xi = _check_patterns(patterns)
+    w = _rule_module().pseudoinverse_weights(xi, zero_diagonal=zero_diagonal)
+    return Weights(w, rule="pseudoinverse", patterns=xi, info={"zero_diagonal": zero_diagonal})
+
+
+def _covariance(patterns: np.ndarray, activity: float | None = None) -> Weights:
+    xi = _check_patterns(patterns)
+    w, theta = _rule_module().covariance_weights(xi, activity=activity)
+    return Weights(w, rule="covariance", theta=theta, patterns=xi)
+
+
+def _perceptron(patterns: np.ndarray, **options: Any) -> Weights:
+    xi = _check_patterns(patterns)
+    w, info = _rule_module().perceptron_weights(xi, **options)
+    return Weights(w, rule="perceptron", patterns=xi, symmetric=False, info=info)
+
+
+#: storage rules by name (``store`` dispatches through this registry)
+RULES = {
+    "hebbian": hebbian,
+    "storkey": _storkey,
+    "pseudoinverse": _pseudoinverse,
+    "covariance": _covariance,
+    "perceptron": _perceptron,
+}
+
+
+def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weights:
+    """Store patterns in a classical Hopfield network.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        Patterns as rows, entries -1/+1.
+    rule : {"hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"}
+        Storage rule (THEORY.md section 1).
+    **options
+        Rule options (``zero_diagonal`` for pseudoinverse, ``activity`` for covariance,
+        ``kappa``/``max_epochs`` for perceptron).
+
+    Returns
+    -------
+    Weights
+        ``np.asarray(result)`` is the N x N weight matrix W.
+    """
+    if rule not in RULES:
+        raise MemsimError(f"unknown storage rule {rule!r}; allowed: {', '.join(RULES)}")
+    return RULES[rule](patterns, **options)
+
+
+# --------------------------------------------------------------------------------------------
+# Recall
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    """Outcome of :func:`recall` for a batch of B cues (all arrays read-only).
+
+    Attributes
+    ----------
+    states : (B, N) int8
+        Final states.
+    sweeps : (B,) int
+        Sweeps (async: N single-neuron updates each; sync: one parallel update each) performed,
+        including the last one that confirmed a fixed point.
+    stop : (B,) str
+        Why each run stopped: ``"fixed_point"``, ``"cycle"`` (sync 2-cycle) or ``"limit"``.
+    energy : (B, max_sweeps + 1) float64
+        Energy of the cue (column 0) and after each sweep; NaN after the run stopped.
+    overlap : (B, max_sweeps + 1) float64 or None
+        Overlap ``m = (1/N) sum_i target_i s_i`` with each cue's target, same layout.
+    flips : (B, max_sweeps) int
+        Neurons flipped in each sweep (-1 after the run stopped).
+    """
+
+    states: np.ndarray
+    sweeps: np.ndarray
+    stop: np.ndarray
+    energy: np.ndarray
+    overlap: np.ndarray | None
+    flips: np.ndarray
+    dynamics: str
+    order: str
+    temperature: float
+    seed: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def converged(self) -> np.ndarray:
+        """True where the run ended in a fixed point."""
+        return self.stop == "fixed_point"
+
+
+def _as_weights(weights: Any, n_expected: int | None = None) -> Weights:
+    if isinstance(weights, Weights):
+        return weights
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise MemsimError(f"weights must be a square N x N matrix, got shape {w.shape}")
+    if not np.isfinite(w).all():
+        raise MemsimError("weights contain NaN or inf")
+    return Weights(w, rule="user", symmetric=bool(np.array_equal(w, w.T)))
+
+
+def recall(
+    weights: Weights | np.ndarray,
+    cues: np.ndarray,
+    dynamics: str = "async",
+    order: str = "random",
+    max_sweeps: int = 100,
+    seed: int = 0,
+    *,
+    temperature: float = 0.0,
+    theta: np.ndarray | None = None,
+    targets: np.ndarray | None = None,
+    threads: int | None = None,
+    stream: tuple[int, ...] = (),
+    warn: bool = True,
+) -> RecallResult:
+    """Run Hopfield dynamics from each cue until a fixed point, a 2-cycle or the sweep limit.
+
+    Parameters
+    ----------
+    weights : Weights or (N, N) array
+        From :func:`store`, or any square matrix (used as float64).
+    cues : (B, N) or (N,) array of -1/+1
+        Initial states.
+    dynamics : {"async", "sync"}
+        Asynchronous: one neuron at a time, ``s_i <- sgn(h_i - theta_i)`` (Hopfield 1982).
+        Synchronous: ``s <- sgn(W s - theta)`` for all neurons at once (Little 1974); may end in a
+        2-cycle, which is detected and reported.
+    order : {"random", "fixed"}
+        Async update order: a fresh random permutation each sweep (from the cue's own stream) or
+        0..N-1.
+    max_sweeps : int
+        Limit on sweeps (async) or parallel steps (sync).
+    seed : int
+        Seed; cue b uses the stream derived from ``(seed, *stream, b)``, so results do not depend
+        on the thread count or on which other cues are in the batch.
+    temperature : float
+        0 for deterministic dynamics; T > 0 for Glauber heat-bath dynamics,
+        P(s_i = +1) = 1 / (1 + exp(-2 (h_i - theta_i) / T)). At T > 0 all sweeps are run.
+    theta : (N,) array, optional
+        Thresholds; defaults to ``weights.theta``.
+    targets : (B, N) or (N,) array, optional
+        Pattern each cue should retrieve; enables the overlap trace.
+    threads : int, optional
+        Numba thread count for this call.
+    stream : tuple of int
+        Extra keys for the random streams (e.g. a trial index).
+
+    Returns
+    -------
+    RecallResult
+    """
+    W = _as_weights(weights)
+    n = W.n
+    S = np.asarray(cues)
+    single = S.ndim == 1
+    if single:
+        S = S[None, :]
+    if S.ndim != 2 or S.shape[1] != n:
+        raise MemsimError(
+            f"cues must have shape (B, {n}) to match the weights, got {np.shape(cues)}"
+        )
+    if not np.isin(S, (-1, 1)).all():
+        raise MemsimError("cues must contain only -1 and +1")
+    if dynamics not in DYNAMICS:
+        raise MemsimError(f"unknown dynamics {dynamics!r}; allowed: {', '.join(DYNAMICS)}")
+    if order not in ORDERS:
+        raise MemsimError(f"unknown update order {order!r}; allowed: {', '.join(ORDERS)}")
+    if int(max_sweeps) != max_sweeps or max_sweeps < 1:
+        raise MemsimError(f"max_sweeps must be an integer >= 1, got {max_sweeps}")
+    max_sweeps = int(max_sweeps)
+    temperature = float(temperature)
+    if not np.isfinite(temperature) or temperature < 0:
+        raise MemsimError(f"temperature must be >= 0, got {temperature}")
+    th = W.theta if theta is None else np.asarray(theta, np.float64)
+    if th.shape != (n,):
+        raise MemsimError(f"theta must have shape ({n},), got {th.shape}")
+    b_count = S.shape[0]
+    S = np.ascontiguousarray(S, dtype=np.int8).copy()
+    if targets is None:
+        T = np.zeros((b_count, 0), dtype=np.int8)
+    else:
+        T = np.asarray(targets)
+        if T.ndim == 1:
+            T = np.broadcast_to(T, (b_count, T.shape[0]))
+        if T.shape != (b_count, n):
+            raise MemsimError(f"targets must have shape ({b_count}, {n}), got {T.shape}")
+        T = np.ascontiguousarray(T, dtype=np.int8)
+    if threads is not None:
+        set_threads(threads)
+
+    J, scale = W._couplings()
+    theta_s = th * scale
+    diag = np.ascontiguousarray(np.diagonal(J)).astype(np.float64)
+    rngs = stream_states(seed, tuple(stream), b_count)
+    etrace = np.full((b_count, max_sweeps + 1), np.nan)
+    overlap = np.full((b_count, max_sweeps + 1), np.nan)
+    flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
+    sweeps = np.zeros(b_count, dtype=np.int64)
+    stop = np.zeros(b_count, dtype=np.int64)
+
+    if dynamics == "async":
+        H = W._fields(S)
+        if not np.issubdtype(H.dtype, np.integer):
+            H = H.astype(np.float64)
+        K.async_batch(
+            J,
+            scale,
+            theta_s,
+            diag,
+            S,
+            H,
+            order == "random",
+            max_sweeps,
+            temperature,
+            rngs,
+            T,
+            etrace,
+            overlap,
+            flips,
+            sweeps,
+            stop,
+        )
+    else:
+        _sync(
+            W,
+            S,
+            theta_s,
+            scale,
+            temperature,
+            rngs,
+            T,
+            max_sweeps,
+            etrace,
+            overlap,
+            flips,
+            sweeps,
+            stop,
+        )
+
+    if not W.symmetric:
+        # the incremental energy update assumes symmetric couplings: keep only exact end points
+        etrace[:, 1:] = np.nan
+        etrace[np.arange(b_count), sweeps] = energy(W, S, th)
+    if T.shape[1] == 0:
+        ov = None
+    else:
+        ov = _readonly(overlap)
+    stop_names = np.asarray(STOP_REASONS)[stop]
+    if warn and temperature == 0.0 and (stop == K.LIMIT).any():
+        k = int((stop == K.LIMIT).sum())
+        warnings.warn(
+            f"{k} of {b_count} cues reached max_sweeps={max_sweeps} without a fixed point",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return RecallResult(
+        states=_readonly(S[0].copy() if single else S),
+        sweeps=_readonly(sweeps),
+        stop=_readonly(stop_names),
+        energy=_readonly(etrace),
+        overlap=ov,
+        flips=_readonly(flips),
+        dynamics=dynamics,
+        order=order,
+        temperature=temperature,
+        seed=int(seed),
+    )
+
+
+def _sync(
+    W, S, theta_s, scale, temperature, rngs, T, max_sweeps, energy, overlap, flips, sweeps, stop
+):
+    """Synchronous dynamics over the still-active cues (Python loop over steps, BLAS fields)."""
+    b_count, n = S.shape
+    prev = S.copy()
+    active = np.arange(b_count)
+    have_t = T.shape[1] == n
+    for t in range(max_sweeps + 1):
+        if active.size == 0:
+            break
+        Sa = S[active]
+        H = W._fields(Sa)
+        e = np.empty(active.size)
+        K.energies(Sa, H, theta_s, scale, e)
+        energy[active, t] = e
+        if have_t:
+            overlap[active, t] = (T[active].astype(np.int64) * Sa).sum(axis=1) / n
+        if t == max_sweeps:
+            stop[active] = K.LIMIT
+            break
+        new = np.empty_like(Sa)
+        r = rngs[active]
+        K.sign_update(H, theta_s, Sa, new, temperature, scale, r)
+        rngs[active] = r
+        flips[active, t] = (new != Sa).sum(axis=1)
+        sweeps[active] = t + 1
+        if temperature == 0.0:
+            fixed = np.empty(active.size, dtype=np.bool_)
+            K.rows_equal(new, Sa, fixed)
+            cyc = np.zeros(active.size, dtype=np.bool_)
+            if t >= 1:
+                K.rows_equal(new, prev[active], cyc)
+                cyc &= ~fixed
+        else:
+            fixed = np.zeros(active.size, dtype=np.bool_)
+            cyc = fixed
+        prev[active] = Sa
+        S[active] = new
+        done = fixed | cyc
+        if done.any():
+            fi = active[fixed]
+            stop[fi] = K.FIXED_POINT
+            energy[fi, t + 1] = energy[fi, t]
+            if have_t:
+                overlap[fi, t + 1] = overlap[fi, t]
+            ci = active[cyc]
+            stop[ci] = K.CYCLE
+            energy[ci, t + 1] = energy[ci, t - 1]
+            if have_t:
+                overlap[ci, t + 1] = overlap[ci, t - 1]
+        active = active[~done]
+
+
+def energy(
+    weights: Weights | np.ndarray, states: np.ndarray, theta: np.ndarray | None = None
+) -> np.ndarray:
+    """Energy ``E(s) = -1/2 s^T W s + theta . s`` of each state (THEORY.md section 1).
+
+    Non-symmetric weights use their symmetric part (the quadratic form is the same).
+    """
+    W = _as_weights(weights)
+    S = np.asarray(states)
+    single = S.ndim == 1
+    S2 = np.atleast_2d(S).astype(np.float64)
+    if S2.shape[1] != W.n:
+        raise MemsimError(f"states must have {W.n} columns, got shape {S.shape}")
+    th = W.theta if theta is None else np.asarray(theta, np.float64)
+    e = -0.5 * np.einsum("bi,bi->b", S2 @ W.matrix.T, S2) + S2 @ th
+    return e[0] if single else e
+
+
+def overlaps(patterns: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i`` of each state with each pattern, (B, P)."""
+    xi = np.asarray(patterns, dtype=np.float64)
+    S = np.atleast_2d(np.asarray(states, dtype=np.float64))
+    return S @ xi.T / xi.shape[1]
