@@ -1,0 +1,181 @@
+"""Pattern sources and cue corruption.
+
+Patterns are rows of a P x N int8 array in {-1, +1}. Sources:
+
+* :func:`random_patterns` -- independent random bits with a chosen mean (bias);
+* :func:`letters` -- built-in 7 x 5 bitmaps of the letters A-Z (upscaled on request), the classic
+  classroom demonstration of associative recall;
+* :func:`load_patterns` -- a user's ``.npy`` or ``.csv`` file (values -1/+1 or 0/1).
+
+Cues are stored patterns with a fraction of bits flipped and/or masked (:func:`corrupt`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from memsim.errors import MemsimError
+
+# 7 rows x 5 columns per letter; '#' = +1 (ink), '.' = -1 (background).
+_FONT = {
+    "A": [".###.", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"],
+    "B": ["####.", "#...#", "#...#", "####.", "#...#", "#...#", "####."],
+    "C": [".###.", "#...#", "#....", "#....", "#....", "#...#", ".###."],
+    "D": ["###..", "#..#.", "#...#", "#...#", "#...#", "#..#.", "###.."],
+    "E": ["#####", "#....", "#....", "####.", "#....", "#....", "#####"],
+    "F": ["#####", "#....", "#....", "####.", "#....", "#....", "#...."],
+    "G": [".###.", "#...#", "#....", "#.###", "#...#", "#...#", ".####"],
+    "H": ["#...#", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"],
+    "I": [".###.", "..#..", "..#..", "..#..", "..#..", "..#..", ".###."],
+    "J": ["..###", "...#.", "...#.", "...#.", "...#.", "#..#.", ".##.."],
+    "K": ["#...#", "#..#.", "#.#..", "##...", "#.#..", "#..#.", "#...#"],
+    "L": ["#....", "#....", "#....", "#....", "#....", "#....", "#####"],
+    "M": ["#...#", "##.##", "#.#.#", "#.#.#", "#...#", "#...#", "#...#"],
+    "N": ["#...#", "#...#", "##..#", "#.#.#", "#..##", "#...#", "#...#"],
+    "O": [".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."],
+    "P": ["####.", "#...#", "#...#", "####.", "#....", "#....", "#...."],
+    "Q": [".###.", "#...#", "#...#", "#...#", "#.#.#", "#..#.", ".##.#"],
+    "R": ["####.", "#...#", "#...#", "####.", "#.#..", "#..#.", "#...#"],
+    "S": [".####", "#....", "#....", ".###.", "....#", "....#", "####."],
+    "T": ["#####", "..#..", "..#..", "..#..", "..#..", "..#..", "..#.."],
+    "U": ["#...#", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."],
+    "V": ["#...#", "#...#", "#...#", "#...#", "#...#", ".#.#.", "..#.."],
+    "W": ["#...#", "#...#", "#...#", "#.#.#", "#.#.#", "#.#.#", ".#.#."],
+    "X": ["#...#", "#...#", ".#.#.", "..#..", ".#.#.", "#...#", "#...#"],
+    "Y": ["#...#", "#...#", ".#.#.", "..#..", "..#..", "..#..", "..#.."],
+    "Z": ["#####", "....#", "...#.", "..#..", ".#...", "#....", "#####"],
+}
+LETTER_SHAPE = (7, 5)
+
+
+def letters(text: str = "ABCDE", scale: int = 2) -> tuple[np.ndarray, tuple[int, int]]:
+    """Built-in letter bitmaps as patterns.
+
+    Parameters
+    ----------
+    text : str
+        Letters A-Z (case-insensitive), one pattern each, in order.
+    scale : int
+        Each pixel becomes a ``scale x scale`` block (scale 2 gives 14 x 10 = 140 neurons).
+
+    Returns
+    -------
+    patterns : (len(text), 7 scale * 5 scale) int8
+    shape : (rows, cols) of each picture
+    """
+    if not text:
+        raise MemsimError("letters: give at least one letter")
+    if int(scale) != scale or scale < 1:
+        raise MemsimError(f"letters: scale must be an integer >= 1, got {scale}")
+    scale = int(scale)
+    rows = []
+    for ch in text.upper():
+        if ch not in _FONT:
+            raise MemsimError(f"letters: {ch!r} is not a built-in letter; allowed: A-Z")
+        bitmap = np.array([[1 if c == "#" else -1 for c in line] for line in _FONT[ch]], np.int8)
+        big = np.kron(bitmap, np.ones((scale, scale), np.int8))
+        rows.append(big.ravel())
+    shape = (LETTER_SHAPE[0] * scale, LETTER_SHAPE[1] * scale)
+    return np.stack(rows), shape
+
+
+def random_patterns(
+    count: int, size: int, bias: float = 0.0, rng: np.random.Generator | None = None
+) -> np.ndarray:
+    """Random +-1 patterns with mean ``bias``: P(xi = +1) = (1 + bias) / 2.
+
+    ``bias = 0`` gives the unbiased patterns of the Hopfield capacity theory; in terms of the
+    mean activity ``a`` of the 0/1 formulation, ``bias = 2 a - 1``.
+    """
+    if count < 1 or size < 2:
+        raise MemsimError(f"random patterns need count >= 1 and size >= 2, got {count}, {size}")
+    if not -1.0 < bias < 1.0:
+        raise MemsimError(f"bias must lie strictly between -1 and 1, got {bias}")
+    rng = rng if rng is not None else np.random.default_rng()
+    up = rng.random((count, size)) < (1.0 + bias) / 2.0
+    return np.where(up, 1, -1).astype(np.int8)
+
+
+def load_patterns(path: str | Path) -> np.ndarray:
+    """Load patterns from ``.npy`` or ``.csv`` (one pattern per row; -1/+1 or 0/1 values).
+
+    A 3-D ``.npy`` array (P x rows x cols) is flattened to P x (rows cols).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise MemsimError(f"pattern file {p} does not exist")
+    if p.is_dir():
+        raise MemsimError(f"pattern file {p} is a directory, not a .npy or .csv file")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".npy":
+            a = np.load(p, allow_pickle=False)
+        elif suffix == ".csv":
+            a = np.loadtxt(p, delimiter=",", ndmin=2)
+        else:
+            raise MemsimError(f"pattern file {p}: unsupported type {suffix!r}; allowed: .npy, .csv")
+    except MemsimError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise MemsimError(f"pattern file {p} could not be read: {exc}") from exc
+    if a.ndim == 3:
+        a = a.reshape(a.shape[0], -1)
+    if a.ndim != 2:
+        raise MemsimError(
+            f"pattern file {p}: expected a 2-D array (patterns x neurons), got {a.shape}"
+        )
+    vals = np.unique(a)
+    if np.isin(vals, (0, 1)).all() and 0 in vals:
+        a = 2 * a - 1
+    elif not np.isin(vals, (-1, 1)).all():
+        raise MemsimError(
+            f"pattern file {p}: values must be -1/+1 or 0/1, found {vals[:5].tolist()}"
+        )
+    if a.shape[0] < 1 or a.shape[1] < 2:
+        raise MemsimError(f"pattern file {p}: need at least 1 pattern of 2 neurons, got {a.shape}")
+    return np.ascontiguousarray(a, dtype=np.int8)
+
+
+MASK_FILLS = ("random", "off", "on")
+
+
+def corrupt(
+    patterns: np.ndarray,
+    flip: float = 0.0,
+    mask: float = 0.0,
+    mask_fill: str = "random",
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Cues from patterns: flip a fraction of bits, then mask a fraction.
+
+    Exactly ``round(flip N)`` distinct bits are flipped in each cue (not a binomial number), so the
+    initial overlap is exactly ``1 - 2 flip`` up to rounding. Then ``round(mask N)`` distinct bits
+    (chosen independently of the flipped ones) are replaced by ``mask_fill``: ``"random"`` (a fair
+    coin: the bit carries no information), ``"off"`` (-1, e.g. a blanked part of a picture) or
+    ``"on"`` (+1).
+    """
+    xi = np.atleast_2d(np.asarray(patterns, dtype=np.int8))
+    if not 0.0 <= flip <= 1.0:
+        raise MemsimError(f"flip fraction must be within [0, 1], got {flip}")
+    if not 0.0 <= mask <= 1.0:
+        raise MemsimError(f"mask fraction must be within [0, 1], got {mask}")
+    if mask_fill not in MASK_FILLS:
+        raise MemsimError(f"unknown mask fill {mask_fill!r}; allowed: {', '.join(MASK_FILLS)}")
+    rng = rng if rng is not None else np.random.default_rng()
+    cues = xi.copy()
+    b, n = cues.shape
+    k_flip = int(round(flip * n))
+    k_mask = int(round(mask * n))
+    for row in range(b):
+        if k_flip:
+            idx = rng.choice(n, size=k_flip, replace=False)
+            cues[row, idx] *= -1
+        if k_mask:
+            idx = rng.choice(n, size=k_mask, replace=False)
+            if mask_fill == "random":
+                cues[row, idx] = np.where(rng.random(k_mask) < 0.5, 1, -1)
+            else:
+                cues[row, idx] = 1 if mask_fill == "on" else -1
+    return cues

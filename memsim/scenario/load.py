@@ -1,0 +1,415 @@
+"""Load, override and validate scenario files.
+
+Every failure raises :class:`memsim.errors.ScenarioError` naming the file, the field path and
+what is allowed; the CLI prints it as one paragraph without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from memsim.errors import ScenarioError
+from memsim.scenario.schema import Scenario
+
+
+# ----------------------------------------------------------------------------------- YAML ----
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key defined twice in one mapping (calliope's habit)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    loader.flatten_mapping(node)
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} is defined twice (first on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, file: str | None = None) -> dict:
+    """Parse YAML text into a mapping, with line numbers in every error."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        what = exc.problem or exc.context or "invalid YAML"
+        raise ScenarioError(f"YAML syntax error at {where}: {what}", file=file) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"YAML error: {exc}", file=file) from None
+    if data is None:
+        raise ScenarioError("the scenario is empty; it needs at least 'model' and 'patterns'", file)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"the scenario must be a mapping of sections (model, patterns, ...), "
+            f"not a {type(data).__name__}",
+            file=file,
+        )
+    return data
+
+
+# ------------------------------------------------------------------------------- overrides ----
+def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...], file: str | None = None):
+    """Apply ``section.field=value`` overrides (values parsed as YAML) to a scenario mapping."""
+    out = _deepcopy(data)
+    for item in overrides or ():
+        if "=" not in item:
+            raise ScenarioError(
+                f"--set {item!r} is not of the form field.path=value (e.g. model.max_sweeps=20)",
+                file=file,
+            )
+        path, raw = item.split("=", 1)
+        path = path.strip()
+        keys = path.split(".")
+        if not path or any(not k for k in keys):
+            raise ScenarioError(f"--set {item!r}: empty field name", file=file)
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        node = out
+        for depth, k in enumerate(keys[:-1]):
+            nxt = node.get(k)
+            if nxt is None:
+                nxt = {}
+                node[k] = nxt
+            if not isinstance(nxt, dict):
+                where = ".".join(keys[: depth + 1])
+                raise ScenarioError(
+                    f"--set {item!r}: '{where}' is a value, not a section", file=file, field=path
+                )
+            node = nxt
+        node[keys[-1]] = value
+    return out
+
+
+def _deepcopy(d):
+    if isinstance(d, dict):
+        return {k: _deepcopy(v) for k, v in d.items()}
+    if isinstance(d, list):
+        return [_deepcopy(v) for v in d]
+    return d
+
+
+# ------------------------------------------------------------------------------ validation ----
+def _model_fields_at(cls: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseModel] | None]:
+    """Walk a pydantic error location through the schema.
+
+    Returns the user-facing path (discriminator tags and union branch names removed) and the
+    model class reached at the end (for listing allowed keys).
+    """
+    path: list[str] = []
+    cur: Any = cls
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if isinstance(cur, type) and issubclass(cur, BaseModel):
+            if part in cur.model_fields:
+                path.append(str(part))
+                cur = cur.model_fields[part].annotation
+                i += 1
+                continue
+            if part in _tags(cur):  # discriminator tag of a tagged union member
+                i += 1
+                continue
+        if isinstance(part, int):
+            if path:
+                path[-1] = f"{path[-1]}[{part}]"
+            args = typing.get_args(cur)
+            cur = args[0] if typing.get_origin(cur) is list and args else None
+            i += 1
+            continue
+        if isinstance(part, str) and ("[" in part or part in _PLAIN):
+            i += 1  # a branch name of a union of plain types, e.g. 'list[constrained-float]'
+            cur = _branch(cur, part)
+            continue
+        # unwrap unions / optionals / lists / Annotated
+        args = [a for a in typing.get_args(cur) if a is not type(None)]
+        if args:
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            chosen = None
+            for m in models:
+                tag_field = next((f for f in ("kind", "source") if f in m.model_fields), None)
+                if tag_field:
+                    tag = typing.get_args(m.model_fields[tag_field].annotation)
+                    if part in tag:
+                        chosen = m
+                        break
+                if part == m.__name__:
+                    chosen = m
+                    break
+            if chosen is not None:
+                cur = chosen
+                i += 1
+                continue
+            if typing.get_origin(cur) is typing.Annotated:
+                cur = args[0]
+                continue
+            if len(models) == 1:
+                cur = models[0]
+                continue
+            # a branch name of a union of plain types (e.g. 'list[float]'): skip it
+            i += 1
+            cur = None
+            continue
+        # unknown: keep the rest as it is
+        path.extend(str(p) for p in loc[i:])
+        return path, None
+    final = cur if isinstance(cur, type) and issubclass(cur, BaseModel) else None
+    return path, final
+
+
+_PLAIN = {"int", "float", "str", "bool", "none"}
+
+
+def _tags(cls: type[BaseModel]) -> tuple:
+    for f in ("kind", "source"):
+        if f in cls.model_fields:
+            return typing.get_args(cls.model_fields[f].annotation)
+    return ()
+
+
+def _branch(cur: Any, part: str) -> Any:
+    """The union member whose pydantic branch name is ``part`` (lists only), else None."""
+    for a in typing.get_args(cur):
+        if typing.get_origin(a) is list and part.startswith("list["):
+            return a
+    return None
+
+
+def _union_tags(field_path: list[str]) -> str:
+    """Allowed discriminator values of the tagged union at a top-level field."""
+    from memsim.scenario import schema
+
+    union = {"model": schema.ModelSpec, "patterns": schema.PatternSpec}.get(field_path[0])
+    if union is None:
+        return ""
+    members = typing.get_args(typing.get_args(union)[0]) or (typing.get_args(union)[0],)
+    return ", ".join(repr(t) for m in members for t in _tags(m))
+
+
+def _allowed_values(cls: type[BaseModel] | None, field: str) -> str:
+    if cls is None or field not in cls.model_fields:
+        return ""
+    ann = cls.model_fields[field].annotation
+    lits: list[str] = []
+
+    def collect(a):
+        if typing.get_origin(a) is typing.Literal:
+            lits.extend(repr(x) for x in typing.get_args(a))
+        for sub in typing.get_args(a):
+            collect(sub)
+
+    collect(ann)
+    return ", ".join(lits)
+
+
+def _format_validation(exc: ValidationError, file: str | None, data: dict) -> ScenarioError:
+    errs = exc.errors(include_url=False)
+    first = errs[0]
+    loc = tuple(first["loc"])
+    path, cls = _model_fields_at(Scenario, loc)
+    etype = first["type"]
+    if etype == "extra_forbidden":
+        parent_path, parent = _model_fields_at(Scenario, loc[:-1])
+        allowed = ", ".join(parent.model_fields) if parent else ""
+        msg = f"unknown key '{loc[-1]}'"
+        if allowed:
+            msg += f"; allowed keys here: {allowed}"
+        field = ".".join(parent_path + [str(loc[-1])])
+    elif etype == "missing":
+        field = ".".join(path)
+        msg = "this required field is missing"
+        parent_path, parent = _model_fields_at(Scenario, loc[:-1])
+        if parent is not None and loc[-1] in parent.model_fields:
+            desc = parent.model_fields[loc[-1]].description
+            if desc:
+                msg += f" ({desc})"
+    elif etype in ("union_tag_invalid", "union_tag_not_found"):
+        field = ".".join(path)
+        ctx = first.get("ctx", {})
+        tag = ctx.get("discriminator", "").strip("'")
+        expected = ctx.get("expected_tags", "")
+        if etype == "union_tag_not_found":
+            msg = f"needs '{tag}' (one of {_union_tags(path) or expected})"
+        else:
+            msg = f"'{tag}' is {ctx.get('tag')!r}; allowed: {expected}"
+            field = f"{field}.{tag}" if field else tag
+    else:
+        field = ".".join(path)
+        parent_path, parent = _model_fields_at(Scenario, loc[:-1])
+        msg = first["msg"].removeprefix("Value error, ")
+        msg = msg[:1].lower() + msg[1:]
+        if etype == "literal_error":
+            msg = f"{first['input']!r} is not allowed; allowed values: " + first["ctx"]["expected"]
+        else:
+            got = first.get("input")
+            if not isinstance(got, dict | list) or len(repr(got)) < 60:
+                msg += f" (got {got!r})"
+            allowed = _allowed_values(parent, str(loc[-1])) if loc else ""
+            if allowed and etype not in ("greater_than", "less_than_equal"):
+                msg += f"; allowed values: {allowed}"
+    others = {".".join(_model_fields_at(Scenario, tuple(e["loc"]))[0]) for e in errs[1:]}
+    others.discard(".".join(path))
+    base = re.sub(r"\[\d+\]", "", ".".join(path[:2]))
+    others = {o for o in others if not re.sub(r"\[\d+\]", "", o).startswith(base)}
+    if others:
+        msg += f" (and {len(others)} more problem{'s' if len(others) > 1 else ''})"
+    return ScenarioError(msg, file=file, field=field or None)
+
+
+def validate(data: dict, file: str | None = None, base_dir: str | Path | None = None) -> Scenario:
+    """Validate a scenario mapping into a frozen :class:`Scenario`; cross-check the sections."""
+    if "name" not in data and file:
+        data = {"name": _safe_name(Path(file).stem), **data}
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _format_validation(exc, file, data) from None
+    _cross_check(sc, file, Path(base_dir) if base_dir else (Path(file).parent if file else None))
+    return sc
+
+
+def _safe_name(stem: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.\-]", "_", stem) or "scenario"
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    overrides : list of str
+        ``field.path=value`` strings (as ``--set`` on the command line).
+    """
+    p = Path(path)
+    file = str(path)
+    if not p.exists():
+        raise ScenarioError("the scenario file does not exist", file=file)
+    if p.is_dir():
+        raise ScenarioError("this is a directory, not a scenario file", file=file)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
+    data = parse_yaml(text, file)
+    data = apply_overrides(data, overrides, file)
+    return validate(data, file, base_dir=p.parent)
+
+
+# --------------------------------------------------------------------------- cross checks ----
+def resolve_pattern_path(sc: Scenario, base_dir: Path | None) -> Path:
+    p = Path(sc.patterns.path).expanduser()
+    if not p.is_absolute() and base_dir is not None:
+        p = base_dir / p
+    return p
+
+
+def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:
+    src = sc.patterns
+    if src.source == "random":
+        return src.count, src.size
+    if src.source == "letters":
+        return len(src.letters), 35 * src.scale * src.scale
+    from memsim.patterns import load_patterns
+
+    a = load_patterns(resolve_pattern_path(sc, base_dir))
+    return a.shape
+
+
+def _available_memory() -> int:
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 * 2**30
+
+
+def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int) -> int:
+    """Peak memory of one recall: weights (int16 + float32/64 copies) and per-cue traces."""
+    weights = n * n * (2 + 4 + 8)
+    fields = cues * n * (1 + 8 + 8 + 4)
+    traces = cues * (max_sweeps + 1) * 8 * 3
+    return weights + fields + traces + p * n * 5
+
+
+def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
+    src = sc.patterns
+    if src.source == "file":
+        from memsim.errors import MemsimError
+
+        try:
+            p, n = pattern_count_and_size(sc, base_dir)
+        except MemsimError as exc:
+            raise ScenarioError(str(exc), file=file, field="patterns.path") from None
+        if src.shape is not None and src.shape[0] * src.shape[1] != n:
+            raise ScenarioError(
+                f"shape {list(src.shape)} has {src.shape[0] * src.shape[1]} pixels but the "
+                f"patterns have {n} neurons",
+                file=file,
+                field="patterns.shape",
+            )
+    else:
+        p, n = pattern_count_and_size(sc, base_dir)
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    plots = sc.output.plots or []
+    if "pictures" in plots and not has_picture_shape(sc):
+        raise ScenarioError(
+            "'pictures' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
+            "for a file",
+            file=file,
+            field="output.plots",
+        )
+    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+    need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
+    sizes_field = "patterns.size"
+    if sc.capacity is not None:
+        sizes = sc.capacity.sizes or [n]
+        big = max(sizes)
+        p_big = int(round(max(sc.capacity.load_values()) * big))
+        cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
+        need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps))
+        if sc.capacity.sizes:
+            sizes_field = "capacity.sizes"
+    avail = _available_memory()
+    if need > 0.8 * avail:
+        raise ScenarioError(
+            f"this run would need about {need / 2**30:.1f} GiB of memory but only "
+            f"{avail / 2**30:.1f} GiB are available; reduce the network size or the number of "
+            f"patterns/cues (or max_sweeps)",
+            file=file,
+            field=sizes_field,
+        )
+
+
+def has_picture_shape(sc: Scenario) -> bool:
+    src = sc.patterns
+    return src.source == "letters" or (src.source == "file" and src.shape is not None)
