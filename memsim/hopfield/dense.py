@@ -1,0 +1,586 @@
+"""Dense associative memory: binary Hopfield networks with polynomial or exponential interactions.
+
+References
+----------
+Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition. NIPS 29
+(energy eq. 1 ``E = -sum_mu F(xi^mu . s)``, update eq. 3, capacity section 3).
+Demircigil, M., Heusel, J., Loewe, M., Upgang, S. & Vermet, F. (2017). On a model of associative
+memory with huge storage capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
+See ``THEORY.md`` section 2 for the equations used here.
+
+Conventions
+-----------
+* Stored patterns are rows of a P x N array of -1/+1 (int8); cues are B x N (or one N-vector).
+* Energy ``E(s) = -sum_mu F(xi^mu . s)`` with ``F(x) = x^n`` ("polynomial"),
+  ``F(x) = max(x, 0)^n`` ("rectified") or ``F(x) = exp(x)`` ("exponential").
+* Update of neuron i: ``s_i <- sgn(sum_mu [F(xi_i^mu + h_mu) - F(-xi_i^mu + h_mu)])`` with
+  ``h_mu = sum_{j != i} xi_j^mu s_j`` -- the energy difference between ``s_i = +1`` and
+  ``s_i = -1``, so asynchronous updates never raise E. **sgn(0) keeps the current state.**
+* n = 2 (polynomial) is the classical Hebbian network: the drive equals 4 N h_i with
+  ``h_i = (1/N) sum_{j != i} sum_mu xi_i^mu xi_j^mu s_j``, so the dynamics are identical.
+* Overlaps ``m_mu = xi^mu . s`` are kept per cue and updated in O(P) per flip. Polynomial and
+  rectified updates use exact int64 arithmetic whenever ``2 P N^n < 2^62`` (otherwise float64,
+  reported in ``extra["arithmetic"]``). The exponential interaction is evaluated with a
+  log-sum-exp shift, so N in the thousands does not overflow.
+* Randomness: cue b uses the xoshiro256** stream ``stream_states(seed, stream, B)[b]``; with
+  ``order="random"`` the update order (initially 0..N-1) is shuffled in place at the start of
+  each sweep -- the protocol of :func:`memsim.hopfield.classical.recall`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.special import erfcinv
+
+from memsim._jit import set_threads
+from memsim._rng import generator, stream_states
+from memsim.errors import ConvergenceWarning, MemsimError
+from memsim.hopfield import _dense_kernels as K
+
+INTERACTIONS = {"polynomial": K.POLYNOMIAL, "rectified": K.RECTIFIED, "exponential": K.EXPONENTIAL}
+DYNAMICS = ("async", "sync")
+ORDERS = ("random", "fixed")
+STOP_REASONS = ("fixed_point", "cycle", "limit")
+
+_INT_LIMIT = 2**62
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class DenseResult:
+    """Outcome of :func:`dense_recall` for a batch of B cues (all arrays read-only).
+
+    Attributes
+    ----------
+    states : (B, N) int8
+        Final states.
+    sweeps : (B,) int64
+        Sweeps performed (async: N single-neuron updates each; sync: one parallel update each),
+        including the last one that confirmed a fixed point.
+    stop : (B,) str
+        ``"fixed_point"``, ``"cycle"`` (sync 2-cycle) or ``"limit"`` (max_sweeps reached).
+    energy : (B, max_sweeps + 1) float64
+        ``E = -sum_mu F(xi^mu . s)`` of the cue (column 0) and after each sweep; NaN after the run
+        stopped. For the exponential interaction E overflows to -inf once ``xi . s`` exceeds
+        about 709: use ``log_neg_energy``.
+    log_neg_energy : (B, max_sweeps + 1) float64
+        ``log(-E) = log sum_mu F(xi^mu . s)`` (log-sum-exp for the exponential interaction;
+        always finite there). NaN where ``-E <= 0`` or after the run stopped. Non-decreasing
+        under asynchronous dynamics (because E is non-increasing).
+    flips : (B, max_sweeps) int64
+        Neurons flipped in each sweep (-1 after the run stopped).
+    overlaps : (B, P) float64
+        Final overlaps ``m_mu = (1/N) xi^mu . s``.
+    interaction, n, dynamics, order, seed
+        The settings used (``n`` is None for the exponential interaction).
+    extra : dict
+        ``arithmetic``: ``"int64"`` (exact) or ``"float64"``; ``stream``: the stream keys.
+    """
+
+    states: np.ndarray
+    sweeps: np.ndarray
+    stop: np.ndarray
+    energy: np.ndarray
+    log_neg_energy: np.ndarray
+    flips: np.ndarray
+    overlaps: np.ndarray
+    interaction: str
+    n: int | None
+    dynamics: str
+    order: str
+    seed: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def converged(self) -> np.ndarray:
+        """True where the run ended in a fixed point."""
+        return self.stop == "fixed_point"
+
+    def energy_trace(self, b: int = 0) -> np.ndarray:
+        """Energy of cue ``b`` from the cue to its final state (length ``sweeps[b] + 1``)."""
+        return self.energy[b, : int(self.sweeps[b]) + 1]
+
+
+# ------------------------------------------------------------------------------------------------
+# validation helpers
+# ------------------------------------------------------------------------------------------------
+
+
+def _check_stored(stored: Any) -> np.ndarray:
+    a = np.asarray(stored)
+    if a.ndim != 2:
+        raise MemsimError(
+            f"stored must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
+        )
+    if a.shape[0] < 1 or a.shape[1] < 2:
+        raise MemsimError(f"stored needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    if not np.isin(a, (-1, 1)).all():
+        raise MemsimError("stored must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+    return np.ascontiguousarray(a, dtype=np.int8)
+
+
+def _check_states(states: Any, n: int, name: str) -> tuple[np.ndarray, bool]:
+    s = np.asarray(states)
+    single = s.ndim == 1
+    if single:
+        s = s[None, :]
+    if s.ndim != 2 or s.shape[1] != n:
+        raise MemsimError(
+            f"{name} must have shape (B, {n}) or ({n},) to match stored, got {np.shape(states)}"
+        )
+    if s.shape[0] == 0:
+        raise MemsimError(f"{name} is empty (shape {np.shape(states)})")
+    if not np.isin(s, (-1, 1)).all():
+        raise MemsimError(f"{name} must contain only -1 and +1")
+    return np.ascontiguousarray(s, dtype=np.int8).copy(), single
+
+
+def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
+    if interaction not in INTERACTIONS:
+        raise MemsimError(
+            f"unknown interaction {interaction!r}; allowed: {', '.join(INTERACTIONS)}"
+        )
+    kind = INTERACTIONS[interaction]
+    if kind == K.EXPONENTIAL:
+        return kind, 0
+    if isinstance(n, bool) or int(n) != n or n < 2:
+        raise MemsimError(f"n must be an integer >= 2 for the {interaction} interaction, got {n}")
+    return kind, int(n)
+
+
+def _arithmetic(kind: int, n: int, p: int, big_n: int) -> type:
+    """int64 when no drive or overlap sum can overflow, else float64."""
+    if kind == K.EXPONENTIAL:
+        return np.float64
+    return np.int64 if 2 * p * (big_n + 1) ** n < _INT_LIMIT else np.float64
+
+
+def _dpoly(n: int, dtype: type) -> np.ndarray:
+    """Coefficients (by power of h) of D(h) = (h + 1)^n - (h - 1)^n.
+
+    D(h) = 2 sum_{k odd} C(n, k) h^(n - k).
+    """
+    c = np.zeros(max(n, 1), dtype=dtype)
+    for k in range(1, n + 1, 2):
+        c[n - k] = 2 * math.comb(n, k)
+    return c
+
+
+# ------------------------------------------------------------------------------------------------
+# public API
+# ------------------------------------------------------------------------------------------------
+
+
+def dense_recall(
+    stored: np.ndarray,
+    cues: np.ndarray,
+    interaction: str = "polynomial",
+    n: int = 3,
+    dynamics: str = "async",
+    max_sweeps: int = 100,
+    order: str = "random",
+    seed: int = 0,
+    *,
+    threads: int | None = None,
+    stream: tuple[int, ...] = (),
+    warn: bool = True,
+) -> DenseResult:
+    """Run dense-associative-memory dynamics from each cue (Krotov & Hopfield 2016, eq. 3).
+
+    Parameters
+    ----------
+    stored : (P, N) array of -1/+1
+        Stored patterns (rows).
+    cues : (B, N) or (N,) array of -1/+1
+        Initial states.
+    interaction : {"polynomial", "rectified", "exponential"}
+        ``F(x) = x^n``, ``max(x, 0)^n`` or ``exp(x)`` (Demircigil et al. 2017).
+    n : int
+        Interaction order (>= 2) for the polynomial kinds; ignored for "exponential".
+    dynamics : {"async", "sync"}
+        Asynchronous: one neuron at a time with the exact energy-difference rule (E never
+        increases). Synchronous: all neurons from the same state; may end in a 2-cycle, which is
+        detected and reported as ``"cycle"``.
+    max_sweeps : int
+        Limit on sweeps (async) or parallel steps (sync).
+    order : {"random", "fixed"}
+        Async update order: a fresh in-place shuffle of the previous order each sweep (from the
+        cue's own stream) or 0..N-1.
+    seed : int
+        Seed; cue b uses stream ``(seed, *stream, b)``, so results do not depend on the thread
+        count.
+    threads : int, optional
+        Numba thread count for this call.
+    stream : tuple of int
+        Extra keys for the random streams (e.g. a trial index).
+    warn : bool
+        Emit a :class:`~memsim.errors.ConvergenceWarning` if a cue hit the sweep limit.
+
+    Returns
+    -------
+    DenseResult
+    """
+    xi = _check_stored(stored)
+    p, big_n = xi.shape
+    S, single = _check_states(cues, big_n, "cues")
+    kind, n_pow = _check_interaction(interaction, n)
+    if dynamics not in DYNAMICS:
+        raise MemsimError(f"unknown dynamics {dynamics!r}; allowed: {', '.join(DYNAMICS)}")
+    if order not in ORDERS:
+        raise MemsimError(f"unknown update order {order!r}; allowed: {', '.join(ORDERS)}")
+    if isinstance(max_sweeps, bool) or int(max_sweeps) != max_sweeps or max_sweeps < 1:
+        raise MemsimError(f"max_sweeps must be an integer >= 1, got {max_sweeps}")
+    max_sweeps = int(max_sweeps)
+    if threads is not None:
+        set_threads(threads)
+    dtype = _arithmetic(kind, n_pow, p, big_n)
+    cpoly = _dpoly(n_pow, dtype)
+    xiT = np.ascontiguousarray(xi.T)
+    b_count = S.shape[0]
+    M = np.zeros((b_count, p), dtype=dtype)
+    energy = np.full((b_count, max_sweeps + 1), np.nan)
+    logneg = np.full((b_count, max_sweeps + 1), np.nan)
+    flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
+    sweeps = np.zeros(b_count, dtype=np.int64)
+    stop = np.zeros(b_count, dtype=np.int64)
+    if dynamics == "async":
+        rngs = stream_states(seed, tuple(stream), b_count)
+        K.async_batch(
+            kind,
+            n_pow,
+            cpoly,
+            xiT,
+            S,
+            M,
+            order == "random",
+            max_sweeps,
+            rngs,
+            energy,
+            logneg,
+            flips,
+            sweeps,
+            stop,
+        )
+    else:
+        K.sync_batch(kind, n_pow, cpoly, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop)
+    stop_names = np.asarray(STOP_REASONS)[stop]
+    if warn and (stop == K.LIMIT).any():
+        k = int((stop == K.LIMIT).sum())
+        warnings.warn(
+            f"{k} of {b_count} cues reached max_sweeps={max_sweeps} without a fixed point",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    res = DenseResult(
+        states=_readonly(S[0].copy() if single else S),
+        sweeps=_readonly(sweeps),
+        stop=_readonly(stop_names),
+        energy=_readonly(energy),
+        log_neg_energy=_readonly(logneg),
+        flips=_readonly(flips),
+        overlaps=_readonly(M.astype(np.float64) / big_n),
+        interaction=interaction,
+        n=None if kind == K.EXPONENTIAL else n_pow,
+        dynamics=dynamics,
+        order=order,
+        seed=int(seed),
+        extra={"arithmetic": np.dtype(dtype).name, "stream": tuple(stream)},
+    )
+    return res
+
+
+def dense_energy(
+    stored: np.ndarray,
+    states: np.ndarray,
+    interaction: str = "polynomial",
+    n: int = 3,
+    *,
+    log: bool = False,
+) -> np.ndarray | float:
+    """Energy ``E(s) = -sum_mu F(xi^mu . s)`` of each state (Krotov & Hopfield 2016, eq. 1).
+
+    Parameters
+    ----------
+    stored : (P, N) array of -1/+1
+    states : (B, N) or (N,) array of -1/+1
+    interaction, n
+        As in :func:`dense_recall`.
+    log : bool
+        Return ``log(-E) = log sum_mu F(xi^mu . s)`` instead (log-sum-exp for the exponential
+        interaction, finite for any N; NaN where ``-E <= 0``).
+
+    Returns
+    -------
+    (B,) float64 array, or a float for a single state. Computed in float64 (exact while the
+    values stay below 2^53).
+    """
+    xi = _check_stored(stored)
+    p, big_n = xi.shape
+    S, single = _check_states(states, big_n, "states")
+    kind, n_pow = _check_interaction(interaction, n)
+    M = np.zeros((S.shape[0], p), dtype=np.int64)
+    e = np.empty(S.shape[0])
+    lg = np.empty(S.shape[0])
+    K.energy_batch(kind, n_pow, np.ascontiguousarray(xi.T), S, M, e, lg)
+    out = lg if log else e
+    return float(out[0]) if single else out
+
+
+def dense_unstable_bits(
+    stored: np.ndarray,
+    states: np.ndarray,
+    interaction: str = "polynomial",
+    n: int = 3,
+) -> np.ndarray | int:
+    """Number of neurons the update rule would flip in each state (a one-step stability check).
+
+    A state is a fixed point of the dynamics iff this is 0. Applied to the stored patterns it
+    measures the one-step bit error of Krotov & Hopfield (2016), section 3.
+
+    Returns
+    -------
+    (B,) int64 array, or an int for a single state.
+    """
+    xi = _check_stored(stored)
+    p, big_n = xi.shape
+    S, single = _check_states(states, big_n, "states")
+    kind, n_pow = _check_interaction(interaction, n)
+    dtype = _arithmetic(kind, n_pow, p, big_n)
+    M = np.zeros((S.shape[0], p), dtype=dtype)
+    out = np.zeros(S.shape[0], dtype=np.int64)
+    K.unstable_batch(kind, _dpoly(n_pow, dtype), np.ascontiguousarray(xi.T), S, M, out)
+    return int(out[0]) if single else out
+
+
+# ------------------------------------------------------------------------------------------------
+# capacity
+# ------------------------------------------------------------------------------------------------
+
+
+def double_factorial(k: int) -> int:
+    """k!! for odd or even k >= -1 (with (-1)!! = 0!! = 1)."""
+    r = 1
+    while k > 1:
+        r *= k
+        k -= 2
+    return r
+
+
+def theory_bit_error(n_neurons: int, patterns: int, n: int, interaction: str = "polynomial"):
+    """One-step bit-error probability at a stored pattern, signal-to-noise estimate.
+
+    ``P_err = 1/2 erfc( sqrt( N^(n-1) / (2 (2n-3)!! K) ) )`` for ``F(x) = x^n`` (Krotov & Hopfield
+    2016, section 3; n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``). For the rectified
+    polynomial half of the noise terms vanish (``D(h) = 0`` for ``h < 0``), which halves the noise
+    variance: ``K`` is replaced by ``K / 2`` (our derivation, same approximations).
+    """
+    from scipy.special import erfc
+
+    kind, n_pow = _check_interaction(interaction, n)
+    if kind == K.EXPONENTIAL:
+        raise MemsimError("theory_bit_error covers the polynomial interactions only")
+    k_eff = patterns / 2.0 if kind == K.RECTIFIED else float(patterns)
+    snr2 = float(n_neurons) ** (n_pow - 1) / (2.0 * double_factorial(2 * n_pow - 3) * k_eff)
+    return 0.5 * erfc(np.sqrt(snr2))
+
+
+def theory_capacity(
+    n_neurons: int | np.ndarray,
+    n: int,
+    interaction: str = "polynomial",
+    error_rate: float | None = None,
+) -> float | np.ndarray:
+    """Predicted capacity K of a dense associative memory (THEORY.md section 2).
+
+    With ``error_rate=None``: the no-error capacity ``N^(n-1) / (2 (2n-3)!! ln N)`` of Krotov &
+    Hopfield (2016). With an error rate eps: the K at which :func:`theory_bit_error` equals eps,
+    ``K = N^(n-1) / (2 (2n-3)!! erfcinv(2 eps)^2)`` (alpha_n N^(n-1); doubled for "rectified").
+    """
+    kind, n_pow = _check_interaction(interaction, n)
+    if kind == K.EXPONENTIAL:
+        raise MemsimError("theory_capacity covers the polynomial interactions only")
+    nn = np.asarray(n_neurons, dtype=np.float64)
+    dfac = double_factorial(2 * n_pow - 3)
+    if error_rate is None:
+        k = nn ** (n_pow - 1) / (2.0 * dfac * np.log(nn))
+    else:
+        if not 0.0 < error_rate < 0.5:
+            raise MemsimError(f"error_rate must be in (0, 0.5), got {error_rate}")
+        k = nn ** (n_pow - 1) / (2.0 * dfac * erfcinv(2.0 * error_rate) ** 2)
+    if kind == K.RECTIFIED:
+        k = 2.0 * k
+    return float(k) if np.ndim(k) == 0 else k
+
+
+def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np.ndarray:
+    """``count`` random unbiased -1/+1 patterns (rows), from ``generator(seed, *keys)``."""
+    rng = generator(seed, *keys)
+    return (2 * rng.integers(0, 2, size=(count, n_neurons), dtype=np.int8) - 1).astype(np.int8)
+
+
+def bit_error_rate(
+    n_neurons: int,
+    patterns: int,
+    interaction: str = "polynomial",
+    n: int = 3,
+    *,
+    cues: int = 200,
+    seed: int = 0,
+) -> float:
+    """Measured one-step bit-error rate at stored patterns.
+
+    Stores ``patterns`` random patterns of ``n_neurons`` bits (stream ``(seed, N, K)``) and counts
+    the neurons the update rule would flip when the state is a stored pattern, over the first
+    ``min(cues, patterns)`` patterns. Returns flips / (checked patterns x N).
+    """
+    xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
+    c = min(int(cues), patterns)
+    bad = dense_unstable_bits(xi, xi[:c], interaction, n)
+    return float(np.sum(bad)) / (c * n_neurons)
+
+
+def retrieval_rate(
+    n_neurons: int,
+    patterns: int,
+    interaction: str = "polynomial",
+    n: int = 3,
+    *,
+    flip_fraction: float = 0.1,
+    cues: int = 100,
+    max_sweeps: int = 20,
+    seed: int = 0,
+) -> float:
+    """Fraction of noisy cues (``flip_fraction`` of the bits of a stored pattern flipped) that
+    asynchronous dynamics bring back exactly to their pattern."""
+    xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
+    c = min(int(cues), patterns)
+    rng = generator(seed, n_neurons, patterns, 1)
+    cue = xi[:c].copy()
+    nflip = int(round(flip_fraction * n_neurons))
+    for b in range(c):
+        idx = rng.choice(n_neurons, size=nflip, replace=False)
+        cue[b, idx] *= -1
+    res = dense_recall(xi, cue, interaction, n, "async", max_sweeps, "random", seed, warn=False)
+    return float(np.mean(np.all(res.states == xi[:c], axis=1)))
+
+
+def measure_capacity(
+    n_neurons: int,
+    n: int = 3,
+    interaction: str = "polynomial",
+    *,
+    criterion: str = "bit_error",
+    error_rate: float = 0.01,
+    flip_fraction: float = 0.1,
+    cues: int = 200,
+    k_max: int = 1_000_000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Largest number of random patterns a dense network stores, found by bisection on K.
+
+    Parameters
+    ----------
+    n_neurons : int
+        N.
+    n, interaction
+        As in :func:`dense_recall`.
+    criterion : {"bit_error", "retrieval"}
+        ``"bit_error"``: the one-step bit-error rate at stored patterns (:func:`bit_error_rate`)
+        must be <= ``error_rate``. ``"retrieval"``: the fraction of noisy cues retrieved exactly
+        (:func:`retrieval_rate`) must be >= ``1 - error_rate``.
+    k_max : int
+        Upper limit of the search.
+
+    Returns
+    -------
+    dict with ``N``, ``n``, ``interaction``, ``criterion``, ``error_rate``, ``capacity`` (the
+    largest K that passed), ``theory`` (polynomial kinds with the bit-error criterion:
+    :func:`theory_capacity` at ``error_rate``; else NaN) and ``evaluations`` (list of (K, value)).
+    Each K uses its own pattern set (stream ``(seed, N, K)``), so the measured curve is noisy at
+    the level of the sampling error of the rate.
+    """
+    kind, n_pow = _check_interaction(interaction, n)
+    if criterion not in ("bit_error", "retrieval"):
+        raise MemsimError(f"unknown criterion {criterion!r}; allowed: bit_error, retrieval")
+    if not 0.0 < error_rate < 0.5:
+        raise MemsimError(f"error_rate must be in (0, 0.5), got {error_rate}")
+    evals: list[tuple[int, float]] = []
+
+    def ok(k: int) -> bool:
+        if criterion == "bit_error":
+            v = bit_error_rate(n_neurons, k, interaction, n, cues=cues, seed=seed)
+            evals.append((k, v))
+            return v <= error_rate
+        v = retrieval_rate(
+            n_neurons, k, interaction, n, flip_fraction=flip_fraction, cues=cues, seed=seed
+        )
+        evals.append((k, v))
+        return v >= 1.0 - error_rate
+
+    lo, hi = 1, 2
+    if not ok(1):
+        lo = 0
+        hi = 1
+    else:
+        while hi <= k_max and ok(hi):
+            lo = hi
+            hi *= 2
+        hi = min(hi, k_max + 1)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    theory = np.nan
+    if kind != K.EXPONENTIAL and criterion == "bit_error":
+        theory = theory_capacity(n_neurons, n_pow, interaction, error_rate)
+    return {
+        "N": int(n_neurons),
+        "n": None if kind == K.EXPONENTIAL else n_pow,
+        "interaction": interaction,
+        "criterion": criterion,
+        "error_rate": float(error_rate),
+        "capacity": int(lo),
+        "theory": float(theory),
+        "evaluations": evals,
+    }
+
+
+def capacity_table(
+    n_values: list[int] | np.ndarray,
+    orders: list[int] | tuple[int, ...] = (2, 3, 4),
+    interaction: str = "polynomial",
+    **options: Any,
+) -> dict[str, np.ndarray]:
+    """Tidy table of :func:`measure_capacity` over N (and interaction orders n).
+
+    Returns a dict of equal-length columns ``N, n, interaction, criterion, error_rate, capacity,
+    theory, ratio`` (``ratio = capacity / theory``); ``pandas.DataFrame(table)`` loads it. For the
+    exponential interaction ``orders`` is ignored (one row per N).
+    """
+    rows = []
+    kind, _ = _check_interaction(interaction, 2)
+    ords = [None] if kind == K.EXPONENTIAL else list(orders)
+    for nv in n_values:
+        for o in ords:
+            r = measure_capacity(int(nv), 2 if o is None else int(o), interaction, **options)
+            rows.append(r)
+    cols = ["N", "n", "interaction", "criterion", "error_rate", "capacity", "theory"]
+    out: dict[str, np.ndarray] = {}
+    for c in cols:
+        vals = [r[c] if r[c] is not None else -1 for r in rows]
+        out[c] = np.asarray(vals)
+    out["ratio"] = out["capacity"] / out["theory"].astype(np.float64)
+    for v in out.values():
+        v.setflags(write=False)
+    return out
