@@ -7,10 +7,30 @@ from memsim.errors import ConvergenceWarning, MemsimError, MemsimWarning, Scenar
 
 __version__ = "0.1.0"
 
+
+def run(scenario, command="recall", overrides=(), progress=None):
+    """Run a scenario file (or a validated Scenario) and return its Result (see memsim.experiments).
+
+    Example: ``memsim.run("scenarios/hebbian_letters.yaml").summary``.
+    """
+    from memsim.experiments import run as _run
+
+    return _run(scenario, command, overrides, progress)
+
+
+def load_scenario(path, overrides=()):
+    """Read and validate a scenario file (see memsim.scenario.load_scenario)."""
+    from memsim.scenario import load_scenario as _load
+
+    return _load(path, overrides)
+
+
 __all__ = [
     "ConvergenceWarning",
     "MemsimError",
     "MemsimWarning",
     "ScenarioError",
     "__version__",
+    "load_scenario",
+    "run",
 ]

@@ -1,0 +1,291 @@
+"""The ``memsim`` command: thin Click commands that load, run, save and print (no physics here)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from memsim.errors import MemsimError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# ------------------------------------------------------------------------------ errors ------
+@contextlib.contextmanager
+def format_exceptions(debug: bool) -> Iterator[None]:
+    """Print user errors as one red paragraph and exit 1; tracebacks only with --debug."""
+    try:
+        yield
+    except MemsimError as exc:
+        if debug:
+            raise
+        _error_panel(str(exc), "memsim: error")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _error_panel("interrupted by the user; results of this run were not saved", "memsim")
+        sys.exit(130)
+    except click.exceptions.Exit:
+        raise
+    except (click.ClickException, click.Abort):
+        raise
+    except Exception as exc:  # a bug, not bad input: still no traceback by default
+        if debug:
+            raise
+        _error_panel(
+            f"internal error ({type(exc).__name__}: {exc}). This is a bug in memsim, not in your "
+            "scenario; re-run with --debug to see the traceback and please report it.",
+            "memsim: internal error",
+        )
+        sys.exit(3)
+
+
+def _error_panel(message: str, title: str) -> None:
+    from rich.console import Console
+    from rich.panel import Panel
+
+    console = Console(stderr=True, soft_wrap=False)
+    console.print(Panel(message, title=title, title_align="left", border_style="red", expand=False))
+
+
+# ------------------------------------------------------------------------------ progress ----
+class RichProgress:
+    """memsim.experiments.Progress drawn with rich (to stderr)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self._bar = None
+        self._task = None
+
+    def start(self, label: str, total: int) -> None:
+        if self.quiet:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self._bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(label, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, steps)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+# ------------------------------------------------------------------------------ options -----
+def _common_run_options(f):
+    opts = [
+        click.argument("scenario", type=click.Path(dir_okay=True, path_type=Path)),
+        click.option(
+            "--out",
+            "-o",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Results folder [default: results/<scenario name>].",
+        ),
+        click.option(
+            "--force", is_flag=True, help="Replace an existing, non-empty results folder."
+        ),
+        click.option("--seed", type=int, default=None, help="Override run.seed."),
+        click.option(
+            "--threads", type=int, default=None, help="Numba threads (results do not depend on it)."
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table."),
+        click.option("--no-plots", is_flag=True, help="Do not draw PNG plots."),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="FIELD=VALUE",
+            help="Override a scenario field, e.g. --set model.max_sweeps=20 "
+            "(repeatable; validated like the file).",
+        ),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="memsim", prog_name="memsim")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """memsim: simulate associative and external memory from YAML scenarios.
+
+    \b
+    memsim validate scenarios/hebbian_letters.yaml    check a scenario without running it
+    memsim recall   scenarios/hebbian_letters.yaml    cue stored patterns, run the dynamics
+    memsim capacity scenarios/hebbian_capacity.yaml   sweep the load, measure retrieval
+
+    Results (results.json, tidy CSV tables, arrays.npz, PNG plots) go to results/<name>/.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _scenario_overrides(overrides, seed, threads) -> list[str]:
+    extra = list(overrides)
+    if seed is not None:
+        extra.append(f"run.seed={seed}")
+    if threads is not None:
+        extra.append(f"run.threads={threads}")
+    return extra
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Override a scenario field (repeatable).",
+)
+@click.option(
+    "--command",
+    "command",
+    type=click.Choice(["recall", "capacity"]),
+    default=None,
+    help="Also check that this command can run the scenario.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context, scenario: Path, overrides: tuple[str, ...], command: str | None
+) -> None:
+    """Check a scenario file (syntax, keys, types, ranges, files, memory) without running it."""
+    from memsim.experiments import check_runnable
+    from memsim.scenario import load_scenario
+
+    with format_exceptions(ctx.obj["debug"]):
+        sc = load_scenario(scenario, overrides)
+        if command:
+            check_runnable(sc, command, str(scenario))
+        commands = "recall" + (", capacity" if sc.capacity is not None else "")
+        click.echo(f"{scenario}: valid (name {sc.name}, model {sc.model.kind}; runs: {commands})")
+
+
+def _run_command(ctx, command, scenario, out, force, seed, threads, quiet, no_plots, overrides):
+    from memsim.experiments import check_runnable, run
+    from memsim.plotting import make_plots
+    from memsim.results import prepare_out_dir, save
+    from memsim.scenario import load_scenario
+
+    with format_exceptions(ctx.obj["debug"]):
+        if threads is not None and threads < 1:
+            raise MemsimError(f"--threads must be >= 1, got {threads}")
+        sc = load_scenario(scenario, _scenario_overrides(overrides, seed, threads))
+        check_runnable(sc, command, str(scenario))
+        folder = out if out is not None else Path("results") / sc.name
+        folder = prepare_out_dir(folder, force)
+        try:
+            result = run(sc, command, progress=RichProgress(quiet), base_dir=scenario.parent)
+            plots = [] if no_plots else make_plots(result, folder, sc.output.plots)
+            result.meta["plots"] = plots
+            save(result, folder, prepared=True)
+        except BaseException:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+            raise
+        if not quiet:
+            _print_summary(result, folder)
+
+
+@cli.command(context_settings=CONTEXT)
+@_common_run_options
+@click.pass_context
+def recall(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides) -> None:
+    """Store the scenario's patterns, cue them and run the dynamics.
+
+    Writes results.json, cues.csv (one row per trial and cue), trace.csv (one row per trial, cue
+    and sweep), arrays.npz and plots (energy, overlap, pictures for 2-D patterns).
+    """
+    _run_command(ctx, "recall", scenario, out, force, seed, threads, quiet, no_plots, overrides)
+
+
+@cli.command(context_settings=CONTEXT)
+@_common_run_options
+@click.pass_context
+def capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides) -> None:
+    """Sweep the load P/N (the scenario's 'capacity' section) and measure retrieval.
+
+    Writes capacity.csv (one row per size, load and trial), capacity_summary.csv (mean and
+    standard error per point), results.json and capacity.png.
+    """
+    _run_command(ctx, "capacity", scenario, out, force, seed, threads, quiet, no_plots, overrides)
+
+
+def _print_summary(result, folder: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if result.command == "capacity":
+        tab = result.tables["capacity_summary"]
+        t = Table(title=f"{result.scenario['name']}: capacity", title_justify="left")
+        for col in ("N", "load", "P", "trials", "final overlap", "retrieved", "1-step error"):
+            t.add_column(col, justify="right")
+        for i in range(len(tab["size"])):
+            t.add_row(
+                str(tab["size"][i]),
+                f"{tab['load'][i]:.3f}",
+                str(tab["patterns"][i]),
+                str(tab["trials"][i]),
+                f"{tab['mean_final_overlap'][i]:.3f} ± {_fmt(tab['sem_final_overlap'][i])}",
+                f"{tab['fraction_retrieved'][i]:.3f}",
+                f"{tab['one_step_error'][i]:.4f}",
+            )
+    else:
+        s = result.summary
+        t = Table(
+            title=f"{result.scenario['name']}: recall", title_justify="left", show_header=False
+        )
+        t.add_column("", style="bold")
+        t.add_column("", justify="right")
+        rows = [
+            ("patterns x neurons", f"{s['patterns']} x {s['neurons']} (load {s['load']:.3f})"),
+            ("cues (trials)", f"{s['cues']} ({s['trials']})"),
+            ("initial overlap", f"{s['mean_initial_overlap']:.3f}"),
+            ("final overlap", f"{s['mean_final_overlap']:.3f}"),
+            (f"retrieved (m >= {s['retrieval_overlap']})", f"{s['fraction_retrieved']:.1%}"),
+            (
+                "fixed points / cycles / limit",
+                f"{s['fraction_fixed_point']:.1%} / {s['fraction_cycle']:.1%} / "
+                f"{s['fraction_limit']:.1%}",
+            ),
+            ("mean sweeps", f"{s['mean_sweeps']:.2f}"),
+        ]
+        for r in rows:
+            t.add_row(*r)
+    console.print(t)
+    for w in result.meta.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {w}")
+    console.print(f"results in [bold]{folder}[/bold] ({result.meta['seconds']:.2f} s)")
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if x != x else f"{x:.3f}"
+
+
+def main() -> None:
+    """Entry point of the ``memsim`` console script."""
+    cli(obj={})
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
