@@ -44,11 +44,18 @@ def format_exceptions(debug: bool) -> Iterator[None]:
 
 
 def _error_panel(message: str, title: str) -> None:
+    """A red panel on a terminal; one plain line (``title: message``) when piped or captured."""
     from rich.console import Console
     from rich.panel import Panel
+    from rich.text import Text
 
-    console = Console(stderr=True, soft_wrap=False)
-    console.print(Panel(message, title=title, title_align="left", border_style="red", expand=False))
+    console = Console(stderr=True)
+    if console.is_terminal:
+        console.print(
+            Panel(Text(message), title=title, title_align="left", border_style="red", expand=False)
+        )
+    else:
+        click.echo(f"{title}: {message}", err=True)
 
 
 # ------------------------------------------------------------------------------ progress ----
