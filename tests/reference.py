@@ -37,7 +37,7 @@ class Xoshiro:
 
     def shuffle(self, arr: list) -> None:
         for i in range(len(arr) - 1, 0, -1):
-            j = int(self.uniform() * (i + 1))
+            j = ((self.next() >> 32) * (i + 1)) >> 32
             arr[i], arr[j] = arr[j], arr[i]
 
 

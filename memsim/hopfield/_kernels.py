@@ -185,6 +185,47 @@ def energies(S, H, theta_s, scale, out):
         out[b] = e * inv
 
 
+@pjit(fastmath=True)
+def lowrank_fields(xi, xiT, S, zero, out):
+    """Exact integer fields from the P overlaps: h = N W s = xi^T (xi s) - P s (Hebbian, W_ii = 0).
+
+    ``xi`` is P x N, ``xiT`` its transpose (contiguous), ``zero`` the accumulator type's zero
+    (int32 when N P < 2**31, else int64). Cost 2 P N per cue instead of N**2. Parallel over cues;
+    integer sums do not depend on order, so neither do the results.
+    """
+    b_count, n = S.shape
+    p = xi.shape[0]
+    for b in prange(b_count):
+        s = S[b]
+        m = np.empty(p, dtype=out.dtype)
+        for mu in range(p):
+            acc = zero
+            row = xi[mu]
+            for j in range(n):
+                acc += row[j] * s[j]
+            m[mu] = acc
+        for i in range(n):
+            acc = zero
+            r = xiT[i]
+            for mu in range(p):
+                acc += r[mu] * m[mu]
+            out[b, i] = acc - p * s[i]
+
+
+@pjit(fastmath=True)
+def integer_fields(J, S, zero, out):
+    """Exact integer fields h = J s for integer couplings J (rows = columns: J symmetric)."""
+    b_count, n = S.shape
+    for b in prange(b_count):
+        s = S[b]
+        for i in range(n):
+            acc = zero
+            row = J[i]
+            for j in range(n):
+                acc += row[j] * s[j]
+            out[b, i] = acc
+
+
 @pjit
 def dense_fields(J, S, out):
     """out[b] = J @ S[b] in a fixed summation order (same numbers whatever the thread count)."""

@@ -35,7 +35,6 @@ DYNAMICS = ("async", "sync")
 ORDERS = ("random", "fixed")
 
 _F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
-_F64_EXACT = 2**53
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -135,30 +134,31 @@ class Weights:
         )
 
     def _fields(self, S: np.ndarray) -> np.ndarray:
-        """Local fields W s for each row of S, in units of 1/scale (exact for integer rules)."""
+        """Local fields W s for each row of S, in units of 1/scale (exact for integer rules).
+
+        Integer rules use exact integer kernels (no BLAS: integer sums do not depend on the
+        summation order, and a BLAS thread pool spinning beside Numba's threads would slow both
+        down on a small machine). Hebbian weights with P < N/2 use the P overlaps (rank <= P).
+        """
+        S = np.ascontiguousarray(S, dtype=np.int8)
+        out_shape = S.shape
         if self._integer is not None:
             n = self.n
             p = self.patterns.shape[0] if self.patterns is not None else n
-            bound = n * max(p, 1)
-            ftype = np.float32 if bound < _F32_EXACT else np.float64
-            Sf = S.astype(ftype)
+            wide = n * max(p, 1) >= 2**31
+            itype = np.int64 if wide else np.int32
+            zero = itype(0)
+            out = np.empty(out_shape, dtype=itype)
             if self._low_rank():
-                key = f"xi_{ftype.__name__}"
-                if key not in self._cache:
-                    self._cache[key] = self.patterns.astype(ftype)
-                xi = self._cache[key]
-                H = (Sf @ xi.T) @ xi - p * Sf
+                if "xiT" not in self._cache:
+                    self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
+                K.lowrank_fields(self.patterns, self._cache["xiT"], S, zero, out)
             else:
-                key = f"J_{ftype.__name__}"
-                if key not in self._cache:
-                    self._cache[key] = self._integer.astype(ftype)
-                H = Sf @ self._cache[key]
-            return np.rint(H).astype(np.int64 if bound >= 2**31 else np.int32)
-        J, _ = self._couplings()
-        out = np.empty(S.shape, dtype=np.float64)
+                K.integer_fields(self._integer, S, zero, out)
+            return out
+        out = np.empty(out_shape, dtype=np.float64)
         # fixed summation order, independent of thread count (BLAS may reorder sums)
-        Jrows = self.matrix  # h_i = sum_j W_ij s_j: rows of W
-        K.dense_fields(Jrows, S.astype(np.float64), out)
+        K.dense_fields(self.matrix, S.astype(np.float64), out)
         return out
 
 
