@@ -1,0 +1,413 @@
+"""Normalisers: map a score vector z to attention weights p on the probability simplex.
+
+All functions work along one ``axis`` of an array of any shape, return float64 of the same shape
+and accept ``-inf`` entries as masked keys (their weight is exactly 0). A slice that is entirely
+``-inf`` (every key masked) raises :class:`memsim.errors.MemsimError`; NaN and ``+inf`` are
+refused. Every normaliser is invariant to adding a constant to a slice; each slice is shifted by
+its maximum first, so scores as large as 1e300 neither overflow nor lose the answer. (A
+difference larger than the float range, e.g. 1e308 against -1e308, becomes -inf, which is the
+limit the weight tends to anyway.)
+
+References (THEORY.md section 4)
+--------------------------------
+* softmax with temperature T: ``p_i = exp(z_i / T) / sum_j exp(z_j / T)`` (Bridle 1990; the
+  attention of Bahdanau et al. 2015, eq. 6, and Vaswani et al. 2017, eq. 1).
+* sparsemax: Euclidean projection of z onto the simplex, ``p = [z - tau]_+``
+  (Martins & Astudillo 2016, eq. 2; closed form by sorting, their Proposition 1 / Algorithm 1).
+* alpha-entmax: ``p = [(alpha - 1) z - tau]_+^(1/(alpha - 1))`` with tau such that sum p = 1
+  (Peters, Niculae & Martins 2019, "Sparse sequence-to-sequence models", eq. 10 and
+  Algorithm 2 for the exact sort-based alpha = 1.5 case). alpha -> 1 is softmax, alpha = 2 is
+  sparsemax.
+* hard attention: one-hot at the argmax (Xu et al. 2015 use sampling; memsim uses the
+  deterministic argmax). top-k: softmax restricted to the k largest scores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from memsim.attention import _kernels as K
+from memsim.attention._validate import (
+    axis_index,
+    integer,
+    lookup,
+    real,
+    registry_options,
+    score_array,
+)
+from memsim.errors import MemsimError
+
+__all__ = [
+    "NORMALISERS",
+    "NormaliserOutcome",
+    "compare_normalisers",
+    "entmax15",
+    "entmax_bisect",
+    "hard",
+    "normalise",
+    "softmax",
+    "sparsemax",
+    "topk",
+]
+
+#: Bisection steps allowed in :func:`entmax_bisect` (it stops at machine precision first).
+ENTMAX_MAX_ITER = 200
+
+
+def _rows(z: Any, axis: Any, who: str) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """Validated scores as C-contiguous rows (R, n) shifted so each row's max is 0.
+
+    Returns the rows and a function that puts an (R, n) result back into z's shape.
+    """
+    arr = score_array(z)
+    ax = axis_index(axis, arr.ndim)
+    moved = np.moveaxis(arr, ax, -1)
+    shape = moved.shape
+    n = shape[-1]
+    if n == 0:
+        raise MemsimError(f"{who}: z has no entries along axis {axis} (shape {arr.shape})")
+    rows = np.ascontiguousarray(moved.reshape(-1, n))
+    top = rows.max(axis=1) if rows.shape[0] else np.zeros(0)
+    dead = top == -np.inf
+    if dead.any():
+        r = int(np.flatnonzero(dead)[0])
+        idx = list(np.unravel_index(r, shape[:-1])) if len(shape) > 1 else []
+        idx.insert(ax, slice(None))
+        where = ", ".join(":" if isinstance(i, slice) else str(int(i)) for i in idx)
+        raise MemsimError(
+            f"{who}: every entry of z[{where}] is -inf (all keys masked); "
+            "at least one score along the normalised axis must be finite"
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        rows = rows - top[:, None]
+
+    def restore(out: np.ndarray) -> np.ndarray:
+        return np.moveaxis(out.reshape(shape), -1, ax)
+
+    return rows, restore
+
+
+def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
+    """Softmax with temperature: ``p_i = exp(z_i / T) / sum_j exp(z_j / T)``.
+
+    Computed as ``exp((z_i - max z) / T)`` over its sum, so no overflow for any finite z.
+
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key (weight 0).
+    axis : int
+        Axis to normalise over.
+    temperature : float > 0
+        T; small T sharpens towards :func:`hard` (ties share the weight), large T flattens.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape as z; each slice along ``axis`` sums to 1.
+    """
+    t = real(temperature, "temperature", low=0.0, low_open=True)
+    rows, restore = _rows(z, axis, "softmax")
+    with np.errstate(over="ignore", under="ignore"):
+        e = np.exp(rows / t if t != 1.0 else rows)
+    e /= e.sum(axis=1, keepdims=True)
+    return restore(e)
+
+
+def sparsemax(z: Any, axis: int = -1) -> np.ndarray:
+    """Sparsemax: the Euclidean projection of z onto the probability simplex.
+
+    ``p = [z - tau]_+`` (Martins & Astudillo 2016, eq. 2). Exact sort-based threshold: with
+    ``z_(1) >= z_(2) >= ...`` the support size is
+    ``k* = max{k : 1 + k z_(k) > sum_{j<=k} z_(j)}`` and
+    ``tau = (sum_{j<=k*} z_(j) - 1) / k*`` (their Proposition 1). Weights are exactly zero
+    outside the support; ``sparsemax(z + c) == sparsemax(z)``.
+
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key.
+    axis : int
+        Axis to normalise over.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape as z.
+
+    Examples
+    --------
+    >>> sparsemax([-2.0, 0.0, 0.5])
+    array([0.  , 0.25, 0.75])
+    """
+    rows, restore = _rows(z, axis, "sparsemax")
+    n = rows.shape[1]
+    zs = -np.sort(-rows, axis=1)  # descending; -inf last
+    ks = np.arange(1, n + 1, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cs = np.cumsum(zs, axis=1)
+        cond = 1.0 + ks * zs > cs
+    kstar = n - np.argmax(cond[:, ::-1], axis=1)  # last k where the condition holds
+    tau = (np.take_along_axis(cs, (kstar - 1)[:, None], axis=1)[:, 0] - 1.0) / kstar
+    p = np.maximum(rows - tau[:, None], 0.0)
+    return restore(p)
+
+
+def entmax15(z: Any, axis: int = -1) -> np.ndarray:
+    """1.5-entmax, exact and sort-based (Peters, Niculae & Martins 2019, Algorithm 2).
+
+    ``p_i = [z_i / 2 - tau]_+^2`` with tau such that ``sum_i p_i = 1``. With
+    ``x = z / 2`` sorted descending, a support of the k largest gives
+    ``tau_k = mean_k - sqrt((1 - k (ms_k - mean_k^2)) / k)`` (mean and mean square of the k
+    largest; the smaller root of ``sum_{j<=k} (x_(j) - tau)^2 = 1``), and the support size is the
+    largest k with ``tau_k <= x_(k)``.
+
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key.
+    axis : int
+        Axis to normalise over.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape as z.
+
+    Examples
+    --------
+    >>> entmax15([-2.0, 0.0, 0.5]).round(4)
+    array([0.   , 0.326, 0.674])
+    """
+    rows, restore = _rows(z, axis, "entmax15")
+    n = rows.shape[1]
+    x = rows / 2.0
+    xs = -np.sort(-x, axis=1)
+    ks = np.arange(1, n + 1, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = np.cumsum(xs, axis=1) / ks
+        mean_sq = np.cumsum(xs * xs, axis=1) / ks
+        delta = (1.0 - ks * (mean_sq - mean * mean)) / ks
+        tau = mean - np.sqrt(np.maximum(delta, 0.0))
+        cond = (delta >= 0.0) & (tau <= xs)
+    kstar = n - np.argmax(cond[:, ::-1], axis=1)
+    t = np.take_along_axis(tau, (kstar - 1)[:, None], axis=1)
+    p = np.maximum(x - t, 0.0) ** 2
+    return restore(p)
+
+
+def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
+    """alpha-entmax for any ``alpha >= 1`` by bisection to machine precision.
+
+    ``p_i = [(alpha - 1) z_i - tau]_+^(1/(alpha - 1))`` with tau such that ``sum_i p_i = 1``
+    (Peters, Niculae & Martins 2019, eq. 10; Blondel et al. 2019 for the bisection). alpha = 1
+    is softmax (computed by :func:`softmax`), alpha = 1.5 equals :func:`entmax15`, alpha = 2
+    equals :func:`sparsemax`; larger alpha gives sparser weights.
+
+    The threshold is searched in score units, ``p_i = [1 + c (z_i - max z - u)]_+^(1/c)`` with
+    ``c = alpha - 1``, evaluated as ``exp(log1p(.) / c)``, so alpha just above 1 is as accurate
+    as softmax (u tends to the log-sum-exp). Bisection halves the bracket
+    ``[0, (1 - n^-c) / c]`` until the midpoint equals an end point (at most
+    ``ENTMAX_MAX_ITER`` = 200 halvings); the weights are then divided by their sum.
+
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key.
+    alpha : float >= 1
+        Entmax parameter.
+    axis : int
+        Axis to normalise over.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape as z.
+
+    Notes
+    -----
+    For alpha > 2 a weight is not a Lipschitz function of z near the edge of the support
+    (``p ~ gap^(1/(alpha-1))``), so a key whose score sits within rounding error of the
+    threshold can get a weight of order ``(1e-16)^(1/(alpha-1))``; this is the conditioning of
+    the problem, not of the bisection.
+    """
+    a = real(alpha, "alpha", low=1.0)
+    if a == 1.0:
+        return softmax(z, axis=axis)
+    rows, restore = _rows(z, axis, "entmax_bisect")
+    c = a - 1.0
+    n = rows.shape[1]
+    u_hi = -math.expm1(-c * math.log(n)) / c if n > 1 else 1.0
+    out = np.empty_like(rows)
+    if rows.shape[0]:
+        K.entmax_bisect_rows(rows, c, u_hi, ENTMAX_MAX_ITER, out)
+    return restore(out)
+
+
+def hard(z: Any, axis: int = -1) -> np.ndarray:
+    """Hard attention: one-hot at the largest score.
+
+    **Ties: the first maximum** (lowest index along ``axis``) gets the weight 1, as
+    ``numpy.argmax``. Masked keys (-inf) are never chosen.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape as z, one 1.0 per slice.
+    """
+    rows, restore = _rows(z, axis, "hard")
+    out = np.zeros_like(rows)
+    out[np.arange(rows.shape[0]), np.argmax(rows, axis=1)] = 1.0
+    return restore(out)
+
+
+def topk(z: Any, k: int, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
+    """Top-k attention: keep the k largest scores, renormalise them with a softmax.
+
+    ``p_i = exp(z_i / T) / sum_{j in top k} exp(z_j / T)`` for the k largest scores and 0
+    elsewhere. Ties at the k-th place go to the lower index. If k exceeds the number of unmasked
+    keys, all unmasked keys are kept (so k >= n is plain softmax).
+
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key.
+    k : int >= 1
+        Number of keys kept.
+    axis : int
+        Axis to normalise over.
+    temperature : float > 0
+        Softmax temperature among the kept keys.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape as z.
+    """
+    kk = integer(k, "k", low=1)
+    t = real(temperature, "temperature", low=0.0, low_open=True)
+    rows, restore = _rows(z, axis, "topk")
+    n = rows.shape[1]
+    if kk < n:
+        order = np.argsort(-rows, axis=1, kind="stable")
+        keep = np.zeros(rows.shape, dtype=bool)
+        np.put_along_axis(keep, order[:, :kk], True, axis=1)
+        rows = np.where(keep, rows, -np.inf)
+    with np.errstate(over="ignore", under="ignore"):
+        e = np.exp(rows / t if t != 1.0 else rows)
+    e /= e.sum(axis=1, keepdims=True)
+    return restore(e)
+
+
+#: Registry of normalisers: name -> function(z, axis=-1, **options).
+NORMALISERS: dict[str, Callable[..., np.ndarray]] = {
+    "softmax": softmax,
+    "sparsemax": sparsemax,
+    "entmax15": entmax15,
+    "entmax_bisect": entmax_bisect,
+    "hard": hard,
+    "topk": topk,
+}
+
+
+def normalise(z: Any, kind: str = "softmax", axis: int = -1, **options: Any) -> np.ndarray:
+    """Apply the normaliser ``kind`` from :data:`NORMALISERS` along ``axis``.
+
+    Options are passed on: ``temperature`` (softmax, topk), ``alpha`` (entmax_bisect, required),
+    ``k`` (topk, required). An option the normaliser does not take raises MemsimError.
+
+    Examples
+    --------
+    >>> normalise([1.0, 2.0, 5.0], "topk", k=2).round(3)
+    array([0.   , 0.047, 0.953])
+    """
+    func = lookup(NORMALISERS, kind, "normaliser")
+    opts = registry_options(func, 1, kind, "normaliser", options)
+    return func(z, axis=axis, **opts)
+
+
+@dataclass(frozen=True)
+class NormaliserOutcome:
+    """Weights produced by one normaliser spec in :func:`compare_normalisers` (read-only).
+
+    Attributes
+    ----------
+    kind : str
+        Normaliser name.
+    options : dict
+        Options passed to it.
+    weights : numpy.ndarray
+        Same shape as the scores.
+    support : numpy.ndarray
+        int64, shape of the scores without the last axis: number of keys with weight > 0
+        (the selected keys) per query.
+    """
+
+    kind: str
+    options: dict
+    weights: np.ndarray
+    support: np.ndarray
+
+
+def _spec_label(kind: str, options: Mapping[str, Any]) -> str:
+    if not options:
+        return kind
+    inner = ", ".join(f"{k}={v}" for k, v in sorted(options.items()))
+    return f"{kind}({inner})"
+
+
+def compare_normalisers(
+    scores: Any, specs: Sequence[str | Mapping[str, Any]]
+) -> dict[str, NormaliserOutcome]:
+    """Normalise the same scores with several normalisers (over the last axis).
+
+    Parameters
+    ----------
+    scores : array_like, (K,) or (B, K) or any leading shape
+        Scores of B queries against K keys; -inf = masked.
+    specs : sequence of str or dict
+        Each spec is a normaliser name (``"sparsemax"``) or a dict with a ``"kind"`` and its
+        options, optionally a ``"label"``: ``{"kind": "entmax_bisect", "alpha": 1.2}``.
+
+    Returns
+    -------
+    dict
+        label -> :class:`NormaliserOutcome`, in the order of ``specs``. The default label is the
+        name followed by its options, e.g. ``"entmax_bisect(alpha=1.2)"``.
+
+    Examples
+    --------
+    >>> out = compare_normalisers([[-2.0, 0.0, 0.5]], ["softmax", "sparsemax"])
+    >>> out["sparsemax"].support
+    array([2])
+    """
+    if isinstance(specs, (str, Mapping)):
+        specs = [specs]
+    result: dict[str, NormaliserOutcome] = {}
+    for i, spec in enumerate(specs):
+        if isinstance(spec, str):
+            kind, options, label = spec, {}, None
+        elif isinstance(spec, Mapping):
+            options = dict(spec)
+            if "kind" not in options:
+                raise MemsimError(f"specs[{i}] needs a 'kind' (one of {sorted(NORMALISERS)})")
+            kind = options.pop("kind")
+            label = options.pop("label", None)
+        else:
+            raise MemsimError(
+                f"specs[{i}] must be a normaliser name or a dict with 'kind', got {spec!r}"
+            )
+        weights = normalise(scores, kind, axis=-1, **options)
+        label = str(label) if label is not None else _spec_label(kind, options)
+        if label in result:
+            raise MemsimError(f"two specs have the label {label!r}; give one a 'label'")
+        support = np.count_nonzero(weights > 0.0, axis=-1).astype(np.int64)
+        weights.setflags(write=False)
+        support.setflags(write=False)
+        result[label] = NormaliserOutcome(kind, options, weights, support)
+    return result

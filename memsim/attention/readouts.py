@@ -1,0 +1,696 @@
+"""Attention read-outs: soft / key-value, global and local, multi-head, self- and pointer attention.
+
+Conventions: queries are rows of a B x d_q array (one 1-D query gives 1-D results), keys rows of
+a K x d_k array, values rows of a K x d_v array. Weights are B x K (an attention map: row b says
+how much query b reads from each key). A ``mask`` is a boolean array of shape (K,) or (B, K),
+True = key available; masked keys get weight exactly 0.
+
+References
+----------
+* Bahdanau, Cho & Bengio (2015), "Neural machine translation by jointly learning to align and
+  translate": context ``c_i = sum_j alpha_ij h_j`` (eq. 5), ``alpha = softmax(e)`` (eq. 6).
+* Luong, Pham & Manning (2015), "Effective approaches to attention-based neural machine
+  translation": global attention (section 3.1, eqs. 7-8), local attention (section 3.2):
+  local-m ``p_t = t``; local-p ``p_t = S sigmoid(v_p^T tanh(W_p h_t))`` (eq. 9) and Gaussian
+  weighting ``a_t(s) = align(h_t, h_s) exp(-(s - p_t)^2 / (2 sigma^2))``, sigma = D / 2 (eq. 10).
+* Vaswani et al. (2017), "Attention is all you need": ``softmax(Q K^T / sqrt(d_k)) V`` (eq. 1),
+  multi-head attention (section 3.2.2), masked (causal) self-attention (section 3.2.3).
+* Vinyals, Fortunato & Jaitly (2015), "Pointer networks": ``u_j = v^T tanh(W1 e_j + W2 d_i)``,
+  ``p(C_i | ...) = softmax(u)`` (eq. 3); the output is the index of an input.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from memsim._rng import generator
+from memsim.attention import _kernels as K
+from memsim.attention import scores as _scores
+from memsim.attention._validate import bool_mask, float_array, integer, real, registry_options
+from memsim.attention.normalisers import NORMALISERS, normalise
+from memsim.attention.scores import SCORES, unit_rows
+from memsim.errors import MemsimError
+
+__all__ = [
+    "FUSED_MIN_PAIRS",
+    "attend",
+    "causal_mask",
+    "global_attention",
+    "local_attention",
+    "multi_head_attention",
+    "pointer_attention",
+    "predict_positions",
+    "random_multi_head_weights",
+    "self_attention",
+    "soft_attention",
+    "softmax_readout",
+]
+
+SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
+NORMALISER_OPTIONS = ("temperature", "alpha", "k")
+FUSED_SCORES = ("dot", "scaled_dot", "cosine")
+METHODS = ("auto", "matrix", "fused")
+
+#: ``attend(method="auto")`` uses the fused kernel from this many query-key pairs on (when the
+#: normaliser is softmax, the score dot/scaled_dot/cosine and no weights are asked for). Set from
+#: benchmarks/bench_attention.py on the development machine; see that script's output.
+FUSED_MIN_PAIRS = 1 << 62
+
+#: Tile sizes of the fused kernel (queries per parallel task, keys per step).
+FUSED_BLOCK_Q = 16
+FUSED_BLOCK_K = 1024
+
+
+def _split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
+    unknown = sorted(set(options) - set(SCORE_OPTIONS) - set(NORMALISER_OPTIONS))
+    if unknown:
+        raise MemsimError(
+            f"{who}: unknown option(s) {unknown}; score options are {list(SCORE_OPTIONS)}, "
+            f"normaliser options {list(NORMALISER_OPTIONS)}"
+        )
+    s = {k: v for k, v in options.items() if k in SCORE_OPTIONS}
+    n = {k: v for k, v in options.items() if k in NORMALISER_OPTIONS}
+    return s, n
+
+
+def _queries(queries: Any, name: str = "queries") -> tuple[np.ndarray, bool]:
+    q = float_array(queries, name, (1, 2))
+    return (q[None, :], True) if q.ndim == 1 else (q, False)
+
+
+def _values(values: Any, n_keys: int) -> tuple[np.ndarray, bool]:
+    v = float_array(values, "values", (1, 2))
+    if v.shape[0] != n_keys:
+        raise MemsimError(f"values has {v.shape[0]} rows but there are {n_keys} keys")
+    return (v[:, None], True) if v.ndim == 1 else (v, False)
+
+
+def _finite_scores(s: np.ndarray, who: str) -> None:
+    if not np.isfinite(s).all():
+        raise MemsimError(
+            f"{who}: some scores are not finite (overflow): reduce beta or the size of the "
+            "queries and keys"
+        )
+
+
+def softmax_readout(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    *,
+    score: str = "dot",
+    beta: float = 1.0,
+    temperature: float = 1.0,
+    eps: float = 1e-8,
+    mask: Any = None,
+    block_q: int = FUSED_BLOCK_Q,
+    block_k: int = FUSED_BLOCK_K,
+) -> np.ndarray:
+    """``softmax(beta s(Q, K) / T) V`` by the fused Numba kernel: no B x K matrix is stored.
+
+    Same result as ``attend(queries, keys, values, score, "softmax", ...)`` up to rounding, for
+    ``score`` in ``"dot"``, ``"scaled_dot"``, ``"cosine"``. Scales are folded into the queries
+    (and for cosine the rows are normalised first); keys are streamed in blocks with a running
+    maximum and normaliser per query (online softmax), queries are processed in parallel blocks.
+    Memory: O(B d_v + K d) instead of O(B K). With ``values = keys`` and ``score="dot"`` this is
+    one update of the continuous modern Hopfield network, ``xi <- X softmax(beta X^T xi)``
+    (Ramsauer et al. 2020, eq. 3 in memsim's row convention).
+
+    Parameters
+    ----------
+    queries : (B, d) or (d,)
+    keys : (K, d)
+    values : (K, d_v) or (K,)
+    score : {"dot", "scaled_dot", "cosine"}
+    beta, temperature, eps : float
+        As in :func:`memsim.attention.score` and :func:`memsim.attention.softmax`.
+    mask : bool array (K,) or (B, K), optional
+        True = key available.
+    block_q, block_k : int
+        Tile sizes (tuning only).
+
+    Returns
+    -------
+    numpy.ndarray
+        (B, d_v) read-outs ((d_v,) for one query; a value vector of shape (K,) gives (B,)).
+    """
+    if score not in FUSED_SCORES:
+        raise MemsimError(f"softmax_readout: score must be one of {FUSED_SCORES}, got {score!r}")
+    b = real(beta, "beta")
+    t = real(temperature, "temperature", low=0.0, low_open=True)
+    bq = integer(block_q, "block_q", low=1)
+    bk = integer(block_k, "block_k", low=1)
+    q, single = _queries(queries)
+    k = float_array(keys, "keys", (2,))
+    if k.shape[0] == 0:
+        raise MemsimError("keys must contain at least one key (got 0 rows)")
+    if q.shape[1] != k.shape[1]:
+        raise MemsimError(
+            f"queries have dimension {q.shape[1]} but keys have dimension {k.shape[1]}"
+        )
+    v, vec = _values(values, k.shape[0])
+    m = (
+        np.zeros((0, k.shape[0]), dtype=bool)
+        if mask is None
+        else bool_mask(mask, q.shape[0], k.shape[0], single)
+    )
+    scale = b / t
+    if score == "scaled_dot" and q.shape[1]:
+        scale /= math.sqrt(q.shape[1])
+    if score == "cosine":
+        e = real(eps, "eps", low=0.0, low_open=True)
+        qs = unit_rows(q, e) * scale
+        kt = np.ascontiguousarray(unit_rows(k, e).T)
+    else:
+        qs = q * scale
+        kt = np.ascontiguousarray(k.T)
+    out = np.empty((q.shape[0], v.shape[1]))
+    if out.size:
+        K.fused_softmax_read(np.ascontiguousarray(qs), kt, np.ascontiguousarray(v), m, out, bq, bk)
+    if not np.isfinite(out).all():
+        raise MemsimError(
+            "softmax_readout: scores overflowed (not finite); reduce beta or the size of the "
+            "queries and keys"
+        )
+    if vec:
+        out = out[:, 0]
+    return out[0] if single else out
+
+
+def attend(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    score: str = "dot",
+    normaliser: str = "softmax",
+    *,
+    return_weights: bool = False,
+    mask: Any = None,
+    method: str = "auto",
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Key-value attention: scores on the keys, normalised weights, weighted sum of the values.
+
+    ``r_b = sum_k p_bk v_k`` with ``p_b = normaliser(s(q_b, k_1..K))`` (Bahdanau et al. 2015,
+    eqs. 5-6; Vaswani et al. 2017, eq. 1 with ``score="scaled_dot"``).
+
+    Parameters
+    ----------
+    queries : array_like, (B, d_q) or (d_q,)
+    keys : array_like, (K, d_k)
+    values : array_like, (K, d_v) or (K,)
+    score : str
+        A name in :data:`memsim.attention.SCORES`.
+    normaliser : str
+        A name in :data:`memsim.attention.NORMALISERS`.
+    return_weights : bool
+        Also return the B x K weights (the attention map).
+    mask : bool array, (K,) or (B, K), optional
+        True = key available. Every query needs at least one available key.
+    method : {"auto", "matrix", "fused"}
+        ``"matrix"`` builds the B x K score matrix; ``"fused"`` uses :func:`softmax_readout`
+        (softmax with dot / scaled_dot / cosine only, no weights); ``"auto"`` uses the fused
+        kernel when it is allowed and the problem has at least :data:`FUSED_MIN_PAIRS` query-key
+        pairs.
+    **options
+        Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
+        (temperature, alpha, k).
+
+    Returns
+    -------
+    read : numpy.ndarray
+        (B, d_v) read-outs ((d_v,) for one query, (B,) for 1-D values).
+    weights : numpy.ndarray
+        (B, K) weights, only when ``return_weights``.
+    """
+    if method not in METHODS:
+        raise MemsimError(f"method must be one of {METHODS}, got {method!r}")
+    if score not in SCORES:
+        raise MemsimError(f"unknown score {score!r}; choose one of {sorted(SCORES)}")
+    if normaliser not in NORMALISERS:
+        raise MemsimError(f"unknown normaliser {normaliser!r}; choose one of {sorted(NORMALISERS)}")
+    sopts, nopts = _split_options(options, "attend")
+    registry_options(NORMALISERS[normaliser], 1, normaliser, "normaliser", nopts)
+    fusable = (
+        normaliser == "softmax"
+        and score in FUSED_SCORES
+        and not return_weights
+        and set(sopts) <= {"beta", "eps"}
+    )
+    if method == "fused" and not fusable:
+        raise MemsimError(
+            "method='fused' needs normaliser='softmax', score in "
+            f"{FUSED_SCORES}, no weight matrices and return_weights=False"
+        )
+    q, single = _queries(queries)
+    k = float_array(keys, "keys", (2,))
+    if method == "fused" or (
+        method == "auto" and fusable and q.shape[0] * k.shape[0] >= FUSED_MIN_PAIRS
+    ):
+        return softmax_readout(queries, k, values, score=score, mask=mask, **sopts, **nopts)
+    if k.shape[0] == 0:
+        raise MemsimError("keys must contain at least one key (got 0 rows)")
+    v, vec = _values(values, k.shape[0])
+    s = _scores.score(q, k, score, **sopts)
+    _finite_scores(s, "attend")
+    if mask is not None:
+        m = bool_mask(mask, q.shape[0], k.shape[0], single)
+        s = np.where(m, s, -np.inf)
+    w = normalise(s, normaliser, axis=-1, **nopts)
+    read = w @ v
+    if vec:
+        read = read[:, 0]
+    if single:
+        read, w = read[0], w[0]
+    return (read, w) if return_weights else read
+
+
+def soft_attention(
+    queries: Any,
+    memory: Any,
+    score: str = "dot",
+    normaliser: str = "softmax",
+    *,
+    return_weights: bool = False,
+    mask: Any = None,
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Soft attention over a memory whose rows are both keys and values.
+
+    ``r = sum_k p_k m_k`` with ``p = normaliser(s(q, m_1..K))`` -- the weighted sum of the
+    memory rows (Bahdanau et al. 2015, eq. 5). Same as ``attend(queries, memory, memory, ...)``.
+    """
+    return attend(
+        queries,
+        memory,
+        memory,
+        score,
+        normaliser,
+        return_weights=return_weights,
+        mask=mask,
+        **options,
+    )
+
+
+def global_attention(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    score: str = "dot",
+    normaliser: str = "softmax",
+    *,
+    return_weights: bool = False,
+    mask: Any = None,
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Global attention (Luong et al. 2015, section 3.1): every source position is attended.
+
+    ``a_t(s) = align(h_t, h_s) = softmax_s(score(h_t, h_s))`` (eq. 7) with Luong's scores
+    ``"dot"``, ``"general"`` and (the concat score written as) ``"additive"`` (eq. 8);
+    ``c_t = sum_s a_t(s) h_s``. Identical to :func:`attend`; named for the taxonomy.
+    """
+    return attend(
+        queries,
+        keys,
+        values,
+        score,
+        normaliser,
+        return_weights=return_weights,
+        mask=mask,
+        **options,
+    )
+
+
+def predict_positions(queries: Any, w_p: Any, v_p: Any, source_length: int) -> np.ndarray:
+    """Predicted aligned positions of local-p attention (Luong et al. 2015, eq. 9).
+
+    ``p_t = S sigmoid(v_p^T tanh(W_p h_t))``, a real number in (0, S).
+
+    Parameters
+    ----------
+    queries : (B, d) or (d,)
+        Target hidden states h_t.
+    w_p : (h, d)
+    v_p : (h,)
+    source_length : int
+        S, the number of source positions (keys).
+
+    Returns
+    -------
+    numpy.ndarray
+        (B,) float64 positions (a 0-d array for one query).
+    """
+    q, single = _queries(queries)
+    w = float_array(w_p, "w_p", (2,))
+    vv = float_array(v_p, "v_p", (1,))
+    s_len = integer(source_length, "source_length", low=1)
+    if w.shape != (vv.shape[0], q.shape[1]):
+        raise MemsimError(
+            f"w_p must have shape (len(v_p), d) = ({vv.shape[0]}, {q.shape[1]}), got {w.shape}"
+        )
+    a = np.tanh(q @ w.T) @ vv
+    p = s_len / (1.0 + np.exp(-a))
+    return p[0] if single else p
+
+
+def local_attention(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    positions: Any = None,
+    *,
+    window: int,
+    gaussian: bool = False,
+    sigma: float | None = None,
+    renormalise: bool = False,
+    score: str = "dot",
+    normaliser: str = "softmax",
+    return_weights: bool = False,
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Local attention (Luong et al. 2015, section 3.2): attend to a window around p_t.
+
+    Keys at positions s with ``|s - p_t| <= D`` (D = ``window``) are available to query t; the
+    others are masked. ``positions=None`` is local-m (monotonic alignment, ``p_t = t``); pass
+    predicted positions (e.g. from :func:`predict_positions`, eq. 9) for local-p. With
+    ``gaussian=True`` the window weights are multiplied by ``exp(-(s - p_t)^2 / (2 sigma^2))``,
+    sigma = D / 2 by default (eq. 10). As in the paper the Gaussian-weighted weights are **not**
+    renormalised (they sum to less than 1); ``renormalise=True`` divides them by their sum.
+
+    Parameters
+    ----------
+    queries : (B, d_q) or (d_q,)
+    keys : (S, d_k)
+    values : (S, d_v) or (S,)
+    positions : array_like (B,) of float, optional
+        Aligned source position p_t of each query; None = ``0, 1, ..., B-1``.
+    window : int >= 0
+        Half-width D of the window ``[p_t - D, p_t + D]``.
+    gaussian : bool
+        Apply the Gaussian of eq. 10.
+    sigma : float > 0, optional
+        Standard deviation of the Gaussian (default D / 2; required when D = 0).
+    renormalise : bool
+        Divide Gaussian-weighted weights by their sum.
+    score, normaliser, **options
+        As in :func:`attend`.
+
+    Returns
+    -------
+    read, and weights (B, S) when ``return_weights``.
+    """
+    q, single = _queries(queries)
+    k = float_array(keys, "keys", (2,))
+    n_src = k.shape[0]
+    d = integer(window, "window", low=0)
+    if positions is None:
+        pos = np.arange(q.shape[0], dtype=np.float64)
+    else:
+        pos = float_array(positions, "positions", (0, 1)).reshape(-1)
+        if pos.shape[0] != q.shape[0]:
+            raise MemsimError(f"positions has {pos.shape[0]} entries for {q.shape[0]} queries")
+    dist = np.arange(n_src, dtype=np.float64)[None, :] - pos[:, None]
+    inside = np.abs(dist) <= d
+    empty = ~inside.any(axis=1)
+    if empty.any():
+        b = int(np.flatnonzero(empty)[0])
+        raise MemsimError(
+            f"local_attention: the window [p - {d}, p + {d}] around position p = {pos[b]} of "
+            f"query {b} contains no source position (there are {n_src}: 0..{n_src - 1})"
+        )
+    read, w = attend(
+        q,
+        k,
+        values,
+        score,
+        normaliser,
+        return_weights=True,
+        mask=inside,
+        method="matrix",
+        **options,
+    )
+    if gaussian:
+        sd = d / 2.0 if sigma is None else real(sigma, "sigma", low=0.0, low_open=True)
+        if sd <= 0.0:
+            raise MemsimError("local_attention: window=0 needs an explicit sigma > 0")
+        w = w * np.exp(-(dist**2) / (2.0 * sd * sd))
+        if renormalise:
+            tot = w.sum(axis=1, keepdims=True)
+            w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), w)
+        v, vec = _values(values, n_src)
+        read = w @ v
+        if vec:
+            read = read[:, 0]
+    if single:
+        read, w = read[0], w[0]
+    return (read, w) if return_weights else read
+
+
+def _head_weights(name: str, w: Any, heads: int | None, d_in: int) -> np.ndarray:
+    arr = float_array(w, name, (3,))
+    if heads is not None and arr.shape[0] != heads:
+        raise MemsimError(f"{name} has {arr.shape[0]} heads but w_query has {heads}")
+    if arr.shape[1] != d_in:
+        raise MemsimError(
+            f"{name} must have shape (heads, {d_in}, d_head) to project inputs of dimension "
+            f"{d_in}, got {arr.shape}"
+        )
+    return arr
+
+
+def multi_head_attention(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    w_query: Any,
+    w_key: Any,
+    w_value: Any,
+    w_out: Any = None,
+    *,
+    score: str = "scaled_dot",
+    normaliser: str = "softmax",
+    mask: Any = None,
+    return_weights: bool = False,
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Multi-head attention (Vaswani et al. 2017, section 3.2.2).
+
+    ``head_i = attend(Q W_i^Q, K W_i^K, V W_i^V)``,
+    ``MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W^O``.
+
+    Parameters
+    ----------
+    queries : (B, d_q) or (d_q,)
+    keys : (K, d_k)
+    values : (K, d_v)
+    w_query : (h, d_q, d_head)
+    w_key : (h, d_k, d_head)
+    w_value : (h, d_v, d_value_head)
+    w_out : (h * d_value_head, d_out), optional
+        Output projection W^O; None returns the concatenated heads.
+    score, normaliser, mask, **options
+        As in :func:`attend` (default score ``"scaled_dot"``).
+    return_weights : bool
+        Also return the weights, shape (h, B, K) ((h, K) for one query).
+
+    Returns
+    -------
+    out : (B, d_out) (or (B, h * d_value_head) without w_out)
+    weights : (h, B, K), when asked
+    """
+    q, single = _queries(queries)
+    k = float_array(keys, "keys", (2,))
+    v = float_array(values, "values", (2,))
+    wq = _head_weights("w_query", w_query, None, q.shape[1])
+    heads = wq.shape[0]
+    wk = _head_weights("w_key", w_key, heads, k.shape[1])
+    wv = _head_weights("w_value", w_value, heads, v.shape[1])
+    if wq.shape[2] != wk.shape[2] and score not in ("general", "additive"):
+        raise MemsimError(
+            f"w_query projects to {wq.shape[2]} dimensions but w_key to {wk.shape[2]}; "
+            f"score '{score}' needs the same head dimension"
+        )
+    reads, maps = [], []
+    for i in range(heads):
+        r, w = attend(
+            q @ wq[i],
+            k @ wk[i],
+            v @ wv[i],
+            score,
+            normaliser,
+            return_weights=True,
+            mask=mask,
+            **options,
+        )
+        reads.append(r)
+        maps.append(w)
+    out = np.concatenate(reads, axis=1)
+    if w_out is not None:
+        wo = float_array(w_out, "w_out", (2,))
+        if wo.shape[0] != out.shape[1]:
+            raise MemsimError(
+                f"w_out must have {out.shape[1]} rows (heads x value head dimension), "
+                f"got shape {wo.shape}"
+            )
+        out = out @ wo
+    weights = np.stack(maps)
+    if single:
+        out, weights = out[0], weights[:, 0]
+    return (out, weights) if return_weights else out
+
+
+def random_multi_head_weights(
+    d_model: int,
+    heads: int,
+    *,
+    d_head: int | None = None,
+    d_out: int | None = None,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Random projections for :func:`multi_head_attention` / :func:`self_attention`.
+
+    Entries are normal with standard deviation ``1 / sqrt(fan_in)``; d_head defaults to
+    ``d_model // heads`` (as in Vaswani et al. 2017), d_out to d_model. Returns a dict with
+    ``w_query``, ``w_key``, ``w_value`` (each (heads, d_model, d_head)) and ``w_out``
+    ((heads * d_head, d_out)), so ``multi_head_attention(q, k, v, **weights)`` works.
+    """
+    dm = integer(d_model, "d_model", low=1)
+    h = integer(heads, "heads", low=1)
+    dh = max(dm // h, 1) if d_head is None else integer(d_head, "d_head", low=1)
+    do = dm if d_out is None else integer(d_out, "d_out", low=1)
+    rng = generator(integer(seed, "seed"), 5)
+    scale_in = 1.0 / math.sqrt(dm)
+    return {
+        "w_query": rng.standard_normal((h, dm, dh)) * scale_in,
+        "w_key": rng.standard_normal((h, dm, dh)) * scale_in,
+        "w_value": rng.standard_normal((h, dm, dh)) * scale_in,
+        "w_out": rng.standard_normal((h * dh, do)) / math.sqrt(h * dh),
+    }
+
+
+def causal_mask(length: int) -> np.ndarray:
+    """(T, T) bool mask with True where key j <= query i (no attention to the future)."""
+    t = integer(length, "length", low=1)
+    return np.tril(np.ones((t, t), dtype=bool))
+
+
+def self_attention(
+    x: Any,
+    w_query: Any = None,
+    w_key: Any = None,
+    w_value: Any = None,
+    w_out: Any = None,
+    *,
+    causal: bool = False,
+    score: str = "scaled_dot",
+    normaliser: str = "softmax",
+    return_weights: bool = False,
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Self-attention in QKV form (Vaswani et al. 2017, eq. 1 and section 3.2.3).
+
+    ``Q = X W^Q, K = X W^K, V = X W^V``, output ``normaliser(s(Q, K)) V``; every position of the
+    sequence X (T x d) attends to the positions of X. ``causal=True`` masks the future
+    (position i sees positions j <= i). 2-D projections (d, d_head) give one head (a None
+    projection is the identity); 3-D projections (h, d, d_head) give multi-head self-attention
+    with optional ``w_out`` (see :func:`multi_head_attention`).
+
+    Returns
+    -------
+    out : (T, d_out)
+    weights : (T, T) for one head, (h, T, T) for several, when ``return_weights``.
+    """
+    xs = float_array(x, "x", (2,))
+    mask = causal_mask(xs.shape[0]) if causal else None
+    ws = [w_query, w_key, w_value]
+    three_d = [w is not None and np.ndim(w) == 3 for w in ws]
+    if any(three_d):
+        if not all(three_d):
+            raise MemsimError(
+                "self_attention: give all three projections as 3-D (heads, d, d_head) arrays "
+                "for multi-head attention, or 2-D / None for one head"
+            )
+        return multi_head_attention(
+            xs,
+            xs,
+            xs,
+            w_query,
+            w_key,
+            w_value,
+            w_out,
+            score=score,
+            normaliser=normaliser,
+            mask=mask,
+            return_weights=return_weights,
+            **options,
+        )
+    proj = []
+    for name, w in zip(("w_query", "w_key", "w_value"), ws, strict=True):
+        if w is None:
+            proj.append(xs)
+            continue
+        arr = float_array(w, name, (2,))
+        if arr.shape[0] != xs.shape[1]:
+            raise MemsimError(
+                f"{name} must have shape ({xs.shape[1]}, d_head) to project x of dimension "
+                f"{xs.shape[1]}, got {arr.shape}"
+            )
+        proj.append(xs @ arr)
+    read, w = attend(
+        proj[0],
+        proj[1],
+        proj[2],
+        score,
+        normaliser,
+        return_weights=True,
+        mask=mask,
+        method="matrix",
+        **options,
+    )
+    if w_out is not None:
+        wo = float_array(w_out, "w_out", (2,))
+        if wo.shape[0] != read.shape[1]:
+            raise MemsimError(f"w_out must have {read.shape[1]} rows, got shape {wo.shape}")
+        read = read @ wo
+    return (read, w) if return_weights else read
+
+
+def pointer_attention(
+    queries: Any,
+    inputs: Any,
+    score: str = "dot",
+    *,
+    mask: Any = None,
+    return_weights: bool = False,
+    **score_options: Any,
+) -> np.ndarray | int | tuple[Any, np.ndarray]:
+    """Pointer attention (Vinyals et al. 2015, eq. 3): point at one of the inputs.
+
+    ``u_j = s(d_i, e_j)``, ``p = softmax(u)``; the output is the index ``argmax_j u_j`` (ties:
+    the first maximum). The paper's score is ``"additive"`` (pass ``w_query``, ``w_key``, ``v``).
+    Use ``mask`` to forbid inputs (e.g. ones already pointed at).
+
+    Returns
+    -------
+    index : (B,) int64 array, or an int for a single query
+    weights : (B, K) softmax weights, when ``return_weights``
+    """
+    unknown = sorted(set(score_options) - set(SCORE_OPTIONS))
+    if unknown:
+        raise MemsimError(f"pointer_attention: unknown option(s) {unknown}")
+    q, single = _queries(queries)
+    e = float_array(inputs, "inputs", (2,))
+    if e.shape[0] == 0:
+        raise MemsimError("inputs must contain at least one row (got 0)")
+    s = _scores.score(q, e, score, **score_options)
+    _finite_scores(s, "pointer_attention")
+    if mask is not None:
+        s = np.where(bool_mask(mask, q.shape[0], e.shape[0], single), s, -np.inf)
+    idx = np.argmax(s, axis=1).astype(np.int64)
+    if not return_weights:
+        return int(idx[0]) if single else idx
+    w = normalise(s, "softmax")
+    return (int(idx[0]), w[0]) if single else (idx, w)

@@ -1,0 +1,185 @@
+"""Score functions s(q, k) for a batch of queries against a set of keys (THEORY.md section 4).
+
+Queries are rows of a B x d_q array (or one d_q-vector), keys rows of a K x d_k array; the result
+is B x K (or K for a single query), float64. Every score is multiplied by the strength ``beta``
+(default 1): for cosine it is the key strength of the Neural Turing Machine (Graves et al. 2014,
+eq. 5), for dot products it is the inverse temperature of the modern Hopfield network
+(Ramsauer et al. 2020, ``softmax(beta X^T xi)``).
+
+======================  ==========================================  ==============================
+kind                    s(q, k)                                     reference
+======================  ==========================================  ==============================
+``"dot"``               ``q . k``                                   Luong et al. 2015, eq. 8
+``"scaled_dot"``        ``q . k / sqrt(d)``                         Vaswani et al. 2017, eq. 1
+``"cosine"``            ``q . k / (|q| |k|)``                       Graves et al. 2014, eq. 6
+``"general"``           ``q^T W k``, W: d_q x d_k                   Luong et al. 2015, eq. 8
+``"additive"``          ``v^T tanh(W1 q + W2 k)``                   Bahdanau et al. 2015, app. A.1.2
+``"neg_sq_distance"``   ``-|q - k|^2``                              (Gaussian-kernel attention)
+======================  ==========================================  ==============================
+
+The registry :data:`SCORES` maps each name to a function ``f(queries, keys, **options)`` on 2-D
+arrays; add an entry to add a score.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from memsim.attention import _kernels as K
+from memsim.attention._validate import float_array, lookup, real, registry_options
+from memsim.errors import MemsimError
+
+__all__ = ["SCORES", "score"]
+
+
+def _same_dim(q: np.ndarray, k: np.ndarray, kind: str) -> None:
+    if q.shape[1] != k.shape[1]:
+        raise MemsimError(
+            f"score '{kind}' needs queries and keys of the same dimension, got queries of "
+            f"dimension {q.shape[1]} and keys of dimension {k.shape[1]}"
+        )
+
+
+def _dot(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    _same_dim(q, k, "dot")
+    return q @ k.T
+
+
+def _scaled_dot(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    _same_dim(q, k, "scaled_dot")
+    return (q @ k.T) / math.sqrt(q.shape[1]) if q.shape[1] else q @ k.T
+
+
+def unit_rows(x: np.ndarray, eps: float) -> np.ndarray:
+    """Rows divided by ``max(|row|, eps)``: an all-zero row stays zero (no NaN)."""
+    norms = np.sqrt(np.einsum("ij,ij->i", x, x))
+    return x / np.maximum(norms, eps)[:, None]
+
+
+def _cosine(q: np.ndarray, k: np.ndarray, eps: float = 1e-8) -> np.ndarray:
+    _same_dim(q, k, "cosine")
+    e = real(eps, "eps", low=0.0, low_open=True)
+    return np.clip(unit_rows(q, e) @ unit_rows(k, e).T, -1.0, 1.0)
+
+
+def _general(q: np.ndarray, k: np.ndarray, weight: Any) -> np.ndarray:
+    w = float_array(weight, "weight", (2,))
+    if w.shape != (q.shape[1], k.shape[1]):
+        raise MemsimError(
+            f"weight must have shape (d_q, d_k) = ({q.shape[1]}, {k.shape[1]}), got {w.shape}"
+        )
+    return (q @ w) @ k.T
+
+
+def _additive(q: np.ndarray, k: np.ndarray, w_query: Any, w_key: Any, v: Any) -> np.ndarray:
+    wq = float_array(w_query, "w_query", (2,))
+    wk = float_array(w_key, "w_key", (2,))
+    vv = float_array(v, "v", (1,))
+    h = vv.shape[0]
+    if wq.shape != (h, q.shape[1]):
+        raise MemsimError(
+            f"w_query must have shape (h, d_q) = ({h}, {q.shape[1]}) (h = len(v)), got {wq.shape}"
+        )
+    if wk.shape != (h, k.shape[1]):
+        raise MemsimError(
+            f"w_key must have shape (h, d_k) = ({h}, {k.shape[1]}) (h = len(v)), got {wk.shape}"
+        )
+    qp = np.ascontiguousarray(q @ wq.T)
+    kp = np.ascontiguousarray(k @ wk.T)
+    out = np.empty((q.shape[0], k.shape[0]))
+    if out.size:
+        K.additive_scores(qp, kp, np.ascontiguousarray(vv), out)
+    return out
+
+
+def _neg_sq_distance(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    _same_dim(q, k, "neg_sq_distance")
+    qq = np.einsum("ij,ij->i", q, q)
+    kk = np.einsum("ij,ij->i", k, k)
+    d2 = qq[:, None] + kk[None, :] - 2.0 * (q @ k.T)
+    return -np.maximum(d2, 0.0)
+
+
+#: Registry of score functions: name -> f(queries (B, d_q), keys (K, d_k), **options) -> (B, K).
+SCORES: dict[str, Callable[..., np.ndarray]] = {
+    "dot": _dot,
+    "scaled_dot": _scaled_dot,
+    "cosine": _cosine,
+    "general": _general,
+    "additive": _additive,
+    "neg_sq_distance": _neg_sq_distance,
+}
+
+
+def score(
+    queries: Any,
+    keys: Any,
+    kind: str = "dot",
+    *,
+    beta: float = 1.0,
+    weight: Any = None,
+    w_query: Any = None,
+    w_key: Any = None,
+    v: Any = None,
+    eps: float = 1e-8,
+) -> np.ndarray:
+    """Scores of every query against every key.
+
+    Parameters
+    ----------
+    queries : array_like, (B, d_q) or (d_q,)
+        Queries as rows; a single 1-D query gives a 1-D result.
+    keys : array_like, (K, d_k)
+        Keys as rows.
+    kind : str
+        One of :data:`SCORES`: ``"dot"``, ``"scaled_dot"`` (divided by sqrt(d)), ``"cosine"``,
+        ``"general"`` (needs ``weight``), ``"additive"`` (needs ``w_query``, ``w_key``, ``v``),
+        ``"neg_sq_distance"``.
+    beta : float
+        Strength: every score is multiplied by beta (NTM key strength for cosine, inverse
+        temperature of a modern Hopfield network for dot products).
+    weight : array_like, (d_q, d_k)
+        W of the bilinear score ``q^T W k`` (Luong et al. 2015, eq. 8, "general").
+    w_query, w_key, v : array_like, (h, d_q), (h, d_k), (h,)
+        W1, W2 and v of the additive score ``v^T tanh(W1 q + W2 k)`` (Bahdanau et al. 2015,
+        appendix A.1.2). Computed pair by pair in a Numba kernel (no B x K x h array).
+    eps : float > 0
+        Cosine only: norms are floored at eps, so an all-zero query or key scores 0, never NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B, K) float64, or (K,) for a single query.
+
+    Notes
+    -----
+    ``neg_sq_distance`` is computed as ``-(|q|^2 + |k|^2 - 2 q.k)`` floored at 0 distance (BLAS
+    speed; absolute error about 1e-16 (|q|^2 + |k|^2)). Cosine values are clipped to [-1, 1]
+    before beta is applied.
+    """
+    func = lookup(SCORES, kind, "score")
+    b = real(beta, "beta")
+    given = {
+        name: val
+        for name, val in (("weight", weight), ("w_query", w_query), ("w_key", w_key), ("v", v))
+        if val is not None
+    }
+    if "eps" in inspect.signature(func).parameters:
+        given["eps"] = eps
+    opts = registry_options(func, 2, kind, "score", given)
+    q = float_array(queries, "queries", (1, 2))
+    k = float_array(keys, "keys", (2,))
+    single = q.ndim == 1
+    q2 = q[None, :] if single else q
+    if k.shape[0] == 0:
+        raise MemsimError("keys must contain at least one key (got 0 rows)")
+    s = func(q2, k, **opts)
+    if b != 1.0:
+        s = s * b
+    s = np.asarray(s, dtype=np.float64)
+    return s[0] if single else s
