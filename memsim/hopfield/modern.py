@@ -1,0 +1,902 @@
+"""Continuous modern Hopfield network (Ramsauer et al. 2020) and its sparse variants.
+
+References
+----------
+Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021, arXiv:2008.02217v3.
+Energy eq. (2), update eq. (3), Theorem 1 (global convergence, CCCP), separation Delta_i eq. (5),
+Theorem 5 (exponentially small retrieval error), eq. (10) (equivalence with attention).
+Hu, J. Y.-C. et al. (2023). On sparse modern Hopfield model. NeurIPS 2023, arXiv:2309.12673
+(sparsemax energy from the convex conjugate of the Gini entropy).
+Santos, S., Niculae, V., McNamee, D. & Martins, A. F. T. (2024). Sparse and structured Hopfield
+networks. ICML 2024 (Hopfield-Fenchel-Young energies for entmax / Tsallis entropies).
+Peters, B., Niculae, V. & Martins, A. F. T. (2019). Sparse sequence-to-sequence models (entmax).
+See ``THEORY.md`` section 3.
+
+Conventions
+-----------
+* Stored patterns are the **rows** of a P x d array ``X`` (THEORY.md and the paper use the
+  columns of a d x P matrix). A state/query is a d-vector ``xi``; a batch is B x d.
+* Update (eq. 3 in rows form): ``xi_new = norm(beta * xi @ X.T) @ X`` with ``norm`` softmax
+  (default), sparsemax, 1.5-entmax or alpha-entmax.
+* **beta is used as given.** Nothing is rescaled silently; ``scale_beta=True`` uses
+  ``beta / sqrt(d)`` (the transformer convention, eq. (10)). Every result records the beta used.
+* Energy for softmax (eq. 2): ``E(xi) = -lse(beta, X xi) + 1/2 xi.xi + beta^-1 ln P + 1/2 M^2``,
+  ``lse(beta, z) = beta^-1 ln sum_l exp(beta z_l)``, ``M = max_i ||x_i||``; ``0 <= E <= 2 M^2``.
+* Energy for the entmax family (alpha > 1; sparsemax is alpha = 2): with
+  ``p = entmax_alpha(beta z)``, ``z = X xi`` and the Tsallis entropy
+  ``H_alpha(p) = (1 - sum_j p_j^alpha) / (alpha (alpha-1))`` (Gini entropy
+  ``(1 - ||p||^2) / 2`` for sparsemax),
+
+      E(xi) = -beta^-1 Omega*(beta z) + 1/2 xi.xi + beta^-1 H_alpha(u_P) + 1/2 M^2,
+      Omega*(theta) = max_p [p.theta + H_alpha(p)] = p*.theta + H_alpha(p*),
+
+  the energy of Hu et al. (2023) and Santos et al. (2024) plus the constants that make softmax
+  (alpha = 1, Shannon entropy, ``Omega* = ln sum exp``) reproduce eq. (2) exactly;
+  ``u_P`` is the uniform distribution, ``H_1(u_P) = ln P``. Since Omega* is convex with gradient
+  entmax, the update is the CCCP step for this energy, so E never increases, and
+  ``E >= 1/2 (||xi|| - M)^2 >= 0``. For normalisers outside this family (any other kind known to
+  :func:`memsim.attention.normalise`) the update is available but the energy is NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from memsim._jit import set_threads
+from memsim._rng import generator
+from memsim.errors import MemsimError, MemsimWarning
+from memsim.hopfield import _modern_kernels as K
+
+#: normalisers with a known Tsallis order alpha (their energy is defined); "entmax_bisect"
+#: takes alpha from the options.
+ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
+
+_FUSED_MAX_BATCH = 4  # up to this many queries: one fused pass over the stored patterns
+_FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
+_BLOCK_ELEMENTS = 1 << 22  # score block size (B_block x P) for the batched path, 32 MiB
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+# ------------------------------------------------------------------------------------------------
+# validation
+# ------------------------------------------------------------------------------------------------
+
+
+def _check_stored(stored: Any) -> np.ndarray:
+    x = np.asarray(stored)
+    if x.ndim != 2:
+        raise MemsimError(
+            f"stored must be a 2-D array (P patterns x d dimensions), got shape {x.shape}"
+        )
+    if x.shape[0] < 1 or x.shape[1] < 1:
+        raise MemsimError(f"stored needs at least 1 pattern of dimension >= 1, got {x.shape}")
+    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
+        raise MemsimError(f"stored must be a real numeric array, got dtype {x.dtype}")
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    if not np.isfinite(x).all():
+        raise MemsimError("stored contains NaN or inf")
+    return x
+
+
+def _check_queries(queries: Any, d: int, name: str = "queries") -> tuple[np.ndarray, bool]:
+    q = np.asarray(queries)
+    single = q.ndim == 1
+    if single:
+        q = q[None, :]
+    if q.ndim != 2 or q.shape[1] != d:
+        raise MemsimError(
+            f"{name} must have shape (B, {d}) or ({d},) to match stored, got {np.shape(queries)}"
+        )
+    if q.shape[0] == 0:
+        raise MemsimError(f"{name} is empty")
+    if not np.issubdtype(q.dtype, np.number) or np.iscomplexobj(q):
+        raise MemsimError(f"{name} must be a real numeric array, got dtype {q.dtype}")
+    q = np.array(q, dtype=np.float64, order="C", copy=True)
+    if not np.isfinite(q).all():
+        raise MemsimError(f"{name} contains NaN or inf")
+    return q, single
+
+
+def _check_beta(beta: Any, d: int, scale_beta: bool) -> float:
+    try:
+        b = float(beta)
+    except (TypeError, ValueError):
+        raise MemsimError(f"beta must be a positive number, got {beta!r}") from None
+    if not np.isfinite(b) or b <= 0:
+        raise MemsimError(f"beta must be a positive finite number, got {beta!r}")
+    return b / math.sqrt(d) if scale_beta else b
+
+
+def _check_normaliser(normaliser: str, options: dict) -> float | None:
+    """Return the Tsallis alpha of the normaliser (None if it has no energy)."""
+    if not isinstance(normaliser, str):
+        raise MemsimError(f"normaliser must be a name, got {normaliser!r}")
+    if normaliser in ENTMAX_ALPHA:
+        return ENTMAX_ALPHA[normaliser]
+    if normaliser in ("entmax_bisect", "entmax"):
+        if "alpha" not in options:
+            raise MemsimError(f"normaliser {normaliser!r} needs the option alpha (>= 1)")
+        a = float(options["alpha"])
+        if not np.isfinite(a) or a < 1.0:
+            raise MemsimError(f"alpha must be >= 1, got {options['alpha']!r}")
+        return a
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# normalisers and energies
+# ------------------------------------------------------------------------------------------------
+
+
+def _softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row softmax of a copy of Z; returns (p, row max, row sum of exp(z - max))."""
+    E = np.array(Z, dtype=np.float64, order="C", copy=True)
+    maxes = np.empty(E.shape[0])
+    sums = np.empty(E.shape[0])
+    K.softmax_rows(E, maxes, sums)
+    E /= sums[:, None]
+    return E, maxes, sums
+
+
+def _attention_normalise(Z: np.ndarray, normaliser: str, options: dict) -> np.ndarray:
+    try:
+        from memsim.attention import normalise
+    except ImportError as exc:
+        raise MemsimError(
+            f"normaliser {normaliser!r} needs memsim.attention.normalise, which is not "
+            f"available ({exc})"
+        ) from exc
+    kind = "entmax_bisect" if normaliser == "entmax" else normaliser
+    return np.asarray(normalise(Z, kind=kind, axis=-1, **options), dtype=np.float64)
+
+
+def _normalise(Z: np.ndarray, normaliser: str, options: dict) -> np.ndarray:
+    if normaliser == "softmax":
+        return _softmax(Z)[0]
+    return _attention_normalise(Z, normaliser, options)
+
+
+def tsallis_entropy(p: np.ndarray, alpha: float, axis: int = -1) -> np.ndarray:
+    """Tsallis entropy ``H_alpha(p) = (1 - sum p^alpha) / (alpha (alpha - 1))``; Shannon at 1.
+
+    Peters, Niculae & Martins (2019), eq. (8) (``H^T_alpha``); 0 ln 0 = 0 for alpha = 1.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    if alpha == 1.0:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+        return -np.sum(t, axis=axis)
+    return (1.0 - np.sum(np.power(np.clip(p, 0.0, None), alpha), axis=axis)) / (
+        alpha * (alpha - 1.0)
+    )
+
+
+def _max_entropy(p_count: int, alpha: float) -> float:
+    if alpha == 1.0:
+        return math.log(p_count)
+    return (1.0 - p_count ** (1.0 - alpha)) / (alpha * (alpha - 1.0))
+
+
+def _energy_from(
+    Z: np.ndarray,
+    states: np.ndarray,
+    beta: float,
+    alpha: float | None,
+    m2: float,
+    p: np.ndarray | None = None,
+    normaliser: str = "softmax",
+    options: dict | None = None,
+) -> np.ndarray:
+    """Energy of each state given its scores Z = states @ X.T (see module docstring)."""
+    b_count, p_count = Z.shape
+    if alpha is None:
+        return np.full(b_count, np.nan)
+    quad = 0.5 * np.einsum("ij,ij->i", states, states)
+    const = _max_entropy(p_count, alpha) / beta + 0.5 * m2
+    if alpha == 1.0:
+        bz = beta * Z
+        mx = bz.max(axis=1)
+        lse = (mx + np.log(np.exp(bz - mx[:, None]).sum(axis=1))) / beta
+        return -lse + quad + const
+    if p is None:
+        p = _normalise(beta * Z, normaliser, options or {})
+    conj = np.einsum("ij,ij->i", p, Z) + tsallis_entropy(p, alpha) / beta
+    return -conj + quad + const
+
+
+def energy(
+    stored: np.ndarray,
+    states: np.ndarray,
+    beta: float,
+    normaliser: str = "softmax",
+    *,
+    scale_beta: bool = False,
+    **options: Any,
+) -> np.ndarray | float:
+    """Energy of each state (Ramsauer et al. 2020, eq. 2; entmax family: module docstring).
+
+    Parameters
+    ----------
+    stored : (P, d) array
+        Stored patterns (rows).
+    states : (B, d) or (d,) array
+    beta : float
+        Inverse temperature (``beta / sqrt(d)`` with ``scale_beta=True``).
+    normaliser : str
+        "softmax", "sparsemax", "entmax15" or "entmax_bisect" (option ``alpha``). Other
+        normalisers have no energy here (NaN).
+
+    Returns
+    -------
+    (B,) float64, or a float for a single state.
+    """
+    X = _check_stored(stored)
+    S, single = _check_queries(states, X.shape[1], "states")
+    alpha = _check_normaliser(normaliser, options)
+    b = _check_beta(beta, X.shape[1], scale_beta)
+    m2 = float(np.max(np.einsum("ij,ij->i", X, X)))
+    e = _energy_from(S @ X.T, S, b, alpha, m2, None, normaliser, options)
+    return float(e[0]) if single else e
+
+
+# ------------------------------------------------------------------------------------------------
+# update
+# ------------------------------------------------------------------------------------------------
+
+
+def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
+    """softmax(beta Q X^T) X for a batch of queries (hot path)."""
+    b_count, d = Q.shape
+    p_count = X.shape[0]
+    out = np.empty((b_count, d))
+    if b_count <= _FUSED_MAX_BATCH:
+        nch = max(1, min(_FUSED_CHUNKS, p_count))
+        pmax = np.empty((nch, b_count))
+        psum = np.empty((nch, b_count))
+        pacc = np.empty((nch, b_count, d))
+        K.fused_partial(X, Q * beta, nch, pmax, psum, pacc)
+        K.merge_partials(pmax, psum, pacc, out, np.empty(b_count), np.empty(b_count))
+        return out
+    rows = max(1, min(b_count, _BLOCK_ELEMENTS // p_count))
+    buf = np.empty((rows, p_count))
+    maxes = np.empty(rows)
+    sums = np.empty(rows)
+    XT = X.T
+    for i in range(0, b_count, rows):
+        q = Q[i : i + rows] * beta
+        nb = q.shape[0]
+        S = buf[:nb]
+        np.matmul(q, XT, out=S)
+        K.softmax_rows(S, maxes[:nb], sums[:nb])
+        o = out[i : i + nb]
+        np.matmul(S, X, out=o)
+        o /= sums[:nb, None]
+    return out
+
+
+def _update(X, Q, beta, normaliser, options):
+    if normaliser == "softmax":
+        return _softmax_update(X, Q, beta)
+    P = _attention_normalise(beta * (Q @ X.T), normaliser, options)
+    return P @ X
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Retrieval trajectory from :func:`retrieve` with ``trajectory=True`` (arrays read-only).
+
+    For a batch of B queries the leading axis is the query; for a single (1-D) query it is
+    dropped. ``T`` is the number of update steps run (the largest over the batch).
+
+    Attributes
+    ----------
+    states : (B, T + 1, d)
+        ``states[:, 0]`` are the queries, ``states[:, t]`` the states after t updates. A query
+        that met ``tol`` keeps its state from then on.
+    energy : (B, T + 1)
+        Energy of each state (module docstring); NaN for normalisers without an energy.
+    weights : (B, T + 1, P)
+        Association (attention) weights ``norm(beta * xi_t @ X.T)`` of each state; the update is
+        ``xi_{t+1} = weights[:, t] @ X``.
+    steps : (B,) int
+        Updates applied to each query (stops early where the change ``||xi_new - xi||_2 <= tol``,
+        that last update included).
+    converged : (B,) bool
+        True where the last update changed the state by at most ``tol`` (all False without tol).
+    beta : float
+        The inverse temperature used (after ``scale_beta``).
+    beta_input, scale_beta, normaliser, tol, options
+        As passed.
+    """
+
+    states: np.ndarray
+    energy: np.ndarray
+    weights: np.ndarray
+    steps: np.ndarray
+    converged: np.ndarray
+    beta: float
+    beta_input: float
+    scale_beta: bool
+    normaliser: str
+    tol: float | None
+    options: dict = field(default_factory=dict)
+
+    @property
+    def final(self) -> np.ndarray:
+        """Final states, (B, d) or (d,)."""
+        return self.states[..., -1, :]
+
+
+def retrieve(
+    stored: np.ndarray,
+    queries: np.ndarray,
+    beta: float,
+    steps: int = 1,
+    normaliser: str = "softmax",
+    *,
+    tol: float | None = None,
+    trajectory: bool = False,
+    scale_beta: bool = False,
+    threads: int | None = None,
+    **options: Any,
+) -> np.ndarray | Trajectory:
+    """Retrieve with the modern Hopfield update ``xi <- norm(beta xi X^T) X`` (eq. 3, rows form).
+
+    Parameters
+    ----------
+    stored : (P, d) array
+        Stored patterns (rows), float64.
+    queries : (B, d) or (d,) array
+        Initial states (state / query patterns).
+    beta : float
+        Inverse temperature, used as given; with ``scale_beta=True`` ``beta / sqrt(d)`` is used
+        instead (``beta=1, scale_beta=True`` is transformer attention, eq. (10)).
+    steps : int
+        Number of updates (>= 0); with ``tol`` the largest number.
+    normaliser : str
+        "softmax" (default, Ramsauer et al. 2020), or any kind of
+        :func:`memsim.attention.normalise`: "sparsemax" (Hu et al. 2023), "entmax15",
+        "entmax_bisect" with option ``alpha`` (Santos et al. 2024), ...
+    tol : float, optional
+        Stop updating a query once an update changes it by ``||xi_new - xi||_2 <= tol``.
+    trajectory : bool
+        Return a :class:`Trajectory` (states, energies and association weights per step) instead
+        of the final states. Stores B x (T+1) x P weights: meant for small problems.
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    threads : int, optional
+        Numba thread count for this call.
+    **options
+        Normaliser options (e.g. ``alpha``).
+
+    Returns
+    -------
+    (B, d) or (d,) float64 array of final states, or a :class:`Trajectory`.
+
+    Notes
+    -----
+    The softmax path is computed without forming a normalised weight matrix: for up to 4 queries
+    one fused pass over the stored patterns (online softmax), otherwise BLAS products with an
+    in-place Numba softmax between them. Energy is never increased by an update (Theorem 1,
+    CCCP); :func:`energy` evaluates it.
+    """
+    X = _check_stored(stored)
+    p_count, d = X.shape
+    Q, single = _check_queries(queries, d)
+    b = _check_beta(beta, d, scale_beta)
+    alpha = _check_normaliser(normaliser, options)
+    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
+        raise MemsimError(f"steps must be an integer >= 0, got {steps!r}")
+    steps = int(steps)
+    if tol is not None:
+        tol = float(tol)
+        if not np.isfinite(tol) or tol < 0:
+            raise MemsimError(f"tol must be >= 0, got {tol!r}")
+    if threads is not None:
+        set_threads(threads)
+    if b * float(np.max(np.abs(X))) * float(np.max(np.abs(X)) * d) > 1e12:
+        import warnings
+
+        warnings.warn(
+            f"beta={b:g} with patterns of this size gives scores beyond 1e12: the softmax is an "
+            "argmax and retrieval is a nearest-pattern lookup",
+            MemsimWarning,
+            stacklevel=2,
+        )
+    if trajectory:
+        return _retrieve_trajectory(
+            X, Q, single, b, float(beta), scale_beta, steps, normaliser, alpha, tol, options
+        )
+    active = np.arange(Q.shape[0])
+    for _ in range(steps):
+        new = _update(X, Q[active], b, normaliser, options)
+        if tol is not None:
+            change = np.sqrt(np.sum((new - Q[active]) ** 2, axis=1))
+            Q[active] = new
+            active = active[change > tol]
+            if active.size == 0:
+                break
+        else:
+            Q[active] = new
+    return Q[0] if single else Q
+
+
+def _retrieve_trajectory(
+    X, Q, single, b, beta_input, scale_beta, steps, normaliser, alpha, tol, options
+) -> Trajectory:
+    b_count = Q.shape[0]
+    m2 = float(np.max(np.einsum("ij,ij->i", X, X)))
+    states = [Q.copy()]
+    Z = Q @ X.T
+    W = _normalise(b * Z, normaliser, options)
+    weights = [W]
+    energies = [_energy_from(Z, Q, b, alpha, m2, W, normaliser, options)]
+    n_steps = np.zeros(b_count, dtype=np.int64)
+    converged = np.zeros(b_count, dtype=bool)
+    active = np.ones(b_count, dtype=bool)
+    cur = Q.copy()
+    for _ in range(steps):
+        if not active.any():
+            break
+        new = W @ X
+        new[~active] = cur[~active]
+        change = np.sqrt(np.sum((new - cur) ** 2, axis=1))
+        n_steps[active] += 1
+        if tol is not None:
+            done = active & (change <= tol)
+            converged |= done
+            active &= ~done
+        cur = new
+        Z = cur @ X.T
+        W = _normalise(b * Z, normaliser, options)
+        states.append(cur.copy())
+        weights.append(W)
+        energies.append(_energy_from(Z, cur, b, alpha, m2, W, normaliser, options))
+    st = np.stack(states, axis=1)
+    en = np.stack(energies, axis=1)
+    wt = np.stack(weights, axis=1)
+    if single:
+        st, en, wt, n_steps, converged = st[0], en[0], wt[0], n_steps[0:1], converged[0:1]
+    return Trajectory(
+        states=_readonly(st),
+        energy=_readonly(en),
+        weights=_readonly(wt),
+        steps=_readonly(n_steps),
+        converged=_readonly(converged),
+        beta=b,
+        beta_input=beta_input,
+        scale_beta=bool(scale_beta),
+        normaliser=normaliser,
+        tol=tol,
+        options=dict(options),
+    )
+
+
+def association(
+    stored: np.ndarray,
+    states: np.ndarray,
+    beta: float,
+    normaliser: str = "softmax",
+    *,
+    scale_beta: bool = False,
+    **options: Any,
+) -> np.ndarray:
+    """Association (attention) weights ``norm(beta * states @ X.T)``, (B, P) or (P,)."""
+    X = _check_stored(stored)
+    S, single = _check_queries(states, X.shape[1], "states")
+    _check_normaliser(normaliser, options)
+    b = _check_beta(beta, X.shape[1], scale_beta)
+    W = _normalise(b * (S @ X.T), normaliser, options)
+    return W[0] if single else W
+
+
+# ------------------------------------------------------------------------------------------------
+# fixed points
+# ------------------------------------------------------------------------------------------------
+
+FIXED_POINT_KINDS = ("single", "metastable", "global")
+
+
+@dataclass(frozen=True)
+class FixedPointClasses:
+    """Classification of states by their association weights (:func:`classify_fixed_points`).
+
+    Attributes (one entry per state, read-only)
+    ----------
+    kind : (B,) str
+        "single", "metastable" or "global".
+    subset_size : (B,) int
+        k: the fewest patterns whose largest weights add up to at least ``mass``.
+    subset : (B, P) bool
+        Those k patterns.
+    nearest : (B,) int
+        Pattern with the largest weight.
+    top_weight : (B,) float
+        That weight.
+    effective_number : (B,) float
+        ``exp(Shannon entropy of the weights)``: 1 for one pattern, P for uniform weights.
+    residual : (B,) float
+        ``||f(xi) - xi||_2`` (0 at an exact fixed point).
+    distance : (B,) float
+        ``||xi - x_nearest||_2``.
+    beta, mass, global_fraction, normaliser
+        Settings used.
+    """
+
+    kind: np.ndarray
+    subset_size: np.ndarray
+    subset: np.ndarray
+    nearest: np.ndarray
+    top_weight: np.ndarray
+    effective_number: np.ndarray
+    residual: np.ndarray
+    distance: np.ndarray
+    beta: float
+    mass: float
+    global_fraction: float
+    normaliser: str
+
+
+def classify_fixed_points(
+    stored: np.ndarray,
+    states: np.ndarray,
+    beta: float,
+    normaliser: str = "softmax",
+    *,
+    mass: float = 0.9,
+    global_fraction: float = 0.5,
+    scale_beta: bool = False,
+    **options: Any,
+) -> FixedPointClasses:
+    """Classify (fixed-point) states as single-pattern, metastable or global (Ramsauer et al.
+    2020, section 2 "Metastable states and one global fixed point").
+
+    Criterion, from the association weights ``p = norm(beta * xi @ X.T)`` at the state: let k be
+    the fewest patterns whose largest weights sum to at least ``mass``.
+
+    * "single": k = 1 -- one pattern carries at least ``mass`` of the weight; the state is close
+      to that pattern.
+    * "global": k > ``global_fraction`` * P -- the weight is spread over most patterns; the state
+      is close to the (weighted) mean of all patterns.
+    * "metastable": otherwise -- the state averages a subset of k patterns (``subset_size``,
+      ``subset``).
+
+    The states should be fixed points (e.g. from :func:`retrieve` with ``tol``); ``residual``
+    reports ``||f(xi) - xi||`` so that this can be checked.
+    """
+    X = _check_stored(stored)
+    S, single = _check_queries(states, X.shape[1], "states")
+    _check_normaliser(normaliser, options)
+    b = _check_beta(beta, X.shape[1], scale_beta)
+    if not 0.0 < mass <= 1.0:
+        raise MemsimError(f"mass must be in (0, 1], got {mass!r}")
+    if not 0.0 < global_fraction < 1.0:
+        raise MemsimError(f"global_fraction must be in (0, 1), got {global_fraction!r}")
+    p_count = X.shape[0]
+    W = _normalise(b * (S @ X.T), normaliser, options)
+    order = np.argsort(-W, axis=1, kind="stable")
+    sorted_w = np.take_along_axis(W, order, axis=1)
+    cum = np.cumsum(sorted_w, axis=1)
+    # fewest patterns reaching `mass` (tolerate rounding of weights that sum to 1)
+    k = np.minimum(np.sum(cum < mass - 1e-12, axis=1) + 1, p_count)
+    subset = np.zeros_like(W, dtype=bool)
+    for i in range(W.shape[0]):
+        subset[i, order[i, : k[i]]] = True
+    kind = np.where(
+        k == 1, "single", np.where(k > global_fraction * p_count, "global", "metastable")
+    )
+    if p_count == 1:
+        kind = np.full(W.shape[0], "single")
+    nearest = order[:, 0]
+    top = sorted_w[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent = -np.sum(np.where(W > 0, W * np.log(np.where(W > 0, W, 1.0)), 0.0), axis=1)
+    residual = np.sqrt(np.sum((W @ X - S) ** 2, axis=1))
+    dist = np.sqrt(np.sum((S - X[nearest]) ** 2, axis=1))
+
+    def out(a):
+        a = np.asarray(a)
+        return _readonly(a[0:1].copy() if single else a)
+
+    return FixedPointClasses(
+        kind=out(kind.astype("<U10")),
+        subset_size=out(k.astype(np.int64)),
+        subset=out(subset),
+        nearest=out(nearest.astype(np.int64)),
+        top_weight=out(top),
+        effective_number=out(np.exp(ent)),
+        residual=out(residual),
+        distance=out(dist),
+        beta=b,
+        mass=float(mass),
+        global_fraction=float(global_fraction),
+        normaliser=normaliser,
+    )
+
+
+def beta_sweep(
+    stored: np.ndarray,
+    queries: np.ndarray,
+    betas: np.ndarray | list[float],
+    *,
+    steps: int = 1000,
+    tol: float = 1e-10,
+    normaliser: str = "softmax",
+    scale_beta: bool = False,
+    mass: float = 0.9,
+    global_fraction: float = 0.5,
+    **options: Any,
+) -> dict[str, np.ndarray]:
+    """Fixed-point class against beta: iterate each query to a fixed point for every beta.
+
+    Returns a tidy table (dict of equal-length columns, one row per (beta, query);
+    ``pandas.DataFrame(table)`` loads it): ``beta`` (as used, after ``scale_beta``), ``query``,
+    ``kind``, ``subset_size``, ``nearest``, ``top_weight``, ``effective_number``, ``residual``,
+    ``energy``, ``steps``, ``converged``. Small beta gives the global average, intermediate
+    beta metastable states, large beta single patterns (Ramsauer et al. 2020, section 2).
+    """
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "beta",
+            "query",
+            "kind",
+            "subset_size",
+            "nearest",
+            "top_weight",
+            "effective_number",
+            "residual",
+            "energy",
+            "steps",
+            "converged",
+        )
+    }
+    for beta in np.atleast_1d(np.asarray(betas, dtype=np.float64)):
+        tr = retrieve(
+            X,
+            Q,
+            beta,
+            steps,
+            normaliser,
+            tol=tol,
+            trajectory=True,
+            scale_beta=scale_beta,
+            **options,
+        )
+        fin = tr.states[:, -1, :]
+        fc = classify_fixed_points(
+            X, fin, tr.beta, normaliser, mass=mass, global_fraction=global_fraction, **options
+        )
+        n = Q.shape[0]
+        cols["beta"].extend([tr.beta] * n)
+        cols["query"].extend(range(n))
+        cols["kind"].extend(fc.kind.tolist())
+        cols["subset_size"].extend(fc.subset_size.tolist())
+        cols["nearest"].extend(fc.nearest.tolist())
+        cols["top_weight"].extend(fc.top_weight.tolist())
+        cols["effective_number"].extend(fc.effective_number.tolist())
+        cols["residual"].extend(fc.residual.tolist())
+        cols["energy"].extend(tr.energy[:, -1].tolist())
+        cols["steps"].extend(tr.steps.tolist())
+        cols["converged"].extend(tr.converged.tolist())
+    return {k: _readonly(np.asarray(v)) for k, v in cols.items()}
+
+
+# ------------------------------------------------------------------------------------------------
+# separation, retrieval error, capacity
+# ------------------------------------------------------------------------------------------------
+
+
+def separation(stored: np.ndarray) -> np.ndarray:
+    """Separation of each pattern, ``Delta_i = x_i.x_i - max_{j != i} x_i.x_j`` (eq. 5).
+
+    Returns (P,) float64 (``inf`` when P = 1).
+    """
+    X = _check_stored(stored)
+    G = X @ X.T
+    diag = np.diag(G).copy()
+    np.fill_diagonal(G, -np.inf)
+    return diag - G.max(axis=1)
+
+
+def retrieval_error_bound(
+    stored: np.ndarray,
+    targets: np.ndarray,
+    queries: np.ndarray,
+    beta: float,
+    fixed_points: np.ndarray | None = None,
+    *,
+    scale_beta: bool = False,
+) -> np.ndarray:
+    """Bound on the one-update retrieval error ``||f(xi) - x_i||`` (Theorem 5).
+
+    ``2 (P - 1) exp(-beta (Delta_i - 2 r M)) M`` with ``r = max(||xi - x_i||, ||x*_i - x_i||)``
+    (``r = ||xi - x_i||`` when no fixed points are given), ``M = max_j ||x_j||`` and the
+    separation ``Delta_i`` of target pattern i (eq. 5). Capped at ``2 M`` (the error can never
+    exceed the diameter of the pattern set's ball). Returns (B,) float64.
+    """
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    t = np.asarray(targets, dtype=np.int64).reshape(-1)
+    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
+        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
+    b = _check_beta(beta, X.shape[1], scale_beta)
+    p_count = X.shape[0]
+    big_m = float(np.sqrt(np.max(np.einsum("ij,ij->i", X, X))))
+    delta = separation(X)[t]
+    r = np.sqrt(np.sum((Q - X[t]) ** 2, axis=1))
+    if fixed_points is not None:
+        F, _ = _check_queries(fixed_points, X.shape[1], "fixed_points")
+        r = np.maximum(r, np.sqrt(np.sum((F - X[t]) ** 2, axis=1)))
+    with np.errstate(over="ignore"):
+        bound = 2.0 * (p_count - 1) * np.exp(-b * (delta - 2.0 * r * big_m)) * big_m
+    return np.minimum(bound, 2.0 * big_m)
+
+
+def retrieval_error_table(
+    stored: np.ndarray,
+    targets: np.ndarray,
+    queries: np.ndarray,
+    beta: float,
+    *,
+    scale_beta: bool = False,
+    fixed_point_steps: int = 1000,
+    tol: float = 1e-13,
+) -> dict[str, np.ndarray]:
+    """Retrieval error after one update against the separation Delta (Theorem 5).
+
+    For each query (aimed at pattern ``targets[b]``): the separation ``Delta_i``, the query
+    distance ``||xi - x_i||``, the fixed point ``x*_i`` reached by iterating from ``x_i``, the
+    one-update error ``||f(xi) - x_i||`` and the Theorem 5 bound. Tidy table (dict of columns):
+    ``query, target, separation, query_distance, fixed_point_distance, error, bound, beta``.
+    """
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    t = np.asarray(targets, dtype=np.int64).reshape(-1)
+    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
+        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
+    b = _check_beta(beta, X.shape[1], scale_beta)
+    one = retrieve(X, Q, b, 1)
+    fixed = retrieve(X, X[t], b, fixed_point_steps, tol=tol)
+    bound = retrieval_error_bound(X, t, Q, b, fixed)
+    table = {
+        "query": np.arange(Q.shape[0]),
+        "target": t,
+        "separation": separation(X)[t],
+        "query_distance": np.sqrt(np.sum((Q - X[t]) ** 2, axis=1)),
+        "fixed_point_distance": np.sqrt(np.sum((fixed - X[t]) ** 2, axis=1)),
+        "error": np.sqrt(np.sum((one - X[t]) ** 2, axis=1)),
+        "bound": bound,
+        "beta": np.full(Q.shape[0], b),
+    }
+    return {k: _readonly(np.asarray(v)) for k, v in table.items()}
+
+
+def random_patterns(
+    count: int, dim: int, kind: str = "binary", seed: int = 0, *keys: int
+) -> np.ndarray:
+    """Random patterns (rows): "binary" (-1/+1 entries, norm sqrt(d)), "gaussian" (N(0, 1)
+    entries) or "sphere" (uniform on the sphere of radius sqrt(d)); stream ``(seed, *keys)``."""
+    rng = generator(seed, *keys)
+    if kind == "binary":
+        return (2.0 * rng.integers(0, 2, size=(count, dim)) - 1.0).astype(np.float64)
+    if kind == "gaussian":
+        return rng.standard_normal((count, dim))
+    if kind == "sphere":
+        g = rng.standard_normal((count, dim))
+        return g / np.linalg.norm(g, axis=1, keepdims=True) * math.sqrt(dim)
+    raise MemsimError(f"unknown pattern kind {kind!r}; allowed: binary, gaussian, sphere")
+
+
+def retrieval_rate(
+    dim: int,
+    patterns: int,
+    beta: float = 1.0,
+    *,
+    pattern_kind: str = "binary",
+    noise: float = 0.1,
+    queries: int = 100,
+    steps: int = 1,
+    rel_error: float = 0.1,
+    scale_beta: bool = False,
+    seed: int = 0,
+) -> float:
+    """Fraction of noisy queries retrieved by the continuous network.
+
+    ``patterns`` random patterns (stream ``(seed, d, P)``); query b is pattern b (b < queries)
+    with a fraction ``noise`` of its signs flipped ("binary") or plus Gaussian noise of norm
+    ``noise * ||x||`` (other kinds). Retrieved means ``||xi_final - x_b|| <= rel_error * ||x_b||``
+    after ``steps`` updates.
+    """
+    X = random_patterns(patterns, dim, pattern_kind, seed, dim, patterns)
+    c = min(int(queries), patterns)
+    rng = generator(seed, dim, patterns, 1)
+    Q = X[:c].copy()
+    if pattern_kind == "binary":
+        nflip = int(round(noise * dim))
+        for b in range(c):
+            idx = rng.choice(dim, size=nflip, replace=False)
+            Q[b, idx] *= -1
+    else:
+        g = rng.standard_normal(Q.shape)
+        g *= (noise * np.linalg.norm(Q, axis=1) / np.linalg.norm(g, axis=1))[:, None]
+        Q += g
+    out = retrieve(X, Q, beta, steps, scale_beta=scale_beta)
+    err = np.linalg.norm(out - X[:c], axis=1)
+    return float(np.mean(err <= rel_error * np.linalg.norm(X[:c], axis=1)))
+
+
+def measure_capacity(
+    dim: int,
+    beta: float = 1.0,
+    *,
+    error_rate: float = 0.01,
+    k_max: int = 1 << 17,
+    seed: int = 0,
+    **options: Any,
+) -> dict[str, Any]:
+    """Largest number of random patterns for which :func:`retrieval_rate` >= 1 - error_rate.
+
+    Doubling then bisection on P (each P its own pattern set, so the curve carries sampling
+    noise). ``options`` go to :func:`retrieval_rate` (pattern_kind, noise, queries, steps,
+    rel_error, scale_beta). Returns a dict with ``d``, ``beta``, ``capacity``,
+    ``capacity_over_d`` and ``evaluations`` (list of (P, rate)); ``capacity`` is capped at
+    ``k_max`` (``at_limit`` says so).
+    """
+    if not 0.0 < error_rate < 1.0:
+        raise MemsimError(f"error_rate must be in (0, 1), got {error_rate}")
+    evals: list[tuple[int, float]] = []
+
+    def ok(k: int) -> bool:
+        v = retrieval_rate(dim, k, beta, seed=seed, **options)
+        evals.append((k, v))
+        return v >= 1.0 - error_rate
+
+    lo, hi = 0, 1
+    at_limit = False
+    if ok(1):
+        lo, hi = 1, 2
+        while True:
+            if hi > k_max:
+                at_limit = True
+                hi = k_max + 1
+                break
+            if not ok(hi):
+                break
+            lo, hi = hi, hi * 2
+        if at_limit and ok(k_max):
+            lo = hi = k_max
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    return {
+        "d": int(dim),
+        "beta": float(beta),
+        "capacity": int(lo),
+        "capacity_over_d": lo / dim,
+        "at_limit": bool(at_limit and lo == k_max),
+        "evaluations": evals,
+    }
+
+
+def capacity_table(
+    dims: list[int] | np.ndarray, beta: float = 1.0, **options: Any
+) -> dict[str, np.ndarray]:
+    """Tidy table of :func:`measure_capacity` over dimensions d: columns ``d, beta, capacity,
+    capacity_over_d, at_limit`` (compare ``capacity_over_d`` with the classical 0.138)."""
+    rows = [measure_capacity(int(d), beta, **options) for d in dims]
+    cols = ["d", "beta", "capacity", "capacity_over_d", "at_limit"]
+    return {c: _readonly(np.asarray([r[c] for r in rows])) for c in cols}
