@@ -123,6 +123,8 @@ def plot_capacity(result: Result, path: Path) -> Path:
     axes[1].set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
     axes[2].set_ylabel("one-step bit error")
     axes[2].set_yscale("log")
+    pos = tab["one_step_error"][tab["one_step_error"] > 0]
+    axes[2].set_ylim(bottom=(pos.min() / 3) if pos.size else 1e-6)
     for ax in axes:
         ax.set_xlabel("load alpha = P / N")
         ax.legend(fontsize=8)
