@@ -45,8 +45,9 @@ def storkey_learn(xi, W, zero_diagonal):
         W_ij <- W_ij + (xi_i xi_j - xi_i h_ji - h_ij xi_j) / N
               = W_ij (1 + 2/N) + (xi_i xi_j - xi_i hx_j - xi_j hx_i) / N      (i != j)
 
-    (the second line uses xi_i^2 = 1). The fields hx are computed once per pattern, so a
-    pattern costs O(N^2). Rows are updated in parallel and in place: row i reads only its own
+    (the second line uses xi_i^2 = 1). The fields hx (self-coupling excluded, so the diagonal
+    never enters the off-diagonal weights) are computed once per pattern, so a pattern costs
+    O(N^2). Rows are updated in parallel and in place: row i reads only its own
     row and the vectors hx, xi, and the update is written symmetrically in (i, j) so W stays
     exactly (bitwise) symmetric. The fields for the next pattern are computed from each fresh
     row while it is still in cache, so a pattern costs one pass over W.
@@ -54,8 +55,8 @@ def storkey_learn(xi, W, zero_diagonal):
     P, N = xi.shape
     inv_n = 1.0 / N
     grow = 1.0 + 2.0 * inv_n
-    h = np.zeros(N)  # h_i = sum_k W_ik xi_k for the current pattern (W = 0 at the start)
-    hx = np.zeros(N)  # sum_{k != i} W_ik xi_k
+    hx = np.zeros(N)  # sum_{k != i} W_ik xi_k for the current pattern (W = 0 at the start)
+    hx_next = np.zeros(N)
     x = np.empty(N)
     x_next = np.empty(N)
     for j in range(N):
@@ -65,19 +66,19 @@ def storkey_learn(xi, W, zero_diagonal):
         for j in range(N):
             x[j] = x_next[j]
             x_next[j] = np.float64(xi[nu + 1, j]) if has_next else 0.0
-            hx[j] = h[j] - W[j, j] * x[j]
         for i in prange(N):
             x_i = x[i]
             hx_i = hx[i]
             w_ii = W[i, i]
             _storkey_row(W, i, x, hx, x_i, hx_i, grow, inv_n)
-            if zero_diagonal:
-                W[i, i] = 0.0
-            else:
+            W[i, i] = 0.0
+            if has_next:
+                hx_next[i] = _dot(W[i], x_next)  # next field, self-coupling excluded
+            if not zero_diagonal:
                 # the rule with i = j: h_ii = sum_{k != i} W_ik xi_k = hx_i
                 W[i, i] = w_ii + (1.0 - 2.0 * x_i * hx_i) * inv_n
-            if has_next:
-                h[i] = _dot(W[i], x_next)
+        for i in range(N):
+            hx[i] = hx_next[i]
 
 
 @jit
