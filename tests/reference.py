@@ -55,6 +55,12 @@ def splitmix_states(base: int, count: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- classical Hopfield ----
+def hebbian_integer(patterns: np.ndarray) -> np.ndarray:
+    """N W as exact integers (int64): sum_mu xi_i xi_j, zero diagonal. Dynamics references use
+    these so that ties (h = 0) stay exact ties; W = J / N in floats would round them away."""
+    return np.rint(hebbian_weights(patterns) * patterns.shape[1]).astype(np.int64)
+
+
 def hebbian_weights(patterns: np.ndarray) -> np.ndarray:
     """W_ij = (1/N) sum_mu xi_i xi_j, W_ii = 0, by explicit loops over pattern pairs of bits."""
     p, n = patterns.shape
@@ -74,26 +80,29 @@ def energy(W: np.ndarray, s: np.ndarray, theta: np.ndarray | None = None) -> flo
     return float(-0.5 * s @ W @ s + th @ s)
 
 
-def async_recall(W, cue, orders, max_sweeps, theta=None, target=None):
+def async_recall(W, cue, orders, max_sweeps, theta=None, target=None, clamp=None, scale=1.0):
     """Asynchronous dynamics, fields recomputed from scratch for every neuron.
 
-    ``orders`` is a callable sweep -> list of neuron indices. sgn(0) keeps the state.
+    ``orders`` is a callable sweep -> list of neuron indices. sgn(0) keeps the state. ``W`` may be
+    given in units of 1/scale (integers for the Hebbian rule: ``hebbian_integer``).
     Returns (state, sweeps, stop, energy trace, overlap trace).
     """
     s = cue.astype(np.int64).copy()
     n = len(s)
-    th = np.zeros(n) if theta is None else theta
-    energies = [energy(W, s, th)]
+    th = (np.zeros(n) if theta is None else theta) * scale
+    energies = [energy(W, s, th) / scale]
     ovs = [float(target @ s) / n] if target is not None else []
     for sweep in range(max_sweeps):
         flips = 0
         for i in orders(sweep):
-            h = float(W[i] @ s) - th[i]
+            if clamp is not None and clamp[i]:
+                continue
+            h = W[i] @ s - th[i]
             new = 1 if h > 0 else (-1 if h < 0 else s[i])
             if new != s[i]:
                 s[i] = new
                 flips += 1
-        energies.append(energy(W, s, th))
+        energies.append(energy(W, s, th) / scale)
         if target is not None:
             ovs.append(float(target @ s) / n)
         if flips == 0:
@@ -101,19 +110,19 @@ def async_recall(W, cue, orders, max_sweeps, theta=None, target=None):
     return s, max_sweeps, "limit", energies, ovs
 
 
-def sync_recall(W, cue, max_sweeps, theta=None):
+def sync_recall(W, cue, max_sweeps, theta=None, scale=1.0):
     """Synchronous dynamics with fixed-point and 2-cycle detection. Returns (state, steps, stop,
-    energies)."""
+    energies). ``W`` in units of 1/scale, as for ``async_recall``."""
     s = cue.astype(np.int64).copy()
     n = len(s)
-    th = np.zeros(n) if theta is None else theta
+    th = (np.zeros(n) if theta is None else theta) * scale
     history = [s.copy()]
-    energies = [energy(W, s, th)]
+    energies = [energy(W, s, th) / scale]
     for t in range(max_sweeps):
         h = W @ s - th
         new = np.where(h > 0, 1, np.where(h < 0, -1, s))
         history.append(new.copy())
-        energies.append(energy(W, new, th))
+        energies.append(energy(W, new, th) / scale)
         if np.array_equal(new, s):
             return new, t + 1, "fixed_point", energies
         if t >= 1 and np.array_equal(new, history[-3]):

@@ -43,11 +43,14 @@ def _async_one(
     temperature,
     rng,
     target,
+    clamp,
     energy,
     overlap,
     flips_out,
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
+
+    ``clamp`` (length N, or empty for none) marks neurons held at their cue value.
 
     ``h`` holds the fields in units of ``1/scale``; ``theta_s`` the thresholds in the same units.
     ``energy`` and ``overlap`` (length max_sweeps + 1) receive the trace; entry 0 is the cue.
@@ -62,6 +65,7 @@ def _async_one(
     energy[0] = e
     m = 0.0
     have_target = target.shape[0] == n
+    have_clamp = clamp.shape[0] == n
     if have_target:
         for i in range(n):
             m += target[i] * s[i]
@@ -72,6 +76,8 @@ def _async_one(
         flips = 0
         for k in range(n):
             i = order[k]
+            if have_clamp and clamp[i]:
+                continue
             x = h[i] - theta_s[i]
             old = s[i]
             if temperature > 0.0:
@@ -118,13 +124,17 @@ def async_batch(
     temperature,
     rngs,
     targets,
+    clamps,
     energy,
     overlap,
     flips,
     sweeps,
     stop,
 ):
-    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream)."""
+    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
+
+    ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
+    """
     b_count, n = S.shape
     for b in prange(b_count):
         order = np.arange(n)
@@ -142,6 +152,7 @@ def async_batch(
             temperature,
             rngs[b],
             tgt,
+            clamps[b],
             energy[b],
             overlap[b],
             flips[b],
@@ -151,7 +162,7 @@ def async_batch(
 
 
 @jit
-def sign_update(H, theta_s, S_old, S_new, temperature, scale, rngs):
+def sign_update(H, theta_s, S_old, S_new, temperature, scale, rngs, clamps):
     """Synchronous update s_new = sgn(h - theta) (keep state on ties) or Glauber at T > 0.
 
     Returns nothing; writes ``S_new``. Serial: O(B N) work is too small to pay for waking a
@@ -159,8 +170,12 @@ def sign_update(H, theta_s, S_old, S_new, temperature, scale, rngs):
     """
     b_count, n = S_old.shape
     inv = 1.0 / scale
+    have_clamp = clamps.shape[1] == n
     for b in range(b_count):
         for i in range(n):
+            if have_clamp and clamps[b, i]:
+                S_new[b, i] = S_old[b, i]
+                continue
             x = H[b, i] - theta_s[i]
             if temperature > 0.0:
                 p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))

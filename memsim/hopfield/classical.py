@@ -321,6 +321,7 @@ def recall(
     temperature: float = 0.0,
     theta: np.ndarray | None = None,
     targets: np.ndarray | None = None,
+    clamp: np.ndarray | None = None,
     threads: int | None = None,
     stream: tuple[int, ...] = (),
     warn: bool = True,
@@ -352,6 +353,9 @@ def recall(
         Thresholds; defaults to ``weights.theta``.
     targets : (B, N) or (N,) array, optional
         Pattern each cue should retrieve; enables the overlap trace.
+    clamp : (B, N) or (N,) bool array, optional
+        Neurons held at their cue value throughout (a partial cue whose known part is
+        clamped); the other neurons follow the dynamics.
     threads : int, optional
         Numba thread count for this call.
     stream : tuple of int
@@ -397,6 +401,15 @@ def recall(
         if T.shape != (b_count, n):
             raise MemsimError(f"targets must have shape ({b_count}, {n}), got {T.shape}")
         T = np.ascontiguousarray(T, dtype=np.int8)
+    if clamp is None:
+        C = np.zeros((b_count, 0), dtype=np.bool_)
+    else:
+        C = np.asarray(clamp)
+        if C.ndim == 1:
+            C = np.broadcast_to(C, (b_count, C.shape[0]))
+        if C.shape != (b_count, n) or C.dtype != np.bool_:
+            raise MemsimError(f"clamp must be a boolean array of shape ({b_count}, {n}) or ({n},)")
+        C = np.ascontiguousarray(C)
     if threads is not None:
         set_threads(threads)
 
@@ -426,6 +439,7 @@ def recall(
             temperature,
             rngs,
             T,
+            C,
             etrace,
             overlap,
             flips,
@@ -441,6 +455,7 @@ def recall(
             temperature,
             rngs,
             T,
+            C,
             max_sweeps,
             etrace,
             overlap,
@@ -480,9 +495,9 @@ def recall(
 
 
 def _sync(
-    W, S, theta_s, scale, temperature, rngs, T, max_sweeps, energy, overlap, flips, sweeps, stop
+    W, S, theta_s, scale, temperature, rngs, T, C, max_sweeps, energy, overlap, flips, sweeps, stop
 ):
-    """Synchronous dynamics over the still-active cues (Python loop over steps, BLAS fields)."""
+    """Synchronous dynamics over the still-active cues (Python loop over steps, Numba fields)."""
     b_count, n = S.shape
     prev = S.copy()
     active = np.arange(b_count)
@@ -502,7 +517,7 @@ def _sync(
             break
         new = np.empty_like(Sa)
         r = rngs[active]
-        K.sign_update(H, theta_s, Sa, new, temperature, scale, r)
+        K.sign_update(H, theta_s, Sa, new, temperature, scale, r, C[active])
         rngs[active] = r
         flips[active, t] = (new != Sa).sum(axis=1)
         sweeps[active] = t + 1

@@ -75,9 +75,11 @@ def test_async_fixed_order_matches_reference(p, n):
     w = store(xi)
     cues = flip(rng, xi[:3], 0.25)
     res = recall(w, cues, "async", "fixed", max_sweeps=30, targets=xi[:3], warn=False)
-    W = ref.hebbian_weights(xi)
+    W, sc = ref.hebbian_integer(xi), xi.shape[1]
     for b in range(3):
-        s, sw, stop, en, ov = ref.async_recall(W, cues[b], lambda k: range(n), 30, target=xi[b])
+        s, sw, stop, en, ov = ref.async_recall(
+            W, cues[b], lambda k: range(n), 30, target=xi[b], scale=sc
+        )
         np.testing.assert_array_equal(res.states[b], s)
         assert res.sweeps[b] == sw
         assert res.stop[b] == stop
@@ -93,7 +95,7 @@ def test_async_random_order_matches_reference_with_same_stream():
     cues = flip(rng, xi, 0.3)
     res = recall(store(xi), cues, "async", "random", max_sweeps=20, seed=11, stream=(7,))
     states = _rng.stream_states(11, (7,), len(cues))
-    W = ref.hebbian_weights(xi)
+    W, sc = ref.hebbian_integer(xi), xi.shape[1]
     for b in range(len(cues)):
         gen = ref.Xoshiro(states[b])
         perm = list(range(n))
@@ -102,7 +104,7 @@ def test_async_random_order_matches_reference_with_same_stream():
             gen.shuffle(perm)  # the permutation is shuffled in place, sweep after sweep
             return list(perm)
 
-        s, sw, stop, en, _ = ref.async_recall(W, cues[b], orders, 20)
+        s, sw, stop, en, _ = ref.async_recall(W, cues[b], orders, 20, scale=sc)
         np.testing.assert_array_equal(res.states[b], s)
         assert res.sweeps[b] == sw
         np.testing.assert_allclose(res.energy[b, : sw + 1], en, atol=1e-12)
@@ -124,6 +126,26 @@ def test_real_valued_weights_path_matches_reference():
         np.testing.assert_allclose(res.energy[b, : sw + 1], en, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("dyn", ["async", "sync"])
+def test_clamped_neurons_hold_their_cue_values(dyn):
+    rng = np.random.default_rng(8)
+    n = 50
+    xi = rand_patterns(rng, 6, n)
+    cues = flip(rng, xi, 0.4)
+    clamp = np.zeros((6, n), dtype=bool)
+    clamp[:, :20] = True
+    res = recall(store(xi), cues, dyn, "fixed", 30, clamp=clamp, warn=False)
+    np.testing.assert_array_equal(res.states[:, :20], cues[:, :20])
+    if dyn == "async":
+        W, sc = ref.hebbian_integer(xi), xi.shape[1]
+        for b in range(6):
+            s, sw, stop, en, _ = ref.async_recall(
+                W, cues[b], lambda k: range(n), 30, clamp=clamp[b], scale=sc
+            )
+            np.testing.assert_array_equal(res.states[b], s)
+            assert res.sweeps[b] == sw
+
+
 # ---------------------------------------------------------------------------- sync recall -----
 @pytest.mark.parametrize("p,n", [(3, 40), (25, 40)])
 def test_sync_matches_reference(p, n):
@@ -131,9 +153,9 @@ def test_sync_matches_reference(p, n):
     xi = rand_patterns(rng, p, n)
     cues = flip(rng, xi[:5], 0.3)
     res = recall(store(xi), cues, "sync", max_sweeps=40, warn=False)
-    W = ref.hebbian_weights(xi)
+    W, sc = ref.hebbian_integer(xi), xi.shape[1]
     for b in range(len(cues)):
-        s, steps, stop, en = ref.sync_recall(W, cues[b], 40)
+        s, steps, stop, en = ref.sync_recall(W, cues[b], 40, scale=sc)
         np.testing.assert_array_equal(res.states[b], s)
         assert res.sweeps[b] == steps
         assert res.stop[b] == stop
