@@ -1,0 +1,724 @@
+"""Numba kernels for NTM heads and DNC memory (private: compute, never validate).
+
+Every function here assumes float64, C-contiguous arrays of the right shapes; the public modules
+(:mod:`memsim.ntm.addressing`, :mod:`memsim.ntm.heads`, :mod:`memsim.ntm.dnc`,
+:mod:`memsim.ntm.engine`) validate and allocate. Shifts are always in canonical order, offsets
+``-R..R`` (index ``k`` is offset ``k - R``).
+
+Evaluation orders are chosen so that the exact statements of the papers hold in floating point:
+a one-hot shift moves a one-hot weighting exactly, ``g = 0`` and ``g = 1`` reproduce the previous
+and the content weighting exactly (those are skipped, with identical results), a full DNC write
+drives usage to exactly 1 (``(u - u w) + w``) and a full free to exactly 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from memsim._jit import jit, pjit
+
+# --------------------------------------------------------------------------------------------
+# NTM addressing (Graves, Wayne & Danihelka 2014, section 3.3, eqs. 5-9)
+# --------------------------------------------------------------------------------------------
+
+
+@jit
+def cosine(memory, key, eps, out):
+    """out[i] = k . M(i) / (||k|| ||M(i)|| + eps); 0 when the denominator is 0 (eq. 6)."""
+    n, m = memory.shape
+    kk = 0.0
+    for j in range(m):
+        kk += key[j] * key[j]
+    kn = np.sqrt(kk)
+    for i in range(n):
+        dot = 0.0
+        mm = 0.0
+        for j in range(m):
+            v = memory[i, j]
+            dot += key[j] * v
+            mm += v * v
+        den = kn * np.sqrt(mm) + eps
+        if den > 0.0:
+            out[i] = dot / den
+        else:
+            out[i] = 0.0
+
+
+@jit
+def softmax_scaled(x, beta, out):
+    """out = softmax(beta * x), max-subtracted (x and out may be the same array)."""
+    n = x.shape[0]
+    mx = -np.inf
+    for i in range(n):
+        z = beta * x[i]
+        if z > mx:
+            mx = z
+    s = 0.0
+    for i in range(n):
+        e = np.exp(beta * x[i] - mx)
+        out[i] = e
+        s += e
+    for i in range(n):
+        out[i] = out[i] / s
+
+
+@jit
+def content_weighting(memory, key, beta, eps, out):
+    """w_c = softmax_i(beta K[k, M(i)]) (eq. 5)."""
+    cosine(memory, key, eps, out)
+    softmax_scaled(out, beta, out)
+
+
+@jit
+def interpolate(wc, w_prev, g, out):
+    """w_g = g w_c + (1 - g) w_prev (eq. 7)."""
+    for i in range(wc.shape[0]):
+        out[i] = g * wc[i] + (1.0 - g) * w_prev[i]
+
+
+@jit
+def circular_shift(wg, s, out):
+    """out(i) = sum_o s[o] w_g(i - o mod N), offsets o = -R..R (eq. 8). out must not alias wg."""
+    n = wg.shape[0]
+    ns = s.shape[0]
+    r = (ns - 1) // 2
+    for i in range(n):
+        acc = 0.0
+        for k in range(ns):
+            sk = s[k]
+            if sk != 0.0:
+                acc += sk * wg[(i - (k - r)) % n]
+        out[i] = acc
+
+
+@jit
+def sharpen(w, gamma, out):
+    """out(i) = w(i)^gamma / sum_j w(j)^gamma (eq. 9), computed as (w / max w)^gamma.
+
+    Dividing by the maximum first keeps the result finite for any gamma; an all-zero weighting
+    stays all-zero instead of giving 0/0.
+    """
+    n = w.shape[0]
+    mx = 0.0
+    for i in range(n):
+        if w[i] > mx:
+            mx = w[i]
+    if mx <= 0.0:
+        for i in range(n):
+            out[i] = 0.0
+        return
+    s = 0.0
+    if gamma == 1.0:
+        for i in range(n):
+            out[i] = w[i]
+            s += w[i]
+    else:
+        for i in range(n):
+            v = (w[i] / mx) ** gamma
+            out[i] = v
+            s += v
+    for i in range(n):
+        out[i] = out[i] / s
+
+
+@jit
+def address(memory, key, beta, g, s, gamma, w_prev, eps, tmp1, tmp2, out):
+    """All four NTM addressing stages for one head. out may be w_prev (read before written)."""
+    n = memory.shape[0]
+    if g == 0.0:
+        for i in range(n):
+            tmp1[i] = w_prev[i]
+    else:
+        content_weighting(memory, key, beta, eps, tmp1)
+        if g != 1.0:
+            interpolate(tmp1, w_prev, g, tmp1)
+    circular_shift(tmp1, s, tmp2)
+    sharpen(tmp2, gamma, out)
+
+
+@jit
+def address_heads(memory, keys, betas, gates, shifts, gammas, w_prev, eps, out):
+    """address() for H heads on one memory; arrays have a leading head axis."""
+    n = memory.shape[0]
+    tmp1 = np.empty(n)
+    tmp2 = np.empty(n)
+    for h in range(keys.shape[0]):
+        address(
+            memory,
+            keys[h],
+            betas[h],
+            gates[h],
+            shifts[h],
+            gammas[h],
+            w_prev[h],
+            eps,
+            tmp1,
+            tmp2,
+            out[h],
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Read and write (section 3.1 eq. 2; section 3.2 eqs. 3-4)
+# --------------------------------------------------------------------------------------------
+
+
+@jit
+def read(memory, w, out):
+    """r = sum_i w(i) M(i) (eq. 2)."""
+    n, m = memory.shape
+    for j in range(m):
+        out[j] = 0.0
+    for i in range(n):
+        wi = w[i]
+        if wi != 0.0:
+            for j in range(m):
+                out[j] += wi * memory[i, j]
+
+
+@jit
+def write(memory, ws, erase, add):
+    """In place: all heads erase (multiplicative, order-free), then all heads add (eqs. 3-4)."""
+    n, m = memory.shape
+    nh = ws.shape[0]
+    for i in range(n):
+        for h in range(nh):
+            wi = ws[h, i]
+            if wi != 0.0:
+                for j in range(m):
+                    memory[i, j] *= 1.0 - wi * erase[h, j]
+        for h in range(nh):
+            wi = ws[h, i]
+            if wi != 0.0:
+                for j in range(m):
+                    memory[i, j] += wi * add[h, j]
+
+
+# --------------------------------------------------------------------------------------------
+# NTM: a whole scripted sequence in one compiled loop
+# --------------------------------------------------------------------------------------------
+
+
+@jit
+def _ntm_write_phase(
+    memory,
+    w,
+    t,
+    keys,
+    betas,
+    gates,
+    shifts,
+    gammas,
+    erases,
+    adds,
+    nw,
+    eps,
+    tmp1,
+    tmp2,
+    out_w,
+    record_w,
+):
+    for h in range(nw):
+        address(
+            memory,
+            keys[t, h],
+            betas[t, h],
+            gates[t, h],
+            shifts[t, h],
+            gammas[t, h],
+            w[h],
+            eps,
+            tmp1,
+            tmp2,
+            w[h],
+        )
+        if record_w:
+            out_w[h, t, :] = w[h]
+    if nw > 0:
+        write(memory, w[:nw], erases[t], adds[t])
+
+
+@jit
+def _ntm_read_phase(
+    memory, w, t, keys, betas, gates, shifts, gammas, nw, eps, tmp1, tmp2, out_w, out_r, record_w
+):
+    nh = keys.shape[1]
+    for h in range(nw, nh):
+        address(
+            memory,
+            keys[t, h],
+            betas[t, h],
+            gates[t, h],
+            shifts[t, h],
+            gammas[t, h],
+            w[h],
+            eps,
+            tmp1,
+            tmp2,
+            w[h],
+        )
+        if record_w:
+            out_w[h, t, :] = w[h]
+        read(memory, w[h], out_r[t, h - nw])
+
+
+@jit
+def ntm_run(
+    memory,
+    w,
+    keys,
+    betas,
+    gates,
+    shifts,
+    gammas,
+    erases,
+    adds,
+    nw,
+    read_first,
+    eps,
+    out_w,
+    out_r,
+    mem_hist,
+    record_w,
+):
+    """Run T steps of an NTM with H heads (the first ``nw`` are write heads), in place.
+
+    memory (N, M) and w (H, N) hold the state and are updated; keys (T, H, M), betas/gates/gammas
+    (T, H), shifts (T, H, S), erases/adds (T, nw, M). Records weightings in out_w (H, T, N) when
+    ``record_w``, read vectors in out_r (T, H - nw, M), memory after each step in mem_hist
+    (T, N, M) when it is not empty.
+    """
+    n = memory.shape[0]
+    tmp1 = np.empty(n)
+    tmp2 = np.empty(n)
+    steps = keys.shape[0]
+    record_m = mem_hist.shape[0] > 0
+    for t in range(steps):
+        if read_first:
+            _ntm_read_phase(
+                memory,
+                w,
+                t,
+                keys,
+                betas,
+                gates,
+                shifts,
+                gammas,
+                nw,
+                eps,
+                tmp1,
+                tmp2,
+                out_w,
+                out_r,
+                record_w,
+            )
+            _ntm_write_phase(
+                memory,
+                w,
+                t,
+                keys,
+                betas,
+                gates,
+                shifts,
+                gammas,
+                erases,
+                adds,
+                nw,
+                eps,
+                tmp1,
+                tmp2,
+                out_w,
+                record_w,
+            )
+        else:
+            _ntm_write_phase(
+                memory,
+                w,
+                t,
+                keys,
+                betas,
+                gates,
+                shifts,
+                gammas,
+                erases,
+                adds,
+                nw,
+                eps,
+                tmp1,
+                tmp2,
+                out_w,
+                record_w,
+            )
+            _ntm_read_phase(
+                memory,
+                w,
+                t,
+                keys,
+                betas,
+                gates,
+                shifts,
+                gammas,
+                nw,
+                eps,
+                tmp1,
+                tmp2,
+                out_w,
+                out_r,
+                record_w,
+            )
+        if record_m:
+            mem_hist[t, :, :] = memory
+
+
+@pjit
+def ntm_run_batch(
+    memory,
+    w,
+    keys,
+    betas,
+    gates,
+    shifts,
+    gammas,
+    erases,
+    adds,
+    nw,
+    read_first,
+    eps,
+    out_w,
+    out_r,
+    record_w,
+):
+    """ntm_run over independent trials (leading axis B), in parallel."""
+    nb = memory.shape[0]
+    for b in prange(nb):
+        hist = np.empty((0, memory.shape[1], memory.shape[2]))
+        ntm_run(
+            memory[b],
+            w[b],
+            keys[b],
+            betas[b],
+            gates[b],
+            shifts[b],
+            gammas[b],
+            erases[b],
+            adds[b],
+            nw,
+            read_first,
+            eps,
+            out_w[b],
+            out_r[b],
+            hist,
+            record_w,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# DNC memory (Graves et al. 2016, Methods)
+# --------------------------------------------------------------------------------------------
+
+
+@jit
+def update_usage(usage, ww, wr, free, out):
+    """u = (u + w^w - u o w^w) o prod_i (1 - f_i w^(r,i)), with (u - u w) + w so w = 1 gives 1."""
+    n = usage.shape[0]
+    nr = wr.shape[0]
+    for i in range(n):
+        u = usage[i]
+        w = ww[i]
+        v = (u - u * w) + w
+        psi = 1.0
+        for r in range(nr):
+            psi *= 1.0 - free[r] * wr[r, i]
+        out[i] = v * psi
+
+
+@jit
+def allocation(usage, out):
+    """a[phi_j] = (1 - u[phi_j]) prod_{i<j} u[phi_i], phi = stable ascending sort of u."""
+    phi = np.argsort(usage, kind="mergesort")
+    prod = 1.0
+    for j in range(usage.shape[0]):
+        k = phi[j]
+        out[k] = (1.0 - usage[k]) * prod
+        prod *= usage[k]
+
+
+@jit
+def update_links(links, prec, ww):
+    """In place: L[i,j] <- (1 - w_i - w_j) L[i,j] + w_i p_j with L[i,i] = 0 (old p);
+    then p <- (1 - sum w) p + w."""
+    n = ww.shape[0]
+    sw = 0.0
+    for i in range(n):
+        sw += ww[i]
+    if sw != 0.0:
+        for i in range(n):
+            wi = ww[i]
+            for j in range(n):
+                if i == j:
+                    links[i, j] = 0.0
+                else:
+                    links[i, j] = (1.0 - wi - ww[j]) * links[i, j] + wi * prec[j]
+    else:
+        for i in range(n):
+            links[i, i] = 0.0
+    for j in range(n):
+        prec[j] = (1.0 - sw) * prec[j] + ww[j]
+
+
+@jit
+def directional(links, wr, fwd, bwd):
+    """f = L w^r and b = L^T w^r for each read head (rows of wr)."""
+    nr = wr.shape[0]
+    n = links.shape[0]
+    for r in range(nr):
+        for i in range(n):
+            fwd[r, i] = 0.0
+            bwd[r, i] = 0.0
+        for i in range(n):
+            for j in range(n):
+                lij = links[i, j]
+                if lij != 0.0:
+                    fwd[r, i] += lij * wr[r, j]
+                    bwd[r, j] += lij * wr[r, i]
+
+
+@jit
+def mix_read(c, f, b, modes, out):
+    """w^r = pi[0] b + pi[1] c + pi[2] f (modes in the paper's order backward, content, forward)."""
+    for i in range(c.shape[0]):
+        out[i] = modes[0] * b[i] + modes[1] * c[i] + modes[2] * f[i]
+
+
+@jit
+def _dnc_write_part(
+    memory,
+    usage,
+    prec,
+    links,
+    ww,
+    wr,
+    t,
+    wkey,
+    wbeta,
+    ga,
+    gw,
+    erase,
+    wvec,
+    free,
+    eps,
+    alloc,
+    cw,
+    ww_mat,
+    out_ww,
+    out_alloc,
+):
+    n = memory.shape[0]
+    allocation(usage, alloc)
+    g_w = gw[t]
+    g_a = ga[t]
+    if g_w != 0.0 and g_a != 1.0:
+        content_weighting(memory, wkey[t], wbeta[t], eps, cw)
+        for i in range(n):
+            ww[i] = g_w * (g_a * alloc[i] + (1.0 - g_a) * cw[i])
+    else:
+        for i in range(n):
+            ww[i] = g_w * (g_a * alloc[i])
+    for i in range(n):
+        ww_mat[0, i] = ww[i]
+    write(memory, ww_mat, erase[t : t + 1], wvec[t : t + 1])
+    update_links(links, prec, ww)
+    out_ww[t, :] = ww
+    out_alloc[t, :] = alloc
+
+
+@jit
+def _dnc_read_part(memory, links, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r):
+    nr = wr.shape[0]
+    directional(links, wr, fwd, bwd)
+    for r in range(nr):
+        if modes[t, r, 1] != 0.0:
+            content_weighting(memory, rkeys[t, r], rbetas[t, r], eps, cr)
+        else:
+            cr[:] = 0.0
+        mix_read(cr, fwd[r], bwd[r], modes[t, r], wr[r])
+        out_wr[r, t, :] = wr[r]
+        read(memory, wr[r], out_r[t, r])
+
+
+@jit
+def dnc_run(
+    memory,
+    usage,
+    prec,
+    links,
+    ww,
+    wr,
+    wkey,
+    wbeta,
+    ga,
+    gw,
+    erase,
+    wvec,
+    rkeys,
+    rbetas,
+    free,
+    modes,
+    read_first,
+    eps,
+    out_ww,
+    out_wr,
+    out_r,
+    out_usage,
+    out_alloc,
+    out_prec,
+    link_hist,
+    mem_hist,
+):
+    """Run T steps of a DNC with one write head and R read heads, state updated in place.
+
+    Per step: usage from the previous step's weightings and this step's free gates; then either
+    (write_first) allocation, write, links, reads on the new memory and links, or (read_first)
+    reads on the old memory and links, then allocation, write, links.
+    """
+    n = memory.shape[0]
+    nr = wr.shape[0]
+    steps = wkey.shape[0]
+    alloc = np.empty(n)
+    cw = np.empty(n)
+    cr = np.empty(n)
+    nu = np.empty(n)
+    ww_mat = np.empty((1, n))
+    fwd = np.empty((nr, n))
+    bwd = np.empty((nr, n))
+    rec_l = link_hist.shape[0] > 0
+    rec_m = mem_hist.shape[0] > 0
+    for t in range(steps):
+        update_usage(usage, ww, wr, free[t], nu)
+        usage[:] = nu
+        out_usage[t, :] = usage
+        if read_first:
+            _dnc_read_part(
+                memory, links, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
+            )
+            _dnc_write_part(
+                memory,
+                usage,
+                prec,
+                links,
+                ww,
+                wr,
+                t,
+                wkey,
+                wbeta,
+                ga,
+                gw,
+                erase,
+                wvec,
+                free,
+                eps,
+                alloc,
+                cw,
+                ww_mat,
+                out_ww,
+                out_alloc,
+            )
+        else:
+            _dnc_write_part(
+                memory,
+                usage,
+                prec,
+                links,
+                ww,
+                wr,
+                t,
+                wkey,
+                wbeta,
+                ga,
+                gw,
+                erase,
+                wvec,
+                free,
+                eps,
+                alloc,
+                cw,
+                ww_mat,
+                out_ww,
+                out_alloc,
+            )
+            _dnc_read_part(
+                memory, links, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
+            )
+        out_prec[t, :] = prec
+        if rec_l:
+            link_hist[t, :, :] = links
+        if rec_m:
+            mem_hist[t, :, :] = memory
+
+
+@pjit
+def dnc_run_batch(
+    memory,
+    usage,
+    wkey,
+    wbeta,
+    ga,
+    gw,
+    erase,
+    wvec,
+    rkeys,
+    rbetas,
+    free,
+    modes,
+    read_first,
+    eps,
+    out_r,
+):
+    """dnc_run over independent trials (leading axis B) from zero links/precedence/weightings,
+    recording only the read vectors."""
+    nb = memory.shape[0]
+    n = memory.shape[1]
+    m = memory.shape[2]
+    steps = wkey.shape[1]
+    nr = rkeys.shape[2]
+    for b in prange(nb):
+        prec = np.zeros(n)
+        links = np.zeros((n, n))
+        ww = np.zeros(n)
+        wr = np.zeros((nr, n))
+        out_ww = np.empty((steps, n))
+        out_wr = np.empty((nr, steps, n))
+        out_usage = np.empty((steps, n))
+        out_alloc = np.empty((steps, n))
+        out_prec = np.empty((steps, n))
+        link_hist = np.empty((0, n, n))
+        mem_hist = np.empty((0, n, m))
+        dnc_run(
+            memory[b],
+            usage[b],
+            prec,
+            links,
+            ww,
+            wr,
+            wkey[b],
+            wbeta[b],
+            ga[b],
+            gw[b],
+            erase[b],
+            wvec[b],
+            rkeys[b],
+            rbetas[b],
+            free[b],
+            modes[b],
+            read_first,
+            eps,
+            out_ww,
+            out_wr,
+            out_r[b],
+            out_usage,
+            out_alloc,
+            out_prec,
+            link_hist,
+            mem_hist,
+        )

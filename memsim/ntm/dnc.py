@@ -1,0 +1,189 @@
+"""Differentiable Neural Computer memory: usage, allocation, temporal links, read modes.
+
+Graves et al. (2016), "Hybrid computing using a neural network with dynamic external memory",
+Nature 538, 471-476, Methods ("dynamic memory allocation", "write weighting", "temporal memory
+linkage", "read weighting"); ``THEORY.md`` section 6. With t-1 quantities on the right:
+
+* retention ``psi = prod_i (1 - f_i w^(r,i)_(t-1))``; usage
+  ``u_t = (u + w^w - u o w^w)_(t-1) o psi``;
+* allocation: ``phi`` = slots sorted by ascending usage,
+  ``a[phi_j] = (1 - u[phi_j]) prod_(i<j) u[phi_i]``;
+* write weighting ``w^w = g^w (g^a a + (1 - g^a) c^w)``, ``c^w = C(M_(t-1), k^w, beta^w)``;
+  memory ``M_t = M_(t-1) o (1 - w^w e^T) + w^w v^T`` (:func:`memsim.ntm.write`);
+* precedence ``p_t = (1 - sum_i w^w_i) p_(t-1) + w^w``; link matrix
+  ``L_t[i, j] = (1 - w^w_i - w^w_j) L_(t-1)[i, j] + w^w_i p_(t-1)[j]``, ``L_t[i, i] = 0``;
+* forward ``f = L_t w^r_(t-1)``, backward ``b = L_t^T w^r_(t-1)``;
+* read weighting ``w^r = pi[0] b + pi[1] c + pi[2] f`` with modes in the paper's order
+  (backward, content, forward), ``c = C(M_t, k^r, beta^r)``.
+
+Choices where the paper is silent: usage is evaluated as ``(u - u w) + w`` so a full write
+(``w_i = 1``) gives exactly 1; ties in usage are broken by slot index (stable sort).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from memsim.errors import MemsimError
+from memsim.ntm import _checks as C
+from memsim.ntm import _kernels as K
+
+#: index of each read mode in a read-mode vector (the paper's order)
+READ_MODES = ("backward", "content", "forward")
+
+
+def _vec(name: str, x, n: int | None = None) -> np.ndarray:
+    a = C.array(name, x, (1,))
+    if n is not None and a.shape[0] != n:
+        raise MemsimError(f"{name} must have {n} entries, got shape {a.shape}")
+    return a
+
+
+def _reads(name: str, x, n: int) -> tuple[np.ndarray, bool]:
+    a = C.array(name, x, (1, 2))
+    single = a.ndim == 1
+    a = a.reshape(-1, a.shape[-1])
+    if a.shape[1] != n:
+        raise MemsimError(f"{name} must have {n} entries per read head, got shape {a.shape}")
+    C.nonneg(name, a)
+    return np.ascontiguousarray(a), single
+
+
+def update_usage(usage, write_w, read_ws, free_gates) -> np.ndarray:
+    """Usage after the previous step's write and this step's frees (Graves et al. 2016, Methods).
+
+    Parameters
+    ----------
+    usage : (N,) array in [0, 1]
+        u_(t-1).
+    write_w : (N,) array
+        Previous write weighting w^w_(t-1) (entries in [0, 1]).
+    read_ws : (R, N) array, or (N,) for one read head
+        Previous read weightings w^(r,i)_(t-1).
+    free_gates : (R,) array in [0, 1], or a scalar for one read head
+        Free gates f^i_t.
+
+    Returns
+    -------
+    (N,) usage u_t. A full write (w^w_i = 1) gives exactly 1; a full free (f = 1 and
+    w^r_i = 1) gives exactly 0.
+    """
+    u = _vec("usage", usage)
+    n = u.shape[0]
+    C.in_range("usage", u, 0.0, 1.0)
+    ww = _vec("write_w", write_w, n)
+    C.in_range("write_w", ww, 0.0, 1.0)
+    wr, _ = _reads("read_ws", read_ws, n)
+    C.in_range("read_ws", wr, 0.0, 1.0)
+    f = C.per_head("free_gates", free_gates, wr.shape[0])
+    C.in_range("free_gates", f, 0.0, 1.0)
+    out = np.empty(n)
+    K.update_usage(u, ww, wr, f, out)
+    return out
+
+
+def allocation(usage) -> np.ndarray:
+    """Allocation weighting from usage (Graves et al. 2016, Methods, "dynamic memory allocation").
+
+    ``a[phi_j] = (1 - u[phi_j]) prod_(i<j) u[phi_i]`` with phi the slots in ascending order of
+    usage, ties broken by slot index. A slot with usage 0 gets weight exactly 1 if it is the first
+    such slot; all slots fully used give the zero vector.
+    """
+    u = _vec("usage", usage)
+    C.in_range("usage", u, 0.0, 1.0)
+    out = np.empty(u.shape[0])
+    K.allocation(u, out)
+    return out
+
+
+def write_weighting(alloc_w, content_w, alloc_gate: float, write_gate: float) -> np.ndarray:
+    """``w^w = g^w (g^a a + (1 - g^a) c^w)`` (Graves et al. 2016, Methods, "write weighting")."""
+    a = _vec("alloc_w", alloc_w)
+    c = _vec("content_w", content_w, a.shape[0])
+    ga = C.real("alloc_gate", alloc_gate, 0.0, 1.0)
+    gw = C.real("write_gate", write_gate, 0.0, 1.0)
+    return gw * (ga * a + (1.0 - ga) * c)
+
+
+def update_links(links, precedence, write_w) -> tuple[np.ndarray, np.ndarray]:
+    """Temporal link matrix and precedence after a write (Graves et al. 2016, Methods).
+
+    ``L[i, j] <- (1 - w_i - w_j) L[i, j] + w_i p_j`` using the *previous* precedence, with
+    ``L[i, i] = 0``; then ``p <- (1 - sum_i w_i) p + w``. ``L[i, j]`` is the degree to which slot
+    i was written right after slot j. Inputs are not modified.
+
+    Parameters
+    ----------
+    links : (N, N) array
+    precedence : (N,) array
+    write_w : (N,) write weighting (non-negative, sum <= 1)
+
+    Returns
+    -------
+    (links, precedence) : new (N, N) and (N,) arrays.
+    """
+    ww = _vec("write_w", write_w)
+    n = ww.shape[0]
+    C.distribution("write_w", ww, exact_sum=False)
+    p = _vec("precedence", precedence, n)
+    lk = C.array("links", links, (2,))
+    if lk.shape != (n, n):
+        raise MemsimError(f"links must have shape {(n, n)}, got {lk.shape}")
+    lk = lk.copy()
+    p = p.copy()
+    K.update_links(lk, p, ww)
+    return lk, p
+
+
+def directional_reads(links, read_ws) -> tuple[np.ndarray, np.ndarray]:
+    """Forward ``f = L w^r`` and backward ``b = L^T w^r`` weightings per read head.
+
+    Parameters
+    ----------
+    links : (N, N) array
+    read_ws : (R, N), or (N,) for one head
+        Previous read weightings.
+
+    Returns
+    -------
+    (forward, backward), each shaped like ``read_ws``.
+    """
+    lk = C.array("links", links, (2,))
+    n = lk.shape[0]
+    if lk.shape != (n, n):
+        raise MemsimError(f"links must be square, got {lk.shape}")
+    wr, single = _reads("read_ws", read_ws, n)
+    fwd = np.empty_like(wr)
+    bwd = np.empty_like(wr)
+    K.directional(lk, wr, fwd, bwd)
+    if single:
+        return fwd[0], bwd[0]
+    return fwd, bwd
+
+
+def read_weighting(content_ws, forward, backward, read_modes) -> np.ndarray:
+    """``w^r = pi[0] b + pi[1] c + pi[2] f`` (Graves et al. 2016, Methods, "read weighting").
+
+    Parameters
+    ----------
+    content_ws, forward, backward : (R, N) arrays, or (N,) for one head
+    read_modes : (R, 3) distributions, or (3,), in the paper's order (backward, content, forward)
+    """
+    c, single = _reads("content_ws", content_ws, np.shape(content_ws)[-1])
+    n = c.shape[1]
+    f, _ = _reads("forward", forward, n)
+    b, _ = _reads("backward", backward, n)
+    pi = C.array("read_modes", read_modes, (1, 2))
+    if pi.shape[-1] != 3:
+        raise MemsimError(f"read_modes must have 3 entries per head, got shape {pi.shape}")
+    pi = pi.reshape(-1, 3)
+    if not (f.shape == b.shape == c.shape) or pi.shape != (c.shape[0], 3):
+        raise MemsimError(
+            "content_ws, forward and backward must have the same shape and read_modes one row of "
+            f"3 per head; got {c.shape}, {f.shape}, {b.shape}, {pi.shape}"
+        )
+    C.distribution("read_modes", pi)
+    out = np.empty_like(c)
+    for r in range(c.shape[0]):
+        K.mix_read(c[r], f[r], b[r], pi[r], out[r])
+    return out[0] if single else out

@@ -1,0 +1,632 @@
+"""Run NTM and DNC heads over a whole scripted sequence in one compiled loop.
+
+A *program* holds what a controller emits at every time step (keys, strengths, gates, shifts,
+sharpening, erase and add vectors; for the DNC also allocation/write/free gates and read modes).
+The scripted controllers in :mod:`memsim.ntm.tasks` build programs from a task's inputs; users can
+build their own with :meth:`NTMProgram.blank` / :meth:`DNCProgram.blank` and fill in arrays.
+The engine then runs the heads exactly as the papers define them (:mod:`memsim.ntm.addressing`,
+:mod:`memsim.ntm.heads`, :mod:`memsim.ntm.dnc`) and records every weighting.
+
+Step order (option ``step_order``)
+----------------------------------
+``"write_first"`` (default): at each step the write heads address and write, then the read heads
+address and read the *new* memory. This is the order of Graves et al. (2016), Methods (reads use
+M_t and L_t); the NTM paper does not fix one. ``"read_first"``: read heads address and read
+M_(t-1) (and the DNC's L_(t-1)), then the write heads write. Many public NTM implementations read
+first. DNC usage is always computed from the previous step's weightings, as in the paper.
+
+All arrays are float64; results are frozen dataclasses of read-only arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from memsim._jit import set_threads
+from memsim.errors import MemsimError
+from memsim.ntm import _checks as C
+from memsim.ntm import _kernels as K
+from memsim.ntm.addressing import DEFAULT_COSINE_EPS, SHIFT_ORDERS, shift_to_canonical
+
+#: accepted step orders; the first is the default
+STEP_ORDERS = ("write_first", "read_first")
+
+
+def _ro(a: np.ndarray | None) -> np.ndarray | None:
+    if a is not None:
+        a.setflags(write=False)
+    return a
+
+
+def _freeze_copy(obj):
+    """A copy of a program dataclass whose arrays are read-only."""
+    vals = {}
+    for f in fields(obj):
+        v = np.array(getattr(obj, f.name), dtype=np.float64, copy=True)
+        v.setflags(write=False)
+        vals[f.name] = v
+    return type(obj)(**vals)
+
+
+# --------------------------------------------------------------------------------------------
+# NTM
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class NTMProgram:
+    """Head parameters a (scripted) NTM controller emits, for T steps.
+
+    Write heads (Hw) and read heads (Hr) are listed separately; shifts are distributions over
+    offsets -R..R (or the order given to :func:`run_ntm`).
+
+    Attributes
+    ----------
+    write_keys : (T, Hw, M)      write_betas, write_gates, write_gammas : (T, Hw)
+    write_shifts : (T, Hw, 2R+1) erase, add : (T, Hw, M)
+    read_keys : (T, Hr, M)       read_betas, read_gates, read_gammas : (T, Hr)
+    read_shifts : (T, Hr, 2R+1)
+    write_w0 : (Hw, N)           read_w0 : (Hr, N)   initial weightings w_0
+    """
+
+    write_keys: np.ndarray
+    write_betas: np.ndarray
+    write_gates: np.ndarray
+    write_shifts: np.ndarray
+    write_gammas: np.ndarray
+    erase: np.ndarray
+    add: np.ndarray
+    read_keys: np.ndarray
+    read_betas: np.ndarray
+    read_gates: np.ndarray
+    read_shifts: np.ndarray
+    read_gammas: np.ndarray
+    write_w0: np.ndarray
+    read_w0: np.ndarray
+
+    @classmethod
+    def blank(
+        cls,
+        steps: int,
+        slots: int,
+        width: int,
+        *,
+        n_write: int = 1,
+        n_read: int = 1,
+        shift_range: int = 1,
+        start: int = 0,
+    ) -> NTMProgram:
+        """A program in which every head holds still and nothing is written.
+
+        Every head: gate 0 (keep the previous weighting), identity shift (offset 0 has mass 1),
+        gamma 1, zero key, beta 0; write heads erase 0, add 0; every head starts one-hot at slot
+        ``start``. Fill in the arrays to script a controller.
+        """
+        t = C.positive_int("steps", steps)
+        n = C.positive_int("slots", slots)
+        m = C.positive_int("width", width)
+        hw = C.positive_int("n_write", n_write, 0)
+        hr = C.positive_int("n_read", n_read, 0)
+        r = C.positive_int("shift_range", shift_range, 0)
+        if not 0 <= start < n:
+            raise MemsimError(f"start must be a slot index in [0, {n - 1}], got {start!r}")
+        s = np.zeros(2 * r + 1)
+        s[r] = 1.0
+
+        def w0(h):
+            w = np.zeros((h, n))
+            w[:, start] = 1.0
+            return w
+
+        return cls(
+            write_keys=np.zeros((t, hw, m)),
+            write_betas=np.zeros((t, hw)),
+            write_gates=np.zeros((t, hw)),
+            write_shifts=np.tile(s, (t, hw, 1)),
+            write_gammas=np.ones((t, hw)),
+            erase=np.zeros((t, hw, m)),
+            add=np.zeros((t, hw, m)),
+            read_keys=np.zeros((t, hr, m)),
+            read_betas=np.zeros((t, hr)),
+            read_gates=np.zeros((t, hr)),
+            read_shifts=np.tile(s, (t, hr, 1)),
+            read_gammas=np.ones((t, hr)),
+            write_w0=w0(hw),
+            read_w0=w0(hr),
+        )
+
+    @property
+    def steps(self) -> int:
+        return int(np.shape(self.write_keys)[0])
+
+    @property
+    def n_write(self) -> int:
+        return int(np.shape(self.write_keys)[1])
+
+    @property
+    def n_read(self) -> int:
+        return int(np.shape(self.read_keys)[1])
+
+    @property
+    def shift_range(self) -> int:
+        return (int(np.shape(self.write_shifts)[-1]) - 1) // 2
+
+
+@dataclass(frozen=True)
+class NTMTrace:
+    """Everything an NTM run recorded (read-only arrays).
+
+    Attributes
+    ----------
+    write_weightings : (Hw, T, N)   weighting of each write head at each step
+    read_weightings : (Hr, T, N)
+    reads : (T, Hr, M)              read vectors
+    memory_before, memory_after : (N, M)
+    memory_history : (T, N, M) or None   memory after each step (``record_memory=True``)
+    """
+
+    write_weightings: np.ndarray
+    read_weightings: np.ndarray
+    reads: np.ndarray
+    memory_before: np.ndarray
+    memory_after: np.ndarray
+    memory_history: np.ndarray | None = None
+
+
+def _ntm_arrays(program: NTMProgram, n: int, m: int, shift_order: str) -> dict[str, np.ndarray]:
+    """Validate a program against an (n, m) memory; return the kernel's packed arrays."""
+    if not isinstance(program, NTMProgram):
+        raise MemsimError(f"program must be an NTMProgram, got {type(program).__name__}")
+    p = {f.name: C.array(f.name, getattr(program, f.name), (2, 3)) for f in fields(program)}
+    t = p["write_keys"].shape[0]
+    hw = p["write_keys"].shape[1]
+    hr = p["read_keys"].shape[1]
+    ns = p["write_shifts"].shape[-1]
+    if ns % 2 != 1:
+        raise MemsimError(f"shifts must have an odd length 2R+1, got {ns}")
+    want = {
+        "write_keys": (t, hw, m),
+        "write_betas": (t, hw),
+        "write_gates": (t, hw),
+        "write_shifts": (t, hw, ns),
+        "write_gammas": (t, hw),
+        "erase": (t, hw, m),
+        "add": (t, hw, m),
+        "read_keys": (t, hr, m),
+        "read_betas": (t, hr),
+        "read_gates": (t, hr),
+        "read_shifts": (t, hr, ns),
+        "read_gammas": (t, hr),
+        "write_w0": (hw, n),
+        "read_w0": (hr, n),
+    }
+    for name, shape in want.items():
+        if p[name].shape != shape:
+            raise MemsimError(
+                f"program.{name} must have shape {shape} (T={t}, Hw={hw}, Hr={hr}, N={n}, M={m}, "
+                f"2R+1={ns}), got {p[name].shape}"
+            )
+    if t < 1 or hw + hr < 1:
+        raise MemsimError("program must have at least one step and one head")
+    for name in ("write_betas", "read_betas"):
+        C.nonneg(f"program.{name}", p[name])
+    for name in ("write_gates", "read_gates", "erase"):
+        C.in_range(f"program.{name}", p[name], 0.0, 1.0)
+    for name in ("write_gammas", "read_gammas"):
+        if p[name].size and p[name].min() < 1.0:
+            raise MemsimError(f"program.{name} must be >= 1, got {p[name].min()!r}")
+    for name in ("write_shifts", "read_shifts"):
+        C.distribution(f"program.{name}", p[name])
+    C.nonneg("program.write_w0", p["write_w0"])
+    C.nonneg("program.read_w0", p["read_w0"])
+    cat = np.concatenate
+    return {
+        "keys": np.ascontiguousarray(cat([p["write_keys"], p["read_keys"]], axis=1)),
+        "betas": np.ascontiguousarray(cat([p["write_betas"], p["read_betas"]], axis=1)),
+        "gates": np.ascontiguousarray(cat([p["write_gates"], p["read_gates"]], axis=1)),
+        "shifts": shift_to_canonical(
+            cat([p["write_shifts"], p["read_shifts"]], axis=1), shift_order
+        ),
+        "gammas": np.ascontiguousarray(cat([p["write_gammas"], p["read_gammas"]], axis=1)),
+        "erases": p["erase"],
+        "adds": p["add"],
+        "w0": np.ascontiguousarray(cat([p["write_w0"], p["read_w0"]], axis=0)),
+        "nw": hw,
+    }
+
+
+def run_ntm(
+    memory,
+    program: NTMProgram,
+    *,
+    step_order: str = "write_first",
+    shift_order: str = "-R..R",
+    cosine_eps: float = DEFAULT_COSINE_EPS,
+    record_memory: bool = False,
+) -> NTMTrace:
+    """Run an NTM's heads through a scripted program (Graves et al. 2014, section 3).
+
+    Parameters
+    ----------
+    memory : (N, M) array
+        Initial memory (not modified); see :func:`memsim.ntm.init_memory`.
+    program : NTMProgram
+        The controller's emissions for T steps.
+    step_order : {"write_first", "read_first"}, default "write_first"
+    shift_order : {"-R..R", "+R..-R", "roll"}, default "-R..R"
+        Order of the entries of the program's shift distributions.
+    cosine_eps : float, default 1e-6
+    record_memory : bool
+        Also keep the memory after every step (T x N x M).
+    """
+    C.choice("step_order", step_order, STEP_ORDERS)
+    C.choice("shift_order", shift_order, SHIFT_ORDERS)
+    mem0 = C.memory(memory)
+    n, m = mem0.shape
+    a = _ntm_arrays(program, n, m, shift_order)
+    e = C.eps(cosine_eps)
+    t, h = a["keys"].shape[:2]
+    nw = a["nw"]
+    mem = mem0.copy()
+    w = a["w0"].copy()
+    out_w = np.empty((h, t, n))
+    out_r = np.empty((t, h - nw, m))
+    hist = np.empty((t if record_memory else 0, n, m))
+    K.ntm_run(
+        mem,
+        w,
+        a["keys"],
+        a["betas"],
+        a["gates"],
+        a["shifts"],
+        a["gammas"],
+        a["erases"],
+        a["adds"],
+        nw,
+        step_order == "read_first",
+        e,
+        out_w,
+        out_r,
+        hist,
+        True,
+    )
+    return NTMTrace(
+        write_weightings=_ro(out_w[:nw].copy()),
+        read_weightings=_ro(out_w[nw:].copy()),
+        reads=_ro(out_r),
+        memory_before=_ro(mem0.copy()),
+        memory_after=_ro(mem),
+        memory_history=_ro(hist) if record_memory else None,
+    )
+
+
+def run_ntm_batch(
+    memories,
+    programs: Sequence[NTMProgram],
+    *,
+    step_order: str = "write_first",
+    shift_order: str = "-R..R",
+    cosine_eps: float = DEFAULT_COSINE_EPS,
+    threads: int | None = None,
+) -> np.ndarray:
+    """Run B independent NTM trials in parallel (one thread per trial); return the reads.
+
+    ``memories`` is (B, N, M) and ``programs`` B programs of identical shapes. Each trial gives
+    exactly what :func:`run_ntm` gives for it, whatever the thread count.
+
+    Returns
+    -------
+    (B, T, Hr, M) read vectors.
+    """
+    C.choice("step_order", step_order, STEP_ORDERS)
+    mems = C.array("memories", memories, (3,))
+    if len(programs) != mems.shape[0]:
+        raise MemsimError(f"need one program per memory: {len(programs)} != {mems.shape[0]}")
+    b, n, m = mems.shape
+    packed = [_ntm_arrays(p, n, m, shift_order) for p in programs]
+    if len({tuple(x["keys"].shape) + tuple(x["shifts"].shape) for x in packed}) != 1:
+        raise MemsimError("all programs in a batch must have the same shapes")
+    if len({x["nw"] for x in packed}) != 1:
+        raise MemsimError("all programs in a batch must have the same number of write heads")
+    st = {k: np.stack([x[k] for x in packed]) for k in packed[0] if k != "nw"}
+    nw = packed[0]["nw"]
+    t, h = st["keys"].shape[1:3]
+    e = C.eps(cosine_eps)
+    set_threads(threads)
+    mem = mems.copy()
+    w = st["w0"]
+    out_w = np.empty((b, h, 0, n))
+    out_r = np.empty((b, t, h - nw, m))
+    K.ntm_run_batch(
+        mem,
+        w,
+        st["keys"],
+        st["betas"],
+        st["gates"],
+        st["shifts"],
+        st["gammas"],
+        st["erases"],
+        st["adds"],
+        nw,
+        step_order == "read_first",
+        e,
+        out_w,
+        out_r,
+        False,
+    )
+    return out_r
+
+
+# --------------------------------------------------------------------------------------------
+# DNC
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DNCProgram:
+    """Interface parameters a (scripted) DNC controller emits, for T steps (one write head).
+
+    Attributes
+    ----------
+    write_keys : (T, M)     write_betas, alloc_gates, write_gates : (T,)
+    erase, write_vectors : (T, M)
+    read_keys : (T, R, M)   read_betas, free_gates : (T, R)
+    read_modes : (T, R, 3)  distributions in the paper's order (backward, content, forward)
+    """
+
+    write_keys: np.ndarray
+    write_betas: np.ndarray
+    alloc_gates: np.ndarray
+    write_gates: np.ndarray
+    erase: np.ndarray
+    write_vectors: np.ndarray
+    read_keys: np.ndarray
+    read_betas: np.ndarray
+    free_gates: np.ndarray
+    read_modes: np.ndarray
+
+    @classmethod
+    def blank(cls, steps: int, width: int, *, n_read: int = 1) -> DNCProgram:
+        """A program that writes nothing (write gate 0, allocation gate 1) and whose read heads
+        use content mode with beta 0 (the uniform weighting) and never free."""
+        t = C.positive_int("steps", steps)
+        m = C.positive_int("width", width)
+        r = C.positive_int("n_read", n_read)
+        modes = np.zeros((t, r, 3))
+        modes[:, :, 1] = 1.0
+        return cls(
+            write_keys=np.zeros((t, m)),
+            write_betas=np.zeros(t),
+            alloc_gates=np.ones(t),
+            write_gates=np.zeros(t),
+            erase=np.zeros((t, m)),
+            write_vectors=np.zeros((t, m)),
+            read_keys=np.zeros((t, r, m)),
+            read_betas=np.zeros((t, r)),
+            free_gates=np.zeros((t, r)),
+            read_modes=modes,
+        )
+
+    @property
+    def steps(self) -> int:
+        return int(np.shape(self.write_keys)[0])
+
+    @property
+    def n_read(self) -> int:
+        return int(np.shape(self.read_keys)[1])
+
+
+@dataclass(frozen=True)
+class DNCTrace:
+    """Everything a DNC run recorded (read-only arrays).
+
+    Attributes
+    ----------
+    write_weightings : (1, T, N)   read_weightings : (R, T, N)   reads : (T, R, M)
+    usage : (T, N)        u_t, the usage the allocation at step t sees
+    allocation : (T, N)   allocation weightings a_t
+    precedence : (T, N)   p_t after the step's write
+    link_matrix : (N, N)  L after the last step
+    link_history : (T, N, N) or None (``record_links=True``)
+    memory_before, memory_after : (N, M)   memory_history : (T, N, M) or None
+    """
+
+    write_weightings: np.ndarray
+    read_weightings: np.ndarray
+    reads: np.ndarray
+    usage: np.ndarray
+    allocation: np.ndarray
+    precedence: np.ndarray
+    link_matrix: np.ndarray
+    memory_before: np.ndarray
+    memory_after: np.ndarray
+    link_history: np.ndarray | None = None
+    memory_history: np.ndarray | None = None
+
+
+def _dnc_arrays(program: DNCProgram, n: int, m: int) -> dict[str, np.ndarray]:
+    if not isinstance(program, DNCProgram):
+        raise MemsimError(f"program must be a DNCProgram, got {type(program).__name__}")
+    p = {f.name: C.array(f.name, getattr(program, f.name), (1, 2, 3)) for f in fields(program)}
+    t = p["write_keys"].shape[0]
+    r = p["read_keys"].shape[1] if p["read_keys"].ndim == 3 else -1
+    want = {
+        "write_keys": (t, m),
+        "write_betas": (t,),
+        "alloc_gates": (t,),
+        "write_gates": (t,),
+        "erase": (t, m),
+        "write_vectors": (t, m),
+        "read_keys": (t, r, m),
+        "read_betas": (t, r),
+        "free_gates": (t, r),
+        "read_modes": (t, r, 3),
+    }
+    for name, shape in want.items():
+        if p[name].shape != shape:
+            raise MemsimError(
+                f"program.{name} must have shape {shape} (T={t}, R={r}, M={m}), got {p[name].shape}"
+            )
+    if t < 1 or r < 1:
+        raise MemsimError("program must have at least one step and one read head")
+    for name in ("write_betas", "read_betas"):
+        C.nonneg(f"program.{name}", p[name])
+    for name in ("alloc_gates", "write_gates", "erase", "free_gates"):
+        C.in_range(f"program.{name}", p[name], 0.0, 1.0)
+    C.distribution("program.read_modes", p["read_modes"])
+    return p
+
+
+def _usage0(usage, n: int) -> np.ndarray:
+    if usage is None:
+        return np.zeros(n)
+    u = C.array("usage", usage, (1,))
+    if u.shape != (n,):
+        raise MemsimError(f"usage must have shape {(n,)}, got {u.shape}")
+    C.in_range("usage", u, 0.0, 1.0)
+    return u.copy()
+
+
+def run_dnc(
+    memory,
+    program: DNCProgram,
+    *,
+    usage=None,
+    step_order: str = "write_first",
+    cosine_eps: float = DEFAULT_COSINE_EPS,
+    record_links: bool = False,
+    record_memory: bool = False,
+) -> DNCTrace:
+    """Run a DNC's memory through a scripted program (Graves et al. 2016, Methods).
+
+    Starts from zero links, precedence and weightings, as in the paper.
+
+    Parameters
+    ----------
+    memory : (N, M) array
+        Initial memory (not modified).
+    program : DNCProgram
+    usage : (N,) array in [0, 1], optional
+        Initial usage (default all zero); slots with usage 1 are "already taken".
+    step_order : {"write_first", "read_first"}, default "write_first" (the paper's)
+    cosine_eps : float, default 1e-6
+    record_links, record_memory : bool
+        Keep the link matrix / memory after every step.
+    """
+    C.choice("step_order", step_order, STEP_ORDERS)
+    mem0 = C.memory(memory)
+    n, m = mem0.shape
+    p = _dnc_arrays(program, n, m)
+    e = C.eps(cosine_eps)
+    t = p["write_keys"].shape[0]
+    r = p["read_keys"].shape[1]
+    mem = mem0.copy()
+    usage_state = _usage0(usage, n)
+    prec = np.zeros(n)
+    links = np.zeros((n, n))
+    ww = np.zeros(n)
+    wr = np.zeros((r, n))
+    out_ww = np.empty((t, n))
+    out_wr = np.empty((r, t, n))
+    out_r = np.empty((t, r, m))
+    out_u = np.empty((t, n))
+    out_a = np.empty((t, n))
+    out_p = np.empty((t, n))
+    link_hist = np.empty((t if record_links else 0, n, n))
+    mem_hist = np.empty((t if record_memory else 0, n, m))
+    K.dnc_run(
+        mem,
+        usage_state,
+        prec,
+        links,
+        ww,
+        wr,
+        p["write_keys"],
+        p["write_betas"],
+        p["alloc_gates"],
+        p["write_gates"],
+        p["erase"],
+        p["write_vectors"],
+        p["read_keys"],
+        p["read_betas"],
+        p["free_gates"],
+        p["read_modes"],
+        step_order == "read_first",
+        e,
+        out_ww,
+        out_wr,
+        out_r,
+        out_u,
+        out_a,
+        out_p,
+        link_hist,
+        mem_hist,
+    )
+    return DNCTrace(
+        write_weightings=_ro(out_ww[None]),
+        read_weightings=_ro(out_wr),
+        reads=_ro(out_r),
+        usage=_ro(out_u),
+        allocation=_ro(out_a),
+        precedence=_ro(out_p),
+        link_matrix=_ro(links),
+        memory_before=_ro(mem0.copy()),
+        memory_after=_ro(mem),
+        link_history=_ro(link_hist) if record_links else None,
+        memory_history=_ro(mem_hist) if record_memory else None,
+    )
+
+
+def run_dnc_batch(
+    memories,
+    programs: Sequence[DNCProgram],
+    *,
+    usages=None,
+    step_order: str = "write_first",
+    cosine_eps: float = DEFAULT_COSINE_EPS,
+    threads: int | None = None,
+) -> np.ndarray:
+    """Run B independent DNC trials in parallel; return the (B, T, R, M) read vectors.
+
+    Each trial gives exactly what :func:`run_dnc` gives for it, whatever the thread count.
+    """
+    C.choice("step_order", step_order, STEP_ORDERS)
+    mems = C.array("memories", memories, (3,))
+    b, n, m = mems.shape
+    if len(programs) != b:
+        raise MemsimError(f"need one program per memory: {len(programs)} != {b}")
+    packed = [_dnc_arrays(p, n, m) for p in programs]
+    if len({x["read_keys"].shape for x in packed}) != 1:
+        raise MemsimError("all programs in a batch must have the same shapes")
+    st = {k: np.stack([x[k] for x in packed]) for k in packed[0]}
+    if usages is None:
+        us = np.zeros((b, n))
+    else:
+        us = np.stack([_usage0(u, n) for u in usages])
+        if us.shape != (b, n):
+            raise MemsimError(f"usages must have shape {(b, n)}, got {us.shape}")
+    e = C.eps(cosine_eps)
+    t, r = st["read_keys"].shape[1:3]
+    set_threads(threads)
+    out_r = np.empty((b, t, r, m))
+    K.dnc_run_batch(
+        mems.copy(),
+        us,
+        st["write_keys"],
+        st["write_betas"],
+        st["alloc_gates"],
+        st["write_gates"],
+        st["erase"],
+        st["write_vectors"],
+        st["read_keys"],
+        st["read_betas"],
+        st["free_gates"],
+        st["read_modes"],
+        step_order == "read_first",
+        e,
+        out_r,
+    )
+    return out_r

@@ -1,0 +1,145 @@
+"""Maps from raw (unbounded) controller outputs to head parameters.
+
+A trained controller emits unbounded numbers; these maps give them the ranges the papers require
+(``THEORY.md`` section 5 and Graves et al. 2016, Methods, "interface parameters"):
+
+======================  ==================  ==========================
+parameter               map                 range
+======================  ==================  ==========================
+key strength beta       softplus            [0, inf)   (NTM)
+key strength beta       oneplus             [1, inf)   (DNC)
+interpolation gate g    sigmoid             (0, 1)
+shift weighting s       softmax             distribution over -R..R
+sharpening gamma        oneplus             [1, inf)
+erase vector e          sigmoid             (0, 1)^M
+DNC gates f, g^a, g^w   sigmoid             (0, 1)
+DNC read modes pi       softmax (per head)  distribution (b, c, f)
+======================  ==================  ==========================
+
+``softplus(x) = log(1 + e^x)``, ``oneplus(x) = 1 + softplus(x)``. Scripted controllers in
+:mod:`memsim.ntm.tasks` emit the bounded parameters directly; these helpers let a user drive the
+heads from raw numbers (e.g. from their own network).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from memsim.errors import MemsimError
+from memsim.ntm import _checks as C
+
+
+def softplus(x) -> np.ndarray:
+    """``log(1 + exp(x))``, computed without overflow."""
+    return np.logaddexp(0.0, np.asarray(x, dtype=np.float64))
+
+
+def oneplus(x) -> np.ndarray:
+    """``1 + softplus(x)`` (range [1, inf)): the sharpening map and the DNC strength map."""
+    return 1.0 + softplus(x)
+
+
+def sigmoid(x) -> np.ndarray:
+    """Logistic function ``1 / (1 + exp(-x))``, computed without overflow."""
+    a = np.asarray(x, dtype=np.float64)
+    return np.exp(-np.logaddexp(0.0, -a))
+
+
+def softmax(x, axis: int = -1) -> np.ndarray:
+    """Softmax along ``axis`` (max-subtracted)."""
+    a = np.asarray(x, dtype=np.float64)
+    z = a - np.max(a, axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def ntm_head_size(memory_width: int, shift_range: int = 1, write: bool = False) -> int:
+    """Length of the raw vector one NTM head reads from the controller."""
+    m = C.positive_int("memory_width", memory_width)
+    r = C.positive_int("shift_range", shift_range, 0)
+    return m + 3 + (2 * r + 1) + (2 * m if write else 0)
+
+
+def ntm_head_params(
+    raw, memory_width: int, shift_range: int = 1, *, write: bool = False
+) -> dict[str, np.ndarray]:
+    """Split and map one NTM head's raw controller output.
+
+    Layout (memsim's; the paper fixes none): ``[key (M), beta, g, s (2R+1), gamma]`` and for a
+    write head also ``[erase (M), add (M)]``. Maps: key and add unchanged, beta = softplus,
+    g = sigmoid, s = softmax (returned in -R..R order), gamma = 1 + softplus, erase = sigmoid.
+    A leading batch axis is allowed: ``raw`` of shape (..., size).
+
+    Returns
+    -------
+    dict with keys ``key, beta, gate, shift, gamma`` (+ ``erase, add``), ready for
+    :func:`memsim.ntm.address` and :func:`memsim.ntm.write`.
+    """
+    m = C.positive_int("memory_width", memory_width)
+    r = C.positive_int("shift_range", shift_range, 0)
+    x = np.asarray(raw, dtype=np.float64)
+    size = ntm_head_size(m, r, write)
+    if x.ndim < 1 or x.shape[-1] != size:
+        raise MemsimError(
+            f"raw must have last dimension {size} for memory_width={m}, shift_range={r}, "
+            f"write={write}; got shape {x.shape}"
+        )
+    ns = 2 * r + 1
+    out = {
+        "key": x[..., :m].copy(),
+        "beta": softplus(x[..., m]),
+        "gate": sigmoid(x[..., m + 1]),
+        "shift": softmax(x[..., m + 2 : m + 2 + ns]),
+        "gamma": oneplus(x[..., m + 2 + ns]),
+    }
+    if write:
+        o = m + 3 + ns
+        out["erase"] = sigmoid(x[..., o : o + m])
+        out["add"] = x[..., o + m : o + 2 * m].copy()
+    return out
+
+
+def dnc_interface_size(memory_width: int, n_reads: int) -> int:
+    """Length of the DNC interface vector: ``R W + 3 W + 5 R + 3`` (Graves et al. 2016, Methods)."""
+    w = C.positive_int("memory_width", memory_width)
+    r = C.positive_int("n_reads", n_reads)
+    return r * w + 3 * w + 5 * r + 3
+
+
+def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]:
+    """Split and map a DNC interface vector (Graves et al. 2016, Methods, "interface parameters").
+
+    Layout as in the paper: read keys (R x W), read strengths (R), write key (W), write strength,
+    erase vector (W), write vector (W), free gates (R), allocation gate, write gate, read modes
+    (3 R). Maps: strengths oneplus; erase, free, allocation and write gates sigmoid; read modes
+    softmax per head, in the paper's order (backward, content, forward).
+    """
+    w = C.positive_int("memory_width", memory_width)
+    r = C.positive_int("n_reads", n_reads)
+    x = np.asarray(raw, dtype=np.float64)
+    size = dnc_interface_size(w, r)
+    if x.ndim != 1 or x.shape[0] != size:
+        raise MemsimError(
+            f"raw must be 1-D of length {size} for memory_width={w}, n_reads={r}; "
+            f"got shape {x.shape}"
+        )
+    o = 0
+
+    def take(k: int) -> np.ndarray:
+        nonlocal o
+        v = x[o : o + k]
+        o += k
+        return v.copy()
+
+    return {
+        "read_keys": take(r * w).reshape(r, w),
+        "read_betas": oneplus(take(r)),
+        "write_key": take(w),
+        "write_beta": oneplus(take(1))[0],
+        "erase": sigmoid(take(w)),
+        "write_vector": take(w),
+        "free_gates": sigmoid(take(r)),
+        "alloc_gate": sigmoid(take(1))[0],
+        "write_gate": sigmoid(take(1))[0],
+        "read_modes": softmax(take(3 * r).reshape(r, 3)),
+    }
