@@ -12,7 +12,11 @@ exclusion ``k != i, j`` and zero diagonal, timed in the same run (best of ``--re
 * ``row loop``    -- what a careful plain implementation does: Python loops over patterns and i,
   numpy over j, with h_ij = h_i - W_ii xi_i - W_ij xi_j (O(P N^2) arithmetic).
 * ``numpy``       -- fully vectorised per pattern (N x N matrices of h_ij and h_ji).
-* ``memsim``      -- ``memsim.hopfield.rules.storkey_weights`` (parallel Numba kernel).
+* ``memsim``      -- ``memsim.hopfield.rules.storkey_weights`` (Numba; one thread below
+  ``STORKEY_PARALLEL_MIN_N`` = 1000 neurons, rows in parallel above).
+* ``memsim par``  -- the parallel kernel forced at this size (rows in parallel, one parallel
+  region per pattern): faster on an idle machine, much slower when other processes compete for
+  the cores (a descheduled thread stalls every pattern).
 
 All four results are checked against each other before timing is reported.
 """
@@ -25,6 +29,7 @@ import time
 import numba
 import numpy as np
 
+from memsim.hopfield import _rule_kernels as RK
 from memsim.hopfield.rules import storkey_weights
 
 
@@ -115,7 +120,16 @@ def main() -> None:
         if err > 1e-9:
             raise SystemExit(f"{name} disagrees with memsim: max rel. difference {err:.2e}")
 
+    def parallel_kernel():
+        W = np.zeros((args.n, args.n))
+        RK.storkey_learn(xi, W, True)
+        return W
+
+    if not np.array_equal(parallel_kernel(), w_memsim):
+        raise SystemExit("parallel kernel disagrees with the serial one")
+
     t_memsim = best_of(lambda: storkey_weights(xi), max(args.repeats, 5))
+    t_par = best_of(parallel_kernel, max(args.repeats, 5))
     t_numpy = best_of(lambda: storkey_numpy(xi), args.repeats)
     t_row = best_of(lambda: storkey_row_loop(xi), args.repeats)
     t_pair_k = best_of(lambda: storkey_pair_loop(xi, args.pair_patterns), 1)
@@ -131,6 +145,7 @@ def main() -> None:
         ("row loop", t_row),
         ("numpy", t_numpy),
         ("memsim", t_memsim),
+        ("memsim par", t_par),
     ):
         print(f"{name:<12} {t:>10.4f} {t / t_memsim:>15.1f}x")
 

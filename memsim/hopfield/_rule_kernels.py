@@ -35,6 +35,42 @@ def _storkey_row(W, i, x, hx, x_i, hx_i, grow, inv_n):
         W[i, j] = W[i, j] * grow + (x_i * x_j - t) * inv_n
 
 
+@jit
+def _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, grow, inv_n):
+    x_i = x[i]
+    hx_i = hx[i]
+    w_ii = W[i, i]
+    _storkey_row(W, i, x, hx, x_i, hx_i, grow, inv_n)
+    W[i, i] = 0.0
+    if has_next:
+        hx_next[i] = _dot(W[i], x_next)  # next pattern's field, self-coupling excluded
+    if not zero_diagonal:
+        # the rule with i = j: h_ii = sum_{k != i} W_ik xi_k = hx_i
+        W[i, i] = w_ii + (1.0 - 2.0 * x_i * hx_i) * inv_n
+
+
+@jit
+def _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next):
+    """Advance to pattern nu: x <- xi^nu, x_next <- xi^(nu+1) (or 0), hx <- hx_next."""
+    P, N = xi.shape
+    has_next = nu + 1 < P
+    for j in range(N):
+        x[j] = x_next[j]
+        x_next[j] = np.float64(xi[nu + 1, j]) if has_next else 0.0
+        hx[j] = hx_next[j]
+    return has_next
+
+
+@jit
+def _storkey_buffers(xi):
+    N = xi.shape[1]
+    x_next = np.empty(N)
+    for j in range(N):
+        x_next[j] = np.float64(xi[0, j])
+    # hx: sum_{k != i} W_ik xi_k for the current pattern (W = 0 at the start)
+    return np.empty(N), x_next, np.zeros(N), np.zeros(N)
+
+
 @pjit
 def storkey_learn(xi, W, zero_diagonal):
     """Storkey (1997) incremental learning, in place on W (N x N float64, starts at zero).
@@ -47,38 +83,36 @@ def storkey_learn(xi, W, zero_diagonal):
 
     (the second line uses xi_i^2 = 1). The fields hx (self-coupling excluded, so the diagonal
     never enters the off-diagonal weights) are computed once per pattern, so a pattern costs
-    O(N^2). Rows are updated in parallel and in place: row i reads only its own
-    row and the vectors hx, xi, and the update is written symmetrically in (i, j) so W stays
-    exactly (bitwise) symmetric. The fields for the next pattern are computed from each fresh
-    row while it is still in cache, so a pattern costs one pass over W.
+    O(N^2). Rows are updated in parallel and in place: row i reads only its own row and the
+    vectors hx, xi, and the update is written symmetrically in (i, j) so W stays exactly
+    (bitwise) symmetric. The fields for the next pattern are computed from each fresh row while
+    it is still in cache, so a pattern costs one pass over W.
     """
     P, N = xi.shape
     inv_n = 1.0 / N
     grow = 1.0 + 2.0 * inv_n
-    hx = np.zeros(N)  # sum_{k != i} W_ik xi_k for the current pattern (W = 0 at the start)
-    hx_next = np.zeros(N)
-    x = np.empty(N)
-    x_next = np.empty(N)
-    for j in range(N):
-        x_next[j] = np.float64(xi[0, j])
+    x, x_next, hx, hx_next = _storkey_buffers(xi)
     for nu in range(P):
-        has_next = nu + 1 < P
-        for j in range(N):
-            x[j] = x_next[j]
-            x_next[j] = np.float64(xi[nu + 1, j]) if has_next else 0.0
+        has_next = _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next)
         for i in prange(N):
-            x_i = x[i]
-            hx_i = hx[i]
-            w_ii = W[i, i]
-            _storkey_row(W, i, x, hx, x_i, hx_i, grow, inv_n)
-            W[i, i] = 0.0
-            if has_next:
-                hx_next[i] = _dot(W[i], x_next)  # next field, self-coupling excluded
-            if not zero_diagonal:
-                # the rule with i = j: h_ii = sum_{k != i} W_ik xi_k = hx_i
-                W[i, i] = w_ii + (1.0 - 2.0 * x_i * hx_i) * inv_n
+            _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, grow, inv_n)
+
+
+@jit
+def storkey_learn_serial(xi, W, zero_diagonal):
+    """:func:`storkey_learn` in one thread, bit for bit the same result.
+
+    One parallel region per pattern is a synchronisation point; for small N (little work per
+    region) and on busy machines a single thread is faster.
+    """
+    P, N = xi.shape
+    inv_n = 1.0 / N
+    grow = 1.0 + 2.0 * inv_n
+    x, x_next, hx, hx_next = _storkey_buffers(xi)
+    for nu in range(P):
+        has_next = _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next)
         for i in range(N):
-            hx[i] = hx_next[i]
+            _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, grow, inv_n)
 
 
 @jit

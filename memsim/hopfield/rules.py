@@ -45,6 +45,11 @@ __all__ = [
 #: warns and switches from a linear solve to the SVD pseudo-inverse
 PSEUDOINVERSE_MAX_CONDITION = 1e10
 
+#: network size from which Storkey learning runs rows in parallel. Each pattern is one parallel
+#: region (a synchronisation point); below this size the work per region is too small and, on a
+#: busy machine, a descheduled thread stalls every pattern. Both paths give the same bits.
+STORKEY_PARALLEL_MIN_N = 1000
+
 #: stream key of the perceptron's per-neuron presentation orders (``memsim._rng.stream_states``)
 PERCEPTRON_STREAM_KEY = 0x5045
 
@@ -90,7 +95,8 @@ def storkey_weights(patterns: np.ndarray, zero_diagonal: bool = True) -> np.ndar
     exclusion the choice changes only the diagonal, never the off-diagonal weights.
 
     Cost O(P N^2): the fields h_i = sum_k W_ik xi_k are computed once per pattern and corrected
-    for the exclusions (h_ij = h_i - W_ii xi_i - W_ij xi_j); rows are updated in parallel.
+    for the exclusions (h_ij = h_i - W_ii xi_i - W_ij xi_j); rows are updated in parallel for
+    N >= ``STORKEY_PARALLEL_MIN_N`` (bitwise the same result as the serial path).
 
     Parameters
     ----------
@@ -106,7 +112,10 @@ def storkey_weights(patterns: np.ndarray, zero_diagonal: bool = True) -> np.ndar
     xi = _check_patterns(patterns)
     n = xi.shape[1]
     W = np.zeros((n, n), dtype=np.float64)
-    RK.storkey_learn(xi, W, bool(zero_diagonal))
+    if n >= STORKEY_PARALLEL_MIN_N:
+        RK.storkey_learn(xi, W, bool(zero_diagonal))
+    else:
+        RK.storkey_learn_serial(xi, W, bool(zero_diagonal))
     return W
 
 

@@ -81,17 +81,21 @@ def test_storkey_first_pattern_is_hebbian():
     np.testing.assert_allclose(rules.storkey_weights(xi), ref.hebbian(xi), atol=1e-15)
 
 
-def test_storkey_independent_of_thread_count():
+@pytest.mark.parametrize("zero_diagonal", [True, False])
+def test_storkey_parallel_path_bitwise_equal_and_thread_independent(monkeypatch, zero_diagonal):
     xi = random_patterns(7, 20, 64)
+    serial = rules.storkey_weights(xi, zero_diagonal=zero_diagonal)  # N < parallel threshold
+    monkeypatch.setattr(rules, "STORKEY_PARALLEL_MIN_N", 2)
     before = _jit.set_threads(None)
     try:
         _jit.set_threads(1)
-        W1 = rules.storkey_weights(xi)
+        W1 = rules.storkey_weights(xi, zero_diagonal=zero_diagonal)
         _jit.set_threads(2)
-        W2 = rules.storkey_weights(xi)
+        W2 = rules.storkey_weights(xi, zero_diagonal=zero_diagonal)
     finally:
         _jit.set_threads(before)
     assert np.array_equal(W1, W2)
+    assert np.array_equal(W1, serial)
 
 
 def test_storkey_stores_more_patterns_than_hebbian():
