@@ -3,6 +3,11 @@
 Private module: the public functions in :mod:`memsim.attention` validate and allocate; these
 kernels compute and never validate (stumpy style).
 
+No kernel here uses fastmath: Numba compiles a function called from a fastmath kernel with the
+caller's flags and caches that version, which would let LLVM re-associate the Cody-Waite
+reduction in :func:`exp_nonpositive` (it did: errors grew to 2e-14). Reductions use four
+partial sums / maxima instead, which vectorise without fastmath.
+
 * :func:`exp_nonpositive` -- ``exp(x)`` for ``x <= 0`` written so that LLVM vectorises it (numba's
   ``np.exp`` is a scalar libm call). Cody-Waite range reduction ``x = k ln 2 + r``,
   ``|r| <= ln(2) / 2``, degree-13 Taylor polynomial for ``exp(r)`` (truncation error below
@@ -80,7 +85,49 @@ def _axpy4(a0, a1, a2, a3, x0, x1, x2, x3, y):
         y[j] += (a0 * x0[j] + a1 * x1[j]) + (a2 * x2[j] + a3 * x3[j])
 
 
-@pjit(fastmath=True)
+@jit
+def _row_max(x):
+    """max of a 1-D array (four partial maxima, so it vectorises without fastmath)."""
+    n = x.shape[0]
+    m0 = -np.inf
+    m1 = -np.inf
+    m2 = -np.inf
+    m3 = -np.inf
+    j = 0
+    while j + 4 <= n:
+        m0 = max(m0, x[j])
+        m1 = max(m1, x[j + 1])
+        m2 = max(m2, x[j + 2])
+        m3 = max(m3, x[j + 3])
+        j += 4
+    while j < n:
+        m0 = max(m0, x[j])
+        j += 1
+    return max(max(m0, m1), max(m2, m3))
+
+
+@jit
+def _row_sum(x):
+    """sum of a 1-D array with four partial sums (pairs of them added at the end)."""
+    n = x.shape[0]
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    j = 0
+    while j + 4 <= n:
+        s0 += x[j]
+        s1 += x[j + 1]
+        s2 += x[j + 2]
+        s3 += x[j + 3]
+        j += 4
+    while j < n:
+        s0 += x[j]
+        j += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@pjit
 def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
     """``out[b] = sum_k softmax_k(q[b] . keys[k]) values[k]`` without a B x K score matrix.
 
@@ -135,9 +182,7 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
                             si[j] = -np.inf
             for i in range(nq):
                 si = s[i, :nk]
-                new_max = run_max[i]
-                for j in range(nk):
-                    new_max = max(new_max, si[j])
+                new_max = max(run_max[i], _row_max(si))
                 if new_max == -np.inf:
                     continue  # every key of this block is masked for this query
                 scale = np.exp(run_max[i] - new_max)  # exp(-inf) = 0 on the first block
@@ -145,10 +190,7 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
                 for j in range(nk):
                     si[j] = si[j] - new_max
                 exp_nonpositive(si, si, ibuf[:nk])
-                total = 0.0
-                for j in range(nk):
-                    total += si[j]
-                run_sum[i] = run_sum[i] * scale + total
+                run_sum[i] = run_sum[i] * scale + _row_sum(si)
                 ai = acc[i]
                 for c in range(dv):
                     ai[c] *= scale
@@ -175,7 +217,7 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
                 out[q0 + i, c] = acc[i, c] * inv
 
 
-@pjit(fastmath=True)
+@pjit
 def softmax_rows_inplace(s, sums):
     """Replace each row of ``s`` by ``exp(s - max(row))``; ``sums[i]`` = the row's sum.
 
@@ -184,20 +226,15 @@ def softmax_rows_inplace(s, sums):
     nr, n = s.shape
     for i in prange(nr):
         row = s[i]
-        mx = -np.inf
-        for j in range(n):
-            mx = max(mx, row[j])
+        mx = _row_max(row)
         for j in range(n):
             row[j] = row[j] - mx
         ibuf = np.empty(n, np.int64)
         exp_nonpositive(row, row, ibuf)
-        t = 0.0
-        for j in range(n):
-            t += row[j]
-        sums[i] = t
+        sums[i] = _row_sum(row)
 
 
-@pjit(fastmath=True)
+@pjit
 def additive_scores(qp, kp, v, out):
     """``out[b, k] = sum_j v[j] tanh(qp[b, j] + kp[k, j])`` (Bahdanau additive score).
 

@@ -35,7 +35,7 @@ from memsim.attention.scores import SCORES, unit_rows
 from memsim.errors import MemsimError
 
 __all__ = [
-    "FUSED_MIN_PAIRS",
+    "STREAM_MIN_PAIRS",
     "attend",
     "causal_mask",
     "global_attention",
@@ -52,12 +52,15 @@ __all__ = [
 SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
 NORMALISER_OPTIONS = ("temperature", "alpha", "k")
 FUSED_SCORES = ("dot", "scaled_dot", "cosine")
-METHODS = ("auto", "matrix", "fused")
+METHODS = ("auto", "matrix", "chunked", "fused")
 
-#: ``attend(method="auto")`` uses the fused kernel from this many query-key pairs on (when the
-#: normaliser is softmax, the score dot/scaled_dot/cosine and no weights are asked for). Set from
-#: benchmarks/bench_attention.py on the development machine; see that script's output.
-FUSED_MIN_PAIRS = 1 << 62
+#: ``attend(method="auto")`` streams (no B x K matrix, ``softmax_readout(method="chunked")``)
+#: from this many query-key pairs on, when the normaliser is softmax, the score
+#: dot/scaled_dot/cosine and no weights are asked for. Below it the plain matrix path is used.
+STREAM_MIN_PAIRS = 1 << 20
+
+#: Score entries per chunk of the chunked read-out (16 MB of float64).
+CHUNK_ENTRIES = 1 << 21
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16
@@ -106,18 +109,30 @@ def softmax_readout(
     temperature: float = 1.0,
     eps: float = 1e-8,
     mask: Any = None,
+    method: str = "chunked",
+    chunk_entries: int = CHUNK_ENTRIES,
     block_q: int = FUSED_BLOCK_Q,
     block_k: int = FUSED_BLOCK_K,
 ) -> np.ndarray:
-    """``softmax(beta s(Q, K) / T) V`` by the fused Numba kernel: no B x K matrix is stored.
+    """``softmax(beta s(Q, K) / T) V`` without storing the B x K score matrix.
 
     Same result as ``attend(queries, keys, values, score, "softmax", ...)`` up to rounding, for
     ``score`` in ``"dot"``, ``"scaled_dot"``, ``"cosine"``. Scales are folded into the queries
-    (and for cosine the rows are normalised first); keys are streamed in blocks with a running
-    maximum and normaliser per query (online softmax), queries are processed in parallel blocks.
-    Memory: O(B d_v + K d) instead of O(B K). With ``values = keys`` and ``score="dot"`` this is
-    one update of the continuous modern Hopfield network, ``xi <- X softmax(beta X^T xi)``
-    (Ramsauer et al. 2020, eq. 3 in memsim's row convention).
+    (for cosine the rows are normalised first). With ``values = keys`` and ``score="dot"`` this
+    is one update of the continuous modern Hopfield network, ``xi <- X^T softmax(beta X xi)``
+    (Ramsauer et al. 2020, THEORY.md section 3; memsim's patterns are rows of X).
+
+    Two methods:
+
+    * ``"chunked"`` (default, fastest measured): queries in chunks of about ``chunk_entries /
+      K`` rows; per chunk a BLAS product for the scores, a max-shifted exp in place, a BLAS
+      product for the read-out. Memory O(chunk_entries + B d_v).
+    * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
+      BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
+      a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
+      Memory O(B d_v + threads x block_q x block_k). Slower than BLAS on the development machine
+      (see benchmarks/bench_attention.py), kept for callers that want no large temporaries at all
+      or that run inside their own Numba code.
 
     Parameters
     ----------
@@ -128,9 +143,12 @@ def softmax_readout(
     beta, temperature, eps : float
         As in :func:`memsim.attention.score` and :func:`memsim.attention.softmax`.
     mask : bool array (K,) or (B, K), optional
-        True = key available.
+        True = key available; every query needs one.
+    method : {"chunked", "fused"}
+    chunk_entries : int
+        Score entries per chunk (``"chunked"``).
     block_q, block_k : int
-        Tile sizes (tuning only).
+        Tile sizes (``"fused"``).
 
     Returns
     -------
@@ -139,10 +157,13 @@ def softmax_readout(
     """
     if score not in FUSED_SCORES:
         raise MemsimError(f"softmax_readout: score must be one of {FUSED_SCORES}, got {score!r}")
+    if method not in ("chunked", "fused"):
+        raise MemsimError(f"softmax_readout: method must be 'chunked' or 'fused', got {method!r}")
     b = real(beta, "beta")
     t = real(temperature, "temperature", low=0.0, low_open=True)
     bq = integer(block_q, "block_q", low=1)
     bk = integer(block_k, "block_k", low=1)
+    ce = integer(chunk_entries, "chunk_entries", low=1)
     q, single = _queries(queries)
     k = float_array(keys, "keys", (2,))
     if k.shape[0] == 0:
@@ -152,24 +173,31 @@ def softmax_readout(
             f"queries have dimension {q.shape[1]} but keys have dimension {k.shape[1]}"
         )
     v, vec = _values(values, k.shape[0])
-    m = (
-        np.zeros((0, k.shape[0]), dtype=bool)
-        if mask is None
-        else bool_mask(mask, q.shape[0], k.shape[0], single)
-    )
+    m = None if mask is None else bool_mask(mask, q.shape[0], k.shape[0], single)
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
     if score == "cosine":
         e = real(eps, "eps", low=0.0, low_open=True)
         qs = unit_rows(q, e) * scale
-        kt = np.ascontiguousarray(unit_rows(k, e).T)
+        ks = unit_rows(k, e)
     else:
         qs = q * scale
-        kt = np.ascontiguousarray(k.T)
+        ks = k
     out = np.empty((q.shape[0], v.shape[1]))
-    if out.size:
-        K.fused_softmax_read(np.ascontiguousarray(qs), kt, np.ascontiguousarray(v), m, out, bq, bk)
+    if out.size and method == "fused":
+        mk = np.zeros((0, k.shape[0]), dtype=bool) if m is None else m
+        K.fused_softmax_read(
+            np.ascontiguousarray(qs),
+            np.ascontiguousarray(ks.T),
+            np.ascontiguousarray(v),
+            mk,
+            out,
+            bq,
+            bk,
+        )
+    elif out.size:
+        _chunked_softmax_read(qs, ks, v, m, out, max(1, ce // k.shape[0]))
     if not np.isfinite(out).all():
         raise MemsimError(
             "softmax_readout: scores overflowed (not finite); reduce beta or the size of the "
@@ -178,6 +206,26 @@ def softmax_readout(
     if vec:
         out = out[:, 0]
     return out[0] if single else out
+
+
+def _chunked_softmax_read(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, out: np.ndarray, rows: int
+) -> None:
+    """out = softmax(q k^T) v, ``rows`` queries at a time (scores already scaled)."""
+    kt = k.T
+    for b0 in range(0, q.shape[0], rows):
+        b1 = min(q.shape[0], b0 + rows)
+        s = q[b0:b1] @ kt
+        if mask is not None and mask.shape[0] == 1:
+            s[:, ~mask[0]] = -np.inf
+        elif mask is not None:
+            s[~mask[b0:b1]] = -np.inf
+        with np.errstate(invalid="ignore"):
+            s -= s.max(axis=1, keepdims=True)
+            np.exp(s, out=s)
+        total = s.sum(axis=1)
+        np.matmul(s, v, out=out[b0:b1])
+        out[b0:b1] /= total[:, None]
 
 
 def attend(
@@ -210,11 +258,11 @@ def attend(
         Also return the B x K weights (the attention map).
     mask : bool array, (K,) or (B, K), optional
         True = key available. Every query needs at least one available key.
-    method : {"auto", "matrix", "fused"}
-        ``"matrix"`` builds the B x K score matrix; ``"fused"`` uses :func:`softmax_readout`
-        (softmax with dot / scaled_dot / cosine only, no weights); ``"auto"`` uses the fused
-        kernel when it is allowed and the problem has at least :data:`FUSED_MIN_PAIRS` query-key
-        pairs.
+    method : {"auto", "matrix", "chunked", "fused"}
+        ``"matrix"`` builds the B x K score matrix. ``"chunked"`` and ``"fused"`` call
+        :func:`softmax_readout` with that method (softmax with dot / scaled_dot / cosine only, no
+        weights, no B x K matrix). ``"auto"`` uses ``"chunked"`` when it is allowed and the
+        problem has at least :data:`STREAM_MIN_PAIRS` query-key pairs, else ``"matrix"``.
     **options
         Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
         (temperature, alpha, k).
@@ -240,17 +288,19 @@ def attend(
         and not return_weights
         and set(sopts) <= {"beta", "eps"}
     )
-    if method == "fused" and not fusable:
+    if method in ("chunked", "fused") and not fusable:
         raise MemsimError(
-            "method='fused' needs normaliser='softmax', score in "
+            f"method={method!r} needs normaliser='softmax', score in "
             f"{FUSED_SCORES}, no weight matrices and return_weights=False"
         )
     q, single = _queries(queries)
     k = float_array(keys, "keys", (2,))
-    if method == "fused" or (
-        method == "auto" and fusable and q.shape[0] * k.shape[0] >= FUSED_MIN_PAIRS
-    ):
-        return softmax_readout(queries, k, values, score=score, mask=mask, **sopts, **nopts)
+    if method == "auto" and fusable and q.shape[0] * k.shape[0] >= STREAM_MIN_PAIRS:
+        method = "chunked"
+    if method in ("chunked", "fused"):
+        return softmax_readout(
+            queries, k, values, score=score, mask=mask, method=method, **sopts, **nopts
+        )
     if k.shape[0] == 0:
         raise MemsimError("keys must contain at least one key (got 0 rows)")
     v, vec = _values(values, k.shape[0])

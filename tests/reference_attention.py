@@ -1,0 +1,276 @@
+"""Plain, obviously-correct references for memsim.attention (slow loops on purpose).
+
+Nothing here imports memsim. Each function works on Python lists / 1-D numpy vectors one query
+at a time, following the paper formula literally.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import brentq
+
+# --------------------------------------------------------------------------- normalisers
+
+
+def softmax(z, temperature=1.0):
+    z = [float(x) for x in z]
+    m = max(z)
+    e = [0.0 if x == -math.inf else math.exp((x - m) / temperature) for x in z]
+    s = sum(e)
+    return np.array([x / s for x in e])
+
+
+def simplex_projection(z, iters=300):
+    """Euclidean projection onto the simplex: p = max(z - tau, 0), tau by plain bisection."""
+    z = [float(x) for x in z]
+    m = max(z)
+    lo, hi = m - 1.0, m  # sum(lo) >= 1, sum(hi) = 0
+
+    def mass(t):
+        return sum(max(x - t, 0.0) for x in z if x != -math.inf)
+
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        if mass(mid) >= 1.0:
+            lo = mid
+        else:
+            hi = mid
+    return np.array([0.0 if x == -math.inf else max(x - lo, 0.0) for x in z])
+
+
+def entmax(z, alpha):
+    """alpha-entmax: p = [(alpha-1) z - tau]_+^(1/(alpha-1)), tau from scipy's brentq."""
+    z = np.array(z, dtype=float)
+    finite = z[np.isfinite(z)]
+    x = (alpha - 1.0) * (z - finite.max())
+    x[~np.isfinite(z)] = -np.inf
+    expo = 1.0 / (alpha - 1.0)
+
+    def p_of(tau):
+        return np.where(x > tau, np.maximum(x - tau, 0.0) ** expo, 0.0)
+
+    def f(tau):
+        return p_of(tau).sum() - 1.0
+
+    tau = brentq(f, -1.0, 0.0, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=2000)
+    p = p_of(tau)
+    return p / p.sum()
+
+
+def hard(z):
+    z = [float(x) for x in z]
+    best = 0
+    for i, x in enumerate(z):
+        if x > z[best]:
+            best = i
+    out = np.zeros(len(z))
+    out[best] = 1.0
+    return out
+
+
+def topk(z, k, temperature=1.0):
+    z = [float(x) for x in z]
+    order = sorted(range(len(z)), key=lambda i: (-z[i], i))[:k]
+    kept = [z[i] if i in order else -math.inf for i in range(len(z))]
+    return softmax(kept, temperature)
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def dot(q, k):
+    return sum(float(a) * float(b) for a, b in zip(q, k, strict=True))
+
+
+def score(q, k, kind, beta=1.0, weight=None, w_query=None, w_key=None, v=None, eps=1e-8):
+    """s(q, k) for one query and one key."""
+    if kind == "dot":
+        s = dot(q, k)
+    elif kind == "scaled_dot":
+        s = dot(q, k) / math.sqrt(len(k))
+    elif kind == "cosine":
+        nq = max(math.sqrt(dot(q, q)), eps)
+        nk = max(math.sqrt(dot(k, k)), eps)
+        s = min(max(dot(q, k) / (nq * nk), -1.0), 1.0)
+    elif kind == "general":
+        s = sum(
+            float(q[i]) * float(weight[i][j]) * float(k[j])
+            for i in range(len(q))
+            for j in range(len(k))
+        )
+    elif kind == "additive":
+        s = 0.0
+        for j in range(len(v)):
+            pre = dot(w_query[j], q) + dot(w_key[j], k)
+            s += float(v[j]) * math.tanh(pre)
+    elif kind == "neg_sq_distance":
+        s = -sum((float(a) - float(b)) ** 2 for a, b in zip(q, k, strict=True))
+    else:
+        raise ValueError(kind)
+    return beta * s
+
+
+def score_matrix(Q, K, kind, **opts):
+    return np.array([[score(q, k, kind, **opts) for k in K] for q in Q])
+
+
+# --------------------------------------------------------------------------- read-outs
+
+
+def normalise(z, kind, **opts):
+    if kind == "softmax":
+        return softmax(z, opts.get("temperature", 1.0))
+    if kind == "sparsemax":
+        return simplex_projection(z)
+    if kind == "entmax15":
+        return entmax(z, 1.5)
+    if kind == "entmax_bisect":
+        return softmax(z) if opts["alpha"] == 1.0 else entmax(z, opts["alpha"])
+    if kind == "hard":
+        return hard(z)
+    if kind == "topk":
+        return topk(z, opts["k"], opts.get("temperature", 1.0))
+    raise ValueError(kind)
+
+
+def attend(Q, K, V, kind="dot", normaliser="softmax", mask=None, score_opts=None, norm_opts=None):
+    """Returns (reads (B, d_v), weights (B, K)) by loops."""
+    score_opts = score_opts or {}
+    norm_opts = norm_opts or {}
+    reads, weights = [], []
+    for b, q in enumerate(Q):
+        z = [score(q, k, kind, **score_opts) for k in K]
+        if mask is not None:
+            row = mask if np.ndim(mask) == 1 else mask[b]
+            z = [zz if row[i] else -math.inf for i, zz in enumerate(z)]
+        w = normalise(z, normaliser, **norm_opts)
+        r = np.zeros(len(V[0]))
+        for i in range(len(K)):
+            r += w[i] * np.asarray(V[i], dtype=float)
+        reads.append(r)
+        weights.append(w)
+    return np.array(reads), np.array(weights)
+
+
+def multi_head(Q, K, V, WQ, WK, WV, WO, kind="scaled_dot", mask=None):
+    heads, maps = [], []
+    for i in range(len(WQ)):
+        r, w = attend(Q @ WQ[i], K @ WK[i], V @ WV[i], kind, "softmax", mask=mask)
+        heads.append(r)
+        maps.append(w)
+    out = np.concatenate(heads, axis=1)
+    if WO is not None:
+        out = out @ WO
+    return out, np.array(maps)
+
+
+def local(Q, K, V, positions, window, gaussian, sigma, kind="dot"):
+    reads, weights = [], []
+    for b, q in enumerate(Q):
+        p = positions[b]
+        z = [score(q, K[s], kind) if abs(s - p) <= window else -math.inf for s in range(len(K))]
+        w = softmax(z)
+        if gaussian:
+            w = np.array([w[s] * math.exp(-((s - p) ** 2) / (2 * sigma**2)) for s in range(len(K))])
+        reads.append(sum(w[s] * V[s] for s in range(len(K))))
+        weights.append(w)
+    return np.array(reads), np.array(weights)
+
+
+def predict_positions(Q, Wp, vp, S):
+    out = []
+    for q in Q:
+        a = sum(vp[j] * math.tanh(dot(Wp[j], q)) for j in range(len(vp)))
+        out.append(S / (1.0 + math.exp(-a)))
+    return np.array(out)
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+def position_encoding(length, d, base=10000.0):
+    pe = np.zeros((length, d))
+    for pos in range(length):
+        for col in range(d):
+            i2 = col - (col % 2)  # 2i
+            ang = pos / base ** (i2 / d)
+            pe[pos, col] = math.sin(ang) if col % 2 == 0 else math.cos(ang)
+    return pe
+
+
+def hierarchical(sentences, uw, us, Ww=None, bw=None, Ws=None, bs=None):
+    svecs, wws = [], []
+    for sent in sentences:
+        sent = np.asarray(sent, dtype=float)
+        z = []
+        for h in sent:
+            u = (
+                h
+                if Ww is None
+                else np.array([math.tanh(dot(Ww[j], h) + bw[j]) for j in range(len(uw))])
+            )
+            z.append(dot(u, uw))
+        a = softmax(z)
+        svecs.append(sum(a[t] * sent[t] for t in range(len(sent))))
+        wws.append(a)
+    z = []
+    for h in svecs:
+        u = (
+            h
+            if Ws is None
+            else np.array([math.tanh(dot(Ws[j], h) + bs[j]) for j in range(len(us))])
+        )
+        z.append(dot(u, us))
+    a = softmax(z)
+    doc = sum(a[i] * svecs[i] for i in range(len(svecs)))
+    return doc, np.array(svecs), a, wws
+
+
+def elu(x):
+    return x if x > 0 else math.expm1(x)
+
+
+def multidimensional(Q, K, V, W1, W2, W, b1, b):
+    """DiSAN feature-wise attention; Q None = source2token. Returns reads, weights (B, K, d_v)."""
+    queries = [None] if Q is None else list(Q)
+    reads, weights = [], []
+    for q in queries:
+        f = np.zeros((len(K), len(V[0])))
+        for i, k in enumerate(K):
+            hidden = []
+            for j in range(len(W1)):
+                pre = dot(W1[j], k) + b1[j] + (0.0 if q is None else dot(W2[j], q))
+                hidden.append(elu(pre))
+            for c in range(len(V[0])):
+                f[i, c] = sum(W[j][c] * hidden[j] for j in range(len(hidden))) + b[c]
+        p = np.zeros_like(f)
+        for c in range(f.shape[1]):
+            p[:, c] = softmax(f[:, c])
+        reads.append(
+            np.array([sum(p[i, c] * V[i][c] for i in range(len(K))) for c in range(f.shape[1])])
+        )
+        weights.append(p)
+    return np.array(reads), np.array(weights)
+
+
+def coattention(A, B):
+    """DCN coattention with L = A B^T (rows = items). Returns dict of arrays."""
+    na, nb = len(A), len(B)
+    L = np.array([[dot(A[i], B[j]) for j in range(nb)] for i in range(na)])
+    wa = np.array([softmax(L[i, :]) for i in range(na)])  # a_i over B
+    wb = np.array([softmax(L[:, j]) for j in range(nb)])  # b_j over A
+    ca = np.array([sum(wa[i, j] * B[j] for j in range(nb)) for i in range(na)])
+    cb = np.array([sum(wb[j, i] * A[i] for i in range(na)) for j in range(nb)])
+    co = np.array(
+        [sum(wa[i, j] * np.concatenate([B[j], cb[j]]) for j in range(nb)) for i in range(na)]
+    )
+    return {
+        "affinity": L,
+        "a_weights": wa,
+        "b_weights": wb,
+        "a_context": ca,
+        "b_context": cb,
+        "a_coattention": co,
+    }
