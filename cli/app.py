@@ -253,7 +253,7 @@ def _print_summary(result, folder: Path) -> None:
                 f"{tab['load'][i]:.3f}",
                 str(tab["patterns"][i]),
                 str(tab["trials"][i]),
-                f"{tab['mean_final_overlap'][i]:.3f} ± {_fmt(tab['sem_final_overlap'][i])}",
+                f"{tab['mean_final_overlap'][i]:.3f} ± {_fmt(tab['sem_mean_final_overlap'][i])}",
                 f"{tab['fraction_retrieved'][i]:.3f}",
                 f"{tab['one_step_error'][i]:.4f}",
             )
@@ -280,6 +280,12 @@ def _print_summary(result, folder: Path) -> None:
         for r in rows:
             t.add_row(*r)
     console.print(t)
+    fit = result.summary.get("finite_size_fit")
+    if fit:
+        console.print(
+            f"finite-size extrapolation: alpha_c(N -> inf) = {fit['alpha_inf']:.4f} ± "
+            f"{fit['alpha_inf_stderr']:.4f} ({fit['model']}, exponent {fit['exponent']})"
+        )
     for w in result.meta.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {w}")
     console.print(f"results in [bold]{folder}[/bold] ({result.meta['seconds']:.2f} s)")

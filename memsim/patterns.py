@@ -147,7 +147,8 @@ def corrupt(
     mask: float = 0.0,
     mask_fill: str = "random",
     rng: np.random.Generator | None = None,
-) -> np.ndarray:
+    return_mask: bool = False,
+):
     """Cues from patterns: flip a fraction of bits, then mask a fraction.
 
     Exactly ``round(flip N)`` distinct bits are flipped in each cue (not a binomial number), so the
@@ -155,6 +156,9 @@ def corrupt(
     (chosen independently of the flipped ones) are replaced by ``mask_fill``: ``"random"`` (a fair
     coin: the bit carries no information), ``"off"`` (-1, e.g. a blanked part of a picture) or
     ``"on"`` (+1).
+
+    With ``return_mask=True`` returns ``(cues, masked)``, ``masked`` a (B, N) boolean array of
+    the masked bits (for clamping the known part of a partial cue).
     """
     xi = np.atleast_2d(np.asarray(patterns, dtype=np.int8))
     if not 0.0 <= flip <= 1.0:
@@ -168,14 +172,16 @@ def corrupt(
     b, n = cues.shape
     k_flip = int(round(flip * n))
     k_mask = int(round(mask * n))
+    masked = np.zeros((b, n), dtype=bool)
     for row in range(b):
         if k_flip:
             idx = rng.choice(n, size=k_flip, replace=False)
             cues[row, idx] *= -1
         if k_mask:
             idx = rng.choice(n, size=k_mask, replace=False)
+            masked[row, idx] = True
             if mask_fill == "random":
                 cues[row, idx] = np.where(rng.random(k_mask) < 0.5, 1, -1)
             else:
                 cues[row, idx] = 1 if mask_fill == "on" else -1
-    return cues
+    return (cues, masked) if return_mask else cues

@@ -104,21 +104,70 @@ def plot_pictures(result: Result, path: Path, max_rows: int = 8) -> Path:
     return path
 
 
+_CURVE_AXES = ("size", "rule", "temperature", "bias", "flip")
+
+
+def _curves(tab: dict, axes=_CURVE_AXES):
+    """Split a summary table into curves: yields (label, selection mask) per combination of the
+    axes that vary (the label names only those)."""
+    varying = [a for a in axes if a in tab and len(np.unique(tab[a])) > 1]
+    keys = (
+        list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True)))
+        if varying
+        else [()]
+    )
+    names = {"size": "N", "rule": "", "temperature": "T", "bias": "bias", "flip": "flip"}
+    for key in keys:
+        sel = np.ones(len(tab["load"]), dtype=bool)
+        parts = []
+        for a, v in zip(varying, key, strict=True):
+            sel &= tab[a] == v
+            parts.append(f"{names[a]} = {v:g}" if names[a] and not isinstance(v, str) else str(v))
+        yield (", ".join(parts) or "simulation"), sel
+
+
+def _is_classical_theory_case(tab, sel) -> bool:
+    return (
+        "rule" in tab
+        and set(tab["rule"][sel].tolist()) == {"hebbian"}
+        and np.all(tab["temperature"][sel] == 0)
+        and np.all(tab["bias"][sel] == 0)
+    )
+
+
 def plot_capacity(result: Result, path: Path) -> Path:
-    """Final overlap and fraction retrieved against load, one line per network size."""
+    """Final overlap, fraction retrieved and one-step bit error against load, with theory."""
+    from memsim import theory
+
     plt = _plt()
     tab = result.tables["capacity_summary"]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained")
-    for n in np.unique(tab["size"]):
-        sel = tab["size"] == n
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
+    hebbian_t0 = False
+    for label, sel in _curves(tab):
         a = tab["load"][sel]
+        o = np.argsort(a)
         for ax, col in zip(
-            axes, ("final_overlap", "fraction_retrieved", "one_step_error"), strict=True
+            axes, ("mean_final_overlap", "fraction_retrieved", "one_step_error"), strict=True
         ):
-            y = tab["mean_" + col if col == "final_overlap" else col][sel]
-            e = tab["sem_" + col][sel]
-            ax.errorbar(a, y, yerr=np.nan_to_num(e), marker="o", ms=3, capsize=2, label=f"N = {n}")
-    _theory_overlays(axes, tab)
+            ax.errorbar(
+                a[o],
+                tab[col][sel][o],
+                yerr=np.nan_to_num(tab["sem_" + col][sel][o]),
+                marker="o",
+                ms=3,
+                capsize=2,
+                label=label,
+            )
+        hebbian_t0 |= _is_classical_theory_case(tab, sel)
+    lo, hi = float(tab["load"].min()), float(tab["load"].max())
+    grid = np.linspace(max(1e-3, lo * 0.8), hi, 300)
+    if hebbian_t0:
+        ac, mc = theory.ags_critical_load()
+        m = theory.ags_retrieval_overlap(grid)
+        axes[0].plot(grid, m, "k-", lw=1.5, label="AGS retrieval branch m(alpha)")
+        for ax in axes[:2]:
+            ax.axvline(ac, color="k", ls=":", lw=1, label=f"alpha_c = {ac:.4f}")
+        axes[2].plot(grid, theory.one_step_error(grid), "k--", lw=1, label="1/2 erfc(sqrt(N / 2P))")
     axes[0].set_ylabel("mean final overlap m")
     axes[1].set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
     axes[2].set_ylabel("one-step bit error")
@@ -127,23 +176,250 @@ def plot_capacity(result: Result, path: Path) -> Path:
     axes[2].set_ylim(bottom=(pos.min() / 3) if pos.size else 1e-6)
     for ax in axes:
         ax.set_xlabel("load alpha = P / N")
-        ax.legend(fontsize=8)
-    rule = result.scenario["model"].get("rule", "")
-    fig.suptitle(f"{result.scenario['name']}: capacity ({rule})")
+        ax.legend(fontsize=7)
+    fig.suptitle(f"{result.scenario['name']}: simulation (mean ± s.e.m. over trials) and theory")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
 
 
-def _theory_overlays(axes, tab) -> None:
-    """Theory curves (memsim.theory) where they exist for the Hebbian rule."""
-    try:
-        from memsim import theory
-    except ImportError:  # pragma: no cover - theory module not installed yet
-        return
-    a = np.linspace(max(1e-3, float(tab["load"].min())), float(tab["load"].max()), 200)
-    if hasattr(theory, "one_step_error"):
-        axes[2].plot(a, theory.one_step_error(a), "k--", lw=1, label="1/2 erfc(sqrt(N/2P))")
+def plot_finite_size(result: Result, path: Path) -> Path:
+    """Finite-size critical loads alpha_c(N) against N^(-1/2), the fit and the AGS value."""
+    from memsim import theory
+
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4.2), layout="constrained")
+    crit = result.tables.get("critical_loads")
+    ac, _ = theory.ags_critical_load()
+    if crit is not None and len(crit["size"]):
+        x = crit["size"] ** -0.5
+        ax.errorbar(
+            x,
+            crit["critical_load"],
+            yerr=np.nan_to_num(crit["sem_critical_load"]),
+            fmt="o",
+            capsize=3,
+            label="simulation (fraction retrieved = 1/2)",
+        )
+        fit = result.summary.get("finite_size_fit")
+        if fit:
+            xx = np.linspace(0, x.max() * 1.05, 50)
+            ax.plot(
+                xx,
+                fit["alpha_inf"] + fit["coefficient"] * xx ** (2 * fit["exponent"]),
+                "C1-",
+                label=f"fit: alpha_inf = {fit['alpha_inf']:.4f} ± {fit['alpha_inf_stderr']:.4f}",
+            )
+    else:
+        ax.text(
+            0.5, 0.5, "no load sweep crossed 1/2 retrieval", transform=ax.transAxes, ha="center"
+        )
+    ax.axhline(ac, color="k", ls=":", label=f"AGS alpha_c = {ac:.4f}")
+    ax.set_xlabel("N^(-1/2)")
+    ax.set_ylabel("critical load")
+    ax.set_xlim(left=0)
+    ax.legend(fontsize=8)
+    ax.set_title(f"{result.scenario['name']}: finite-size extrapolation")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_phase(result: Result, path: Path) -> Path:
+    """Mean final overlap over the (load, temperature) plane with the AGS T_M(alpha) line."""
+    from memsim import theory
+
+    plt = _plt()
+    tab = result.tables["capacity_summary"]
+    loads = np.unique(tab["load"])
+    temps = np.unique(tab["temperature"])
+    grid = np.full((temps.size, loads.size), np.nan)
+    for i, t in enumerate(temps):
+        for j, a in enumerate(loads):
+            sel = (tab["temperature"] == t) & (tab["load"] == a)
+            if sel.any():
+                grid[i, j] = tab["mean_final_overlap"][sel].mean()
+    fig, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
+    da = (loads[1] - loads[0]) / 2 if loads.size > 1 else 0.01
+    dt = (temps[1] - temps[0]) / 2 if temps.size > 1 else 0.05
+    im = ax.imshow(
+        grid,
+        origin="lower",
+        aspect="auto",
+        cmap="viridis",
+        vmin=0,
+        vmax=1,
+        extent=(loads[0] - da, loads[-1] + da, temps[0] - dt, temps[-1] + dt),
+    )
+    fig.colorbar(im, ax=ax, label="mean final overlap m")
+    a = np.linspace(1e-4, min(theory.ags_critical_load()[0] * 1.02, loads[-1] + da), 200)
+    tm = theory.ags_retrieval_boundary(a)
+    ax.plot(a, tm, "w-", lw=2, label="AGS retrieval boundary T_M(alpha)")
+    ax.set_xlim(loads[0] - da, loads[-1] + da)
+    ax.set_ylim(temps[0] - dt, temps[-1] + dt)
+    ax.set_xlabel("load alpha = P / N")
+    ax.set_ylabel("temperature T")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_title(f"{result.scenario['name']}: retrieval region (Glauber dynamics)")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_basins(result: Result, path: Path) -> Path:
+    """Probability of retrieval against the initial overlap of the cue (basins of attraction)."""
+    plt = _plt()
+    tab = result.tables["capacity_summary"]
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    axes = ("size", "rule", "temperature", "bias", "load")
+    varying = [a for a in axes if len(np.unique(tab[a])) > 1]
+    keys = (
+        list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True)))
+        if varying
+        else [()]
+    )
+    for key in keys:
+        sel = np.ones(len(tab["load"]), dtype=bool)
+        for a_, v in zip(varying, key, strict=True):
+            sel &= tab[a_] == v
+        x = tab["initial_overlap"][sel]
+        o = np.argsort(x)
+        label = ", ".join(
+            f"{a_} {v:g}" if not isinstance(v, str) else str(v)
+            for a_, v in zip(varying, key, strict=True)
+        )
+        ax.errorbar(
+            x[o],
+            tab["fraction_retrieved"][sel][o],
+            yerr=np.nan_to_num(tab["sem_fraction_retrieved"][sel][o]),
+            marker="o",
+            ms=3,
+            capsize=2,
+            label=label or "simulation",
+        )
+    ax.set_xlabel("initial overlap of the cue with its pattern")
+    ax.set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
+    ax.legend(fontsize=7)
+    ax.set_title(f"{result.scenario['name']}: basins of attraction")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_rules(result: Result, path: Path) -> Path:
+    """Fraction retrieved against load for each storage rule, with each rule's capacity."""
+    from memsim import theory
+
+    plt = _plt()
+    tab = result.tables["capacity_summary"]
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    n = int(np.max(tab["size"]))
+    kappa = float(result.scenario["model"].get("kappa", 0.0))
+    lines = {
+        "hebbian": theory.ags_critical_load()[0],
+        "storkey": float(theory.storkey_capacity(n)) / n,
+        "pseudoinverse": float(theory.pseudoinverse_capacity(n)) / n,
+        "perceptron": float(theory.gardner_capacity(kappa)),
+    }
+    for i, rule in enumerate(dict.fromkeys(tab["rule"].tolist())):
+        sel = (tab["rule"] == rule) & (tab["size"] == n)
+        a = tab["load"][sel]
+        o = np.argsort(a)
+        ax.errorbar(
+            a[o],
+            tab["fraction_retrieved"][sel][o],
+            yerr=np.nan_to_num(tab["sem_fraction_retrieved"][sel][o]),
+            marker="o",
+            ms=3,
+            capsize=2,
+            color=f"C{i}",
+            label=rule,
+        )
+        if rule in lines and lines[rule] <= a.max() * 1.2:
+            ax.axvline(
+                lines[rule],
+                color=f"C{i}",
+                ls=":",
+                lw=1.2,
+                label=f"{rule} capacity {lines[rule]:.3f}",
+            )
+    ax.set_xlabel("load alpha = P / N")
+    ax.set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
+    ax.legend(fontsize=7)
+    ax.set_title(f"{result.scenario['name']}: storage rules at N = {n}")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_exact(result: Result, path: Path) -> Path:
+    """Exactly stored patterns against the McEliece et al. (1987) capacities."""
+    plt = _plt()
+    tab = result.tables["capacity_summary"]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+    for i, n in enumerate(np.unique(tab["size"])):
+        sel = tab["size"] == n
+        p = tab["patterns"][sel]
+        o = np.argsort(p)
+        axes[0].errorbar(
+            p[o],
+            tab["fraction_exact"][sel][o],
+            yerr=np.nan_to_num(tab["sem_fraction_exact"][sel][o]),
+            marker="o",
+            ms=3,
+            color=f"C{i}",
+            label=f"N = {n}",
+        )
+        axes[1].plot(
+            p[o], tab["fraction_all_exact"][sel][o], "o-", ms=3, color=f"C{i}", label=f"N = {n}"
+        )
+        axes[0].axvline(n / (2 * np.log(n)), color=f"C{i}", ls=":", lw=1.2)
+        axes[1].axvline(n / (4 * np.log(n)), color=f"C{i}", ls=":", lw=1.2)
+    axes[0].set_ylabel("fraction of stored patterns that are exact fixed points")
+    axes[1].set_ylabel("fraction of trials where every pattern is exact")
+    axes[0].set_title("dotted: N / (2 ln N) (McEliece et al. 1987)", fontsize=9)
+    axes[1].set_title("dotted: N / (4 ln N) (McEliece et al. 1987)", fontsize=9)
+    for ax in axes:
+        ax.set_xlabel("stored patterns P")
+        ax.legend(fontsize=7)
+    fig.suptitle(f"{result.scenario['name']}: exactly stored patterns")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_low_activity(result: Result, path: Path) -> Path:
+    """Critical load against pattern activity a with the 1/(2 a |ln a|) asymptote."""
+    from memsim import theory
+
+    plt = _plt()
+    crit = result.tables.get("critical_loads")
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    if crit is not None and len(crit["bias"]):
+        a = (1 + crit["bias"]) / 2
+        ax.errorbar(
+            a,
+            crit["critical_load"],
+            yerr=np.nan_to_num(crit["sem_critical_load"]),
+            fmt="o",
+            capsize=3,
+            label="simulation (covariance rule)",
+        )
+        grid = np.linspace(min(a.min(), 0.5) * 0.8, 0.5, 200)
+        ax.plot(
+            grid,
+            theory.low_activity_capacity(grid),
+            "k--",
+            label="1 / (2 a |ln a|) (Tsodyks & Feigel'man 1988)",
+        )
+    ax.set_xlabel("activity a (fraction of +1 bits)")
+    ax.set_ylabel("critical load")
+    ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    ax.set_title(f"{result.scenario['name']}: capacity of sparse patterns")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 PLOTTERS: dict[str, Callable[[Result, Path], Path]] = {
@@ -151,13 +427,27 @@ PLOTTERS: dict[str, Callable[[Result, Path], Path]] = {
     "overlap": plot_overlap,
     "pictures": plot_pictures,
     "capacity": plot_capacity,
+    "finite_size": plot_finite_size,
+    "phase": plot_phase,
+    "basins": plot_basins,
+    "rules": plot_rules,
+    "exact": plot_exact,
+    "low_activity": plot_low_activity,
 }
+
+CAPACITY_PLOTS = ("capacity", "finite_size", "phase", "basins", "rules", "exact", "low_activity")
 
 
 def default_plots(result: Result) -> list[str]:
     """Every plot that applies to a result."""
     if result.command == "capacity":
-        return ["capacity"]
+        names = ["capacity"]
+        if (
+            "critical_loads" in result.tables
+            and len(np.unique(result.tables["critical_loads"]["size"])) > 1
+        ):
+            names.append("finite_size")
+        return names
     names = ["energy", "overlap"]
     if result.meta.get("picture_shape"):
         names.append("pictures")
@@ -169,9 +459,9 @@ def make_plots(result: Result, folder: str | Path, which: Sequence[str] | None =
     folder = Path(folder)
     names = list(which) if which else default_plots(result)
     if result.command == "capacity":
-        names = [n for n in names if n == "capacity"] or ["capacity"]
+        names = [n for n in names if n in CAPACITY_PLOTS] or ["capacity"]
     else:
-        names = [n for n in names if n != "capacity"]
+        names = [n for n in names if n not in CAPACITY_PLOTS]
     written = []
     for name in names:
         out = PLOTTERS[name](result, folder / f"{name}.png")

@@ -23,6 +23,7 @@ from memsim._rng import generator
 from memsim.errors import ConvergenceWarning
 from memsim.experiments.progress import Progress
 from memsim.hopfield import classical
+from memsim.hopfield.analysis import OUTCOMES, classify_states, order_dependence
 from memsim.results import Result
 from memsim.scenario.load import has_picture_shape, resolve_pattern_path
 from memsim.scenario.schema import Scenario
@@ -46,8 +47,38 @@ def _cued_indices(sc: Scenario, p: int) -> np.ndarray:
     return np.atleast_1d(np.asarray(c, dtype=np.int64))
 
 
-def _store_options(sc: Scenario) -> dict:
-    return {}
+def _store_options(sc: Scenario, rule: str | None = None) -> dict:
+    return sc.model.store_options(rule)
+
+
+def _clamp(sc: Scenario, cues_shape: tuple[int, int], mask_rows: np.ndarray | None):
+    if sc.cue.clamp == "none" or mask_rows is None:
+        return None
+    return ~mask_rows
+
+
+def _warn_settings(sc: Scenario, load: float, rule: str, temperature: float) -> list[str]:
+    """Suspicious but legal settings (not errors): a load far above capacity, a melting T."""
+    out = []
+    limits = {
+        "hebbian": 0.138,
+        "covariance": None,
+        "storkey": None,
+        "pseudoinverse": 1.0,
+        "perceptron": 2.0,
+    }
+    lim = limits.get(rule)
+    if lim is not None and load > 1.5 * lim:
+        out.append(
+            f"load P/N = {load:.3f} is far above the {rule} capacity (about {lim} N): "
+            "expect no retrieval"
+        )
+    if temperature >= 1.0:
+        out.append(
+            f"temperature {temperature:g} >= 1 melts every pattern (retrieval vanishes at T = 1 "
+            "even at zero load): expect overlaps near 0"
+        )
+    return out
 
 
 def run_recall(
@@ -73,10 +104,16 @@ def run_recall(
             "sweeps",
             "stop",
             "retrieved",
+            "outcome",
+            "outcome_pattern",
+            "mixture",
             "initial_energy",
             "final_energy",
         )
     }
+    if sc.run.order_repeats:
+        rows["order_dependent"] = []
+        rows["distinct_finals"] = []
     trace: dict[str, list] = {
         k: [] for k in ("trial", "cue", "pattern", "sweep", "energy", "overlap", "flips")
     }
@@ -92,9 +129,15 @@ def run_recall(
                 stored_first = xi
             W = classical.store(xi, m.rule, **_store_options(sc))
             idx = _cued_indices(sc, xi.shape[0])
-            cues = pat.corrupt(
-                xi[idx], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, t)
+            cues, masked = pat.corrupt(
+                xi[idx],
+                sc.cue.flip,
+                sc.cue.mask,
+                sc.cue.mask_fill,
+                generator(sc.run.seed, 2, t),
+                return_mask=True,
             )
+            clamp = _clamp(sc, cues.shape, masked)
             res = classical.recall(
                 W,
                 cues,
@@ -106,8 +149,21 @@ def run_recall(
                 targets=xi[idx],
                 threads=sc.run.threads,
                 stream=(3, t),
+                clamp=clamp,
             )
             ov_all = classical.overlaps(xi, res.states)  # (B, P)
+            outc = classify_states(xi, res.states, idx, sc.run.retrieval_overlap)
+            if sc.run.order_repeats:
+                dep, distinct = order_dependence(
+                    W,
+                    cues,
+                    sc.run.order_repeats,
+                    m.max_sweeps,
+                    sc.run.seed,
+                    stream=(4, t),
+                    temperature=m.temperature,
+                    clamp=clamp,
+                )
             n_b = len(idx)
             for b in range(n_b):
                 others = np.delete(ov_all[b], idx[b])
@@ -121,6 +177,12 @@ def run_recall(
                 rows["sweeps"].append(int(res.sweeps[b]))
                 rows["stop"].append(str(res.stop[b]))
                 rows["retrieved"].append(bool(final_ov >= sc.run.retrieval_overlap))
+                rows["outcome"].append(outc.label[b])
+                rows["outcome_pattern"].append(int(outc.pattern[b]))
+                rows["mixture"].append(outc.mixture[b])
+                if sc.run.order_repeats:
+                    rows["order_dependent"].append(bool(dep[b]))
+                    rows["distinct_finals"].append(int(distinct[b]))
                 rows["initial_energy"].append(res.energy[b, 0])
                 rows["final_energy"].append(res.energy[b, res.sweeps[b]])
                 for s in range(int(res.sweeps[b]) + 1):
@@ -158,7 +220,10 @@ def run_recall(
         "fraction_limit": float(np.mean(stops == "limit")),
         "mean_sweeps": float(np.mean(tables["cues"]["sweeps"])),
         "retrieval_overlap": sc.run.retrieval_overlap,
+        "outcomes": {k: int((tables["cues"]["outcome"] == k).sum()) for k in OUTCOMES},
     }
+    if sc.run.order_repeats:
+        summary["fraction_order_dependent"] = float(np.mean(tables["cues"]["order_dependent"]))
     arrays = {
         "stored": stored_first,
         "cues": np.concatenate(cues_all),
@@ -170,64 +235,111 @@ def run_recall(
         "seed": sc.run.seed,
         "seconds": time.perf_counter() - t0,
         "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
-        "warnings": [f"{n_limit} trial(s) had cues that hit max_sweeps"] if n_limit else [],
+        "warnings": _warn_settings(
+            sc, stored_first.shape[0] / stored_first.shape[1], m.rule, m.temperature
+        )
+        + ([f"{n_limit} trial(s) had cues that hit max_sweeps"] if n_limit else []),
     }
     return Result(
         "recall", sc.model.kind, sc.model_dump(mode="json"), summary, tables, arrays, meta
     )
 
 
+AXES = ("size", "rule", "temperature", "bias", "flip", "load")
+
+
+def _capacity_points(sc: Scenario) -> list[dict]:
+    cap = sc.capacity
+    m = sc.model
+    src = sc.patterns
+    sizes = cap.sizes or [src.size]
+    rules = cap.rules or [m.rule]
+    temps = cap.temperatures or [m.temperature]
+    biases = cap.biases or [src.bias]
+    flips = cap.flips or [sc.cue.flip]
+    pts = []
+    for n in sizes:
+        for rule in rules:
+            for temp in temps:
+                for bias in biases:
+                    for fl in flips:
+                        for alpha in cap.load_values():
+                            pts.append(
+                                dict(
+                                    size=n,
+                                    rule=rule,
+                                    temperature=temp,
+                                    bias=bias,
+                                    flip=fl,
+                                    load=alpha,
+                                    patterns=max(1, int(round(alpha * n))),
+                                )
+                            )
+    return pts
+
+
+def _key(x: float) -> int:
+    return int(round(x * 1_000_000))
+
+
 def run_capacity(
     sc: Scenario, base_dir: Path | None = None, progress: Progress | None = None
 ) -> Result:
-    """Load sweep: for each size N and load alpha, store P = round(alpha N) random patterns.
+    """Sweep over the capacity axes (sizes x rules x temperatures x biases x flips x loads).
 
-    Each trial draws a new pattern set, cues ``capacity.cues_per_trial`` of the stored patterns
-    (corrupted as in ``cue``) and records the final overlaps. Besides the dynamics, the one-step
-    bit error (fraction of bits of the stored patterns that one synchronous update from the exact
-    pattern would flip; THEORY.md section 1) is recorded for comparison with theory.
+    For each point and trial: draw P = round(load N) random patterns of the point's bias (the same
+    patterns for every rule, temperature and cue noise, so those comparisons are paired), store
+    them, cue ``capacity.cues_per_trial`` of them and run the dynamics. Recorded per point and
+    trial: final overlaps, fraction retrieved, outcome classes, the one-step bit error and the
+    fraction of stored patterns that are exact fixed points (THEORY.md section 1).
     """
     progress = progress or Progress()
     cap = sc.capacity
     m = sc.model
-    src = sc.patterns
-    bias = src.bias if src.source == "random" else 0.0
-    sizes = cap.sizes or [src.size if src.source == "random" else None]
-    loads = cap.load_values()
     t0 = time.perf_counter()
-    points = [(n, alpha, max(1, int(round(alpha * n)))) for n in sizes for alpha in loads]
-    total = len(points) * sc.run.trials
-    progress.start("points x trials", total)
+    points = _capacity_points(sc)
+    progress.start("points x trials", len(points) * sc.run.trials)
     cols: dict[str, list] = {
         k: []
         for k in (
-            "size",
-            "load",
+            *AXES,
             "patterns",
             "trial",
             "cues",
+            "initial_overlap",
             "mean_final_overlap",
             "fraction_retrieved",
             "fraction_fixed_point",
             "mean_sweeps",
             "one_step_error",
+            "fraction_exact",
+            "all_exact",
+            *(f"fraction_{o}" for o in OUTCOMES),
         )
     }
+    # a sweep goes past capacity on purpose: warn only when no point can be below it
+    warn_msgs: list[str] = []
+    per_point = [_warn_settings(sc, pt["load"], pt["rule"], pt["temperature"]) for pt in points]
+    if all(per_point):
+        warn_msgs = list(dict.fromkeys(w for ws in per_point for w in ws))[:3]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for n, alpha, p in points:
+        for pt in points:
+            n, p = pt["size"], pt["patterns"]
             for t in range(sc.run.trials):
-                rng = generator(sc.run.seed, 1, n, p, t)
-                xi = pat.random_patterns(p, n, bias, rng)
-                W = classical.store(xi, m.rule, **_store_options(sc))
+                xi = pat.random_patterns(
+                    p, n, pt["bias"], generator(sc.run.seed, 1, n, p, _key(pt["bias"]), t)
+                )
+                W = classical.store(xi, pt["rule"], **_store_options(sc, pt["rule"]))
                 k = p if cap.cues_per_trial == "all" else min(p, cap.cues_per_trial)
                 idx = np.arange(k)
-                cues = pat.corrupt(
+                cues, masked = pat.corrupt(
                     xi[idx],
-                    sc.cue.flip,
+                    pt["flip"],
                     sc.cue.mask,
                     sc.cue.mask_fill,
-                    generator(sc.run.seed, 2, n, p, t),
+                    generator(sc.run.seed, 2, n, p, _key(pt["bias"]), _key(pt["flip"]), t),
+                    return_mask=True,
                 )
                 res = classical.recall(
                     W,
@@ -236,89 +348,160 @@ def run_capacity(
                     m.order,
                     m.max_sweeps,
                     sc.run.seed,
-                    temperature=m.temperature,
+                    temperature=pt["temperature"],
                     targets=xi[idx],
                     threads=sc.run.threads,
-                    stream=(3, n, p, t),
+                    stream=(
+                        3,
+                        n,
+                        p,
+                        _key(pt["bias"]),
+                        _key(pt["flip"]),
+                        _key(pt["temperature"]),
+                        t,
+                    ),
+                    clamp=_clamp(sc, cues.shape, masked),
                     warn=False,
                 )
                 final = res.overlap[np.arange(k), res.sweeps]
-                one_step = _one_step_error(W, xi)
-                cols["size"].append(n)
-                cols["load"].append(alpha)
+                bit_err = _one_step_errors(W, xi)
+                outc = classify_states(xi, res.states, idx, sc.run.retrieval_overlap)
+                for ax in AXES:
+                    cols[ax].append(pt[ax])
                 cols["patterns"].append(p)
                 cols["trial"].append(t)
                 cols["cues"].append(k)
+                cols["initial_overlap"].append(float(res.overlap[:, 0].mean()))
                 cols["mean_final_overlap"].append(float(final.mean()))
                 cols["fraction_retrieved"].append(float((final >= sc.run.retrieval_overlap).mean()))
                 cols["fraction_fixed_point"].append(float(res.converged.mean()))
                 cols["mean_sweeps"].append(float(res.sweeps.mean()))
-                cols["one_step_error"].append(one_step)
+                cols["one_step_error"].append(float(bit_err.mean()))
+                exact = bit_err == 0
+                cols["fraction_exact"].append(float(exact.mean()))
+                cols["all_exact"].append(bool(exact.all()))
+                for o in OUTCOMES:
+                    cols[f"fraction_{o}"].append(float((outc.label == o).mean()))
                 progress.advance(1)
     progress.stop()
     table = {k: np.asarray(v) for k, v in cols.items()}
-    summary_tab = _summarise_points(table)
+    summary_tab = summarise_points(table)
+    tables = {"capacity": table, "capacity_summary": summary_tab}
     summary = {
         "points": len(points),
         "trials": sc.run.trials,
-        "sizes": [int(s) for s in sizes],
+        "axes": {ax: sorted({pt[ax] for pt in points}) for ax in AXES},
         "retrieval_overlap": sc.run.retrieval_overlap,
     }
-    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": []}
-    return Result(
-        "capacity",
-        sc.model.kind,
-        sc.model_dump(mode="json"),
-        summary,
-        {"capacity": table, "capacity_summary": summary_tab},
-        {},
-        meta,
-    )
+    crit = critical_loads(summary_tab)
+    if crit["size"].size:
+        tables["critical_loads"] = crit
+        fit = _fit_critical(crit)
+        if fit:
+            summary["finite_size_fit"] = fit
+    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warn_msgs}
+    return Result("capacity", sc.model.kind, sc.model_dump(mode="json"), summary, tables, {}, meta)
 
 
-def _one_step_error(W: classical.Weights, xi: np.ndarray) -> float:
-    """Fraction of bits flipped by one synchronous update from the stored patterns themselves."""
+def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:
+    """Per stored pattern: fraction of its bits flipped by one synchronous update from it."""
     H = W._fields(xi)
-    J, scale = W._couplings()
+    _, scale = W._couplings()
     x = H - W.theta * scale
     new = np.where(x > 0, 1, np.where(x < 0, -1, xi))
-    return float((new != xi).mean())
+    return (new != xi).mean(axis=1)
 
 
-def _summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Mean and standard error over trials for each (size, load) point."""
-    keys = list(dict.fromkeys(zip(table["size"].tolist(), table["load"].tolist(), strict=True)))
-    out: dict[str, list] = {
-        k: []
-        for k in (
-            "size",
-            "load",
-            "patterns",
-            "trials",
-            "mean_final_overlap",
-            "sem_final_overlap",
-            "fraction_retrieved",
-            "sem_fraction_retrieved",
-            "one_step_error",
-            "sem_one_step_error",
-            "mean_sweeps",
-        )
-    }
-    for n, a in keys:
-        sel = (table["size"] == n) & (table["load"] == a)
+GROUP = ("size", "rule", "temperature", "bias", "flip", "load")
+
+
+def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Mean and standard error over trials for each point of the sweep."""
+    keys = list(dict.fromkeys(zip(*(table[g].tolist() for g in GROUP), strict=True)))
+    stats_cols = (
+        "mean_final_overlap",
+        "fraction_retrieved",
+        "one_step_error",
+        "fraction_exact",
+        "initial_overlap",
+        *(f"fraction_{o}" for o in OUTCOMES),
+    )
+    out: dict[str, list] = {k: [] for k in (*GROUP, "patterns", "trials")}
+    for c in stats_cols:
+        out[c] = []
+        out["sem_" + c] = []
+    out["fraction_all_exact"] = []
+    out["mean_sweeps"] = []
+    for key in keys:
+        sel = np.ones(len(table["size"]), dtype=bool)
+        for g, v in zip(GROUP, key, strict=True):
+            sel &= table[g] == v
         k = int(sel.sum())
-
-        def sem(x, k=k):
-            return float(np.std(x, ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
-
-        out["size"].append(n)
-        out["load"].append(a)
+        for g, v in zip(GROUP, key, strict=True):
+            out[g].append(v)
         out["patterns"].append(int(table["patterns"][sel][0]))
         out["trials"].append(k)
-        for col in ("final_overlap", "fraction_retrieved", "one_step_error"):
-            src = table["mean_final_overlap" if col == "final_overlap" else col][sel]
-            name = "mean_final_overlap" if col == "final_overlap" else col
-            out[name].append(float(src.mean()))
-            out["sem_" + col].append(sem(src))
+        for c in stats_cols:
+            x = table[c][sel]
+            out[c].append(float(x.mean()))
+            out["sem_" + c].append(float(x.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan"))
+        out["fraction_all_exact"].append(float(table["all_exact"][sel].mean()))
         out["mean_sweeps"].append(float(table["mean_sweeps"][sel].mean()))
     return {k: np.asarray(v) for k, v in out.items()}
+
+
+def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[str, np.ndarray]:
+    """Finite-size critical load per curve: where the fraction retrieved falls through ``level``.
+
+    For every (size, rule, temperature, bias, flip) curve with at least two loads, the load at
+    which the mean fraction of retrieved cues first drops below ``level`` (linear interpolation
+    between the two loads around the crossing); its standard error is propagated from the SEM of
+    the two points through the local slope. Curves that never cross are left out.
+    """
+    out: dict[str, list] = {k: [] for k in (*GROUP[:-1], "critical_load", "sem_critical_load")}
+    curves = list(dict.fromkeys(zip(*(summary[g].tolist() for g in GROUP[:-1]), strict=True)))
+    for key in curves:
+        sel = np.ones(len(summary["size"]), dtype=bool)
+        for g, v in zip(GROUP[:-1], key, strict=True):
+            sel &= summary[g] == v
+        a = summary["load"][sel]
+        order = np.argsort(a)
+        a = a[order]
+        f = summary["fraction_retrieved"][sel][order]
+        e = np.nan_to_num(summary["sem_fraction_retrieved"][sel][order])
+        below = np.flatnonzero(f < level)
+        if a.size < 2 or below.size == 0 or below[0] == 0:
+            continue
+        j = below[0]
+        a0, a1, f0, f1 = a[j - 1], a[j], f[j - 1], f[j]
+        slope = (f1 - f0) / (a1 - a0)
+        ac = a0 + (level - f0) / slope
+        sem = float(np.hypot(e[j - 1], e[j]) / abs(slope)) if slope != 0 else float("nan")
+        for g, v in zip(GROUP[:-1], key, strict=True):
+            out[g].append(v)
+        out["critical_load"].append(float(ac))
+        out["sem_critical_load"].append(sem)
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def _fit_critical(crit: dict[str, np.ndarray]) -> dict | None:
+    """Extrapolate alpha_c(N) -> N = infinity when one curve family has several sizes."""
+    from memsim import theory
+
+    sizes = np.unique(crit["size"])
+    if sizes.size < 2:
+        return None
+    others = [g for g in GROUP[1:-1]]
+    families = list(dict.fromkeys(zip(*(crit[g].tolist() for g in others), strict=True)))
+    if len(families) != 1:
+        return None
+    sem = crit["sem_critical_load"]
+    sigma = sem if np.all(np.isfinite(sem)) and np.all(sem > 0) else None
+    fit = theory.extrapolate_critical_load(crit["size"], crit["critical_load"], 0.5, sigma)
+    return {
+        "alpha_inf": float(fit.alpha_inf),
+        "alpha_inf_stderr": float(fit.alpha_inf_stderr),
+        "coefficient": float(fit.coefficient),
+        "exponent": float(fit.exponent),
+        "model": "alpha_c(N) = alpha_inf + coefficient * N^(-exponent)",
+    }

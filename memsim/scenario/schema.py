@@ -21,7 +21,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PLOTS = ("energy", "overlap", "pictures", "capacity")
+PLOTS = (
+    "energy",
+    "overlap",
+    "pictures",
+    "capacity",
+    "finite_size",
+    "phase",
+    "basins",
+    "rules",
+    "exact",
+    "low_activity",
+)
 
 
 class Strict(BaseModel):
@@ -33,19 +44,39 @@ class Strict(BaseModel):
 # ------------------------------------------------------------------------------------- model --
 
 
+RuleName = Literal["hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"]
+
+
 class HopfieldModel(Strict):
     """Classical Hopfield network (THEORY.md section 1)."""
 
     kind: Literal["hopfield"] = Field(description="model family")
-    rule: Literal["hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"] = Field(
-        "hebbian", description="storage rule"
-    )
+    rule: RuleName = Field("hebbian", description="storage rule")
     dynamics: Literal["async", "sync"] = Field("async", description="update dynamics")
     order: Literal["random", "fixed"] = Field("random", description="async update order")
     max_sweeps: int = Field(100, ge=1, le=1_000_000, description="limit on sweeps / sync steps")
     temperature: float = Field(
         0.0, ge=0.0, le=1e6, description="Glauber temperature (0 = deterministic)"
     )
+    zero_diagonal: bool = Field(
+        False, description="pseudoinverse rule: zero the diagonal (breaks exact fixed points)"
+    )
+    activity: float | None = Field(
+        None, gt=0.0, lt=1.0, description="covariance rule: pattern activity a (default: measured)"
+    )
+    kappa: float = Field(0.0, ge=0.0, le=100.0, description="perceptron rule: stability margin")
+    max_epochs: int = Field(1000, ge=1, le=1_000_000, description="perceptron rule: epoch limit")
+
+    def store_options(self, rule: str | None = None) -> dict:
+        """Keyword options for memsim.hopfield.store for ``rule`` (default: this model's rule)."""
+        rule = rule or self.rule
+        if rule == "pseudoinverse":
+            return {"zero_diagonal": self.zero_diagonal}
+        if rule == "covariance":
+            return {"activity": self.activity}
+        if rule == "perceptron":
+            return {"kappa": self.kappa, "max_epochs": self.max_epochs}
+        return {}
 
 
 ModelSpec = Annotated[HopfieldModel, Field(discriminator="kind")]
@@ -110,6 +141,9 @@ class Cue(Strict):
     flip: float = Field(0.1, ge=0.0, le=1.0, description="fraction of bits flipped")
     mask: float = Field(0.0, ge=0.0, le=1.0, description="fraction of bits masked")
     mask_fill: Literal["random", "off", "on"] = Field("random", description="value of masked bits")
+    clamp: Literal["none", "unmasked"] = Field(
+        "none", description="'unmasked': hold the bits that were not masked at their cue values"
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -131,6 +165,16 @@ class Run(Strict):
     retrieval_overlap: float = Field(
         0.95, gt=-1.0, le=1.0, description="final overlap counted as a successful retrieval"
     )
+    order_repeats: int = Field(
+        0, ge=0, le=1000, description="re-run each cue under this many random orders (0 = off)"
+    )
+
+    @field_validator("order_repeats")
+    @classmethod
+    def _repeats(cls, v):
+        if v == 1:
+            raise ValueError("must be 0 (off) or at least 2 to compare update orders")
+        return v
 
 
 class LoadRange(Strict):
@@ -151,6 +195,16 @@ class Capacity(Strict):
     cues_per_trial: int | Literal["all"] = Field(
         "all", description="how many stored patterns to cue in each trial"
     )
+    rules: list[RuleName] | None = Field(None, description="storage rules (default: model.rule)")
+    temperatures: list[Annotated[float, Field(ge=0.0, le=1e6)]] | None = Field(
+        None, description="Glauber temperatures (default: model.temperature)"
+    )
+    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
+        None, description="pattern biases (default: patterns.bias)"
+    )
+    flips: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
+        None, description="cue noise: fractions of bits flipped (default: cue.flip)"
+    )
 
     @field_validator("cues_per_trial")
     @classmethod
@@ -168,11 +222,11 @@ class Capacity(Strict):
             raise ValueError("stop must be >= start")
         return v
 
-    @field_validator("sizes")
+    @field_validator("sizes", "rules", "temperatures", "biases", "flips")
     @classmethod
-    def _nonempty_sizes(cls, v):
+    def _nonempty_axis(cls, v):
         if v is not None and not v:
-            raise ValueError("give at least one size")
+            raise ValueError("give at least one value (or leave the field out)")
         return v
 
     def load_values(self) -> list[float]:
@@ -188,7 +242,7 @@ class Capacity(Strict):
 class Output(Strict):
     """Which plots to draw (default: every plot that applies)."""
 
-    plots: list[Literal["energy", "overlap", "pictures", "capacity"]] | None = None
+    plots: list[Literal[PLOTS]] | None = None  # type: ignore[valid-type]
 
 
 class Scenario(Strict):
