@@ -71,14 +71,14 @@ def exp_nonpositive(x, out, ibuf):
             out[j] = 0.0
 
 
-@jit(fastmath=True)
+@jit
 def _axpy(a, x, y):
     """y += a * x (1-D, same length)."""
     for j in range(y.shape[0]):
         y[j] += a * x[j]
 
 
-@jit(fastmath=True)
+@jit
 def _axpy4(a0, a1, a2, a3, x0, x1, x2, x3, y):
     """y += a0 x0 + a1 x1 + a2 x2 + a3 x3 (1-D, same length)."""
     for j in range(y.shape[0]):

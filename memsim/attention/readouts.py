@@ -215,7 +215,8 @@ def _chunked_softmax_read(
     kt = k.T
     for b0 in range(0, q.shape[0], rows):
         b1 = min(q.shape[0], b0 + rows)
-        s = q[b0:b1] @ kt
+        with np.errstate(over="ignore", invalid="ignore"):
+            s = q[b0:b1] @ kt
         if mask is not None and mask.shape[0] == 1:
             s[:, ~mask[0]] = -np.inf
         elif mask is not None:

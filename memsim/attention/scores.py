@@ -178,8 +178,9 @@ def score(
     q2 = q[None, :] if single else q
     if k.shape[0] == 0:
         raise MemsimError("keys must contain at least one key (got 0 rows)")
-    s = func(q2, k, **opts)
-    if b != 1.0:
-        s = s * b
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by the callers
+        s = func(q2, k, **opts)
+        if b != 1.0:
+            s = s * b
     s = np.asarray(s, dtype=np.float64)
     return s[0] if single else s
