@@ -59,8 +59,10 @@ __all__ = [
 ENTMAX_MAX_ITER = 200
 
 
-def _rows(z: Any, axis: Any, who: str) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
-    """Validated scores as C-contiguous rows (R, n) shifted so each row's max is 0.
+def _rows(
+    z: Any, axis: Any, who: str, shift: bool = True
+) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """Validated scores as C-contiguous rows (R, n), shifted so each row's max is 0 (``shift``).
 
     Returns the rows and a function that puts an (R, n) result back into z's shape.
     """
@@ -83,8 +85,9 @@ def _rows(z: Any, axis: Any, who: str) -> tuple[np.ndarray, Callable[[np.ndarray
             f"{who}: every entry of z[{where}] is -inf (all keys masked); "
             "at least one score along the normalised axis must be finite"
         )
-    with np.errstate(over="ignore", invalid="ignore"):
-        rows = rows - top[:, None]
+    if shift:
+        with np.errstate(over="ignore", invalid="ignore"):
+            rows = rows - top[:, None]
 
     def restore(out: np.ndarray) -> np.ndarray:
         return np.moveaxis(out.reshape(shape), -1, ax)
@@ -291,13 +294,15 @@ def topk(z: Any, k: int, axis: int = -1, temperature: float = 1.0) -> np.ndarray
     """
     kk = integer(k, "k", low=1)
     t = real(temperature, "temperature", low=0.0, low_open=True)
-    rows, restore = _rows(z, axis, "topk")
-    n = rows.shape[1]
+    rows, restore = _rows(z, axis, "topk", shift=False)  # rank before shifting: the shift
+    n = rows.shape[1]  # can round distinct small scores to ties
     if kk < n:
         order = np.argsort(-rows, axis=1, kind="stable")
         keep = np.zeros(rows.shape, dtype=bool)
         np.put_along_axis(keep, order[:, :kk], True, axis=1)
         rows = np.where(keep, rows, -np.inf)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rows = rows - rows.max(axis=1, keepdims=True)
     with np.errstate(over="ignore", under="ignore"):
         e = np.exp(rows / t if t != 1.0 else rows)
     e /= e.sum(axis=1, keepdims=True)

@@ -66,6 +66,8 @@ def test_hard_ties_go_to_first_maximum():
 
 def test_topk_ties_go_to_lower_index_and_k_large_is_softmax():
     np.testing.assert_allclose(A.topk([1.0, 2.0, 2.0, 2.0], k=2), [0, 0.5, 0.5, 0])
+    # ranking uses the raw scores: shifting by the max would turn 4e-243 > 0 into a tie
+    assert A.topk([1.0, 0.0, 4e-243, 0.0], k=2)[2] > 0
     z = [0.3, -1.0, 2.0]
     np.testing.assert_allclose(A.topk(z, k=7), A.softmax(z), rtol=1e-15)
 
