@@ -104,6 +104,54 @@ def plot_pictures(result: Result, path: Path, max_rows: int = 8) -> Path:
     return path
 
 
+def plot_animation(result: Result, path: Path, max_cues: int = 5) -> Path:
+    """Animated GIF: the states of the first trial's cues converging, sweep by sweep, beside the
+    energy falling (one frame per sweep)."""
+    from matplotlib import animation
+
+    plt = _plt()
+    path = path.with_suffix(".gif")
+    frames = result.arrays["frames_trial0"][:max_cues]
+    shape = tuple(result.meta["picture_shape"])
+    b_count, n_frames = frames.shape[:2]
+    energy = result.arrays["energy"][:b_count, :n_frames]
+    fig = plt.figure(figsize=(2.0 * b_count + 4.5, 3.2), layout="constrained")
+    gs = fig.add_gridspec(1, b_count + 2)
+    images = []
+    for b in range(b_count):
+        ax = fig.add_subplot(gs[0, b])
+        images.append(
+            ax.imshow(
+                frames[b, 0].reshape(shape), cmap="gray_r", vmin=-1, vmax=1, interpolation="nearest"
+            )
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"cue {b}", fontsize=8)
+    ax_e = fig.add_subplot(gs[0, b_count:])
+    markers = []
+    for b in range(b_count):
+        k = np.flatnonzero(np.isfinite(energy[b]))
+        (line,) = ax_e.plot(k, energy[b, k], "-", lw=1)
+        markers.append(ax_e.plot([0], [energy[b, 0]], "o", color=line.get_color())[0])
+    ax_e.set_xlabel("sweep")
+    ax_e.set_ylabel("energy")
+    title = fig.suptitle("sweep 0")
+
+    def update(t):
+        for b in range(b_count):
+            images[b].set_data(frames[b, t].reshape(shape))
+            e = energy[b, t] if np.isfinite(energy[b, t]) else energy[b][np.isfinite(energy[b])][-1]
+            markers[b].set_data([t], [e])
+        title.set_text(f"{result.scenario['name']}: sweep {t}")
+        return images + markers
+
+    anim = animation.FuncAnimation(fig, update, frames=n_frames, blit=False)
+    anim.save(path, writer=animation.PillowWriter(fps=2))
+    plt.close(fig)
+    return path
+
+
 _CURVE_AXES = ("size", "rule", "temperature", "bias", "flip")
 
 
@@ -426,6 +474,7 @@ PLOTTERS: dict[str, Callable[[Result, Path], Path]] = {
     "energy": plot_energy,
     "overlap": plot_overlap,
     "pictures": plot_pictures,
+    "animation": plot_animation,
     "capacity": plot_capacity,
     "finite_size": plot_finite_size,
     "phase": plot_phase,
@@ -451,6 +500,8 @@ def default_plots(result: Result) -> list[str]:
     names = ["energy", "overlap"]
     if result.meta.get("picture_shape"):
         names.append("pictures")
+        if "frames_trial0" in result.arrays:
+            names.append("animation")
     return names
 
 
@@ -464,6 +515,8 @@ def make_plots(result: Result, folder: str | Path, which: Sequence[str] | None =
         names = [n for n in names if n not in CAPACITY_PLOTS]
     written = []
     for name in names:
+        if name == "animation" and "frames_trial0" not in result.arrays:
+            continue
         out = PLOTTERS[name](result, folder / f"{name}.png")
         written.append(out.name)
     return written

@@ -120,6 +120,11 @@ def run_recall(
     energy_traces, overlap_traces, finals, cues_all = [], [], [], []
     shape = None
     stored_first = None
+    frames0 = None
+    # states after every sweep of the first trial, for the animation of 2-D patterns
+    want_frames = has_picture_shape(sc) and (
+        sc.output.plots is None or "animation" in sc.output.plots
+    )
     progress.start("trials", sc.run.trials)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -150,7 +155,11 @@ def run_recall(
                 threads=sc.run.threads,
                 stream=(3, t),
                 clamp=clamp,
+                record_states=(t == 0 and want_frames),
             )
+            if t == 0 and want_frames:
+                used = int(res.sweeps.max()) + 1
+                frames0 = np.asarray(res.extra["states"][:, :used])
             ov_all = classical.overlaps(xi, res.states)  # (B, P)
             outc = classify_states(xi, res.states, idx, sc.run.retrieval_overlap)
             if sc.run.order_repeats:
@@ -231,6 +240,8 @@ def run_recall(
         "energy": np.concatenate(energy_traces),
         "overlap": np.concatenate(overlap_traces),
     }
+    if frames0 is not None:
+        arrays["frames_trial0"] = frames0
     meta = {
         "seed": sc.run.seed,
         "seconds": time.perf_counter() - t0,

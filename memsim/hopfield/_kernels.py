@@ -47,8 +47,12 @@ def _async_one(
     energy,
     overlap,
     flips_out,
+    frames,
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
+
+    ``frames`` (max_sweeps + 1, N), or (0, N) when not recorded, receives the state after each
+    sweep (row 0: the cue).
 
     ``clamp`` (length N, or empty for none) marks neurons held at their cue value.
 
@@ -66,6 +70,9 @@ def _async_one(
     m = 0.0
     have_target = target.shape[0] == n
     have_clamp = clamp.shape[0] == n
+    record = frames.shape[0] > 0
+    if record:
+        frames[0, :] = s
     if have_target:
         for i in range(n):
             m += target[i] * s[i]
@@ -104,6 +111,8 @@ def _async_one(
                     m += 2 * new * target[i]
         energy[sweep + 1] = e
         flips_out[sweep] = flips
+        if record:
+            frames[sweep + 1, :] = s
         if have_target:
             overlap[sweep + 1] = m / n
         if flips == 0 and temperature == 0.0:
@@ -130,6 +139,7 @@ def async_batch(
     flips,
     sweeps,
     stop,
+    frames,
 ):
     """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
 
@@ -156,6 +166,7 @@ def async_batch(
             energy[b],
             overlap[b],
             flips[b],
+            frames[b],
         )
         sweeps[b] = nsw
         stop[b] = code

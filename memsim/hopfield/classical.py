@@ -322,6 +322,7 @@ def recall(
     theta: np.ndarray | None = None,
     targets: np.ndarray | None = None,
     clamp: np.ndarray | None = None,
+    record_states: bool = False,
     threads: int | None = None,
     stream: tuple[int, ...] = (),
     warn: bool = True,
@@ -356,6 +357,9 @@ def recall(
     clamp : (B, N) or (N,) bool array, optional
         Neurons held at their cue value throughout (a partial cue whose known part is
         clamped); the other neurons follow the dynamics.
+    record_states : bool
+        Keep the state after every sweep (``result.extra["states"]``, shape
+        (B, max_sweeps + 1, N), rows after the stop repeat the final state); for animations.
     threads : int, optional
         Numba thread count for this call.
     stream : tuple of int
@@ -422,6 +426,7 @@ def recall(
     flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
     sweeps = np.zeros(b_count, dtype=np.int64)
     stop = np.zeros(b_count, dtype=np.int64)
+    frames = np.zeros((b_count, max_sweeps + 1 if record_states else 0, n), dtype=np.int8)
 
     if dynamics == "async":
         H = W._fields(S)
@@ -445,6 +450,7 @@ def recall(
             flips,
             sweeps,
             stop,
+            frames,
         )
     else:
         _sync(
@@ -462,6 +468,7 @@ def recall(
             flips,
             sweeps,
             stop,
+            frames,
         )
 
     if not W.symmetric:
@@ -491,21 +498,45 @@ def recall(
         order=order,
         temperature=temperature,
         seed=int(seed),
+        extra={"states": _fill_frames(frames, sweeps)} if record_states else {},
     )
 
 
+def _fill_frames(frames: np.ndarray, sweeps: np.ndarray) -> np.ndarray:
+    for b in range(frames.shape[0]):
+        frames[b, sweeps[b] + 1 :] = frames[b, sweeps[b]]
+    return _readonly(frames)
+
+
 def _sync(
-    W, S, theta_s, scale, temperature, rngs, T, C, max_sweeps, energy, overlap, flips, sweeps, stop
+    W,
+    S,
+    theta_s,
+    scale,
+    temperature,
+    rngs,
+    T,
+    C,
+    max_sweeps,
+    energy,
+    overlap,
+    flips,
+    sweeps,
+    stop,
+    frames,
 ):
     """Synchronous dynamics over the still-active cues (Python loop over steps, Numba fields)."""
     b_count, n = S.shape
     prev = S.copy()
     active = np.arange(b_count)
     have_t = T.shape[1] == n
+    record = frames.shape[1] > 0
     for t in range(max_sweeps + 1):
         if active.size == 0:
             break
         Sa = S[active]
+        if record:
+            frames[active, t] = Sa
         H = W._fields(Sa)
         e = np.empty(active.size)
         K.energies(Sa, H, theta_s, scale, e)
@@ -546,6 +577,8 @@ def _sync(
             if have_t:
                 overlap[ci, t + 1] = overlap[ci, t - 1]
         active = active[~done]
+    if record:
+        frames[np.arange(b_count), sweeps] = S
 
 
 def energy(

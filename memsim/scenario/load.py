@@ -381,9 +381,10 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
                 field="cue.pattern",
             )
     plots = sc.output.plots or []
-    if "pictures" in plots and not has_picture_shape(sc):
+    pic = [k for k in ("pictures", "animation") if k in plots]
+    if pic and not has_picture_shape(sc):
         raise ScenarioError(
-            "'pictures' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
+            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
             "for a file",
             file=file,
             field="output.plots",

@@ -25,6 +25,7 @@ PLOTS = (
     "energy",
     "overlap",
     "pictures",
+    "animation",
     "capacity",
     "finite_size",
     "phase",

@@ -298,3 +298,18 @@ def test_recall_errors(kwargs, match):
     cues = args.pop("cues")
     with pytest.raises(MemsimError, match=match):
         recall(store(xi), cues, **args)
+
+
+@pytest.mark.parametrize("dyn", ["async", "sync"])
+def test_recorded_states(dyn):
+    rng = np.random.default_rng(4)
+    xi = rand_patterns(rng, 3, 64)
+    cues = flip(rng, xi, 0.3)
+    r = recall(store(xi), cues, dyn, "random", 12, 2, record_states=True, targets=xi, warn=False)
+    fr = r.extra["states"]
+    assert fr.shape == (3, 13, 64)
+    np.testing.assert_array_equal(fr[:, 0], cues)
+    np.testing.assert_array_equal(fr[:, -1], r.states)
+    for b in range(3):
+        for k in range(r.sweeps[b] + 1):
+            assert (fr[b, k].astype(int) @ xi[b]) / 64 == pytest.approx(r.overlap[b, k])
