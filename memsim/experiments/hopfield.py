@@ -293,109 +293,103 @@ def _key(x: float) -> int:
     return int(round(x * 1_000_000))
 
 
-def run_capacity(
-    sc: Scenario, base_dir: Path | None = None, progress: Progress | None = None
-) -> Result:
-    """Sweep over the capacity axes (sizes x rules x temperatures x biases x flips x loads).
+ROW_COLUMNS = (
+    *AXES,
+    "patterns",
+    "trial",
+    "cues",
+    "initial_overlap",
+    "mean_final_overlap",
+    "fraction_retrieved",
+    "fraction_fixed_point",
+    "mean_sweeps",
+    "one_step_error",
+    "fraction_exact",
+    "all_exact",
+    *(f"fraction_{o}" for o in OUTCOMES),
+)
 
-    For each point and trial: draw P = round(load N) random patterns of the point's bias (the same
-    patterns for every rule, temperature and cue noise, so those comparisons are paired), store
-    them, cue ``capacity.cues_per_trial`` of them and run the dynamics. Recorded per point and
-    trial: final overlaps, fraction retrieved, outcome classes, the one-step bit error and the
-    fraction of stored patterns that are exact fixed points (THEORY.md section 1).
+
+def capacity_points(sc: Scenario) -> list[dict]:
+    """The sweep points of a capacity scenario (dicts with the AXES values and ``patterns``)."""
+    return _capacity_points(sc)
+
+
+def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
+    """One (point, trial) unit of a capacity sweep: returns its table row.
+
+    Depends only on the scenario, the point and the trial index (every random stream is keyed by
+    their values), so tasks can run in any order, on any worker, and give the same row.
     """
-    progress = progress or Progress()
     cap = sc.capacity
     m = sc.model
-    t0 = time.perf_counter()
-    points = _capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    cols: dict[str, list] = {
-        k: []
-        for k in (
-            *AXES,
-            "patterns",
-            "trial",
-            "cues",
-            "initial_overlap",
-            "mean_final_overlap",
-            "fraction_retrieved",
-            "fraction_fixed_point",
-            "mean_sweeps",
-            "one_step_error",
-            "fraction_exact",
-            "all_exact",
-            *(f"fraction_{o}" for o in OUTCOMES),
-        )
-    }
-    # a sweep goes past capacity on purpose: warn only when no point can be below it
-    warn_msgs: list[str] = []
-    per_point = [_warn_settings(sc, pt["load"], pt["rule"], pt["temperature"]) for pt in points]
-    if all(per_point):
-        warn_msgs = list(dict.fromkeys(w for ws in per_point for w in ws))[:3]
+    n, p, t = pt["size"], pt["patterns"], trial
+    kb, kf, kt = _key(pt["bias"]), _key(pt["flip"]), _key(pt["temperature"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for pt in points:
-            n, p = pt["size"], pt["patterns"]
-            for t in range(sc.run.trials):
-                xi = pat.random_patterns(
-                    p, n, pt["bias"], generator(sc.run.seed, 1, n, p, _key(pt["bias"]), t)
-                )
-                W = classical.store(xi, pt["rule"], **_store_options(sc, pt["rule"]))
-                k = p if cap.cues_per_trial == "all" else min(p, cap.cues_per_trial)
-                idx = np.arange(k)
-                cues, masked = pat.corrupt(
-                    xi[idx],
-                    pt["flip"],
-                    sc.cue.mask,
-                    sc.cue.mask_fill,
-                    generator(sc.run.seed, 2, n, p, _key(pt["bias"]), _key(pt["flip"]), t),
-                    return_mask=True,
-                )
-                res = classical.recall(
-                    W,
-                    cues,
-                    m.dynamics,
-                    m.order,
-                    m.max_sweeps,
-                    sc.run.seed,
-                    temperature=pt["temperature"],
-                    targets=xi[idx],
-                    threads=sc.run.threads,
-                    stream=(
-                        3,
-                        n,
-                        p,
-                        _key(pt["bias"]),
-                        _key(pt["flip"]),
-                        _key(pt["temperature"]),
-                        t,
-                    ),
-                    clamp=_clamp(sc, cues.shape, masked),
-                    warn=False,
-                )
-                final = res.overlap[np.arange(k), res.sweeps]
-                bit_err = _one_step_errors(W, xi)
-                outc = classify_states(xi, res.states, idx, sc.run.retrieval_overlap)
-                for ax in AXES:
-                    cols[ax].append(pt[ax])
-                cols["patterns"].append(p)
-                cols["trial"].append(t)
-                cols["cues"].append(k)
-                cols["initial_overlap"].append(float(res.overlap[:, 0].mean()))
-                cols["mean_final_overlap"].append(float(final.mean()))
-                cols["fraction_retrieved"].append(float((final >= sc.run.retrieval_overlap).mean()))
-                cols["fraction_fixed_point"].append(float(res.converged.mean()))
-                cols["mean_sweeps"].append(float(res.sweeps.mean()))
-                cols["one_step_error"].append(float(bit_err.mean()))
-                exact = bit_err == 0
-                cols["fraction_exact"].append(float(exact.mean()))
-                cols["all_exact"].append(bool(exact.all()))
-                for o in OUTCOMES:
-                    cols[f"fraction_{o}"].append(float((outc.label == o).mean()))
-                progress.advance(1)
-    progress.stop()
-    table = {k: np.asarray(v) for k, v in cols.items()}
+        xi = pat.random_patterns(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
+        W = classical.store(xi, pt["rule"], **_store_options(sc, pt["rule"]))
+        k = p if cap.cues_per_trial == "all" else min(p, cap.cues_per_trial)
+        idx = np.arange(k)
+        cues, masked = pat.corrupt(
+            xi[idx],
+            pt["flip"],
+            sc.cue.mask,
+            sc.cue.mask_fill,
+            generator(sc.run.seed, 2, n, p, kb, kf, t),
+            return_mask=True,
+        )
+        res = classical.recall(
+            W,
+            cues,
+            m.dynamics,
+            m.order,
+            m.max_sweeps,
+            sc.run.seed,
+            temperature=pt["temperature"],
+            targets=xi[idx],
+            threads=sc.run.threads,
+            stream=(3, n, p, kb, kf, kt, t),
+            clamp=_clamp(sc, cues.shape, masked),
+            warn=False,
+        )
+    final = res.overlap[np.arange(k), res.sweeps]
+    bit_err = _one_step_errors(W, xi)
+    outc = classify_states(xi, res.states, idx, sc.run.retrieval_overlap)
+    exact = bit_err == 0
+    row = {ax: pt[ax] for ax in AXES}
+    row.update(
+        patterns=p,
+        trial=t,
+        cues=k,
+        initial_overlap=float(res.overlap[:, 0].mean()),
+        mean_final_overlap=float(final.mean()),
+        fraction_retrieved=float((final >= sc.run.retrieval_overlap).mean()),
+        fraction_fixed_point=float(res.converged.mean()),
+        mean_sweeps=float(res.sweeps.mean()),
+        one_step_error=float(bit_err.mean()),
+        fraction_exact=float(exact.mean()),
+        all_exact=bool(exact.all()),
+    )
+    for o in OUTCOMES:
+        row[f"fraction_{o}"] = float((outc.label == o).mean())
+    return row
+
+
+def capacity_warnings(sc: Scenario, points: list[dict]) -> list[str]:
+    """A sweep goes past capacity on purpose: warn only when no point can be below it."""
+    per_point = [_warn_settings(sc, pt["load"], pt["rule"], pt["temperature"]) for pt in points]
+    if points and all(per_point):
+        return list(dict.fromkeys(w for ws in per_point for w in ws))[:3]
+    return []
+
+
+def assemble_capacity(
+    sc: Scenario, rows: list[dict], seconds: float, extra_meta: dict | None = None
+) -> Result:
+    """Build the capacity Result from task rows (in sweep order: points, then trials)."""
+    points = capacity_points(sc)
+    table = {c: np.asarray([r[c] for r in rows]) for c in ROW_COLUMNS}
     summary_tab = summarise_points(table)
     tables = {"capacity": table, "capacity_summary": summary_tab}
     summary = {
@@ -410,8 +404,38 @@ def run_capacity(
         fit = _fit_critical(crit)
         if fit:
             summary["finite_size_fit"] = fit
-    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warn_msgs}
+    meta = {
+        "seed": sc.run.seed,
+        "seconds": seconds,
+        "warnings": capacity_warnings(sc, points),
+        **(extra_meta or {}),
+    }
     return Result("capacity", sc.model.kind, sc.model_dump(mode="json"), summary, tables, {}, meta)
+
+
+def run_capacity(
+    sc: Scenario, base_dir: Path | None = None, progress: Progress | None = None
+) -> Result:
+    """Sweep over the capacity axes (sizes x rules x temperatures x biases x flips x loads).
+
+    For each point and trial (:func:`capacity_task`): draw P = round(load N) random patterns of
+    the point's bias (the same patterns for every rule, temperature and cue noise, so those
+    comparisons are paired), store them, cue ``capacity.cues_per_trial`` of them and run the
+    dynamics. Recorded per point and trial: final overlaps, fraction retrieved, outcome classes,
+    the one-step bit error and the fraction of stored patterns that are exact fixed points
+    (THEORY.md section 1).
+    """
+    progress = progress or Progress()
+    t0 = time.perf_counter()
+    points = capacity_points(sc)
+    progress.start("points x trials", len(points) * sc.run.trials)
+    rows = []
+    for pt in points:
+        for t in range(sc.run.trials):
+            rows.append(capacity_task(sc, pt, t))
+            progress.advance(1)
+    progress.stop()
+    return assemble_capacity(sc, rows, time.perf_counter() - t0)
 
 
 def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:

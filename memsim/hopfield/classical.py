@@ -199,9 +199,10 @@ def _rule_module():
     return rules
 
 
-def _storkey(patterns: np.ndarray) -> Weights:
+def _storkey(patterns: np.ndarray, zero_diagonal: bool = True) -> Weights:
     xi = _check_patterns(patterns)
-    return Weights(_rule_module().storkey_weights(xi), rule="storkey", patterns=xi)
+    w = _rule_module().storkey_weights(xi, zero_diagonal=zero_diagonal)
+    return Weights(w, rule="storkey", patterns=xi, info={"zero_diagonal": zero_diagonal})
 
 
 def _pseudoinverse(patterns: np.ndarray, zero_diagonal: bool = False) -> Weights:
