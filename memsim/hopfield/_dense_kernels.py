@@ -18,7 +18,9 @@ and because ``xi_i^mu = +-1`` each term equals ``xi_i^mu D(h_mu)`` with
   ``h >= 1``, ``F(1) - F(-1) = 1`` for ``h = 0`` and 0 for ``h <= -1``.
 * Exponential ``F(x) = exp(x)``: the sign of ``sum_mu xi_i^mu exp(h_mu)`` is computed as the sign of
   ``sum_mu xi_i^mu exp(h_mu - A)`` with ``A = max_mu m_mu + 1 >= max_mu h_mu`` (log-sum-exp
-  shift), so nothing overflows whatever N; at least one term is >= exp(-2).
+  shift), so nothing overflows whatever N; at least one term is >= exp(-2). ``A - h_mu`` is an
+  integer in 0..2N+1, so ``exp(-(A - h))`` comes from a table ``exptab[k] = exp(-k)`` (correctly
+  rounded values, no libm call in the loop).
 
 The overlap array decides the arithmetic: int64 overlaps give exact integer updates (used when
 the public function has checked that no sum can overflow), float64 overlaps the same formulas in
@@ -42,56 +44,87 @@ CYCLE = 1
 LIMIT = 2
 
 
-@jit
-def _horner(cpoly, h):
-    acc = cpoly[cpoly.shape[0] - 1] * (h - h + 1)
-    for j in range(cpoly.shape[0] - 2, -1, -1):
-        acc = acc * h + cpoly[j]
+@jit(fastmath=True)
+def _drive_exp(xcol, m, si, mmax, exptab):
+    """sum_mu xi_i^mu exp(h_mu - A), A = max(m) + 1; exp of the integer A - h from a table.
+
+    fastmath lets the sum vectorise: the summation order (fixed for a given build, independent
+    of the thread count) differs from a left-to-right loop, which can only matter for drives
+    within rounding of zero.
+    """
+    a = mmax + 1
+    acc = 0.0
+    for mu in range(xcol.shape[0]):
+        x = np.int64(xcol[mu])
+        h = m[mu] - x * si
+        acc += x * exptab[np.int64(a - h)]
     return acc
 
 
 @jit
-def _dval(kind, cpoly, h):
-    """D(h) = F(h + 1) - F(h - 1) for the polynomial kinds (h integer-valued)."""
-    if kind == RECTIFIED:
-        if h >= 1:
-            return _horner(cpoly, h)
-        elif h == 0:
-            return (h - h) + 1
-        return h - h
-    return _horner(cpoly, h)
+def _drive_poly(xcol, m, si, cpoly, rectified):
+    """sum_mu xi_i^mu D(h_mu), D(h) = F(h + 1) - F(h - 1), branch-free inner loops by degree."""
+    p = xcol.shape[0]
+    deg = cpoly.shape[0] - 1
+    one = cpoly[0] - cpoly[0] + 1
+    zero = one - one
+    acc = zero
+    c0 = cpoly[0]
+    c1 = cpoly[1] if deg >= 1 else zero
+    c2 = cpoly[2] if deg >= 2 else zero
+    c3 = cpoly[3] if deg >= 3 else zero
+    if deg == 1:
+        for mu in range(p):
+            x = xcol[mu] * one
+            h = m[mu] - x * si
+            d = c1 * h + c0
+            if rectified:
+                d = d if h >= 1 else (one if h == 0 else zero)
+            acc += x * d
+    elif deg == 2:
+        for mu in range(p):
+            x = xcol[mu] * one
+            h = m[mu] - x * si
+            d = (c2 * h + c1) * h + c0
+            if rectified:
+                d = d if h >= 1 else (one if h == 0 else zero)
+            acc += x * d
+    elif deg == 3:
+        for mu in range(p):
+            x = xcol[mu] * one
+            h = m[mu] - x * si
+            d = ((c3 * h + c2) * h + c1) * h + c0
+            if rectified:
+                d = d if h >= 1 else (one if h == 0 else zero)
+            acc += x * d
+    else:
+        for mu in range(p):
+            x = xcol[mu] * one
+            h = m[mu] - x * si
+            d = cpoly[deg]
+            for j in range(deg - 1, -1, -1):
+                d = d * h + cpoly[j]
+            if rectified:
+                d = d if h >= 1 else (one if h == 0 else zero)
+            acc += x * d
+    return acc
 
 
 @jit
-def _delta(kind, cpoly, xcol, m, si, mmax):
+def _delta(kind, cpoly, xcol, m, si, mmax, exptab):
     """Update drive of one neuron: >0 means set +1, <0 set -1, 0 keep (sign only matters).
 
     ``xcol[mu] = xi_i^mu`` (int8), ``m`` the overlaps with the current state, ``si`` the current
-    state of the neuron, ``mmax = max(m)`` (used by the exponential kind only).
+    state of the neuron, ``mmax = max(m)`` and ``exptab[k] = exp(-k)`` (exponential kind only).
     """
-    p = xcol.shape[0]
     if kind == EXPONENTIAL:
-        a = mmax + 1.0
-        acc = 0.0
-        for mu in range(p):
-            x = xcol[mu]
-            h = m[mu] - x * si
-            e = np.exp(h - a)
-            if x > 0:
-                acc += e
-            else:
-                acc -= e
-        return acc
-    acc = m[0] - m[0]
-    for mu in range(p):
-        x = xcol[mu]
-        h = m[mu] - x * si
-        d = _dval(kind, cpoly, h)
-        if x > 0:
-            acc += d
-        else:
-            acc -= d
-    return acc
+        return _drive_exp(xcol, m, si, mmax, exptab)
+    d = _drive_poly(xcol, m, si, cpoly, kind == RECTIFIED)
+    if d > 0:
+        return 1.0
+    if d < 0:
+        return -1.0
+    return 0.0
 
 
 @jit
@@ -156,7 +189,7 @@ def _vmax(m):
     for mu in range(1, m.shape[0]):
         if m[mu] > a:
             a = m[mu]
-    return np.float64(a)
+    return a
 
 
 @jit
@@ -172,7 +205,20 @@ def _flip(xiT, m, i, new):
 
 @jit
 def _async_one(
-    kind, n_pow, cpoly, xiT, s, m, order, random_order, max_sweeps, rng, energy, logneg, flips_out
+    kind,
+    n_pow,
+    cpoly,
+    exptab,
+    xiT,
+    s,
+    m,
+    order,
+    random_order,
+    max_sweeps,
+    rng,
+    energy,
+    logneg,
+    flips_out,
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
@@ -186,7 +232,7 @@ def _async_one(
     energy[0] = e
     logneg[0] = lg
     is_exp = kind == EXPONENTIAL
-    mmax = _vmax(m) if is_exp else 0.0
+    mmax = _vmax(m) if is_exp else m[0] - m[0]
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
@@ -194,7 +240,7 @@ def _async_one(
         for k in range(n):
             i = order[k]
             old = s[i]
-            d = _delta(kind, cpoly, xiT[i], m, old, mmax)
+            d = _delta(kind, cpoly, xiT[i], m, old, mmax, exptab)
             if d > 0:
                 new = 1
             elif d < 0:
@@ -221,6 +267,7 @@ def async_batch(
     kind,
     n_pow,
     cpoly,
+    exptab,
     xiT,
     S,
     M,
@@ -241,6 +288,7 @@ def async_batch(
             kind,
             n_pow,
             cpoly,
+            exptab,
             xiT,
             S[b],
             M[b],
@@ -257,7 +305,51 @@ def async_batch(
 
 
 @jit
-def _sync_one(kind, n_pow, cpoly, xiT, s, m, max_sweeps, energy, logneg, flips_out, new, prev):
+def async_batch_serial(
+    kind,
+    n_pow,
+    cpoly,
+    exptab,
+    xiT,
+    S,
+    M,
+    random_order,
+    max_sweeps,
+    rngs,
+    energy,
+    logneg,
+    flips,
+    sweeps,
+    stop,
+):
+    """Serial twin of :func:`async_batch` (small batches: no fork-join cost)."""
+    b_count, n = S.shape
+    for b in range(b_count):
+        order = np.arange(n)
+        nsw, code = _async_one(
+            kind,
+            n_pow,
+            cpoly,
+            exptab,
+            xiT,
+            S[b],
+            M[b],
+            order,
+            random_order,
+            max_sweeps,
+            rngs[b],
+            energy[b],
+            logneg[b],
+            flips[b],
+        )
+        sweeps[b] = nsw
+        stop[b] = code
+
+
+@jit
+def _sync_one(
+    kind, n_pow, cpoly, exptab, xiT, s, m, max_sweeps, energy, logneg, flips_out, new, prev
+):
     """Synchronous (parallel) updates for one cue; detects fixed points and 2-cycles."""
     n = s.shape[0]
     _overlaps(xiT, s, m)
@@ -268,9 +360,9 @@ def _sync_one(kind, n_pow, cpoly, xiT, s, m, max_sweeps, energy, logneg, flips_o
     for i in range(n):
         prev[i] = s[i]
     for sweep in range(max_sweeps):
-        mmax = _vmax(m) if is_exp else 0.0
+        mmax = _vmax(m) if is_exp else m[0] - m[0]
         for i in range(n):
-            d = _delta(kind, cpoly, xiT[i], m, s[i], mmax)
+            d = _delta(kind, cpoly, xiT[i], m, s[i], mmax, exptab)
             if d > 0:
                 new[i] = 1
             elif d < 0:
@@ -300,7 +392,9 @@ def _sync_one(kind, n_pow, cpoly, xiT, s, m, max_sweeps, energy, logneg, flips_o
 
 
 @pjit
-def sync_batch(kind, n_pow, cpoly, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop):
+def sync_batch(
+    kind, n_pow, cpoly, exptab, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop
+):
     """Synchronous dynamics for a batch of cues, parallel over cues."""
     b_count, n = S.shape
     for b in prange(b_count):
@@ -310,6 +404,35 @@ def sync_batch(kind, n_pow, cpoly, xiT, S, M, max_sweeps, energy, logneg, flips,
             kind,
             n_pow,
             cpoly,
+            exptab,
+            xiT,
+            S[b],
+            M[b],
+            max_sweeps,
+            energy[b],
+            logneg[b],
+            flips[b],
+            new,
+            prev,
+        )
+        sweeps[b] = nsw
+        stop[b] = code
+
+
+@jit
+def sync_batch_serial(
+    kind, n_pow, cpoly, exptab, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop
+):
+    """Serial twin of :func:`sync_batch`."""
+    b_count, n = S.shape
+    for b in range(b_count):
+        new = np.empty(n, dtype=S.dtype)
+        prev = np.empty(n, dtype=S.dtype)
+        nsw, code = _sync_one(
+            kind,
+            n_pow,
+            cpoly,
+            exptab,
             xiT,
             S[b],
             M[b],
@@ -335,17 +458,17 @@ def energy_batch(kind, n_pow, xiT, S, M, energy, logneg):
 
 
 @pjit
-def unstable_batch(kind, cpoly, xiT, S, M, out):
+def unstable_batch(kind, cpoly, exptab, xiT, S, M, out):
     """out[b] = number of neurons the update rule would flip in state S[b] (one-step check)."""
     n = S.shape[1]
     for b in prange(S.shape[0]):
         s = S[b]
         m = M[b]
         _overlaps(xiT, s, m)
-        mmax = _vmax(m) if kind == EXPONENTIAL else 0.0
+        mmax = _vmax(m) if kind == EXPONENTIAL else m[0] - m[0]
         cnt = 0
         for i in range(n):
-            d = _delta(kind, cpoly, xiT[i], m, s[i], mmax)
+            d = _delta(kind, cpoly, xiT[i], m, s[i], mmax, exptab)
             if (d > 0 and s[i] < 0) or (d < 0 and s[i] > 0):
                 cnt += 1
         out[b] = cnt

@@ -95,47 +95,70 @@ def softmax_rows(S, maxes, sums):
         sums[b] = _row_sum(row)
 
 
+@jit
+def softmax_rows_serial(S, maxes, sums):
+    """Serial twin of :func:`softmax_rows`."""
+    b_count, p = S.shape
+    for b in range(b_count):
+        row = S[b]
+        m = _row_max(row)
+        bits = np.empty(p, dtype=np.int64)
+        _exp_shift_row(row, m, bits)
+        maxes[b] = m
+        sums[b] = _row_sum(row)
+
+
+@jit(fastmath=True)
+def _fused_chunk(X, Q, lo, hi, mx, s, acc):
+    """Online softmax over rows lo..hi-1 of X for every query (see :func:`fused_partial`)."""
+    d = X.shape[1]
+    b_count = Q.shape[0]
+    for b in range(b_count):
+        mx[b] = -np.inf
+        s[b] = 0.0
+        for k in range(d):
+            acc[b, k] = 0.0
+    for j in range(lo, hi):
+        xj = X[j]
+        for b in range(b_count):
+            q = Q[b]
+            z = 0.0
+            for k in range(d):
+                z += q[k] * xj[k]
+            a = acc[b]
+            if z > mx[b]:
+                sc = np.exp(mx[b] - z)
+                s[b] *= sc
+                for k in range(d):
+                    a[k] *= sc
+                mx[b] = z
+                w = 1.0
+            else:
+                w = np.exp(z - mx[b])
+            s[b] += w
+            for k in range(d):
+                a[k] += w * xj[k]
+
+
 @pjit(fastmath=True)
 def fused_partial(X, Q, nchunks, pmax, psum, pacc):
     """Online-softmax partials of ``softmax(Q X^T) X`` over ``nchunks`` chunks of the rows of X.
 
     ``Q`` is already multiplied by beta. For chunk c and query b: ``pmax[c, b]`` the largest
     score, ``psum[c, b] = sum_j exp(z_j - pmax)`` and ``pacc[c, b] = sum_j exp(z_j - pmax) x_j``.
+    Parallel over chunks; the chunks do not depend on the thread count.
     """
-    p, d = X.shape
-    b_count = Q.shape[0]
+    p = X.shape[0]
     for c in prange(nchunks):
-        lo = c * p // nchunks
-        hi = (c + 1) * p // nchunks
-        mx = pmax[c]
-        s = psum[c]
-        acc = pacc[c]
-        for b in range(b_count):
-            mx[b] = -np.inf
-            s[b] = 0.0
-            for k in range(d):
-                acc[b, k] = 0.0
-        for j in range(lo, hi):
-            xj = X[j]
-            for b in range(b_count):
-                q = Q[b]
-                z = 0.0
-                for k in range(d):
-                    z += q[k] * xj[k]
-                if z > mx[b]:
-                    sc = np.exp(mx[b] - z)
-                    s[b] *= sc
-                    a = acc[b]
-                    for k in range(d):
-                        a[k] *= sc
-                    mx[b] = z
-                    w = 1.0
-                else:
-                    w = np.exp(z - mx[b])
-                s[b] += w
-                a = acc[b]
-                for k in range(d):
-                    a[k] += w * xj[k]
+        _fused_chunk(X, Q, c * p // nchunks, (c + 1) * p // nchunks, pmax[c], psum[c], pacc[c])
+
+
+@jit(fastmath=True)
+def fused_partial_serial(X, Q, nchunks, pmax, psum, pacc):
+    """Serial twin of :func:`fused_partial` (same chunks, same numbers)."""
+    p = X.shape[0]
+    for c in range(nchunks):
+        _fused_chunk(X, Q, c * p // nchunks, (c + 1) * p // nchunks, pmax[c], psum[c], pacc[c])
 
 
 @jit

@@ -48,6 +48,9 @@ ORDERS = ("random", "fixed")
 STOP_REASONS = ("fixed_point", "cycle", "limit")
 
 _INT_LIMIT = 2**62
+#: below this many neuron-pattern operations per sweep (B N P) the serial kernels are used: a
+#: parallel region costs more than it saves (and much more on a loaded machine)
+_PARALLEL_MIN_WORK = 1 << 21
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -160,8 +163,15 @@ def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
 def _arithmetic(kind: int, n: int, p: int, big_n: int) -> type:
     """int64 when no drive or overlap sum can overflow, else float64."""
     if kind == K.EXPONENTIAL:
-        return np.float64
+        return np.int64  # overlaps only; the drive is a float64 sum of table values
     return np.int64 if 2 * p * (big_n + 1) ** n < _INT_LIMIT else np.float64
+
+
+def _exptab(kind: int, big_n: int) -> np.ndarray:
+    """exp(-k) for k = 0 .. 2N + 2 (exponential interaction; a dummy otherwise)."""
+    if kind != K.EXPONENTIAL:
+        return np.zeros(1)
+    return np.exp(-np.arange(2 * big_n + 3, dtype=np.float64))
 
 
 def _dpoly(n: int, dtype: type) -> np.ndarray:
@@ -252,12 +262,14 @@ def dense_recall(
     flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
     sweeps = np.zeros(b_count, dtype=np.int64)
     stop = np.zeros(b_count, dtype=np.int64)
+    parallel = b_count > 1 and b_count * big_n * p >= _PARALLEL_MIN_WORK
     if dynamics == "async":
         rngs = stream_states(seed, tuple(stream), b_count)
-        K.async_batch(
+        (K.async_batch if parallel else K.async_batch_serial)(
             kind,
             n_pow,
             cpoly,
+            _exptab(kind, big_n),
             xiT,
             S,
             M,
@@ -271,7 +283,21 @@ def dense_recall(
             stop,
         )
     else:
-        K.sync_batch(kind, n_pow, cpoly, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop)
+        (K.sync_batch if parallel else K.sync_batch_serial)(
+            kind,
+            n_pow,
+            cpoly,
+            _exptab(kind, big_n),
+            xiT,
+            S,
+            M,
+            max_sweeps,
+            energy,
+            logneg,
+            flips,
+            sweeps,
+            stop,
+        )
     stop_names = np.asarray(STOP_REASONS)[stop]
     if warn and (stop == K.LIMIT).any():
         k = int((stop == K.LIMIT).sum())
@@ -357,7 +383,9 @@ def dense_unstable_bits(
     dtype = _arithmetic(kind, n_pow, p, big_n)
     M = np.zeros((S.shape[0], p), dtype=dtype)
     out = np.zeros(S.shape[0], dtype=np.int64)
-    K.unstable_batch(kind, _dpoly(n_pow, dtype), np.ascontiguousarray(xi.T), S, M, out)
+    K.unstable_batch(
+        kind, _dpoly(n_pow, dtype), _exptab(kind, big_n), np.ascontiguousarray(xi.T), S, M, out
+    )
     return int(out[0]) if single else out
 
 

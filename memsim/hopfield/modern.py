@@ -58,6 +58,7 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 _FUSED_MAX_BATCH = 4  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
 _BLOCK_ELEMENTS = 1 << 22  # score block size (B_block x P) for the batched path, 32 MiB
+_PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -141,7 +142,10 @@ def _softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     E = np.array(Z, dtype=np.float64, order="C", copy=True)
     maxes = np.empty(E.shape[0])
     sums = np.empty(E.shape[0])
-    K.softmax_rows(E, maxes, sums)
+    if E.size >= _PARALLEL_MIN_WORK // 16:
+        K.softmax_rows(E, maxes, sums)
+    else:
+        K.softmax_rows_serial(E, maxes, sums)
     E /= sums[:, None]
     return E, maxes, sums
 
@@ -262,7 +266,12 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         pmax = np.empty((nch, b_count))
         psum = np.empty((nch, b_count))
         pacc = np.empty((nch, b_count, d))
-        K.fused_partial(X, Q * beta, nch, pmax, psum, pacc)
+        fused = (
+            K.fused_partial
+            if b_count * p_count * d >= _PARALLEL_MIN_WORK
+            else (K.fused_partial_serial)
+        )
+        fused(X, Q * beta, nch, pmax, psum, pacc)
         K.merge_partials(pmax, psum, pacc, out, np.empty(b_count), np.empty(b_count))
         return out
     rows = max(1, min(b_count, _BLOCK_ELEMENTS // p_count))
@@ -275,7 +284,10 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         nb = q.shape[0]
         S = buf[:nb]
         np.matmul(q, XT, out=S)
-        K.softmax_rows(S, maxes[:nb], sums[:nb])
+        if nb * p_count >= _PARALLEL_MIN_WORK // 16:
+            K.softmax_rows(S, maxes[:nb], sums[:nb])
+        else:
+            K.softmax_rows_serial(S, maxes[:nb], sums[:nb])
         o = out[i : i + nb]
         np.matmul(S, X, out=o)
         o /= sums[:nb, None]
