@@ -18,7 +18,6 @@ partial sums / maxima instead, which vectorise without fastmath.
   score matrix: queries in blocks (parallel), keys in blocks, running maximum and running
   normaliser per query (online / streaming softmax, as in Milakov & Gimelshein 2018,
   "Online normalizer calculation for softmax", and the tiling of FlashAttention, Dao et al. 2022).
-* :func:`additive_scores` -- ``v^T tanh(a_b + c_k)`` for all pairs without a B x K x h tensor.
 * :func:`entmax_bisect_rows` -- alpha-entmax of each row by bisection on the threshold.
 """
 
@@ -232,22 +231,6 @@ def softmax_rows_inplace(s, sums):
         ibuf = np.empty(n, np.int64)
         exp_nonpositive(row, row, ibuf)
         sums[i] = _row_sum(row)
-
-
-@pjit
-def additive_scores(qp, kp, v, out):
-    """``out[b, k] = sum_j v[j] tanh(qp[b, j] + kp[k, j])`` (Bahdanau additive score).
-
-    qp : (B, h) projected queries ``W1 q``; kp : (K, h) projected keys ``W2 k``; v : (h,).
-    """
-    nb, h = qp.shape
-    nk = kp.shape[0]
-    for b in prange(nb):
-        for k in range(nk):
-            t = 0.0
-            for j in range(h):
-                t += v[j] * np.tanh(qp[b, j] + kp[k, j])
-            out[b, k] = t
 
 
 @jit

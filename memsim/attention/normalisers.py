@@ -115,11 +115,13 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
         float64, same shape as z; each slice along ``axis`` sums to 1.
     """
     t = real(temperature, "temperature", low=0.0, low_open=True)
-    rows, restore = _rows(z, axis, "softmax")
+    rows, restore = _rows(z, axis, "softmax")  # a new array (shifted): safe to work in place
     with np.errstate(over="ignore", under="ignore"):
-        e = np.exp(rows / t if t != 1.0 else rows)
-    e /= e.sum(axis=1, keepdims=True)
-    return restore(e)
+        if t != 1.0:
+            rows /= t
+        np.exp(rows, out=rows)
+    rows /= rows.sum(axis=1, keepdims=True)
+    return restore(rows)
 
 
 def sparsemax(z: Any, axis: int = -1) -> np.ndarray:

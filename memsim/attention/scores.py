@@ -30,11 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from memsim.attention import _kernels as K
 from memsim.attention._validate import float_array, lookup, real, registry_options
 from memsim.errors import MemsimError
 
-__all__ = ["SCORES", "score"]
+__all__ = ["ADDITIVE_CHUNK_ENTRIES", "SCORES", "score"]
+
+#: The additive score evaluates tanh on at most this many (query, key, hidden) entries at once.
+ADDITIVE_CHUNK_ENTRIES = 1 << 21
 
 
 def _same_dim(q: np.ndarray, k: np.ndarray, kind: str) -> None:
@@ -89,11 +91,13 @@ def _additive(q: np.ndarray, k: np.ndarray, w_query: Any, w_key: Any, v: Any) ->
         raise MemsimError(
             f"w_key must have shape (h, d_k) = ({h}, {k.shape[1]}) (h = len(v)), got {wk.shape}"
         )
-    qp = np.ascontiguousarray(q @ wq.T)
-    kp = np.ascontiguousarray(k @ wk.T)
+    qp = q @ wq.T
+    kp = k @ wk.T
     out = np.empty((q.shape[0], k.shape[0]))
-    if out.size:
-        K.additive_scores(qp, kp, np.ascontiguousarray(vv), out)
+    rows = max(1, ADDITIVE_CHUNK_ENTRIES // max(1, k.shape[0] * h))
+    for b0 in range(0, q.shape[0], rows):
+        b1 = min(q.shape[0], b0 + rows)
+        out[b0:b1] = np.tanh(qp[b0:b1, None, :] + kp[None, :, :]) @ vv
     return out
 
 
@@ -147,7 +151,9 @@ def score(
         W of the bilinear score ``q^T W k`` (Luong et al. 2015, eq. 8, "general").
     w_query, w_key, v : array_like, (h, d_q), (h, d_k), (h,)
         W1, W2 and v of the additive score ``v^T tanh(W1 q + W2 k)`` (Bahdanau et al. 2015,
-        appendix A.1.2). Computed pair by pair in a Numba kernel (no B x K x h array).
+        appendix A.1.2). Computed in query chunks of at most ``ADDITIVE_CHUNK_ENTRIES``
+        tanh arguments (numpy's vectorised tanh beat a Numba pair kernel by about 3x, see
+        benchmarks/bench_attention.py), so no full B x K x h array is held.
     eps : float > 0
         Cosine only: norms are floored at eps, so an all-zero query or key scores 0, never NaN.
 

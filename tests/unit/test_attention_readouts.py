@@ -53,6 +53,15 @@ def test_scores_against_reference(kind, beta):
     np.testing.assert_allclose(one, want[2], rtol=1e-12, atol=1e-12)
 
 
+def test_additive_score_in_several_chunks(monkeypatch):
+    q, k, _, rng = _data(3, b=9, k=5)
+    opts = _score_opts("additive", q.shape[1], rng, h=4)
+    monkeypatch.setattr(A.scores, "ADDITIVE_CHUNK_ENTRIES", 2 * 5 * 4)  # two queries per chunk
+    np.testing.assert_allclose(
+        A.score(q, k, "additive", **opts), ref.score_matrix(q, k, "additive", **opts), rtol=1e-12
+    )
+
+
 def test_general_score_with_different_query_and_key_dimensions():
     rng = np.random.default_rng(2)
     q, k, w = rng.standard_normal((3, 4)), rng.standard_normal((5, 6)), rng.standard_normal((4, 6))
