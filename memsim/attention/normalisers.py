@@ -15,8 +15,9 @@ References (THEORY.md section 4)
 * sparsemax: Euclidean projection of z onto the simplex, ``p = [z - tau]_+``
   (Martins & Astudillo 2016, eq. 2; closed form by sorting, their Proposition 1 / Algorithm 1).
 * alpha-entmax: ``p = [(alpha - 1) z - tau]_+^(1/(alpha - 1))`` with tau such that sum p = 1
-  (Peters, Niculae & Martins 2019, "Sparse sequence-to-sequence models", eq. 10 and
-  Algorithm 2 for the exact sort-based alpha = 1.5 case). alpha -> 1 is softmax, alpha = 2 is
+  (Peters, Niculae & Martins 2019, "Sparse sequence-to-sequence models", section 3: the
+  threshold form of alpha-entmax, the exact sort-based algorithm for alpha = 1.5 and bisection
+  for general alpha). alpha -> 1 is softmax, alpha = 2 is
   sparsemax.
 * hard attention: one-hot at the argmax (Xu et al. 2015 use sampling; memsim uses the
   deterministic argmax). top-k: softmax restricted to the k largest scores.
@@ -164,7 +165,7 @@ def sparsemax(z: Any, axis: int = -1) -> np.ndarray:
 
 
 def entmax15(z: Any, axis: int = -1) -> np.ndarray:
-    """1.5-entmax, exact and sort-based (Peters, Niculae & Martins 2019, Algorithm 2).
+    """1.5-entmax, exact and sort-based (Peters, Niculae & Martins 2019, section 3).
 
     ``p_i = [z_i / 2 - tau]_+^2`` with tau such that ``sum_i p_i = 1``. With
     ``x = z / 2`` sorted descending, a support of the k largest gives
@@ -210,7 +211,7 @@ def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
     """alpha-entmax for any ``alpha >= 1`` by bisection to machine precision.
 
     ``p_i = [(alpha - 1) z_i - tau]_+^(1/(alpha - 1))`` with tau such that ``sum_i p_i = 1``
-    (Peters, Niculae & Martins 2019, eq. 10; Blondel et al. 2019 for the bisection). alpha = 1
+    (Peters, Niculae & Martins 2019, section 3; Blondel et al. 2019). alpha = 1
     is softmax (computed by :func:`softmax`), alpha = 1.5 equals :func:`entmax15`, alpha = 2
     equals :func:`sparsemax`; larger alpha gives sparser weights.
 

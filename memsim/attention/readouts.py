@@ -721,7 +721,8 @@ def pointer_attention(
     """Pointer attention (Vinyals et al. 2015, eq. 3): point at one of the inputs.
 
     ``u_j = s(d_i, e_j)``, ``p = softmax(u)``; the output is the index ``argmax_j u_j`` (ties:
-    the first maximum). The paper's score is ``"additive"`` (pass ``w_query``, ``w_key``, ``v``).
+    the first maximum). The paper's score is ``"additive"``: pass ``w_key`` = W1 (applied to
+    the inputs e_j), ``w_query`` = W2 (applied to the decoder state d_i) and ``v``.
     Use ``mask`` to forbid inputs (e.g. ones already pointed at).
 
     Returns
