@@ -368,3 +368,18 @@ def test_local_m_and_predicted_positions():
         A.local_attention(q, k, v, [0, 1, 2, 30.0], window=2)
     with pytest.raises(MemsimError, match="sigma"):
         A.local_attention(q, k, v, window=0, gaussian=True)
+
+
+def test_fused_kernel_independent_of_thread_count():
+    import numba
+
+    q, k, v, _ = _data(17, b=37, k=50)
+    before = numba.get_num_threads()
+    try:
+        outs = []
+        for threads in (1, numba.config.NUMBA_NUM_THREADS):
+            numba.set_num_threads(threads)
+            outs.append(A.softmax_readout(q, k, v, method="fused", block_q=4, block_k=16))
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(outs[0], outs[1])
