@@ -3,7 +3,7 @@
 References
 ----------
 Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition. NIPS 29
-(energy eq. 1 ``E = -sum_mu F(xi^mu . s)``, update eq. 3, capacity section 3).
+arXiv:1606.01164 (energy ``E = -sum_mu F(xi^mu . s)``, the update rule, capacity estimate).
 Demircigil, M., Heusel, J., Loewe, M., Upgang, S. & Vermet, F. (2017). On a model of associative
 memory with huge storage capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
 See ``THEORY.md`` section 2 for the equations used here.
@@ -204,7 +204,7 @@ def dense_recall(
     stream: tuple[int, ...] = (),
     warn: bool = True,
 ) -> DenseResult:
-    """Run dense-associative-memory dynamics from each cue (Krotov & Hopfield 2016, eq. 3).
+    """Run dense-associative-memory dynamics from each cue (Krotov & Hopfield 2016).
 
     Parameters
     ----------
@@ -332,7 +332,7 @@ def dense_energy(
     *,
     log: bool = False,
 ) -> np.ndarray | float:
-    """Energy ``E(s) = -sum_mu F(xi^mu . s)`` of each state (Krotov & Hopfield 2016, eq. 1).
+    """Energy ``E(s) = -sum_mu F(xi^mu . s)`` of each state (Krotov & Hopfield 2016).
 
     Parameters
     ----------
@@ -370,7 +370,7 @@ def dense_unstable_bits(
     """Number of neurons the update rule would flip in each state (a one-step stability check).
 
     A state is a fixed point of the dynamics iff this is 0. Applied to the stored patterns it
-    measures the one-step bit error of Krotov & Hopfield (2016), section 3.
+    measures the one-step bit error of Krotov & Hopfield's (2016) capacity estimate.
 
     Returns
     -------
@@ -407,7 +407,7 @@ def theory_bit_error(n_neurons: int, patterns: int, n: int, interaction: str = "
     """One-step bit-error probability at a stored pattern, signal-to-noise estimate.
 
     ``P_err = 1/2 erfc( sqrt( N^(n-1) / (2 (2n-3)!! K) ) )`` for ``F(x) = x^n`` (Krotov & Hopfield
-    2016, section 3; n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``). For the rectified
+    2016, capacity estimate; n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``). For the rectified
     polynomial half of the noise terms vanish (``D(h) = 0`` for ``h < 0``), which halves the noise
     variance: ``K`` is replaced by ``K / 2`` (our derivation, same approximations).
     """

@@ -8,7 +8,7 @@
 * Dense n = 2 is exactly the classical Hebbian network (Krotov & Hopfield 2016).
 * Capacity of the polynomial dense network follows alpha_n N^(n-1): the measured K at 1 %
   one-step bit error lies within [0.75, 1.3] of ``N^(n-1) / (2 (2n-3)!! erfcinv(0.02)^2)`` and
-  the log-log slope over N is n - 1 within 0.3 (Krotov & Hopfield 2016, section 3).
+  the log-log slope over N is n - 1 within 0.3 (Krotov & Hopfield 2016, capacity estimate).
 * Exponential (Demircigil et al. 2017) and continuous networks: capacity grows exponentially
   with N or d, far beyond the classical 0.138 N.
 """
