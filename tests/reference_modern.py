@@ -2,8 +2,8 @@
 
 Dense associative memory: the update is computed straight from the definition, as the energy
 difference between the state with neuron i set to +1 and set to -1 (Krotov & Hopfield 2016,
-update rule), with exact Python integers (polynomial) or 60-digit decimals (exponential). Nothing here
-uses the D(h) rewriting or the incremental overlaps of the Numba kernels.
+update rule), with exact Python integers (polynomial) or 60-digit decimals (exponential).
+Nothing here uses the D(h) rewriting or the incremental overlaps of the Numba kernels.
 
 Modern Hopfield network: update, energy (Ramsauer et al. 2020, eqs. 2-3), sparsemax by sorting,
 entmax by bisection on the threshold, Tsallis entropies and the convex conjugate energy.

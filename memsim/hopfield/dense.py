@@ -406,10 +406,10 @@ def double_factorial(k: int) -> int:
 def theory_bit_error(n_neurons: int, patterns: int, n: int, interaction: str = "polynomial"):
     """One-step bit-error probability at a stored pattern, signal-to-noise estimate.
 
-    ``P_err = 1/2 erfc( sqrt( N^(n-1) / (2 (2n-3)!! K) ) )`` for ``F(x) = x^n`` (Krotov & Hopfield
-    2016, capacity estimate; n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``). For the rectified
-    polynomial half of the noise terms vanish (``D(h) = 0`` for ``h < 0``), which halves the noise
-    variance: ``K`` is replaced by ``K / 2`` (our derivation, same approximations).
+    ``P_err = 1/2 erfc( sqrt( N^(n-1) / (2 (2n-3)!! K) ) )`` for ``F(x) = x^n`` (Krotov &
+    Hopfield 2016, capacity estimate; n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``). For
+    the rectified polynomial half of the noise terms vanish (``D(h) = 0`` for ``h < 0``), which
+    halves the noise variance: ``K`` is replaced by ``K / 2`` (our derivation, same approximations).
     """
     from scipy.special import erfc
 
