@@ -187,7 +187,12 @@ def validate(
         click.echo(f"{scenario}: valid (name {sc.name}, model {sc.model.kind}; runs: {commands})")
 
 
-def _run_command(ctx, command, scenario, out, force, seed, threads, quiet, no_plots, overrides):
+def _run_command(
+    ctx, command, scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep=None
+):
+    if command == "capacity" and sweep is not None:
+        _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep)
+        return
     from memsim.experiments import check_runnable, run
     from memsim.plotting import make_plots
     from memsim.results import prepare_out_dir, save
@@ -225,16 +230,156 @@ def recall(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides)
     _run_command(ctx, "recall", scenario, out, force, seed, threads, quiet, no_plots, overrides)
 
 
+# ------------------------------------------------- capacity: backends and checkpoints -----
+# (issue 9: --scheduler/--workers/--threads-per-worker/--address/--resume; the sweep itself is
+# memsim.experiments.distributed.run_capacity_sweep)
+def _sweep_options(f):
+    opts = [
+        click.option(
+            "--scheduler",
+            type=click.Choice(["local", "dask"]),
+            default="local",
+            show_default=True,
+            help="Where the tasks run: in this process, or on Dask (an embedded LocalCluster, "
+            "or an existing cluster with --address). The numbers are the same.",
+        ),
+        click.option(
+            "--workers",
+            type=int,
+            default=None,
+            help="Dask: worker processes of the embedded LocalCluster "
+            "[default: cores / threads-per-worker].",
+        ),
+        click.option(
+            "--threads-per-worker",
+            type=int,
+            default=None,
+            help="Dask: Numba threads of each worker [default: --threads, else cores / workers].",
+        ),
+        click.option(
+            "--address",
+            default=None,
+            metavar="tcp://HOST:PORT",
+            help="Dask: the scheduler of an existing cluster (instead of a LocalCluster).",
+        ),
+        click.option(
+            "--resume",
+            is_flag=True,
+            help="Continue an interrupted run in the results folder: compute only the trials "
+            "missing from its checkpoint (no --force needed).",
+        ),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep):
+    """`memsim capacity`: a checkpointed sweep on the chosen backend, then tables and plots."""
+    from memsim.experiments import check_runnable
+    from memsim.experiments.checkpoint import open_checkpoint
+    from memsim.experiments.distributed import Scheduler, run_capacity_sweep
+    from memsim.experiments.hopfield import capacity_points
+    from memsim.plotting import make_plots
+    from memsim.results import save
+    from memsim.scenario import load_scenario
+
+    with format_exceptions(ctx.obj["debug"]):
+        if threads is not None and threads < 1:
+            raise MemsimError(f"--threads must be >= 1, got {threads}")
+        for name, v in (("--workers", sweep["workers"]), ("--threads-per-worker", sweep["tpw"])):
+            if v is not None and v < 1:
+                raise MemsimError(f"{name} must be >= 1, got {v}")
+        sched = Scheduler(
+            sweep["scheduler"],
+            workers=sweep["workers"],
+            threads_per_worker=sweep["tpw"],
+            address=sweep["address"],
+        )
+        sc = load_scenario(scenario, _scenario_overrides(overrides, seed, threads))
+        check_runnable(sc, "capacity", str(scenario))
+        folder = out if out is not None else Path("results") / sc.name
+        points = capacity_points(sc)
+        ck = open_checkpoint(folder, sc, points, resume=sweep["resume"], force=force)
+        total = len(points) * sc.run.trials
+
+        def note(msg: str) -> None:
+            if not quiet:
+                click.echo(msg, err=True)
+
+        try:
+            result = run_capacity_sweep(
+                sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
+            )
+        except KeyboardInterrupt:
+            if not ck.done:
+                _remove_if_empty(folder)
+                raise
+            _error_panel(
+                f"interrupted by the user; {len(ck.done)} of {total} trials are saved in "
+                f"{ck.rows_path}. Run the same command with --resume to compute only the rest",
+                "memsim",
+            )
+            sys.exit(130)
+        except BaseException:
+            _remove_if_empty(folder)
+            raise
+        plots = [] if no_plots else make_plots(result, folder, sc.output.plots)
+        result.meta["plots"] = plots
+        save(result, folder, prepared=True)
+        if not quiet:
+            _print_summary(result, folder)
+        failed = result.summary.get("failed_points")
+        if failed:
+            raise MemsimError(
+                f"{len(failed)} of {len(points)} points failed (listed in results.json, "
+                f"summary.failed_points); the other points were saved in {folder}. Run the same "
+                "command with --resume to retry only the failed ones"
+            )
+
+
+def _remove_if_empty(folder: Path) -> None:
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
 @cli.command(context_settings=CONTEXT)
 @_common_run_options
+@_sweep_options
 @click.pass_context
-def capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides) -> None:
+def capacity(
+    ctx,
+    scenario,
+    out,
+    force,
+    seed,
+    threads,
+    quiet,
+    no_plots,
+    overrides,
+    scheduler,
+    workers,
+    threads_per_worker,
+    address,
+    resume,
+) -> None:
     """Sweep the load P/N (the scenario's 'capacity' section) and measure retrieval.
 
     Writes capacity.csv (one row per size, load and trial), capacity_summary.csv (mean and
-    standard error per point), results.json and capacity.png.
+    standard error per point), results.json and capacity.png. Finished tasks (a point and a
+    block of its trials) are appended to checkpoint.jsonl as they complete, so an interrupted
+    run continues with --resume. Run on a Dask cluster with --scheduler dask (docs/cluster.md).
     """
-    _run_command(ctx, "capacity", scenario, out, force, seed, threads, quiet, no_plots, overrides)
+    sweep = {
+        "scheduler": scheduler,
+        "workers": workers,
+        "tpw": threads_per_worker,
+        "address": address,
+        "resume": resume,
+    }
+    _run_command(
+        ctx, "capacity", scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep
+    )
 
 
 def _print_summary(result, folder: Path) -> None:
@@ -288,6 +433,8 @@ def _print_summary(result, folder: Path) -> None:
         )
     for w in result.meta.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {w}")
+    for note in result.meta.get("notes", []):
+        console.print(f"[cyan]note:[/cyan] {note}")
     console.print(f"results in [bold]{folder}[/bold] ({result.meta['seconds']:.2f} s)")
 
 

@@ -288,23 +288,21 @@ def plot_phase(result: Result, path: Path) -> Path:
             if sel.any():
                 grid[i, j] = tab["mean_final_overlap"][sel].mean()
     fig, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
-    da = (loads[1] - loads[0]) / 2 if loads.size > 1 else 0.01
-    dt = (temps[1] - temps[0]) / 2 if temps.size > 1 else 0.05
-    im = ax.imshow(
-        grid,
-        origin="lower",
-        aspect="auto",
-        cmap="viridis",
-        vmin=0,
-        vmax=1,
-        extent=(loads[0] - da, loads[-1] + da, temps[0] - dt, temps[-1] + dt),
-    )
+
+    def edges(v):
+        if v.size == 1:
+            return np.array([v[0] - 0.05, v[0] + 0.05])
+        mid = (v[1:] + v[:-1]) / 2
+        return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
+
+    ea, et = edges(loads), edges(temps)
+    im = ax.pcolormesh(ea, et, grid, cmap="viridis", vmin=0, vmax=1, shading="flat")
     fig.colorbar(im, ax=ax, label="mean final overlap m")
-    a = np.linspace(1e-4, min(theory.ags_critical_load()[0] * 1.02, loads[-1] + da), 200)
+    a = np.linspace(1e-4, min(theory.ags_critical_load()[0] * 1.02, ea[-1]), 200)
     tm = theory.ags_retrieval_boundary(a)
     ax.plot(a, tm, "w-", lw=2, label="AGS retrieval boundary T_M(alpha)")
-    ax.set_xlim(loads[0] - da, loads[-1] + da)
-    ax.set_ylim(temps[0] - dt, temps[-1] + dt)
+    ax.set_xlim(ea[0], ea[-1])
+    ax.set_ylim(et[0], et[-1])
     ax.set_xlabel("load alpha = P / N")
     ax.set_ylabel("temperature T")
     ax.legend(loc="upper right", fontsize=8)
@@ -355,12 +353,13 @@ def plot_basins(result: Result, path: Path) -> Path:
 
 
 def plot_rules(result: Result, path: Path) -> Path:
-    """Fraction retrieved against load for each storage rule, with each rule's capacity."""
+    """Storage rules side by side: stability of the stored patterns and retrieval from noisy cues,
+    each against load, with each rule's capacity (THEORY.md section 1)."""
     from memsim import theory
 
     plt = _plt()
     tab = result.tables["capacity_summary"]
-    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), layout="constrained")
     n = int(np.max(tab["size"]))
     kappa = float(result.scenario["model"].get("kappa", 0.0))
     lines = {
@@ -369,32 +368,42 @@ def plot_rules(result: Result, path: Path) -> Path:
         "pseudoinverse": float(theory.pseudoinverse_capacity(n)) / n,
         "perceptron": float(theory.gardner_capacity(kappa)),
     }
+    cols = ("fraction_exact", "fraction_retrieved")
     for i, rule in enumerate(dict.fromkeys(tab["rule"].tolist())):
         sel = (tab["rule"] == rule) & (tab["size"] == n)
+        if rule == "pseudoinverse":
+            sel &= tab["patterns"] < n  # P >= N: W is the identity, every state is fixed
         a = tab["load"][sel]
         o = np.argsort(a)
-        ax.errorbar(
-            a[o],
-            tab["fraction_retrieved"][sel][o],
-            yerr=np.nan_to_num(tab["sem_fraction_retrieved"][sel][o]),
-            marker="o",
-            ms=3,
-            capsize=2,
-            color=f"C{i}",
-            label=rule,
-        )
-        if rule in lines and lines[rule] <= a.max() * 1.2:
-            ax.axvline(
-                lines[rule],
+        for ax, col in zip(axes, cols, strict=True):
+            ax.errorbar(
+                a[o],
+                tab[col][sel][o],
+                yerr=np.nan_to_num(tab["sem_" + col][sel][o]),
+                marker="o",
+                ms=3,
+                capsize=2,
                 color=f"C{i}",
-                ls=":",
-                lw=1.2,
-                label=f"{rule} capacity {lines[rule]:.3f}",
+                label=rule,
             )
-    ax.set_xlabel("load alpha = P / N")
-    ax.set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
-    ax.legend(fontsize=7)
-    ax.set_title(f"{result.scenario['name']}: storage rules at N = {n}")
+            if rule in lines and lines[rule] <= tab["load"].max() * 1.05:
+                ax.axvline(
+                    lines[rule],
+                    color=f"C{i}",
+                    ls=":",
+                    lw=1.2,
+                    label=f"{rule} capacity {lines[rule]:.3f}",
+                )
+    axes[0].set_ylabel("fraction of stored patterns that are exact fixed points")
+    axes[1].set_ylabel(
+        f"fraction retrieved from noisy cues (m >= {result.summary['retrieval_overlap']})"
+    )
+    for ax in axes:
+        ax.set_xlabel("load alpha = P / N")
+        ax.legend(fontsize=7)
+    fig.suptitle(
+        f"{result.scenario['name']}: storage rules at N = {n} (pseudo-inverse shown for P < N only)"
+    )
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path

@@ -20,7 +20,7 @@ import numpy as np
 
 from memsim import patterns as pat
 from memsim._rng import generator
-from memsim.errors import ConvergenceWarning
+from memsim.errors import ConvergenceWarning, MemsimWarning
 from memsim.experiments.progress import Progress
 from memsim.hopfield import classical
 from memsim.hopfield.analysis import OUTCOMES, classify_states, order_dependence
@@ -290,7 +290,9 @@ def _capacity_points(sc: Scenario) -> list[dict]:
 
 
 def _key(x: float) -> int:
-    return int(round(x * 1_000_000))
+    """A non-negative integer stream key for a sweep value (micro-units, zig-zag for signs)."""
+    k = int(round(x * 1_000_000))
+    return 2 * k if k >= 0 else -2 * k - 1
 
 
 ROW_COLUMNS = (
@@ -430,12 +432,17 @@ def run_capacity(
     points = capacity_points(sc)
     progress.start("points x trials", len(points) * sc.run.trials)
     rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MemsimWarning)
+        for pt in points:
+            for t in range(sc.run.trials):
+                rows.append(capacity_task(sc, pt, t))
+                progress.advance(1)
     progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    notes = list(
+        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, MemsimWarning))
+    )
+    return assemble_capacity(sc, rows, time.perf_counter() - t0, {"notes": notes[:5]})
 
 
 def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:

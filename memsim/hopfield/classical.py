@@ -427,7 +427,10 @@ def recall(
     flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
     sweeps = np.zeros(b_count, dtype=np.int64)
     stop = np.zeros(b_count, dtype=np.int64)
-    frames = np.zeros((b_count, max_sweeps + 1 if record_states else 0, n), dtype=np.int8)
+    # non-symmetric couplings (perceptron rule): the incremental energy update assumes symmetry,
+    # so the states of every sweep are kept and the energy is evaluated from them exactly
+    keep = record_states or not W.symmetric
+    frames = np.zeros((b_count, max_sweeps + 1 if keep else 0, n), dtype=np.int8)
 
     if dynamics == "async":
         H = W._fields(S)
@@ -473,9 +476,10 @@ def recall(
         )
 
     if not W.symmetric:
-        # the incremental energy update assumes symmetric couplings: keep only exact end points
-        etrace[:, 1:] = np.nan
-        etrace[np.arange(b_count), sweeps] = energy(W, S, th)
+        _fill_frames(frames, sweeps)
+        for b in range(b_count):
+            k = int(sweeps[b]) + 1
+            etrace[b, :k] = energy(W, frames[b, :k], th)
     if T.shape[1] == 0:
         ov = None
     else:
@@ -499,14 +503,15 @@ def recall(
         order=order,
         temperature=temperature,
         seed=int(seed),
-        extra={"states": _fill_frames(frames, sweeps)} if record_states else {},
+        extra={"states": _readonly(_fill_frames(frames, sweeps))} if record_states else {},
     )
 
 
 def _fill_frames(frames: np.ndarray, sweeps: np.ndarray) -> np.ndarray:
-    for b in range(frames.shape[0]):
-        frames[b, sweeps[b] + 1 :] = frames[b, sweeps[b]]
-    return _readonly(frames)
+    if frames.flags.writeable:
+        for b in range(frames.shape[0]):
+            frames[b, sweeps[b] + 1 :] = frames[b, sweeps[b]]
+    return frames
 
 
 def _sync(
@@ -587,7 +592,8 @@ def energy(
 ) -> np.ndarray:
     """Energy ``E(s) = -1/2 s^T W s + theta . s`` of each state (THEORY.md section 1).
 
-    Non-symmetric weights use their symmetric part (the quadratic form is the same).
+    Non-symmetric weights (perceptron rule) use their symmetric part (the quadratic form is the
+    same); for them asynchronous dynamics need not lower E, which the trace then shows.
     """
     W = _as_weights(weights)
     S = np.asarray(states)

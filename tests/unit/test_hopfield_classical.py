@@ -313,3 +313,19 @@ def test_recorded_states(dyn):
     for b in range(3):
         for k in range(r.sweeps[b] + 1):
             assert (fr[b, k].astype(int) @ xi[b]) / 64 == pytest.approx(r.overlap[b, k])
+
+
+def test_energy_trace_for_non_symmetric_weights():
+    rng = np.random.default_rng(12)
+    n = 30
+    W = rng.normal(size=(n, n))
+    np.fill_diagonal(W, 0.0)
+    cues = rng.choice(np.array([-1, 1], np.int8), size=(3, n))
+    for dyn in ("async", "sync"):
+        res = recall(W, cues, dyn, "fixed", 15, warn=False, record_states=True)
+        fr = res.extra["states"]
+        for b in range(3):
+            k = res.sweeps[b] + 1
+            np.testing.assert_allclose(
+                res.energy[b, :k], [ref.energy(W, s) for s in fr[b, :k]], atol=1e-9
+            )
