@@ -19,8 +19,9 @@ Conventions
 * n = 2 (polynomial) is the classical Hebbian network: the drive equals 4 N h_i with
   ``h_i = (1/N) sum_{j != i} sum_mu xi_i^mu xi_j^mu s_j``, so the dynamics are identical.
 * Overlaps ``m_mu = xi^mu . s`` are kept per cue and updated in O(P) per flip. Polynomial and
-  rectified updates use exact int64 arithmetic whenever ``2 P N^n < 2^62`` (otherwise float64,
-  reported in ``extra["arithmetic"]``). The exponential interaction is evaluated with a
+  rectified updates are exact whenever ``2 P (N+1)^n < 2^62``: integer-valued float64 below
+  2^53 (fastest), int64 above; beyond 2^62 float64 with rounding (``extra["arithmetic"]`` says
+  which: "float64-exact", "int64" or "float64"). The exponential interaction is evaluated with a
   log-sum-exp shift, so N in the thousands does not overflow.
 * Randomness: cue b uses the xoshiro256** stream ``stream_states(seed, stream, B)[b]``; with
   ``order="random"`` the update order (initially 0..N-1) is shuffled in place at the start of
@@ -86,7 +87,8 @@ class DenseResult:
     interaction, n, dynamics, order, seed
         The settings used (``n`` is None for the exponential interaction).
     extra : dict
-        ``arithmetic``: ``"int64"`` (exact) or ``"float64"``; ``stream``: the stream keys.
+        ``arithmetic``: ``"float64-exact"`` or ``"int64"`` (both exact) or ``"float64"``
+        (rounded); ``stream``: the stream keys.
     """
 
     states: np.ndarray
@@ -160,11 +162,21 @@ def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
     return kind, int(n)
 
 
-def _arithmetic(kind: int, n: int, p: int, big_n: int) -> type:
-    """int64 when no drive or overlap sum can overflow, else float64."""
+def _arithmetic(kind: int, n: int, p: int, big_n: int) -> tuple[type, str]:
+    """Overlap/drive number type and its label.
+
+    ``"float64-exact"``: every overlap, drive and partial sum is an integer below 2^53, exact in
+    float64 in any summation order (fastest); ``"int64"``: exact integers below 2^62;
+    ``"float64"``: beyond that, approximate (relative rounding 1e-16 on huge drives).
+    """
     if kind == K.EXPONENTIAL:
-        return np.int64  # overlaps only; the drive is a float64 sum of table values
-    return np.int64 if 2 * p * (big_n + 1) ** n < _INT_LIMIT else np.float64
+        return np.int64, "int64"  # overlaps only; the drive is a float64 sum of table values
+    bound = 2 * p * (big_n + 1) ** n
+    if bound < 2**53:
+        return np.float64, "float64-exact"
+    if bound < _INT_LIMIT:
+        return np.int64, "int64"
+    return np.float64, "float64"
 
 
 def _exptab(kind: int, big_n: int) -> np.ndarray:
@@ -252,7 +264,7 @@ def dense_recall(
     max_sweeps = int(max_sweeps)
     if threads is not None:
         set_threads(threads)
-    dtype = _arithmetic(kind, n_pow, p, big_n)
+    dtype, arith = _arithmetic(kind, n_pow, p, big_n)
     cpoly = _dpoly(n_pow, dtype)
     xiT = np.ascontiguousarray(xi.T)
     b_count = S.shape[0]
@@ -319,7 +331,7 @@ def dense_recall(
         dynamics=dynamics,
         order=order,
         seed=int(seed),
-        extra={"arithmetic": np.dtype(dtype).name, "stream": tuple(stream)},
+        extra={"arithmetic": arith, "stream": tuple(stream)},
     )
     return res
 
@@ -380,7 +392,7 @@ def dense_unstable_bits(
     p, big_n = xi.shape
     S, single = _check_states(states, big_n, "states")
     kind, n_pow = _check_interaction(interaction, n)
-    dtype = _arithmetic(kind, n_pow, p, big_n)
+    dtype, _ = _arithmetic(kind, n_pow, p, big_n)
     M = np.zeros((S.shape[0], p), dtype=dtype)
     out = np.zeros(S.shape[0], dtype=np.int64)
     K.unstable_batch(

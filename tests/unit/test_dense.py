@@ -173,7 +173,13 @@ def test_float64_arithmetic_path():
         s, sweeps, stop, _ = ref.dense_async(xi, cues[b], F, ref.fixed_orders(N), 20)
         np.testing.assert_array_equal(res.states[b], s)
     small = dense.dense_recall(xi, cues, "polynomial", 3, "async", 20, "fixed")
-    assert small.extra["arithmetic"] == "int64"
+    assert small.extra["arithmetic"] == "float64-exact"
+    mid = dense.dense_recall(xi, cues, "polynomial", 9, "async", 20, "fixed")  # 2^53 < bound
+    assert mid.extra["arithmetic"] == "int64"
+    F9 = ref.interaction("polynomial", 9)
+    for b in range(3):
+        s, _, _, _ = ref.dense_async(xi, cues[b], F9, ref.fixed_orders(N), 20)
+        np.testing.assert_array_equal(mid.states[b], s)
 
 
 @pytest.mark.parametrize("interaction,n", CASES)
