@@ -142,10 +142,7 @@ def _softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     E = np.array(Z, dtype=np.float64, order="C", copy=True)
     maxes = np.empty(E.shape[0])
     sums = np.empty(E.shape[0])
-    if E.size >= _PARALLEL_MIN_WORK // 16:
-        K.softmax_rows(E, maxes, sums)
-    else:
-        K.softmax_rows_serial(E, maxes, sums)
+    K.softmax_rows_serial(E, maxes, sums)  # follows a BLAS product: see _softmax_update
     E /= sums[:, None]
     return E, maxes, sums
 
@@ -284,10 +281,9 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         nb = q.shape[0]
         S = buf[:nb]
         np.matmul(q, XT, out=S)
-        if nb * p_count >= _PARALLEL_MIN_WORK // 16:
-            K.softmax_rows(S, maxes[:nb], sums[:nb])
-        else:
-            K.softmax_rows_serial(S, maxes[:nb], sums[:nb])
+        # serial on purpose: right after a BLAS call the BLAS threads still spin on the cores,
+        # and a parallel Numba region between two BLAS products loses more than it gains
+        K.softmax_rows_serial(S, maxes[:nb], sums[:nb])
         o = out[i : i + nb]
         np.matmul(S, X, out=o)
         o /= sums[:nb, None]
@@ -405,9 +401,9 @@ def retrieve(
     Notes
     -----
     The softmax path is computed without forming a normalised weight matrix: for up to 4 queries
-    one fused pass over the stored patterns (online softmax), otherwise BLAS products with an
-    in-place Numba softmax between them. Energy is never increased by an update (Theorem 1,
-    CCCP); :func:`energy` evaluates it.
+    one fused pass over the stored patterns (online softmax, parallel over fixed chunks),
+    otherwise BLAS products with an in-place serial Numba softmax between them. Energy is never
+    increased by an update (Theorem 1, CCCP); :func:`energy` evaluates it.
     """
     # the O(P d) finiteness scan of the stored patterns would cost as much as a small-batch
     # update; a NaN/inf pattern makes the result non-finite, which is checked instead (O(B d))
