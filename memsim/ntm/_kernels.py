@@ -23,9 +23,13 @@ from memsim._jit import jit, pjit
 # --------------------------------------------------------------------------------------------
 
 
-@jit
+@jit(fastmath=True)
 def cosine(memory, key, eps, out):
-    """out[i] = k . M(i) / (||k|| ||M(i)|| + eps); 0 when the denominator is 0 (eq. 6)."""
+    """out[i] = k . M(i) / (||k|| ||M(i)|| + eps); 0 when the denominator is 0 (eq. 6).
+
+    fastmath (reassociation, no nnan/ninf) lets the length-M sums vectorise; cosine values may
+    differ from a sequential sum in the last bits.
+    """
     n, m = memory.shape
     kk = 0.0
     for j in range(m):
@@ -65,7 +69,12 @@ def softmax_scaled(x, beta, out):
 
 @jit
 def content_weighting(memory, key, beta, eps, out):
-    """w_c = softmax_i(beta K[k, M(i)]) (eq. 5)."""
+    """w_c = softmax_i(beta K[k, M(i)]) (eq. 5). beta = 0 gives exactly 1/N (no cosines)."""
+    if beta == 0.0:
+        n = memory.shape[0]
+        for i in range(n):
+            out[i] = 1.0 / n
+        return
     cosine(memory, key, eps, out)
     softmax_scaled(out, beta, out)
 
@@ -79,25 +88,32 @@ def interpolate(wc, w_prev, g, out):
 
 @jit
 def circular_shift(wg, s, out):
-    """out(i) = sum_o s[o] w_g(i - o mod N), offsets o = -R..R (eq. 8). out must not alias wg."""
+    """out(i) = sum_o s[o] w_g(i - o mod N), offsets o = -R..R (eq. 8). out must not alias wg.
+
+    Terms are added in increasing offset order for every i.
+    """
     n = wg.shape[0]
     ns = s.shape[0]
     r = (ns - 1) // 2
     for i in range(n):
-        acc = 0.0
-        for k in range(ns):
-            sk = s[k]
-            if sk != 0.0:
-                acc += sk * wg[(i - (k - r)) % n]
-        out[i] = acc
+        out[i] = 0.0
+    for k in range(ns):
+        sk = s[k]
+        if sk != 0.0:
+            d = (r - k) % n  # source index j = i - (k - r) = i + d (mod n)
+            for i in range(n - d):
+                out[i] += sk * wg[i + d]
+            for i in range(n - d, n):
+                out[i] += sk * wg[i + d - n]
 
 
-@jit
+@jit(fastmath=True)
 def sharpen(w, gamma, out):
     """out(i) = w(i)^gamma / sum_j w(j)^gamma (eq. 9), computed as (w / max w)^gamma.
 
     Dividing by the maximum first keeps the result finite for any gamma; an all-zero weighting
-    stays all-zero instead of giving 0/0.
+    stays all-zero instead of giving 0/0. fastmath (no nnan/ninf): the sum may be reassociated,
+    which changes nothing for a one-hot weighting.
     """
     n = w.shape[0]
     mx = 0.0
@@ -113,6 +129,12 @@ def sharpen(w, gamma, out):
         for i in range(n):
             out[i] = w[i]
             s += w[i]
+    elif gamma == 2.0:
+        for i in range(n):
+            v = w[i] / mx
+            v = v * v  # the same correctly rounded value as v ** 2.0, without a pow call
+            out[i] = v
+            s += v
     else:
         for i in range(n):
             v = (w[i] / mx) ** gamma
@@ -182,6 +204,13 @@ def write(memory, ws, erase, add):
     """In place: all heads erase (multiplicative, order-free), then all heads add (eqs. 3-4)."""
     n, m = memory.shape
     nh = ws.shape[0]
+    if nh == 1:  # one head: erase and add fused in one pass (same arithmetic)
+        for i in range(n):
+            wi = ws[0, i]
+            if wi != 0.0:
+                for j in range(m):
+                    memory[i, j] = memory[i, j] * (1.0 - wi * erase[0, j]) + wi * add[0, j]
+        return
     for i in range(n):
         for h in range(nh):
             wi = ws[h, i]
@@ -193,6 +222,42 @@ def write(memory, ws, erase, add):
             if wi != 0.0:
                 for j in range(m):
                     memory[i, j] += wi * add[h, j]
+
+
+# --------------------------------------------------------------------------------------------
+# fast validity checks (the public side re-checks in Python to name the problem)
+# --------------------------------------------------------------------------------------------
+
+
+@jit
+def all_finite(a):
+    for x in a.ravel():
+        if not np.isfinite(x):
+            return False
+    return True
+
+
+@jit
+def all_in(a, lo, hi):
+    for x in a.ravel():
+        if not (x >= lo and x <= hi):  # also False for NaN
+            return False
+    return True
+
+
+@jit
+def rows_are_distributions(a, tol):
+    """Every row along the last axis is non-negative, finite and sums to 1 within tol."""
+    flat = a.reshape(-1, a.shape[-1])
+    for r in range(flat.shape[0]):
+        s = 0.0
+        for x in flat[r]:
+            if not (x >= 0.0 and x < np.inf):
+                return False
+            s += x
+        if abs(s - 1.0) > tol:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,7 +500,18 @@ def update_usage(usage, ww, wr, free, out):
 
 @jit
 def allocation(usage, out):
-    """a[phi_j] = (1 - u[phi_j]) prod_{i<j} u[phi_i], phi = stable ascending sort of u."""
+    """a[phi_j] = (1 - u[phi_j]) prod_{i<j} u[phi_i], phi = stable ascending sort of u.
+
+    If some slot has usage exactly 0, the first such slot comes first in phi and every later
+    product contains that 0: the result is exactly one-hot there (found in O(N), no sort).
+    """
+    n = usage.shape[0]
+    for k in range(n):
+        if usage[k] == 0.0:
+            for i in range(n):
+                out[i] = 0.0
+            out[k] = 1.0
+            return
     phi = np.argsort(usage, kind="mergesort")
     prod = 1.0
     for j in range(usage.shape[0]):
@@ -445,21 +521,52 @@ def allocation(usage, out):
 
 
 @jit
+def allocation_rows(usage, out):
+    """allocation() for every row of a (T, N) usage history (a row equal to the previous one
+    reuses its result)."""
+    n = usage.shape[1]
+    for t in range(usage.shape[0]):
+        same = t > 0
+        if same:
+            for i in range(n):
+                if usage[t, i] != usage[t - 1, i]:
+                    same = False
+                    break
+        if same:
+            out[t, :] = out[t - 1]
+        else:
+            allocation(usage[t], out[t])
+
+
+@jit
 def update_links(links, prec, ww):
     """In place: L[i,j] <- (1 - w_i - w_j) L[i,j] + w_i p_j with L[i,i] = 0 (old p);
-    then p <- (1 - sum w) p + w."""
+    then p <- (1 - sum w) p + w.
+
+    Rows with w_i = 0 only change in the columns with w_j != 0 (elsewhere the formula gives
+    L[i,j] back exactly), so a sparse write costs O(N * nnz(w)) instead of O(N^2).
+    """
     n = ww.shape[0]
     sw = 0.0
+    nz = np.empty(n, np.int64)
+    c = 0
     for i in range(n):
         sw += ww[i]
-    if sw != 0.0:
+        if ww[i] != 0.0:
+            nz[c] = i
+            c += 1
+    if c > 0:
         for i in range(n):
             wi = ww[i]
-            for j in range(n):
-                if i == j:
-                    links[i, j] = 0.0
-                else:
-                    links[i, j] = (1.0 - wi - ww[j]) * links[i, j] + wi * prec[j]
+            if wi != 0.0:
+                a = 1.0 - wi
+                for j in range(n):
+                    links[i, j] = (a - ww[j]) * links[i, j] + wi * prec[j]
+            else:
+                for k in range(c):
+                    j = nz[k]
+                    links[i, j] = (1.0 - ww[j]) * links[i, j]
+            links[i, i] = 0.0
     else:
         for i in range(n):
             links[i, i] = 0.0
@@ -467,21 +574,41 @@ def update_links(links, prec, ww):
         prec[j] = (1.0 - sw) * prec[j] + ww[j]
 
 
+@jit(fastmath=True)
+def forward_weighting(links, w, rows, out):
+    """f(i) = sum_j L[i, j] w(j), computed only for rows i with rows[i] (others are all-zero
+    rows of L, so f(i) = 0). Row dot products; fastmath lets them vectorise."""
+    n = links.shape[0]
+    for i in range(n):
+        if rows[i]:
+            acc = 0.0
+            for j in range(n):
+                acc += links[i, j] * w[j]
+            out[i] = acc
+        else:
+            out[i] = 0.0
+
+
+@jit
+def backward_weighting(links, w, rows, out):
+    """b(j) = sum_i L[i, j] w(i) over the rows i with rows[i] (the others are all zero)."""
+    n = links.shape[0]
+    for j in range(n):
+        out[j] = 0.0
+    for i in range(n):
+        wi = w[i]
+        if wi != 0.0 and rows[i]:
+            for j in range(n):
+                out[j] += links[i, j] * wi
+
+
 @jit
 def directional(links, wr, fwd, bwd):
     """f = L w^r and b = L^T w^r for each read head (rows of wr)."""
-    nr = wr.shape[0]
-    n = links.shape[0]
-    for r in range(nr):
-        for i in range(n):
-            fwd[r, i] = 0.0
-            bwd[r, i] = 0.0
-        for i in range(n):
-            for j in range(n):
-                lij = links[i, j]
-                if lij != 0.0:
-                    fwd[r, i] += lij * wr[r, j]
-                    bwd[r, j] += lij * wr[r, i]
+    rows = np.ones(links.shape[0], np.bool_)
+    for r in range(wr.shape[0]):
+        forward_weighting(links, wr[r], rows, fwd[r])
+        backward_weighting(links, wr[r], rows, bwd[r])
 
 
 @jit
@@ -512,32 +639,43 @@ def _dnc_write_part(
     cw,
     ww_mat,
     out_ww,
-    out_alloc,
 ):
     n = memory.shape[0]
-    allocation(usage, alloc)
     g_w = gw[t]
     g_a = ga[t]
+    # a term whose gate makes it irrelevant is not computed (it would be multiplied by 0)
+    if g_w != 0.0 and g_a != 0.0:
+        allocation(usage, alloc)
+    else:
+        alloc[:] = 0.0
     if g_w != 0.0 and g_a != 1.0:
         content_weighting(memory, wkey[t], wbeta[t], eps, cw)
-        for i in range(n):
-            ww[i] = g_w * (g_a * alloc[i] + (1.0 - g_a) * cw[i])
     else:
-        for i in range(n):
-            ww[i] = g_w * (g_a * alloc[i])
+        cw[:] = 0.0
+    for i in range(n):
+        ww[i] = g_w * (g_a * alloc[i] + (1.0 - g_a) * cw[i])
     for i in range(n):
         ww_mat[0, i] = ww[i]
     write(memory, ww_mat, erase[t : t + 1], wvec[t : t + 1])
     update_links(links, prec, ww)
     out_ww[t, :] = ww
-    out_alloc[t, :] = alloc
 
 
 @jit
-def _dnc_read_part(memory, links, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r):
+def _dnc_read_part(
+    memory, links, rows, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
+):
     nr = wr.shape[0]
-    directional(links, wr, fwd, bwd)
     for r in range(nr):
+        # only the modes in use are computed (a mode with weight 0 contributes exactly 0)
+        if modes[t, r, 2] != 0.0:
+            forward_weighting(links, wr[r], rows, fwd[r])
+        else:
+            fwd[r, :] = 0.0
+        if modes[t, r, 0] != 0.0:
+            backward_weighting(links, wr[r], rows, bwd[r])
+        else:
+            bwd[r, :] = 0.0
         if modes[t, r, 1] != 0.0:
             content_weighting(memory, rkeys[t, r], rbetas[t, r], eps, cr)
         else:
@@ -571,7 +709,6 @@ def dnc_run(
     out_wr,
     out_r,
     out_usage,
-    out_alloc,
     out_prec,
     link_hist,
     mem_hist,
@@ -594,13 +731,20 @@ def dnc_run(
     bwd = np.empty((nr, n))
     rec_l = link_hist.shape[0] > 0
     rec_m = mem_hist.shape[0] > 0
+    # rows[i]: row i of L may be non-zero (slot i has been written, or L came in non-zero there)
+    rows = np.zeros(n, np.bool_)
+    for i in range(n):
+        for j in range(n):
+            if links[i, j] != 0.0:
+                rows[i] = True
+                break
     for t in range(steps):
         update_usage(usage, ww, wr, free[t], nu)
         usage[:] = nu
         out_usage[t, :] = usage
         if read_first:
             _dnc_read_part(
-                memory, links, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
+                memory, links, rows, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
             )
             _dnc_write_part(
                 memory,
@@ -622,8 +766,10 @@ def dnc_run(
                 cw,
                 ww_mat,
                 out_ww,
-                out_alloc,
             )
+            for i in range(n):
+                if ww[i] != 0.0:
+                    rows[i] = True
         else:
             _dnc_write_part(
                 memory,
@@ -645,10 +791,12 @@ def dnc_run(
                 cw,
                 ww_mat,
                 out_ww,
-                out_alloc,
             )
+            for i in range(n):
+                if ww[i] != 0.0:
+                    rows[i] = True
             _dnc_read_part(
-                memory, links, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
+                memory, links, rows, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
             )
         out_prec[t, :] = prec
         if rec_l:
@@ -690,7 +838,6 @@ def dnc_run_batch(
         out_ww = np.empty((steps, n))
         out_wr = np.empty((nr, steps, n))
         out_usage = np.empty((steps, n))
-        out_alloc = np.empty((steps, n))
         out_prec = np.empty((steps, n))
         link_hist = np.empty((0, n, n))
         mem_hist = np.empty((0, n, m))
@@ -717,7 +864,6 @@ def dnc_run_batch(
             out_wr,
             out_r[b],
             out_usage,
-            out_alloc,
             out_prec,
             link_hist,
             mem_hist,

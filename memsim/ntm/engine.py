@@ -176,11 +176,17 @@ class NTMTrace:
     memory_history: np.ndarray | None = None
 
 
-def _ntm_arrays(program: NTMProgram, n: int, m: int, shift_order: str) -> dict[str, np.ndarray]:
-    """Validate a program against an (n, m) memory; return the kernel's packed arrays."""
-    if not isinstance(program, NTMProgram):
-        raise MemsimError(f"program must be an NTMProgram, got {type(program).__name__}")
-    p = {f.name: C.array(f.name, getattr(program, f.name), (2, 3)) for f in fields(program)}
+def _f64(x) -> np.ndarray:
+    try:
+        return np.ascontiguousarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(f"program fields must be arrays of real numbers, got {x!r}") from exc
+
+
+def _ntm_shapes(p: dict[str, np.ndarray], n: int, m: int) -> tuple[int, int, int, int]:
+    for name, a in p.items():
+        if a.ndim not in (2, 3):
+            raise MemsimError(f"program.{name} must be 2-D or 3-D, got shape {a.shape}")
     t = p["write_keys"].shape[0]
     hw = p["write_keys"].shape[1]
     hr = p["read_keys"].shape[1]
@@ -211,7 +217,26 @@ def _ntm_arrays(program: NTMProgram, n: int, m: int, shift_order: str) -> dict[s
             )
     if t < 1 or hw + hr < 1:
         raise MemsimError("program must have at least one step and one head")
-    for name in ("write_betas", "read_betas"):
+    return t, hw, hr, ns
+
+
+def _ntm_values_ok(p: dict[str, np.ndarray]) -> bool:
+    """Compiled check of every value constraint (fast path)."""
+    return (
+        all(K.all_finite(p[k]) for k in ("write_keys", "read_keys", "add"))
+        and all(K.all_in(p[k], 0.0, np.inf) for k in ("write_betas", "read_betas"))
+        and all(K.all_in(p[k], 0.0, 1.0) for k in ("write_gates", "read_gates", "erase"))
+        and all(K.all_in(p[k], 1.0, np.inf) for k in ("write_gammas", "read_gammas"))
+        and all(K.all_in(p[k], 0.0, np.inf) for k in ("write_w0", "read_w0"))
+        and all(K.rows_are_distributions(p[k], C.SUM_TOL) for k in ("write_shifts", "read_shifts"))
+    )
+
+
+def _ntm_explain(p: dict[str, np.ndarray]) -> None:
+    """Raise a MemsimError naming the first invalid field of a program (slow path)."""
+    for name, a in p.items():
+        C.array(f"program.{name}", a, (a.ndim,))
+    for name in ("write_betas", "read_betas", "write_w0", "read_w0"):
         C.nonneg(f"program.{name}", p[name])
     for name in ("write_gates", "read_gates", "erase"):
         C.in_range(f"program.{name}", p[name], 0.0, 1.0)
@@ -220,22 +245,72 @@ def _ntm_arrays(program: NTMProgram, n: int, m: int, shift_order: str) -> dict[s
             raise MemsimError(f"program.{name} must be >= 1, got {p[name].min()!r}")
     for name in ("write_shifts", "read_shifts"):
         C.distribution(f"program.{name}", p[name])
-    C.nonneg("program.write_w0", p["write_w0"])
-    C.nonneg("program.read_w0", p["read_w0"])
-    cat = np.concatenate
-    return {
-        "keys": np.ascontiguousarray(cat([p["write_keys"], p["read_keys"]], axis=1)),
-        "betas": np.ascontiguousarray(cat([p["write_betas"], p["read_betas"]], axis=1)),
-        "gates": np.ascontiguousarray(cat([p["write_gates"], p["read_gates"]], axis=1)),
-        "shifts": shift_to_canonical(
-            cat([p["write_shifts"], p["read_shifts"]], axis=1), shift_order
-        ),
-        "gammas": np.ascontiguousarray(cat([p["write_gammas"], p["read_gammas"]], axis=1)),
-        "erases": p["erase"],
-        "adds": p["add"],
-        "w0": np.ascontiguousarray(cat([p["write_w0"], p["read_w0"]], axis=0)),
-        "nw": hw,
+
+
+def _ntm_pack(
+    programs: Sequence[NTMProgram], n: int, m: int, shift_order: str
+) -> dict[str, np.ndarray]:
+    """Validate programs against (n, m) memories; return the kernel's arrays with a batch axis.
+
+    Write heads come first along the head axis. One copy per field; value checks run compiled on
+    the whole batch and fall back to the slow, explaining checks only when something is wrong.
+    """
+    dims = None
+    pieces = []
+    for prog in programs:
+        if not isinstance(prog, NTMProgram):
+            raise MemsimError(f"program must be an NTMProgram, got {type(prog).__name__}")
+        p = {f.name: _f64(getattr(prog, f.name)) for f in fields(prog)}
+        d = _ntm_shapes(p, n, m)
+        if dims is None:
+            dims = d
+        elif d != dims:
+            raise MemsimError(
+                "all programs in a batch must have the same shapes (T, Hw, Hr, 2R+1): "
+                f"{dims} != {d}"
+            )
+        pieces.append(p)
+    if dims is None:
+        raise MemsimError("need at least one program")
+    t, hw, hr, ns = dims
+    nb, h = len(pieces), hw + hr
+    out = {
+        "keys": np.empty((nb, t, h, m)),
+        "betas": np.empty((nb, t, h)),
+        "gates": np.empty((nb, t, h)),
+        "shifts": np.empty((nb, t, h, ns)),
+        "gammas": np.empty((nb, t, h)),
+        "erases": np.empty((nb, t, hw, m)),
+        "adds": np.empty((nb, t, hw, m)),
+        "w0": np.empty((nb, h, n)),
     }
+    for i, p in enumerate(pieces):
+        for key, field in (("keys", "keys"), ("betas", "betas"), ("gates", "gates"),
+                           ("shifts", "shifts"), ("gammas", "gammas")):  # fmt: skip
+            out[key][i, :, :hw] = p[f"write_{field}"]
+            out[key][i, :, hw:] = p[f"read_{field}"]
+        out["erases"][i] = p["erase"]
+        out["adds"][i] = p["add"]
+        out["w0"][i, :hw] = p["write_w0"]
+        out["w0"][i, hw:] = p["read_w0"]
+    ok = (
+        K.all_finite(out["keys"])
+        and K.all_finite(out["adds"])
+        and K.all_in(out["betas"], 0.0, np.inf)
+        and K.all_in(out["gates"], 0.0, 1.0)
+        and K.all_in(out["erases"], 0.0, 1.0)
+        and K.all_in(out["gammas"], 1.0, np.inf)
+        and K.all_in(out["w0"], 0.0, np.inf)
+        and K.rows_are_distributions(out["shifts"], C.SUM_TOL)
+    )
+    if not ok:
+        for p in pieces:
+            _ntm_explain(p)
+        raise MemsimError("program has invalid values")  # pragma: no cover
+    if shift_order != "-R..R":
+        out["shifts"] = shift_to_canonical(out["shifts"], shift_order)
+    out["nw"] = hw
+    return out
 
 
 def run_ntm(
@@ -266,7 +341,8 @@ def run_ntm(
     C.choice("shift_order", shift_order, SHIFT_ORDERS)
     mem0 = C.memory(memory)
     n, m = mem0.shape
-    a = _ntm_arrays(program, n, m, shift_order)
+    packed = _ntm_pack([program], n, m, shift_order)
+    a = {k: (v[0] if k != "nw" else v) for k, v in packed.items()}
     e = C.eps(cosine_eps)
     t, h = a["keys"].shape[:2]
     nw = a["nw"]
@@ -326,13 +402,8 @@ def run_ntm_batch(
     if len(programs) != mems.shape[0]:
         raise MemsimError(f"need one program per memory: {len(programs)} != {mems.shape[0]}")
     b, n, m = mems.shape
-    packed = [_ntm_arrays(p, n, m, shift_order) for p in programs]
-    if len({tuple(x["keys"].shape) + tuple(x["shifts"].shape) for x in packed}) != 1:
-        raise MemsimError("all programs in a batch must have the same shapes")
-    if len({x["nw"] for x in packed}) != 1:
-        raise MemsimError("all programs in a batch must have the same number of write heads")
-    st = {k: np.stack([x[k] for x in packed]) for k in packed[0] if k != "nw"}
-    nw = packed[0]["nw"]
+    st = _ntm_pack(programs, n, m, shift_order)
+    nw = st["nw"]
     t, h = st["keys"].shape[1:3]
     e = C.eps(cosine_eps)
     set_threads(threads)
@@ -450,7 +521,7 @@ class DNCTrace:
 def _dnc_arrays(program: DNCProgram, n: int, m: int) -> dict[str, np.ndarray]:
     if not isinstance(program, DNCProgram):
         raise MemsimError(f"program must be a DNCProgram, got {type(program).__name__}")
-    p = {f.name: C.array(f.name, getattr(program, f.name), (1, 2, 3)) for f in fields(program)}
+    p = {f.name: _f64(getattr(program, f.name)) for f in fields(program)}
     t = p["write_keys"].shape[0]
     r = p["read_keys"].shape[1] if p["read_keys"].ndim == 3 else -1
     want = {
@@ -472,11 +543,23 @@ def _dnc_arrays(program: DNCProgram, n: int, m: int) -> dict[str, np.ndarray]:
             )
     if t < 1 or r < 1:
         raise MemsimError("program must have at least one step and one read head")
-    for name in ("write_betas", "read_betas"):
-        C.nonneg(f"program.{name}", p[name])
-    for name in ("alloc_gates", "write_gates", "erase", "free_gates"):
-        C.in_range(f"program.{name}", p[name], 0.0, 1.0)
-    C.distribution("program.read_modes", p["read_modes"])
+    ok = (
+        all(K.all_finite(p[k]) for k in ("write_keys", "write_vectors", "read_keys"))
+        and all(K.all_in(p[k], 0.0, np.inf) for k in ("write_betas", "read_betas"))
+        and all(
+            K.all_in(p[k], 0.0, 1.0) for k in ("alloc_gates", "write_gates", "erase", "free_gates")
+        )
+        and K.rows_are_distributions(p["read_modes"], C.SUM_TOL)
+    )
+    if not ok:  # slow path: name the problem
+        for name, a in p.items():
+            C.array(f"program.{name}", a, (a.ndim,))
+        for name in ("write_betas", "read_betas"):
+            C.nonneg(f"program.{name}", p[name])
+        for name in ("alloc_gates", "write_gates", "erase", "free_gates"):
+            C.in_range(f"program.{name}", p[name], 0.0, 1.0)
+        C.distribution("program.read_modes", p["read_modes"])
+        raise MemsimError("program has invalid values")  # pragma: no cover
     return p
 
 
@@ -488,6 +571,16 @@ def _usage0(usage, n: int) -> np.ndarray:
         raise MemsimError(f"usage must have shape {(n,)}, got {u.shape}")
     C.in_range("usage", u, 0.0, 1.0)
     return u.copy()
+
+
+def allocation_history(usage) -> np.ndarray:
+    """Allocation weighting for every row of a (T, N) usage history (Graves et al. 2016),
+    exactly as :func:`memsim.ntm.dnc.allocation` computes it for each row."""
+    u = C.array("usage", usage, (2,))
+    C.in_range("usage", u, 0.0, 1.0)
+    out = np.empty_like(u)
+    K.allocation_rows(u, out)
+    return out
 
 
 def run_dnc(
@@ -533,7 +626,6 @@ def run_dnc(
     out_wr = np.empty((r, t, n))
     out_r = np.empty((t, r, m))
     out_u = np.empty((t, n))
-    out_a = np.empty((t, n))
     out_p = np.empty((t, n))
     link_hist = np.empty((t if record_links else 0, n, n))
     mem_hist = np.empty((t if record_memory else 0, n, m))
@@ -560,7 +652,6 @@ def run_dnc(
         out_wr,
         out_r,
         out_u,
-        out_a,
         out_p,
         link_hist,
         mem_hist,
@@ -570,7 +661,7 @@ def run_dnc(
         read_weightings=_ro(out_wr),
         reads=_ro(out_r),
         usage=_ro(out_u),
-        allocation=_ro(out_a),
+        allocation=_ro(allocation_history(out_u)),
         precedence=_ro(out_p),
         link_matrix=_ro(links),
         memory_before=_ro(mem0.copy()),

@@ -217,7 +217,7 @@ def _readout(t: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _bits_out(src, scale, offset, t, out_cols: slice, head: int, m: int, first_col: int = 0):
-    """Output columns out_cols at step t read head ``head``'s columns first_col.. as (1+r)/2."""
+    """Output columns out_cols at step(s) t read head ``head``'s columns first_col.. as (1+r)/2."""
     k = np.arange(out_cols.stop - out_cols.start)
     src[t, out_cols] = head * m + first_col + k
     scale[t, out_cols] = 0.5
@@ -314,8 +314,7 @@ def _build_copy(p, rng, seed, trial) -> _Built:
     prog.read_shifts[length + 1 :, 0] = mv
 
     src, scale, offset = _readout(t, bits)
-    for k in range(length + 1, t):
-        _bits_out(src, scale, offset, k, slice(0, bits), 0, m)
+    _bits_out(src, scale, offset, slice(length + 1, t), slice(0, bits), 0, m)
     return _Built(
         "ntm",
         inputs,
@@ -354,8 +353,7 @@ def _repeat_copy_io(x: np.ndarray, repeats: int):
 
 def _repeat_copy_readout(t, length, repeats, bits, m):
     src, scale, offset = _readout(t, bits + 1)
-    for k in range(length + 1, length + 1 + repeats * length):
-        _bits_out(src, scale, offset, k, slice(0, bits), 0, m)
+    _bits_out(src, scale, offset, slice(length + 1, t - 1), slice(0, bits), 0, m)
     offset[t - 1, bits] = 1.0  # the controller counts the repetitions and emits the end marker
     return src, scale, offset
 
@@ -534,8 +532,7 @@ def _build_priority_sort(p, rng, seed, trial) -> _Built:
             prog.write_betas[s, 0] = beta
             prog.erase[s, 0, bits] = 1.0
     src, scale, offset = _readout(t, bits)
-    for s in range(nv + 1, t):
-        _bits_out(src, scale, offset, s, slice(0, bits), 0, m)
+    _bits_out(src, scale, offset, slice(nv + 1, t), slice(0, bits), 0, m)
     return _Built(
         "ntm",
         inputs,
@@ -625,7 +622,7 @@ def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
                 prog.read_modes[tt, 0] = (0.0, 0.0, 1.0)
             if p["free"] and tt + 1 < t:
                 prog.free_gates[tt + 1, 0] = 1.0  # free what was read at tt
-            _bits_out(src, scale, offset, tt, slice(0, bits), 0, m)
+        _bits_out(src, scale, offset, slice(b + length + 1, b + block), slice(0, bits), 0, m)
     return _Built(
         "dnc",
         inputs,
@@ -681,9 +678,8 @@ def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
     prog.read_modes[length + 1 :, 0] = (0.0, 0.0, 1.0)  # head 0 forward
     prog.read_modes[length + 1 :, 1] = (1.0, 0.0, 0.0)  # head 1 backward
     src, scale, offset = _readout(t, 2 * bits)
-    for s in range(length + 1, t):
-        _bits_out(src, scale, offset, s, slice(0, bits), 0, m)
-        _bits_out(src, scale, offset, s, slice(bits, 2 * bits), 1, m)
+    _bits_out(src, scale, offset, slice(length + 1, t), slice(0, bits), 0, m)
+    _bits_out(src, scale, offset, slice(length + 1, t), slice(bits, 2 * bits), 1, m)
     return _Built(
         "dnc",
         inputs,

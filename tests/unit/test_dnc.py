@@ -62,6 +62,10 @@ def test_allocation_matches_reference(seed, n):
     u = rng.random(n)
     if n > 2:
         u[rng.integers(n)] = u[0]  # a tie, broken by slot index
+    if rng.random() < 0.3:
+        u[rng.integers(n, size=2)] = 0.0  # exact zeros (the O(N) path)
+    if rng.random() < 0.2:
+        u[rng.integers(n)] = 1.0
     np.testing.assert_allclose(dnc.allocation(u), ref.allocation(u), rtol=1e-13, atol=1e-300)
     a = dnc.allocation(u)
     assert np.all(a >= 0) and a.sum() <= 1 + 1e-12
@@ -211,6 +215,8 @@ def test_dnc_engine_matches_reference(step_order):
     np.testing.assert_allclose(tr.link_matrix, want["links"], **kw)
     np.testing.assert_allclose(tr.memory_after, want["memory"], **kw)
     np.testing.assert_array_equal(tr.link_history[-1], tr.link_matrix)
+    for step in range(0, t, 3):  # the recorded allocation is exactly dnc.allocation(usage_t)
+        np.testing.assert_array_equal(tr.allocation[step], dnc.allocation(tr.usage[step]))
     np.testing.assert_array_equal(tr.memory_history[-1], tr.memory_after)
     np.testing.assert_array_equal(tr.memory_before, mem)
     assert not tr.reads.flags.writeable

@@ -179,6 +179,7 @@ def test_cosine_eps_option_and_zero_rows_give_no_nan():
         assert np.all(np.isfinite(cos))
         assert cos[0] == 0.0 and cos[2] == 0.0
         np.testing.assert_allclose(cos[1], 18.0 / (3.0 * 6.0 + eps))
+    np.testing.assert_array_equal(ntm.content_weighting(mem, key, 0.0), np.full(4, 0.25))
     zero_key = ntm.content_weighting(mem, np.zeros(3), 10.0, cosine_eps=0.0)
     np.testing.assert_allclose(zero_key, 0.25)
     w = ntm.address(np.zeros((5, 3)), np.zeros(3), 100.0, 1.0, [0.2, 0.6, 0.2], 3.0, np.zeros(5))

@@ -93,6 +93,21 @@ def test_engine_rejects_bad_programs():
         ntm.run_ntm(np.zeros((5, 4)), prog)
     with pytest.raises(MemsimError, match="step_order"):
         ntm.run_ntm(np.zeros((5, 3)), prog, step_order="both")
+    prog = ntm.NTMProgram.blank(4, 5, 3, n_read=2)
+    prog.read_keys[2, 1, 0] = np.nan
+    with pytest.raises(MemsimError, match="read_keys"):
+        ntm.run_ntm(np.zeros((5, 3)), prog)
+    prog = ntm.NTMProgram.blank(4, 5, 3)
+    progs = [ntm.NTMProgram.blank(4, 5, 3) for _ in range(3)]
+    progs[2].read_shifts[0, 0] = (0.2, 0.2, 0.2)
+    with pytest.raises(MemsimError, match="read_shifts"):
+        ntm.run_ntm_batch(np.zeros((3, 5, 3)), progs)
+    with pytest.raises(MemsimError, match="same shapes"):
+        ntm.run_ntm_batch(np.zeros((2, 5, 3)), [prog, ntm.NTMProgram.blank(5, 5, 3)])
+    dprog = ntm.DNCProgram.blank(4, 3)
+    dprog.write_vectors[1, 2] = np.inf
+    with pytest.raises(MemsimError, match="write_vectors"):
+        ntm.run_dnc(np.zeros((5, 3)), dprog)
     dprog = ntm.DNCProgram.blank(4, 3)
     dprog.read_modes[0, 0] = (0.5, 0.6, 0.0)
     with pytest.raises(MemsimError, match="read_modes"):
