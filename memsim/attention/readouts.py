@@ -227,6 +227,7 @@ def _chunked_softmax_read(
         total = s.sum(axis=1)
         np.matmul(s, v, out=out[b0:b1])
         out[b0:b1] /= total[:, None]
+        del s  # free the chunk before the next one is allocated
 
 
 def attend(
