@@ -10,22 +10,35 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from memsim.errors import ScenarioError
-from memsim.experiments import hopfield
 from memsim.experiments.progress import Progress
 from memsim.results import Result
 from memsim.scenario import Scenario, load_scenario
 
 COMMANDS = ("recall", "capacity")
 
+
+def _runners() -> dict[tuple[str, str], Callable[..., Result]]:
+    """(command, model kind) -> runner, from each kind's ``memsim.experiments.<kind>`` module
+    (functions ``run_recall`` and, where the kind has sweeps, ``run_capacity``)."""
+    from memsim.scenario.kinds import kind_modules
+
+    out = {}
+    for kind in kind_modules():
+        mod = importlib.import_module(f"memsim.experiments.{kind}")
+        for command in COMMANDS:
+            fn = getattr(mod, f"run_{command}", None)
+            if fn is not None:
+                out[(command, kind)] = fn
+    return out
+
+
 #: (command, model kind) -> runner(scenario, base_dir, progress) -> Result
-RUNNERS: dict[tuple[str, str], Callable[..., Result]] = {
-    ("recall", "hopfield"): hopfield.run_recall,
-    ("capacity", "hopfield"): hopfield.run_capacity,
-}
+RUNNERS: dict[tuple[str, str], Callable[..., Result]] = _runners()
 
 
 def check_runnable(sc: Scenario, command: str, file: str | None = None) -> None:
@@ -46,13 +59,11 @@ def check_runnable(sc: Scenario, command: str, file: str | None = None) -> None:
             file=file,
             field="capacity",
         )
-    if command == "capacity" and sc.model.kind == "hopfield" and sc.patterns.source != "random":
-        raise ScenarioError(
-            "a capacity sweep draws new random patterns at every load: patterns.source must be "
-            "'random'",
-            file=file,
-            field="patterns.source",
-        )
+    check = getattr(
+        importlib.import_module(f"memsim.experiments.{sc.model.kind}"), f"check_{command}", None
+    )
+    if check is not None:
+        check(sc, file)
 
 
 def run(
@@ -61,8 +72,18 @@ def run(
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
     base_dir: str | Path | None = None,
+    *,
+    scheduler=None,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
 ) -> Result:
-    """Run a scenario (a file path or a validated :class:`Scenario`) and return its Result."""
+    """Run a scenario (a file path or a validated :class:`Scenario`) and return its Result.
+
+    For ``capacity``, ``scheduler`` (``"local"``, ``"dask"`` or a
+    :class:`memsim.experiments.distributed.Scheduler`), ``checkpoint`` (a results folder that
+    receives finished tasks) and ``resume`` (reuse its rows) run the sweep through
+    :func:`memsim.experiments.distributed.run_capacity_sweep`; the numbers are the same.
+    """
     file = None
     if isinstance(scenario, str | Path):
         file = str(scenario)
@@ -73,6 +94,16 @@ def run(
     if command not in COMMANDS:
         raise ValueError(f"unknown command {command!r}; allowed: {', '.join(COMMANDS)}")
     check_runnable(scenario, command, file)
+    if command == "capacity" and (scheduler is not None or checkpoint is not None or resume):
+        if resume and checkpoint is None:
+            raise ValueError("resume=True needs checkpoint=<results folder>")
+        from memsim.experiments.distributed import run_capacity_sweep
+
+        return run_capacity_sweep(
+            scenario, scheduler, checkpoint=checkpoint, resume=resume, progress=progress
+        )
+    if scheduler is not None or checkpoint is not None or resume:
+        raise ValueError("scheduler, checkpoint and resume apply to the 'capacity' command only")
     runner = RUNNERS[(command, scenario.model.kind)]
     return runner(scenario, Path(base_dir) if base_dir else None, progress)
 

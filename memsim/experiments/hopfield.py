@@ -312,6 +312,19 @@ ROW_COLUMNS = (
 )
 
 
+def check_capacity(sc: Scenario, file: str | None = None) -> None:
+    """A capacity sweep draws new random patterns at every point."""
+    from memsim.errors import ScenarioError
+
+    if sc.patterns.source != "random":
+        raise ScenarioError(
+            "a capacity sweep draws new random patterns at every load: patterns.source must be "
+            "'random'",
+            file=file,
+            field="patterns.source",
+        )
+
+
 def capacity_points(sc: Scenario) -> list[dict]:
     """The sweep points of a capacity scenario (dicts with the AXES values and ``patterns``)."""
     return _capacity_points(sc)

@@ -142,6 +142,8 @@ def _model_fields_at(cls: type[BaseModel], loc: tuple) -> tuple[list[str], type[
             continue
         # unwrap unions / optionals / lists / Annotated
         args = [a for a in typing.get_args(cur) if a is not type(None)]
+        if typing.get_origin(cur) is not typing.Annotated:
+            args = _flatten_members(args)
         if args:
             models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
             chosen = None
@@ -177,6 +179,20 @@ def _model_fields_at(cls: type[BaseModel], loc: tuple) -> tuple[list[str], type[
 
 
 _PLAIN = {"int", "float", "str", "bool", "none"}
+
+
+def _flatten_members(args: list) -> list:
+    """Union members with Annotated wrappers removed and nested unions expanded."""
+    out = []
+    for a in args:
+        if typing.get_origin(a) is typing.Annotated:
+            a = typing.get_args(a)[0]
+        inner = typing.get_args(a)
+        if inner and typing.get_origin(a) not in (list, tuple, typing.Literal, dict):
+            out.extend(_flatten_members([x for x in inner if x is not type(None)]))
+        else:
+            out.append(a)
+    return out
 
 
 def _tags(cls: type[BaseModel]) -> tuple:
@@ -352,14 +368,33 @@ def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int) -> int:
 
 
 def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
-    src = sc.patterns
-    if src.source == "file":
+    """Checks across sections: patterns present when the kind needs them, readable pattern
+    files, plot names allowed for the kind, then the kind's own checks (indices, memory)."""
+    from memsim.plotting import allowed_plots
+    from memsim.scenario.kinds import kind_modules
+
+    km = kind_modules()[sc.model.kind]
+    if km.NEEDS_PATTERNS and sc.patterns is None:
+        raise ScenarioError(
+            f"model kind '{sc.model.kind}' needs a 'patterns' section (source: random, letters "
+            "or file)",
+            file=file,
+            field="patterns",
+        )
+    if not km.NEEDS_PATTERNS and sc.patterns is not None:
+        raise ScenarioError(
+            f"model kind '{sc.model.kind}' does not use a 'patterns' section; remove it",
+            file=file,
+            field="patterns",
+        )
+    if sc.patterns is not None and sc.patterns.source == "file":
         from memsim.errors import MemsimError
 
         try:
-            p, n = pattern_count_and_size(sc, base_dir)
+            _, n = pattern_count_and_size(sc, base_dir)
         except MemsimError as exc:
             raise ScenarioError(str(exc), file=file, field="patterns.path") from None
+        src = sc.patterns
         if src.shape is not None and src.shape[0] * src.shape[1] != n:
             raise ScenarioError(
                 f"shape {list(src.shape)} has {src.shape[0] * src.shape[1]} pixels but the "
@@ -367,39 +402,23 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
                 file=file,
                 field="patterns.shape",
             )
-    else:
-        p, n = pattern_count_and_size(sc, base_dir)
-    idx = sc.cue.pattern
-    if idx != "all":
-        idxs = [idx] if isinstance(idx, int) else idx
-        bad = [i for i in idxs if i >= p]
-        if bad:
-            raise ScenarioError(
-                f"pattern index {bad[0]} does not exist: there are {p} patterns "
-                f"(allowed 0 to {p - 1}, or 'all')",
-                file=file,
-                field="cue.pattern",
-            )
-    plots = sc.output.plots or []
-    pic = [k for k in ("pictures", "animation") if k in plots]
-    if pic and not has_picture_shape(sc):
-        raise ScenarioError(
-            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
-            "for a file",
-            file=file,
-            field="output.plots",
-        )
-    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
-    need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
-    sizes_field = "patterns.size"
-    if sc.capacity is not None:
-        sizes = sc.capacity.sizes or [n]
-        big = max(sizes)
-        p_big = int(round(max(sc.capacity.load_values()) * big))
-        cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
-        need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps))
-        if sc.capacity.sizes:
-            sizes_field = "capacity.sizes"
+    if sc.output.plots:
+        allowed = allowed_plots(sc.model.kind, "recall") + allowed_plots(sc.model.kind, "capacity")
+        for i, name in enumerate(sc.output.plots):
+            if name not in allowed:
+                raise ScenarioError(
+                    f"{name!r} is not a plot of model kind '{sc.model.kind}'; allowed: "
+                    + ", ".join(repr(a) for a in allowed),
+                    file=file,
+                    field=f"output.plots[{i}]",
+                )
+    check = getattr(km, "cross_check", None)
+    if check is not None:
+        check(sc, file, base_dir)
+
+
+def check_memory(need: int, file: str | None, field: str) -> None:
+    """Refuse a run whose arrays would not fit in the available memory."""
     avail = _available_memory()
     if need > 0.8 * avail:
         raise ScenarioError(
@@ -407,10 +426,12 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
             f"{avail / 2**30:.1f} GiB are available; reduce the network size or the number of "
             f"patterns/cues (or max_sweeps)",
             file=file,
-            field=sizes_field,
+            field=field,
         )
 
 
 def has_picture_shape(sc: Scenario) -> bool:
     src = sc.patterns
+    if src is None:
+        return False
     return src.source == "letters" or (src.source == "file" and src.shape is not None)

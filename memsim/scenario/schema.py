@@ -19,68 +19,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-PLOTS = (
-    "energy",
-    "overlap",
-    "pictures",
-    "animation",
-    "capacity",
-    "finite_size",
-    "phase",
-    "basins",
-    "rules",
-    "exact",
-    "low_activity",
-)
+from memsim.scenario.base import Strict
+from memsim.scenario.kinds import capacity_union, model_union
 
+# ------------------------------------------------------------------------------ model kinds --
+# The model and capacity sections depend on the model kind (memsim.scenario.kinds).
 
-class Strict(BaseModel):
-    """Base: unknown keys are errors, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
-
-
-# ------------------------------------------------------------------------------------- model --
-
-
-RuleName = Literal["hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"]
-
-
-class HopfieldModel(Strict):
-    """Classical Hopfield network (THEORY.md section 1)."""
-
-    kind: Literal["hopfield"] = Field(description="model family")
-    rule: RuleName = Field("hebbian", description="storage rule")
-    dynamics: Literal["async", "sync"] = Field("async", description="update dynamics")
-    order: Literal["random", "fixed"] = Field("random", description="async update order")
-    max_sweeps: int = Field(100, ge=1, le=1_000_000, description="limit on sweeps / sync steps")
-    temperature: float = Field(
-        0.0, ge=0.0, le=1e6, description="Glauber temperature (0 = deterministic)"
-    )
-    zero_diagonal: bool = Field(
-        False, description="pseudoinverse rule: zero the diagonal (breaks exact fixed points)"
-    )
-    activity: float | None = Field(
-        None, gt=0.0, lt=1.0, description="covariance rule: pattern activity a (default: measured)"
-    )
-    kappa: float = Field(0.0, ge=0.0, le=100.0, description="perceptron rule: stability margin")
-    max_epochs: int = Field(1000, ge=1, le=1_000_000, description="perceptron rule: epoch limit")
-
-    def store_options(self, rule: str | None = None) -> dict:
-        """Keyword options for memsim.hopfield.store for ``rule`` (default: this model's rule)."""
-        rule = rule or self.rule
-        if rule == "pseudoinverse":
-            return {"zero_diagonal": self.zero_diagonal}
-        if rule == "covariance":
-            return {"activity": self.activity}
-        if rule == "perceptron":
-            return {"kappa": self.kappa, "max_epochs": self.max_epochs}
-        return {}
-
-
-ModelSpec = Annotated[HopfieldModel, Field(discriminator="kind")]
+ModelSpec = model_union()
+CapacitySpec = capacity_union()
 
 
 # ---------------------------------------------------------------------------------- patterns --
@@ -178,72 +126,12 @@ class Run(Strict):
         return v
 
 
-class LoadRange(Strict):
-    start: float = Field(gt=0.0)
-    stop: float = Field(gt=0.0)
-    num: int = Field(ge=1, le=10_000)
-
-
-class Capacity(Strict):
-    """Load sweep for `memsim capacity`: P = round(load N) random patterns per point."""
-
-    loads: list[Annotated[float, Field(gt=0.0, le=1000.0)]] | LoadRange = Field(
-        description="list of loads P/N, or {start, stop, num}"
-    )
-    sizes: list[Annotated[int, Field(ge=2, le=10_000_000)]] | None = Field(
-        None, description="network sizes N (default: patterns.size)"
-    )
-    cues_per_trial: int | Literal["all"] = Field(
-        "all", description="how many stored patterns to cue in each trial"
-    )
-    rules: list[RuleName] | None = Field(None, description="storage rules (default: model.rule)")
-    temperatures: list[Annotated[float, Field(ge=0.0, le=1e6)]] | None = Field(
-        None, description="Glauber temperatures (default: model.temperature)"
-    )
-    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
-        None, description="pattern biases (default: patterns.bias)"
-    )
-    flips: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
-        None, description="cue noise: fractions of bits flipped (default: cue.flip)"
-    )
-
-    @field_validator("cues_per_trial")
-    @classmethod
-    def _pos(cls, v):
-        if isinstance(v, int) and v < 1:
-            raise ValueError("must be >= 1 or 'all'")
-        return v
-
-    @field_validator("loads")
-    @classmethod
-    def _nonempty(cls, v):
-        if isinstance(v, list) and not v:
-            raise ValueError("give at least one load")
-        if isinstance(v, LoadRange) and v.stop < v.start:
-            raise ValueError("stop must be >= start")
-        return v
-
-    @field_validator("sizes", "rules", "temperatures", "biases", "flips")
-    @classmethod
-    def _nonempty_axis(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value (or leave the field out)")
-        return v
-
-    def load_values(self) -> list[float]:
-        if isinstance(self.loads, LoadRange):
-            import numpy as np
-
-            return [
-                float(x) for x in np.linspace(self.loads.start, self.loads.stop, self.loads.num)
-            ]
-        return [float(x) for x in self.loads]
-
-
 class Output(Strict):
     """Which plots to draw (default: every plot that applies)."""
 
-    plots: list[Literal[PLOTS]] | None = None  # type: ignore[valid-type]
+    plots: list[str] | None = Field(
+        None, description="plot names; the allowed names depend on the model kind"
+    )
 
 
 class Scenario(Strict):
@@ -252,8 +140,18 @@ class Scenario(Strict):
     name: str = Field("scenario", min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
     model: ModelSpec
-    patterns: PatternSpec
+    patterns: PatternSpec | None = None
     cue: Cue = Cue()
     run: Run = Run()
-    capacity: Capacity | None = None
+    capacity: CapacitySpec | None = None
     output: Output = Output()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _capacity_kind(cls, data):
+        """The capacity section's fields depend on the model kind: tag it with that kind."""
+        if isinstance(data, dict):
+            cap, model = data.get("capacity"), data.get("model")
+            if isinstance(cap, dict) and isinstance(model, dict) and "kind" not in cap:
+                data = {**data, "capacity": {"kind": model.get("kind"), **cap}}
+        return data

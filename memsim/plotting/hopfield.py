@@ -1,26 +1,15 @@
-"""Plots of results (the only module that imports matplotlib).
-
-Plotting reads a :class:`memsim.results.Result` and never computes physics; theory curves come from
-:mod:`memsim.theory`.
-"""
+"""Plots of classical Hopfield results (recall: energy, overlap, pictures, animation; capacity:
+capacity, finite_size, phase, basins, rules, exact, low_activity)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from memsim.plotting.common import plt_module as _plt
 from memsim.results import Result
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _lines(ax, traces: np.ndarray, label: str, max_lines: int = 200) -> None:
@@ -104,11 +93,13 @@ def plot_pictures(result: Result, path: Path, max_rows: int = 8) -> Path:
     return path
 
 
-def plot_animation(result: Result, path: Path, max_cues: int = 5) -> Path:
+def plot_animation(result: Result, path: Path, max_cues: int = 5) -> Path | None:
     """Animated GIF: the states of the first trial's cues converging, sweep by sweep, beside the
     energy falling (one frame per sweep)."""
     from matplotlib import animation
 
+    if "frames_trial0" not in result.arrays:
+        return None
     plt = _plt()
     path = path.with_suffix(".gif")
     frames = result.arrays["frames_trial0"][:max_cues]
@@ -494,6 +485,7 @@ PLOTTERS: dict[str, Callable[[Result, Path], Path]] = {
 }
 
 CAPACITY_PLOTS = ("capacity", "finite_size", "phase", "basins", "rules", "exact", "low_activity")
+RECALL_PLOTS = ("energy", "overlap", "pictures", "animation")
 
 
 def default_plots(result: Result) -> list[str]:
@@ -512,20 +504,3 @@ def default_plots(result: Result) -> list[str]:
         if "frames_trial0" in result.arrays:
             names.append("animation")
     return names
-
-
-def make_plots(result: Result, folder: str | Path, which: Sequence[str] | None = None) -> list[str]:
-    """Draw the requested plots (default: all that apply) into ``folder``; return file names."""
-    folder = Path(folder)
-    names = list(which) if which else default_plots(result)
-    if result.command == "capacity":
-        names = [n for n in names if n in CAPACITY_PLOTS] or ["capacity"]
-    else:
-        names = [n for n in names if n not in CAPACITY_PLOTS]
-    written = []
-    for name in names:
-        if name == "animation" and "frames_trial0" not in result.arrays:
-            continue
-        out = PLOTTERS[name](result, folder / f"{name}.png")
-        written.append(out.name)
-    return written

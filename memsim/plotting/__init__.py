@@ -1,0 +1,47 @@
+"""Plots of results: the only package that imports matplotlib.
+
+Plotting reads a :class:`memsim.results.Result` and never computes physics; theory curves come from
+:mod:`memsim.theory`. Each model kind has a module here (``memsim.plotting.<kind>``) with
+``PLOTTERS`` (name -> function(result, path) -> path), ``RECALL_PLOTS``, ``CAPACITY_PLOTS`` and
+``default_plots(result)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from memsim.results import Result
+
+
+def kind_module(kind: str) -> ModuleType:
+    """The plotting module of a model kind."""
+    return importlib.import_module(f"memsim.plotting.{kind}")
+
+
+def allowed_plots(kind: str, command: str) -> tuple[str, ...]:
+    """Plot names a command of a model kind can draw."""
+    mod = kind_module(kind)
+    return tuple(mod.CAPACITY_PLOTS if command == "capacity" else mod.RECALL_PLOTS)
+
+
+def make_plots(result: Result, folder: str | Path, which: Sequence[str] | None = None) -> list[str]:
+    """Draw the requested plots (default: all that apply) into ``folder``; return file names.
+
+    Names that belong to the other command (a capacity plot listed in a scenario run with
+    ``memsim recall``) are skipped.
+    """
+    folder = Path(folder)
+    mod = kind_module(result.kind)
+    allowed = allowed_plots(result.kind, result.command)
+    names = [n for n in which if n in allowed] if which else list(mod.default_plots(result))
+    if not names:
+        names = list(mod.default_plots(result))
+    written = []
+    for name in names:
+        out = mod.PLOTTERS[name](result, folder / f"{name}.png")
+        if out is not None:
+            written.append(Path(out).name)
+    return written

@@ -1,0 +1,159 @@
+"""Scenario sections of the classical Hopfield network (model kind ``hopfield``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from memsim.scenario.base import Strict
+
+NEEDS_PATTERNS = True
+
+
+RuleName = Literal["hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"]
+
+
+class HopfieldModel(Strict):
+    """Classical Hopfield network (THEORY.md section 1)."""
+
+    kind: Literal["hopfield"] = Field(description="model family")
+    rule: RuleName = Field("hebbian", description="storage rule")
+    dynamics: Literal["async", "sync"] = Field("async", description="update dynamics")
+    order: Literal["random", "fixed"] = Field("random", description="async update order")
+    max_sweeps: int = Field(100, ge=1, le=1_000_000, description="limit on sweeps / sync steps")
+    temperature: float = Field(
+        0.0, ge=0.0, le=1e6, description="Glauber temperature (0 = deterministic)"
+    )
+    zero_diagonal: bool = Field(
+        False, description="pseudoinverse rule: zero the diagonal (breaks exact fixed points)"
+    )
+    activity: float | None = Field(
+        None, gt=0.0, lt=1.0, description="covariance rule: pattern activity a (default: measured)"
+    )
+    kappa: float = Field(0.0, ge=0.0, le=100.0, description="perceptron rule: stability margin")
+    max_epochs: int = Field(1000, ge=1, le=1_000_000, description="perceptron rule: epoch limit")
+
+    def store_options(self, rule: str | None = None) -> dict:
+        """Keyword options for memsim.hopfield.store for ``rule`` (default: this model's rule)."""
+        rule = rule or self.rule
+        if rule == "pseudoinverse":
+            return {"zero_diagonal": self.zero_diagonal}
+        if rule == "covariance":
+            return {"activity": self.activity}
+        if rule == "perceptron":
+            return {"kappa": self.kappa, "max_epochs": self.max_epochs}
+        return {}
+
+
+class LoadRange(Strict):
+    start: float = Field(gt=0.0)
+    stop: float = Field(gt=0.0)
+    num: int = Field(ge=1, le=10_000)
+
+
+class HopfieldCapacity(Strict):
+    """Load sweep for `memsim capacity`: P = round(load N) random patterns per point."""
+
+    kind: Literal["hopfield"] = "hopfield"
+
+    loads: list[Annotated[float, Field(gt=0.0, le=1000.0)]] | LoadRange = Field(
+        description="list of loads P/N, or {start, stop, num}"
+    )
+    sizes: list[Annotated[int, Field(ge=2, le=10_000_000)]] | None = Field(
+        None, description="network sizes N (default: patterns.size)"
+    )
+    cues_per_trial: int | Literal["all"] = Field(
+        "all", description="how many stored patterns to cue in each trial"
+    )
+    rules: list[RuleName] | None = Field(None, description="storage rules (default: model.rule)")
+    temperatures: list[Annotated[float, Field(ge=0.0, le=1e6)]] | None = Field(
+        None, description="Glauber temperatures (default: model.temperature)"
+    )
+    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
+        None, description="pattern biases (default: patterns.bias)"
+    )
+    flips: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
+        None, description="cue noise: fractions of bits flipped (default: cue.flip)"
+    )
+
+    @field_validator("cues_per_trial")
+    @classmethod
+    def _pos(cls, v):
+        if isinstance(v, int) and v < 1:
+            raise ValueError("must be >= 1 or 'all'")
+        return v
+
+    @field_validator("loads")
+    @classmethod
+    def _nonempty(cls, v):
+        if isinstance(v, list) and not v:
+            raise ValueError("give at least one load")
+        if isinstance(v, LoadRange) and v.stop < v.start:
+            raise ValueError("stop must be >= start")
+        return v
+
+    @field_validator("sizes", "rules", "temperatures", "biases", "flips")
+    @classmethod
+    def _nonempty_axis(cls, v):
+        if v is not None and not v:
+            raise ValueError("give at least one value (or leave the field out)")
+        return v
+
+    def load_values(self) -> list[float]:
+        if isinstance(self.loads, LoadRange):
+            import numpy as np
+
+            return [
+                float(x) for x in np.linspace(self.loads.start, self.loads.stop, self.loads.num)
+            ]
+        return [float(x) for x in self.loads]
+
+
+Model = HopfieldModel
+Capacity = HopfieldCapacity
+
+
+def cross_check(sc, file: str | None, base_dir) -> None:
+    """Cue indices within range, pictures only for 2-D patterns, arrays that fit in memory."""
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import (
+        check_memory,
+        estimate_bytes,
+        has_picture_shape,
+        pattern_count_and_size,
+    )
+
+    p, n = pattern_count_and_size(sc, base_dir)
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    plots = sc.output.plots or []
+    pic = [k for k in ("pictures", "animation") if k in plots]
+    if pic and not has_picture_shape(sc):
+        raise ScenarioError(
+            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
+            "for a file",
+            file=file,
+            field="output.plots",
+        )
+    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+    need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
+    field = "patterns.size"
+    if sc.capacity is not None:
+        sizes = sc.capacity.sizes or [n]
+        big = max(sizes)
+        p_big = int(round(max(sc.capacity.load_values()) * big))
+        cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
+        need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps))
+        if sc.capacity.sizes:
+            field = "capacity.sizes"
+    check_memory(need, file, field)
