@@ -29,6 +29,7 @@ from memsim.ntm.engine import (
     DNCTrace,
     NTMProgram,
     NTMTrace,
+    allocation_history,
     run_dnc,
     run_dnc_batch,
     run_ntm,
@@ -43,7 +44,7 @@ from memsim.ntm.interface import (
     softmax,
     softplus,
 )
-from memsim.ntm.tasks import TASKS, TaskResult, run_task, sweep
+from memsim.ntm.tasks import TASKS, TaskResult, capacity_sweep, run_task, sweep, task_spec
 
 __all__ = [
     "DNCProgram",
@@ -56,6 +57,8 @@ __all__ = [
     "TASKS",
     "TaskResult",
     "address",
+    "allocation_history",
+    "capacity_sweep",
     "circular_shift",
     "content_weighting",
     "cosine_similarity",
@@ -79,6 +82,7 @@ __all__ = [
     "softmax",
     "softplus",
     "sweep",
+    "task_spec",
     "tasks",
     "write",
 ]
