@@ -578,7 +578,7 @@ def _occupied_usage(p, rng, n: int, needed: int) -> np.ndarray:
         warnings.warn(
             f"only {n - k} free slots for {needed} vectors: the DNC will run out of memory",
             MemsimWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     return usage
 
