@@ -1,1 +1,1 @@
-"""memsim.kv"""
+"""memsim.kv: key-value memory networks and end-to-end memory networks."""

@@ -1,0 +1,969 @@
+"""Key-value memory: the one-hop read, key hashing, multi-hop reads and the answer step.
+
+Shapes (memsim conventions): queries are rows (B x d, or one d-vector), keys rows (S x d_k),
+values rows (S x d_v); attention weights over the slots are B x S. A boolean ``mask`` (True =
+slot present) marks empty slots; their scores are set to ``-inf`` (never a large negative
+constant), so their weight is exactly 0.
+
+References (THEORY.md section 7)
+--------------------------------
+* Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
+  reading documents", section 3.1: key hashing pre-selects memories ``(k_h1, v_h1) ..
+  (k_hN, v_hN)`` that share at least one word of frequency below F with the question (an
+  inverted index); key addressing ``p_hi = softmax(A Phi_X(x) . A Phi_K(k_hi))`` (eq. 1);
+  value reading ``o = sum_i p_hi A Phi_V(v_hi)`` (eq. 2); query update
+  ``q_{j+1} = R_j (q_j + o)`` (eq. 3); after H hops the answer is
+  ``a = argmax_i softmax(q_{H+1}^T B Phi_Y(y_i))`` over the candidate answers (eq. 4).
+* Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks": one hop
+  ``p_i = softmax(u^T m_i)`` (eq. 1), ``o = sum_i p_i c_i`` (eq. 2); see
+  :mod:`memsim.kv.memn2n`.
+
+Scores and normalisers are those of :mod:`memsim.attention` (THEORY.md section 4); this module
+only masks, batches and hops.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from memsim import attention as _att
+from memsim._rng import generator
+from memsim.errors import MemsimError
+from memsim.kv import _kernels as K
+from memsim.kv._checks import boolean, choice, float_array, id_lists, integer, read_only
+
+__all__ = [
+    "BLOCKED_MIN_PAIRS",
+    "KEY_BLOCK",
+    "Candidates",
+    "HopResult",
+    "KeyValueMemory",
+    "hash_candidates",
+    "key_value_memory",
+    "kv_hops",
+    "kv_read",
+    "multi_hop",
+    "random_memory",
+    "read",
+]
+
+SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
+NORMALISER_OPTIONS = ("temperature", "alpha", "k")
+#: Scores that compare a query with a key of the same size.
+SAME_SIZE_SCORES = ("dot", "scaled_dot", "cosine", "neg_sq_distance")
+#: Scores of the blocked (BLAS, online-softmax) path and of the hashed Numba kernel.
+FAST_SCORES = ("dot", "scaled_dot", "cosine")
+READ_METHODS = ("auto", "matrix", "blocked")
+ANSWER_FROM = ("query", "read")
+
+#: ``read(method="auto")`` switches to the blocked path from this many (query, slot) pairs on
+#: (softmax with dot / scaled_dot / cosine, no weights asked for, one shared memory).
+BLOCKED_MIN_PAIRS = 1 << 20
+#: Slots per block of the blocked path (a B x KEY_BLOCK score block stays in cache).
+KEY_BLOCK = 8192
+
+_MEMORY_KEY = 802  # stream key of random_memory
+
+
+# --------------------------------------------------------------------------- one-hop read
+
+
+def _split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
+    unknown = sorted(set(options) - set(SCORE_OPTIONS) - set(NORMALISER_OPTIONS))
+    if unknown:
+        raise MemsimError(
+            f"{who}: unknown option(s) {unknown}; score options are {list(SCORE_OPTIONS)}, "
+            f"normaliser options {list(NORMALISER_OPTIONS)}"
+        )
+    s = {k: v for k, v in options.items() if k in SCORE_OPTIONS}
+    n = {k: v for k, v in options.items() if k in NORMALISER_OPTIONS}
+    return s, n
+
+
+def _check_kinds(score: str, normaliser: str, nopts: dict) -> None:
+    if not isinstance(score, str) or score not in _att.SCORES:
+        raise MemsimError(f"unknown score {score!r}; choose one of {sorted(_att.SCORES)}")
+    if not isinstance(normaliser, str) or normaliser not in _att.NORMALISERS:
+        raise MemsimError(
+            f"unknown normaliser {normaliser!r}; choose one of {sorted(_att.NORMALISERS)}"
+        )
+    # dry run: memsim.attention checks the normaliser's options (names and values)
+    _att.normalise(np.zeros((1, 1)), normaliser, axis=-1, **nopts)
+
+
+def _check_sizes(q_size: int, k_size: int, score: str) -> None:
+    if score in SAME_SIZE_SCORES and q_size != k_size:
+        raise MemsimError(
+            f"queries have size {q_size} but keys have size {k_size}; score {score!r} compares "
+            f"a query with keys of the same size (give queries of size {k_size})"
+        )
+
+
+def _mask(mask: Any, rows: int, slots: int) -> np.ndarray | None:
+    """Mask as (1, S) or (B, S) bool, or None (every slot present)."""
+    if mask is None:
+        return None
+    m = np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise MemsimError(f"mask must be a boolean array (True = slot present), got {m.dtype}")
+    if m.ndim == 1 and m.shape[0] == slots:
+        return m[None, :]
+    if m.ndim == 2 and m.shape == (rows, slots):
+        return m
+    raise MemsimError(f"mask must have shape ({slots},) or ({rows}, {slots}), got {m.shape}")
+
+
+def _unit_rows(x: np.ndarray, eps: float) -> np.ndarray:
+    norms = np.sqrt(np.einsum("...i,...i->...", x, x))
+    return x / np.maximum(norms, eps)[..., None]
+
+
+def _fast_queries(q: np.ndarray, score: str, sopts: dict, nopts: dict) -> np.ndarray:
+    """Queries with beta / temperature (and 1/sqrt(d) or unit norm) folded in."""
+    beta = float(sopts.get("beta", 1.0))
+    temp = float(nopts.get("temperature", 1.0))
+    scale = beta / temp
+    if score == "scaled_dot" and q.shape[1]:
+        scale /= math.sqrt(q.shape[1])
+    if score == "cosine":
+        return _unit_rows(q, float(sopts.get("eps", 1e-8))) * scale
+    return q * scale
+
+
+def _fast_keys(k: np.ndarray, score: str, sopts: dict) -> np.ndarray:
+    if score == "cosine":
+        return _unit_rows(k, float(sopts.get("eps", 1e-8)))
+    return k
+
+
+def _blocked_softmax_read(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, block: int
+) -> np.ndarray:
+    """``softmax(q k^T) v`` over slot blocks with a running maximum (online softmax).
+
+    Per block: one BLAS product for the scores, masked slots set to -inf, the running maximum
+    m, normaliser l and read-out a rescaled by ``exp(m_old - m_new)`` (Milakov & Gimelshein
+    2018), one BLAS product for the values. Memory O(B x block). Every row must have a present
+    slot.
+    """
+    nb = q.shape[0]
+    n = k.shape[0]
+    run_max = np.full(nb, -np.inf)
+    run_sum = np.zeros(nb)
+    acc = np.zeros((nb, v.shape[1]))
+    buf = np.empty((nb, min(block, n)))
+    for k0 in range(0, n, block):
+        k1 = min(n, k0 + block)
+        s = buf[:, : k1 - k0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.matmul(q, k[k0:k1].T, out=s)
+        if mask is not None and mask.shape[0] == 1:
+            s[:, ~mask[0, k0:k1]] = -np.inf
+        elif mask is not None:
+            s[~mask[:, k0:k1]] = -np.inf
+        new_max = np.maximum(run_max, s.max(axis=1))
+        shift = np.where(new_max == -np.inf, 0.0, new_max)
+        with np.errstate(over="ignore", invalid="ignore"):
+            rescale = np.exp(run_max - shift)
+            s -= shift[:, None]
+            np.exp(s, out=s)
+        run_sum *= rescale
+        run_sum += s.sum(axis=1)
+        acc *= rescale[:, None]
+        acc += s @ v[k0:k1]
+        run_max = new_max
+    return acc / run_sum[:, None]
+
+
+def _scores_matrix(q: np.ndarray, k: np.ndarray, score: str, sopts: dict) -> np.ndarray:
+    """B x S scores from memsim.attention.score (3-D keys: one memory per query)."""
+    if k.ndim == 2:
+        s = _att.score(q, k, score, **sopts)
+    else:
+        s = np.empty((q.shape[0], k.shape[1]))
+        for b in range(q.shape[0]):
+            s[b] = _att.score(q[b], k[b], score, **sopts)
+    if not np.isfinite(s).all():
+        raise MemsimError(
+            "read: some scores are not finite (overflow); reduce beta or the size of the "
+            "queries and keys"
+        )
+    return s
+
+
+def read(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    score: str = "dot",
+    normaliser: str = "softmax",
+    *,
+    mask: Any = None,
+    return_weights: bool = False,
+    method: str = "auto",
+    key_block: int = KEY_BLOCK,
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """One read of a key-value memory: ``o_b = sum_i p_bi v_i``, ``p_b = normaliser(s(q_b, k))``.
+
+    The one-hop read every other function of :mod:`memsim.kv` is built on (Miller et al. 2016,
+    eqs. 1-2; Sukhbaatar et al. 2015, eqs. 1-2), through any score and normaliser of
+    :mod:`memsim.attention`.
+
+    Empty slots: ``mask`` (True = slot present) sets the scores of absent slots to ``-inf``, so
+    their weight is exactly 0. A query with no present slot (or a memory with no slots) reads
+    the zero vector and all its weights are 0 -- never NaN. Duplicate slots share their weight
+    (softmax, sparsemax, entmax, top-k) or the first copy takes it (hard).
+
+    Parameters
+    ----------
+    queries : array_like, (B, d) or (d,)
+    keys : array_like, (S, d_k), or (B, S, d_k) for one memory per query (e.g. one story each)
+    values : array_like, (S, d_v) or (S,); (B, S, d_v) or (B, S) with 3-D keys
+    score : str
+        A name in :data:`memsim.attention.SCORES` (dot, scaled_dot, cosine, general, additive,
+        neg_sq_distance). dot, scaled_dot, cosine and neg_sq_distance need ``d == d_k``.
+    normaliser : str
+        A name in :data:`memsim.attention.NORMALISERS` (softmax, sparsemax, entmax15,
+        entmax_bisect, hard, topk).
+    mask : bool array, (S,) or (B, S), optional
+        True = slot present. None: every slot present.
+    return_weights : bool
+        Also return the B x S weights.
+    method : {"auto", "matrix", "blocked"}
+        ``"matrix"``: the B x S score matrix from :func:`memsim.attention.score`, masked, then
+        :func:`memsim.attention.normalise` -- what :func:`memsim.attention.attend` does.
+        ``"blocked"`` (softmax with dot / scaled_dot / cosine, one shared memory, no weights):
+        slots in blocks of ``key_block`` with a running maximum (online softmax), two BLAS
+        products per block, memory O(B x key_block) instead of O(B x S); same numbers up to
+        rounding. ``"auto"``: blocked when allowed and ``B S >= BLOCKED_MIN_PAIRS``.
+    key_block : int
+        Slots per block (``"blocked"``).
+    **options
+        Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
+        (temperature, alpha, k), as in :func:`memsim.attention.attend`.
+
+    Returns
+    -------
+    read : numpy.ndarray
+        (B, d_v) ((d_v,) for one query; (B,) for 1-D values).
+    weights : numpy.ndarray
+        (B, S), only when ``return_weights``.
+
+    Raises
+    ------
+    MemsimError
+        A query whose size does not match the keys, values whose slots do not match the keys,
+        a bad mask, unknown score / normaliser / options, NaN or inf inputs, overflowing scores.
+    """
+    sopts, nopts = _split_options(options, "read")
+    _check_kinds(score, normaliser, nopts)
+    choice(method, "method", READ_METHODS)
+    block = integer(key_block, "key_block", low=1)
+    want_w = boolean(return_weights, "return_weights")
+    q = float_array(queries, "queries", (1, 2))
+    k = float_array(keys, "keys", (2, 3))
+    single = q.ndim == 1
+    q2 = q[None, :] if single else q
+    per_query = k.ndim == 3
+    if per_query and k.shape[0] != q2.shape[0]:
+        raise MemsimError(
+            f"keys of shape {k.shape} hold {k.shape[0]} memories (one per query) but there are "
+            f"{q2.shape[0]} queries"
+        )
+    _check_sizes(q2.shape[1], k.shape[-1], score)
+    n_slots = k.shape[-2]
+    v = float_array(values, "values", (2, 3) if per_query else (1, 2))
+    vec = v.ndim == k.ndim - 1
+    if vec:
+        v = v[..., None]
+    if v.shape[:-1] != k.shape[:-1]:
+        raise MemsimError(
+            f"values have slots of shape {v.shape[:-1]} but keys have {k.shape[:-1]}: one value "
+            "per slot is needed"
+        )
+    m = _mask(mask, q2.shape[0], n_slots)
+    nb = q2.shape[0]
+    out = np.zeros((nb, v.shape[-1]))
+    w = np.zeros((nb, n_slots)) if want_w else None
+    live = np.ones(nb, dtype=bool) if m is None else np.broadcast_to(m.any(axis=1), (nb,))
+    fast = (
+        normaliser == "softmax"
+        and score in FAST_SCORES
+        and not want_w
+        and not per_query
+        and set(sopts) <= {"beta", "eps"}
+    )
+    if method == "blocked" and not fast:
+        raise MemsimError(
+            f"method='blocked' needs normaliser='softmax', score in {FAST_SCORES}, one shared "
+            "memory (2-D keys), no weight matrices and return_weights=False"
+        )
+    if n_slots and live.any():
+        rows = np.flatnonzero(live)
+        ql = q2[rows] if rows.size < nb else q2
+        ml = None if m is None else (m if m.shape[0] == 1 else m[rows])
+        use_blocked = fast and (
+            method == "blocked" or (method == "auto" and ql.shape[0] * n_slots >= BLOCKED_MIN_PAIRS)
+        )
+        if use_blocked:
+            if score in ("dot", "scaled_dot"):  # finite inputs, but products may overflow
+                _att.score(ql[:1], k[:1], score, **sopts)
+            r = _blocked_softmax_read(
+                _fast_queries(ql, score, sopts, nopts), _fast_keys(k, score, sopts), v, ml, block
+            )
+            if not np.isfinite(r).all():
+                raise MemsimError(
+                    "read: scores overflowed (not finite); reduce beta or the size of the "
+                    "queries and keys"
+                )
+            out[rows] = r
+        else:
+            kl = k[rows] if per_query and rows.size < nb else k
+            s = _scores_matrix(ql, kl, score, sopts)
+            if ml is not None:
+                s = np.where(ml, s, -np.inf)
+            p = _att.normalise(s, normaliser, axis=-1, **nopts)
+            if per_query:
+                vl = v[rows] if rows.size < nb else v
+                out[rows] = np.einsum("bs,bsd->bd", p, vl)
+            else:
+                out[rows] = p @ v
+            if w is not None:
+                w[rows] = p
+    if vec:
+        out = out[:, 0]
+    if single:
+        out = out[0]
+        w = None if w is None else w[0]
+    return (out, w) if want_w else out
+
+
+# --------------------------------------------------------------------------- memory object
+
+
+@dataclass(frozen=True)
+class KeyValueMemory:
+    """Slots of keys and values, with optional features for key hashing (read-only arrays).
+
+    Attributes
+    ----------
+    keys : (S, d_k) float64
+    values : (S, d_v) float64
+    present : (S,) bool
+        False = empty slot (masked in every read, never a hashing candidate).
+    feature_indptr, feature_ids : int64 arrays or None
+        Features (e.g. word ids) of each slot as CSR: slot i has
+        ``feature_ids[feature_indptr[i]:feature_indptr[i+1]]``.
+    n_features : int
+        Number of distinct feature ids (ids are 0 .. n_features - 1).
+    index_indptr, index_slots : int64 arrays or None
+        The inverted index: feature f lists the present slots
+        ``index_slots[index_indptr[f]:index_indptr[f+1]]`` (sorted).
+    """
+
+    keys: np.ndarray
+    values: np.ndarray
+    present: np.ndarray
+    feature_indptr: np.ndarray | None
+    feature_ids: np.ndarray | None
+    n_features: int
+    index_indptr: np.ndarray | None
+    index_slots: np.ndarray | None
+
+    @property
+    def slots(self) -> int:
+        """Number of slots S (present or not)."""
+        return int(self.keys.shape[0])
+
+    @property
+    def frequency(self) -> np.ndarray:
+        """(n_features,) number of present slots listing each feature (zeros without features)."""
+        if self.index_indptr is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.diff(self.index_indptr)
+
+
+def key_value_memory(
+    keys: Any,
+    values: Any,
+    *,
+    present: Any = None,
+    features: Any = None,
+    n_features: int | None = None,
+) -> KeyValueMemory:
+    """Build a :class:`KeyValueMemory` from arrays (random vectors, user files, fact encodings).
+
+    Parameters
+    ----------
+    keys : (S, d_k)
+    values : (S, d_v) or (S,) (1-D values become one column)
+    present : bool (S,), optional
+        True = slot present (default all).
+    features : list of int lists, or (S, m) int array with -1 padding, optional
+        Hashing features of each slot (e.g. the word ids of a fact's key, as in Miller et al.
+        2016). Needed for key hashing (:func:`hash_candidates`).
+    n_features : int, optional
+        Number of feature ids (default: largest id + 1).
+    """
+    k = float_array(keys, "keys", (2,))
+    v = float_array(values, "values", (1, 2))
+    if v.ndim == 1:
+        v = v[:, None]
+    if v.shape[0] != k.shape[0]:
+        raise MemsimError(f"values has {v.shape[0]} rows but keys has {k.shape[0]} (one per slot)")
+    s = k.shape[0]
+    if present is None:
+        pres = np.ones(s, dtype=bool)
+    else:
+        pres = np.asarray(present)
+        if pres.dtype != np.bool_ or pres.shape != (s,):
+            raise MemsimError(f"present must be a bool array of shape ({s},), got {pres.shape}")
+        pres = pres.copy()
+    k = k.copy() if k is keys else k
+    v = v.copy() if v is values else v
+    f_ptr = f_ids = i_ptr = i_slots = None
+    nf = 0
+    if features is not None:
+        f_ptr, f_ids = id_lists(features, "features", rows=s)
+        top = int(f_ids.max()) + 1 if f_ids.size else 0
+        nf = top if n_features is None else integer(n_features, "n_features", low=0)
+        if nf < top:
+            raise MemsimError(f"n_features={nf} but features contain the id {top - 1}")
+        owner = np.repeat(np.arange(s, dtype=np.int64), np.diff(f_ptr))
+        keep = pres[owner]
+        pairs = np.unique(np.stack([f_ids[keep], owner[keep]], axis=1), axis=0)
+        i_slots = np.ascontiguousarray(pairs[:, 1]) if pairs.size else np.zeros(0, np.int64)
+        counts = np.bincount(pairs[:, 0], minlength=nf) if pairs.size else np.zeros(nf, np.int64)
+        i_ptr = np.zeros(nf + 1, dtype=np.int64)
+        np.cumsum(counts, out=i_ptr[1:])
+    elif n_features is not None:
+        raise MemsimError("n_features given without features")
+    read_only(k, v, pres, f_ptr, f_ids, i_ptr, i_slots)
+    return KeyValueMemory(k, v, pres, f_ptr, f_ids, nf, i_ptr, i_slots)
+
+
+def random_memory(
+    slots: int,
+    key_dim: int,
+    value_dim: int | None = None,
+    *,
+    seed: int = 0,
+    features_per_slot: int = 0,
+    n_features: int | None = None,
+    unit: bool = True,
+) -> KeyValueMemory:
+    """A memory of random keys and values, optionally with random hashing features.
+
+    Keys and values are Gaussian; ``unit=True`` scales every row to norm 1, else entries have
+    variance 1/d (norm about 1). With ``features_per_slot = f > 0`` each slot gets f distinct
+    feature ids drawn uniformly from ``0 .. n_features - 1`` (default
+    ``n_features = max(f, slots // 50)``, about 50 f slots per feature): a stand-in for the
+    words a key shares with questions in Miller et al. (2016).
+
+    Drawn from the stream ``(seed, 802, slots, key_dim, value_dim)``.
+    """
+    s = integer(slots, "slots", low=0)
+    dk = integer(key_dim, "key_dim", low=1)
+    dv = dk if value_dim is None else integer(value_dim, "value_dim", low=1)
+    f = integer(features_per_slot, "features_per_slot", low=0)
+    unit = boolean(unit, "unit")
+    rng = generator(integer(seed, "seed"), _MEMORY_KEY, s, dk, dv)
+    keys = rng.standard_normal((s, dk))
+    values = rng.standard_normal((s, dv))
+    if unit:
+        keys /= np.maximum(np.linalg.norm(keys, axis=1), 1e-300)[:, None]
+        values /= np.maximum(np.linalg.norm(values, axis=1), 1e-300)[:, None]
+    else:
+        keys /= math.sqrt(dk)
+        values /= math.sqrt(dv)
+    feats = None
+    nf = None
+    if f:
+        nf = max(f, s // 50) if n_features is None else integer(n_features, "n_features", low=f)
+        # f distinct ids per slot: the f smallest of nf uniform keys (argpartition per row)
+        if nf <= 4096:
+            feats = np.argpartition(rng.random((s, nf)), f - 1, axis=1)[:, :f]
+        else:
+            feats = np.empty((s, f), dtype=np.int64)
+            for i in range(s):
+                feats[i] = rng.choice(nf, size=f, replace=False)
+        feats = np.sort(feats, axis=1).astype(np.int64)
+    elif n_features is not None:
+        raise MemsimError("n_features given with features_per_slot=0")
+    return key_value_memory(keys, values, features=feats, n_features=nf)
+
+
+# --------------------------------------------------------------------------- key hashing
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate slots of each query after key hashing (CSR, read-only).
+
+    Query b's candidates are ``slots[indptr[b]:indptr[b+1]]`` (sorted, distinct, present).
+    """
+
+    indptr: np.ndarray
+    slots: np.ndarray
+
+    @property
+    def counts(self) -> np.ndarray:
+        """(B,) number of candidates per query."""
+        return np.diff(self.indptr)
+
+    def mask(self, n_slots: int) -> np.ndarray:
+        """Dense (B, n_slots) bool mask, True = candidate."""
+        nb = self.indptr.shape[0] - 1
+        m = np.zeros((nb, n_slots), dtype=bool)
+        rows = np.repeat(np.arange(nb), self.counts)
+        m[rows, self.slots] = True
+        return m
+
+
+def hash_candidates(
+    memory: KeyValueMemory, query_features: Any, *, max_frequency: int | None = None
+) -> Candidates:
+    """Key hashing: the present slots sharing at least one feature with each query.
+
+    Miller et al. (2016), section 3.1: "we retrieve memories whose key contains at least one
+    word from the question with frequency < F = 1000" (ignoring stop words), through an inverted
+    index. Here a feature is usable when at most ``max_frequency`` present slots list it
+    (None: every feature is usable).
+
+    Parameters
+    ----------
+    memory : KeyValueMemory
+        Built with ``features``.
+    query_features : list of int lists, or (B, m) int array with -1 padding
+        Features of each query (e.g. its word ids). Ids the memory does not know select nothing.
+    max_frequency : int, optional
+        Features listed by more present slots than this are ignored.
+
+    Returns
+    -------
+    Candidates
+    """
+    if not isinstance(memory, KeyValueMemory):
+        raise MemsimError(f"memory must be a KeyValueMemory, got {type(memory).__name__}")
+    if memory.index_indptr is None:
+        raise MemsimError(
+            "key hashing needs slot features: build the memory with features=... "
+            "(key_value_memory) or features_per_slot > 0 (random_memory)"
+        )
+    q_ptr, q_ids = id_lists(query_features, "query_features")
+    freq = memory.frequency
+    if max_frequency is None:
+        usable = np.ones(memory.n_features, dtype=bool)
+    else:
+        usable = freq <= integer(max_frequency, "max_frequency", low=0)
+    nb = q_ptr.shape[0] - 1
+    bounds = np.zeros(nb, dtype=np.int64)
+    K.candidate_bounds(q_ptr, q_ids, memory.index_indptr, usable, bounds)
+    buf_ptr = np.zeros(nb + 1, dtype=np.int64)
+    np.cumsum(bounds, out=buf_ptr[1:])
+    buf = np.empty(int(buf_ptr[-1]), dtype=np.int64)
+    counts = np.zeros(nb, dtype=np.int64)
+    if nb:
+        K.gather_candidates(
+            q_ptr, q_ids, memory.index_indptr, memory.index_slots, usable, buf_ptr, buf, counts
+        )
+    indptr = np.zeros(nb + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    slots = np.empty(int(indptr[-1]), dtype=np.int64)
+    if nb:
+        K.compact_candidates(buf_ptr, buf, indptr, slots)
+    read_only(indptr, slots)
+    return Candidates(indptr, slots)
+
+
+# --------------------------------------------------------------------------- reads on a memory
+
+
+def _hashed_read(
+    memory: KeyValueMemory,
+    q: np.ndarray,
+    cand: Candidates,
+    score: str,
+    normaliser: str,
+    sopts: dict,
+    nopts: dict,
+    want_w: bool,
+    method: str,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Read restricted to each query's candidates; dense (B, S) weights when asked."""
+    nb = q.shape[0]
+    n = memory.slots
+    if cand.indptr.shape[0] - 1 != nb:
+        raise MemsimError(
+            f"candidates are given for {cand.indptr.shape[0] - 1} queries but there are {nb}"
+        )
+    fast = normaliser == "softmax" and score in FAST_SCORES and set(sopts) <= {"beta", "eps"}
+    if method == "blocked" and not fast:
+        raise MemsimError(
+            f"hashed reads with method='blocked' (the Numba kernel) need normaliser='softmax' "
+            f"and score in {FAST_SCORES}"
+        )
+    out = np.zeros((nb, memory.values.shape[1]))
+    w = np.zeros((nb, n)) if want_w else None
+    if fast and method != "matrix":
+        if score in ("dot", "scaled_dot") and n:
+            _att.score(q[:1], memory.keys[:1], score, **sopts)  # checks the options
+        flat = np.empty(cand.slots.shape[0])
+        K.csr_softmax_read(
+            np.ascontiguousarray(_fast_queries(q, score, sopts, nopts)),
+            np.ascontiguousarray(_fast_keys(memory.keys, score, sopts)),
+            memory.values,
+            cand.indptr,
+            cand.slots,
+            out,
+            flat,
+        )
+        if not (np.isfinite(out).all() and np.isfinite(flat).all()):
+            raise MemsimError(
+                "read: scores overflowed (not finite); reduce beta or the size of the "
+                "queries and keys"
+            )
+        if w is not None:
+            w[np.repeat(np.arange(nb), cand.counts), cand.slots] = flat
+        return out, w
+    for b in range(nb):
+        idx = cand.slots[cand.indptr[b] : cand.indptr[b + 1]]
+        if idx.size == 0:
+            continue
+        r, p = read(
+            q[b],
+            memory.keys[idx],
+            memory.values[idx],
+            score,
+            normaliser,
+            return_weights=True,
+            method="matrix",
+            **sopts,
+            **nopts,
+        )
+        out[b] = r
+        if w is not None:
+            w[b, idx] = p
+    return out, w
+
+
+def kv_read(
+    memory: KeyValueMemory,
+    queries: Any,
+    score: str = "dot",
+    normaliser: str = "softmax",
+    *,
+    candidates: Candidates | None = None,
+    return_weights: bool = False,
+    method: str = "auto",
+    **options: Any,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """One read of a :class:`KeyValueMemory` (empty slots masked), optionally hashed.
+
+    Without ``candidates`` this is :func:`read` with ``mask=memory.present``. With
+    ``candidates`` (from :func:`hash_candidates`) each query reads only its candidate slots
+    (the others get weight exactly 0, and their scores are never computed). Softmax with
+    dot / scaled_dot / cosine runs in one parallel Numba kernel over the queries
+    (``method="auto"`` or ``"blocked"``); other scores and normalisers, or
+    ``method="matrix"``, read each query's candidates with :func:`read` (same numbers up to
+    rounding). A query without candidates reads the zero vector.
+
+    Returns
+    -------
+    read : (B, d_v) ((d_v,) for one query)
+    weights : (B, S), when ``return_weights``
+    """
+    if not isinstance(memory, KeyValueMemory):
+        raise MemsimError(f"memory must be a KeyValueMemory, got {type(memory).__name__}")
+    if candidates is None:
+        mask = None if memory.present.all() else memory.present
+        return read(
+            queries,
+            memory.keys,
+            memory.values,
+            score,
+            normaliser,
+            mask=mask,
+            return_weights=return_weights,
+            method=method,
+            **options,
+        )
+    if not isinstance(candidates, Candidates):
+        raise MemsimError(f"candidates must come from hash_candidates, got {candidates!r}")
+    sopts, nopts = _split_options(options, "kv_read")
+    _check_kinds(score, normaliser, nopts)
+    choice(method, "method", READ_METHODS)
+    want_w = boolean(return_weights, "return_weights")
+    q = float_array(queries, "queries", (1, 2))
+    single = q.ndim == 1
+    q2 = q[None, :] if single else q
+    _check_sizes(q2.shape[1], memory.keys.shape[1], score)
+    out, w = _hashed_read(memory, q2, candidates, score, normaliser, sopts, nopts, want_w, method)
+    if single:
+        out = out[0]
+        w = None if w is None else w[0]
+    return (out, w) if want_w else out
+
+
+# --------------------------------------------------------------------------- hops and answers
+
+
+@dataclass(frozen=True)
+class HopResult:
+    """Everything a multi-hop read produced (read-only arrays).
+
+    Attributes
+    ----------
+    queries : (H + 1, B, d)
+        ``q_1 .. q_{H+1}``: the initial queries and the query after every hop,
+        ``q_{j+1} = R_j (q_j + o_j)``.
+    reads : (H, B, d)
+        Read-outs ``o_1 .. o_H``.
+    weights : (H, B, S) or None
+        Attention over the slots at every hop (when asked).
+    answers : (B,) int64 or None
+        Index of the best matching candidate answer (when candidate answers were given);
+        ties go to the lowest index.
+    answer_scores : (B, n_answers) or None
+        ``y_i . q_{H+1}`` (or ``y_i . o_H`` with ``answer_from="read"``).
+    candidates : (B,) int64 or None
+        Number of slots each query could read (after masking and hashing).
+    """
+
+    queries: np.ndarray
+    reads: np.ndarray
+    weights: np.ndarray | None
+    answers: np.ndarray | None
+    answer_scores: np.ndarray | None
+    candidates: np.ndarray | None
+
+
+def _hop_matrices(R: Any, hops: int, d: int) -> list[np.ndarray | None]:
+    """R as a list of H matrices (None = identity)."""
+    if R is None:
+        return [None] * hops
+    if isinstance(R, (list, tuple)):
+        if len(R) != hops:
+            raise MemsimError(f"R has {len(R)} matrices but hops={hops}")
+        mats = [None if r is None else float_array(r, f"R[{i}]", (2,)) for i, r in enumerate(R)]
+    else:
+        arr = float_array(R, "R", (2, 3))
+        if arr.ndim == 3 and arr.shape[0] != hops:
+            raise MemsimError(f"R has {arr.shape[0]} matrices but hops={hops}")
+        mats = [arr] * hops if arr.ndim == 2 else list(arr)
+    for i, r in enumerate(mats):
+        if r is not None and r.shape != (d, d):
+            raise MemsimError(f"R[{i}] must have shape ({d}, {d}) (the query size), got {r.shape}")
+    return mats
+
+
+def _answer(final: np.ndarray, answers: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if answers is None:
+        return None, None
+    y = float_array(answers, "answers", (2,))
+    if y.shape[0] == 0:
+        raise MemsimError("answers must contain at least one candidate answer")
+    if y.shape[1] != final.shape[1]:
+        raise MemsimError(
+            f"candidate answers have size {y.shape[1]} but the final query has size "
+            f"{final.shape[1]}"
+        )
+    sc = final @ y.T
+    return np.argmax(sc, axis=1).astype(np.int64), sc
+
+
+def multi_hop(
+    queries: Any,
+    keys: Any,
+    values: Any,
+    *,
+    hops: int = 1,
+    R: Any = None,
+    answers: Any = None,
+    answer_from: str = "query",
+    score: str = "dot",
+    normaliser: str = "softmax",
+    mask: Any = None,
+    return_weights: bool = False,
+    **options: Any,
+) -> HopResult:
+    """H hops ``o_j = read(q_j)``, ``q_{j+1} = R_j (q_j + o_j)``, then the best candidate answer.
+
+    Miller et al. (2016), eqs. 1-4 (THEORY.md section 7). Reads go through :func:`read`, so any
+    score and normaliser of :mod:`memsim.attention`, 2-D keys (one shared memory) or 3-D keys
+    (one memory per query, e.g. one story each) and a mask of empty slots are allowed.
+
+    Parameters
+    ----------
+    queries : (B, d) or (d,)
+    keys, values, mask, score, normaliser, **options
+        As in :func:`read`. Hops add ``q + o``, so values must have the size d of the queries.
+    hops : int >= 1
+    R : None, (d, d), (H, d, d) or a list of H (d, d) arrays / None
+        Query update after each hop (None = identity, ``q_{j+1} = q_j + o_j``).
+    answers : (n_answers, d), optional
+        Candidate answer embeddings y_i; the answer is ``argmax_i y_i . q_{H+1}``
+        (eq. 4; the softmax does not change the argmax). Without it no answer is computed.
+    answer_from : {"query", "read"}
+        Compare the candidates with the final query ``q_{H+1}`` (the paper) or with the last
+        read-out ``o_H`` (plain retrieval: which value was read).
+    return_weights : bool
+        Keep the attention over the slots at every hop.
+
+    Returns
+    -------
+    HopResult
+    """
+    h = integer(hops, "hops", low=1)
+    choice(answer_from, "answer_from", ANSWER_FROM)
+    q = float_array(queries, "queries", (1, 2))
+    single = q.ndim == 1
+    q2 = q[None, :] if single else q
+    v = float_array(values, "values", (2, 3))
+    if v.shape[-1] != q2.shape[1]:
+        raise MemsimError(
+            f"values have size {v.shape[-1]} but queries have size {q2.shape[1]}: hops add "
+            "q + o, so values must have the size of the queries"
+        )
+    mats = _hop_matrices(R, h, q2.shape[1])
+    want_w = boolean(return_weights, "return_weights")
+    qs = [q2]
+    reads = []
+    maps = []
+    for j in range(h):
+        res = read(
+            qs[-1],
+            keys,
+            v,
+            score,
+            normaliser,
+            mask=mask,
+            return_weights=want_w,
+            **options,
+        )
+        o, p = res if want_w else (res, None)
+        reads.append(o)
+        if p is not None:
+            maps.append(p)
+        nxt = qs[-1] + o
+        if mats[j] is not None:
+            nxt = nxt @ mats[j].T
+        qs.append(nxt)
+    n_slots = np.shape(keys)[-2]
+    m = _mask(mask, q2.shape[0], n_slots)
+    counts = (
+        np.full(q2.shape[0], n_slots, dtype=np.int64)
+        if m is None
+        else np.broadcast_to(m.sum(axis=1), (q2.shape[0],)).astype(np.int64)
+    )
+    return _result(qs, reads, maps if want_w else None, answers, answer_from, counts, single)
+
+
+def _result(qs, reads, maps, answers, answer_from, counts, single) -> HopResult:
+    final = qs[-1] if answer_from == "query" else reads[-1]
+    ans, sc = _answer(final, answers)
+    queries = np.stack(qs)
+    rd = np.stack(reads)
+    w = None if maps is None else np.stack(maps)
+    if single:
+        queries, rd = queries[:, 0], rd[:, 0]
+        w = None if w is None else w[:, 0]
+        ans = None if ans is None else ans[:1]
+        sc = None if sc is None else sc[:1]
+        counts = counts[:1]
+    counts = np.array(counts, dtype=np.int64)
+    read_only(queries, rd, w, ans, sc, counts)
+    return HopResult(queries, rd, w, ans, sc, counts)
+
+
+def kv_hops(
+    memory: KeyValueMemory,
+    queries: Any,
+    *,
+    hops: int = 1,
+    R: Any = None,
+    answers: Any = None,
+    answer_from: str = "query",
+    score: str = "dot",
+    normaliser: str = "softmax",
+    query_features: Any = None,
+    hashing: bool = False,
+    max_frequency: int | None = None,
+    return_weights: bool = False,
+    method: str = "auto",
+    **options: Any,
+) -> HopResult:
+    """Multi-hop reads of a :class:`KeyValueMemory` with optional key hashing.
+
+    Key hashing (``hashing=True``, Miller et al. 2016, section 3.1) selects each query's
+    candidate slots once, from its ``query_features`` (the question's words), with
+    :func:`hash_candidates`; every hop then reads only those slots. Otherwise every present slot
+    is read. Hops and answer as in :func:`multi_hop`; ``answers=None`` with
+    ``answer_from="read"`` uses the memory's values as the candidate answers.
+
+    Returns
+    -------
+    HopResult
+        ``candidates`` holds the number of slots each query could read.
+    """
+    if not isinstance(memory, KeyValueMemory):
+        raise MemsimError(f"memory must be a KeyValueMemory, got {type(memory).__name__}")
+    h = integer(hops, "hops", low=1)
+    choice(answer_from, "answer_from", ANSWER_FROM)
+    use_hash = boolean(hashing, "hashing")
+    q = float_array(queries, "queries", (1, 2))
+    single = q.ndim == 1
+    q2 = q[None, :] if single else q
+    if memory.values.shape[1] != q2.shape[1]:
+        raise MemsimError(
+            f"values have size {memory.values.shape[1]} but queries have size {q2.shape[1]}: "
+            "hops add q + o, so values must have the size of the queries"
+        )
+    mats = _hop_matrices(R, h, q2.shape[1])
+    if answers is None and answer_from == "read":
+        answers = memory.values
+    cand = None
+    if use_hash:
+        if query_features is None:
+            raise MemsimError("hashing=True needs query_features (e.g. the question's word ids)")
+        cand = hash_candidates(memory, query_features, max_frequency=max_frequency)
+        if cand.indptr.shape[0] - 1 != q2.shape[0]:
+            raise MemsimError(
+                f"query_features has {cand.indptr.shape[0] - 1} rows but there are "
+                f"{q2.shape[0]} queries"
+            )
+        counts = cand.counts
+    elif query_features is not None or max_frequency is not None:
+        raise MemsimError("query_features / max_frequency are only used with hashing=True")
+    else:
+        counts = np.full(q2.shape[0], int(memory.present.sum()), dtype=np.int64)
+    qs = [q2]
+    reads = []
+    maps = []
+    for j in range(h):
+        res = kv_read(
+            memory,
+            qs[-1],
+            score,
+            normaliser,
+            candidates=cand,
+            return_weights=return_weights,
+            method=method,
+            **options,
+        )
+        o, p = res if return_weights else (res, None)
+        reads.append(o)
+        if p is not None:
+            maps.append(p)
+        nxt = qs[-1] + o
+        if mats[j] is not None:
+            nxt = nxt @ mats[j].T
+        qs.append(nxt)
+    return _result(
+        qs, reads, maps if return_weights else None, answers, answer_from, counts, single
+    )
