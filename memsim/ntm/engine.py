@@ -113,8 +113,11 @@ class NTMProgram:
         r = C.positive_int("shift_range", shift_range, 0)
         if not 0 <= start < n:
             raise MemsimError(f"start must be a slot index in [0, {n - 1}], got {start!r}")
-        s = np.zeros(2 * r + 1)
-        s[r] = 1.0
+
+        def hold(h):
+            s = np.zeros((t, h, 2 * r + 1))
+            s[:, :, r] = 1.0
+            return s
 
         def w0(h):
             w = np.zeros((h, n))
@@ -125,14 +128,14 @@ class NTMProgram:
             write_keys=np.zeros((t, hw, m)),
             write_betas=np.zeros((t, hw)),
             write_gates=np.zeros((t, hw)),
-            write_shifts=np.tile(s, (t, hw, 1)),
+            write_shifts=hold(hw),
             write_gammas=np.ones((t, hw)),
             erase=np.zeros((t, hw, m)),
             add=np.zeros((t, hw, m)),
             read_keys=np.zeros((t, hr, m)),
             read_betas=np.zeros((t, hr)),
             read_gates=np.zeros((t, hr)),
-            read_shifts=np.tile(s, (t, hr, 1)),
+            read_shifts=hold(hr),
             read_gammas=np.ones((t, hr)),
             write_w0=w0(hw),
             read_w0=w0(hr),
