@@ -239,12 +239,14 @@ def _async_one(
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
+    ``m`` must hold the overlaps ``xi^mu . s`` of the cue on entry (the caller computes them for
+    the whole batch with one matrix product).
+
     Update order: ``order`` starts as 0..N-1; with ``random_order`` it is shuffled in place at the
     start of every sweep with the cue's own xoshiro256** stream (the same protocol as the
     classical engine, so n = 2 reproduces it update for update).
     """
     n = s.shape[0]
-    _overlaps(xiT, s, m)
     e, lg = _energy_parts(kind, n_pow, m)
     energy[0] = e
     logneg[0] = lg
@@ -367,9 +369,11 @@ def async_batch_serial(
 def _sync_one(
     kind, n_pow, cpoly, exptab, xiT, s, m, max_sweeps, energy, logneg, flips_out, new, prev
 ):
-    """Synchronous (parallel) updates for one cue; detects fixed points and 2-cycles."""
+    """Synchronous (parallel) updates for one cue; detects fixed points and 2-cycles.
+
+    ``m`` must hold the overlaps of the cue on entry.
+    """
     n = s.shape[0]
-    _overlaps(xiT, s, m)
     e, lg = _energy_parts(kind, n_pow, m)
     energy[0] = e
     logneg[0] = lg

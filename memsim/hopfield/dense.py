@@ -268,7 +268,8 @@ def dense_recall(
     cpoly = _dpoly(n_pow, dtype)
     xiT = np.ascontiguousarray(xi.T)
     b_count = S.shape[0]
-    M = np.zeros((b_count, p), dtype=dtype)
+    # initial overlaps for the whole batch: one product, exact (integers below N <= 2^53)
+    M = np.rint(S.astype(np.float64) @ xi.T.astype(np.float64)).astype(dtype)
     energy = np.full((b_count, max_sweeps + 1), np.nan)
     logneg = np.full((b_count, max_sweeps + 1), np.nan)
     flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
