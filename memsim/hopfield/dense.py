@@ -120,6 +120,13 @@ class DenseResult:
 # ------------------------------------------------------------------------------------------------
 
 
+def _all_pm1(a: np.ndarray) -> bool:
+    """True if every entry is -1 or +1 (fast: no sorting, unlike np.isin)."""
+    if a.dtype == np.int8:
+        return bool(np.all(np.abs(a) == 1))  # abs(-128) stays -128: rejected
+    return bool(np.all((a == 1) | (a == -1)))
+
+
 def _check_stored(stored: Any) -> np.ndarray:
     a = np.asarray(stored)
     if a.ndim != 2:
@@ -128,7 +135,7 @@ def _check_stored(stored: Any) -> np.ndarray:
         )
     if a.shape[0] < 1 or a.shape[1] < 2:
         raise MemsimError(f"stored needs at least 1 pattern and 2 neurons, got shape {a.shape}")
-    if not np.isin(a, (-1, 1)).all():
+    if not _all_pm1(a):
         raise MemsimError("stored must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
     return np.ascontiguousarray(a, dtype=np.int8)
 
@@ -144,7 +151,7 @@ def _check_states(states: Any, n: int, name: str) -> tuple[np.ndarray, bool]:
         )
     if s.shape[0] == 0:
         raise MemsimError(f"{name} is empty (shape {np.shape(states)})")
-    if not np.isin(s, (-1, 1)).all():
+    if not _all_pm1(s):
         raise MemsimError(f"{name} must contain only -1 and +1")
     return np.ascontiguousarray(s, dtype=np.int8).copy(), single
 

@@ -246,6 +246,13 @@ def test_bad_arrays():
         dense.dense_recall(xi, xi[:, :5])
     with pytest.raises(MemsimError, match="cues must contain"):
         dense.dense_recall(xi, np.zeros((2, 10)))
+    for bad in (127, -128, 3):  # int8 values whose square wraps to 1 must not pass
+        c = xi.copy()
+        c[0, 0] = bad
+        with pytest.raises(MemsimError, match="-1 and \\+1"):
+            dense.dense_recall(c, xi)
+    with pytest.raises(MemsimError, match="cues must contain"):
+        dense.dense_recall(xi, np.where(xi > 0, 1.0, -0.5))
 
 
 def test_theory_formulas():
