@@ -453,6 +453,7 @@ def random_memory(
     value_dim: int | None = None,
     *,
     seed: int = 0,
+    trial: int = 0,
     features_per_slot: int = 0,
     n_features: int | None = None,
     unit: bool = True,
@@ -465,14 +466,15 @@ def random_memory(
     ``n_features = max(f, slots // 50)``, about 50 f slots per feature): a stand-in for the
     words a key shares with questions in Miller et al. (2016).
 
-    Drawn from the stream ``(seed, 802, slots, key_dim, value_dim)``.
+    Drawn from the stream ``(seed, 802, trial, slots, key_dim, value_dim)``: ``trial`` gives
+    independent memories of the same size.
     """
     s = integer(slots, "slots", low=0)
     dk = integer(key_dim, "key_dim", low=1)
     dv = dk if value_dim is None else integer(value_dim, "value_dim", low=1)
     f = integer(features_per_slot, "features_per_slot", low=0)
     unit = boolean(unit, "unit")
-    rng = generator(integer(seed, "seed"), _MEMORY_KEY, s, dk, dv)
+    rng = generator(integer(seed, "seed"), _MEMORY_KEY, integer(trial, "trial", low=0), s, dk, dv)
     keys = rng.standard_normal((s, dk))
     values = rng.standard_normal((s, dv))
     if unit:
