@@ -71,6 +71,27 @@ def compact_candidates(buf_indptr, buf, indptr, out):
             out[o + u] = buf[s + u]
 
 
+@jit
+def _dot(a, b):
+    """a . b for 1-D arrays, four partial sums (vectorises without fastmath)."""
+    n = a.shape[0]
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    j = 0
+    while j + 4 <= n:
+        s0 += a[j] * b[j]
+        s1 += a[j + 1] * b[j + 1]
+        s2 += a[j + 2] * b[j + 2]
+        s3 += a[j + 3] * b[j + 3]
+        j += 4
+    while j < n:
+        s0 += a[j] * b[j]
+        j += 1
+    return (s0 + s1) + (s2 + s3)
+
+
 @pjit
 def csr_softmax_read(q, keys, values, indptr, slots, out, weights):
     """Softmax read over each query's candidate slots (CSR ``indptr``, ``slots``).
@@ -87,7 +108,7 @@ def csr_softmax_read(q, keys, values, indptr, slots, out, weights):
     weights : (nnz,) float64
         Softmax weight of each candidate (written).
     """
-    nb, d = q.shape
+    nb = q.shape[0]
     dv = values.shape[1]
     for b in prange(nb):
         lo = indptr[b]
@@ -97,11 +118,9 @@ def csr_softmax_read(q, keys, values, indptr, slots, out, weights):
         if hi == lo:
             continue
         top = -np.inf
+        qb = q[b]
         for t in range(lo, hi):
-            h = slots[t]
-            s = 0.0
-            for c in range(d):
-                s += q[b, c] * keys[h, c]
+            s = _dot(qb, keys[slots[t]])
             weights[t] = s
             if s > top:
                 top = s
@@ -111,9 +130,10 @@ def csr_softmax_read(q, keys, values, indptr, slots, out, weights):
             weights[t] = e
             total += e
         inv = 1.0 / total
+        ob = out[b]
         for t in range(lo, hi):
             p = weights[t] * inv
             weights[t] = p
-            h = slots[t]
+            vh = values[slots[t]]
             for c in range(dv):
-                out[b, c] += p * values[h, c]
+                ob[c] += p * vh[c]
