@@ -6,9 +6,9 @@ the score -inf, so their weight is exactly 0.
 
 One-hop read and key-value memory (:mod:`memsim.kv.memory`)
     :func:`read` (the read everything else is built on), :class:`KeyValueMemory`,
-    :func:`key_value_memory`, :func:`random_memory`, :func:`hash_candidates` (key hashing with
-    an inverted index), :class:`Candidates`, :func:`kv_read`, :func:`multi_hop`,
-    :func:`kv_hops`, :class:`HopResult`.
+    :func:`key_value_memory`, :func:`random_memory`, :func:`fact_memory`,
+    :func:`hash_candidates` (key hashing with an inverted index), :class:`Candidates`,
+    :func:`kv_read`, :func:`multi_hop`, :func:`kv_hops`, :class:`HopResult`.
 Encodings (:mod:`memsim.kv.encoding`)
     :func:`position_encoding` (paper and released-code variants), :func:`word_vectors`,
     :func:`encode_sentences`, :class:`Vocabulary`.
@@ -45,6 +45,7 @@ from memsim.kv.memory import (
     Candidates,
     HopResult,
     KeyValueMemory,
+    fact_memory,
     hash_candidates,
     key_value_memory,
     kv_hops,
@@ -102,6 +103,7 @@ __all__ = [
     "answer_stories",
     "encode_sentences",
     "encode_stories",
+    "fact_memory",
     "generate_stories",
     "hash_candidates",
     "hashing_study",

@@ -42,6 +42,7 @@ __all__ = [
     "Candidates",
     "HopResult",
     "KeyValueMemory",
+    "fact_memory",
     "hash_candidates",
     "key_value_memory",
     "kv_hops",
@@ -498,6 +499,58 @@ def random_memory(
     elif n_features is not None:
         raise MemsimError("n_features given with features_per_slot=0")
     return key_value_memory(keys, values, features=feats, n_features=nf)
+
+
+def fact_memory(
+    key_ids: Any,
+    value_ids: Any,
+    vectors: Any,
+    *,
+    encoding: str = "position",
+    variant: str = "paper",
+    value_encoding: str | None = None,
+    present: Any = None,
+) -> KeyValueMemory:
+    """A key-value memory of encoded facts, with the key words as hashing features.
+
+    Miller et al. (2016), section 3.2: a fact (e.g. a knowledge-base triple) is split into a key
+    (subject and relation) and a value (object); both are bags of word vectors
+    (:func:`memsim.kv.encoding.encode_sentences`), and key hashing looks up the key words.
+
+    Parameters
+    ----------
+    key_ids : (S, J_k) int, -1 = padding
+        Word ids of each key.
+    value_ids : (S, J_v) int, -1 = padding
+        Word ids of each value.
+    vectors : (V, d)
+        Word vectors (row = word id).
+    encoding, variant : str
+        Encoding of the keys (position encoding by default, or "bow").
+    value_encoding : str, optional
+        Encoding of the values (default: the keys' encoding).
+    present : bool (S,), optional
+    """
+    from memsim.kv.encoding import encode_sentences
+
+    kid = np.asarray(key_ids)
+    vid = np.asarray(value_ids)
+    if kid.ndim != 2 or vid.ndim != 2 or kid.shape[0] != vid.shape[0]:
+        raise MemsimError(
+            f"key_ids and value_ids must be 2-D (S, J) with the same S, got {kid.shape} and "
+            f"{vid.shape}"
+        )
+    keys = encode_sentences(kid, vectors, encoding=encoding, variant=variant)
+    values = encode_sentences(
+        vid,
+        vectors,
+        encoding=encoding if value_encoding is None else value_encoding,
+        variant=variant,
+    )
+    n_words = int(np.shape(vectors)[0])
+    return key_value_memory(
+        keys, values, present=present, features=kid.astype(np.int64), n_features=n_words
+    )
 
 
 # --------------------------------------------------------------------------- key hashing

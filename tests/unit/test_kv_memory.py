@@ -430,3 +430,23 @@ def test_results_are_read_only():
     res = kv.multi_hop(q, k, np.ones((7, 4)), answers=np.eye(4), return_weights=True)
     for arr in (res.queries, res.reads, res.weights, res.answers, res.answer_scores):
         assert not arr.flags.writeable
+
+
+def test_fact_memory_encodes_facts_and_hashes_key_words():
+    vec = kv.word_vectors(10, 8, seed=1)
+    keys = np.array([[0, 5, -1], [1, 5, -1], [2, 6, 7]])
+    vals = np.array([[3], [4], [8]])
+    mem = kv.fact_memory(keys, vals, vec, value_encoding="bow")
+    for i in range(3):
+        np.testing.assert_allclose(mem.keys[i], ref.encode(keys[i], vec), rtol=1e-12)
+        np.testing.assert_allclose(mem.values[i], vec[vals[i, 0]], rtol=1e-12)
+    cand = kv.hash_candidates(mem, [[5], [7, 0], [9]])
+    assert [list(cand.slots[cand.indptr[b] : cand.indptr[b + 1]]) for b in range(3)] == [
+        [0, 1],
+        [0, 2],
+        [],
+    ]
+    # "word 5" is in two keys: with max_frequency=1 it is a stop word and selects nothing
+    assert kv.hash_candidates(mem, [[5]], max_frequency=1).counts[0] == 0
+    with pytest.raises(MemsimError, match="same S"):
+        kv.fact_memory(keys, vals[:2], vec)
