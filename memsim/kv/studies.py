@@ -61,7 +61,7 @@ RETRIEVAL_DEFAULTS: dict[str, Any] = {
     "slots": 1000,
     "key_dim": 32,
     "value_dim": None,  # = key_dim
-    "key_noise": 0.5,
+    "key_noise": 1.0,
     "score": "dot",
     "normaliser": {"kind": "softmax", "temperature": 0.05},
     "hashing": False,
