@@ -387,7 +387,9 @@ def _print_summary(result, folder: Path) -> None:
     from rich.table import Table
 
     console = Console()
-    if result.command == "capacity":
+    if result.kind != "hopfield":
+        t = _generic_summary(result)
+    elif result.command == "capacity":
         tab = result.tables["capacity_summary"]
         t = Table(title=f"{result.scenario['name']}: capacity", title_justify="left")
         for col in ("N", "load", "P", "trials", "final overlap", "retrieved", "1-step error"):
@@ -436,6 +438,35 @@ def _print_summary(result, folder: Path) -> None:
     for note in result.meta.get("notes", []):
         console.print(f"[cyan]note:[/cyan] {note}")
     console.print(f"results in [bold]{folder}[/bold] ({result.meta['seconds']:.2f} s)")
+
+
+def _generic_summary(result):
+    """Key/value table of a result's scalar summary numbers (kinds other than hopfield)."""
+    from rich.table import Table
+
+    t = Table(
+        title=f"{result.scenario['name']}: {result.command}",
+        title_justify="left",
+        show_header=False,
+    )
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+
+    def fmt(v):
+        if isinstance(v, float):
+            return f"{v:.4g}"
+        if isinstance(v, list | tuple) and len(v) <= 8:
+            return ", ".join(fmt(x) for x in v)
+        return str(v)
+
+    for k, v in result.summary.items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                if not isinstance(v2, dict | list):
+                    t.add_row(f"{k}: {k2}".replace("_", " "), fmt(v2))
+        elif not (isinstance(v, list | tuple) and len(v) > 8):
+            t.add_row(k.replace("_", " "), fmt(v))
+    return t
 
 
 def _fmt(x: float) -> str:
