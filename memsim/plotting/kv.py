@@ -142,13 +142,14 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
             for xi, yi in zip(x, y, strict=True):
                 ax.text(xi, yi + 0.03, f"{yi:.2f}", ha="center", fontsize=8)
         ax.set_xticks(hops, [f"{int(h)} hop{'s' if h > 1 else ''}" for h in hops])
-        ax.set_ylim(0, 1.15)
+        ax.set_ylim(0, 1.3)
+        ax.set_yticks(np.linspace(0, 1, 6))
         ax.set_ylabel("accuracy")
         ax.set_title(
             f"Scripted memory network: hops per task ({m['stories']} stories x {trials} trials)",
             fontsize=10,
         )
-        ax.legend(loc="upper left")
+        ax.legend(loc="upper center", ncol=len(tasks))
     elif st == "hashing":
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
         for hb, lab, col in ((False, "full read", "tab:blue"), (True, "hashed", "tab:orange")):
