@@ -37,7 +37,8 @@ def plot_retrieval(result: Result, path: Path) -> Path | None:
     ax.hist(cos[ok], bins=bins, color="tab:green", alpha=0.75, label=f"correct ({ok.sum()})")
     ax.hist(cos[~ok], bins=bins, color="tab:red", alpha=0.75, label=f"wrong ({(~ok).sum()})")
     ax.set_xlabel("cosine(read-out, target value)")
-    ax.set_ylabel("queries")
+    ax.set_yscale("log")
+    ax.set_ylabel("queries (log scale)")
     ax.set_title(
         f"Key-value read: S={s['slots']}, $d_k$={s['key_dim']}, noise={s['key_noise']:g}, "
         f"{s['normaliser']}\naccuracy {s['accuracy']:.3f}",
