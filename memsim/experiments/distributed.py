@@ -19,11 +19,12 @@ process, since two Numba parallel regions must not run at once in one process), 
 come from Numba's on-disk cache (``cache=True``), so a worker compiles each kernel at most once.
 
 Block size (:func:`trials_per_task`): as many trials as fit in about
-:data:`TARGET_TASK_SECONDS` by a cost model of one trial (calibrated on a 2-core machine). A Dask
-task costs about 5 ms of scheduling, transfer and checkpointing (measured by
-``benchmarks/bench_dask.py``), so a 0.25 s task keeps that overhead near 2 % of the work, well
-under 10 % even where the model overestimates a trial by a factor 2. Large points (N in the
-thousands) take seconds or minutes per trial and get one trial per task.
+:data:`TARGET_TASK_SECONDS` (0.5 s) by a cost model of one trial (:func:`estimate_trial_seconds`,
+calibrated on a 2-core machine, within a factor 0.3 ... 1.6 of measured times). A Dask task costs
+5 ... 12 ms of scheduling, transfer and checkpoint append (measured with empty tasks by
+``benchmarks/bench_dask.py``), so a 0.5 s task keeps that overhead near 2 % of the work, and
+under 10 % even where the model overestimates a trial threefold. Points with N in the thousands
+take seconds to minutes per trial and get one trial per task. The block never changes a number.
 
 Failures: a task that raises is retried ``retries`` times (Dask: ``retries=`` of ``submit``; a
 worker that dies is replaced by its nanny and its tasks are rescheduled by the Dask scheduler).
@@ -54,7 +55,7 @@ from memsim.scenario.schema import Scenario
 SCHEDULERS = ("local", "dask")
 
 #: target work of one task in seconds (see the module docstring)
-TARGET_TASK_SECONDS = 0.25
+TARGET_TASK_SECONDS = 0.5
 
 #: retries of a failing task before its point is reported as failed
 RETRIES = 2
@@ -62,10 +63,12 @@ RETRIES = 2
 #: an embedded LocalCluster without any worker for this long is an error
 NO_WORKER_SECONDS = 30.0
 
-# Cost model of one capacity trial, in seconds (least squares on N = 80 ... 4000, loads
-# 0.05 ... 0.3, cues 50 or all, on a 2-core machine): a fixed part, storing (N^2 P), the
-# low-rank fields of the one-step test and the cues (P (P + k) N) and the dynamics (k N^2).
-_COST = (1e-3, 4e-11, 6e-10, 4e-10)
+# Cost model of one capacity trial, in seconds (non-negative least squares on relative error,
+# N = 80 ... 4000, loads 0.05 ... 0.3, 50 or all cues, max_sweeps 100, one 2-core machine;
+# within a factor 0.3 ... 1.6 of the measured times there): a fixed part, storing and the
+# one-step test (N^2 P), flips of the k cues (k N^2) and sweeps that find nothing to flip,
+# more of them at high load (k N load min(max_sweeps, 100)).
+_COST = (4e-4, 1.6e-10, 1.7e-10, 4.8e-8)
 
 
 # ----------------------------------------------------------------------------- scheduler ----
@@ -147,7 +150,8 @@ def estimate_trial_seconds(sc: Scenario, pt: dict) -> float:
     cpt = sc.capacity.cues_per_trial
     k = p if cpt == "all" else min(p, cpt)
     a, b, c, d = _COST
-    return a + b * n * n * p + c * p * (p + k) * n + d * k * n * n
+    sweeps = min(sc.model.max_sweeps, 100)
+    return a + b * n * n * p + c * k * n * n + d * k * n * pt["load"] * sweeps
 
 
 def trials_per_task(sc: Scenario, pt: dict, target: float = TARGET_TASK_SECONDS) -> int:
@@ -449,16 +453,14 @@ class _DaskBackend:
                 continue
             f = next(ac)
             b = futures.pop(f)
-            if f.status == "finished":
+            # result() also waits for a task that finished on a worker which then died (its
+            # result is lost and the scheduler computes it again), and raises the task's error
+            try:
                 out, err = f.result(), None
-            else:
-                out = None
-                try:
-                    err = f.exception()
-                except BaseException as exc:  # cancelled: the scheduler dropped it
-                    err = exc
-                if err is None:
-                    err = RuntimeError(f"task ended with status {f.status!r}")
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # the task's error, KilledWorker, cancelled
+                out, err = None, exc
             f.release()
             self._pending = list(futures)
             yield b, out, err
