@@ -55,6 +55,23 @@ def _columns(weights: list[np.ndarray], targets: np.ndarray | None) -> np.ndarra
     return np.sort(np.asarray(chosen[:MAX_COLS]))
 
 
+def _key_label(cols: np.ndarray, n_keys: int, has_targets: bool) -> str:
+    if len(cols) == n_keys:
+        return "key"
+    which = "the target keys and the keys" if has_targets else "the keys"
+    return f"key ({len(cols)} of {n_keys} shown: {which} with the largest weights)"
+
+
+def _query_label(result: Result, rows: np.ndarray) -> str:
+    q = result.tables["queries"]
+    n_first = int(np.count_nonzero(q["trial"] == q["trial"][0]))
+    trials = len(np.unique(q["trial"]))
+    where = " of the first trial" if trials > 1 else ""
+    if len(rows) < n_first:
+        return f"query (the first {len(rows)} of {n_first}{where})"
+    return f"query{where}"
+
+
 def _heat(ax, w: np.ndarray, cols: np.ndarray, targets, argmax, cmap, vmax: float = 1.0):
     """Heat map of w[:, cols] with exact zeros white, targets boxed, wrong argmax crossed."""
     from matplotlib import patheffects as pe
@@ -113,15 +130,8 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     )
     im = _heat(ax, w, cols, targets, argmax, plt.get_cmap("viridis"))
     fig.colorbar(im, ax=ax, label="attention weight (white = exactly 0)", shrink=0.9)
-    ax.set_xlabel(
-        "key"
-        + (
-            f" (the {len(cols)} of {n_keys} keys with the largest weights)"
-            if len(cols) < n_keys
-            else ""
-        )
-    )
-    ax.set_ylabel("query")
+    ax.set_xlabel(_key_label(cols, n_keys, targets is not None))
+    ax.set_ylabel(_query_label(result, rows))
     s = result.summary
     title = f"{result.scenario['name']}: {s['normaliser']}, score {s['score']}, beta {s['beta']:g}"
     if targets is not None:
