@@ -15,8 +15,10 @@ Backends (:class:`Scheduler`):
 
 On Dask each worker runs one memsim task at a time (a lock serialises tasks inside a worker
 process, since two Numba parallel regions must not run at once in one process), with
-``threads_per_worker`` Numba threads (and BLAS threads on an embedded cluster). Compiled kernels
-come from Numba's on-disk cache (``cache=True``), so a worker compiles each kernel at most once.
+``threads_per_worker`` Numba threads. BLAS keeps Dask's one thread per worker (the Hebbian outer
+product is a small part of a trial, and this OpenBLAS build crashes in a multi-threaded float64
+product at N = 20000). Compiled kernels come from Numba's on-disk cache (``cache=True``), so a
+worker compiles each kernel at most once.
 
 Block size (:func:`trials_per_task`): as many trials as fit in about
 :data:`TARGET_TASK_SECONDS` (0.5 s) by a cost model of one trial (:func:`estimate_trial_seconds`,
@@ -317,13 +319,11 @@ class _DaskBackend:
         workers = s.workers or max(1, cores // (tpw or 1))
         tpw = tpw or max(1, cores // workers)
         self.threads = tpw
-        blas = str(tpw)
         self.cluster = distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,  # one memsim task at a time; Numba threads inside it
             processes=True,
             silence_logs=logging.ERROR,
-            env={"OMP_NUM_THREADS": blas, "OPENBLAS_NUM_THREADS": blas, "MKL_NUM_THREADS": blas},
         )
         self.client = distributed.Client(self.cluster)
         self.info.update(workers=workers, threads_per_worker=tpw, address=None)
