@@ -78,8 +78,7 @@ def _heat(ax, w: np.ndarray, cols: np.ndarray, targets, argmax, cmap, vmax: floa
     from matplotlib.patches import Rectangle
 
     img = np.ma.masked_where(w[:, cols] == 0.0, w[:, cols])
-    cm = cmap.copy()
-    cm.set_bad("white")
+    cm = cmap.with_extremes(bad="white")
     im = ax.imshow(img, aspect="auto", cmap=cm, vmin=0.0, vmax=vmax, interpolation="nearest")
     pos = {int(k): j for j, k in enumerate(cols)}
     n_rows = w.shape[0]
