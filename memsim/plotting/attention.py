@@ -39,26 +39,32 @@ def _targets(result: Result, rows: np.ndarray) -> np.ndarray | None:
     return np.asarray(result.tables["queries"]["target"])[rows]
 
 
-def _columns(weights: list[np.ndarray], targets: np.ndarray | None) -> np.ndarray:
-    """Keys to draw: all when there are few; else the targets and the keys holding the largest
-    weights of the drawn maps (up to MAX_COLS), in key order."""
+def _columns(
+    weights: list[np.ndarray], targets: np.ndarray | None, argmax: np.ndarray | None = None
+) -> np.ndarray:
+    """Keys to draw: all when there are few; else the targets, the argmax keys and then the keys
+    holding the largest weights of the drawn maps (up to MAX_COLS), in key order."""
     n_keys = weights[0].shape[1]
     if n_keys <= MAX_COLS:
         return np.arange(n_keys)
-    chosen: list[int] = [] if targets is None else list(dict.fromkeys(int(t) for t in targets))
+    first = [] if targets is None else [int(t) for t in targets]
+    first += [] if argmax is None else [int(a) for a in argmax]
+    chosen = list(dict.fromkeys(first))[:MAX_COLS]
     peak = np.max([w.max(axis=0) for w in weights], axis=0)
+    taken = set(chosen)
     for k in np.argsort(-peak, kind="stable"):
         if len(chosen) >= MAX_COLS:
             break
-        if int(k) not in chosen:
+        if int(k) not in taken:
             chosen.append(int(k))
-    return np.sort(np.asarray(chosen[:MAX_COLS]))
+            taken.add(int(k))
+    return np.sort(np.asarray(chosen))
 
 
 def _key_label(cols: np.ndarray, n_keys: int, has_targets: bool) -> str:
     if len(cols) == n_keys:
         return "key"
-    which = "the target keys and the keys" if has_targets else "the keys"
+    which = "targets, argmax keys and the keys" if has_targets else "argmax keys and the keys"
     return f"key ({len(cols)} of {n_keys} shown: {which} with the largest weights)"
 
 
@@ -121,7 +127,7 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     w = np.asarray(result.arrays["weights"])[rows]
     targets = _targets(result, rows)
     argmax = np.asarray(result.tables["queries"]["argmax"])[rows]
-    cols = _columns([w], targets)
+    cols = _columns([w], targets, argmax)
     n_keys = w.shape[1]
     fig, ax = plt.subplots(
         figsize=(min(14.0, 3.0 + 0.2 * len(cols)), min(10.0, 2.2 + 0.28 * len(rows))),
@@ -223,34 +229,41 @@ def _plot_readouts_no_target(result: Result, path: Path) -> Path:
 
 def plot_support(result: Result, path: Path) -> Path | None:
     """Number of keys each normaliser selects (weight > 0): every query as a dot, the mean as a
-    bar, all keys as a dotted line."""
+    bar, all keys as a dotted line (log axis above 100 keys)."""
     if "normalisers" not in result.tables:
         return None
     plt = _plt()
     ct = result.tables["normalisers"]
     labels = list(result.tables["normaliser_summary"]["normaliser"])
     n_keys = int(result.summary["keys"])
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(labels)), layout="constrained")
+    log = n_keys > 100
+    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(labels)), layout="constrained")
     rng = np.random.default_rng(0)  # jitter of the dots only
+    base = 0.7 if log else 0.0
     for i, lab in enumerate(labels):
         sup = np.asarray(ct["support"])[np.asarray(ct["normaliser"]) == lab]
         mean = float(sup.mean())
-        ax.barh(i, mean, color="tab:blue", alpha=0.35, height=0.7)
+        ax.barh(i, mean - base, left=base, color="tab:blue", alpha=0.35, height=0.7)
         ax.scatter(sup, i + rng.uniform(-0.25, 0.25, sup.size), s=8, color="tab:blue", lw=0)
+        right = max(mean, float(sup.max()))
         ax.text(
-            max(mean, sup.max()) + 0.01 * n_keys,
+            right * 1.12 if log else right + 0.01 * n_keys,
             i,
             f"mean {mean:.1f}",
             va="center",
             fontsize=8,
         )
-    ax.axvline(n_keys, color="k", ls=":", lw=1)
-    ax.text(n_keys, len(labels) - 0.4, f" all {n_keys} keys", fontsize=8, va="bottom", ha="right")
+    ax.axvline(n_keys, color="k", ls=":", lw=1, label=f"all {n_keys} keys")
     ax.set_yticks(np.arange(len(labels)))
     ax.set_yticklabels(labels, fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlim(0, n_keys * 1.12)
-    ax.set_xlabel("keys selected (weight > 0), one dot per query")
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(base, n_keys * 3.0)
+    else:
+        ax.set_xlim(0, n_keys * 1.15)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlabel("keys selected (weight > 0), one dot per query" + (" (log scale)" if log else ""))
     ax.set_title(
         f"{result.scenario['name']}: support of each normaliser on the same scores "
         f"({int(ct['support'].size // max(1, len(labels)))} queries)",
