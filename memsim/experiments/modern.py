@@ -1,0 +1,385 @@
+"""Recall and studies of the continuous modern Hopfield network (Ramsauer et al. 2021).
+
+Random streams: stored patterns of trial t ``generator(seed, 1, t)``; cue corruption
+``generator(seed, 2, t)``; the classical comparison's dynamics the xoshiro stream
+``(seed, 5, t, b)``; separation study: patterns ``generator(seed, 6, bias key, t)`` and cues
+``generator(seed, 7, bias key, t)``; capacity study: :func:`memsim.hopfield.modern.measure_capacity`
+with ``seed = run.seed``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from memsim import patterns as pat
+from memsim._rng import generator
+from memsim.errors import MemsimWarning
+from memsim.experiments.dense import cued_indices, make_cues, stored_patterns
+from memsim.experiments.progress import Progress
+from memsim.hopfield import classical, modern
+from memsim.results import Result
+from memsim.scenario.load import has_picture_shape
+
+KINDS = modern.FIXED_POINT_KINDS
+
+
+def _pad(a: np.ndarray, width: int) -> np.ndarray:
+    out = np.full((a.shape[0], width), np.nan)
+    out[:, : a.shape[1]] = a
+    return out
+
+
+def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
+    """Cue stored patterns and iterate ``xi <- norm(beta xi X^T) X`` to a fixed point (eq. 3);
+    with ``model.compare_classical`` also run a Hebbian network on the same cues."""
+    progress = progress or Progress()
+    m = sc.model
+    t0 = time.perf_counter()
+    cols = [
+        "trial",
+        "cue",
+        "pattern",
+        "initial_overlap",
+        "final_overlap",
+        "error",
+        "sign_exact",
+        "retrieved",
+        "steps",
+        "converged",
+        "fixed_point",
+        "nearest",
+        "top_weight",
+        "effective_number",
+        "initial_energy",
+        "final_energy",
+    ]
+    if m.compare_classical:
+        cols += ["classical_overlap", "classical_retrieved", "classical_exact"]
+    rows: dict[str, list] = {k: [] for k in cols}
+    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "step", "energy", "overlap")}
+    energies, finals, cues_all, classical_finals = [], [], [], []
+    weights0 = None
+    stored_first, shape, beta_used = None, None, None
+    progress.start("trials", sc.run.trials)
+    for t in range(sc.run.trials):
+        xi, shape = stored_patterns(sc, t, base_dir)
+        if stored_first is None:
+            stored_first = xi
+        X = xi.astype(np.float64)
+        d = X.shape[1]
+        idx = cued_indices(sc, xi.shape[0])
+        cues = make_cues(sc, xi, idx, t)
+        tr = modern.retrieve(
+            X,
+            cues.astype(np.float64),
+            m.beta,
+            m.steps,
+            m.normaliser,
+            tol=m.tol,
+            trajectory=True,
+            scale_beta=m.scale_beta,
+            threads=sc.run.threads,
+        )
+        beta_used = tr.beta
+        fin = tr.states[:, -1, :]
+        fc = modern.classify_fixed_points(
+            X, fin, tr.beta, m.normaliser, mass=m.mass, global_fraction=m.global_fraction
+        )
+        en = np.array(tr.energy, dtype=np.float64)
+        ov = np.einsum("btd,bd->bt", tr.states, X[idx]) / d
+        for b in range(len(idx)):
+            en[b, tr.steps[b] + 1 :] = np.nan
+            ov[b, tr.steps[b] + 1 :] = np.nan
+        if t == 0:
+            weights0 = np.asarray(tr.weights[:, -1, :])
+        if m.compare_classical:
+            W = classical.store(xi, "hebbian")
+            cres = classical.recall(
+                W,
+                cues,
+                "async",
+                "random",
+                m.classical_sweeps,
+                sc.run.seed,
+                targets=xi[idx],
+                threads=sc.run.threads,
+                stream=(5, t),
+                warn=False,
+            )
+            classical_finals.append(np.asarray(cres.states))
+        for b, i in enumerate(idx):
+            s = int(tr.steps[b])
+            f_ov = float(fin[b] @ X[i] / d)
+            rows["trial"].append(t)
+            rows["cue"].append(b)
+            rows["pattern"].append(int(i))
+            rows["initial_overlap"].append(float(ov[b, 0]))
+            rows["final_overlap"].append(f_ov)
+            rows["error"].append(float(np.linalg.norm(fin[b] - X[i])))
+            rows["sign_exact"].append(bool(np.array_equal(np.sign(fin[b]), X[i])))
+            rows["retrieved"].append(bool(f_ov >= sc.run.retrieval_overlap))
+            rows["steps"].append(s)
+            rows["converged"].append(bool(tr.converged[b]))
+            rows["fixed_point"].append(str(fc.kind[b]))
+            rows["nearest"].append(int(fc.nearest[b]))
+            rows["top_weight"].append(float(fc.top_weight[b]))
+            rows["effective_number"].append(float(fc.effective_number[b]))
+            rows["initial_energy"].append(float(en[b, 0]))
+            rows["final_energy"].append(float(en[b, s]))
+            if m.compare_classical:
+                c_ov = float(cres.states[b].astype(np.float64) @ X[i] / d)
+                rows["classical_overlap"].append(c_ov)
+                rows["classical_retrieved"].append(bool(c_ov >= sc.run.retrieval_overlap))
+                rows["classical_exact"].append(bool(np.array_equal(cres.states[b], xi[i])))
+            for k in range(s + 1):
+                trace["trial"].append(t)
+                trace["cue"].append(b)
+                trace["step"].append(k)
+                trace["energy"].append(float(en[b, k]))
+                trace["overlap"].append(float(ov[b, k]))
+        energies.append(en)
+        finals.append(fin)
+        cues_all.append(cues)
+        progress.advance(1)
+    progress.stop()
+    width = max(e.shape[1] for e in energies)
+    tab = {k: np.asarray(v) for k, v in rows.items()}
+    p, d = stored_first.shape
+    summary = {
+        "patterns": int(p),
+        "dimension": int(d),
+        "load": float(p / d),
+        "beta": float(beta_used),
+        "normaliser": m.normaliser,
+        "trials": sc.run.trials,
+        "cues": int(tab["pattern"].size),
+        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
+        "mean_final_overlap": float(tab["final_overlap"].mean()),
+        "fraction_retrieved": float(tab["retrieved"].mean()),
+        "fraction_sign_exact": float(tab["sign_exact"].mean()),
+        "fraction_converged": float(tab["converged"].mean()),
+        "mean_steps": float(tab["steps"].mean()),
+        "min_separation": float(modern.separation(stored_first.astype(np.float64)).min()),
+        "retrieval_overlap": sc.run.retrieval_overlap,
+    }
+    for k in KINDS:
+        summary[f"fraction_{k}"] = float(np.mean(tab["fixed_point"] == k))
+    if m.compare_classical:
+        summary["classical_mean_final_overlap"] = float(tab["classical_overlap"].mean())
+        summary["classical_fraction_retrieved"] = float(tab["classical_retrieved"].mean())
+        summary["classical_fraction_exact"] = float(tab["classical_exact"].mean())
+    arrays = {
+        "stored": stored_first,
+        "cues": np.concatenate(cues_all),
+        "final_states": np.concatenate(finals),
+        "energy": np.concatenate([_pad(e, width) for e in energies]),
+        "weights_trial0": weights0,
+    }
+    if m.compare_classical:
+        arrays["classical_final_states"] = np.concatenate(classical_finals)
+    meta = {
+        "seed": sc.run.seed,
+        "seconds": time.perf_counter() - t0,
+        "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
+        "warnings": [],
+    }
+    return Result(
+        "recall",
+        "modern",
+        sc.model_dump(mode="json"),
+        summary,
+        {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
+        arrays,
+        meta,
+    )
+
+
+def check_capacity(sc, file: str | None = None) -> None:
+    from memsim.errors import ScenarioError
+
+    cap = sc.capacity
+    if cap.study == "separation" and cap.biases and sc.patterns.source != "random":
+        raise ScenarioError(
+            "capacity.biases draws random pattern sets: patterns.source must be 'random' "
+            "(or leave biases out to use the scenario's patterns)",
+            file=file,
+            field="capacity.biases",
+        )
+    if cap.study == "capacity" and sc.model.normaliser != "softmax":
+        raise ScenarioError(
+            f"the capacity study uses the softmax update; model.normaliser is "
+            f"{sc.model.normaliser!r} (allowed: 'softmax')",
+            file=file,
+            field="model.normaliser",
+        )
+
+
+def _key(x: float) -> int:
+    k = int(round(x * 1_000_000))
+    return 2 * k if k >= 0 else -2 * k - 1
+
+
+def _beta_sweep(sc, base_dir, progress) -> tuple[dict, dict, dict]:
+    m, cap = sc.model, sc.capacity
+    parts = []
+    progress.start("trials", sc.run.trials)
+    for t in range(sc.run.trials):
+        xi, _ = stored_patterns(sc, t, base_dir)
+        idx = cued_indices(sc, xi.shape[0])
+        cues = make_cues(sc, xi, idx, t).astype(np.float64)
+        tab = modern.beta_sweep(
+            xi.astype(np.float64),
+            cues,
+            cap.betas,
+            steps=m.steps,
+            tol=m.tol,
+            normaliser=m.normaliser,
+            scale_beta=m.scale_beta,
+            mass=m.mass,
+            global_fraction=m.global_fraction,
+        )
+        tab = {k: np.asarray(v) for k, v in tab.items()}
+        tab["trial"] = np.full(tab["beta"].size, t)
+        tab["pattern"] = idx[tab["query"]]
+        parts.append(tab)
+        progress.advance(1)
+    progress.stop()
+    table = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    betas = np.unique(table["beta"])
+    summ: dict[str, list] = {"beta": [], "queries": [], "mean_effective_number": []}
+    for k in KINDS:
+        summ[f"fraction_{k}"] = []
+    summ["fraction_converged"] = []
+    for b in betas:
+        sel = table["beta"] == b
+        summ["beta"].append(float(b))
+        summ["queries"].append(int(sel.sum()))
+        summ["mean_effective_number"].append(float(table["effective_number"][sel].mean()))
+        for k in KINDS:
+            summ[f"fraction_{k}"].append(float(np.mean(table["kind"][sel] == k)))
+        summ["fraction_converged"].append(float(table["converged"][sel].mean()))
+    summ = {k: np.asarray(v) for k, v in summ.items()}
+    summary = {"study": "beta_sweep", "betas": int(betas.size), "patterns": int(xi.shape[0])}
+    for k in KINDS:
+        f = summ[f"fraction_{k}"]
+        summary[f"max_fraction_{k}"] = float(f.max())
+        summary[f"beta_of_max_{k}"] = float(summ["beta"][int(np.argmax(f))])
+    return {"beta_sweep": table, "beta_summary": summ}, summary, {}
+
+
+def _separation(sc, base_dir, progress) -> tuple[dict, dict, dict]:
+    m, cap = sc.model, sc.capacity
+    biases = cap.biases
+    parts = []
+    progress.start("pattern sets", sc.run.trials * (len(biases) if biases else 1))
+    for bias in biases or [None]:
+        for t in range(sc.run.trials):
+            if bias is None:
+                xi, _ = stored_patterns(sc, t, base_dir)
+                idx = cued_indices(sc, xi.shape[0])
+                cues = make_cues(sc, xi, idx, t)
+            else:
+                src = sc.patterns
+                kb = _key(bias)
+                xi = pat.random_patterns(
+                    src.count, src.size, bias, generator(sc.run.seed, 6, kb, t)
+                )
+                idx = cued_indices(sc, xi.shape[0])
+                cues = pat.corrupt(
+                    xi[idx],
+                    sc.cue.flip,
+                    sc.cue.mask,
+                    sc.cue.mask_fill,
+                    generator(sc.run.seed, 7, kb, t),
+                )
+            tab = modern.retrieval_error_table(
+                xi.astype(np.float64),
+                idx,
+                cues.astype(np.float64),
+                m.beta,
+                scale_beta=m.scale_beta,
+                fixed_point_steps=m.steps,
+            )
+            tab = {k: np.asarray(v) for k, v in tab.items()}
+            n = tab["query"].size
+            tab["bias"] = np.full(n, np.nan if bias is None else bias)
+            tab["trial"] = np.full(n, t)
+            tab["within_bound"] = tab["error"] <= tab["bound"] * (1 + 1e-9) + 1e-12
+            parts.append(tab)
+            progress.advance(1)
+    progress.stop()
+    table = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    summary = {
+        "study": "separation",
+        "beta": float(table["beta"][0]),
+        "queries": int(table["query"].size),
+        "min_separation": float(table["separation"].min()),
+        "max_separation": float(table["separation"].max()),
+        "fraction_within_bound": float(table["within_bound"].mean()),
+        "max_error": float(table["error"].max()),
+        "median_error": float(np.median(table["error"])),
+    }
+    return {"separation": table}, summary, {}
+
+
+def _capacity(sc, base_dir, progress) -> tuple[dict, dict, dict]:
+    m, cap = sc.model, sc.capacity
+    cols: dict[str, list] = {
+        k: [] for k in ("d", "beta", "capacity", "capacity_over_d", "at_limit", "evaluations")
+    }
+    progress.start("dimensions", len(cap.dims))
+    for d in cap.dims:
+        r = modern.measure_capacity(
+            int(d),
+            m.beta,
+            error_rate=cap.error_rate,
+            k_max=cap.k_max,
+            seed=sc.run.seed,
+            noise=cap.noise,
+            queries=cap.queries,
+            steps=m.steps,
+            rel_error=cap.rel_error,
+            scale_beta=m.scale_beta,
+        )
+        for k in ("d", "beta", "capacity", "capacity_over_d", "at_limit"):
+            cols[k].append(r[k])
+        cols["evaluations"].append(len(r["evaluations"]))
+        progress.advance(1)
+    progress.stop()
+    table = {k: np.asarray(v) for k, v in cols.items()}
+    summary = {
+        "study": "capacity",
+        "dims": [int(x) for x in cap.dims],
+        "max_capacity": int(table["capacity"].max()),
+        "max_capacity_over_d": float(table["capacity_over_d"].max()),
+        "hebbian_limit_over_d": 0.138,
+        "any_at_limit": bool(table["at_limit"].any()),
+    }
+    warn = []
+    if table["at_limit"].any():
+        warn.append(f"capacity reached capacity.k_max = {cap.k_max} at some d: raise k_max")
+    return {"capacity": table}, summary, {"warnings": warn}
+
+
+def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
+    """One of three studies (``capacity.study``): ``beta_sweep`` (fixed-point class against
+    beta, Ramsauer et al. 2021 section 2), ``separation`` (one-update retrieval error against the
+    separation Delta with the Theorem 5 bound) or ``capacity`` (stored patterns against d)."""
+    progress = progress or Progress()
+    t0 = time.perf_counter()
+    fn = {"beta_sweep": _beta_sweep, "separation": _separation, "capacity": _capacity}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MemsimWarning)
+        tables, summary, extra = fn[sc.capacity.study](sc, base_dir, progress)
+    notes = list(dict.fromkeys(str(w.message) for w in caught))[:5]
+    meta = {
+        "seed": sc.run.seed,
+        "seconds": time.perf_counter() - t0,
+        "warnings": extra.get("warnings", []),
+        "notes": notes,
+    }
+    return Result("capacity", "modern", sc.model_dump(mode="json"), summary, tables, {}, meta)

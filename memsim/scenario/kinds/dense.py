@@ -1,0 +1,90 @@
+"""Scenario sections of dense associative memory (model kind ``dense``; THEORY.md section 2).
+
+Krotov & Hopfield (2016) polynomial / rectified interactions ``F(x) = x^n``, ``max(x, 0)^n`` and
+the exponential interaction of Demircigil et al. (2017), run by :mod:`memsim.hopfield.dense`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from memsim.scenario.base import Strict
+
+NEEDS_PATTERNS = True
+
+Interaction = Literal["polynomial", "rectified", "exponential"]
+
+
+class DenseModel(Strict):
+    """Dense associative memory: energy ``E = -sum_mu F(xi^mu . s)``."""
+
+    kind: Literal["dense"] = Field(description="model family")
+    interaction: Interaction = Field("polynomial", description="interaction function F")
+    n: int = Field(3, ge=2, le=20, description="interaction order n (polynomial, rectified)")
+    dynamics: Literal["async", "sync"] = Field("async", description="update dynamics")
+    order: Literal["random", "fixed"] = Field("random", description="async update order")
+    max_sweeps: int = Field(50, ge=1, le=100_000, description="limit on sweeps / sync steps")
+
+
+class DenseCapacity(Strict):
+    """Capacity K against N (and n) by bisection on the number of random patterns."""
+
+    kind: Literal["dense"] = "dense"
+    sizes: list[Annotated[int, Field(ge=8, le=100_000)]] = Field(description="network sizes N")
+    degrees: list[Annotated[int, Field(ge=2, le=20)]] | None = Field(
+        None, description="interaction orders n (default: model.n; ignored for exponential)"
+    )
+    criterion: Literal["bit_error", "retrieval"] = Field(
+        "bit_error", description="one-step bit error at stored patterns, or retrieval of cues"
+    )
+    error_rate: float = Field(0.01, gt=0.0, lt=0.5, description="allowed error rate")
+    cues: int = Field(200, ge=1, le=100_000, description="test cues / patterns per evaluation")
+    k_max: int = Field(100_000, ge=1, le=10_000_000, description="upper limit of the search")
+
+    @field_validator("sizes", "degrees")
+    @classmethod
+    def _nonempty(cls, v):
+        if v is not None and not v:
+            raise ValueError("give at least one value")
+        return v
+
+
+Model = DenseModel
+Capacity = DenseCapacity
+
+
+def cross_check(sc, file: str | None, base_dir) -> None:
+    """Cue indices within range, pictures only for 2-D patterns, memory."""
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import check_memory, has_picture_shape, pattern_count_and_size
+
+    p, n = pattern_count_and_size(sc, base_dir)
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    plots = sc.output.plots or []
+    if "pictures" in plots and not has_picture_shape(sc):
+        raise ScenarioError(
+            "'pictures' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
+            "for a file",
+            file=file,
+            field="output.plots",
+        )
+    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+    need = p * n * 9 + n_cues * (n * 10 + p * 16 + (sc.model.max_sweeps + 1) * 32)
+    field = "patterns.size"
+    if sc.capacity is not None:
+        big = max(sc.capacity.sizes)
+        need = max(need, sc.capacity.k_max * big // 64 + sc.capacity.cues * big * 16)
+        field = "capacity.sizes"
+    check_memory(need, file, field)
