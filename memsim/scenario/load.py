@@ -423,8 +423,8 @@ def check_memory(need: int, file: str | None, field: str) -> None:
     if need > 0.8 * avail:
         raise ScenarioError(
             f"this run would need about {need / 2**30:.1f} GiB of memory but only "
-            f"{avail / 2**30:.1f} GiB are available; reduce the network size or the number of "
-            f"patterns/cues (or max_sweeps)",
+            f"{avail / 2**30:.1f} GiB are available; reduce the sizes in this field (or the "
+            "number of items, cues or steps)",
             file=file,
             field=field,
         )
