@@ -84,6 +84,7 @@ def plot_memory(result: Result, path: Path) -> Path:
         )  # fmt: skip
         ax.set_title(f"memory {label}")
         ax.set_xlabel("memory column")
+        ax.xaxis.get_major_locator().set_params(integer=True)
     axes[0].set_ylabel(f"memory slot (0-{n - 1} of {a['memory_before'].shape[0]})")
     fig.colorbar(im, ax=axes, label="memory value (data bits written as +-1)")
     fig.suptitle(f"{_title(result)}: memory contents")
@@ -109,15 +110,21 @@ def plot_sequences(result: Result, path: Path) -> Path:
         (axes[2], np.clip(out, 0, 1), "outputs", "gray_r"),
     )
     for ax, m, label, cmap in panels:
-        lo = min(0.0, float(m.min()))
-        ax.imshow(
-            m.T, aspect="auto", origin="lower", cmap=cmap, vmin=lo if cmap == "coolwarm" else 0,
-            vmax=1 if cmap != "coolwarm" else max(1.0, float(m.max())),
+        if cmap == "coolwarm":  # inputs may hold priorities in [-1, 1]: 0 is white
+            lim = max(1.0, float(np.abs(m).max()))
+            lo, hi = -lim, lim
+        else:
+            lo, hi = 0.0, 1.0
+        im = ax.imshow(
+            m.T, aspect="auto", origin="lower", cmap=cmap, vmin=lo, vmax=hi,
             interpolation="nearest",
         )  # fmt: skip
         ax.set_title(label)
         ax.set_xlabel("time step")
         ax.set_ylabel("channel")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        if cmap == "coolwarm":
+            fig.colorbar(im, ax=ax, label="input value", shrink=0.8)
     axes[2].set_title(f"outputs ({int(wrong.sum())} wrong bits, red)")
     tt, bb = np.nonzero(wrong)
     if tt.size:
@@ -141,7 +148,9 @@ def plot_links(result: Result, path: Path) -> Path | None:
     L = a["link_matrix"]
     n = L.shape[0]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.5), layout="constrained")
-    im = axes[0].imshow(L, cmap="viridis", vmin=0, vmax=max(1e-9, float(L.max())), origin="lower")
+    im = axes[0].imshow(
+        L, cmap="viridis", vmin=0, vmax=max(1e-9, float(L.max())), origin="lower", aspect="auto"
+    )
     axes[0].set_xlabel("slot j (written before)")
     axes[0].set_ylabel("slot i (written after)")
     axes[0].set_title(f"link matrix L[i, j] ({n} slots)")
