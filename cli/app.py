@@ -324,6 +324,8 @@ def _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, ove
         except BaseException:
             _remove_if_empty(folder)
             raise
+        finally:
+            ck.close()  # release the folder's lock
         plots = [] if no_plots else make_plots(result, folder, sc.output.plots)
         result.meta["plots"] = plots
         save(result, folder, prepared=True)

@@ -17,7 +17,8 @@ on the thread count), ``output`` (plots), ``name`` and ``description``. A resume
 difference (seed, trials, loads, ...) is refused with the list of fields that differ.
 
 A crash can leave the last line half-written; it is ignored (and cut off before the next append),
-so at most one task is computed again.
+so at most one task is computed again. While a checkpoint is open its folder is locked (``flock``),
+so a second run on the same folder is refused instead of mixing its lines into the file.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no folder lock
+    fcntl = None
 from pathlib import Path
 
 from memsim.errors import MemsimError
@@ -84,6 +90,24 @@ class Checkpoint:
         self._points = [dict(p) for p in points]
         self.done: dict[tuple[int, int], dict] = {}
         self._good_bytes = 0  # length of the well-formed part of the rows file
+        self._lock_fd: int | None = None
+
+    # -- one writer per folder ---------------------------------------------------------------
+    def _lock(self) -> None:
+        """Hold an exclusive lock on the folder (flock) while this checkpoint is open, so two
+        runs cannot append to (and truncate) the same checkpoint."""
+        if fcntl is None or self._lock_fd is not None:  # pragma: no cover - not POSIX
+            return
+        self._lock_fd = _try_lock(self.folder)
+
+    def close(self) -> None:
+        """Release the folder's lock (also done when the object is garbage-collected)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor drops the flock
+            self._lock_fd = None
+
+    def __del__(self):
+        self.close()
 
     @property
     def manifest_path(self) -> Path:
@@ -185,6 +209,21 @@ class Checkpoint:
         self._good_bytes = pos
 
 
+def _try_lock(folder: Path) -> int | None:
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise MemsimError(
+            f"another memsim run is using the results folder {folder} right now; wait for it to "
+            "finish (or stop it), or choose another --out"
+        ) from None
+    return fd
+
+
 def _clean_json_manifest(folder: Path) -> bool:
     """True if ``folder`` holds a readable memsim checkpoint manifest."""
     try:
@@ -241,6 +280,7 @@ def open_checkpoint(
             )
         if not nonempty:
             p.mkdir(parents=True, exist_ok=True)
+            ck._lock()
             return ck
         if not has_ckpt:
             what = (
@@ -252,7 +292,12 @@ def open_checkpoint(
                 f"cannot resume: the folder {p} holds {what} (no {MANIFEST}). Use --force to "
                 "start over (memsim results folders only), or choose another --out"
             )
-        ck._read()
+        ck._lock()
+        try:
+            ck._read()
+        except BaseException:
+            ck.close()
+            raise
         return ck
     if nonempty:
         if not force:
@@ -274,8 +319,14 @@ def open_checkpoint(
                 f"(no results.json or {MANIFEST}); refusing to delete it even with --force. "
                 "Choose another --out"
             )
-        shutil.rmtree(p)
+        fd = _try_lock(p)  # not while another run writes there
+        try:
+            shutil.rmtree(p)
+        finally:
+            if fd is not None:
+                os.close(fd)
     p.mkdir(parents=True, exist_ok=True)
+    ck._lock()
     return ck
 
 

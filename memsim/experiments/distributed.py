@@ -529,6 +529,14 @@ def run_capacity_sweep(
     points = capacity_points(sc)
     if checkpoint is not None and not isinstance(checkpoint, Checkpoint):
         checkpoint = open_checkpoint(checkpoint, sc, points, resume=resume)
+        try:
+            return _sweep(sc, scheduler, checkpoint, progress, log, task, points, t0)
+        finally:
+            checkpoint.close()
+    return _sweep(sc, scheduler, checkpoint, progress, log, task, points, t0)
+
+
+def _sweep(sc, scheduler, checkpoint, progress, log, task, points, t0) -> Result:
     rows: dict[tuple[int, int], dict] = dict(checkpoint.done) if checkpoint else {}
     resumed = len(rows)
     blocks = plan_blocks(sc, points, rows.keys(), scheduler.trials_per_task)

@@ -325,7 +325,9 @@ def test_checkpoint_rows_are_exact():
     with tempfile.TemporaryDirectory() as d:
         ck = open_checkpoint(d, sc, points)
         ck.append(4, [row])
+        ck.close()
         again = open_checkpoint(d, sc, points, resume=True)
+        again.close()
     assert again.done == {(4, 3): row}
     assert again.done[(4, 3)]["mean_final_overlap"] == 0.1 + 0.2
 
@@ -369,6 +371,13 @@ def test_folder_rules(tmp_path):
     # resuming a folder that does not exist yet starts a fresh run
     ck = open_checkpoint(tmp_path / "c", sc, points, resume=True)
     assert (tmp_path / "c").is_dir() and not ck.done
+    # one run per folder at a time: a second one is refused while the first holds the lock
+    with pytest.raises(MemsimError, match="another memsim run is using the results folder"):
+        open_checkpoint(tmp_path / "c", sc, points, resume=True)
+    with pytest.raises(MemsimError, match="another memsim run"):
+        run_capacity_sweep(sc, checkpoint=tmp_path / "c", resume=True)
+    ck.close()
+    assert run_capacity_sweep(sc, checkpoint=tmp_path / "c", resume=True).meta["tasks"] > 0
 
 
 def test_local_point_that_keeps_failing_is_reported_and_resume_retries_it(reference, tmp_path):
