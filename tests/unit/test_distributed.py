@@ -262,6 +262,16 @@ def test_dask_point_that_keeps_failing_is_reported_rest_kept(reference, tmp_path
     assert tables(res, tmp_path / "o")["capacity"].splitlines() == [ref_rows[0], *kept]
 
 
+def test_workers_with_another_memsim_version_are_refused(tmp_path, cluster, monkeypatch):
+    import memsim
+
+    monkeypatch.setattr(memsim, "__version__", "9.9.9")  # this machine; the workers keep theirs
+    sched = Scheduler("dask", address=cluster.scheduler_address)
+    with pytest.raises(MemsimError, match=r"other versions than this machine \(memsim 9.9.9"):
+        run_capacity_sweep(scenario(), sched, checkpoint=tmp_path)
+    assert not (tmp_path / ROWS).exists()
+
+
 def test_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(MemsimError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_capacity_sweep(
