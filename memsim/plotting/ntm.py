@@ -230,18 +230,23 @@ def plot_capacity_lines(result: Result, path: Path) -> Path:
         sharey=True,
     )  # fmt: skip
     for ax, n in zip(axes[0], slots, strict=True):
-        for blur, gamma in _groups(s):
+        groups = _groups(s)
+        markers = "osD^vP*X"
+        for g, (blur, gamma) in enumerate(groups):
             sel = (s["memory_slots"] == n) & (s["shift_blur"] == blur) & (s["gamma"] == gamma)
             order = np.argsort(s["length"][sel])
             ax.plot(
-                s["length"][sel][order], s["bit_error_rate"][sel][order], "-o", ms=4,
+                s["length"][sel][order], s["bit_error_rate"][sel][order],
+                ls="-" if gamma == 1.0 else "--", marker=markers[g % len(markers)],
+                ms=9 - 5 * g / max(1, len(groups) - 1), mfc="none", lw=1.2,
                 label=f"blur {blur:g}, gamma {gamma:g}",
             )  # fmt: skip
-        ax.axvline(n, color="k", ls=":", lw=1)
+        if n <= s["length"].max():
+            ax.axvline(n, color="k", ls=":", lw=1)
         ax.set_xlabel("sequence length (dotted: = memory slots)")
         ax.set_title(f"{n} memory slots")
     axes[0, 0].set_ylabel("bit error rate")
-    axes[0, -1].legend(fontsize=8)
+    axes[0, -1].legend(fontsize=8, title="overlapping lines: equal", title_fontsize=7)
     fig.suptitle(f"{result.scenario['name']}: bit error rate vs sequence length")
     fig.savefig(path, dpi=110)
     plt.close(fig)
