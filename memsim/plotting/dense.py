@@ -131,8 +131,9 @@ def plot_capacity(result: Result, path: Path) -> Path:
                 label=f"theory ~ N^{deg - 1}" if deg > 2 else "theory ~ N",
             )
     ax.plot(grid, 0.138 * grid, ":", color="k", lw=1, label="classical Hopfield 0.138 N")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    if set(tab["n"].tolist()) != {-1}:
+        ax.set_xscale("log")  # power laws: straight lines on log-log axes
+    ax.set_yscale("log")  # exponential interaction: exponential growth is a straight line
     ax.set_xlabel("neurons N")
     ax.set_ylabel("capacity K (patterns)")
     crit = "one-step bit error" if s["criterion"] == "bit_error" else "retrieval failures"
