@@ -1,0 +1,183 @@
+"""dense and modern model kinds through the CLI: every shipped dense_*/modern_* scenario shrunk,
+results folders, bad input (exit 1, one paragraph naming file, field and allowed values).
+
+`memsim capacity` on the command line dispatches to the hopfield sweep engine only (cli/app.py),
+so capacity scenarios run through the Python API (memsim.experiments.run + save + make_plots);
+their validation and bad-input errors go through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from memsim.cli.app import cli
+
+from memsim.experiments import run
+from memsim.plotting import make_plots
+from memsim.results import save
+
+ROOT = Path(__file__).resolve().parents[2]
+SCEN = ROOT / "scenarios"
+SCENARIOS = sorted(SCEN.glob("dense_*.yaml")) + sorted(SCEN.glob("modern_*.yaml"))
+
+SHRINK = {
+    "dense_letters": ["run.trials=1", "patterns.letters=BDEF"],
+    "dense_capacity": ["capacity.sizes=[20,30]", "capacity.degrees=[2,3]", "capacity.cues=50"],
+    "dense_exponential": ["capacity.sizes=[10,14]", "capacity.cues=30"],
+    "modern_letters": ["run.trials=1", "patterns.letters=BDEFH"],
+    "modern_beta_sweep": ["run.trials=1", "capacity.betas=[0.001,0.05,1.0]"],
+    "modern_separation": ["run.trials=1", "capacity.biases=[0.0,0.5]"],
+    "modern_capacity": ["capacity.dims=[16,20]", "capacity.k_max=128", "capacity.queries=20"],
+}
+PLOTS = {
+    "dense_letters": {"energy.png", "overlap.png", "pictures.png"},
+    "dense_capacity": {"capacity.png"},
+    "dense_exponential": {"capacity.png"},
+    "modern_letters": {"energy.png", "attention.png", "fixed_points.png", "pictures.png"},
+    "modern_beta_sweep": {"beta_sweep.png"},
+    "modern_separation": {"separation.png"},
+    "modern_capacity": {"capacity.png"},
+}
+TABLES = {
+    "dense_letters": {"cues.csv", "trace.csv"},
+    "dense_capacity": {"capacity.csv"},
+    "dense_exponential": {"capacity.csv"},
+    "modern_letters": {"cues.csv", "trace.csv"},
+    "modern_beta_sweep": {"beta_sweep.csv", "beta_summary.csv"},
+    "modern_separation": {"separation.csv"},
+    "modern_capacity": {"capacity.csv"},
+}
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_every_scenario_has_shrink_settings():
+    assert {p.stem for p in SCENARIOS} == set(SHRINK)
+    for p in SCENARIOS:
+        assert p.read_text().startswith("#"), f"{p.name} needs a comment header"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_scenario_runs_small(path, tmp_path):
+    assert invoke("validate", path).exit_code == 0
+    out = tmp_path / "out"
+    sets = SHRINK[path.stem]
+    if "\ncapacity:" in path.read_text():
+        res = run(path, "capacity", overrides=sets)
+        save(res, out)
+        res.meta["plots"] = make_plots(res, out)
+        command = "capacity"
+    else:
+        args = [x for s in sets for x in ("--set", s)]
+        r = invoke("recall", path, "--out", out, "--quiet", *args)
+        assert r.exit_code == 0, r.output
+        command = "recall"
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["command"] == command
+    assert doc["kind"] == path.stem.split("_")[0]
+    names = {f.name for f in out.iterdir()}
+    assert TABLES[path.stem] <= names, names
+    assert PLOTS[path.stem] <= names, names
+
+
+def test_letters_modern_beats_hebbian(tmp_path):
+    out = tmp_path / "o"
+    r = invoke("recall", SCEN / "modern_letters.yaml", "--out", out, "-q", "--set", "run.trials=1")
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "results.json").read_text())["summary"]
+    assert s["fraction_retrieved"] == 1.0
+    assert s["classical_fraction_retrieved"] < 0.5
+
+
+GOOD_DENSE = """\
+model: {kind: dense, interaction: polynomial, n: 3, max_sweeps: 20}
+patterns: {source: random, count: 5, size: 40}
+run: {trials: 1, seed: 1}
+"""
+GOOD_MODERN = """\
+model: {kind: modern, beta: 1.0, steps: 10}
+patterns: {source: random, count: 5, size: 40}
+run: {trials: 1, seed: 1}
+"""
+
+
+def test_good_inline_scenarios_run(tmp_path):
+    for i, text in enumerate((GOOD_DENSE, GOOD_MODERN)):
+        p = tmp_path / f"g{i}.yaml"
+        p.write_text(text)
+        r = invoke("recall", p, "--out", tmp_path / f"o{i}", "-q")
+        assert r.exit_code == 0, r.output
+
+
+BAD = [
+    # (base, command, extra --set, fragments expected in the message)
+    (
+        GOOD_DENSE,
+        "recall",
+        "model.interaction=cubic",
+        ["model.interaction", "polynomial", "rectified", "exponential"],
+    ),
+    (GOOD_DENSE, "recall", "model.n=1", ["model.n", "2"]),
+    (GOOD_DENSE, "recall", "model.dynamics=fast", ["model.dynamics", "async", "sync"]),
+    (GOOD_DENSE, "recall", "cue.pattern=7", ["cue.pattern", "0 to 4"]),
+    (GOOD_DENSE, "recall", "output.plots=[pictures]", ["output.plots", "letters"]),
+    (GOOD_MODERN, "recall", "model.normaliser=tanh", ["model.normaliser", "softmax", "sparsemax"]),
+    (GOOD_MODERN, "recall", "model.beta=-1", ["model.beta", "greater than 0"]),
+    (GOOD_MODERN, "recall", "output.plots=[nonsense]", ["output.plots", "attention", "energy"]),
+    (GOOD_MODERN, "recall", "capacity.study=magic", ["capacity.study", "beta_sweep", "separation"]),
+    (GOOD_MODERN, "recall", "capacity.study=beta_sweep", ["capacity", "betas"]),
+    (GOOD_DENSE, "recall", "capacity.degrees=[1]", ["capacity.degrees", "2"]),
+]
+
+
+@pytest.mark.parametrize("base,command,setting,fragments", BAD, ids=[b[2] for b in BAD])
+def test_bad_input_one_paragraph(tmp_path, base, command, setting, fragments):
+    p = tmp_path / "bad.yaml"
+    p.write_text(base)
+    if setting.startswith("capacity.degrees"):
+        setting_list = ["capacity.sizes=[20]", setting]
+    else:
+        setting_list = [setting]
+    args = [x for s in setting_list for x in ("--set", s)]
+    r = invoke(command, p, "--out", tmp_path / "out", "-q", *args)
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output
+    assert "bad.yaml" in r.output
+    for f in fragments:
+        assert f in r.output, (f, r.output)
+
+
+def test_capacity_needs_random_patterns(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text(GOOD_DENSE.replace("{source: random, count: 5, size: 40}", "{source: letters}"))
+    r = invoke("capacity", p, "--out", tmp_path / "o", "-q", "--set", "capacity.sizes=[20]")
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output
+    for f in ("bad.yaml", "patterns.source", "random"):
+        assert f in r.output
+
+
+def test_modern_capacity_study_needs_softmax(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text(GOOD_MODERN)
+    r = invoke(
+        "capacity",
+        p,
+        "--out",
+        tmp_path / "o",
+        "-q",
+        "--set",
+        "model.normaliser=sparsemax",
+        "--set",
+        "capacity.study=capacity",
+        "--set",
+        "capacity.dims=[16]",
+    )
+    assert r.exit_code == 1, r.output
+    for f in ("bad.yaml", "model.normaliser", "softmax"):
+        assert f in r.output
