@@ -278,8 +278,7 @@ def _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, ove
     """`memsim capacity`: a checkpointed sweep on the chosen backend, then tables and plots."""
     from memsim.experiments import check_runnable
     from memsim.experiments.checkpoint import open_checkpoint
-    from memsim.experiments.distributed import Scheduler, run_capacity_sweep
-    from memsim.experiments.hopfield import capacity_points
+    from memsim.experiments.distributed import Scheduler, run_capacity_sweep, sweep_functions
     from memsim.plotting import make_plots
     from memsim.results import save
     from memsim.scenario import load_scenario
@@ -298,8 +297,29 @@ def _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, ove
         )
         sc = load_scenario(scenario, _scenario_overrides(overrides, seed, threads))
         check_runnable(sc, "capacity", str(scenario))
+        fns = sweep_functions(sc.model.kind)
+        if fns is None:  # a kind whose sweep is one runner call: no backends, no checkpoint
+            if sweep["scheduler"] != "local" or sweep["resume"]:
+                raise MemsimError(
+                    f"--scheduler dask and --resume need a task-based sweep; model kind "
+                    f"'{sc.model.kind}' runs its sweep in one piece (use the defaults)"
+                )
+            _run_command(
+                ctx,
+                "capacity",
+                scenario,
+                out,
+                force,
+                seed,
+                threads,
+                quiet,
+                no_plots,
+                overrides,
+                sweep=None,
+            )
+            return
         folder = out if out is not None else Path("results") / sc.name
-        points = capacity_points(sc)
+        points = fns[0](sc)
         ck = open_checkpoint(folder, sc, points, resume=sweep["resume"], force=force)
         total = len(points) * sc.run.trials
 

@@ -49,7 +49,6 @@ from pathlib import Path
 from memsim._jit import set_threads
 from memsim.errors import MemsimError
 from memsim.experiments.checkpoint import Checkpoint, open_checkpoint
-from memsim.experiments.hopfield import assemble_capacity, capacity_points, capacity_task
 from memsim.experiments.progress import Progress
 from memsim.results import Result
 from memsim.scenario.schema import Scenario
@@ -157,7 +156,13 @@ def estimate_trial_seconds(sc: Scenario, pt: dict) -> float:
 
 
 def trials_per_task(sc: Scenario, pt: dict, target: float = TARGET_TASK_SECONDS) -> int:
-    """Trials per task at point ``pt``: about ``target`` seconds of work, at least one."""
+    """Trials per task at point ``pt``: about ``target`` seconds of work, at least one.
+
+    The cost model is the classical Hopfield one; other kinds run all trials of a point in one
+    task (their points are small).
+    """
+    if sc.model.kind != "hopfield":
+        return sc.run.trials
     per = estimate_trial_seconds(sc, pt)
     return int(max(1, min(sc.run.trials, target // per if per < target else 1)))
 
@@ -202,6 +207,28 @@ def _worker_nthreads() -> int | None:
     return int(getattr(state, "nthreads", 0)) or None
 
 
+def sweep_functions(kind: str):
+    """``(capacity_points, capacity_task, assemble_capacity)`` of a model kind, or None when the
+    kind's sweep is not split into independent (point, trial) tasks."""
+    import importlib
+
+    mod = importlib.import_module(f"memsim.experiments.{kind}")
+    fns = tuple(
+        getattr(mod, n, None) for n in ("capacity_points", "capacity_task", "assemble_capacity")
+    )
+    return None if any(f is None for f in fns) else fns
+
+
+def _functions(sc: Scenario):
+    fns = sweep_functions(sc.model.kind)
+    if fns is None:
+        raise MemsimError(
+            f"model kind '{sc.model.kind}' has no task-based capacity sweep (no backends or "
+            "checkpoints); run it without --scheduler/--resume"
+        )
+    return fns
+
+
 def run_block(
     sc: Scenario,
     pt: dict,
@@ -214,7 +241,7 @@ def run_block(
     ``threads`` Numba threads (default: ``run.threads``). Tasks in one process run one at a
     time. Returns ``{"rows": [...], "seconds": compute time, "worker": pid}``.
     """
-    task = task or capacity_task
+    task = task or _functions(sc)[1]
     with _TASK_LOCK:
         if threads is None:
             threads = sc.run.threads
@@ -468,10 +495,8 @@ class _DaskBackend:
 
 # ------------------------------------------------------------------------------ the sweep ---
 def describe_point(pt: dict) -> str:
-    """A point by its values, e.g. ``size=500, rule=hebbian, ..., load=0.14 (P=70)``."""
-    from memsim.experiments.hopfield import AXES
-
-    return ", ".join(f"{ax}={pt[ax]}" for ax in AXES) + f" (P={pt['patterns']})"
+    """A point by its values, e.g. ``size=500, rule=hebbian, ..., load=0.14, patterns=70``."""
+    return ", ".join(f"{k}={v}" for k, v in pt.items())
 
 
 def run_capacity_sweep(
@@ -526,7 +551,7 @@ def run_capacity_sweep(
     progress = progress or Progress()
     log = log or (lambda msg: None)
     t0 = time.perf_counter()
-    points = capacity_points(sc)
+    points = _functions(sc)[0](sc)
     if checkpoint is not None and not isinstance(checkpoint, Checkpoint):
         checkpoint = open_checkpoint(checkpoint, sc, points, resume=resume)
         try:
@@ -589,7 +614,7 @@ def _sweep(sc, scheduler, checkpoint, progress, log, task, points, t0) -> Result
     }
     if checkpoint is not None:
         meta["checkpoint"] = checkpoint.rows_path.name
-    result = assemble_capacity(sc, ordered, time.perf_counter() - t0, meta)
+    result = _functions(sc)[2](sc, ordered, time.perf_counter() - t0, meta)
     if failed:
         result.summary["failed_points"] = failed
         result.meta["warnings"] = result.meta.get("warnings", []) + [

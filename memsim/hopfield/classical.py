@@ -183,7 +183,9 @@ def hebbian(patterns: np.ndarray) -> Weights:
     """
     xi = _check_patterns(patterns)
     p, n = xi.shape
-    ftype = np.float32 if n * p < _F32_EXACT and p < _F32_EXACT else np.float64
+    # J_ij sums P terms of +-1: every partial sum is an integer of magnitude <= P, exact in
+    # float32 while P < 2**24 (and float32 halves the memory of the product)
+    ftype = np.float32 if p < _F32_EXACT else np.float64
     xf = xi.astype(ftype)
     J = np.rint(xf.T @ xf)
     np.fill_diagonal(J, 0)
