@@ -8,14 +8,15 @@ from memsim.errors import ConvergenceWarning, MemsimError, MemsimWarning, Scenar
 __version__ = "0.1.0"
 
 
-def run(scenario, command="recall", overrides=(), progress=None):
+def run(scenario, command="recall", overrides=(), progress=None, **options):
     """Run a scenario file (or a validated Scenario) and return its Result (see memsim.experiments).
 
-    Example: ``memsim.run("scenarios/hebbian_letters.yaml").summary``.
+    Example: ``memsim.run("scenarios/hebbian_letters.yaml").summary``. For capacity sweeps,
+    ``scheduler=``, ``checkpoint=`` and ``resume=`` pass through to memsim.experiments.run.
     """
     from memsim.experiments import run as _run
 
-    return _run(scenario, command, overrides, progress)
+    return _run(scenario, command, overrides, progress, **options)
 
 
 def load_scenario(path, overrides=()):

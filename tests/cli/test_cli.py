@@ -359,3 +359,14 @@ def test_debug_shows_traceback(tmp_path):
     r = runner.invoke(cli, ["--debug", "validate", str(scen)])
     assert r.exit_code != 0
     assert r.exception is not None  # the exception propagates instead of a panel
+
+
+@pytest.mark.parametrize("name", ["kv_hops", "ntm_copy_capacity"])
+def test_capacity_command_for_other_kinds(name, tmp_path):
+    """`memsim capacity` dispatches to the kind's task-based sweep (checkpointed like hopfield)."""
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    r = invoke("capacity", path, "--out", tmp_path / "o", "-q", "--set", "run.trials=1")
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert doc["kind"] == _kind(path)
+    assert (tmp_path / "o" / "capacity.csv").exists()
