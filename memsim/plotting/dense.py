@@ -40,18 +40,25 @@ def plot_energy(result: Result, path: Path) -> Path:
 
 
 def plot_overlap(result: Result, path: Path) -> Path:
+    """Mean final overlap per stored pattern (bars) beside the mean overlap of its cues."""
     plt = _plt()
     c = result.tables["cues"]
-    fig, ax = plt.subplots(figsize=(5, 4.5), layout="constrained")
-    ax.scatter(c["initial_overlap"], c["final_overlap"], s=14, alpha=0.6)
+    pats = np.unique(c["pattern"])
+    fin = np.array([c["final_overlap"][c["pattern"] == p].mean() for p in pats])
+    ini = np.array([c["initial_overlap"][c["pattern"] == p].mean() for p in pats])
+    fig, ax = plt.subplots(figsize=(max(5.0, 0.3 * len(pats) + 2), 4), layout="constrained")
+    x = np.arange(len(pats))
+    ax.bar(x, fin, color="C0", label="final overlap (mean over cues)")
+    ax.plot(x, ini, "k_", ms=14, mew=2, label="cue overlap (mean)")
     ax.axhline(
         result.summary["retrieval_overlap"], color="k", ls=":", lw=1, label="retrieval threshold"
     )
-    ax.set_xlim(-1.05, 1.05)
-    ax.set_ylim(-1.05, 1.05)
-    ax.set_xlabel("overlap of the cue with its pattern")
-    ax.set_ylabel("final overlap")
-    ax.legend(loc="lower right")
+    ax.set_ylim(min(-0.05, fin.min() - 0.05), 1.35)
+    if len(pats) <= 40:
+        ax.set_xticks(x, [str(int(p)) for p in pats])
+    ax.set_xlabel("stored pattern")
+    ax.set_ylabel("overlap m")
+    ax.legend(loc="upper center", fontsize=8, ncol=3)
     ax.set_title(
         f"{result.scenario['name']}: retrieved {result.summary['fraction_retrieved']:.0%} of cues",
         fontsize=9,
