@@ -113,7 +113,7 @@ def plot_beta_sweep(result: Result, path: Path) -> Path | None:
     ax2.set_ylabel("mean effective number of patterns (dotted)")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="center right")
+    ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="center left")
     ax.set_title(
         f"{result.scenario['name']}: global average -> metastable -> single patterns", fontsize=9
     )
