@@ -133,7 +133,7 @@ class Weights:
             and self.patterns.shape[0] < self.n // 2
         )
 
-    def _fields(self, S: np.ndarray) -> np.ndarray:
+    def _fields(self, S: np.ndarray, blas: bool = False) -> np.ndarray:
         """Local fields W s for each row of S, in units of 1/scale (exact for integer rules).
 
         Integer rules use exact integer kernels (no BLAS: integer sums do not depend on the
@@ -149,7 +149,15 @@ class Weights:
             itype = np.int64 if wide else np.int32
             zero = itype(0)
             out = np.empty(out_shape, dtype=itype)
-            if self._low_rank():
+            if self._low_rank() and blas and n * p < _F32_EXACT:
+                # synchronous steps: two float32 BLAS products; every partial sum is an integer
+                # of magnitude < N P < 2**24, so the result is exact (and order-independent)
+                if "xi32" not in self._cache:
+                    self._cache["xi32"] = self.patterns.astype(np.float32)
+                xi32 = self._cache["xi32"]
+                sf = S.astype(np.float32)
+                out[...] = np.rint((sf @ xi32.T) @ xi32 - p * sf)
+            elif self._low_rank():
                 if "xiT" not in self._cache:
                     self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
                 K.lowrank_fields(self.patterns, self._cache["xiT"], S, zero, out)
@@ -545,7 +553,7 @@ def _sync(
         Sa = S[active]
         if record:
             frames[active, t] = Sa
-        H = W._fields(Sa)
+        H = W._fields(Sa, blas=True)
         e = np.empty(active.size)
         K.energies(Sa, H, theta_s, scale, e)
         energy[active, t] = e
