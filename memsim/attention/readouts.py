@@ -67,7 +67,8 @@ FUSED_BLOCK_Q = 16
 FUSED_BLOCK_K = 1024
 
 
-def _split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
+def split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
+    """Split ``**options`` into score and normaliser options; unknown names are an error."""
     unknown = sorted(set(options) - set(SCORE_OPTIONS) - set(NORMALISER_OPTIONS))
     if unknown:
         raise MemsimError(
@@ -282,7 +283,7 @@ def attend(
         raise MemsimError(f"unknown score {score!r}; choose one of {sorted(SCORES)}")
     if normaliser not in NORMALISERS:
         raise MemsimError(f"unknown normaliser {normaliser!r}; choose one of {sorted(NORMALISERS)}")
-    sopts, nopts = _split_options(options, "attend")
+    sopts, nopts = split_options(options, "attend")
     registry_options(NORMALISERS[normaliser], 1, normaliser, "normaliser", nopts)
     fusable = (
         normaliser == "softmax"

@@ -259,7 +259,8 @@ def run_recall(
 AXES = ("size", "rule", "temperature", "bias", "flip", "load")
 
 
-def _capacity_points(sc: Scenario) -> list[dict]:
+def capacity_points(sc: Scenario) -> list[dict]:
+    """The sweep points of a capacity scenario (dicts with the AXES values and ``patterns``)."""
     cap = sc.capacity
     m = sc.model
     src = sc.patterns
@@ -323,11 +324,6 @@ def check_capacity(sc: Scenario, file: str | None = None) -> None:
             file=file,
             field="patterns.source",
         )
-
-
-def capacity_points(sc: Scenario) -> list[dict]:
-    """The sweep points of a capacity scenario (dicts with the AXES values and ``patterns``)."""
-    return _capacity_points(sc)
 
 
 def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:

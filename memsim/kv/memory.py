@@ -32,6 +32,7 @@ import numpy as np
 
 from memsim import attention as _att
 from memsim._rng import generator
+from memsim.attention.readouts import split_options as _split_options
 from memsim.errors import MemsimError
 from memsim.kv import _kernels as K
 from memsim.kv._checks import boolean, choice, float_array, id_lists, integer, read_only
@@ -52,8 +53,6 @@ __all__ = [
     "read",
 ]
 
-SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
-NORMALISER_OPTIONS = ("temperature", "alpha", "k")
 #: Scores that compare a query with a key of the same size.
 SAME_SIZE_SCORES = ("dot", "scaled_dot", "cosine", "neg_sq_distance")
 #: Scores of the blocked (BLAS, online-softmax) path and of the hashed Numba kernel.
@@ -71,18 +70,6 @@ _MEMORY_KEY = 802  # stream key of random_memory
 
 
 # --------------------------------------------------------------------------- one-hop read
-
-
-def _split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
-    unknown = sorted(set(options) - set(SCORE_OPTIONS) - set(NORMALISER_OPTIONS))
-    if unknown:
-        raise MemsimError(
-            f"{who}: unknown option(s) {unknown}; score options are {list(SCORE_OPTIONS)}, "
-            f"normaliser options {list(NORMALISER_OPTIONS)}"
-        )
-    s = {k: v for k, v in options.items() if k in SCORE_OPTIONS}
-    n = {k: v for k, v in options.items() if k in NORMALISER_OPTIONS}
-    return s, n
 
 
 def _check_kinds(score: str, normaliser: str, nopts: dict) -> None:
