@@ -3,29 +3,33 @@
 Private module: the public functions in :mod:`memsim.hopfield.dense` validate and allocate; these
 kernels compute and never validate (stumpy style).
 
-Every kernel keeps, for each cue, the P overlaps ``m_mu = xi^mu . s`` and updates them in O(P)
-when a neuron flips. The exact update of neuron i (THEORY.md section 2) is
+Every kernel keeps, for each cue, the P overlaps ``m_mu = xi^mu . s`` (int64) and updates them in
+O(P) when a neuron flips. The exact update of neuron i (THEORY.md section 2) is
 
-    s_i <- sgn( sum_mu [ F(xi_i^mu + h_mu) - F(-xi_i^mu + h_mu) ] ),   h_mu = m_mu - xi_i^mu s_i,
+    s_i <- sgn( sum_mu [ F(xi_i^mu + h_mu) - F(-xi_i^mu + h_mu) ] ),   h_mu = m_mu - xi_i^mu s_i.
 
-and because ``xi_i^mu = +-1`` each term equals ``xi_i^mu D(h_mu)`` with
-``D(h) = F(h + 1) - F(h - 1)``. A neuron check therefore costs O(P).
+Because ``xi_i^mu`` and ``s_i`` are +-1, each term depends on ``t = xi_i^mu s_i`` only through
+``F(m + 1 - t) - F(m - 1 - t)``; writing it as an even and an odd part in ``xi_i^mu`` gives, for
+every interaction F,
 
-* Polynomial ``F(x) = x^n``: ``D(h) = 2 sum_{k odd} C(n, k) h^(n-k)``, a polynomial of degree
-  n - 1 with coefficients ``cpoly`` (index = power of h), evaluated by Horner's rule. No
-  cancellation between two large powers.
-* Rectified ``F(x) = max(x, 0)^n``: overlaps are integers, so ``D(h)`` is the polynomial value for
-  ``h >= 1``, ``F(1) - F(-1) = 1`` for ``h = 0`` and 0 for ``h <= -1``.
-* Exponential ``F(x) = exp(x)``: the sign of ``sum_mu xi_i^mu exp(h_mu)`` is computed as the sign of
-  ``sum_mu xi_i^mu exp(h_mu - A)`` with ``A = max_mu m_mu + 1 >= max_mu h_mu`` (log-sum-exp
-  shift), so nothing overflows whatever N; at least one term is >= exp(-2). ``A - h_mu`` is an
-  integer in 0..2N+1, so ``exp(-(A - h))`` comes from a table ``exptab[k] = exp(-k)`` (correctly
-  rounded values, no libm call in the loop).
+    2 drive_i = sum_mu xi_i^mu A(m_mu) - s_i sum_mu B(m_mu),
+    A(m) = F(m + 2) - F(m - 2),   B(m) = F(m + 2) - 2 F(m) + F(m - 2).
 
-The overlap array decides the arithmetic. The public function picks float64 when every value
-is an integer below 2^53 (exact, and the fastest: vectorised fused multiply-adds), int64 when
-below 2^62 (exact), and float64 beyond that (approximate, documented). sgn(0) keeps the
-current state (memsim convention).
+So a neuron check is one dot product of the int8 row ``xi_i`` with the vector ``g_mu = A(m_mu)``
+minus ``s_i G`` with ``G = sum_mu B(m_mu)``; ``g`` and ``G`` change only when a neuron flips and
+are then refilled from tables indexed by the integer overlap (O(P), like the overlap update).
+The check is a single vectorised multiply-add per pattern, whatever the interaction.
+
+* Polynomial and rectified F: ``tab_a[m + N] = A(m)``, ``tab_b[m + N] = B(m)`` are exact integers,
+  held as float64 when every partial sum of the drive is below 2^53 (exact in any summation
+  order, and the fastest), as int64 when below 2^62, and beyond that as float64 scaled by a
+  common power of two (approximate; the sign is all that matters).
+* Exponential ``F(x) = exp(x)``: ``A(m) = 2 sinh(2) e^m`` and ``B(m) = 2 (cosh(2) - 1) e^m``, so
+  ``drive ~ sum_mu xi_i^mu e^(m_mu - a) - s_i tanh(1) sum_mu e^(m_mu - a)`` with the
+  log-sum-exp shift ``a = max_mu m_mu`` (nothing overflows, whatever N). ``a - m`` is an integer
+  in 0..2N, so ``e^(m - a)`` comes from ``tab_a[k] = exp(-k)``; ``tab_b[0] = tanh(1)``.
+
+sgn(0) keeps the current state (memsim convention).
 """
 
 from __future__ import annotations
@@ -40,108 +44,179 @@ POLYNOMIAL = 0
 RECTIFIED = 1
 EXPONENTIAL = 2
 
+#: how the drive vector is refilled (chosen by :func:`memsim.hopfield.dense._tables`)
+HORNER = 0  # polynomial F, exact: A and B evaluated by Horner's rule (vectorised)
+RECT_HORNER = 1  # rectified F, exact: Horner plus the three tabulated values near m = 0
+TABLE = 2  # polynomial kinds beyond 2^62: scaled float64 tables, gathered by overlap
+EXP_MUL = 3  # exponential F: multiplicative updates, resynchronised from the table
+#: exponential kind: g is refilled from the exact table after this many flips. Between refills
+#: an exponent moves by at most 4 per flip (m up 2, max down 2), so a term that was below
+#: e^-700 (underflow) at the last refill stays below e^-100 -- far beneath the float64
+#: resolution of the drive -- and g stays below e^600 (no overflow).
+EXP_RESYNC = 150
+
 FIXED_POINT = 0
 CYCLE = 1
 LIMIT = 2
 
 
 @jit(fastmath=True)
-def _drive_exp(xcol, m, si, mmax, exptab):
-    """sum_mu xi_i^mu exp(h_mu - A), A = max(m) + 1; exp of the integer A - h from a table.
-
-    fastmath lets the sum vectorise: the summation order (fixed for a given build, independent
-    of the thread count) differs from a left-to-right loop, which can only matter for drives
-    within rounding of zero.
-    """
-    a = mmax + 1
-    acc = 0.0
-    for mu in range(xcol.shape[0]):
-        x = np.int64(xcol[mu])
-        h = m[mu] - x * si
-        acc += x * exptab[np.int64(a - h)]
-    return acc
-
-
-@jit(fastmath=True)
-def _drive_plain(xcol, m, si, cpoly):
-    """sum_mu xi_i^mu D(h_mu) for F(x) = x^n: branch-free inner loops by degree of D.
-
-    fastmath lets float64 sums vectorise; the caller uses float64 only where every partial sum
-    is an integer below 2^53 (exact in any order) or where it has opted into approximate sums.
-    """
-    p = xcol.shape[0]
-    deg = cpoly.shape[0] - 1
-    one = cpoly[0] - cpoly[0] + 1
-    acc = one - one
-    c0 = cpoly[0]
-    if deg == 1:
-        c1 = cpoly[1]
-        for mu in range(p):
-            x = xcol[mu] * one
-            h = m[mu] - x * si
-            acc += x * (c1 * h + c0)
-    elif deg == 2:
-        c1 = cpoly[1]
-        c2 = cpoly[2]
-        for mu in range(p):
-            x = xcol[mu] * one
-            h = m[mu] - x * si
-            acc += x * ((c2 * h + c1) * h + c0)
-    elif deg == 3:
-        c1 = cpoly[1]
-        c2 = cpoly[2]
-        c3 = cpoly[3]
-        for mu in range(p):
-            x = xcol[mu] * one
-            h = m[mu] - x * si
-            acc += x * (((c3 * h + c2) * h + c1) * h + c0)
-    else:
-        for mu in range(p):
-            x = xcol[mu] * one
-            h = m[mu] - x * si
-            d = cpoly[deg]
-            for j in range(deg - 1, -1, -1):
-                d = d * h + cpoly[j]
-            acc += x * d
-    return acc
-
-
-@jit(fastmath=True)
-def _drive_rectified(xcol, m, si, cpoly):
-    """Same for F(x) = max(x, 0)^n: D(h) = polynomial for h >= 1, 1 at h = 0, 0 for h <= -1."""
-    p = xcol.shape[0]
-    deg = cpoly.shape[0] - 1
-    one = cpoly[0] - cpoly[0] + 1
-    zero = one - one
-    acc = zero
-    for mu in range(p):
-        x = xcol[mu] * one
-        h = m[mu] - x * si
-        d = cpoly[deg]
-        for j in range(deg - 1, -1, -1):
-            d = d * h + cpoly[j]
-        acc += x * (d if h >= 1 else (one if h == 0 else zero))
+def _dot(row, g):
+    """sum_mu row[mu] g[mu] (int8 row). fastmath lets it vectorise; exact for integer-valued
+    float64 below 2^53 and for int64, and deterministic (independent of the thread count)."""
+    acc = g[0] - g[0]
+    for mu in range(g.shape[0]):
+        acc += row[mu] * g[mu]
     return acc
 
 
 @jit
-def _delta(kind, cpoly, xcol, m, si, mmax, exptab):
-    """Update drive of one neuron: >0 means set +1, <0 set -1, 0 keep (sign only matters).
+def _vmax(m):
+    a = m[0]
+    for mu in range(1, m.shape[0]):
+        if m[mu] > a:
+            a = m[mu]
+    return a
 
-    ``xcol[mu] = xi_i^mu`` (int8), ``m`` the overlaps with the current state, ``si`` the current
-    state of the neuron, ``mmax = max(m)`` and ``exptab[k] = exp(-k)`` (exponential kind only).
+
+@jit(fastmath=True)
+def _horner(coef, r, m, out):
+    """out[mu] = sum_j coef[r, j] m_mu^j, one vectorised pass per coefficient (any degree).
+
+    The coefficients of A and B are non-negative, so every partial value is bounded by the
+    polynomial at |m| <= N: exact for integer-valued float64 below 2^53 and for int64.
     """
-    if kind == EXPONENTIAL:
-        return _drive_exp(xcol, m, si, mmax, exptab)
-    if kind == RECTIFIED:
-        d = _drive_rectified(xcol, m, si, cpoly)
+    deg = coef.shape[1] - 1
+    c = coef[r, deg]
+    for mu in range(m.shape[0]):
+        out[mu] = c
+    for j in range(deg - 1, -1, -1):
+        c = coef[r, j]
+        for mu in range(m.shape[0]):
+            out[mu] = out[mu] * m[mu] + c
+
+
+@jit(fastmath=True)
+def _poly_fill(coef, m, g, w):
+    """g = A(m), return G = sum B(m): one fused vectorised pass for n <= 5 (the usual orders),
+    :func:`_horner` passes otherwise. Same exactness argument as :func:`_horner`."""
+    n = coef.shape[1]
+    tot = coef[1, 0] - coef[1, 0]
+    if n == 2:
+        a0, a1, b0 = coef[0, 0], coef[0, 1], coef[1, 0]
+        for mu in range(m.shape[0]):
+            g[mu] = a1 * m[mu] + a0
+        return b0 * m.shape[0]
+    if n == 3:
+        a0, a2, b1 = coef[0, 0], coef[0, 2], coef[1, 1]
+        for mu in range(m.shape[0]):
+            x = m[mu]
+            g[mu] = a2 * x * x + a0
+            tot += b1 * x
+        return tot
+    if n == 4:
+        a1, a3, b0, b2 = coef[0, 1], coef[0, 3], coef[1, 0], coef[1, 2]
+        for mu in range(m.shape[0]):
+            x = m[mu]
+            x2 = x * x
+            g[mu] = (a3 * x2 + a1) * x
+            tot += b2 * x2 + b0
+        return tot
+    if n == 5:
+        a0, a2, a4, b1, b3 = coef[0, 0], coef[0, 2], coef[0, 4], coef[1, 1], coef[1, 3]
+        for mu in range(m.shape[0]):
+            x = m[mu]
+            x2 = x * x
+            g[mu] = (a4 * x2 + a2) * x2 + a0
+            tot += (b3 * x2 + b1) * x
+        return tot
+    _horner(coef, 0, m, g)
+    _horner(coef, 1, m, w)
+    return _sum(w)
+
+
+@jit(fastmath=True)
+def _sum(v):
+    acc = v[0] - v[0]
+    for mu in range(v.shape[0]):
+        acc += v[mu]
+    return acc
+
+
+@jit(fastmath=True)
+def _rectify(tab_a, tab_b, big_n, m, g, w):
+    """Rectified F: A and B equal the polynomial ones for m >= 2, vanish for m <= -2, and take
+    the tabulated values at m = -1, 0, 1."""
+    a_m, a_0, a_p = tab_a[big_n - 1], tab_a[big_n], tab_a[big_n + 1]
+    b_m, b_0, b_p = tab_b[big_n - 1], tab_b[big_n], tab_b[big_n + 1]
+    zero = a_0 - a_0
+    for mu in range(m.shape[0]):
+        x = m[mu]
+        if x < 2:
+            g[mu] = a_p if x == 1 else (a_0 if x == 0 else (a_m if x == -1 else zero))
+            w[mu] = b_p if x == 1 else (b_0 if x == 0 else (b_m if x == -1 else zero))
+
+
+@jit(fastmath=True)
+def _refill(method, tab_a, tab_b, coef, big_n, m, g, w):
+    """Set g[mu] = A(m_mu) from the overlaps and return G = sum_mu B(m_mu) (module doc).
+
+    Exponential: ``g = exp(m - a)`` with ``a = max m`` from the table and ``G = tanh(1) sum g``.
+    """
+    if method == EXP_MUL:
+        a = _vmax(m)
+        tot = tab_b[0] - tab_b[0]
+        for mu in range(m.shape[0]):
+            v = tab_a[a - m[mu]]
+            g[mu] = v
+            tot += v
+        return tot * tab_b[0]
+    if method == TABLE:
+        tot = tab_b[0] - tab_b[0]
+        for mu in range(m.shape[0]):
+            j = m[mu] + big_n
+            g[mu] = tab_a[j]
+            tot += tab_b[j]
+        return tot
+    if method == HORNER:
+        return _poly_fill(coef, m, g, w)
+    _horner(coef, 0, m, g)
+    _horner(coef, 1, m, w)
+    _rectify(tab_a, tab_b, big_n, m, g, w)
+    return _sum(w)
+
+
+@jit(fastmath=True)
+def _exp_flip(tab_b, row, new, m, g):
+    """Exponential kind after neuron i flips to ``new``: m += 2 new xi_i and g *= e^(+-2)
+    elementwise (no table gather); returns the new G."""
+    up = tab_b[1]
+    down = tab_b[2]
+    tot = up - up
+    if new > 0:
+        for mu in range(m.shape[0]):
+            r = row[mu]
+            m[mu] += 2 * r
+            v = g[mu] * (up if r > 0 else down)
+            g[mu] = v
+            tot += v
     else:
-        d = _drive_plain(xcol, m, si, cpoly)
+        for mu in range(m.shape[0]):
+            r = row[mu]
+            m[mu] -= 2 * r
+            v = g[mu] * (down if r > 0 else up)
+            g[mu] = v
+            tot += v
+    return tot * tab_b[0]
+
+
+@jit
+def _decide(d, old):
     if d > 0:
-        return 1.0
+        return 1
     if d < 0:
-        return -1.0
-    return 0.0
+        return -1
+    return old
 
 
 @jit
@@ -167,10 +242,7 @@ def _energy_parts(kind, n, m):
     """
     p = m.shape[0]
     if kind == EXPONENTIAL:
-        a = np.float64(m[0])
-        for mu in range(1, p):
-            if m[mu] > a:
-                a = np.float64(m[mu])
+        a = np.float64(_vmax(m))
         s = 0.0
         for mu in range(p):
             s += np.exp(m[mu] - a)
@@ -189,7 +261,7 @@ def _overlaps(xiT, s, m):
     """m[mu] = sum_i xi_i^mu s_i (xiT is N x P)."""
     n, p = xiT.shape
     for mu in range(p):
-        m[mu] = m[mu] - m[mu]
+        m[mu] = 0
     for i in range(n):
         row = xiT[i]
         if s[i] > 0:
@@ -198,15 +270,6 @@ def _overlaps(xiT, s, m):
         else:
             for mu in range(p):
                 m[mu] -= row[mu]
-
-
-@jit
-def _vmax(m):
-    a = m[0]
-    for mu in range(1, m.shape[0]):
-        if m[mu] > a:
-            a = m[mu]
-    return a
 
 
 @jit
@@ -224,11 +287,14 @@ def _flip(xiT, m, i, new):
 def _async_one(
     kind,
     n_pow,
-    cpoly,
-    exptab,
+    method,
+    tab_a,
+    tab_b,
+    coef,
     xiT,
     s,
     m,
+    gw,
     order,
     random_order,
     max_sweeps,
@@ -239,19 +305,22 @@ def _async_one(
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
-    ``m`` must hold the overlaps ``xi^mu . s`` of the cue on entry (the caller computes them for
-    the whole batch with one matrix product).
+    ``m`` (length P, int64) receives the overlaps ``xi^mu . s``; ``gw`` is (2, P) scratch for the
+    drive vector g and the B values.
 
     Update order: ``order`` starts as 0..N-1; with ``random_order`` it is shuffled in place at the
     start of every sweep with the cue's own xoshiro256** stream (the same protocol as the
     classical engine, so n = 2 reproduces it update for update).
     """
     n = s.shape[0]
+    g = gw[0]
+    w = gw[1]
+    _overlaps(xiT, s, m)
     e, lg = _energy_parts(kind, n_pow, m)
     energy[0] = e
     logneg[0] = lg
-    is_exp = kind == EXPONENTIAL
-    mmax = _vmax(m) if is_exp else m[0] - m[0]
+    big_g = _refill(method, tab_a, tab_b, coef, n, m, g, w)
+    since = 0
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
@@ -259,19 +328,18 @@ def _async_one(
         for k in range(n):
             i = order[k]
             old = s[i]
-            d = _delta(kind, cpoly, xiT[i], m, old, mmax, exptab)
-            if d > 0:
-                new = 1
-            elif d < 0:
-                new = -1
-            else:
-                new = old
+            new = _decide(_dot(xiT[i], g) - old * big_g, old)
             if new != old:
                 s[i] = new
                 flips += 1
+                if method == EXP_MUL:
+                    since += 1
+                    if since < EXP_RESYNC:
+                        big_g = _exp_flip(tab_b, xiT[i], new, m, g)
+                        continue
+                    since = 0
                 _flip(xiT, m, i, new)
-                if is_exp:
-                    mmax = _vmax(m)
+                big_g = _refill(method, tab_a, tab_b, coef, n, m, g, w)
         e, lg = _energy_parts(kind, n_pow, m)
         energy[sweep + 1] = e
         logneg[sweep + 1] = lg
@@ -285,8 +353,10 @@ def _async_one(
 def async_batch(
     kind,
     n_pow,
-    cpoly,
-    exptab,
+    method,
+    tab_a,
+    tab_b,
+    coef,
     xiT,
     S,
     M,
@@ -303,14 +373,18 @@ def async_batch(
     b_count, n = S.shape
     for b in prange(b_count):
         order = np.arange(n)
-        nsw, code = _async_one(
+        gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
+        sweeps[b], stop[b] = _async_one(
             kind,
             n_pow,
-            cpoly,
-            exptab,
+            method,
+            tab_a,
+            tab_b,
+            coef,
             xiT,
             S[b],
             M[b],
+            gw,
             order,
             random_order,
             max_sweeps,
@@ -319,16 +393,16 @@ def async_batch(
             logneg[b],
             flips[b],
         )
-        sweeps[b] = nsw
-        stop[b] = code
 
 
 @jit
 def async_batch_serial(
     kind,
     n_pow,
-    cpoly,
-    exptab,
+    method,
+    tab_a,
+    tab_b,
+    coef,
     xiT,
     S,
     M,
@@ -343,16 +417,20 @@ def async_batch_serial(
 ):
     """Serial twin of :func:`async_batch` (small batches: no fork-join cost)."""
     b_count, n = S.shape
+    gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
     for b in range(b_count):
         order = np.arange(n)
-        nsw, code = _async_one(
+        sweeps[b], stop[b] = _async_one(
             kind,
             n_pow,
-            cpoly,
-            exptab,
+            method,
+            tab_a,
+            tab_b,
+            coef,
             xiT,
             S[b],
             M[b],
+            gw,
             order,
             random_order,
             max_sweeps,
@@ -361,35 +439,42 @@ def async_batch_serial(
             logneg[b],
             flips[b],
         )
-        sweeps[b] = nsw
-        stop[b] = code
 
 
 @jit
 def _sync_one(
-    kind, n_pow, cpoly, exptab, xiT, s, m, max_sweeps, energy, logneg, flips_out, new, prev
+    kind,
+    n_pow,
+    method,
+    tab_a,
+    tab_b,
+    coef,
+    xiT,
+    s,
+    m,
+    gw,
+    max_sweeps,
+    energy,
+    logneg,
+    flips_out,
+    new,
+    prev,
 ):
     """Synchronous (parallel) updates for one cue; detects fixed points and 2-cycles.
 
-    ``m`` must hold the overlaps of the cue on entry.
+    ``m`` (length P, int64) receives the overlaps; ``gw`` is (2, P) scratch.
     """
     n = s.shape[0]
+    _overlaps(xiT, s, m)
     e, lg = _energy_parts(kind, n_pow, m)
     energy[0] = e
     logneg[0] = lg
-    is_exp = kind == EXPONENTIAL
     for i in range(n):
         prev[i] = s[i]
     for sweep in range(max_sweeps):
-        mmax = _vmax(m) if is_exp else m[0] - m[0]
+        big_g = _refill(method, tab_a, tab_b, coef, n, m, gw[0], gw[1])
         for i in range(n):
-            d = _delta(kind, cpoly, xiT[i], m, s[i], mmax, exptab)
-            if d > 0:
-                new[i] = 1
-            elif d < 0:
-                new[i] = -1
-            else:
-                new[i] = s[i]
+            new[i] = _decide(_dot(xiT[i], gw[0]) - s[i] * big_g, s[i])
         flips = 0
         cycle = sweep > 0
         for i in range(n):
@@ -414,21 +499,39 @@ def _sync_one(
 
 @pjit
 def sync_batch(
-    kind, n_pow, cpoly, exptab, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop
+    kind,
+    n_pow,
+    method,
+    tab_a,
+    tab_b,
+    coef,
+    xiT,
+    S,
+    M,
+    max_sweeps,
+    energy,
+    logneg,
+    flips,
+    sweeps,
+    stop,
 ):
     """Synchronous dynamics for a batch of cues, parallel over cues."""
     b_count, n = S.shape
     for b in prange(b_count):
         new = np.empty(n, dtype=S.dtype)
         prev = np.empty(n, dtype=S.dtype)
-        nsw, code = _sync_one(
+        gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
+        sweeps[b], stop[b] = _sync_one(
             kind,
             n_pow,
-            cpoly,
-            exptab,
+            method,
+            tab_a,
+            tab_b,
+            coef,
             xiT,
             S[b],
             M[b],
+            gw,
             max_sweeps,
             energy[b],
             logneg[b],
@@ -436,27 +539,43 @@ def sync_batch(
             new,
             prev,
         )
-        sweeps[b] = nsw
-        stop[b] = code
 
 
 @jit
 def sync_batch_serial(
-    kind, n_pow, cpoly, exptab, xiT, S, M, max_sweeps, energy, logneg, flips, sweeps, stop
+    kind,
+    n_pow,
+    method,
+    tab_a,
+    tab_b,
+    coef,
+    xiT,
+    S,
+    M,
+    max_sweeps,
+    energy,
+    logneg,
+    flips,
+    sweeps,
+    stop,
 ):
     """Serial twin of :func:`sync_batch`."""
     b_count, n = S.shape
+    new = np.empty(n, dtype=S.dtype)
+    prev = np.empty(n, dtype=S.dtype)
+    gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
     for b in range(b_count):
-        new = np.empty(n, dtype=S.dtype)
-        prev = np.empty(n, dtype=S.dtype)
-        nsw, code = _sync_one(
+        sweeps[b], stop[b] = _sync_one(
             kind,
             n_pow,
-            cpoly,
-            exptab,
+            method,
+            tab_a,
+            tab_b,
+            coef,
             xiT,
             S[b],
             M[b],
+            gw,
             max_sweeps,
             energy[b],
             logneg[b],
@@ -464,8 +583,6 @@ def sync_batch_serial(
             new,
             prev,
         )
-        sweeps[b] = nsw
-        stop[b] = code
 
 
 @pjit
@@ -473,23 +590,21 @@ def energy_batch(kind, n_pow, xiT, S, M, energy, logneg):
     """Energy E = -sum_mu F(xi^mu . s) and log(-E) for each row of S."""
     for b in prange(S.shape[0]):
         _overlaps(xiT, S[b], M[b])
-        e, lg = _energy_parts(kind, n_pow, M[b])
-        energy[b] = e
-        logneg[b] = lg
+        energy[b], logneg[b] = _energy_parts(kind, n_pow, M[b])
 
 
 @pjit
-def unstable_batch(kind, cpoly, exptab, xiT, S, M, out):
+def unstable_batch(method, tab_a, tab_b, coef, xiT, S, M, out):
     """out[b] = number of neurons the update rule would flip in state S[b] (one-step check)."""
     n = S.shape[1]
     for b in prange(S.shape[0]):
         s = S[b]
         m = M[b]
+        gw = np.empty((2, m.shape[0]), dtype=coef.dtype)
         _overlaps(xiT, s, m)
-        mmax = _vmax(m) if kind == EXPONENTIAL else m[0] - m[0]
+        big_g = _refill(method, tab_a, tab_b, coef, n, m, gw[0], gw[1])
         cnt = 0
         for i in range(n):
-            d = _delta(kind, cpoly, xiT[i], m, s[i], mmax, exptab)
-            if (d > 0 and s[i] < 0) or (d < 0 and s[i] > 0):
+            if _decide(_dot(xiT[i], gw[0]) - s[i] * big_g, s[i]) != s[i]:
                 cnt += 1
         out[b] = cnt

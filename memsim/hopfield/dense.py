@@ -18,11 +18,13 @@ Conventions
   ``s_i = -1``, so asynchronous updates never raise E. **sgn(0) keeps the current state.**
 * n = 2 (polynomial) is the classical Hebbian network: the drive equals 4 N h_i with
   ``h_i = (1/N) sum_{j != i} sum_mu xi_i^mu xi_j^mu s_j``, so the dynamics are identical.
-* Overlaps ``m_mu = xi^mu . s`` are kept per cue and updated in O(P) per flip. Polynomial and
-  rectified updates are exact whenever ``2 P (N+1)^n < 2^62``: integer-valued float64 below
-  2^53 (fastest), int64 above; beyond 2^62 float64 with rounding (``extra["arithmetic"]`` says
-  which: "float64-exact", "int64" or "float64"). The exponential interaction is evaluated with a
-  log-sum-exp shift, so N in the thousands does not overflow.
+* Overlaps ``m_mu = xi^mu . s`` are kept per cue and updated in O(P) per flip; a neuron check
+  is one dot product of its pattern column with a per-cue vector refilled on flips (see
+  :mod:`memsim.hopfield._dense_kernels`). Polynomial and rectified updates are exact whenever
+  ``P (|F(N+2) - F(N-2)| + |F(N+2) - 2F(N) + F(N-2)|) < 2^62`` (about ``4 n P N^(n-1)``):
+  integer-valued float64 below 2^53 (fastest), int64 above; beyond 2^62 float64 with rounding
+  (``extra["arithmetic"]`` says which: "float64-exact", "int64" or "float64"). The exponential
+  interaction is evaluated with a log-sum-exp shift, so N in the thousands does not overflow.
 * Randomness: cue b uses the xoshiro256** stream ``stream_states(seed, stream, B)[b]``; with
   ``order="random"`` the update order (initially 0..N-1) is shuffled in place at the start of
   each sweep -- the protocol of :func:`memsim.hopfield.classical.recall`.
@@ -30,6 +32,7 @@ Conventions
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -51,7 +54,7 @@ STOP_REASONS = ("fixed_point", "cycle", "limit")
 _INT_LIMIT = 2**62
 #: below this many neuron-pattern operations per sweep (B N P) the serial kernels are used: a
 #: parallel region costs more than it saves (and much more on a loaded machine)
-_PARALLEL_MIN_WORK = 1 << 21
+_PARALLEL_MIN_WORK = 1 << 18
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -169,39 +172,88 @@ def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
     return kind, int(n)
 
 
-def _arithmetic(kind: int, n: int, p: int, big_n: int) -> tuple[type, str]:
-    """Overlap/drive number type and its label.
+def _f_int(kind: int, n: int, x: int) -> int:
+    """F(x) in exact Python integers (polynomial kinds)."""
+    if kind == K.RECTIFIED and x <= 0:
+        return 0
+    return x**n
 
-    ``"float64-exact"``: every overlap, drive and partial sum is an integer below 2^53, exact in
-    float64 in any summation order (fastest); ``"int64"``: exact integers below 2^62;
-    ``"float64"``: beyond that, approximate (relative rounding 1e-16 on huge drives).
+
+def _ab_exact(kind: int, n: int, big_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A(m) = F(m+2) - F(m-2) and B(m) = F(m+2) - 2F(m) + F(m-2) for m = -N..N, exact ints.
+
+    int64 arrays when F(N+2) < 2^60 (no overflow possible), object arrays of Python integers
+    otherwise.
+    """
+    if n * math.log2(big_n + 2) < 60:
+        x = np.arange(-big_n - 2, big_n + 3, dtype=np.int64)
+        f = x**n
+        if kind == K.RECTIFIED:
+            f[x <= 0] = 0
+        a = f[4:] - f[:-4]
+        b = f[4:] - 2 * f[2:-2] + f[:-4]
+        return a, b
+    f = np.array([_f_int(kind, n, x) for x in range(-big_n - 2, big_n + 3)], dtype=object)
+    return f[4:] - f[:-4], f[4:] - 2 * f[2:-2] + f[:-4]
+
+
+def _coefficients(n: int) -> list[list[int]]:
+    """Coefficients by power of m of A(m) = (m+2)^n - (m-2)^n and B(m) = (m+2)^n - 2 m^n +
+    (m-2)^n (polynomial F = x^n), both padded to n entries; all are non-negative.
+
+    A(m) = 2 sum_{k odd} C(n, k) 2^k m^(n-k),  B(m) = 2 sum_{k even >= 2} C(n, k) 2^k m^(n-k).
+    """
+    ca = [0] * n
+    cb = [0] * n
+    for k in range(1, n + 1):
+        c = 2 * math.comb(n, k) * 2**k
+        (ca if k % 2 else cb)[n - k] += c
+    return [ca, cb]
+
+
+@functools.lru_cache(maxsize=32)
+def _tables(kind: int, n: int, p: int, big_n: int):
+    """How the kernels evaluate the update drive (see :mod:`memsim.hopfield._dense_kernels`).
+
+    Returns ``(method, tab_a, tab_b, coef, label)``.
+
+    Polynomial kinds: ``tab_a[m + N] = A(m) = F(m + 2) - F(m - 2)`` and ``tab_b[m + N] = B(m) =
+    F(m + 2) - 2 F(m) + F(m - 2)`` for m = -N..N, and ``coef`` the coefficients of A and B as
+    polynomials (Horner's rule; the rectified kind uses them for m >= 2 and the table near 0).
+    Every partial sum of a drive is bounded by ``P (max|A| + max|B|)``: below 2^53 everything is
+    float64 and exact in any summation order (``"float64-exact"``, the fastest); below 2^62 int64
+    (``"int64"``, exact); beyond that float64 tables scaled by a common power of two, gathered by
+    overlap (``"float64"``, relative rounding 1e-16 -- only the sign of a drive is used, so the
+    scale is harmless and nothing overflows).
+
+    Exponential: ``tab_a[k] = exp(-k)`` for k = 0..2N and ``tab_b = [tanh(1), e^2, e^-2]``; label
+    ``"int64"`` (the overlaps are int64; the drive is a float64 sum).
     """
     if kind == K.EXPONENTIAL:
-        return np.int64, "int64"  # overlaps only; the drive is a float64 sum of table values
-    bound = 2 * p * (big_n + 1) ** n
+        exptab = np.exp(-np.arange(2 * big_n + 1, dtype=np.float64))
+        consts = np.array([np.tanh(1.0), np.exp(2.0), np.exp(-2.0)])
+        return K.EXP_MUL, exptab, consts, np.zeros((2, 1)), "int64"
+    a, b = _ab_exact(kind, n, big_n)
+    top_a, top_b = int(np.abs(a).max()), int(np.abs(b).max())
+    bound = p * (top_a + top_b)
+    method = K.HORNER if kind == K.POLYNOMIAL else K.RECT_HORNER
     if bound < 2**53:
-        return np.float64, "float64-exact"
-    if bound < _INT_LIMIT:
-        return np.int64, "int64"
-    return np.float64, "float64"
+        dt = np.float64
+        label = "float64-exact"
+    elif bound < _INT_LIMIT:
+        dt = np.int64
+        label = "int64"
+    else:
+        shift = max(0, max(top_a, top_b).bit_length() - 900)
 
+        def scaled(v: int) -> float:
+            return float(v >> shift) if v >= 0 else -float((-v) >> shift)
 
-def _exptab(kind: int, big_n: int) -> np.ndarray:
-    """exp(-k) for k = 0 .. 2N + 2 (exponential interaction; a dummy otherwise)."""
-    if kind != K.EXPONENTIAL:
-        return np.zeros(1)
-    return np.exp(-np.arange(2 * big_n + 3, dtype=np.float64))
-
-
-def _dpoly(n: int, dtype: type) -> np.ndarray:
-    """Coefficients (by power of h) of D(h) = (h + 1)^n - (h - 1)^n.
-
-    D(h) = 2 sum_{k odd} C(n, k) h^(n - k).
-    """
-    c = np.zeros(max(n, 1), dtype=dtype)
-    for k in range(1, n + 1, 2):
-        c[n - k] = 2 * math.comb(n, k)
-    return c
+        ta = np.array([scaled(int(v)) for v in a], dtype=np.float64)
+        tb = np.array([scaled(int(v)) for v in b], dtype=np.float64)
+        return K.TABLE, ta, tb, np.zeros((2, 1)), "float64"
+    coef = np.array(_coefficients(n), dtype=dt)
+    return method, a.astype(dt), b.astype(dt), coef, label
 
 
 # ------------------------------------------------------------------------------------------------
@@ -271,12 +323,10 @@ def dense_recall(
     max_sweeps = int(max_sweeps)
     if threads is not None:
         set_threads(threads)
-    dtype, arith = _arithmetic(kind, n_pow, p, big_n)
-    cpoly = _dpoly(n_pow, dtype)
+    method, tab_a, tab_b, coef, arith = _tables(kind, n_pow, p, big_n)
     xiT = np.ascontiguousarray(xi.T)
     b_count = S.shape[0]
-    # initial overlaps for the whole batch: one product, exact (integers below N <= 2^53)
-    M = np.rint(S.astype(np.float64) @ xi.T.astype(np.float64)).astype(dtype)
+    M = np.empty((b_count, p), dtype=np.int64)  # overlaps, computed by the kernels
     energy = np.full((b_count, max_sweeps + 1), np.nan)
     logneg = np.full((b_count, max_sweeps + 1), np.nan)
     flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
@@ -288,8 +338,10 @@ def dense_recall(
         (K.async_batch if parallel else K.async_batch_serial)(
             kind,
             n_pow,
-            cpoly,
-            _exptab(kind, big_n),
+            method,
+            tab_a,
+            tab_b,
+            coef,
             xiT,
             S,
             M,
@@ -306,8 +358,10 @@ def dense_recall(
         (K.sync_batch if parallel else K.sync_batch_serial)(
             kind,
             n_pow,
-            cpoly,
-            _exptab(kind, big_n),
+            method,
+            tab_a,
+            tab_b,
+            coef,
             xiT,
             S,
             M,
@@ -400,12 +454,10 @@ def dense_unstable_bits(
     p, big_n = xi.shape
     S, single = _check_states(states, big_n, "states")
     kind, n_pow = _check_interaction(interaction, n)
-    dtype, _ = _arithmetic(kind, n_pow, p, big_n)
-    M = np.zeros((S.shape[0], p), dtype=dtype)
+    method, tab_a, tab_b, coef, _ = _tables(kind, n_pow, p, big_n)
+    M = np.zeros((S.shape[0], p), dtype=np.int64)
     out = np.zeros(S.shape[0], dtype=np.int64)
-    K.unstable_batch(
-        kind, _dpoly(n_pow, dtype), _exptab(kind, big_n), np.ascontiguousarray(xi.T), S, M, out
-    )
+    K.unstable_batch(method, tab_a, tab_b, coef, np.ascontiguousarray(xi.T), S, M, out)
     return int(out[0]) if single else out
 
 

@@ -62,6 +62,110 @@ def test_async_matches_reference(interaction, n, order):
         np.testing.assert_allclose(res.overlaps[b], xi @ s / N)
 
 
+@pytest.mark.parametrize(
+    "interaction,n",
+    [("polynomial", 5), ("polynomial", 6), ("polynomial", 7), ("rectified", 4), ("rectified", 6)],
+)
+def test_higher_orders_match_reference(interaction, n):
+    # n = 5 is the last order with a fused kernel loop; n >= 6 and rectified use Horner passes;
+    # odd N so that overlaps -1 and +1 occur (the rectified kind's special values)
+    N, P, B = 21, 10, 4
+    xi = patterns(P, N, 21)
+    cues = noisy(xi[:B], 8, 22)
+    cues[0] = patterns(1, N, 23)[0]
+    F = ref.interaction(interaction, n)
+    for dyn in ("async", "sync"):
+        res = dense.dense_recall(xi, cues, interaction, n, dyn, 20, "fixed", warn=False)
+        assert res.extra["arithmetic"] == "float64-exact"
+        for b in range(B):
+            if dyn == "async":
+                s, sweeps, stop, _ = ref.dense_async(xi, cues[b], F, ref.fixed_orders(N), 20)
+            else:
+                s, sweeps, stop, _ = ref.dense_sync(xi, cues[b], F, 20)
+            np.testing.assert_array_equal(res.states[b], s)
+            assert (res.sweeps[b], res.stop[b]) == (sweeps, stop)
+
+
+def test_exponential_many_flips_match_decimal_reference():
+    # random cues far from every pattern: hundreds of flips per cue, so the multiplicative
+    # drive updates are resynchronised from the exact table several times
+    N, P, B = 700, 5, 2
+    xi = patterns(P, N, 24)
+    cues = patterns(B, N, 25)
+    res = dense.dense_recall(xi, cues, "exponential", max_sweeps=10, order="fixed")
+    F = ref.interaction("exponential", 0)
+    for b in range(B):
+        assert res.flips[b, 0] > 2 * 150
+        s, sweeps, stop, energies = ref.dense_async(xi, cues[b], F, ref.fixed_orders(N), 10)
+        np.testing.assert_array_equal(res.states[b], s)
+        assert (res.sweeps[b], res.stop[b]) == (sweeps, stop)
+        np.testing.assert_allclose(res.energy_trace(b), energies, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "interaction,n,big_n",
+    [
+        ("polynomial", 2, 31),
+        ("polynomial", 3, 31),
+        ("polynomial", 4, 30),
+        ("polynomial", 5, 31),
+        ("polynomial", 7, 31),
+        ("rectified", 3, 31),
+        ("rectified", 6, 30),
+        ("polynomial", 9, 61),  # int64
+        ("rectified", 9, 61),  # int64
+        ("polynomial", 13, 61),  # scaled float64 tables
+    ],
+)
+def test_drive_vector_is_the_energy_difference(interaction, n, big_n):
+    # the kernels' drive vector g_mu = F(m+2) - F(m-2) and G = sum F(m+2) - 2F(m) + F(m-2),
+    # checked value by value against F itself (exact integers) over every reachable overlap
+    from memsim.hopfield import _dense_kernels as K
+
+    kind = dense.INTERACTIONS[interaction]
+    p = 2 * big_n + 1
+    method, ta, tb, coef, label = dense._tables(kind, n, 12, big_n)
+    m = np.arange(-big_n, big_n + 1, 2, dtype=np.int64)  # all overlaps of N's parity
+    m = np.concatenate([m, m[::-1]])[:p]
+    g = np.empty(m.size, dtype=coef.dtype)
+    w = np.empty_like(g)
+    big_g = K._refill(method, ta, tb, coef, big_n, m, g, w)
+    F = ref.interaction(interaction, n)
+    want_g = [F(int(x) + 2) - F(int(x) - 2) for x in m]
+    want_big_g = sum(F(int(x) + 2) - 2 * F(int(x)) + F(int(x) - 2) for x in m)
+    if label == "float64":
+        scale = want_g[0] / g[0]  # a common power of two
+        assert math.log2(scale) == int(math.log2(scale))
+        np.testing.assert_allclose(g * scale, [float(v) for v in want_g], rtol=1e-15)
+        assert big_g * scale == pytest.approx(float(want_big_g), rel=1e-14)
+    else:
+        assert [int(v) for v in g] == want_g
+        assert int(big_g) == want_big_g
+
+
+def test_exponential_drive_vector_and_multiplicative_updates():
+    from memsim.hopfield import _dense_kernels as K
+
+    N, P = 40, 6
+    xi = patterns(P, N, 26)
+    s = patterns(1, N, 27)[0]
+    method, ta, tb, coef, _ = dense._tables(dense.INTERACTIONS["exponential"], 0, P, N)
+    m = (xi.astype(np.int64) @ s.astype(np.int64)).astype(np.int64)
+    g = np.empty(P)
+    big_g = K._refill(method, ta, tb, coef, N, m, g, g.copy())
+    np.testing.assert_allclose(g, np.exp(m - m.max()), rtol=1e-15)
+    assert big_g == pytest.approx(np.tanh(1.0) * np.exp(m - m.max()).sum(), rel=1e-15)
+    xiT = np.ascontiguousarray(xi.T)
+    a0 = m.max()
+    for i in range(N):  # flip every neuron once, updating g multiplicatively
+        new = -s[i]
+        s[i] = new
+        big_g = K._exp_flip(tb, xiT[i], new, m, g)
+        np.testing.assert_array_equal(m, xi.astype(np.int64) @ s.astype(np.int64))
+        np.testing.assert_allclose(g, np.exp(m - a0), rtol=1e-13)
+        assert big_g == pytest.approx(np.tanh(1.0) * np.exp(m - a0).sum(), rel=1e-13)
+
+
 @pytest.mark.parametrize("interaction,n", CASES)
 def test_sync_matches_reference(interaction, n):
     N, P, B = 20, 6, 5
@@ -161,22 +265,23 @@ def test_exponential_against_decimal_reference_large_n():
     assert res.sweeps[0] == sweeps
 
 
-def test_float64_arithmetic_path():
-    # 2 P (N+1)^n >= 2^62 -> float64 overlaps; exact reference with Python integers
+@pytest.mark.parametrize("interaction", ["polynomial", "rectified"])
+def test_float64_arithmetic_path(interaction):
+    # bound P (|A| + |B|) >= 2^62 -> scaled float64 tables; exact reference with Python integers
     N, P, n = 60, 12, 11
     xi = patterns(P, N, 61)
     cues = noisy(xi[:3], 20, 62)
-    res = dense.dense_recall(xi, cues, "polynomial", n, "async", 20, "fixed")
+    res = dense.dense_recall(xi, cues, interaction, n, "async", 20, "fixed")
     assert res.extra["arithmetic"] == "float64"
-    F = ref.interaction("polynomial", n)
+    F = ref.interaction(interaction, n)
     for b in range(3):
         s, sweeps, stop, _ = ref.dense_async(xi, cues[b], F, ref.fixed_orders(N), 20)
         np.testing.assert_array_equal(res.states[b], s)
-    small = dense.dense_recall(xi, cues, "polynomial", 3, "async", 20, "fixed")
+    small = dense.dense_recall(xi, cues, interaction, 3, "async", 20, "fixed")
     assert small.extra["arithmetic"] == "float64-exact"
-    mid = dense.dense_recall(xi, cues, "polynomial", 9, "async", 20, "fixed")  # 2^53 < bound
+    mid = dense.dense_recall(xi, cues, interaction, 9, "async", 20, "fixed")  # 2^53 < bound
     assert mid.extra["arithmetic"] == "int64"
-    F9 = ref.interaction("polynomial", 9)
+    F9 = ref.interaction(interaction, 9)
     for b in range(3):
         s, _, _, _ = ref.dense_async(xi, cues[b], F9, ref.fixed_orders(N), 20)
         np.testing.assert_array_equal(mid.states[b], s)
