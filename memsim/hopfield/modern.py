@@ -55,7 +55,7 @@ from memsim.hopfield import _modern_kernels as K
 #: takes alpha from the options.
 ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
-_FUSED_MAX_BATCH = 4  # up to this many queries: one fused pass over the stored patterns
+_FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
 _BLOCK_ELEMENTS = 1 << 22  # score block size (B_block x P) for the batched path, 32 MiB
 _PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run

@@ -17,7 +17,7 @@ def gauss(p, d, seed):
     return np.random.default_rng(seed).standard_normal((p, d))
 
 
-@pytest.mark.parametrize("batch", [1, 3, 4, 5, 33])
+@pytest.mark.parametrize("batch", [1, 3, 4, 5, 8, 9, 10, 11, 17, 33])
 @pytest.mark.parametrize("steps", [1, 3])
 def test_softmax_retrieve_matches_reference(batch, steps):
     X = gauss(300, 24, 1)
@@ -143,12 +143,14 @@ def test_softmax_rows_exp_is_accurate():
     np.testing.assert_array_equal(maxes, S.max(axis=1))
 
 
-def test_thread_count_does_not_change_fused_path():
+@pytest.mark.parametrize("batch", [3, 9])  # tail rows only; one 8-row tile plus a tail
+def test_thread_count_does_not_change_fused_path(batch):
     X = gauss(5000, 16, 16)
-    Q = gauss(3, 16, 17)
+    Q = gauss(batch, 16, 17)
     a = modern.retrieve(X, Q, 0.4, threads=1)
     b = modern.retrieve(X, Q, 0.4, threads=2)
     np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(a, ref.modern_update(X, Q, 0.4), rtol=1e-12, atol=1e-12)
 
 
 def clustered(seed=18):
