@@ -460,10 +460,20 @@ def plot_low_activity(result: Result, path: Path) -> Path:
             "k--",
             label="1 / (2 a |ln a|) (Tsodyks & Feigel'man 1988)",
         )
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "no critical load found in the swept loads",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     ax.set_xlabel("activity a (fraction of +1 bits)")
     ax.set_ylabel("critical load")
-    ax.set_yscale("log")
-    ax.legend(fontsize=8)
+    if crit is not None and len(crit["bias"]):
+        ax.set_yscale("log")
+        ax.legend(fontsize=8)
     ax.set_title(f"{result.scenario['name']}: capacity of sparse patterns")
     fig.savefig(path, dpi=120)
     plt.close(fig)
