@@ -109,6 +109,19 @@ def softmax_rows_serial(S, maxes, sums):
 
 
 @jit(fastmath=True)
+def _raise_max(t, b, mx, s, a):
+    """Online softmax: if score t exceeds query b's running max, rescale its sum and accumulator
+    ``a`` by exp(old max - t) and make t the max. Returns the (new) max."""
+    if t > mx[b]:
+        sc = np.exp(mx[b] - t)
+        s[b] *= sc
+        for k in range(a.shape[0]):
+            a[k] *= sc
+        mx[b] = t
+    return mx[b]
+
+
+@jit(fastmath=True)
 def _fused_row(xj, q, b, mx, s, acc):
     """One stored pattern for one query: online-softmax step (see :func:`fused_partial`)."""
     d = xj.shape[0]
@@ -116,15 +129,7 @@ def _fused_row(xj, q, b, mx, s, acc):
     for k in range(d):
         z += q[k] * xj[k]
     a = acc[b]
-    if z > mx[b]:
-        sc = np.exp(mx[b] - z)
-        s[b] *= sc
-        for k in range(d):
-            a[k] *= sc
-        mx[b] = z
-        w = 1.0
-    else:
-        w = np.exp(z - mx[b])
+    w = np.exp(z - _raise_max(z, b, mx, s, a))
     s[b] += w
     for k in range(d):
         a[k] += w * xj[k]
@@ -164,13 +169,7 @@ def _fused_chunk(X, Q, lo, hi, mx, s, acc):
                 z7 += qk * x7[k]
             t = max(max(max(z0, z1), max(z2, z3)), max(max(z4, z5), max(z6, z7)))
             a = acc[b]
-            if t > mx[b]:
-                sc = np.exp(mx[b] - t)
-                s[b] *= sc
-                for k in range(d):
-                    a[k] *= sc
-                mx[b] = t
-            m = mx[b]
+            m = _raise_max(t, b, mx, s, a)
             w0, w1, w2, w3 = np.exp(z0 - m), np.exp(z1 - m), np.exp(z2 - m), np.exp(z3 - m)
             w4, w5, w6, w7 = np.exp(z4 - m), np.exp(z5 - m), np.exp(z6 - m), np.exp(z7 - m)
             s[b] += ((w0 + w1) + (w2 + w3)) + ((w4 + w5) + (w6 + w7))
