@@ -172,28 +172,18 @@ def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
     return kind, int(n)
 
 
-def _f_int(kind: int, n: int, x: int) -> int:
-    """F(x) in exact Python integers (polynomial kinds)."""
-    if kind == K.RECTIFIED and x <= 0:
-        return 0
-    return x**n
-
-
 def _ab_exact(kind: int, n: int, big_n: int) -> tuple[np.ndarray, np.ndarray]:
     """A(m) = F(m+2) - F(m-2) and B(m) = F(m+2) - 2F(m) + F(m-2) for m = -N..N, exact ints.
 
     int64 arrays when F(N+2) < 2^60 (no overflow possible), object arrays of Python integers
     otherwise.
     """
-    if n * math.log2(big_n + 2) < 60:
-        x = np.arange(-big_n - 2, big_n + 3, dtype=np.int64)
-        f = x**n
-        if kind == K.RECTIFIED:
-            f[x <= 0] = 0
-        a = f[4:] - f[:-4]
-        b = f[4:] - 2 * f[2:-2] + f[:-4]
-        return a, b
-    f = np.array([_f_int(kind, n, x) for x in range(-big_n - 2, big_n + 3)], dtype=object)
+    x = np.arange(-big_n - 2, big_n + 3, dtype=np.int64)
+    if n * math.log2(big_n + 2) >= 60:
+        x = x.astype(object)  # Python integers: exact powers of any size
+    f = x**n
+    if kind == K.RECTIFIED:
+        f[x <= 0] = 0
     return f[4:] - f[:-4], f[4:] - 2 * f[2:-2] + f[:-4]
 
 
@@ -230,30 +220,28 @@ def _tables(kind: int, n: int, p: int, big_n: int):
     ``"int64"`` (the overlaps are int64; the drive is a float64 sum).
     """
     if kind == K.EXPONENTIAL:
-        exptab = np.exp(-np.arange(2 * big_n + 1, dtype=np.float64))
-        consts = np.array([np.tanh(1.0), np.exp(2.0), np.exp(-2.0)])
-        return K.EXP_MUL, exptab, consts, np.zeros((2, 1)), "int64"
-    a, b = _ab_exact(kind, n, big_n)
-    top_a, top_b = int(np.abs(a).max()), int(np.abs(b).max())
-    bound = p * (top_a + top_b)
-    method = K.HORNER if kind == K.POLYNOMIAL else K.RECT_HORNER
-    if bound < 2**53:
-        dt = np.float64
-        label = "float64-exact"
-    elif bound < _INT_LIMIT:
-        dt = np.int64
-        label = "int64"
+        method, label = K.EXP_MUL, "int64"
+        ta = np.exp(-np.arange(2 * big_n + 1, dtype=np.float64))
+        tb = np.array([np.tanh(1.0), np.exp(2.0), np.exp(-2.0)])
+        coef = np.zeros((2, 1))
     else:
-        shift = max(0, max(top_a, top_b).bit_length() - 900)
-
-        def scaled(v: int) -> float:
-            return float(v >> shift) if v >= 0 else -float((-v) >> shift)
-
-        ta = np.array([scaled(int(v)) for v in a], dtype=np.float64)
-        tb = np.array([scaled(int(v)) for v in b], dtype=np.float64)
-        return K.TABLE, ta, tb, np.zeros((2, 1)), "float64"
-    coef = np.array(_coefficients(n), dtype=dt)
-    return method, a.astype(dt), b.astype(dt), coef, label
+        a, b = _ab_exact(kind, n, big_n)
+        top_a, top_b = int(np.abs(a).max()), int(np.abs(b).max())
+        bound = p * (top_a + top_b)
+        method = K.HORNER if kind == K.POLYNOMIAL else K.RECT_HORNER
+        if bound < 2**53:
+            dt, label = np.float64, "float64-exact"
+        elif bound < _INT_LIMIT:
+            dt, label = np.int64, "int64"
+        else:
+            dt, label, method = np.float64, "float64", K.TABLE
+            shift = max(0, max(top_a, top_b).bit_length() - 900)
+            a = np.array([v >> shift if v >= 0 else -((-v) >> shift) for v in map(int, a)])
+            b = np.array([v >> shift if v >= 0 else -((-v) >> shift) for v in map(int, b)])
+        ta, tb = a.astype(dt), b.astype(dt)
+        coef = np.array(_coefficients(n), dtype=dt) if method != K.TABLE else np.zeros((2, 1))
+    # cached and shared between calls: read-only, so no caller can alter another's tables
+    return method, _readonly(ta), _readonly(tb), _readonly(coef), label
 
 
 # ------------------------------------------------------------------------------------------------
