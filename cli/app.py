@@ -25,9 +25,13 @@ def format_exceptions(debug: bool) -> Iterator[None]:
             raise
         _error_panel(str(exc), "memsim: error")
         sys.exit(1)
-    except KeyboardInterrupt:
-        _error_panel("interrupted by the user; results of this run were not saved", "memsim")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        how = "stopped by a signal" if isinstance(exc, Terminated) else "interrupted by the user"
+        _error_panel(
+            f"{how}; nothing of this run was saved and earlier results were left as they were",
+            "memsim",
+        )
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except click.exceptions.Exit:
         raise
     except (click.ClickException, click.Abort):
@@ -41,6 +45,27 @@ def format_exceptions(debug: bool) -> Iterator[None]:
             "memsim: internal error",
         )
         sys.exit(3)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, turned into an exception so that a stopped run cleans up like Ctrl-C
+    (staging folders removed, checkpoints kept, earlier results untouched)."""
+
+
+def _on_signal(signum, frame):  # pragma: no cover - exercised in subprocess tests
+    raise Terminated(signum)
+
+
+def _install_signal_handlers() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                signal.signal(sig, _on_signal)
+            except (ValueError, OSError):  # pragma: no cover - not the main thread
+                pass
 
 
 def _error_panel(message: str, title: str) -> None:
@@ -101,7 +126,7 @@ def _common_run_options(f):
         click.option(
             "--out",
             "-o",
-            type=click.Path(path_type=Path),
+            type=str,
             default=None,
             help="Results folder [default: results/<scenario name>].",
         ),
@@ -190,32 +215,54 @@ def validate(
 def _run_command(
     ctx, command, scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep=None
 ):
-    if command == "capacity" and sweep is not None:
-        _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep)
-        return
+    """Load and check once, run, then write the results folder through memsim's contract
+    (staged beside the target, moved into place when complete; see memsim.folders)."""
     from memsim.experiments import check_runnable, run
+    from memsim.folders import check_disk, check_replaceable, check_target, staged
     from memsim.plotting import make_plots
-    from memsim.results import prepare_out_dir, save
+    from memsim.results import output_bytes, write_into
     from memsim.scenario import load_scenario
 
     with format_exceptions(ctx.obj["debug"]):
         if threads is not None and threads < 1:
             raise MemsimError(f"--threads must be >= 1, got {threads}")
+        sched = _scheduler(sweep) if sweep is not None else None
         sc = load_scenario(scenario, _scenario_overrides(overrides, seed, threads))
         check_runnable(sc, command, str(scenario))
-        folder = out if out is not None else Path("results") / sc.name
-        folder = prepare_out_dir(folder, force)
-        try:
-            result = run(sc, command, progress=RichProgress(quiet), base_dir=scenario.parent)
-            plots = [] if no_plots else make_plots(result, folder, sc.output.plots)
-            result.meta["plots"] = plots
-            save(result, folder, prepared=True)
-        except BaseException:
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-            raise
+        target = check_target(out if out is not None else Path("results") / sc.name)
+        if sweep is not None:
+            from memsim.experiments.distributed import sweep_functions
+
+            if sweep_functions(sc.model.kind) is not None:
+                _run_sweep(sc, target, sched, force, quiet, no_plots, sweep["resume"])
+                return
+            if sweep["scheduler"] != "local" or sweep["resume"]:
+                raise MemsimError(
+                    f"--scheduler dask and --resume need a task-based sweep; model kind "
+                    f"'{sc.model.kind}' runs its sweep in one piece (use the defaults)"
+                )
+        check_replaceable(target, force)
+        check_disk(target, 0)
+        result = run(sc, command, progress=RichProgress(quiet), base_dir=scenario.parent)
+        with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
+            result.meta["plots"] = [] if no_plots else make_plots(result, tmp, sc.output.plots)
+            write_into(result, tmp)
         if not quiet:
-            _print_summary(result, folder)
+            _print_summary(result, target)
+
+
+def _scheduler(sweep: dict):
+    from memsim.experiments.distributed import Scheduler
+
+    for name, v in (("--workers", sweep["workers"]), ("--threads-per-worker", sweep["tpw"])):
+        if v is not None and v < 1:
+            raise MemsimError(f"{name} must be >= 1, got {v}")
+    return Scheduler(
+        sweep["scheduler"],
+        workers=sweep["workers"],
+        threads_per_worker=sweep["tpw"],
+        address=sweep["address"],
+    )
 
 
 @cli.command(context_settings=CONTEXT)
@@ -274,95 +321,77 @@ def _sweep_options(f):
     return f
 
 
-def _run_capacity(ctx, scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep):
-    """`memsim capacity`: a checkpointed sweep on the chosen backend, then tables and plots."""
-    from memsim.experiments import check_runnable
-    from memsim.experiments.checkpoint import open_checkpoint
-    from memsim.experiments.distributed import Scheduler, run_capacity_sweep, sweep_functions
+def _run_sweep(sc, target, sched, force, quiet, no_plots, resume) -> None:
+    """`memsim capacity` of a task-based sweep: checkpointed in <target>.partial (kept after an
+    interruption, for --resume), moved to the target when the sweep and its files are done."""
+    from memsim.experiments.checkpoint import open_sweep, strip_outputs
+    from memsim.experiments.distributed import run_capacity_sweep, sweep_functions
+    from memsim.folders import check_disk, commit, remove_listed
     from memsim.plotting import make_plots
-    from memsim.results import save
-    from memsim.scenario import load_scenario
+    from memsim.results import output_bytes, write_into
 
-    with format_exceptions(ctx.obj["debug"]):
-        if threads is not None and threads < 1:
-            raise MemsimError(f"--threads must be >= 1, got {threads}")
-        for name, v in (("--workers", sweep["workers"]), ("--threads-per-worker", sweep["tpw"])):
-            if v is not None and v < 1:
-                raise MemsimError(f"{name} must be >= 1, got {v}")
-        sched = Scheduler(
-            sweep["scheduler"],
-            workers=sweep["workers"],
-            threads_per_worker=sweep["tpw"],
-            address=sweep["address"],
-        )
-        sc = load_scenario(scenario, _scenario_overrides(overrides, seed, threads))
-        check_runnable(sc, "capacity", str(scenario))
-        fns = sweep_functions(sc.model.kind)
-        if fns is None:  # a kind whose sweep is one runner call: no backends, no checkpoint
-            if sweep["scheduler"] != "local" or sweep["resume"]:
-                raise MemsimError(
-                    f"--scheduler dask and --resume need a task-based sweep; model kind "
-                    f"'{sc.model.kind}' runs its sweep in one piece (use the defaults)"
-                )
-            _run_command(
-                ctx,
-                "capacity",
-                scenario,
-                out,
-                force,
-                seed,
-                threads,
-                quiet,
-                no_plots,
-                overrides,
-                sweep=None,
-            )
-            return
-        folder = out if out is not None else Path("results") / sc.name
-        points = fns[0](sc)
-        ck = open_checkpoint(folder, sc, points, resume=sweep["resume"], force=force)
-        total = len(points) * sc.run.trials
+    points = sweep_functions(sc.model.kind)[0](sc)
+    check_disk(target, 0)
+    ck = open_sweep(target, sc, points, resume=resume, force=force)
+    part = ck.folder
+    total = len(points) * sc.run.trials
 
-        def note(msg: str) -> None:
-            if not quiet:
-                click.echo(msg, err=True)
-
-        try:
-            result = run_capacity_sweep(
-                sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
-            )
-        except KeyboardInterrupt:
-            if not ck.done:
-                _remove_if_empty(folder)
-                raise
-            _error_panel(
-                f"interrupted by the user; {len(ck.done)} of {total} trials are saved in "
-                f"{ck.rows_path}. Run the same command with --resume to compute only the rest",
-                "memsim",
-            )
-            sys.exit(130)
-        except BaseException:
-            _remove_if_empty(folder)
-            raise
-        finally:
-            ck.close()  # release the folder's lock
-        plots = [] if no_plots else make_plots(result, folder, sc.output.plots)
-        result.meta["plots"] = plots
-        save(result, folder, prepared=True)
+    def note(msg: str) -> None:
         if not quiet:
-            _print_summary(result, folder)
-        failed = result.summary.get("failed_points")
-        if failed:
+            click.echo(msg, err=True)
+
+    dropped = ck.dropped_note()
+    if dropped:
+        click.echo(f"note: {dropped}", err=True)
+    try:
+        result = run_capacity_sweep(
+            sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
+        )
+    except KeyboardInterrupt as exc:
+        ck.close()
+        if not ck.done:
+            remove_listed(part)
+            raise
+        how = "stopped by a signal" if isinstance(exc, Terminated) else "interrupted"
+        _error_panel(
+            f"{how}; {len(ck.done)} of {total} trials are saved in {ck.rows_path} (the "
+            f"results folder {target} was not touched). Run the same command with --resume to "
+            "compute only the rest",
+            "memsim",
+        )
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+    except BaseException:
+        ck.close()
+        if not ck.done and part.is_dir():
+            remove_listed(part)
+        raise
+    finally:
+        ck.close()  # release the folder's lock
+    if dropped:
+        result.meta.setdefault("notes", []).append(dropped)
+    try:
+        check_disk(part, output_bytes(result))
+        result.meta["plots"] = [] if no_plots else make_plots(result, part, sc.output.plots)
+        write_into(result, part)
+        commit(part, target, force or resume)
+    except BaseException as exc:
+        strip_outputs(part)
+        if isinstance(exc, OSError):
             raise MemsimError(
-                f"{len(failed)} of {len(points)} points failed (listed in results.json, "
-                f"summary.failed_points); the other points were saved in {folder}. Run the same "
-                "command with --resume to retry only the failed ones"
-            )
-
-
-def _remove_if_empty(folder: Path) -> None:
-    if folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+                f"writing the results of {target} failed ({exc.strerror or exc}); the sweep's "
+                f"checkpoint is kept in {part}: free some space and run the same command with "
+                "--resume"
+            ) from None
+        raise
+    if not quiet:
+        _print_summary(result, target)
+    failed = result.summary.get("failed_points")
+    if failed:
+        raise MemsimError(
+            f"{len(failed)} of {len(points)} points failed (listed in results.json, "
+            f"summary.failed_points); the other points were saved in {target}. Run the same "
+            "command with --resume to retry only the failed ones"
+        )
 
 
 @cli.command(context_settings=CONTEXT)
@@ -497,6 +526,7 @@ def _fmt(x: float) -> str:
 
 def main() -> None:
     """Entry point of the ``memsim`` console script."""
+    _install_signal_handlers()
     cli(obj={})
 
 

@@ -7,8 +7,11 @@ observation, columns as 1-D arrays), arrays (for .npz) and metadata. :func:`save
     <table>.csv       one tidy CSV per table (pandas.read_csv reads each in one line)
     arrays.npz        the arrays
     *.png             plots (written by memsim.plotting)
+    memsim-manifest.json   every file memsim wrote (see :mod:`memsim.folders`)
 
-:func:`load` reads a folder back into a :class:`Result`.
+The folder is written through memsim's results-folder contract (:mod:`memsim.folders`): staged
+beside the target, moved into place when complete, and never replacing anything memsim did not
+write. :func:`load` reads a folder back into a :class:`Result`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import csv
 import json
 import platform
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,31 @@ class Result:
             if isinstance(a, np.ndarray):
                 a.setflags(write=False)
 
+    def save(self, folder: str | Path, force: bool = False, plots=None) -> Path:
+        """Write this result to a results folder; see :func:`memsim.results.save`.
+
+        Parameters
+        ----------
+        folder : str or Path
+            The results folder (created; an existing one only with ``force``, and only when it
+            holds nothing but memsim's files).
+        force : bool
+            Replace an existing memsim results folder.
+        plots : sequence of str, optional
+            Plots to draw into it too (e.g. ``["energy", "overlap"]``).
+
+        Returns
+        -------
+        Path
+            The absolute results folder.
+
+        Raises
+        ------
+        MemsimError
+            See :func:`memsim.results.save`.
+        """
+        return save(self, folder, force=force, plots=plots)
+
     def table(self, name: str):
         """A table as a pandas DataFrame if pandas is installed, else a dict of columns."""
         cols = self.tables[name]
@@ -110,34 +137,6 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-def prepare_out_dir(out: str | Path, force: bool = False) -> Path:
-    """Check the results folder: an existing non-empty folder needs ``force`` (then it is emptied).
-
-    Raises
-    ------
-    MemsimError
-        If the folder exists and is not empty and ``force`` is false, or if it is a file.
-    """
-    p = Path(out)
-    if p.exists() and not p.is_dir():
-        raise MemsimError(f"the output path {p} exists and is a file, not a folder")
-    if p.is_dir() and any(p.iterdir()):
-        if not force:
-            raise MemsimError(
-                f"the results folder {p} already exists and is not empty; nothing was written. "
-                "Use --force to replace it, or --out to choose another folder"
-            )
-        marker = p / "results.json"
-        if not marker.exists():
-            raise MemsimError(
-                f"the folder {p} is not empty and does not look like a memsim results folder "
-                "(no results.json); refusing to delete it even with --force. Choose another --out"
-            )
-        shutil.rmtree(p)
-    p.mkdir(parents=True, exist_ok=True)
-    return p
-
-
 def write_csv(path: Path, cols: dict[str, np.ndarray]) -> None:
     names = list(cols)
     arrays = [np.asarray(cols[c]) for c in names]
@@ -160,9 +159,18 @@ def write_csv(path: Path, cols: dict[str, np.ndarray]) -> None:
             w.writerow(row)
 
 
-def save(result: Result, out: str | Path, force: bool = False, prepared: bool = False) -> Path:
-    """Write a result to a folder (see the module docstring for the layout)."""
-    p = Path(out) if prepared else prepare_out_dir(out, force)
+def output_bytes(result: Result) -> int:
+    """An upper bound of what :func:`save` writes for ``result`` (arrays uncompressed, tables
+    at 24 bytes a cell), for the disk-space check."""
+    arrays = sum(int(np.asarray(a).nbytes) for a in result.arrays.values())
+    cells = sum(len(np.asarray(c)) for cols in result.tables.values() for c in cols.values())
+    return arrays + 24 * cells + 2**16
+
+
+def write_into(result: Result, folder: str | Path) -> Path:
+    """Write a result's files into an existing folder (no results-folder checks: the folder is
+    a staging folder made by :func:`memsim.folders.staged`). Returns the folder."""
+    p = Path(folder)
     files = []
     for name, cols in result.tables.items():
         write_csv(p / f"{name}.csv", cols)
@@ -180,6 +188,56 @@ def save(result: Result, out: str | Path, force: bool = False, prepared: bool = 
     }
     (p / "results.json").write_text(json.dumps(_jsonable(doc), indent=2) + "\n")
     return p
+
+
+def save(
+    result: Result, out: str | Path, force: bool = False, prepared: bool = False, plots=None
+) -> Path:
+    """Write a result to a results folder (see the module docstring for the layout).
+
+    The folder follows memsim's results-folder contract (:mod:`memsim.folders`): the target is
+    checked, the files are written into a staging folder beside it and moved into place only
+    when everything was written; an existing folder is replaced only with ``force`` and only
+    when it holds nothing but memsim's files (listed in its ``memsim-manifest.json``).
+
+    Parameters
+    ----------
+    result : Result
+        What a runner returned.
+    out : str or Path
+        The results folder.
+    force : bool
+        Replace an existing memsim results folder.
+    prepared : bool
+        ``out`` is a folder memsim has prepared already (a staging folder): write into it
+        directly, without the contract.
+    plots : sequence of str, optional
+        Plot names to draw into the folder as well (``None``: none; see
+        :func:`memsim.plotting.make_plots`).
+
+    Returns
+    -------
+    Path
+        The results folder.
+
+    Raises
+    ------
+    MemsimError
+        A refused target (empty path, current or home folder, a link, a file, ...), an existing
+        folder without ``force``, foreign files in it, too little disk space, a failed write.
+    """
+    if prepared:
+        return write_into(result, out)
+    from memsim.folders import check_target, staged
+
+    target = check_target(out)
+    with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
+        if plots:
+            from memsim.plotting import make_plots
+
+            result.meta["plots"] = make_plots(result, tmp, plots)
+        write_into(result, tmp)
+    return target
 
 
 def load(folder: str | Path) -> Result:

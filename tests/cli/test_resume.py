@@ -74,15 +74,18 @@ def test_interrupt_then_resume_equals_uninterrupted(scen, tmp_path, uninterrupte
         r = invoke("capacity", scen, "--out", out, "--no-plots")
     assert r.exit_code == 130, r.output
     assert "--resume" in flat(r.output) and "trials are saved" in flat(r.output)
-    assert (out / "checkpoint.json").exists() and (out / "checkpoint.jsonl").exists()
-    assert not (out / "capacity.csv").exists() and not (out / "results.json").exists()
-    before = (out / "checkpoint.jsonl").read_text()
+    # the run in flight lives in <out>.partial; the results folder itself was never made
+    part = out.parent / (out.name + ".partial")
+    assert not out.exists()
+    assert (part / "checkpoint.json").exists() and (part / "checkpoint.jsonl").exists()
+    assert not (part / "capacity.csv").exists() and not (part / "results.json").exists()
+    before = (part / "checkpoint.jsonl").read_text()
 
     # without --resume the unfinished run is neither overwritten nor deleted
     r = invoke("capacity", scen, "--out", out, "-q")
     assert r.exit_code == 1
     assert "unfinished run" in flat(r.output) and "--resume" in flat(r.output)
-    assert (out / "checkpoint.jsonl").read_text() == before
+    assert (part / "checkpoint.jsonl").read_text() == before
 
     r = invoke("capacity", scen, "--out", out, "--resume", "-q", "--no-plots")
     assert r.exit_code == 0, r.output
@@ -93,6 +96,7 @@ def test_interrupt_then_resume_equals_uninterrupted(scen, tmp_path, uninterrupte
     assert doc["meta"]["resumed_trials"] == 2 * 3
     assert doc["meta"]["tasks"] == 6 - 2
     assert (out / "checkpoint.jsonl").read_text().startswith(before)  # kept, extended
+    assert not part.exists()  # moved into place
 
 
 def test_resume_a_finished_run_recomputes_nothing(scen, tmp_path, uninterrupted):

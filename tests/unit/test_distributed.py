@@ -369,7 +369,10 @@ def test_folder_rules(tmp_path):
     with pytest.raises(MemsimError, match="--resume and --force contradict"):
         open_checkpoint(tmp_path / "a", sc, points, resume=True, force=True)
     ck = open_checkpoint(tmp_path / "a", sc, points, force=True)  # memsim's own folder: deleted
-    assert not any((tmp_path / "a").iterdir()) and not ck.done
+    # emptied but for the folder's manifest, which lists the checkpoint files to come
+    assert [f.name for f in (tmp_path / "a").iterdir()] == ["memsim-manifest.json"]
+    assert not ck.done
+    ck.close()
     # a foreign folder is never deleted, nor resumed
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "thesis.tex").write_text("precious")

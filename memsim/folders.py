@@ -1,0 +1,515 @@
+"""The results-folder contract: memsim never deletes or overwrites a file it did not write.
+
+One contract serves every command (``memsim recall``, ``memsim capacity``) and the Python API
+(:meth:`memsim.results.Result.save`, :func:`memsim.results.save`):
+
+1. **The target is checked first** (:func:`check_target`). An empty path, the current folder or
+   any of its ancestors, the home folder and its ancestors, the filesystem root, ``/proc``,
+   ``/sys`` and ``/dev``, a symbolic link (also a dangling one), a target whose parent is a file,
+   an unwritable place and names too long for the file system are refused with one paragraph.
+2. **memsim records what it writes.** Every results folder holds ``memsim-manifest.json``, the
+   list of every file and folder memsim wrote there. ``--force`` replaces a folder only when
+   everything in it is listed in its manifest; a folder holding anything else (or no manifest:
+   a ``results.json`` without memsim's manifest is foreign) is refused, and the message names
+   the foreign files.
+3. **Runs are staged.** A run writes into a fresh hidden folder beside the target
+   (``.<name>.memsim-XXXXXXXX``) and moves it into place only when it succeeded: an
+   interrupted, failed or refused run leaves earlier results exactly as they were. Checkpointed
+   capacity sweeps stage into ``<name>.partial`` instead (a fixed name, so ``--resume`` finds the
+   checkpoint of an interrupted run there).
+4. **Disk space is checked** before anything is written (:func:`check_disk`), and a write that
+   fails half-way (disk full, quota) removes the staging folder and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import socket
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from memsim.errors import MemsimError
+
+#: the file listing everything memsim wrote in a results folder
+MANIFEST = "memsim-manifest.json"
+#: marker of a staging folder in flight (pid and host of the run that owns it)
+INFLIGHT = ".memsim-inflight"
+#: suffix of the staging folder of a checkpointed sweep (kept after an interruption)
+PARTIAL = ".partial"
+_FORMAT = 1
+_STAGING_TAG = ".memsim-"
+_FORBIDDEN_ROOTS = ("/proc", "/sys", "/dev")
+
+
+# ----------------------------------------------------------------------------- the target ----
+def _describe(p: Path) -> str:
+    return f"'{p}'"
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - non-POSIX
+        return 255
+
+
+def _path_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_PATH_MAX"))
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - non-POSIX
+        return 4096
+
+
+def _existing_ancestor(p: Path) -> Path:
+    """The nearest ancestor of ``p`` (or ``p``) that exists; refuses a file on the way."""
+    cur = p
+    while True:
+        if os.path.lexists(cur):
+            if cur != p and not cur.is_dir():
+                raise MemsimError(
+                    f"cannot write the results folder {_describe(p)}: {_describe(cur)} on its "
+                    "path is a file, not a folder; choose another --out"
+                )
+            return cur
+        if cur.parent == cur:  # pragma: no cover - the root always exists
+            return cur
+        cur = cur.parent
+
+
+def check_target(out: str | os.PathLike | None, *, what: str = "results folder") -> Path:
+    """Check a results-folder target and return it as an absolute path.
+
+    Parameters
+    ----------
+    out : str or path-like
+        The folder asked for (``--out``, or ``results/<name>``).
+    what : str
+        How messages call it.
+
+    Returns
+    -------
+    Path
+        The absolute target (symbolic links in its parents resolved; the target itself is never
+        a link).
+
+    Raises
+    ------
+    MemsimError
+        Empty path, the current folder or an ancestor, the home folder or an ancestor, the root,
+        ``/proc``, ``/sys``, ``/dev``, a symbolic link, a file, a parent that is a file, an
+        unwritable place, a name or path too long for the file system.
+    """
+    if out is None or not str(out).strip():
+        raise MemsimError(
+            f"the {what} path is empty; give a folder name such as --out results/run1"
+        )
+    raw = os.fspath(out)
+    if "\x00" in raw:
+        raise MemsimError(f"the {what} path contains a NUL character; give a plain folder name")
+    p = Path(raw).expanduser()
+    if not p.is_absolute():
+        p = Path.cwd() / p
+    p = Path(os.path.normpath(p))  # '.' and '..' removed lexically
+    try:
+        resolved = Path(os.path.realpath(p))
+    except (OSError, ValueError) as exc:  # pragma: no cover - very long or looping paths
+        raise MemsimError(f"cannot use the {what} {_describe(p)}: {exc}") from None
+    cwd = Path(os.path.realpath(Path.cwd()))
+    home = Path(os.path.realpath(Path.home()))
+    if resolved == Path(resolved.anchor):
+        raise MemsimError(
+            f"refusing to use the filesystem root {_describe(resolved)} as the {what}; "
+            "give a new folder such as --out results/run1"
+        )
+    if resolved == home or home.is_relative_to(resolved):
+        which = "your home folder" if resolved == home else "an ancestor of your home folder"
+        raise MemsimError(
+            f"refusing to use {_describe(raw)} as the {what}: it is {which} ({resolved}). Give a "
+            "new folder such as --out results/run1"
+        )
+    if resolved == cwd or cwd.is_relative_to(resolved):
+        which = "the current folder" if resolved == cwd else "an ancestor of the current folder"
+        raise MemsimError(
+            f"refusing to use {_describe(raw)} as the {what}: it is {which} ({resolved}), and "
+            "memsim writes each run into a folder of its own. Give a new folder such as "
+            "--out results/run1"
+        )
+    for root in _FORBIDDEN_ROOTS:
+        if resolved == Path(root) or resolved.is_relative_to(root):
+            raise MemsimError(
+                f"refusing to write the {what} into {root} ({_describe(resolved)}): that is a "
+                "system folder, not a place for files. Choose a folder of your own"
+            )
+    if os.path.islink(p):
+        target = os.readlink(p)
+        state = "" if os.path.exists(p) else " (a dangling link: its target does not exist)"
+        raise MemsimError(
+            f"the {what} {_describe(p)} is a symbolic link to '{target}'{state}; memsim writes "
+            "only into real folders, so that replacing results never follows a link. Give the "
+            "real folder, or another --out"
+        )
+    if os.path.lexists(p) and not p.is_dir():
+        raise MemsimError(
+            f"the {what} {_describe(p)} exists and is a file, not a folder; nothing was "
+            "written. Choose another --out"
+        )
+    # symbolic links in the parents are resolved, so the staging folder and the target share
+    # one real parent (the final rename stays on one file system)
+    p = Path(os.path.realpath(p.parent)) / p.name
+    base = _existing_ancestor(p)
+    if not base.is_dir():  # pragma: no cover - _existing_ancestor refused files already
+        raise MemsimError(f"cannot write the {what} {_describe(p)}")
+    limit = _name_max(base) - 24  # room for the staging folder's prefix and suffix
+    for part in p.relative_to(base).parts or (p.name,):
+        if len(os.fsencode(part)) > limit:
+            raise MemsimError(
+                f"the {what} name '{part[:40]}...' is {len(os.fsencode(part))} bytes long; this "
+                f"file system allows {limit + 24} bytes per name and memsim needs {24} of them "
+                f"for its staging folder. Use a name of at most {limit} bytes"
+            )
+    if len(os.fsencode(str(p))) + 24 > _path_max(base):
+        raise MemsimError(
+            f"the {what} path is {len(os.fsencode(str(p)))} bytes long; this system allows "
+            f"{_path_max(base)} bytes per path. Choose a shorter --out"
+        )
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise MemsimError(
+            f"cannot write the {what} {_describe(p)}: the folder '{base}' is not writable (read-"
+            "only file system or no permission). Choose another --out"
+        )
+    return p
+
+
+# --------------------------------------------------------------------------- the manifest ----
+def _entries(folder: Path) -> tuple[list[str], list[str]]:
+    """Every file and folder below ``folder`` (relative POSIX paths; links not followed)."""
+    files: list[str] = []
+    dirs: list[str] = []
+    for root, dnames, fnames in os.walk(folder, followlinks=False):
+        r = Path(root)
+        for d in list(dnames):
+            full = r / d
+            rel = full.relative_to(folder).as_posix()
+            if full.is_symlink():  # a link to a folder is listed as a file, never entered
+                dnames.remove(d)
+                files.append(rel)
+            else:
+                dirs.append(rel)
+        for f in fnames:
+            files.append((r / f).relative_to(folder).as_posix())
+    return sorted(files), sorted(dirs)
+
+
+def write_manifest(folder: Path) -> None:
+    """List everything in ``folder`` in its manifest (written atomically, listing itself)."""
+    from memsim import __version__
+
+    files, dirs = _entries(folder)
+    files = sorted({*files, MANIFEST} - {INFLIGHT})
+    doc = {"memsim_manifest": _FORMAT, "memsim": __version__, "files": files, "folders": dirs}
+    tmp = folder / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=1) + "\n")
+    os.replace(tmp, folder / MANIFEST)
+
+
+def add_to_manifest(folder: Path, names) -> None:
+    """Add file names to ``folder``'s manifest (made if missing); they may not exist yet."""
+    from memsim import __version__
+
+    listed = read_manifest(folder)
+    files = set(listed[0]) if listed else set()
+    dirs = set(listed[1]) if listed else set()
+    files |= {*names, MANIFEST}
+    doc = {
+        "memsim_manifest": _FORMAT,
+        "memsim": __version__,
+        "files": sorted(files),
+        "folders": sorted(dirs),
+    }
+    tmp = folder / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=1) + "\n")
+    os.replace(tmp, folder / MANIFEST)
+
+
+def read_manifest(folder: Path) -> tuple[set[str], set[str]] | None:
+    """The files and folders a results folder's manifest lists, or None without a valid one."""
+    m = folder / MANIFEST
+    try:
+        st = os.lstat(m)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 16 * 2**20:
+            return None
+        doc = json.loads(m.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("memsim_manifest") != _FORMAT:
+        return None
+    files, dirs = doc.get("files"), doc.get("folders")
+    if not isinstance(files, list) or not isinstance(dirs, list):
+        return None
+    if not all(isinstance(x, str) and _safe_rel(x) for x in files + dirs):
+        return None
+    return set(files), set(dirs)
+
+
+def _safe_rel(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "" not in parts
+
+
+def foreign_entries(folder: Path) -> list[str] | None:
+    """What in ``folder`` memsim did not write: None when there is no valid manifest (then
+    everything is foreign), else the entries its manifest does not list (empty: all memsim's)."""
+    listed = read_manifest(folder)
+    if listed is None:
+        return None
+    files, dirs = _entries(folder)
+    lfiles, ldirs = listed
+    extra = [f for f in files if f not in lfiles and f != INFLIGHT]
+    extra += [d + "/" for d in dirs if d not in ldirs]
+    return extra
+
+
+def refuse_foreign(folder: Path, extra: list[str] | None, action: str) -> None:
+    if extra is None:
+        content = sorted(x.name for x in folder.iterdir())
+        more = f" and {len(content) - 6} more" if len(content) > 6 else ""
+        shown = ", ".join(content[:6]) + more
+        raise MemsimError(
+            f"the folder {folder} is not empty and does not look like a memsim results folder "
+            f"(no {MANIFEST}; it holds {shown}); refusing to {action} it even with --force. "
+            "Choose another --out"
+        )
+    if extra:
+        shown = ", ".join(extra[:6]) + (f" and {len(extra) - 6} more" if len(extra) > 6 else "")
+        raise MemsimError(
+            f"the results folder {folder} holds files memsim did not write ({shown}); refusing "
+            f"to {action} it even with --force, so that they are not lost. Move them away, or "
+            "choose another --out"
+        )
+
+
+def remove_listed(folder: Path) -> list[str]:
+    """Delete what ``folder``'s manifest lists, then the folder if it is empty.
+
+    Returns what was left (entries the manifest does not list); nothing else is touched.
+    """
+    listed = read_manifest(folder)
+    if listed is None:
+        return [x.name for x in folder.iterdir()]
+    files, dirs = listed
+    for rel in sorted(files, key=lambda r: r != MANIFEST):  # the manifest last
+        if rel == MANIFEST:
+            continue
+        f = folder / rel
+        if os.path.lexists(f) and (f.is_symlink() or not f.is_dir()):
+            with contextlib.suppress(FileNotFoundError):
+                f.unlink()
+    for rel in sorted(dirs, key=lambda r: -len(Path(r).parts)):
+        with contextlib.suppress(OSError):
+            (folder / rel).rmdir()  # only when empty
+    with contextlib.suppress(FileNotFoundError):
+        (folder / INFLIGHT).unlink()
+    left = [x.name for x in folder.iterdir() if x.name != MANIFEST]
+    if not left:
+        (folder / MANIFEST).unlink(missing_ok=True)
+        folder.rmdir()
+    return left
+
+
+def check_replaceable(folder: Path, force: bool, *, hint: str = "") -> bool:
+    """Whether an existing target may be replaced; raises when it may not.
+
+    Returns True when ``folder`` exists with content to replace (all memsim's, ``force`` given),
+    False when it is missing or empty.
+    """
+    if not folder.is_dir():
+        return False
+    if not any(folder.iterdir()):
+        return False
+    if not force:
+        raise MemsimError(
+            f"the results folder {folder} already exists and is not empty; nothing was written"
+            + (hint or ". Use --force to replace it, or --out to choose another folder")
+        )
+    refuse_foreign(folder, foreign_entries(folder), "replace")
+    return True
+
+
+# ---------------------------------------------------------------------------- disk space ----
+def check_disk(folder: Path, need: int, *, what: str = "this run") -> None:
+    """Refuse when the file system of ``folder`` has less than ``need`` bytes (+10%) free."""
+    base = _existing_ancestor(folder)
+    try:
+        free = shutil.disk_usage(base).free
+    except OSError:  # pragma: no cover - unusual file systems: let the write report it
+        return
+    need = int(need * 1.1) + 2**20
+    if free < need:
+        raise MemsimError(
+            f"{what} would write about {need / 2**20:.1f} MiB into {folder} but only "
+            f"{free / 2**20:.1f} MiB are free on that disk; nothing was written. Free some space "
+            "or choose another --out on a larger disk"
+        )
+
+
+def _disk_error(exc: OSError, folder: Path) -> MemsimError:
+    reason = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.ENAMETOOLONG: "a name is too long for the file system",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return MemsimError(
+        f"writing the results into {folder} failed ({reason}); the partial output was removed "
+        "and any earlier results there are unchanged"
+    )
+
+
+# ---------------------------------------------------------------------------- staging ----
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    return True
+
+
+def _mark_inflight(folder: Path) -> None:
+    (folder / INFLIGHT).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
+
+
+def _stale(folder: Path) -> bool:
+    """A staging folder left by a killed run on this host (its process is gone)."""
+    try:
+        doc = json.loads((folder / INFLIGHT).read_text())
+        pid, host = int(doc["pid"]), str(doc["host"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return host == socket.gethostname() and pid != os.getpid() and not _pid_alive(pid)
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove hidden staging folders of ``target`` left behind by killed runs (memsim's own:
+    named by memsim, marked with the dead run's pid)."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    prefix = f".{target.name}{_STAGING_TAG}"
+    with contextlib.suppress(OSError):
+        for d in parent.iterdir():
+            if d.name.startswith(prefix) and d.is_dir() and not d.is_symlink() and _stale(d):
+                shutil.rmtree(d, ignore_errors=True)
+
+
+def new_staging(target: Path) -> Path:
+    """A fresh hidden staging folder beside ``target`` (parents created as needed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(target)
+    d = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING_TAG}", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(d, 0o777 & ~umask)  # mkdtemp makes 0700; a results folder is an ordinary folder
+    _mark_inflight(d)
+    return d
+
+
+def discard(staging: Path) -> None:
+    """Remove a staging folder memsim made (everything in it is memsim's)."""
+    if staging.is_dir() and not staging.is_symlink():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def commit(staging: Path, target: Path, force: bool) -> None:
+    """Move a finished staging folder into place; the old results (memsim's only) go after.
+
+    Raises
+    ------
+    MemsimError
+        The target changed meanwhile and now holds foreign files (nothing is replaced).
+    """
+    with contextlib.suppress(FileNotFoundError):
+        (staging / INFLIGHT).unlink()
+    write_manifest(staging)
+    old = None
+    if check_replaceable(target, force):
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.memsim-old-", dir=target.parent))
+        os.rename(target, old / "r")  # atomic on one file system
+    try:
+        if target.is_dir():  # an empty folder (ours to replace: it holds nothing)
+            target.rmdir()
+        os.rename(staging, target)
+    except BaseException:
+        if old is not None and not os.path.lexists(target):
+            os.rename(old / "r", target)  # put the old results back
+            old.rmdir()
+        raise
+    if old is not None:
+        left = remove_listed(old / "r")
+        if not left:
+            old.rmdir()
+
+
+@contextlib.contextmanager
+def staged(
+    target: str | os.PathLike, force: bool = False, *, expected_bytes: int = 0
+) -> Iterator[Path]:
+    """Stage a results folder: yields a fresh folder to write into, moved to ``target`` on
+    success, removed on any failure or interruption (earlier results are left as they were).
+
+    Parameters
+    ----------
+    target : path
+        The results folder (checked by :func:`check_target`).
+    force : bool
+        Replace an existing results folder (memsim's files only).
+    expected_bytes : int
+        What the run will write, for the disk check.
+
+    Raises
+    ------
+    MemsimError
+        Refused target (see :func:`check_target`), existing folder without ``force``, foreign
+        files, too little disk space, a write that failed.
+    """
+    p = check_target(target)
+    check_replaceable(p, force)
+    check_disk(p, expected_bytes)
+    staging = new_staging(p)
+    try:
+        yield staging
+        commit(staging, p, force)
+    except OSError as exc:
+        discard(staging)
+        raise _disk_error(exc, p) from None
+    except BaseException:
+        discard(staging)
+        raise
+
+
+__all__ = [
+    "INFLIGHT",
+    "MANIFEST",
+    "add_to_manifest",
+    "PARTIAL",
+    "check_disk",
+    "check_replaceable",
+    "check_target",
+    "commit",
+    "discard",
+    "foreign_entries",
+    "refuse_foreign",
+    "new_staging",
+    "read_manifest",
+    "remove_listed",
+    "staged",
+    "write_manifest",
+]

@@ -1,0 +1,713 @@
+"""Hostile results folders, interruptions and damaged checkpoints: nothing the user has is lost.
+
+Every case runs with the current folder holding a sentinel set of user files (notes, a thesis in
+a subfolder, a foreign ``results.json`` and ``checkpoint.json``) whose bytes are compared before
+and after; every case asserts the exit code and the message, and that no "internal error" or
+traceback was printed. Signals are sent to real ``memsim`` processes.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from memsim.cli.app import cli
+
+from memsim.errors import MemsimError
+
+TINY = """\
+name: tiny
+model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 20}
+patterns: {source: random, count: 4, size: 40}
+cue: {flip: 0.1}
+run: {trials: 2, seed: 1}
+"""
+
+SWEEP = """\
+name: sweep
+model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 20}
+patterns: {source: random, size: 40}
+cue: {flip: 0.1}
+run: {trials: 3, seed: 11}
+capacity: {loads: [0.05, 0.15, 0.3], sizes: [30, 40]}
+"""
+
+USER_FILES = {
+    "notes.txt": b"my notes\n",
+    "sub/thesis.tex": b"\\section{precious}\n",
+    "old/results.json": b'{"mine": true}\n',
+    "old/checkpoint.json": b'{"also": "mine"}\n',
+    "data.npy": b"\x93NUMPY not really",
+}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("│", " ").split())
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {rel: (root / rel).read_bytes() for rel in USER_FILES}
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch) -> Path:
+    """A current folder with user files; HOME is a separate folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    w = home / "project"
+    for rel, data in USER_FILES.items():
+        f = w / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(data)
+    (w / "s.yaml").write_text(TINY)
+    (w / "sweep.yaml").write_text(SWEEP)
+    monkeypatch.chdir(w)
+    before = snapshot(w)
+    yield w
+    assert snapshot(w) == before, "a user file changed"
+
+
+def run(*args, expect: int, fragment: str | tuple[str, ...] = ()):
+    r = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    out = flat(r.output)
+    assert r.exit_code == expect, out
+    assert "internal error" not in out and "Traceback" not in r.output, out
+    for f in (fragment,) if isinstance(fragment, str) else fragment:
+        assert f in out, out
+    return out
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        f.relative_to(folder).as_posix(): f.read_bytes()
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
+    }
+
+
+def no_staging(parent: Path) -> None:
+    left = [d.name for d in parent.iterdir() if ".memsim-" in d.name]
+    assert not left, left
+
+
+# ---------------------------------------------------------------------- refused targets ----
+@pytest.mark.parametrize(
+    "out,fragment",
+    [
+        ("", "path is empty"),
+        (" ", "path is empty"),
+        (".", "it is the current folder"),
+        ("./", "it is the current folder"),
+        ("..", "your home folder"),
+        ("../..", "an ancestor of your home folder"),
+        ("results/..", "it is the current folder"),
+        ("sub/..", "it is the current folder"),
+        ("/", "filesystem root"),
+        ("~", "your home folder"),
+        ("/proc/memsim", "system folder"),
+        ("/sys/memsim", "system folder"),
+        ("/dev/memsim", "system folder"),
+        ("notes.txt", "exists and is a file"),
+        ("notes.txt/inside", "is a file, not a folder"),
+        ("a" * 250, "bytes long"),
+    ],
+)
+@pytest.mark.parametrize("command", ["recall", "capacity"])
+def test_refused_targets(work, out, fragment, command):
+    scen = "s.yaml" if command == "recall" else "sweep.yaml"
+    run(command, scen, "--out", out, "--force", "-q", expect=1, fragment=fragment)
+
+
+def test_ancestor_of_home_refused(work):
+    run(
+        "recall",
+        "s.yaml",
+        "--out",
+        work.parent.parent,
+        "--force",
+        "-q",
+        expect=1,
+        fragment="an ancestor of",
+    )
+
+
+def test_symlinked_target_refused(work, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "keep.txt").write_text("x")
+    os.symlink(real, work / "link")
+    run(
+        "recall",
+        "s.yaml",
+        "--out",
+        "link",
+        "--force",
+        "-q",
+        expect=1,
+        fragment="is a symbolic link",
+    )
+    assert (real / "keep.txt").read_text() == "x"
+
+
+def test_dangling_symlink_refused(work):
+    os.symlink(work / "nowhere", work / "dangling")
+    run("recall", "s.yaml", "--out", "dangling", "-q", expect=1, fragment="dangling link")
+    assert not (work / "nowhere").exists()
+
+
+def test_unwritable_parent_refused(work, monkeypatch):
+    import memsim.folders as folders
+
+    real_access = os.access
+    locked = (work / "locked").resolve()
+    locked.mkdir()
+    monkeypatch.setattr(
+        folders.os, "access", lambda p, m: False if Path(p) == locked else real_access(p, m)
+    )
+    run("recall", "s.yaml", "--out", "locked/run", "-q", expect=1, fragment="is not writable")
+    assert list(locked.iterdir()) == []
+
+
+# ------------------------------------------------------------------ names that escape ----
+@pytest.mark.parametrize("name", ["..", ".", "../escape", "/tmp/x", "a/b"])
+def test_scenario_names_never_leave_results(work, name):
+    run("recall", "s.yaml", "-q", expect=0)
+    first = tree(work / "results" / "tiny")
+    r = CliRunner().invoke(cli, ["recall", "s.yaml", "-q", "--force", "--set", f"name={name}"])
+    assert r.exit_code == 1, r.output
+    assert "internal error" not in r.output and "Traceback" not in r.output
+    assert "name" in r.output or "folder" in r.output
+    assert tree(work / "results" / "tiny") == first
+
+
+# ------------------------------------------------------------------ --force and manifests ----
+def test_force_replaces_only_memsims_own_folder(work):
+    run("recall", "s.yaml", "-q", expect=0)
+    folder = work / "results" / "tiny"
+    listed = json.loads((folder / "memsim-manifest.json").read_text())["files"]
+    assert sorted(listed) == sorted(p.name for p in folder.iterdir())
+    run("recall", "s.yaml", "-q", "--seed", "5", expect=1, fragment="--force")
+    run("recall", "s.yaml", "-q", "--seed", "5", "--force", expect=0)
+    assert json.loads((folder / "results.json").read_text())["scenario"]["run"]["seed"] == 5
+    no_staging(folder.parent)
+
+
+@pytest.mark.parametrize(
+    "extra", ["notes.txt", "sub/thesis.tex", "emptydir/"], ids=["file", "nested", "folder"]
+)
+def test_force_refuses_folder_with_foreign_files(work, extra):
+    run("recall", "s.yaml", "-q", expect=0)
+    folder = work / "results" / "tiny"
+    target = folder / extra
+    if extra.endswith("/"):
+        target.mkdir()
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("mine")
+    before = tree(folder)
+    run(
+        "recall",
+        "s.yaml",
+        "-q",
+        "--force",
+        expect=1,
+        fragment=("did not write", extra.split("/")[0]),
+    )
+    assert tree(folder) == before and target.exists()
+
+
+@pytest.mark.parametrize("command", ["recall", "capacity"])
+def test_force_refuses_results_json_without_manifest(work, command):
+    """The folder 'old' holds results.json and checkpoint.json, but they are not memsim's."""
+    scen = "s.yaml" if command == "recall" else "sweep.yaml"
+    run(
+        command,
+        scen,
+        "--out",
+        "old",
+        "--force",
+        "-q",
+        expect=1,
+        fragment=("does not look like a memsim results folder", "results.json"),
+    )
+
+
+def test_manifest_that_lies_about_its_folder_is_not_trusted(work):
+    folder = work / "results" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "thesis.tex").write_text("mine")
+    (folder / "memsim-manifest.json").write_text(
+        json.dumps({"memsim_manifest": 1, "files": ["../notes.txt", "thesis.tex"], "folders": []})
+    )
+    run("recall", "s.yaml", "-q", "--force", expect=1, fragment="does not look like")
+    assert (folder / "thesis.tex").read_text() == "mine"
+
+
+def test_name_dot_with_force_keeps_other_scenarios(work):
+    run("recall", "s.yaml", "-q", expect=0)
+    first = tree(work / "results" / "tiny")
+    r = CliRunner().invoke(cli, ["recall", "s.yaml", "-q", "--force", "--out", "results"])
+    assert r.exit_code == 1 and "does not look like" in flat(r.output)
+    assert tree(work / "results" / "tiny") == first
+
+
+def test_empty_existing_folder_is_used(work):
+    (work / "fresh").mkdir()
+    run("recall", "s.yaml", "--out", "fresh", "-q", expect=0)
+    assert (work / "fresh" / "results.json").exists()
+
+
+def test_results_folder_has_ordinary_permissions(work):
+    run("recall", "s.yaml", "-q", expect=0)
+    mode = (work / "results" / "tiny").stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o777 & ~umask
+
+
+# ------------------------------------------------------------------ failures half-way ----
+def test_failure_while_plotting_leaves_previous_results(work, monkeypatch):
+    run("recall", "s.yaml", "-q", expect=0)
+    folder = work / "results" / "tiny"
+    before = tree(folder)
+    import memsim.plotting as plotting
+
+    def broken(*a, **k):
+        raise MemsimError("plotting failed on purpose")
+
+    monkeypatch.setattr(plotting, "make_plots", broken)
+    run("recall", "s.yaml", "-q", "--force", "--seed", "7", expect=1, fragment="on purpose")
+    assert tree(folder) == before
+    no_staging(folder.parent)
+
+
+def test_interrupt_during_run_leaves_previous_results(work, monkeypatch):
+    run("recall", "s.yaml", "-q", expect=0)
+    folder = work / "results" / "tiny"
+    before = tree(folder)
+    import memsim.experiments as experiments
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiments, "run", interrupted)
+    run("recall", "s.yaml", "-q", "--force", expect=130, fragment="earlier results were left")
+    assert tree(folder) == before
+    no_staging(folder.parent)
+
+
+def test_disk_full_while_writing(work, monkeypatch):
+    run("recall", "s.yaml", "-q", expect=0)
+    folder = work / "results" / "tiny"
+    before = tree(folder)
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", full)
+    run("recall", "s.yaml", "-q", "--force", expect=1, fragment=("the disk is full", "unchanged"))
+    assert tree(folder) == before
+    no_staging(folder.parent)
+
+
+def test_too_little_disk_space_refused_before_writing(work, monkeypatch):
+    import shutil
+
+    import memsim.folders as folders
+
+    usage = shutil.disk_usage(work)
+    monkeypatch.setattr(folders.shutil, "disk_usage", lambda p: usage._replace(free=100_000))
+    run("recall", "s.yaml", "-q", expect=1, fragment=("MiB are free", "nothing was written"))
+    assert not (work / "results" / "tiny").exists()
+
+
+def test_stale_staging_folders_of_killed_runs_are_cleaned(work):
+    results = work / "results"
+    results.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = results / ".tiny.memsim-abc123"
+    stale.mkdir()
+    (stale / ".memsim-inflight").write_text(
+        json.dumps({"pid": dead.pid, "host": os.uname().nodename})
+    )
+    alive = results / ".tiny.memsim-live00"
+    alive.mkdir()
+    (alive / ".memsim-inflight").write_text(
+        json.dumps({"pid": os.getpid(), "host": os.uname().nodename})
+    )
+    mine = results / ".tiny.memsim-user"  # looks alike, but has no marker: not memsim's
+    mine.mkdir()
+    (mine / "x.txt").write_text("keep")
+    run("recall", "s.yaml", "-q", expect=0)
+    assert not stale.exists() and alive.exists() and (mine / "x.txt").read_text() == "keep"
+
+
+# ------------------------------------------------------------------ the Python API ----
+def test_result_save_follows_the_contract(work):
+    import memsim
+
+    res = memsim.run("s.yaml")
+    with pytest.raises(MemsimError, match="current folder"):
+        res.save(".")
+    with pytest.raises(MemsimError, match="does not look like"):
+        res.save("old", force=True)
+    out = res.save("api", plots=["energy"])
+    assert out == (work / "api").resolve()
+    assert {"results.json", "energy.png", "memsim-manifest.json"} <= set(os.listdir(out))
+    with pytest.raises(MemsimError, match="already exists"):
+        res.save("api")
+    (out / "mine.txt").write_text("mine")
+    with pytest.raises(MemsimError, match="mine.txt"):
+        res.save("api", force=True)
+    (out / "mine.txt").unlink()
+    res.save("api", force=True)
+
+
+# ------------------------------------------------------------------ checkpoints ----
+@pytest.fixture
+def whole(work) -> dict[str, bytes]:
+    run("capacity", "sweep.yaml", "--out", "whole", "-q", "--no-plots", expect=0)
+    return {t: (work / "whole" / t).read_bytes() for t in ("capacity.csv", "capacity_summary.csv")}
+
+
+def interrupted_sweep(work: Path, monkeypatch, after: int = 3) -> Path:
+    from memsim.cli import app
+
+    calls = {"n": 0}
+
+    def advance(self, steps=1):
+        calls["n"] += 1
+        if calls["n"] >= after:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(app.RichProgress, "advance", advance)
+        run(
+            "capacity",
+            "sweep.yaml",
+            "--out",
+            "cut",
+            "--no-plots",
+            expect=130,
+            fragment=("trials are saved", "was not touched", "--resume"),
+        )
+    part = work / "cut.partial"
+    assert (part / "checkpoint.jsonl").exists() and not (work / "cut").exists()
+    return part
+
+
+def edit_line(path: Path, index: int, fn) -> None:
+    lines = path.read_text().splitlines(keepends=True)
+    lines[index] = fn(lines[index])
+    path.write_text("".join(lines))
+
+
+def _set(key, value):
+    def f(line):
+        rec = json.loads(line)
+        rec[key] = value
+        return json.dumps(rec) + "\n"
+
+    return f
+
+
+def _row(key, value):
+    def f(line):
+        rec = json.loads(line)
+        rec["rows"][0][key] = value
+        return json.dumps(rec) + "\n"
+
+    return f
+
+
+@pytest.mark.parametrize(
+    "damage,reason",
+    [
+        (lambda line: "{not json\n", "not valid JSON"),
+        (lambda line: "[1, 2]\n", "not a JSON object"),
+        (_row("final_overlap", 0.123456), "checksum mismatch"),
+        (_set("point", 99), "not a point of this sweep"),
+        (_set("point", True), "not a point of this sweep"),
+        (_set("values", {"size": 1}), "are not those of point"),
+        (_row("trial", 7), "not an integer in [0, 3)"),
+        (_row("trial", False), "not an integer in [0, 3)"),
+        (_row("final_overlap", "NaN"), "checksum mismatch"),
+        (_set("sha256", None), "checksum mismatch"),
+        (_set("extra", 1), "unknown key 'extra'"),
+        (
+            lambda line: (
+                json.dumps({k: v for k, v in json.loads(line).items() if k != "rows"}) + "\n"
+            ),
+            "'rows' is missing",
+        ),
+    ],
+    ids=[
+        "garbage",
+        "list",
+        "edited",
+        "point",
+        "bool-point",
+        "values",
+        "trial",
+        "bool-trial",
+        "text-value",
+        "no-sum",
+        "extra-key",
+        "no-rows",
+    ],
+)
+def test_damaged_checkpoint_line_is_dropped_and_recomputed(
+    work, whole, monkeypatch, damage, reason
+):
+    part = interrupted_sweep(work, monkeypatch)
+    edit_line(part / "checkpoint.jsonl", 0, damage)
+    out = run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "cut",
+        "--resume",
+        "--no-plots",
+        expect=0,
+        fragment=("1 damaged line", "line 1:", reason, "computed again"),
+    )
+    assert out
+    for t, data in whole.items():
+        assert (work / "cut" / t).read_bytes() == data, t
+    assert (work / "cut" / "checkpoint.dropped.jsonl").exists()
+
+
+def test_half_written_last_line_is_recomputed(work, whole, monkeypatch):
+    part = interrupted_sweep(work, monkeypatch)
+    rows = part / "checkpoint.jsonl"
+    rows.write_bytes(rows.read_bytes()[:-7])
+    run("capacity", "sweep.yaml", "--out", "cut", "--resume", "-q", "--no-plots", expect=0)
+    for t, data in whole.items():
+        assert (work / "cut" / t).read_bytes() == data, t
+
+
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ("{broken", "not JSON"),
+        ("[]", "not a JSON object"),
+        ('{"format": 1}', "has format 1"),
+        (
+            '{"format": 2, "command": "capacity", "scenario_hash": "xyz", "points": 6, "trials": 3,'
+            ' "scenario": {}}',
+            "'scenario_hash' is",
+        ),
+        ('{"format": 2, "command": "capacity", "points": "6"}', "'scenario_hash' is missing"),
+    ],
+    ids=["garbage", "list", "old-format", "bad-hash", "missing"],
+)
+def test_damaged_checkpoint_manifest_is_refused_cleanly(work, monkeypatch, content, fragment):
+    part = interrupted_sweep(work, monkeypatch)
+    (part / "checkpoint.json").write_text(content)
+    run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "cut",
+        "--resume",
+        "-q",
+        expect=1,
+        fragment=(fragment, "--force"),
+    )
+    # --force starts over in memsim's own folder
+    run("capacity", "sweep.yaml", "--out", "cut", "--force", "-q", "--no-plots", expect=0)
+
+
+@pytest.mark.parametrize("special", ["fifo", "devzero", "folder"])
+def test_checkpoint_that_is_not_a_regular_file_is_never_read(work, monkeypatch, special):
+    part = interrupted_sweep(work, monkeypatch)
+    rows = part / "checkpoint.jsonl"
+    rows.unlink()
+    if special == "fifo":
+        os.mkfifo(rows)
+    elif special == "devzero":
+        os.symlink("/dev/zero", rows)
+    else:
+        rows.mkdir()
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "memsim.cli.app",
+            "capacity",
+            "sweep.yaml",
+            "--out",
+            "cut",
+            "--resume",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=work,
+    )
+    assert r.returncode == 1, r.stderr
+    assert "not a regular file" in flat(r.stderr) or "did not write" in flat(r.stderr)
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+
+
+def test_resume_refuses_user_files_in_the_partial_folder(work, monkeypatch):
+    part = interrupted_sweep(work, monkeypatch)
+    (part / "mine.txt").write_text("mine")
+    run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "cut",
+        "--resume",
+        "-q",
+        expect=1,
+        fragment=("did not write", "mine.txt"),
+    )
+    run("capacity", "sweep.yaml", "--out", "cut", "--force", "-q", expect=1, fragment="mine.txt")
+    assert (part / "mine.txt").read_text() == "mine"
+
+
+def test_interrupted_force_run_keeps_previous_results(work, monkeypatch):
+    run("capacity", "sweep.yaml", "--out", "cut", "-q", "--no-plots", expect=0)
+    before = tree(work / "cut")
+    from memsim.cli import app
+
+    def advance(self, steps=1):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(app.RichProgress, "advance", advance)
+        run("capacity", "sweep.yaml", "--out", "cut", "--force", "--seed", "3", expect=130)
+    assert tree(work / "cut") == before
+
+
+# ------------------------------------------------------------------ real signals ----
+LONG_SWEEP = """\
+name: long
+model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 30}
+patterns: {source: random, size: 200}
+cue: {flip: 0.1}
+run: {trials: 40, seed: 3}
+capacity: {loads: [0.02, 0.06, 0.1, 0.14], sizes: [200]}
+"""
+
+
+def _memsim(args, cwd):
+    return subprocess.Popen(
+        [sys.executable, "-m", "memsim.cli.app", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_lines(path: Path, n: int, proc, timeout: float = 240) -> None:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if path.exists() and path.read_text().count("\n") >= n:
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"memsim ended early: {proc.stderr.read()}")
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("no checkpoint line appeared")
+
+
+@pytest.mark.parametrize(
+    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"]
+)
+def test_signal_during_sweep_then_resume(work, sig):
+    (work / "long.yaml").write_text(LONG_SWEEP)
+    # earlier results in the target survive the stopped --force run
+    (work / "long.yaml").write_text(LONG_SWEEP.replace("trials: 40", "trials: 1"))
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "memsim.cli.app",
+            "capacity",
+            "long.yaml",
+            "-q",
+            "--no-plots",
+            "--out",
+            "out",
+        ],
+        cwd=work,
+        capture_output=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    earlier = tree(work / "out")
+    (work / "long.yaml").write_text(LONG_SWEEP)
+    p = _memsim(["capacity", "long.yaml", "-q", "--no-plots", "--out", "out", "--force"], work)
+    _wait_for_lines(work / "out.partial" / "checkpoint.jsonl", 1, p)
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=120)
+    expected = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -9}[sig]
+    assert p.returncode == expected, err
+    assert "Traceback" not in err and "internal error" not in err
+    assert tree(work / "out") == earlier
+    done = (work / "out.partial" / "checkpoint.jsonl").read_text().count("\n")
+    assert done >= 1
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "memsim.cli.app",
+            "capacity",
+            "long.yaml",
+            "--no-plots",
+            "--out",
+            "out",
+            "--resume",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((work / "out" / "results.json").read_text())
+    assert doc["meta"]["resumed_trials"] > 0
+    assert doc["scenario"]["run"]["trials"] == 40
+    assert not (work / "out.partial").exists()
+
+
+def test_sigterm_during_recall_leaves_previous_results(work):
+    scen = work / "big.yaml"
+    scen.write_text(
+        TINY.replace("count: 4, size: 40", "count: 60, size: 1500")
+        .replace("trials: 2", "trials: 400")
+        .replace("name: tiny", "name: big")
+    )
+    (work / "small.yaml").write_text(TINY.replace("name: tiny", "name: big"))
+    r = subprocess.run(
+        [sys.executable, "-m", "memsim.cli.app", "recall", "small.yaml", "-q"],
+        cwd=work,
+        capture_output=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    earlier = tree(work / "results" / "big")
+    p = _memsim(["recall", "big.yaml", "-q", "--force", "--no-plots"], work)
+    time.sleep(6)
+    assert p.poll() is None, "the run ended before the signal"
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 143, err
+    assert "stopped by a signal" in flat(err) and "Traceback" not in err
+    assert tree(work / "results" / "big") == earlier
+    no_staging(work / "results")
