@@ -379,6 +379,14 @@ def _try_lock(folder: Path) -> int | None:
     return fd
 
 
+def _refuse_resume_with_force(force: bool) -> None:
+    if force:
+        raise MemsimError(
+            "--resume and --force contradict each other: --resume continues the run in the "
+            "results folder, --force deletes it. Give one of them"
+        )
+
+
 def _has_checkpoint(folder: Path) -> bool:
     return os.path.lexists(folder / MANIFEST) or os.path.lexists(folder / ROWS)
 
@@ -438,11 +446,7 @@ def open_checkpoint(
     has_ckpt = _has_checkpoint(p)
     ck = Checkpoint(p, sc, command, points)
     if resume:
-        if force:
-            raise MemsimError(
-                "--resume and --force contradict each other: --resume continues the run in the "
-                "results folder, --force deletes it. Give one of them"
-            )
+        _refuse_resume_with_force(force)
         p.mkdir(parents=True, exist_ok=True)
         ck._lock()
         try:
@@ -537,11 +541,7 @@ def open_sweep(
     part = check_target(partial_folder(target), what="checkpoint folder")
     part_busy = part.is_dir() and any(part.iterdir())
     if resume:
-        if force:
-            raise MemsimError(
-                "--resume and --force contradict each other: --resume continues the run in the "
-                "results folder, --force deletes it. Give one of them"
-            )
+        _refuse_resume_with_force(force)
         if not part_busy and target.is_dir() and any(target.iterdir()):
             if not _has_checkpoint(target):
                 what = (
