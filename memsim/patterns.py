@@ -103,38 +103,27 @@ def load_patterns(path: str | Path) -> np.ndarray:
 
     A 3-D ``.npy`` array (P x rows x cols) is flattened to P x (rows cols).
     """
+    from memsim._files import load_array
+
     p = Path(path)
-    if not p.exists():
-        raise MemsimError(f"pattern file {p} does not exist")
-    if p.is_dir():
-        raise MemsimError(f"pattern file {p} is a directory, not a .npy or .csv file")
-    suffix = p.suffix.lower()
-    try:
-        if suffix == ".npy":
-            a = np.load(p, allow_pickle=False)
-        elif suffix == ".csv":
-            a = np.loadtxt(p, delimiter=",", ndmin=2)
-        else:
-            raise MemsimError(f"pattern file {p}: unsupported type {suffix!r}; allowed: .npy, .csv")
-    except MemsimError:
-        raise
-    except (OSError, ValueError) as exc:
-        raise MemsimError(f"pattern file {p} could not be read: {exc}") from exc
+    a = load_array(p, "pattern file")
     if a.ndim == 3:
         a = a.reshape(a.shape[0], -1)
     if a.ndim != 2:
         raise MemsimError(
             f"pattern file {p}: expected a 2-D array (patterns x neurons), got {a.shape}"
         )
+    if a.shape[0] < 1 or a.shape[1] < 2:
+        raise MemsimError(f"pattern file {p}: need at least 1 pattern of 2 neurons, got {a.shape}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise MemsimError(f"pattern file {p}: contains NaN or inf; values must be -1/+1 or 0/1")
     vals = np.unique(a)
     if np.isin(vals, (0, 1)).all() and 0 in vals:
-        a = 2 * a - 1
+        a = 2 * a.astype(np.int8) - 1
     elif not np.isin(vals, (-1, 1)).all():
         raise MemsimError(
             f"pattern file {p}: values must be -1/+1 or 0/1, found {vals[:5].tolist()}"
         )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"pattern file {p}: need at least 1 pattern of 2 neurons, got {a.shape}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 
