@@ -133,7 +133,7 @@ def _load_npy(f, size: int, p: Path, what: str) -> np.ndarray:
         else:
             raise ValueError(f"unsupported .npy format version {version}")
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
-        raise MemsimError(f"{what} {p} is not a valid .npy file: {exc}") from None
+        raise MemsimError(f"{what} {p} could not be read (not a valid .npy file): {exc}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.kind not in "biuf":
         raise MemsimError(
             f"{what} {p}: expected an array of numbers, got dtype {dtype} (object, string and "
