@@ -157,11 +157,14 @@ def parse_yaml(text: str, file: str | None = None) -> dict:
         raise ScenarioError("the scenario is empty; it needs at least 'model' and 'patterns'", file)
     if not isinstance(data, dict):
         raise ScenarioError(
-            f"the scenario must be a mapping of sections (model, patterns, ...), "
-            f"not a {type(data).__name__}",
+            "the scenario must be a mapping of sections (model, patterns, ...), not "
+            + _WHAT.get(type(data).__name__, f"a {type(data).__name__}"),
             file=file,
         )
     return data
+
+
+_WHAT = {"list": "a list", "int": "a number (int)", "float": "a number (float)", "str": "text (str)"}
 
 
 def _parse_value(raw: str, item: str, file: str | None) -> Any:
