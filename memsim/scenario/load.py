@@ -164,7 +164,12 @@ def parse_yaml(text: str, file: str | None = None) -> dict:
     return data
 
 
-_WHAT = {"list": "a list", "int": "a number (int)", "float": "a number (float)", "str": "text (str)"}
+_WHAT = {
+    "list": "a list",
+    "int": "a number (int)",
+    "float": "a number (float)",
+    "str": "text (str)",
+}
 
 
 def _parse_value(raw: str, item: str, file: str | None) -> Any:
