@@ -3,7 +3,11 @@
 Public API re-exports only; no logic lives here.
 """
 
+from memsim import _cache
 from memsim.errors import ConvergenceWarning, MemsimError, MemsimWarning, ScenarioError
+
+# where Numba caches compiled kernels: decided before any kernel module imports numba
+_cache.configure()
 
 __version__ = "0.1.0"
 

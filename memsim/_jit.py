@@ -2,7 +2,8 @@
 
 Every compiled kernel in memsim is decorated with :func:`jit` (serial) or :func:`pjit`
 (parallel over independent items: cues, trials, queries). Both cache compiled code on disk
-(``cache=True``) so a second run starts without compilation, and both use
+(``cache=True``) so a second run starts without compilation (where the cache goes, and when it
+is off, is decided in :mod:`memsim._cache`), and both use
 ``error_model="numpy"`` so that division by zero gives inf/NaN as in numpy instead of raising.
 
 The fastmath set deliberately leaves out ``nnan`` and ``ninf`` (as stumpy does): kernels check for
@@ -13,10 +14,17 @@ from __future__ import annotations
 
 import numba
 
+from memsim import _args, _cache
+
+if _cache.CACHE_DIR is not None and numba.config.CACHE_DIR != _cache.CACHE_DIR:
+    # numba was imported before memsim: it read NUMBA_CACHE_DIR too early
+    numba.config.CACHE_DIR = _cache.CACHE_DIR
+
 #: fastmath flags used by kernels that opt in: reassociation and contraction, but NaN/inf kept.
 FASTMATH = frozenset({"contract", "reassoc", "arcp", "nsz", "afn"})
 
-_COMMON = {"cache": True, "error_model": "numpy", "nogil": True}
+#: cache=False only when no cache folder is writable (memsim._cache warns once at import)
+_COMMON = {"cache": _cache.CACHE_ENABLED, "error_model": "numpy", "nogil": True}
 
 
 def jit(*args, fastmath: bool = False, **kwargs):
@@ -46,7 +54,6 @@ def pjit(*args, fastmath: bool = False, **kwargs):
 def set_threads(threads: int | None) -> int:
     """Set the number of Numba threads (``None`` keeps the current setting); return it."""
     if threads is not None:
-        if threads < 1:
-            raise ValueError(f"threads must be >= 1, got {threads}")
-        numba.set_num_threads(min(int(threads), numba.config.NUMBA_NUM_THREADS))
+        threads = _args.integer(threads, "threads", 1)
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return numba.get_num_threads()

@@ -65,15 +65,15 @@ def letters(text: str = "ABCDE", scale: int = 2) -> tuple[np.ndarray, tuple[int,
     patterns : (len(text), 7 scale * 5 scale) int8
     shape : (rows, cols) of each picture
     """
-    if not text:
-        raise MemsimError("letters: give at least one letter")
-    if int(scale) != scale or scale < 1:
-        raise MemsimError(f"letters: scale must be an integer >= 1, got {scale}")
-    scale = int(scale)
+    if not isinstance(text, str) or not text:
+        raise MemsimError(f"letters: text must be at least one letter A-Z, got {text!r}")
+    from memsim import _args
+
+    scale = _args.integer(scale, "scale", 1)
     rows = []
     for ch in text.upper():
         if ch not in _FONT:
-            raise MemsimError(f"letters: {ch!r} is not a built-in letter; allowed: A-Z")
+            raise MemsimError(f"letters: text holds {ch!r}, not a built-in letter; allowed: A-Z")
         bitmap = np.array([[1 if c == "#" else -1 for c in line] for line in _FONT[ch]], np.int8)
         big = np.kron(bitmap, np.ones((scale, scale), np.int8))
         rows.append(big.ravel())
@@ -89,8 +89,10 @@ def random_patterns(
     ``bias = 0`` gives the unbiased patterns of the Hopfield capacity theory; in terms of the
     mean activity ``a`` of the 0/1 formulation, ``bias = 2 a - 1``.
     """
-    if count < 1 or size < 2:
-        raise MemsimError(f"random patterns need count >= 1 and size >= 2, got {count}, {size}")
+    from memsim import _args
+
+    count = _args.integer(count, "count", 1)
+    size = _args.integer(size, "size", 2)
     if not -1.0 < bias < 1.0:
         raise MemsimError(f"bias must lie strictly between -1 and 1, got {bias}")
     rng = rng if rng is not None else np.random.default_rng()
@@ -103,38 +105,27 @@ def load_patterns(path: str | Path) -> np.ndarray:
 
     A 3-D ``.npy`` array (P x rows x cols) is flattened to P x (rows cols).
     """
+    from memsim._files import load_array
+
     p = Path(path)
-    if not p.exists():
-        raise MemsimError(f"pattern file {p} does not exist")
-    if p.is_dir():
-        raise MemsimError(f"pattern file {p} is a directory, not a .npy or .csv file")
-    suffix = p.suffix.lower()
-    try:
-        if suffix == ".npy":
-            a = np.load(p, allow_pickle=False)
-        elif suffix == ".csv":
-            a = np.loadtxt(p, delimiter=",", ndmin=2)
-        else:
-            raise MemsimError(f"pattern file {p}: unsupported type {suffix!r}; allowed: .npy, .csv")
-    except MemsimError:
-        raise
-    except (OSError, ValueError) as exc:
-        raise MemsimError(f"pattern file {p} could not be read: {exc}") from exc
+    a = load_array(p, "pattern file")
     if a.ndim == 3:
         a = a.reshape(a.shape[0], -1)
     if a.ndim != 2:
         raise MemsimError(
             f"pattern file {p}: expected a 2-D array (patterns x neurons), got {a.shape}"
         )
+    if a.shape[0] < 1 or a.shape[1] < 2:
+        raise MemsimError(f"pattern file {p}: need at least 1 pattern of 2 neurons, got {a.shape}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise MemsimError(f"pattern file {p}: contains NaN or inf; values must be -1/+1 or 0/1")
     vals = np.unique(a)
     if np.isin(vals, (0, 1)).all() and 0 in vals:
-        a = 2 * a - 1
+        a = 2 * a.astype(np.int8) - 1
     elif not np.isin(vals, (-1, 1)).all():
         raise MemsimError(
             f"pattern file {p}: values must be -1/+1 or 0/1, found {vals[:5].tolist()}"
         )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"pattern file {p}: need at least 1 pattern of 2 neurons, got {a.shape}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 
@@ -160,13 +151,19 @@ def corrupt(
     With ``return_mask=True`` returns ``(cues, masked)``, ``masked`` a (B, N) boolean array of
     the masked bits (for clamping the known part of a partial cue).
     """
-    xi = np.atleast_2d(np.asarray(patterns, dtype=np.int8))
+    raw = np.atleast_2d(np.asarray(patterns))
+    if raw.ndim != 2 or raw.dtype.kind not in "biuf" or not np.isin(raw, (-1, 1)).all():
+        raise MemsimError(
+            "patterns must be a (P, N) array of -1/+1 values, got "
+            + (f"shape {raw.shape}" if raw.ndim != 2 else f"dtype {raw.dtype} or other values")
+        )
+    xi = raw.astype(np.int8)
     if not 0.0 <= flip <= 1.0:
-        raise MemsimError(f"flip fraction must be within [0, 1], got {flip}")
+        raise MemsimError(f"flip (the fraction of bits flipped) must be within [0, 1], got {flip}")
     if not 0.0 <= mask <= 1.0:
-        raise MemsimError(f"mask fraction must be within [0, 1], got {mask}")
+        raise MemsimError(f"mask (the fraction of bits masked) must be within [0, 1], got {mask}")
     if mask_fill not in MASK_FILLS:
-        raise MemsimError(f"unknown mask fill {mask_fill!r}; allowed: {', '.join(MASK_FILLS)}")
+        raise MemsimError(f"unknown mask_fill {mask_fill!r}; allowed: {', '.join(MASK_FILLS)}")
     rng = rng if rng is not None else np.random.default_rng()
     cues = xi.copy()
     b, n = cues.shape

@@ -402,6 +402,7 @@ def assemble_capacity(
     points = capacity_points(sc)
     table = {c: np.asarray([r[c] for r in rows]) for c in ROW_COLUMNS}
     summary_tab = summarise_points(table)
+    rounding = _loads_used(table, summary_tab)
     tables = {"capacity": table, "capacity_summary": summary_tab}
     summary = {
         "points": len(points),
@@ -421,6 +422,8 @@ def assemble_capacity(
         "warnings": capacity_warnings(sc, points),
         **(extra_meta or {}),
     }
+    if rounding:
+        meta["notes"] = [*meta.get("notes", []), rounding]
     return Result("capacity", sc.model.kind, sc.model_dump(mode="json"), summary, tables, {}, meta)
 
 
@@ -452,6 +455,33 @@ def run_capacity(
         dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, MemsimWarning))
     )
     return assemble_capacity(sc, rows, time.perf_counter() - t0, {"notes": notes[:5]})
+
+
+def _loads_used(table: dict[str, np.ndarray], summary_tab: dict[str, np.ndarray]) -> str:
+    """Put the load actually used, P/N with P = round(load N), in the ``load`` columns.
+
+    When some asked load is not a whole number of patterns, ``load`` becomes P/N in both
+    tables, the asked value moves to a ``load_asked`` column, and the returned note says so
+    (empty string, tables unchanged, when every asked load was used exactly).
+    """
+    used = summary_tab["patterns"] / summary_tab["size"]
+    asked = summary_tab["load"]
+    off = ~np.isclose(used, asked, rtol=1e-9, atol=0.0)
+    if not off.any():
+        return ""
+    for tab in (table, summary_tab):
+        tab["load_asked"] = tab["load"]
+        tab["load"] = tab["patterns"] / tab["size"]
+    i = int(np.flatnonzero(off)[0])
+    n_off = len(
+        {(float(a), int(n)) for a, n in zip(asked[off], summary_tab["size"][off], strict=True)}
+    )
+    return (
+        f"{n_off} asked load(s) are not a whole number of patterns, e.g. load {asked[i]:g} at "
+        f"N = {summary_tab['size'][i]} gives P = {summary_tab['patterns'][i]}, a load of "
+        f"{used[i]:.4g}; the tables show the load actually used (P/N) in column 'load' and the "
+        "asked one in 'load_asked'"
+    )
 
 
 def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:
@@ -525,6 +555,8 @@ def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[s
             continue
         j = below[0]
         a0, a1, f0, f1 = a[j - 1], a[j], f[j - 1], f[j]
+        if a1 == a0:  # two asked loads rounded to the same P: no slope to interpolate
+            continue
         slope = (f1 - f0) / (a1 - a0)
         ac = a0 + (level - f0) / slope
         sem = float(np.hypot(e[j - 1], e[j]) / abs(slope)) if slope != 0 else float("nan")

@@ -618,6 +618,15 @@ def energy(
 
 def overlaps(patterns: np.ndarray, states: np.ndarray) -> np.ndarray:
     """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i`` of each state with each pattern, (B, P)."""
-    xi = np.asarray(patterns, dtype=np.float64)
-    S = np.atleast_2d(np.asarray(states, dtype=np.float64))
+    try:
+        xi = np.asarray(patterns, dtype=np.float64)
+        S = np.atleast_2d(np.asarray(states, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(f"patterns and states must be numeric arrays ({exc})") from None
+    if xi.ndim != 2 or xi.shape[1] < 1:
+        raise MemsimError(f"patterns must be a 2-D array (P x N), got shape {xi.shape}")
+    if S.ndim != 2 or S.shape[1] != xi.shape[1]:
+        raise MemsimError(
+            f"states must have N = {xi.shape[1]} columns like the patterns, got shape {S.shape}"
+        )
     return S @ xi.T / xi.shape[1]

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 from scipy.special import erfcinv
 
+from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import generator, stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -511,6 +512,8 @@ def theory_capacity(
 
 def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np.ndarray:
     """``count`` random unbiased -1/+1 patterns (rows), from ``generator(seed, *keys)``."""
+    count = _args.integer(count, "count", 1)
+    n_neurons = _args.integer(n_neurons, "n_neurons", 1)
     rng = generator(seed, *keys)
     return (2 * rng.integers(0, 2, size=(count, n_neurons), dtype=np.int8) - 1).astype(np.int8)
 
@@ -530,6 +533,9 @@ def bit_error_rate(
     the neurons the update rule would flip when the state is a stored pattern, over the first
     ``min(cues, patterns)`` patterns. Returns flips / (checked patterns x N).
     """
+    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
+    patterns = _args.integer(patterns, "patterns", 1)
+    cues = _args.integer(cues, "cues", 1)
     xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
     c = min(int(cues), patterns)
     bad = dense_unstable_bits(xi, xi[:c], interaction, n)
@@ -549,6 +555,11 @@ def retrieval_rate(
 ) -> float:
     """Fraction of noisy cues (``flip_fraction`` of the bits of a stored pattern flipped) that
     asynchronous dynamics bring back exactly to their pattern."""
+    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
+    patterns = _args.integer(patterns, "patterns", 1)
+    cues = _args.integer(cues, "cues", 1)
+    if not 0.0 <= flip_fraction <= 1.0:
+        raise MemsimError(f"flip_fraction must be within [0, 1], got {flip_fraction}")
     xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
     c = min(int(cues), patterns)
     rng = generator(seed, n_neurons, patterns, 1)
@@ -596,6 +607,9 @@ def measure_capacity(
     Each K uses its own pattern set (stream ``(seed, N, K)``), so the measured curve is noisy at
     the level of the sampling error of the rate.
     """
+    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
+    k_max = _args.integer(k_max, "k_max", 1)
+    _args.seed(seed)
     kind, n_pow = _check_interaction(interaction, n)
     if criterion not in ("bit_error", "retrieval"):
         raise MemsimError(f"unknown criterion {criterion!r}; allowed: bit_error, retrieval")

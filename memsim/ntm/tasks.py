@@ -870,7 +870,7 @@ TASKS: Mapping[str, TaskSpec] = MappingProxyType(
 def task_spec(name: str) -> TaskSpec:
     """The registered task ``name`` (MemsimError listing the tasks if unknown)."""
     if name not in TASKS:
-        raise MemsimError(f"unknown task {name!r}; known tasks: {', '.join(TASKS)}")
+        raise MemsimError(f"unknown task name {name!r}; known tasks: {', '.join(TASKS)}")
     return TASKS[name]
 
 

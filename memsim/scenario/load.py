@@ -15,19 +15,53 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from memsim._files import MAX_SCENARIO_BYTES
 from memsim.errors import ScenarioError
 from memsim.scenario.schema import Scenario
 
-
 # ----------------------------------------------------------------------------------- YAML ----
+#: deepest nesting of sections / lists a scenario may have (real scenarios use 4 or 5 levels)
+MAX_DEPTH = 32
+#: most YAML nodes after expanding aliases (bounds a "billion laughs" file before it expands)
+MAX_NODES = 1_000_000
+
+
+class _LimitError(Exception):
+    """YAML input over a size or depth limit (refused before anything is expanded)."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key defined twice in one mapping (calliope's habit)."""
+    """SafeLoader that refuses a key defined twice in one mapping (calliope's habit), keys that
+    are not plain values, and nesting deeper than MAX_DEPTH while composing."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _LimitError(
+                    f"the YAML nests deeper than {MAX_DEPTH} levels (line {mark.line + 1}); a "
+                    "scenario needs only a few levels of sections and lists"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
     loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "a key must be a plain name, not a list or mapping (complex keys '? ...' are "
+                "not allowed)",
+                key_node.start_mark,
+            )
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -43,10 +77,72 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a node graph whose alias expansion is too large, too deep or recursive.
+
+    Aliases make the composed graph share nodes; each node's expanded size and depth is computed
+    once (memoised, iteratively), so the check costs the size of the file, not of its expansion.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            kids = _children(node)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            on_path.discard(key)
+            if size[key] > MAX_NODES:
+                raise _LimitError(
+                    f"the YAML expands to more than {MAX_NODES:,} values through aliases "
+                    "('*name'); a scenario needs far fewer (is it a 'billion laughs' file?)"
+                )
+            if depth[key] > MAX_DEPTH:
+                raise _LimitError(
+                    f"the YAML nests deeper than {MAX_DEPTH} levels once its aliases are expanded"
+                )
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _LimitError("the YAML has an alias inside its own anchor (a recursive structure)")
+        on_path.add(key)
+        stack.append((node, True))
+        for k in _children(node):
+            if id(k) not in size:
+                stack.append((k, False))
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _load_yaml(text: str) -> Any:
+    """Compose, check the expansion, then construct (a _LimitError or YAMLError on bad input)."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, file: str | None = None) -> dict:
     """Parse YAML text into a mapping, with line numbers in every error."""
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+        data = _load_yaml(text)
+    except _LimitError as exc:
+        raise ScenarioError(str(exc), file=file) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -54,15 +150,47 @@ def parse_yaml(text: str, file: str | None = None) -> dict:
         raise ScenarioError(f"YAML syntax error at {where}: {what}", file=file) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML error: {exc}", file=file) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # e.g. a date that does not exist (2021-13-45) or a malformed !!float / !!binary value
+        raise ScenarioError(f"YAML value that cannot be read: {exc}", file=file) from None
     if data is None:
         raise ScenarioError("the scenario is empty; it needs at least 'model' and 'patterns'", file)
     if not isinstance(data, dict):
         raise ScenarioError(
-            f"the scenario must be a mapping of sections (model, patterns, ...), "
-            f"not a {type(data).__name__}",
+            "the scenario must be a mapping of sections (model, patterns, ...), not "
+            + _WHAT.get(type(data).__name__, f"a {type(data).__name__}"),
             file=file,
         )
     return data
+
+
+_WHAT = {
+    "list": "a list",
+    "int": "a number (int)",
+    "float": "a number (float)",
+    "str": "text (str)",
+}
+
+
+def _parse_value(raw: str, item: str, file: str | None) -> Any:
+    """The value of a --set override, parsed as YAML under the same limits as a file; text
+    that is not valid YAML is taken as a plain string."""
+    if not raw.strip():
+        return ""
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"--set value is {len(raw):,} characters; the limit is {MAX_SCENARIO_BYTES:,}",
+            file=file,
+            field=item.split("=", 1)[0].strip() or None,
+        )
+    try:
+        return _load_yaml(raw)
+    except _LimitError as exc:
+        raise ScenarioError(
+            f"--set {item[:60]!r}: {exc}", file=file, field=item.split("=", 1)[0].strip() or None
+        ) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return raw
 
 
 # ------------------------------------------------------------------------------- overrides ----
@@ -80,10 +208,11 @@ def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...], file: st
         keys = path.split(".")
         if not path or any(not k for k in keys):
             raise ScenarioError(f"--set {item!r}: empty field name", file=file)
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
-        except yaml.YAMLError:
-            value = raw
+        if len(keys) > MAX_DEPTH:
+            raise ScenarioError(
+                f"--set field path has {len(keys)} parts; the limit is {MAX_DEPTH}", file=file
+            )
+        value = _parse_value(raw, item, file)
         node = out
         for depth, k in enumerate(keys[:-1]):
             nxt = node.get(k)
@@ -268,6 +397,9 @@ def _format_validation(exc: ValidationError, file: str | None, data: dict) -> Sc
         else:
             msg = f"'{tag}' is {ctx.get('tag')!r}; allowed: {expected}"
             field = f"{field}.{tag}" if field else tag
+    elif etype == "bool_not_number":
+        field = ".".join([*path, first["ctx"]["field"]])
+        msg = first["msg"]
     else:
         field = ".".join(path)
         parent_path, parent = _model_fields_at(Scenario, loc[:-1])
@@ -278,7 +410,8 @@ def _format_validation(exc: ValidationError, file: str | None, data: dict) -> Sc
         else:
             got = first.get("input")
             if not isinstance(got, dict | list) or len(repr(got)) < 60:
-                msg += f" (got {got!r})"
+                shown = repr(got)
+                msg += f" (got {shown if len(shown) <= 80 else shown[:77] + '...'})"
             allowed = _allowed_values(parent, str(loc[-1])) if loc else ""
             if allowed and etype not in ("greater_than", "less_than_equal"):
                 msg += f"; allowed values: {allowed}"
@@ -294,7 +427,7 @@ def _format_validation(exc: ValidationError, file: str | None, data: dict) -> Sc
 def validate(data: dict, file: str | None = None, base_dir: str | Path | None = None) -> Scenario:
     """Validate a scenario mapping into a frozen :class:`Scenario`; cross-check the sections."""
     if "name" not in data and file:
-        data = {"name": _safe_name(Path(file).stem), **data}
+        data = {"name": _name_from_file(file), **data}
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -303,8 +436,29 @@ def validate(data: dict, file: str | None = None, base_dir: str | Path | None = 
     return sc
 
 
-def _safe_name(stem: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]", "_", stem) or "scenario"
+def _name_from_file(file: str) -> str:
+    """A scenario name (a plain slug) derived from the file name: characters other than letters,
+    digits, '_' and '-' become '_', leading '_' and '-' are dropped, at most 100 characters.
+    Refused when nothing usable remains (a file called '.yaml' or '...yaml')."""
+    from memsim.scenario.schema import NAME_RE
+
+    base = Path(file).name
+    for suffix in (".yaml", ".yml"):
+        if base.lower().endswith(suffix):
+            base = base[: -len(suffix)]
+            break
+    else:
+        base = Path(base).stem
+    slug = re.sub(r"[^A-Za-z0-9_\-]", "_", base).lstrip("_-")[:100]
+    if not NAME_RE.fullmatch(slug):
+        raise ScenarioError(
+            f"no scenario name can be made from the file name {Path(file).name!r}; add a "
+            "'name:' field (letters, digits, '_' and '-', starting with a letter or digit, at "
+            "most 100 characters)",
+            file=file,
+            field="name",
+        )
+    return slug
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -317,16 +471,30 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     overrides : list of str
         ``field.path=value`` strings (as ``--set`` on the command line).
     """
+    from memsim._files import read_bytes
+    from memsim.errors import MemsimError
+
     p = Path(path)
     file = str(path)
-    if not p.exists():
-        raise ScenarioError("the scenario file does not exist", file=file)
-    if p.is_dir():
-        raise ScenarioError("this is a directory, not a scenario file", file=file)
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
+        raw = read_bytes(p, "the scenario file", MAX_SCENARIO_BYTES)
+    except MemsimError as exc:
+        # the message already names the file: say what is wrong without repeating it
+        raise ScenarioError(
+            str(exc).replace(f"the scenario file {file} ", "this file "), file=file
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"the file is not UTF-8 text (undecodable byte at offset {exc.start}); a scenario is "
+            "a YAML text file",
+            file=file,
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError(
+            "the file holds NUL bytes: it is binary, not a YAML scenario", file=file
+        )
     data = parse_yaml(text, file)
     data = apply_overrides(data, overrides, file)
     return validate(data, file, base_dir=p.parent)

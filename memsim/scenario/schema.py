@@ -17,6 +17,7 @@ paragraph naming the file, the field path and what is allowed.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -29,6 +30,14 @@ from memsim.scenario.kinds import capacity_union, model_union
 
 ModelSpec = model_union()
 CapacitySpec = capacity_union()
+
+#: a scenario name is a plain slug: it names the default results folder, so never '.', '..' or
+#: anything with a path separator
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,99}")
+NAME_RULE = (
+    "must be a plain name: letters, digits, '_' and '-', starting with a letter or digit, at "
+    "most 100 characters"
+)
 
 
 # ---------------------------------------------------------------------------------- patterns --
@@ -137,7 +146,11 @@ class Output(Strict):
 class Scenario(Strict):
     """A complete scenario: what to store, how to cue it, how to run it, what to write."""
 
-    name: str = Field("scenario", min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(
+        "scenario",
+        description="a plain name (letters, digits, _ and -, starting with a letter or digit, "
+        "at most 100 characters); the default results folder is results/<name>",
+    )
     description: str = ""
     model: ModelSpec
     patterns: PatternSpec | None = None
@@ -145,6 +158,13 @@ class Scenario(Strict):
     run: Run = Run()
     capacity: CapacitySpec | None = None
     output: Output = Output()
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not NAME_RE.fullmatch(v):
+            raise ValueError(NAME_RULE)
+        return v
 
     @model_validator(mode="before")
     @classmethod

@@ -400,7 +400,10 @@ def test_local_point_that_keeps_failing_is_reported_and_resume_retries_it(refere
         (40, 0.15),
         (50, 0.15),
     ]
-    assert set(res.tables["capacity"]["load"].tolist()) == {0.05, 0.3}
+    tab = res.tables["capacity"]
+    assert set(tab["load_asked"].tolist()) == {0.05, 0.3}
+    # load 0.05 at N = 50 is P = round(2.5) = 2 patterns: the table shows the load used, 0.04
+    assert set(tab["load"].tolist()) == {0.04, 0.05, 0.3}
     counting = Counting()
     res = run_capacity_sweep(sc, checkpoint=tmp_path, resume=True, task=counting)
     assert {(s, a) for s, a, _ in counting.calls} == {(40, 0.15), (50, 0.15)}

@@ -285,19 +285,10 @@ def load_matrix(path: Path, what: str) -> np.ndarray:
         If the file is missing or unreadable, not 2-D (a 1-D array is one column), empty, or holds
         NaN / inf.
     """
+    from memsim._files import load_array
     from memsim.errors import MemsimError
 
-    if not path.exists():
-        raise MemsimError(f"{what} file {path} does not exist")
-    if path.is_dir():
-        raise MemsimError(f"{what} file {path} is a directory, not a .npy or .csv file")
-    try:
-        if path.suffix.lower() == ".npy":
-            a = np.load(path, allow_pickle=False)
-        else:
-            a = np.loadtxt(path, delimiter=",", ndmin=2)
-    except (OSError, ValueError) as exc:
-        raise MemsimError(f"{what} file {path} could not be read: {exc}") from None
+    a = load_array(path, f"{what} file")
     if a.ndim == 1:
         a = a[:, None]
     if a.ndim != 2:

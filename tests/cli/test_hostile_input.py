@@ -1,0 +1,703 @@
+"""Hostile input is refused cleanly (issue 14, items 1 (names), 2 and 4).
+
+Every case runs a memsim command from a working folder that also holds a user's own files
+(notes, a thesis, a results.json memsim did not write, a results/ folder with data); the whole
+folder is compared byte for byte before and after. Each case asserts the exit status (1 for a
+refusal, 0 for input accepted with a note), that the message names the field, argument or file
+at fault, and that it is never an "internal error" (exit 3) or a traceback.
+
+Cases that could hang or eat memory (FIFOs, devices, alias bombs, deep nesting) run in a
+subprocess under a timeout, which also reports the child's peak memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from memsim.cli.app import cli
+
+# ------------------------------------------------------------------------ base scenarios -----
+HOP = """\
+model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 20}
+patterns: {source: random, count: 5, size: 60}
+cue: {flip: 0.1}
+run: {trials: 1, seed: 1}
+"""
+DENSE = """\
+model: {kind: dense, interaction: polynomial, n: 3, max_sweeps: 10}
+patterns: {source: random, count: 5, size: 60}
+run: {trials: 1, seed: 1}
+"""
+MODERN = """\
+model: {kind: modern, beta: 1.0, steps: 5}
+patterns: {source: random, count: 5, size: 32}
+run: {trials: 1, seed: 1}
+"""
+ATT = """\
+model:
+  kind: attention
+  keys: {source: random, count: 10, dim: 4}
+  queries: {source: keys, count: 3, noise: 0.1}
+run: {trials: 1, seed: 1}
+"""
+NTM = """\
+model: {kind: ntm, task: copy, length: 4, bits: 4, memory_slots: 16, memory_width: 8}
+run: {trials: 1, seed: 1}
+"""
+KV = """\
+model: {kind: kv, mode: retrieval, slots: 50, key_dim: 8, queries: 10}
+run: {trials: 1, seed: 1}
+"""
+FILEPAT = """\
+model: {kind: hopfield, max_sweeps: 10}
+patterns: {source: file, path: %s}
+run: {trials: 1, seed: 1}
+"""
+FILEKEYS = """\
+model:
+  kind: attention
+  keys: {source: file, path: %s}
+  queries: {source: keys, count: 3}
+run: {trials: 1, seed: 1}
+"""
+FILEVALUES = """\
+model:
+  kind: attention
+  keys: {source: random, count: 4, dim: 3}
+  values: {source: file, path: %s}
+  queries: {source: keys, count: 3}
+run: {trials: 1, seed: 1}
+"""
+
+
+def laughs(levels: int = 9, inline: bool = False) -> str:
+    """A "billion laughs" alias bomb: 9^levels strings from a few hundred bytes."""
+    rows = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        refs = ",".join([f"*a{i - 1}"] * 9)
+        rows.append(f"a{i}: &a{i} [{refs}]")
+    if inline:
+        return "{" + ", ".join(rows) + "}"
+    return "\n".join(rows) + "\n"
+
+
+def replace(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new)
+
+
+# ------------------------------------------------------------------------------- helpers -----
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data)
+    return path
+
+
+def npy(path: Path, a: np.ndarray) -> Path:
+    np.save(path, a, allow_pickle=a.dtype == object)
+    return path
+
+
+def pm(p: int, n: int, seed: int = 0) -> np.ndarray:
+    return np.where(np.random.default_rng(seed).random((p, n)) < 0.5, 1, -1).astype(np.int8)
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    """Every entry under root: bytes of regular files, the kind of anything else (never read)."""
+    out: dict[str, bytes | str] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            rel = str(p.relative_to(root))
+            if p.is_symlink():
+                out[rel] = "link -> " + os.readlink(p)
+            elif p.is_dir():
+                out[rel] = "dir"
+            elif p.is_file():
+                out[rel] = p.read_bytes()
+            else:
+                out[rel] = "special"
+    return out
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """A working folder holding a user's own files (the sentinels)."""
+    w = tmp_path / "work"
+    write(w / "notes.txt", "my notes\n")
+    write(w / "sub" / "thesis.tex", "\\documentclass{article}\n")
+    write(w / "results.json", '{"mine": "not written by memsim"}\n')
+    write(w / "results" / "precious" / "data.csv", "a,b\n1,2\n")
+    monkeypatch.chdir(w)
+    return w
+
+
+def run_in_process(args: list[str]) -> tuple[int, str]:
+    r = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return r.exit_code, r.output
+
+
+CHILD = r"""
+import resource, sys
+from memsim.cli.app import cli
+code = 0
+try:
+    cli(sys.argv[1:], standalone_mode=True)
+except SystemExit as exc:
+    code = exc.code if isinstance(exc.code, int) else 1
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"MAXRSS_KB {rss}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_in_subprocess(args: list[str], cwd: Path) -> tuple[int, str]:
+    try:
+        r = subprocess.run(
+            [sys.executable, "-c", CHILD, *map(str, args)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"memsim {' '.join(map(str, args))} hung (no answer within 60 s)")
+    out = r.stdout + r.stderr
+    rss = re.search(r"MAXRSS_KB (\d+)", r.stderr)
+    assert rss, out
+    # bounded memory: the refusal happens before anything is expanded (numba + numpy + pydantic
+    # alone take a few hundred MB; an expanded alias bomb would take many GB)
+    assert int(rss.group(1)) < 1_500_000, f"peak memory {int(rss.group(1)) // 1024} MB"
+    return r.returncode, out.replace(rss.group(0), "")
+
+
+# --------------------------------------------------------------------------------- cases -----
+# Each builder writes its input files into the working folder and returns
+# (argv, fragments the message must contain, expected exit status, run in a subprocess?).
+
+
+def _yaml_abuse():
+    def billion_laughs_file(w):
+        write(w / "bomb.yaml", laughs() + HOP)
+        return ["validate", "bomb.yaml"], ["bomb.yaml", "aliases"], 1, True
+
+    def billion_laughs_set(w):
+        write(w / "s.yaml", HOP)
+        arg = "model.max_sweeps=" + laughs(inline=True)
+        return ["recall", "s.yaml", "--set", arg], ["model.max_sweeps", "aliases"], 1, True
+
+    def billion_laughs_merge_keys(w):
+        rows = ["b0: &b0 {x: 1}"]
+        for i in range(1, 12):
+            rows.append(f"b{i}: &b{i} {{<<: [{', '.join([f'*b{i - 1}'] * 9)}]}}")
+        write(w / "merge.yaml", "\n".join(rows) + "\n" + HOP)
+        return ["validate", "merge.yaml"], ["merge.yaml", "aliases"], 1, True
+
+    def recursive_alias(w):
+        write(w / "s.yaml", "loop: &a [1, *a]\n" + HOP)
+        return ["validate", "s.yaml"], ["s.yaml", "recursive"], 1, False
+
+    def deep_nesting_file(w):
+        write(w / "deep.yaml", "description: " + "[" * 20000 + "]" * 20000 + "\n" + HOP)
+        return ["validate", "deep.yaml"], ["deep.yaml", "deeper than"], 1, True
+
+    def deep_nesting_set(w):
+        write(w / "s.yaml", HOP)
+        arg = "cue.flip=" + "{a: " * 5000 + "1" + "}" * 5000
+        return ["validate", "s.yaml", "--set", arg], ["cue.flip", "deeper than"], 1, True
+
+    def deep_set_path(w):
+        write(w / "s.yaml", HOP)
+        arg = ".".join(["a"] * 5000) + "=1"
+        return ["validate", "s.yaml", "--set", arg], ["--set", "limit"], 1, False
+
+    def huge_file(w):
+        write(w / "big.yaml", HOP + "#" + "x" * 2_000_000 + "\n")
+        return ["validate", "big.yaml"], ["big.yaml", "limit", "1.0 MB"], 1, False
+
+    def complex_key_list(w):
+        write(w / "s.yaml", "? [a, b]\n: 1\n" + HOP)
+        return ["validate", "s.yaml"], ["s.yaml", "line 1", "complex keys"], 1, False
+
+    def complex_key_mapping(w):
+        write(w / "s.yaml", replace(HOP, "cue: {flip: 0.1}", "cue:\n  ? {x: 1}\n  : 2"))
+        return ["validate", "s.yaml"], ["s.yaml", "complex keys"], 1, False
+
+    def tabs(w):
+        write(w / "s.yaml", "model:\n\tkind: hopfield\n")
+        return ["validate", "s.yaml"], ["s.yaml", "YAML syntax error", "line 2"], 1, False
+
+    def binary_garbage(w):
+        data = bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8))
+        write(w / "s.yaml", b"\x00" + data)
+        return ["validate", "s.yaml"], ["s.yaml"], 1, False
+
+    def non_utf8(w):
+        write(w / "s.yaml", ("description: caf\xe9\n" + HOP).encode("latin-1"))
+        return ["validate", "s.yaml"], ["s.yaml", "UTF-8"], 1, False
+
+    def nul_bytes(w):
+        write(w / "s.yaml", (HOP + "description: a\x00b\n").encode())
+        return ["validate", "s.yaml"], ["s.yaml", "NUL"], 1, False
+
+    def empty_file(w):
+        write(w / "s.yaml", "")
+        return ["recall", "s.yaml"], ["s.yaml", "empty"], 1, False
+
+    def list_at_top(w):
+        write(w / "s.yaml", "- model\n- patterns\n")
+        return ["capacity", "s.yaml"], ["s.yaml", "mapping", "list"], 1, False
+
+    def scalar_at_top(w):
+        write(w / "s.yaml", "42\n")
+        return ["validate", "s.yaml"], ["s.yaml", "mapping", "int"], 1, False
+
+    def impossible_date(w):
+        write(w / "s.yaml", HOP + "description: 2021-13-45\n")
+        return ["validate", "s.yaml"], ["s.yaml", "month"], 1, False
+
+    def duplicate_key(w):
+        write(w / "s.yaml", HOP + "run: {trials: 2}\n")
+        return ["validate", "s.yaml"], ["s.yaml", "defined twice"], 1, False
+
+    def scenario_is_directory(w):
+        (w / "d.yaml").mkdir()
+        return ["recall", "d.yaml"], ["d.yaml", "directory"], 1, False
+
+    def scenario_missing(w):
+        return ["validate", "nope.yaml"], ["nope.yaml", "does not exist"], 1, False
+
+    def scenario_fifo(w):
+        os.mkfifo(w / "fifo.yaml")
+        return ["recall", "fifo.yaml"], ["fifo.yaml", "FIFO"], 1, True
+
+    def scenario_dev_zero(w):
+        os.symlink("/dev/zero", w / "zero.yaml")
+        return ["validate", "zero.yaml"], ["zero.yaml", "device"], 1, True
+
+    return locals()
+
+
+def _schema_abuse():
+    def unknown_key(w):
+        write(w / "s.yaml", replace(HOP, "max_sweeps: 20", "max_sweeps: 20, speed: 3"))
+        return ["validate", "s.yaml"], ["model.speed", "allowed keys"], 1, False
+
+    def wrong_type_dense(w):
+        write(w / "s.yaml", replace(DENSE, "n: 3", "n: three"))
+        return ["validate", "s.yaml"], ["model.n", "integer"], 1, False
+
+    def bool_hopfield_max_sweeps(w):
+        write(w / "s.yaml", replace(HOP, "max_sweeps: 20", "max_sweeps: true"))
+        return ["recall", "s.yaml"], ["model.max_sweeps", "true/false"], 1, False
+
+    def bool_dense_n(w):
+        write(w / "s.yaml", replace(DENSE, "n: 3", "n: true"))
+        return ["validate", "s.yaml"], ["model.n", "true/false"], 1, False
+
+    def bool_modern_steps(w):
+        write(w / "s.yaml", replace(MODERN, "steps: 5", "steps: yes"))
+        return ["validate", "s.yaml"], ["model.steps", "true/false"], 1, False
+
+    def bool_attention_beta(w):
+        write(w / "s.yaml", replace(ATT, "kind: attention", "kind: attention\n  beta: true"))
+        return ["validate", "s.yaml"], ["model.beta", "true/false"], 1, False
+
+    def bool_attention_key_count(w):
+        write(w / "s.yaml", replace(ATT, "count: 10", "count: true"))
+        return ["validate", "s.yaml"], ["model.keys.count", "true/false"], 1, False
+
+    def bool_ntm_length(w):
+        write(w / "s.yaml", replace(NTM, "length: 4", "length: true"))
+        return ["validate", "s.yaml"], ["model.length", "true/false"], 1, False
+
+    def bool_kv_slots(w):
+        write(w / "s.yaml", replace(KV, "slots: 50", "slots: on"))
+        return ["validate", "s.yaml"], ["model.slots", "true/false"], 1, False
+
+    def bool_in_list(w):
+        write(w / "s.yaml", HOP + "capacity: {loads: [0.1, true], sizes: [60]}\n")
+        return ["capacity", "s.yaml"], ["capacity.loads[1]", "true/false"], 1, False
+
+    def bool_cue_index(w):
+        write(w / "s.yaml", replace(HOP, "cue: {flip: 0.1}", "cue: {pattern: true}"))
+        return ["validate", "s.yaml"], ["cue.pattern", "true/false"], 1, False
+
+    def nan_modern_beta(w):
+        write(w / "s.yaml", replace(MODERN, "beta: 1.0", "beta: .nan"))
+        return ["validate", "s.yaml"], ["model.beta", "finite"], 1, False
+
+    def inf_attention_temperature(w):
+        write(w / "s.yaml", replace(ATT, "kind: attention", "kind: attention\n  temperature: .inf"))
+        return ["validate", "s.yaml"], ["model.temperature", "finite"], 1, False
+
+    def minus_inf_hopfield_temperature(w):
+        write(w / "s.yaml", replace(HOP, "max_sweeps: 20", "max_sweeps: 20, temperature: -.inf"))
+        return ["validate", "s.yaml"], ["model.temperature", "finite"], 1, False
+
+    def nan_in_list(w):
+        write(w / "s.yaml", NTM + "capacity: {lengths: [4], shift_blurs: [.nan]}\n")
+        return ["capacity", "s.yaml"], ["capacity.shift_blurs", "finite"], 1, False
+
+    def huge_int_count(w):
+        write(w / "s.yaml", replace(HOP, "count: 5", f"count: {10**30}"))
+        return ["validate", "s.yaml"], ["patterns.count", "less than or equal"], 1, False
+
+    def huge_int_ntm_slots(w):
+        write(w / "s.yaml", replace(NTM, "memory_slots: 16", f"memory_slots: {10**30}"))
+        return ["validate", "s.yaml"], ["model.memory_slots"], 1, False
+
+    def negative_size(w):
+        write(w / "s.yaml", replace(HOP, "size: 60", "size: -5"))
+        return ["recall", "s.yaml"], ["patterns.size", "greater than or equal"], 1, False
+
+    def negative_kv_key_dim(w):
+        write(w / "s.yaml", replace(KV, "key_dim: 8", "key_dim: -1"))
+        return ["validate", "s.yaml"], ["model.key_dim"], 1, False
+
+    def out_of_range_flip(w):
+        write(w / "s.yaml", replace(HOP, "flip: 0.1", "flip: 1.5"))
+        return ["validate", "s.yaml"], ["cue.flip"], 1, False
+
+    def memory_hopfield(w):
+        write(w / "s.yaml", replace(HOP, "size: 60", "size: 5000000"))
+        return ["recall", "s.yaml"], ["patterns.size", "memory"], 1, False
+
+    def memory_attention(w):
+        t = replace(ATT, "count: 10, dim: 4", "count: 10000000, dim: 100000")
+        write(w / "s.yaml", t)
+        return ["validate", "s.yaml"], ["model.keys.count", "memory"], 1, False
+
+    def memory_kv(w):
+        t = replace(KV, "slots: 50, key_dim: 8", "slots: 2000000, key_dim: 4096")
+        write(w / "s.yaml", t)
+        return ["validate", "s.yaml"], ["model.slots", "memory"], 1, False
+
+    def cue_index_out_of_range(w):
+        write(w / "s.yaml", replace(HOP, "cue: {flip: 0.1}", "cue: {pattern: 99}"))
+        return ["validate", "s.yaml"], ["cue.pattern", "does not exist"], 1, False
+
+    def negative_seed(w):
+        write(w / "s.yaml", replace(KV, "seed: 1", "seed: -1"))
+        return ["validate", "s.yaml"], ["run.seed"], 1, False
+
+    def wrong_kind(w):
+        write(w / "s.yaml", replace(HOP, "kind: hopfield", "kind: boltzmann"))
+        return ["validate", "s.yaml"], ["model.kind", "hopfield"], 1, False
+
+    return locals()
+
+
+def _set_abuse():
+    def set_bool_max_sweeps(w):
+        write(w / "s.yaml", HOP)
+        return (
+            ["recall", "s.yaml", "--set", "model.max_sweeps=true"],
+            ["model.max_sweeps"],
+            1,
+            False,
+        )
+
+    def set_bool_flip(w):
+        write(w / "s.yaml", HOP)
+        return ["recall", "s.yaml", "--set", "cue.flip=false"], ["cue.flip", "true/false"], 1, False
+
+    def set_bool_modern(w):
+        write(w / "s.yaml", MODERN)
+        return ["recall", "s.yaml", "--set", "model.beta=true"], ["model.beta"], 1, False
+
+    def set_nan_ntm(w):
+        write(w / "s.yaml", NTM)
+        return ["recall", "s.yaml", "--set", "model.gamma=.nan"], ["model.gamma"], 1, False
+
+    def set_no_equals(w):
+        write(w / "s.yaml", HOP)
+        return (
+            ["validate", "s.yaml", "--set", "model.max_sweeps"],
+            ["--set", "field.path"],
+            1,
+            False,
+        )
+
+    def set_into_value(w):
+        write(w / "s.yaml", HOP)
+        return ["validate", "s.yaml", "--set", "model.kind.x=1"], ["model.kind", "value"], 1, False
+
+    def set_empty_field(w):
+        write(w / "s.yaml", HOP)
+        return ["validate", "s.yaml", "--set", "model..x=1"], ["--set", "empty field"], 1, False
+
+    def set_section_to_list(w):
+        write(w / "s.yaml", KV)
+        return ["validate", "s.yaml", "--set", "model=[1, 2]"], ["model"], 1, False
+
+    def cli_negative_seed(w):
+        write(w / "s.yaml", DENSE)
+        return ["recall", "s.yaml", "--seed", "-1"], ["run.seed"], 1, False
+
+    def set_threads_zero(w):
+        write(w / "s.yaml", ATT)
+        return ["recall", "s.yaml", "--set", "run.threads=0"], ["run.threads"], 1, False
+
+    return locals()
+
+
+def _name_abuse():
+    def name_dotdot_in_file(w):
+        write(w / "s.yaml", "name: '..'\n" + HOP)
+        return ["recall", "s.yaml"], ["field 'name'", "plain name"], 1, False
+
+    def name_dot_in_file(w):
+        write(w / "s.yaml", "name: .\n" + KV)
+        return ["validate", "s.yaml"], ["field 'name'", "plain name"], 1, False
+
+    def name_traversal_set(w):
+        write(w / "s.yaml", HOP)
+        return ["recall", "s.yaml", "--set", "name=../../x"], ["field 'name'"], 1, False
+
+    def name_set_dotdot(w):
+        write(w / "s.yaml", NTM)
+        return ["recall", "s.yaml", "--set", "name=.."], ["field 'name'"], 1, False
+
+    def name_with_slash(w):
+        write(w / "s.yaml", "name: a/b\n" + MODERN)
+        return ["validate", "s.yaml"], ["field 'name'"], 1, False
+
+    def name_too_long(w):
+        write(w / "s.yaml", "name: " + "a" * 101 + "\n" + ATT)
+        return ["validate", "s.yaml"], ["field 'name'", "100 characters"], 1, False
+
+    def name_from_dots_file(w):
+        write(w / "...yaml", HOP)
+        return ["recall", "...yaml"], ["field 'name'", "name:"], 1, False
+
+    def name_from_hidden_file(w):
+        write(w / ".yaml", DENSE)
+        return ["validate", ".yaml"], ["field 'name'", "name:"], 1, False
+
+    def name_derived_from_odd_file(w):
+        write(w / "my scenario (v2).yaml", KV)
+        return ["validate", "my scenario (v2).yaml"], ["name my_scenario__v2_"], 0, False
+
+    return locals()
+
+
+def _files():
+    def pattern_fifo(w):
+        os.mkfifo(w / "p.npy")
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["recall", "s.yaml"], ["patterns.path", "FIFO"], 1, True
+
+    def pattern_dev_zero(w):
+        os.symlink("/dev/zero", w / "p.npy")
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "device"], 1, True
+
+    def pattern_directory(w):
+        (w / "p.csv").mkdir()
+        write(w / "s.yaml", FILEPAT % "p.csv")
+        return ["validate", "s.yaml"], ["patterns.path", "directory"], 1, False
+
+    def pattern_missing(w):
+        write(w / "s.yaml", FILEPAT % "gone.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "gone.npy", "does not exist"], 1, False
+
+    def empty_npy(w):
+        write(w / "p.npy", b"")
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "p.npy", "empty"], 1, False
+
+    def empty_csv(w):
+        write(w / "p.csv", b"")
+        write(w / "s.yaml", FILEPAT % "p.csv")
+        return ["recall", "s.yaml"], ["patterns.path", "p.csv", "empty"], 1, False
+
+    def blank_csv(w):
+        write(w / "p.csv", "\n\n  \n")
+        write(w / "s.yaml", FILEPAT % "p.csv")
+        return ["validate", "s.yaml"], ["patterns.path", "p.csv", "empty"], 1, False
+
+    def npy_zero_patterns(w):
+        npy(w / "p.npy", np.zeros((0, 10), np.int8))
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "p.npy", "empty"], 1, False
+
+    def npy_object_dtype(w):
+        npy(w / "p.npy", np.array([[1, -1], [-1, 1]], dtype=object))
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "object"], 1, False
+
+    def npy_nan(w):
+        a = pm(3, 10).astype(float)
+        a[1, 2] = np.nan
+        npy(w / "p.npy", a)
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "NaN"], 1, False
+
+    def npy_4d(w):
+        npy(w / "p.npy", pm(2, 16).reshape(2, 2, 2, 4))
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "2-D"], 1, False
+
+    def npy_3d_accepted(w):
+        npy(w / "p.npy", pm(3, 20).reshape(3, 4, 5))
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["valid"], 0, False
+
+    def npy_value_two(w):
+        a = pm(3, 10)
+        a[0, 0] = 2
+        npy(w / "p.npy", a)
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "-1/+1 or 0/1"], 1, False
+
+    def npy_value_half(w):
+        a = pm(3, 10).astype(float)
+        a[2, 3] = 0.5
+        npy(w / "p.npy", a)
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["recall", "s.yaml"], ["patterns.path", "-1/+1 or 0/1"], 1, False
+
+    def npy_header_lies(w):
+        # a valid header promising 10^12 entries, followed by 80 bytes: must not allocate
+        hdr = b"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }"
+        hdr = hdr + b" " * (118 - len(hdr)) + b"\n"
+        write(w / "p.npy", b"\x93NUMPY\x01\x00" + len(hdr).to_bytes(2, "little") + hdr + b"\0" * 80)
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "header promises"], 1, False
+
+    def npy_not_npy(w):
+        write(w / "p.npy", "this is not numpy\n")
+        write(w / "s.yaml", FILEPAT % "p.npy")
+        return ["validate", "s.yaml"], ["patterns.path", "could not be read"], 1, False
+
+    def csv_with_text(w):
+        write(w / "p.csv", "1,-1,1\n-1,one,1\n")
+        write(w / "s.yaml", FILEPAT % "p.csv")
+        return ["validate", "s.yaml"], ["patterns.path", "p.csv", "numbers"], 1, False
+
+    def csv_ragged(w):
+        write(w / "p.csv", "1,-1,1\n-1,1\n")
+        write(w / "s.yaml", FILEPAT % "p.csv")
+        return ["validate", "s.yaml"], ["patterns.path", "p.csv"], 1, False
+
+    def pattern_wrong_suffix(w):
+        write(w / "p.txt", "1,-1\n")
+        write(w / "s.yaml", FILEPAT % "p.txt")
+        return ["validate", "s.yaml"], ["patterns.path", ".npy or .csv"], 1, False
+
+    def keys_fifo(w):
+        os.mkfifo(w / "k.csv")
+        write(w / "s.yaml", FILEKEYS % "k.csv")
+        return ["recall", "s.yaml"], ["model.keys.path", "FIFO"], 1, True
+
+    def keys_3d(w):
+        npy(w / "k.npy", np.ones((2, 3, 4)))
+        write(w / "s.yaml", FILEKEYS % "k.npy")
+        return ["validate", "s.yaml"], ["model.keys.path", "2-D"], 1, False
+
+    def keys_inf(w):
+        a = np.ones((4, 3))
+        a[0, 0] = np.inf
+        npy(w / "k.npy", a)
+        write(w / "s.yaml", FILEKEYS % "k.npy")
+        return ["validate", "s.yaml"], ["model.keys.path", "inf"], 1, False
+
+    def keys_object(w):
+        npy(w / "k.npy", np.array([[1.0, {"x": 1}]], dtype=object))
+        write(w / "s.yaml", FILEKEYS % "k.npy")
+        return ["validate", "s.yaml"], ["model.keys.path", "object"], 1, False
+
+    def values_empty_csv(w):
+        write(w / "v.csv", b"")
+        write(w / "s.yaml", FILEVALUES % "v.csv")
+        return ["validate", "s.yaml"], ["model.values.path", "empty"], 1, False
+
+    def values_dev_zero(w):
+        os.symlink("/dev/zero", w / "v.npy")
+        write(w / "s.yaml", FILEVALUES % "v.npy")
+        return ["validate", "s.yaml"], ["model.values.path", "device"], 1, True
+
+    return locals()
+
+
+def _capacity():
+    def capacity_kv_bool_value(w):
+        write(w / "s.yaml", KV + "capacity: {study: slots, values: [true]}\n")
+        return ["capacity", "s.yaml"], ["capacity.values[0]", "true/false"], 1, False
+
+    def capacity_ntm_zero_length(w):
+        write(w / "s.yaml", NTM + "capacity: {lengths: [0]}\n")
+        return ["capacity", "s.yaml"], ["capacity.lengths"], 1, False
+
+    def capacity_dense_huge_size(w):
+        write(w / "s.yaml", DENSE + "capacity: {sizes: [100000000]}\n")
+        return ["capacity", "s.yaml"], ["capacity.sizes"], 1, False
+
+    def capacity_modern_inf_beta(w):
+        write(w / "s.yaml", MODERN + "capacity: {study: beta_sweep, betas: [1.0, .inf]}\n")
+        return ["capacity", "s.yaml"], ["capacity.betas", "finite"], 1, False
+
+    def capacity_load_rounded_is_noted(w):
+        t = replace(HOP, "count: 5, size: 60", "count: 5, size: 100")
+        write(w / "s.yaml", t + "capacity: {loads: [0.013, 0.05]}\n")
+        args = ["capacity", "s.yaml", "--out", "out", "--no-plots"]
+        return args, ["note", "0.013", "load_asked"], 0, False
+
+    return locals()
+
+
+CASES = {}
+for group in (_yaml_abuse, _schema_abuse, _set_abuse, _name_abuse, _files, _capacity):
+    CASES.update(group())
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_hostile_input_is_refused_cleanly(case, work):
+    args, fragments, status, isolate = CASES[case](work)
+    before = snapshot(work)
+    code, out = run_in_subprocess(args, work) if isolate else run_in_process(args)
+    text = _clean(out)
+    assert "internal error" not in text, text
+    assert "Traceback" not in out, out
+    assert code == status, text
+    for frag in fragments:
+        assert frag in text, f"{frag!r} not in: {text}"
+    after = snapshot(work)
+    if status == 0 and "--out" in args:
+        folder = args[args.index("--out") + 1]
+        after = {k: v for k, v in after.items() if k != folder and not k.startswith(folder + "/")}
+    assert after == before, "memsim changed the user's folder"
+
+
+def test_load_actually_used_is_in_the_tables(work):
+    """A load that rounds to another P: 'load' is P/N, 'load_asked' the asked value."""
+    args, *_ = CASES["capacity_load_rounded_is_noted"](work)
+    code, out = run_in_process([*args, "--quiet"])
+    assert code == 0, out
+    doc = json.loads((work / "out" / "results.json").read_text())
+    assert sum("load_asked" in n for n in doc["meta"]["notes"]) == 1
+    with open(work / "out" / "capacity_summary.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [float(r["load"]) for r in rows] == [0.01, 0.05]  # P = round(1.3) = 1 of N = 100
+    assert [float(r["load_asked"]) for r in rows] == [0.013, 0.05]
+
+
+def test_at_least_45_cases():
+    assert len(CASES) >= 45
