@@ -40,6 +40,7 @@ Conventions
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,28 +117,34 @@ def _check_beta(beta: Any, d: int, scale_beta: bool) -> float:
     return b / math.sqrt(d) if scale_beta else b
 
 
+@functools.cache
+def _allowed_options(kind: str) -> frozenset[str]:
+    """Keyword options of the attention normaliser ``kind`` (cached: retrieve is a hot path)."""
+    import inspect
+
+    from memsim.attention import NORMALISERS
+
+    func = NORMALISERS.get(kind)
+    if func is None:
+        return frozenset()
+    params = list(inspect.signature(func).parameters.values())[1:]
+    return frozenset(
+        q.name
+        for q in params
+        if q.kind in (q.POSITIONAL_OR_KEYWORD, q.KEYWORD_ONLY) and q.name not in ("axis",)
+    )
+
+
 def _check_options(normaliser: str, options: dict) -> None:
     """Refuse options the normaliser does not take, by name (a typo must not pass silently).
 
     The options are those of :func:`memsim.attention.normalise` for that normaliser, except
     ``temperature`` (beta is the inverse temperature here).
     """
-    import inspect
-
-    from memsim.attention import NORMALISERS
-
+    if not options:
+        return
     kind = "entmax_bisect" if normaliser == "entmax" else normaliser
-    func = NORMALISERS.get(kind) if isinstance(kind, str) else None
-    if func is None:
-        allowed: set[str] = set()
-    else:
-        params = list(inspect.signature(func).parameters.values())[1:]
-        allowed = {
-            q.name
-            for q in params
-            if q.kind in (q.POSITIONAL_OR_KEYWORD, q.KEYWORD_ONLY) and q.name != "axis"
-        }
-    allowed.discard("temperature")
+    allowed = set(_allowed_options(kind)) - {"temperature"}
     unknown = sorted(set(options) - allowed)
     if unknown:
         takes = ", ".join(sorted(allowed)) if allowed else "no options"
