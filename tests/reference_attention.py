@@ -274,3 +274,88 @@ def coattention(A, B):
         "b_context": cb,
         "a_coattention": co,
     }
+
+
+def entmax_exact(z, alpha, digits=50):
+    """alpha-entmax of the given floats, exact to about ``digits`` significant digits.
+
+    Plain high-precision Python (``fractions`` for the score differences, ``decimal`` for the
+    powers), no numpy arithmetic. With ``c = alpha - 1`` and the scores sorted descending, the
+    top m keys form the support when the threshold can sit below the m-th score, i.e.
+    ``sum_{i<=m} (c (z_(i) - z_(m)))^(1/c) < 1``; the largest such m is taken. Then
+    ``p_i^c = s^c + c (z_i - z_(m))`` with ``s = p_(m)`` (Peters et al. 2019 threshold form
+    ``p_i = (c z_i - tau)^(1/c)`` with ``tau = c z_(m) - s^c``), and ``ln s^c`` is found by
+    bisection to ``digits`` digits. The result is checked against the literal definition (the
+    KKT conditions of every key, masked and out-of-support ones included) before it is returned.
+    Returns a list of Decimal weights.
+    """
+    from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
+    from fractions import Fraction
+
+    zs = [float(x) for x in z]
+    finite = [x for x in zs if x != -math.inf]
+    zmax = max(finite)
+    c = Fraction(alpha) - 1
+    with localcontext() as ctx:
+        ctx.prec = digits + 10
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        cd = Decimal(c.numerator) / Decimal(c.denominator)
+        inv = 1 / cd
+
+        def dec(fr):
+            return Decimal(fr.numerator) / Decimal(fr.denominator)
+
+        order = sorted((x for x in finite), reverse=True)
+
+        def gaps(ref):  # c (z_i - ref) for the keys with z_i >= ref, exact, then Decimal
+            return [dec(c * (Fraction(x) - Fraction(ref))) for x in order if x >= ref]
+
+        def root(a):
+            return Decimal(0) if a == 0 else a**inv
+
+        m = 1
+        for cand in range(2, len(order) + 1):
+            ref = order[cand - 1]
+            if c * (Fraction(zmax) - Fraction(ref)) >= 1:
+                break
+            if sum(root(a) for a in gaps(ref)) < 1:
+                m = cand
+            else:
+                break
+        ref = order[m - 1]
+        a_s = gaps(ref)
+        # bisection on w = ln(s^c) (relative precision for s^c of any size; a weight moves by
+        # at most dw / c relative, so w is resolved to c 10^-digits)
+        ctx.prec = digits + 20 + max(0, -cd.adjusted())
+
+        def mass(w):
+            u = w.exp()
+            return sum(root(u + a) for a in a_s)
+
+        hi = Decimal(0)  # s = 1: mass >= 1
+        lo = Decimal(-1)
+        while mass(lo) >= 1:
+            hi, lo = lo, lo * 4
+        tol = cd * Decimal(10) ** (-(digits + 2))
+        while hi - lo > tol:
+            mid = (lo + hi) / 2
+            if mass(mid) > 1:
+                hi = mid
+            else:
+                lo = mid
+        s = ((lo + hi) / 2 / cd).exp()
+        sc = s**cd
+        # the literal check subtracts O(1) numbers to get p^c: carry enough digits for that
+        ctx.prec = digits + 10 + max(0, -sc.adjusted()) + max(0, -cd.adjusted())
+        # threshold of the literal definition, for the scores shifted by their maximum
+        tau = dec(c * (Fraction(ref) - Fraction(zmax))) - sc
+        out = []
+        for x in zs:
+            if x == -math.inf:
+                out.append(Decimal(0))
+                continue
+            g = dec(c * (Fraction(x) - Fraction(zmax))) - tau
+            out.append(root(g) if g > 0 else Decimal(0))
+        total = sum(out)
+        assert abs(total - 1) < Decimal(10) ** (-(digits - 5)), "reference did not converge"
+        return out

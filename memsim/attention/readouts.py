@@ -92,12 +92,26 @@ def _values(values: Any, n_keys: int) -> tuple[np.ndarray, bool]:
     return (v[:, None], True) if v.ndim == 1 else (v, False)
 
 
-def _finite_scores(s: np.ndarray, who: str) -> None:
-    if not np.isfinite(s).all():
+def _masked_scores(s: np.ndarray, mask: np.ndarray | None, who: str) -> np.ndarray:
+    """Scores with masked keys set to -inf *before* anything looks at them, then checked.
+
+    Overflow in a masked key is ignored. Among available keys, ``+inf`` or NaN raises; a score
+    that overflowed to ``-inf`` gets weight 0 like a masked key (its weight underflows to 0 in
+    any case), unless every available key of a query did, which raises.
+    """
+    if mask is not None:
+        s = np.where(mask, s, -np.inf)
+    if np.isnan(s).any() or np.isposinf(s).any():
         raise MemsimError(
-            f"{who}: some scores are not finite (overflow): reduce beta or the size of the "
-            "queries and keys"
+            f"{who}: some scores of available keys are not finite (overflow): reduce beta or "
+            "the size of the queries and keys"
         )
+    if s.size and (s.max(axis=-1) == -np.inf).any():
+        raise MemsimError(
+            f"{who}: every available key of some query has a score that overflowed to -inf; "
+            "reduce beta or the size of the queries and keys"
+        )
+    return s
 
 
 def softmax_readout(
@@ -179,7 +193,7 @@ def softmax_readout(
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
     if score == "cosine":
-        e = real(eps, "eps", low=0.0, low_open=True)
+        e = real(eps, "eps", low=0.0)
         qs = unit_rows(q, e) * scale
         ks = unit_rows(k, e)
     else:
@@ -276,6 +290,16 @@ def attend(
         (B, d_v) read-outs ((d_v,) for one query, (B,) for 1-D values).
     weights : numpy.ndarray
         (B, K) weights, only when ``return_weights``.
+
+    Notes
+    -----
+    Numerical contract, the same for every method: queries, keys and values must be finite
+    (NaN or inf raise :class:`memsim.errors.MemsimError`, masked rows included). Masked keys
+    are set to ``-inf`` before any maximum, exponential or check looks at their scores, so a
+    masked key never changes the result or causes an error (an overflowing masked key is
+    fine). Among available keys a score overflowing to ``+inf`` (or NaN) raises; one
+    overflowing to ``-inf`` gets weight 0 (the limit), unless all of a query's available keys
+    do. Normalisers shift by the maximum, so scores up to the float range are handled.
     """
     if method not in METHODS:
         raise MemsimError(f"method must be one of {METHODS}, got {method!r}")
@@ -307,11 +331,8 @@ def attend(
     if k.shape[0] == 0:
         raise MemsimError("keys must contain at least one key (got 0 rows)")
     v, vec = _values(values, k.shape[0])
-    s = _scores.score(q, k, score, **sopts)
-    _finite_scores(s, "attend")
-    if mask is not None:
-        m = bool_mask(mask, q.shape[0], k.shape[0], single)
-        s = np.where(m, s, -np.inf)
+    m = None if mask is None else bool_mask(mask, q.shape[0], k.shape[0], single)
+    s = _masked_scores(_scores.checked_scores(q, k, score, **sopts), m, "attend")
     w = normalise(s, normaliser, axis=-1, **nopts)
     read = w @ v
     if vec:
@@ -739,10 +760,8 @@ def pointer_attention(
     e = float_array(inputs, "inputs", (2,))
     if e.shape[0] == 0:
         raise MemsimError("inputs must contain at least one row (got 0)")
-    s = _scores.score(q, e, score, **score_options)
-    _finite_scores(s, "pointer_attention")
-    if mask is not None:
-        s = np.where(bool_mask(mask, q.shape[0], e.shape[0], single), s, -np.inf)
+    m = None if mask is None else bool_mask(mask, q.shape[0], e.shape[0], single)
+    s = _masked_scores(_scores.checked_scores(q, e, score, **score_options), m, "pointer_attention")
     idx = np.argmax(s, axis=1).astype(np.int64)
     if not return_weights:
         return int(idx[0]) if single else idx

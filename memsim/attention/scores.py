@@ -57,15 +57,47 @@ def _scaled_dot(q: np.ndarray, k: np.ndarray) -> np.ndarray:
     return (q @ k.T) / math.sqrt(q.shape[1]) if q.shape[1] else q @ k.T
 
 
+#: squared row norms inside [NORM_SAFE_LO, NORM_SAFE_HI] are used as computed; rows outside
+#: (entries below about 1e-140 or above 1e140) are rescaled by their largest entry first
+NORM_SAFE_LO = 1e-280
+NORM_SAFE_HI = 1e280
+
+
+def row_norms(x: np.ndarray) -> np.ndarray:
+    """Euclidean norms along the last axis, without overflow or underflow at any scale.
+
+    ``sqrt(sum x^2)`` directly where that sum stays in [NORM_SAFE_LO, NORM_SAFE_HI] (one pass,
+    the common case); other rows are divided by their largest entry first (``max |x| *
+    sqrt(sum (x / max |x|)^2)``), so norms of rows with entries from 1e-300 to 1e300 are
+    accurate to a few ulp. An all-zero row has norm 0.
+    """
+    ss = np.einsum("...i,...i->...", x, x)
+    norms = np.sqrt(ss)
+    bad = ~((ss >= NORM_SAFE_LO) & (ss <= NORM_SAFE_HI)) & (ss != 0.0)
+    bad |= (ss == 0.0) & np.any(x != 0.0, axis=-1)
+    if np.any(bad):
+        rows = x[bad]
+        top = np.max(np.abs(rows), axis=-1)
+        scaled = rows / top[:, None]
+        norms = np.array(norms, dtype=np.float64)  # a 0-d result from one row is read-only
+        norms[bad] = top * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
+    return norms
+
+
 def unit_rows(x: np.ndarray, eps: float) -> np.ndarray:
-    """Rows divided by ``max(|row|, eps)``: an all-zero row stays zero (no NaN)."""
-    norms = np.sqrt(np.einsum("ij,ij->i", x, x))
-    return x / np.maximum(norms, eps)[:, None]
+    """Rows (last axis) divided by ``max(|row|, eps)``; an all-zero row stays zero (no NaN).
+
+    Norms from :func:`row_norms` (no overflow or underflow at any scale). ``eps = 0`` is
+    allowed: rows are then exactly unit length at any scale, zero rows stay zero.
+    """
+    norms = np.maximum(row_norms(x), eps)
+    safe = np.where(norms > 0.0, norms, 1.0)
+    return x / safe[..., None]
 
 
 def _cosine(q: np.ndarray, k: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     _same_dim(q, k, "cosine")
-    e = real(eps, "eps", low=0.0, low_open=True)
+    e = real(eps, "eps", low=0.0)
     return np.clip(unit_rows(q, e) @ unit_rows(k, e).T, -1.0, 1.0)
 
 
@@ -154,8 +186,9 @@ def score(
         appendix A.1.2). Computed in query chunks of at most ``ADDITIVE_CHUNK_ENTRIES``
         tanh arguments (numpy's vectorised tanh beat a Numba pair kernel by about 3x, see
         benchmarks/bench_attention.py), so no full B x K x h array is held.
-    eps : float > 0
-        Cosine only: norms are floored at eps, so an all-zero query or key scores 0, never NaN.
+    eps : float >= 0
+        Cosine only: norms are floored at eps, so an all-zero query or key scores 0, never NaN
+        (with ``eps=0`` too). With ``eps=0`` cosine scores are scale invariant at every scale.
 
     Returns
     -------
@@ -166,7 +199,14 @@ def score(
     -----
     ``neg_sq_distance`` is computed as ``-(|q|^2 + |k|^2 - 2 q.k)`` floored at 0 distance (BLAS
     speed; absolute error about 1e-16 (|q|^2 + |k|^2)). Cosine values are clipped to [-1, 1]
-    before beta is applied.
+    before beta is applied; cosine norms are computed without overflow or underflow for entries
+    from 1e-300 to 1e300.
+
+    Numerical contract: inputs must be finite (NaN or inf in queries, keys or weights raise
+    :class:`memsim.errors.MemsimError`). If a score overflows (is not finite, e.g. ``beta=1e308``
+    or keys near 1e300), MemsimError names the score and beta instead of returning inf or NaN.
+    Read-outs (:func:`memsim.attention.attend`) compute scores internally and ignore overflow
+    in masked keys.
     """
     func = lookup(SCORES, kind, "score")
     b = real(beta, "beta")
@@ -184,9 +224,41 @@ def score(
     q2 = q[None, :] if single else q
     if k.shape[0] == 0:
         raise MemsimError("keys must contain at least one key (got 0 rows)")
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by the callers
-        s = func(q2, k, **opts)
-        if b != 1.0:
-            s = s * b
-    s = np.asarray(s, dtype=np.float64)
+    s = raw_scores(func, q2, k, b, opts)
+    if not np.isfinite(s).all():
+        raise MemsimError(
+            f"score '{kind}' with beta={b!r}: some scores are not finite (overflow beyond "
+            "1.8e308); reduce beta or the size of the queries and keys"
+        )
     return s[0] if single else s
+
+
+def raw_scores(
+    func: Callable[..., np.ndarray], q: np.ndarray, k: np.ndarray, beta: float, opts: dict
+) -> np.ndarray:
+    """(B, K) scores of validated 2-D inputs; overflow is left as inf/NaN for the caller.
+
+    Read-outs use this and check only the scores of available (unmasked) keys.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = func(q, k, **opts)
+        if beta != 1.0:
+            s = s * beta
+    return np.asarray(s, dtype=np.float64)
+
+
+def checked_scores(queries: np.ndarray, keys: np.ndarray, kind: str, **options: Any) -> np.ndarray:
+    """Like :func:`score` on validated 2-D inputs, but overflow is not checked (private)."""
+    func = lookup(SCORES, kind, "score")
+    given = {name: val for name, val in options.items() if val is not None}
+    b = real(given.pop("beta", 1.0), "beta")
+    eps = given.pop("eps", 1e-8)  # as in score(): eps only matters for cosine
+    if "eps" in inspect.signature(func).parameters:
+        given["eps"] = eps
+    opts = registry_options(func, 2, kind, "score", given)
+    q = float_array(queries, "queries", (1, 2))
+    k = float_array(keys, "keys", (2,))
+    q2 = q[None, :] if q.ndim == 1 else q
+    if k.shape[0] == 0:
+        raise MemsimError("keys must contain at least one key (got 0 rows)")
+    return raw_scores(func, q2, k, b, opts)

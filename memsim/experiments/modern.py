@@ -35,7 +35,10 @@ def _pad(a: np.ndarray, width: int) -> np.ndarray:
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue stored patterns and iterate ``xi <- norm(beta xi X^T) X`` to a fixed point (eq. 3);
-    with ``model.compare_classical`` also run a Hebbian network on the same cues."""
+    with ``model.compare_classical`` also run a Hebbian network on the same cues.
+
+    ``cue.clamp: unmasked`` holds the components that were not masked at their cue values in
+    both networks (pattern completion from a partial cue)."""
     progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
@@ -72,7 +75,16 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         X = xi.astype(np.float64)
         d = X.shape[1]
         idx = cued_indices(sc, xi.shape[0])
-        cues = make_cues(sc, xi, idx, t)
+        # the same stream as make_cues; the mask of hidden components feeds cue.clamp
+        cues, masked = pat.corrupt(
+            xi[idx],
+            sc.cue.flip,
+            sc.cue.mask,
+            sc.cue.mask_fill,
+            generator(sc.run.seed, 2, t),
+            return_mask=True,
+        )
+        clamp = ~masked if sc.cue.clamp == "unmasked" else None
         tr = modern.retrieve(
             X,
             cues.astype(np.float64),
@@ -83,6 +95,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             trajectory=True,
             scale_beta=m.scale_beta,
             threads=sc.run.threads,
+            clamp=clamp,
         )
         beta_used = tr.beta
         fin = tr.states[:, -1, :]
@@ -106,6 +119,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
                 m.classical_sweeps,
                 sc.run.seed,
                 targets=xi[idx],
+                clamp=clamp,
                 threads=sc.run.threads,
                 stream=(5, t),
                 warn=False,

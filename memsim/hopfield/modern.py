@@ -40,6 +40,7 @@ Conventions
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,10 +117,51 @@ def _check_beta(beta: Any, d: int, scale_beta: bool) -> float:
     return b / math.sqrt(d) if scale_beta else b
 
 
+@functools.cache
+def _allowed_options(kind: str) -> frozenset[str]:
+    """Keyword options of the attention normaliser ``kind`` (cached: retrieve is a hot path)."""
+    import inspect
+
+    from memsim.attention import NORMALISERS
+
+    func = NORMALISERS.get(kind)
+    if func is None:
+        return frozenset()
+    params = list(inspect.signature(func).parameters.values())[1:]
+    return frozenset(
+        q.name
+        for q in params
+        if q.kind in (q.POSITIONAL_OR_KEYWORD, q.KEYWORD_ONLY) and q.name not in ("axis",)
+    )
+
+
+def _check_options(normaliser: str, options: dict) -> None:
+    """Refuse options the normaliser does not take, by name (a typo must not pass silently).
+
+    The options are those of :func:`memsim.attention.normalise` for that normaliser, except
+    ``temperature`` (beta is the inverse temperature here).
+    """
+    if not options:
+        return
+    kind = "entmax_bisect" if normaliser == "entmax" else normaliser
+    allowed = set(_allowed_options(kind)) - {"temperature"}
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        takes = ", ".join(sorted(allowed)) if allowed else "no options"
+        hint = " (beta is the inverse temperature)" if "temperature" in unknown else ""
+        raise MemsimError(
+            f"unknown option(s) {unknown} for normaliser {normaliser!r}{hint}; it takes: {takes}"
+        )
+
+
 def _check_normaliser(normaliser: str, options: dict) -> float | None:
-    """Return the Tsallis alpha of the normaliser (None if it has no energy)."""
+    """Return the Tsallis alpha of the normaliser (None if it has no energy).
+
+    Unknown options raise MemsimError naming them.
+    """
     if not isinstance(normaliser, str):
         raise MemsimError(f"normaliser must be a name, got {normaliser!r}")
+    _check_options(normaliser, options)
     if normaliser in ENTMAX_ALPHA:
         return ENTMAX_ALPHA[normaliser]
     if normaliser in ("entmax_bisect", "entmax"):
@@ -159,7 +201,16 @@ def _attention_normalise(Z: np.ndarray, normaliser: str, options: dict) -> np.nd
     return np.asarray(normalise(Z, kind=kind, axis=-1, **options), dtype=np.float64)
 
 
+def _finite_scores(Z: np.ndarray) -> None:
+    if not np.isfinite(Z).all():
+        raise MemsimError(
+            "the scores beta * X xi are not finite (overflow beyond 1.8e308): reduce beta or the "
+            "pattern and state norms"
+        )
+
+
 def _normalise(Z: np.ndarray, normaliser: str, options: dict) -> np.ndarray:
+    _finite_scores(Z)
     if normaliser == "softmax":
         return _softmax(Z)[0]
     return _attention_normalise(Z, normaliser, options)
@@ -243,8 +294,16 @@ def energy(
     S, single = _check_queries(states, X.shape[1], "states")
     alpha = _check_normaliser(normaliser, options)
     b = _check_beta(beta, X.shape[1], scale_beta)
-    m2 = float(np.max(np.einsum("ij,ij->i", X, X)))
-    e = _energy_from(S @ X.T, S, b, alpha, m2, None, normaliser, options)
+    with np.errstate(over="ignore", invalid="ignore"):
+        m2 = float(np.max(np.einsum("ij,ij->i", X, X)))
+        Z = S @ X.T
+        _finite_scores(b * Z)
+        e = _energy_from(Z, S, b, alpha, m2, None, normaliser, options)
+    if alpha is not None and not np.isfinite(e).all():
+        raise MemsimError(
+            "energy: not finite (pattern or state norms beyond about 1e154 overflow the squared "
+            "norms): rescale the patterns and states"
+        )
     return float(e[0]) if single else e
 
 
@@ -363,6 +422,7 @@ def retrieve(
     trajectory: bool = False,
     scale_beta: bool = False,
     threads: int | None = None,
+    clamp: Any = None,
     **options: Any,
 ) -> np.ndarray | Trajectory:
     """Retrieve with the modern Hopfield update ``xi <- norm(beta xi X^T) X`` (eq. 3, rows form).
@@ -391,12 +451,25 @@ def retrieve(
         Use ``beta / sqrt(d)``.
     threads : int, optional
         Numba thread count for this call.
+    clamp : (B, d) or (d,) bool array, optional
+        Components held at their query value throughout (a partial cue whose known part is
+        clamped, as ``memsim.hopfield.recall(clamp=...)`` does for the classical network); the
+        other components follow the update. This is the CCCP step of eq. 2 restricted to the
+        free components (minimise the convex part ``1/2 xi.xi`` minus the linearised ``lse``
+        over them), so the energy still never increases.
     **options
-        Normaliser options (e.g. ``alpha``).
+        Normaliser options (e.g. ``alpha``); an option the normaliser does not take raises
+        MemsimError naming it.
 
     Returns
     -------
     (B, d) or (d,) float64 array of final states, or a :class:`Trajectory`.
+
+    Raises
+    ------
+    MemsimError
+        NaN or inf in stored or queries, beta not a positive finite number, scores
+        ``beta X xi`` overflowing the float range, a bad clamp, unknown options.
 
     Notes
     -----
@@ -419,17 +492,21 @@ def retrieve(
         tol = float(tol)
         if not np.isfinite(tol) or tol < 0:
             raise MemsimError(f"tol must be >= 0, got {tol!r}")
+    C = _check_clamp(clamp, Q.shape[0], d)
     if threads is not None:
         set_threads(threads)
     if trajectory:
         if not np.isfinite(X).all():
             _raise_non_finite(X)
         return _retrieve_trajectory(
-            X, Q, single, b, float(beta), scale_beta, steps, normaliser, alpha, tol, options
+            X, Q, single, b, float(beta), scale_beta, steps, normaliser, alpha, tol, options, C
         )
     active = np.arange(Q.shape[0])
     for _ in range(steps):
         new = _update(X, Q[active], b, normaliser, options)
+        if C is not None:
+            ca = C[active]
+            new[ca] = Q[active][ca]
         if tol is not None:
             change = np.sqrt(np.sum((new - Q[active]) ** 2, axis=1))
             Q[active] = new
@@ -443,8 +520,24 @@ def retrieve(
     return Q[0] if single else Q
 
 
+def _check_clamp(clamp: Any, b_count: int, d: int) -> np.ndarray | None:
+    """Clamp as a (B, d) bool array (True = held at the query value), or None."""
+    if clamp is None:
+        return None
+    C = np.asarray(clamp)
+    if C.dtype != np.bool_:
+        raise MemsimError(
+            f"clamp must be a boolean array (True = component held fixed), got dtype {C.dtype}"
+        )
+    if C.ndim == 1 and C.shape[0] == d:
+        C = np.broadcast_to(C, (b_count, d))
+    if C.shape != (b_count, d):
+        raise MemsimError(f"clamp must have shape ({b_count}, {d}) or ({d},), got {C.shape}")
+    return np.ascontiguousarray(C)
+
+
 def _retrieve_trajectory(
-    X, Q, single, b, beta_input, scale_beta, steps, normaliser, alpha, tol, options
+    X, Q, single, b, beta_input, scale_beta, steps, normaliser, alpha, tol, options, C=None
 ) -> Trajectory:
     b_count = Q.shape[0]
     m2 = float(np.max(np.einsum("ij,ij->i", X, X)))
@@ -462,6 +555,8 @@ def _retrieve_trajectory(
             break
         new = W @ X
         new[~active] = cur[~active]
+        if C is not None:
+            new[C] = cur[C]
         change = np.sqrt(np.sum((new - cur) ** 2, axis=1))
         n_steps[active] += 1
         if tol is not None:
@@ -867,6 +962,12 @@ def measure_capacity(
     ``capacity_over_d`` and ``evaluations`` (list of (P, rate)); ``capacity`` is capped at
     ``k_max`` (``at_limit`` says so).
     """
+    allowed = ("pattern_kind", "noise", "queries", "steps", "rel_error", "scale_beta")
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise MemsimError(
+            f"measure_capacity: unknown option(s) {unknown}; it passes on only {list(allowed)}"
+        )
     if not 0.0 < error_rate < 1.0:
         raise MemsimError(f"error_rate must be in (0, 1), got {error_rate}")
     evals: list[tuple[int, float]] = []

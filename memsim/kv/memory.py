@@ -33,6 +33,7 @@ import numpy as np
 from memsim import attention as _att
 from memsim._rng import generator
 from memsim.attention.readouts import split_options as _split_options
+from memsim.attention.scores import checked_scores, unit_rows
 from memsim.errors import MemsimError
 from memsim.kv import _kernels as K
 from memsim.kv._checks import boolean, choice, float_array, id_lists, integer, read_only
@@ -106,8 +107,8 @@ def _mask(mask: Any, rows: int, slots: int) -> np.ndarray | None:
 
 
 def _unit_rows(x: np.ndarray, eps: float) -> np.ndarray:
-    norms = np.sqrt(np.einsum("...i,...i->...", x, x))
-    return x / np.maximum(norms, eps)[..., None]
+    """Rows over ``max(|row|, eps)``, norms without overflow/underflow (attention's helper)."""
+    return unit_rows(x, eps)
 
 
 def _fast_queries(q: np.ndarray, score: str, sopts: dict, nopts: dict) -> np.ndarray:
@@ -167,18 +168,27 @@ def _blocked_softmax_read(
     return acc / run_sum[:, None]
 
 
-def _scores_matrix(q: np.ndarray, k: np.ndarray, score: str, sopts: dict) -> np.ndarray:
-    """B x S scores from memsim.attention.score (3-D keys: one memory per query)."""
+def _scores_matrix(
+    q: np.ndarray, k: np.ndarray, score: str, sopts: dict, mask: np.ndarray | None
+) -> np.ndarray:
+    """B x S scores (3-D keys: one memory per query), absent slots -inf, then checked.
+
+    Absent slots are excluded before any check, so an overflowing empty slot is ignored;
+    among present slots +inf or NaN raises, -inf (overflow) gets weight 0 unless every
+    present slot of a query overflowed.
+    """
     if k.ndim == 2:
-        s = _att.score(q, k, score, **sopts)
+        s = checked_scores(q, k, score, **sopts)
     else:
         s = np.empty((q.shape[0], k.shape[1]))
         for b in range(q.shape[0]):
-            s[b] = _att.score(q[b], k[b], score, **sopts)
-    if not np.isfinite(s).all():
+            s[b] = checked_scores(q[b], k[b], score, **sopts)[0]
+    if mask is not None:
+        s = np.where(mask, s, -np.inf)
+    if np.isnan(s).any() or np.isposinf(s).any() or (s.max(axis=1) == -np.inf).any():
         raise MemsimError(
-            "read: some scores are not finite (overflow); reduce beta or the size of the "
-            "queries and keys"
+            "read: some scores of present slots are not finite (overflow); reduce beta or the "
+            "size of the queries and keys"
         )
     return s
 
@@ -299,8 +309,8 @@ def read(
             method == "blocked" or (method == "auto" and ql.shape[0] * n_slots >= BLOCKED_MIN_PAIRS)
         )
         if use_blocked:
-            if score in ("dot", "scaled_dot"):  # finite inputs, but products may overflow
-                _att.score(ql[:1], k[:1], score, **sopts)
+            # overflow shows up as NaN in the read (+inf - +inf, or 0/0 when every present
+            # slot of a query overflowed to -inf); overflow in absent slots is masked first
             r = _blocked_softmax_read(
                 _fast_queries(ql, score, sopts, nopts), _fast_keys(k, score, sopts), v, ml, block
             )
@@ -312,9 +322,7 @@ def read(
             out[rows] = r
         else:
             kl = k[rows] if per_query and rows.size < nb else k
-            s = _scores_matrix(ql, kl, score, sopts)
-            if ml is not None:
-                s = np.where(ml, s, -np.inf)
+            s = _scores_matrix(ql, kl, score, sopts, ml)
             p = _att.normalise(s, normaliser, axis=-1, **nopts)
             if per_query:
                 vl = v[rows] if rows.size < nb else v
@@ -653,8 +661,8 @@ def _hashed_read(
     out = np.zeros((nb, memory.values.shape[1]))
     w = np.zeros((nb, n)) if want_w else None
     if fast and method != "matrix":
-        if score in ("dot", "scaled_dot") and n:
-            _att.score(q[:1], memory.keys[:1], score, **sopts)  # checks the options
+        if n:  # checks the options on zeros (no overflow from any slot)
+            _att.score(np.zeros((1, q.shape[1])), np.zeros((1, q.shape[1])), score, **sopts)
         flat = np.empty(cand.slots.shape[0])
         K.csr_softmax_read(
             np.ascontiguousarray(_fast_queries(q, score, sopts, nopts)),

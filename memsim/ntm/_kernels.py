@@ -13,6 +13,8 @@ drives usage to exactly 1 (``(u - u w) + w``) and a full free to exactly 0.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import prange
 
@@ -23,18 +25,63 @@ from memsim._jit import jit, pjit
 # --------------------------------------------------------------------------------------------
 
 
+#: squared norms inside [COS_SAFE_LO, COS_SAFE_HI] are computed directly; outside, the vectors
+#: are first scaled by a power of two (exact), so no square underflows or overflows
+COS_SAFE_LO = 1e-280
+COS_SAFE_HI = 1e280
+
+
+@jit
+def _pow2_scale(x):
+    """(2^-e, e) with 2^(e-1) <= max|x| < 2^e (e = 0 for an all-zero x): x * 2^-e is exact."""
+    mx = 0.0
+    for j in range(x.shape[0]):
+        a = abs(x[j])
+        if a > mx:
+            mx = a
+    if mx == 0.0:
+        return 1.0, 0
+    e = math.frexp(mx)[1]
+    return math.ldexp(1.0, -e), e
+
+
+@jit
+def _cosine_scaled(key, row, eps):
+    """k . v / (||k|| ||v|| + eps) for vectors of any magnitude (both scaled by powers of two)."""
+    sk, ek = _pow2_scale(key)
+    sv, ev = _pow2_scale(row)
+    dot = 0.0
+    kk = 0.0
+    vv = 0.0
+    for j in range(key.shape[0]):
+        a = key[j] * sk
+        b = row[j] * sv
+        dot += a * b
+        kk += a * a
+        vv += b * b
+    # ||k|| ||v|| = 2^(ek+ev) sqrt(kk) sqrt(vv): divide numerator and denominator by 2^(ek+ev)
+    den = np.sqrt(kk) * np.sqrt(vv) + math.ldexp(eps, -(ek + ev))
+    if den > 0.0:
+        return dot / den
+    return 0.0
+
+
 @jit(fastmath=True)
 def cosine(memory, key, eps, out):
     """out[i] = k . M(i) / (||k|| ||M(i)|| + eps); 0 when the denominator is 0 (eq. 6).
 
     fastmath (reassociation, no nnan/ninf) lets the length-M sums vectorise; cosine values may
-    differ from a sequential sum in the last bits.
+    differ from a sequential sum in the last bits. A key or row whose squared norm leaves
+    [COS_SAFE_LO, COS_SAFE_HI] (entries below about 1e-140 or above 1e140) is recomputed by
+    :func:`_cosine_scaled`, so the result is the same formula at every scale: with eps = 0
+    the cosine is exactly scale invariant, e.g. 1 for two equal vectors of entries 1e-170.
     """
     n, m = memory.shape
     kk = 0.0
     for j in range(m):
         kk += key[j] * key[j]
     kn = np.sqrt(kk)
+    key_ok = COS_SAFE_LO <= kk <= COS_SAFE_HI
     for i in range(n):
         dot = 0.0
         mm = 0.0
@@ -42,11 +89,20 @@ def cosine(memory, key, eps, out):
             v = memory[i, j]
             dot += key[j] * v
             mm += v * v
-        den = kn * np.sqrt(mm) + eps
-        if den > 0.0:
-            out[i] = dot / den
+        if key_ok and COS_SAFE_LO <= mm <= COS_SAFE_HI:
+            out[i] = dot / (kn * np.sqrt(mm) + eps)
+        elif mm == 0.0 and _all_zero(memory[i]):
+            out[i] = 0.0  # an all-zero row: similarity 0 (0 / eps, or 0 / 0 by convention)
         else:
-            out[i] = 0.0
+            out[i] = _cosine_scaled(key, memory[i], eps)
+
+
+@jit
+def _all_zero(x):
+    for j in range(x.shape[0]):
+        if x[j] != 0.0:
+            return False
+    return True
 
 
 @jit
@@ -107,13 +163,14 @@ def circular_shift(wg, s, out):
                 out[i] += sk * wg[i + d - n]
 
 
-@jit(fastmath=True)
+@jit
 def sharpen(w, gamma, out):
     """out(i) = w(i)^gamma / sum_j w(j)^gamma (eq. 9), computed as (w / max w)^gamma.
 
-    Dividing by the maximum first keeps the result finite for any gamma; an all-zero weighting
-    stays all-zero instead of giving 0/0. fastmath (no nnan/ninf): the sum may be reassociated,
-    which changes nothing for a one-hot weighting.
+    Dividing by the maximum first makes the result scale invariant and finite for any gamma and
+    any magnitude (subnormal weights included: ``[1e-310]`` gives ``[1]``); an all-zero
+    weighting stays all-zero instead of giving 0/0. No fastmath: its reciprocal
+    approximation (``w * (1 / max)``) overflows for a subnormal maximum.
     """
     n = w.shape[0]
     mx = 0.0
@@ -125,10 +182,15 @@ def sharpen(w, gamma, out):
             out[i] = 0.0
         return
     s = 0.0
-    if gamma == 1.0:
-        for i in range(n):
+    if gamma == 1.0 and 1e-290 <= mx <= 1e290:
+        for i in range(n):  # w / sum w directly: no rounding from the division by the max
             out[i] = w[i]
             s += w[i]
+    elif gamma == 1.0:
+        for i in range(n):
+            v = w[i] / mx
+            out[i] = v
+            s += v
     elif gamma == 2.0:
         for i in range(n):
             v = w[i] / mx

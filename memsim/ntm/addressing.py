@@ -20,6 +20,16 @@ Conventions (each a named option; defaults follow the paper)
     Added to the product of the norms (default 1e-6; the paper has none). An all-zero key or
     memory row has similarity 0 (never NaN); with ``cosine_eps=0`` a zero denominator also gives 0.
 
+Numerical contract
+------------------
+Every finite input is handled without overflow or underflow. Cosines are computed from
+vectors rescaled by powers of two when their squared norms would leave the float range, so
+``cosine_similarity`` is the formula above for entries from 1e-300 to 1e300 and, with
+``cosine_eps=0``, exactly scale invariant (two equal vectors give 1 at any scale).
+Sharpening divides by the largest weight before the power, so it is scale invariant
+(``sharpen([1e-310], 1) == [1]``). The softmax of the content stage is shifted by its maximum.
+NaN or inf in any argument raises :class:`memsim.errors.MemsimError` naming the argument.
+
 Every function accepts one head (1-D key/shift/w_prev, scalars) or H heads at once (2-D with a
 leading head axis; scalars broadcast) and returns (N,) or (H, N) respectively.
 """
@@ -138,6 +148,8 @@ def cosine_similarity(memory, key, *, cosine_eps: float = DEFAULT_COSINE_EPS) ->
     """Cosine similarity of key(s) with every memory row (Graves et al. 2014, eq. 6).
 
     ``K[k, M(i)] = k . M(i) / (||k|| ||M(i)|| + cosine_eps)``; 0 for a zero key or row.
+    Computed at any scale without overflow or underflow (vectors rescaled by powers of two
+    when needed); with ``cosine_eps=0`` the result is scale invariant.
 
     Parameters
     ----------
@@ -231,7 +243,9 @@ def circular_shift(w, shift, *, shift_order: str = "-R..R") -> np.ndarray:
 def sharpen(w, gamma) -> np.ndarray:
     """Sharpening ``w(i) = w(i)^gamma / sum_j w(j)^gamma`` (eq. 9), gamma >= 1.
 
-    An all-zero weighting is returned unchanged (all zero), never NaN.
+    Computed as ``(w / max w)^gamma`` normalised: scale invariant and finite for any finite
+    non-negative w (subnormal included) and any finite gamma. An all-zero weighting is returned
+    unchanged (all zero), never NaN.
     """
     wa = C.array("w", w, (1, 2))
     C.nonneg("w", wa)

@@ -29,27 +29,70 @@ from memsim.errors import MemsimError
 from memsim.ntm import _checks as C
 
 
+def _finite(x, name: str = "x") -> np.ndarray:
+    """``x`` as float64; NaN and +-inf refused (a raw controller output is a finite number)."""
+    try:
+        a = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(f"{name} must be an array of real numbers, got {x!r}") from exc
+    if not np.isfinite(a).all():
+        raise MemsimError(
+            f"{name} must be finite (found NaN or inf); raw controller outputs are finite numbers"
+        )
+    return a
+
+
 def softplus(x) -> np.ndarray:
-    """``log(1 + exp(x))``, computed without overflow."""
-    return np.logaddexp(0.0, np.asarray(x, dtype=np.float64))
+    """``log(1 + exp(x))``, computed without overflow (``logaddexp(0, x)``).
+
+    Any finite x is handled (large x gives x, very negative x gives ``exp(x)``, 0 below about
+    -745); NaN and +-inf raise :class:`memsim.errors.MemsimError`.
+    """
+    return np.logaddexp(0.0, _finite(x))
 
 
 def oneplus(x) -> np.ndarray:
-    """``1 + softplus(x)`` (range [1, inf)): the sharpening map and the DNC strength map."""
+    """``1 + softplus(x)`` (range [1, inf)): the sharpening map and the DNC strength map.
+
+    Finite x only (NaN and +-inf raise MemsimError).
+    """
     return 1.0 + softplus(x)
 
 
 def sigmoid(x) -> np.ndarray:
-    """Logistic function ``1 / (1 + exp(-x))``, computed without overflow."""
-    a = np.asarray(x, dtype=np.float64)
-    return np.exp(-np.logaddexp(0.0, -a))
+    """Logistic function ``1 / (1 + exp(-x))``, computed as ``exp(-logaddexp(0, -x))``.
+
+    No overflow for any finite x; NaN and +-inf raise :class:`memsim.errors.MemsimError`.
+    """
+    return np.exp(-np.logaddexp(0.0, -_finite(x)))
 
 
 def softmax(x, axis: int = -1) -> np.ndarray:
-    """Softmax along ``axis`` (max-subtracted)."""
-    a = np.asarray(x, dtype=np.float64)
-    z = a - np.max(a, axis=axis, keepdims=True)
-    e = np.exp(z)
+    """Softmax along ``axis``: ``exp(x_i - max x) / sum_j exp(x_j - max x)``.
+
+    Shifted by the maximum, so any finite x is handled and adding a constant changes nothing.
+    ``-inf`` entries are masked (weight exactly 0). NaN or ``+inf`` entries, and a slice whose
+    entries are all ``-inf``, raise :class:`memsim.errors.MemsimError`.
+    """
+    try:
+        a = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(f"x must be an array of real numbers, got {x!r}") from exc
+    if a.ndim == 0:
+        raise MemsimError("x must have at least one dimension, got a scalar")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise MemsimError(f"axis must be an integer, got {axis!r}")
+    if not -a.ndim <= axis < a.ndim:
+        raise MemsimError(f"axis={axis} is out of range for an array with {a.ndim} dimension(s)")
+    if np.isnan(a).any() or np.isposinf(a).any():
+        raise MemsimError("x contains NaN or +inf; entries must be finite or -inf (masked)")
+    top = np.max(a, axis=axis, keepdims=True)
+    if a.size and (top == -np.inf).any():
+        raise MemsimError(
+            "x has a slice whose entries are all -inf (everything masked); at least one entry "
+            "along the softmax axis must be finite"
+        )
+    e = np.exp(a - top)
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -77,7 +120,7 @@ def ntm_head_params(
     """
     m = C.positive_int("memory_width", memory_width)
     r = C.positive_int("shift_range", shift_range, 0)
-    x = np.asarray(raw, dtype=np.float64)
+    x = _finite(raw, "raw")
     size = ntm_head_size(m, r, write)
     if x.ndim < 1 or x.shape[-1] != size:
         raise MemsimError(
@@ -116,7 +159,7 @@ def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]
     """
     w = C.positive_int("memory_width", memory_width)
     r = C.positive_int("n_reads", n_reads)
-    x = np.asarray(raw, dtype=np.float64)
+    x = _finite(raw, "raw")
     size = dnc_interface_size(w, r)
     if x.ndim != 1 or x.shape[0] != size:
         raise MemsimError(

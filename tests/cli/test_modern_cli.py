@@ -27,6 +27,7 @@ SHRINK = {
     "dense_capacity": ["capacity.sizes=[20,30]", "capacity.degrees=[2,3]", "capacity.cues=50"],
     "dense_exponential": ["capacity.sizes=[10,14]", "capacity.cues=30"],
     "modern_letters": ["run.trials=1", "patterns.letters=BDEFH"],
+    "modern_completion": ["run.trials=1", "patterns.letters=BDEFH"],
     "modern_beta_sweep": ["run.trials=1", "capacity.betas=[0.001,0.05,1.0]"],
     "modern_separation": ["run.trials=1", "capacity.biases=[0.0,0.5]"],
     "modern_capacity": ["capacity.dims=[16,20]", "capacity.k_max=128", "capacity.queries=20"],
@@ -36,6 +37,7 @@ PLOTS = {
     "dense_capacity": {"capacity.png"},
     "dense_exponential": {"capacity.png"},
     "modern_letters": {"energy.png", "attention.png", "fixed_points.png", "pictures.png"},
+    "modern_completion": {"energy.png", "attention.png", "fixed_points.png", "pictures.png"},
     "modern_beta_sweep": {"beta_sweep.png"},
     "modern_separation": {"separation.png"},
     "modern_capacity": {"capacity.png"},
@@ -45,6 +47,7 @@ TABLES = {
     "dense_capacity": {"capacity.csv"},
     "dense_exponential": {"capacity.csv"},
     "modern_letters": {"cues.csv", "trace.csv"},
+    "modern_completion": {"cues.csv", "trace.csv"},
     "modern_beta_sweep": {"beta_sweep.csv", "beta_summary.csv"},
     "modern_separation": {"separation.csv"},
     "modern_capacity": {"capacity.csv"},
@@ -189,3 +192,25 @@ def test_python_api_matches_cli(tmp_path):
         np.testing.assert_allclose(
             cli_res.tables["separation"][k], api.tables["separation"][k], rtol=1e-10
         )
+
+
+def test_modern_completion_clamps_the_known_pixels_and_completes_every_letter(tmp_path):
+    """cue.clamp: unmasked: the unmasked half of each cue is held fixed (final state equals the
+    cue there), the hidden half is filled in, every shrunk letter is retrieved exactly and the
+    energy never rises."""
+    out = tmp_path / "out"
+    path = SCEN / "modern_completion.yaml"
+    args = [x for s in SHRINK["modern_completion"] for x in ("--set", s)]
+    r = invoke("recall", path, "--out", out, "--quiet", *args)
+    assert r.exit_code == 0, r.output
+    res = load(out)
+    cues = res.tables["cues"]
+    assert all(bool(x) for x in cues["sign_exact"])
+    cue, fin = res.arrays["cues"], res.arrays["final_states"]
+    on = cue == 1  # mask_fill "off" hides as -1, so every +1 pixel of a cue is a known one
+    assert on.any() and np.array_equal(fin[on], cue[on])  # held exactly, not just close
+    trace = res.tables["trace"]
+    e = np.asarray(trace["energy"], dtype=float)
+    same = (np.diff(np.asarray(trace["cue"])) == 0) & (np.diff(np.asarray(trace["trial"])) == 0)
+    rises = np.diff(e)[same & np.isfinite(np.diff(e))]
+    assert np.all(rises <= 1e-9 * np.abs(e[1:][same & np.isfinite(np.diff(e))]) + 1e-12)

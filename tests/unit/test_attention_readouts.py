@@ -99,7 +99,7 @@ def test_neg_sq_distance_is_zero_for_identical_vectors_and_never_positive():
         (lambda: A.score(np.ones(3), np.ones((0, 3))), "at least one key"),
         (lambda: A.score([np.nan, 1.0], np.ones((2, 2))), "finite"),
         (lambda: A.score(np.ones(2), np.ones((2, 2)), beta=math.inf), "beta"),
-        (lambda: A.score(np.ones(2), np.ones((2, 2)), "cosine", eps=0.0), "eps"),
+        (lambda: A.score(np.ones(2), np.ones((2, 2)), "cosine", eps=-1.0), "eps"),
         (
             lambda: A.score(
                 np.ones(2),
