@@ -149,8 +149,12 @@ def registry_options(
     return dict(options)
 
 
-def lookup(registry: Mapping[str, Callable], kind: Any, what: str) -> Callable:
-    """Registry entry for ``kind`` with a helpful error listing the names."""
+def lookup(
+    registry: Mapping[str, Callable], kind: Any, what: str, arg: str | None = None
+) -> Callable:
+    """Registry entry for ``kind`` with a helpful error listing the names (and naming the
+    argument ``arg`` when given)."""
     if not isinstance(kind, str) or kind not in registry:
-        raise MemsimError(f"unknown {what} {kind!r}; choose one of {sorted(registry)}")
+        where = f"{arg}: " if arg else ""
+        raise MemsimError(f"{where}unknown {what} {kind!r}; choose one of {sorted(registry)}")
     return registry[kind]

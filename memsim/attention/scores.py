@@ -208,7 +208,7 @@ def score(
     Read-outs (:func:`memsim.attention.attend`) compute scores internally and ignore overflow
     in masked keys.
     """
-    func = lookup(SCORES, kind, "score")
+    func = lookup(SCORES, kind, "score", "kind")
     b = real(beta, "beta")
     given = {
         name: val

@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import generator
 from memsim.errors import MemsimError
@@ -895,7 +896,15 @@ def random_patterns(
     count: int, dim: int, kind: str = "binary", seed: int = 0, *keys: int
 ) -> np.ndarray:
     """Random patterns (rows): "binary" (-1/+1 entries, norm sqrt(d)), "gaussian" (N(0, 1)
-    entries) or "sphere" (uniform on the sphere of radius sqrt(d)); stream ``(seed, *keys)``."""
+    entries) or "sphere" (uniform on the sphere of radius sqrt(d)); stream ``(seed, *keys)``.
+
+    Raises
+    ------
+    MemsimError
+        ``count`` < 0, ``dim`` < 1, a bad ``seed`` or an unknown ``kind`` (each named).
+    """
+    count = _args.integer(count, "count", 0)
+    dim = _args.integer(dim, "dim", 1)
     rng = generator(seed, *keys)
     if kind == "binary":
         return (2.0 * rng.integers(0, 2, size=(count, dim)) - 1.0).astype(np.float64)
@@ -968,6 +977,7 @@ def measure_capacity(
         raise MemsimError(
             f"measure_capacity: unknown option(s) {unknown}; it passes on only {list(allowed)}"
         )
+    dim = _args.integer(dim, "dim", 1)
     if not 0.0 < error_rate < 1.0:
         raise MemsimError(f"error_rate must be in (0, 1), got {error_rate}")
     evals: list[tuple[int, float]] = []

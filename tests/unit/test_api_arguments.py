@@ -3,10 +3,6 @@
 One bad argument per call (negative seed or size, wrong shape or dtype, NaN where not allowed,
 unknown option): the error is a MemsimError (never a raw IndexError / TypeError / ValueError
 from inside numpy or numba) and its message contains the argument's name.
-
-Cases that fail in modules another branch is rewriting (issue 15: memsim/hopfield/modern.py,
-memsim/attention/*) are marked xfail(strict=True, so a fix there shows up) and listed in the
-issue note instead of being fixed here.
 """
 
 from __future__ import annotations
@@ -123,13 +119,8 @@ CASES = [
     ("load_patterns path", lambda: patterns.load_patterns("/nonexistent/p.npy"), "p.npy"),
 ]
 
-#: failures in modules another engineer is changing on branch issue15 (memsim/hopfield/modern.py,
-#: memsim/attention/*): reported in the issue note, not fixed on this branch
-KNOWN = {
-    "modern random count": "modern.random_patterns: numpy's 'negative dimensions' ValueError",
-    "modern capacity dim": "modern.measure_capacity(-1): MemsimError without the name 'dim'",
-    "score kind": "attention.score(kind='magic'): 'unknown score', without the name 'kind'",
-}
+#: calls known to fail (none now; kept so a future known failure is marked, not hidden)
+KNOWN: dict[str, str] = {}
 
 
 def _params():
