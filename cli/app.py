@@ -39,6 +39,15 @@ def format_exceptions(debug: bool) -> Iterator[None]:
     except Exception as exc:  # a bug, not bad input: still no traceback by default
         if debug:
             raise
+        from memsim.registry import KindError
+
+        if isinstance(exc, KindError):
+            _error_panel(
+                f"{exc}. This is a problem in that model kind's code, not in your scenario; "
+                "re-run with --debug to see the traceback",
+                "memsim: broken model kind",
+            )
+            sys.exit(3)
         _error_panel(
             f"internal error ({type(exc).__name__}: {exc}). This is a bug in memsim, not in your "
             "scenario; re-run with --debug to see the traceback and please report it.",
@@ -171,13 +180,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def _scenario_overrides(overrides, seed, threads) -> list[str]:
-    extra = list(overrides)
+def _typed_overrides(seed, threads) -> dict:
+    """--seed and --threads as typed scenario values (no round trip through YAML text)."""
+    out = {}
     if seed is not None:
-        extra.append(f"run.seed={seed}")
+        out["run.seed"] = seed
     if threads is not None:
-        extra.append(f"run.threads={threads}")
-    return extra
+        out["run.threads"] = threads
+    return out
 
 
 @cli.command(context_settings=CONTEXT)
@@ -201,10 +211,10 @@ def validate(
     ctx: click.Context, scenario: Path, overrides: tuple[str, ...], command: str | None
 ) -> None:
     """Check a scenario file (syntax, keys, types, ranges, files, memory) without running it."""
-    from memsim.experiments import check_runnable
-    from memsim.scenario import load_scenario
-
     with format_exceptions(ctx.obj["debug"]):
+        from memsim.experiments import check_runnable
+        from memsim.scenario import load_scenario
+
         sc = load_scenario(scenario, overrides)
         if command:
             check_runnable(sc, command, str(scenario))
@@ -217,17 +227,18 @@ def _run_command(
 ):
     """Load and check once, run, then write the results folder through memsim's contract
     (staged beside the target, moved into place when complete; see memsim.folders)."""
-    from memsim.experiments import check_runnable, run
-    from memsim.folders import check_disk, check_replaceable, check_target, staged
-    from memsim.plotting import make_plots
-    from memsim.results import output_bytes, write_into
-    from memsim.scenario import load_scenario
-
     with format_exceptions(ctx.obj["debug"]):
+        from memsim.experiments import check_runnable
+        from memsim.folders import check_disk, check_replaceable, check_target, staged
+        from memsim.plotting import make_plots
+        from memsim.registry import get
+        from memsim.results import output_bytes, write_into
+        from memsim.scenario import load_scenario
+
         if threads is not None and threads < 1:
             raise MemsimError(f"--threads must be >= 1, got {threads}")
         sched = _scheduler(sweep) if sweep is not None else None
-        sc = load_scenario(scenario, _scenario_overrides(overrides, seed, threads))
+        sc = load_scenario(scenario, overrides, _typed_overrides(seed, threads))
         check_runnable(sc, command, str(scenario))
         target = check_target(out if out is not None else Path("results") / sc.name)
         if sweep is not None:
@@ -243,7 +254,8 @@ def _run_command(
                 )
         check_replaceable(target, force)
         check_disk(target, 0)
-        result = run(sc, command, progress=RichProgress(quiet), base_dir=scenario.parent)
+        runner = get(sc.model.kind).runner(command)  # checked once above: no second check
+        result = runner(sc, scenario.parent, RichProgress(quiet))
         with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
             result.meta["plots"] = [] if no_plots else make_plots(result, tmp, sc.output.plots)
             write_into(result, tmp)
@@ -434,72 +446,94 @@ def capacity(
 
 
 def _print_summary(result, folder: Path) -> None:
+    """The kind's declared summary (memsim.registry.Summary), else every scalar of the summary;
+    then the finite-size fit, warnings, notes and the results folder."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
+
+    from memsim.registry import get
 
     console = Console()
-    if result.kind != "hopfield":
+    spec = get(result.kind).summaries.get(result.command)
+    if spec is None:
         t = _generic_summary(result)
-    elif result.command == "capacity":
-        tab = result.tables["capacity_summary"]
-        t = Table(title=f"{result.scenario['name']}: capacity", title_justify="left")
-        for col in ("N", "load", "P", "trials", "final overlap", "retrieved", "1-step error"):
-            t.add_column(col, justify="right")
-        for i in range(len(tab["size"])):
-            t.add_row(
-                str(tab["size"][i]),
-                f"{tab['load'][i]:.3f}",
-                str(tab["patterns"][i]),
-                str(tab["trials"][i]),
-                f"{tab['mean_final_overlap'][i]:.3f} ± {_fmt(tab['sem_mean_final_overlap'][i])}",
-                f"{tab['fraction_retrieved'][i]:.3f}",
-                f"{tab['one_step_error'][i]:.4f}",
-            )
+    elif spec.table is not None:
+        t = _table_summary(result, spec)
     else:
-        s = result.summary
-        t = Table(
-            title=f"{result.scenario['name']}: recall", title_justify="left", show_header=False
-        )
-        t.add_column("", style="bold")
-        t.add_column("", justify="right")
-        rows = [
-            ("patterns x neurons", f"{s['patterns']} x {s['neurons']} (load {s['load']:.3f})"),
-            ("cues (trials)", f"{s['cues']} ({s['trials']})"),
-            ("initial overlap", f"{s['mean_initial_overlap']:.3f}"),
-            ("final overlap", f"{s['mean_final_overlap']:.3f}"),
-            (f"retrieved (m >= {s['retrieval_overlap']})", f"{s['fraction_retrieved']:.1%}"),
-            (
-                "fixed points / cycles / limit",
-                f"{s['fraction_fixed_point']:.1%} / {s['fraction_cycle']:.1%} / "
-                f"{s['fraction_limit']:.1%}",
-            ),
-            ("mean sweeps", f"{s['mean_sweeps']:.2f}"),
-        ]
-        for r in rows:
-            t.add_row(*r)
+        t = _rows_summary(result, spec)
     console.print(t)
     fit = result.summary.get("finite_size_fit")
     if fit:
         console.print(
             f"finite-size extrapolation: alpha_c(N -> inf) = {fit['alpha_inf']:.4f} ± "
-            f"{fit['alpha_inf_stderr']:.4f} ({fit['model']}, exponent {fit['exponent']})"
+            f"{fit['alpha_inf_stderr']:.4f} ({escape(str(fit['model']))}, exponent "
+            f"{fit['exponent']})"
         )
     for w in result.meta.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {w}")
+        console.print(f"[yellow]warning:[/yellow] {escape(str(w))}")
     for note in result.meta.get("notes", []):
-        console.print(f"[cyan]note:[/cyan] {note}")
-    console.print(f"results in [bold]{folder}[/bold] ({result.meta['seconds']:.2f} s)")
+        console.print(f"[cyan]note:[/cyan] {escape(str(note))}")
+    console.print(f"results in [bold]{escape(str(folder))}[/bold] ({result.meta['seconds']:.2f} s)")
+
+
+def _cell(value, fmt: str) -> str:
+    if fmt == "pct":
+        return f"{value:.1%}"
+    if isinstance(value, float) and value != value:
+        return "n/a"
+    return format(value, fmt) if fmt else str(value)
+
+
+def _title(result):
+    from rich.markup import escape
+
+    return escape(f"{result.scenario['name']}: {result.command}")
+
+
+def _table_summary(result, spec):
+    """One row per row of the declared table; the swept axes first (those that vary)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    tab = result.tables[spec.table]
+    n = len(next(iter(tab.values()))) if tab else 0
+    axes = [c for c in spec.axes if c.key in tab and len(set(tab[c.key].tolist())) > 1]
+    t = Table(title=_title(result), title_justify="left")
+    for c in (*axes, *spec.columns):
+        t.add_column(Text(c.label), justify="left" if c in axes else "right", no_wrap=True)
+    for i in range(n):
+        cells = []
+        for c in (*axes, *spec.columns):
+            text = _cell(tab[c.key][i], c.fmt) if c.key in tab else ""
+            if c.sem and c.sem in tab:
+                text += f" ± {_cell(float(tab[c.sem][i]), '.3f')}"
+            cells.append(Text(text))
+        t.add_row(*cells)
+    return t
+
+
+def _rows_summary(result, spec):
+    """Label/value rows from Result.summary (a key, or a str.format template over it)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    s = result.summary
+    t = Table(title=_title(result), title_justify="left", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+    for c in spec.columns:
+        label = c.label.format(**s) if "{" in c.label else c.label
+        value = c.key.format(**s) if "{" in c.key else _cell(s[c.key], c.fmt)
+        t.add_row(Text(label), Text(value))
+    return t
 
 
 def _generic_summary(result):
-    """Key/value table of a result's scalar summary numbers (kinds other than hopfield)."""
+    """Key/value table of a result's scalar summary numbers (kinds without declared columns)."""
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(
-        title=f"{result.scenario['name']}: {result.command}",
-        title_justify="left",
-        show_header=False,
-    )
+    t = Table(title=_title(result), title_justify="left", show_header=False)
     t.add_column("", style="bold")
     t.add_column("", justify="right")
 
@@ -514,14 +548,10 @@ def _generic_summary(result):
         if isinstance(v, dict):
             for k2, v2 in v.items():
                 if not isinstance(v2, dict | list):
-                    t.add_row(f"{k}: {k2}".replace("_", " "), fmt(v2))
+                    t.add_row(Text(f"{k}: {k2}".replace("_", " ")), Text(fmt(v2)))
         elif not (isinstance(v, list | tuple) and len(v) > 8):
-            t.add_row(k.replace("_", " "), fmt(v))
+            t.add_row(Text(k.replace("_", " ")), Text(fmt(v)))
     return t
-
-
-def _fmt(x: float) -> str:
-    return "n/a" if x != x else f"{x:.3f}"
 
 
 def main() -> None:

@@ -583,30 +583,6 @@ def low_activity_capacity(a):
     return _out(1.0 / (2.0 * x * np.abs(np.log(x))))
 
 
-def dense_capacity(N, n: int):
-    """Error-free capacity of the dense associative memory with F(x) = x^n.
-
-    Krotov & Hopfield (2016), section 2 (capacity estimate from the signal-to-noise ratio)::
-
-        K_max = N^(n-1) / (2 (2n - 3)!! ln N).
-
-    n = 2 is the classical network, N / (2 ln N) (McEliece et al. 1987).
-
-    Parameters
-    ----------
-    N : array_like
-        Network size(s) >= 2.
-    n : int
-        Interaction order, an integer >= 2.
-    """
-    if isinstance(n, bool) or int(n) != n or n < 2:
-        raise MemsimError(f"n (interaction order) must be an integer >= 2, got {n!r}")
-    n = int(n)
-    nn = _check_network_size(N)
-    dfact = float(special.factorial2(2 * n - 3, exact=True))
-    return _out(nn ** (n - 1) / (2.0 * dfact * np.log(nn)))
-
-
 # --------------------------------------------------------------------------------------------
 # Finite-size extrapolation
 # --------------------------------------------------------------------------------------------
@@ -690,3 +666,114 @@ def extrapolate_critical_load(Ns, alpha_cs, exponent: float = 0.5, sigma=None) -
         coefficient_stderr=float(math.sqrt(cov[1, 1])) if np.isfinite(cov[1, 1]) else math.nan,
         exponent=float(exponent),
     )
+
+
+# --------------------------------------------------------------------- dense networks ----
+def double_factorial(k: int) -> int:
+    """k!! for odd or even k >= -1 (with (-1)!! = 0!! = 1)."""
+    r = 1
+    while k > 1:
+        r *= k
+        k -= 2
+    return r
+
+
+def _dense_order(interaction: str, n) -> int:
+    if interaction not in ("polynomial", "rectified"):
+        raise MemsimError(
+            f"interaction: the dense-network theory covers 'polynomial' and 'rectified', not "
+            f"{interaction!r} (the exponential network has no such formula)"
+        )
+    if isinstance(n, bool) or not isinstance(n, int | float | np.number) or int(n) != n or n < 2:
+        raise MemsimError(
+            f"n (interaction order) must be an integer >= 2 for the {interaction} interaction, "
+            f"got {n!r}"
+        )
+    return int(n)
+
+
+def dense_bit_error(n_neurons: int, patterns: int, n: int, interaction: str = "polynomial"):
+    """One-step bit-error probability of a dense associative memory at a stored pattern.
+
+    Signal-to-noise estimate ``P_err = 1/2 erfc( sqrt( N^(n-1) / (2 (2n-3)!! K) ) )`` for
+    ``F(x) = x^n`` (Krotov & Hopfield 2016, "Dense associative memory for pattern recognition",
+    capacity estimate of section 2); n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``. For
+    the rectified polynomial half of the noise terms vanish (``F(h) = 0`` for ``h < 0``), which
+    halves the noise variance: ``K`` is replaced by ``K / 2`` (same approximations).
+
+    Parameters
+    ----------
+    n_neurons : int
+        N.
+    patterns : int
+        K, the number of stored patterns.
+    n : int >= 2
+        Order of the interaction function.
+    interaction : {"polynomial", "rectified"}
+
+    Returns
+    -------
+    float
+        The probability that one bit of a stored pattern flips in one update.
+
+    Raises
+    ------
+    MemsimError
+        Another interaction, or ``n`` not an integer >= 2.
+    """
+    n_pow = _dense_order(interaction, n)
+    k_eff = patterns / 2.0 if interaction == "rectified" else float(patterns)
+    snr2 = float(n_neurons) ** (n_pow - 1) / (2.0 * double_factorial(2 * n_pow - 3) * k_eff)
+    return 0.5 * special.erfc(np.sqrt(snr2))
+
+
+def dense_capacity(
+    n_neurons,
+    n: int,
+    interaction: str = "polynomial",
+    error_rate: float | None = None,
+):
+    """Predicted capacity K of a dense associative memory (Krotov & Hopfield 2016).
+
+    With ``error_rate=None``: the no-error capacity ``N^(n-1) / (2 (2n-3)!! ln N)``. With an
+    error rate eps: the K at which :func:`dense_bit_error` equals eps,
+    ``K = N^(n-1) / (2 (2n-3)!! erfcinv(2 eps)^2)`` (alpha_n N^(n-1); doubled for
+    ``"rectified"``).
+
+    Parameters
+    ----------
+    n_neurons : int or array_like
+        N (any shape).
+    n : int >= 2
+        Order of the interaction function.
+    interaction : {"polynomial", "rectified"}
+    error_rate : float in (0, 0.5), optional
+
+    Returns
+    -------
+    float or ndarray
+        K, shaped like ``n_neurons``.
+
+    Raises
+    ------
+    MemsimError
+        Another interaction, ``n`` not an integer >= 2, ``error_rate`` outside (0, 0.5).
+    """
+    n_pow = _dense_order(interaction, n)
+    nn = _check_network_size(n_neurons, "n_neurons")
+    dfac = double_factorial(2 * n_pow - 3)
+    if error_rate is None:
+        k = nn ** (n_pow - 1) / (2.0 * dfac * np.log(nn))
+    else:
+        if not 0.0 < error_rate < 0.5:
+            raise MemsimError(f"error_rate must be in (0, 0.5), got {error_rate}")
+        k = nn ** (n_pow - 1) / (2.0 * dfac * special.erfcinv(2.0 * error_rate) ** 2)
+    if interaction == "rectified":
+        k = 2.0 * k
+    return _out(k)
+
+
+def hebbian_capacity() -> float:
+    """The Hebbian network's critical load alpha_c = 0.1379 (Amit, Gutfreund & Sompolinsky
+    1985), solved by :func:`ags_critical_load`; the reference line drawn beside other models."""
+    return ags_critical_load()[0]

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,23 +22,15 @@ COMMANDS = ("recall", "capacity")
 
 
 def _runners() -> dict[tuple[str, str], Callable[..., Result]]:
-    """(command, model kind) -> runner, from each kind's ``memsim.experiments.<kind>`` module
-    (functions ``run_recall`` and, where the kind has sweeps, ``run_capacity``)."""
-    from memsim.scenario.kinds import kind_modules
+    """(command, model kind) -> runner, from each registered kind's runners module."""
+    from memsim.registry import kinds
 
     out = {}
-    for kind in kind_modules():
-        name = f"memsim.experiments.{kind}"
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a kind whose runners are not written yet
-            if exc.name != name:
-                raise
-            continue
+    for name, kind in kinds().items():
         for command in COMMANDS:
-            fn = getattr(mod, f"run_{command}", None)
+            fn = kind.runner(command)
             if fn is not None:
-                out[(command, kind)] = fn
+                out[(command, name)] = fn
     return out
 
 
@@ -49,6 +40,8 @@ RUNNERS: dict[tuple[str, str], Callable[..., Result]] = _runners()
 
 def check_runnable(sc: Scenario, command: str, file: str | None = None) -> None:
     """Raise a ScenarioError if ``command`` cannot run this scenario."""
+    from memsim.registry import get
+
     key = (command, sc.model.kind)
     if key not in RUNNERS:
         kinds = sorted(k for c, k in RUNNERS if c == command)
@@ -65,9 +58,7 @@ def check_runnable(sc: Scenario, command: str, file: str | None = None) -> None:
             file=file,
             field="capacity",
         )
-    check = getattr(
-        importlib.import_module(f"memsim.experiments.{sc.model.kind}"), f"check_{command}", None
-    )
+    check = get(sc.model.kind).check(command)
     if check is not None:
         check(sc, file)
 

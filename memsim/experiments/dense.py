@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim import patterns as pat
+from memsim import theory
 from memsim._rng import generator
 from memsim.errors import ConvergenceWarning
 from memsim.experiments.progress import Progress
@@ -224,7 +225,7 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         "sizes": [int(x) for x in cap.sizes],
         "degrees": "exponential" if expo else ", ".join(str(d) for d in degrees),
         "max_capacity_over_N": float(tab["capacity_over_N"].max()),
-        "hebbian_limit_over_N": 0.138,
+        "hebbian_limit_over_N": theory.hebbian_capacity(),
     }
     for deg in degrees:
         sel = tab["n"] == (-1 if deg is None else deg)

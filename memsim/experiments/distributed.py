@@ -209,14 +209,10 @@ def _worker_nthreads() -> int | None:
 
 def sweep_functions(kind: str):
     """``(capacity_points, capacity_task, assemble_capacity)`` of a model kind, or None when the
-    kind's sweep is not split into independent (point, trial) tasks."""
-    import importlib
+    kind's sweep is not split into independent (point, trial) tasks (from the registry)."""
+    from memsim.registry import get
 
-    mod = importlib.import_module(f"memsim.experiments.{kind}")
-    fns = tuple(
-        getattr(mod, n, None) for n in ("capacity_points", "capacity_task", "assemble_capacity")
-    )
-    return None if any(f is None for f in fns) else fns
+    return get(kind).sweep()
 
 
 def _functions(sc: Scenario):

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim import patterns as pat
+from memsim import theory
 from memsim._rng import generator
 from memsim.errors import ConvergenceWarning, MemsimWarning
 from memsim.experiments.progress import Progress
@@ -61,7 +62,7 @@ def _warn_settings(sc: Scenario, load: float, rule: str, temperature: float) -> 
     """Suspicious but legal settings (not errors): a load far above capacity, a melting T."""
     out = []
     limits = {
-        "hebbian": 0.138,
+        "hebbian": round(theory.hebbian_capacity(), 3),
         "covariance": None,
         "storkey": None,
         "pseudoinverse": 1.0,
@@ -569,7 +570,6 @@ def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[s
 
 def _fit_critical(crit: dict[str, np.ndarray]) -> dict | None:
     """Extrapolate alpha_c(N) -> N = infinity when one curve family has several sizes."""
-    from memsim import theory
 
     sizes = np.unique(crit["size"])
     if sizes.size < 2:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim import patterns as pat
+from memsim import theory
 from memsim._rng import generator
 from memsim.errors import MemsimWarning
 from memsim.experiments.dense import cued_indices, make_cues, stored_patterns
@@ -370,7 +371,7 @@ def _capacity(sc, base_dir, progress) -> tuple[dict, dict, dict]:
         "dims": [int(x) for x in cap.dims],
         "max_capacity": int(table["capacity"].max()),
         "max_capacity_over_d": float(table["capacity_over_d"].max()),
-        "hebbian_limit_over_d": 0.138,
+        "hebbian_limit_over_d": theory.hebbian_capacity(),
         "any_at_limit": bool(table["at_limit"].any()),
     }
     warn = []

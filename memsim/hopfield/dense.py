@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import erfcinv
 
 from memsim import _args
+from memsim import theory as _theory
 from memsim._jit import set_threads
 from memsim._rng import generator, stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -455,59 +455,11 @@ def dense_unstable_bits(
 # ------------------------------------------------------------------------------------------------
 
 
-def double_factorial(k: int) -> int:
-    """k!! for odd or even k >= -1 (with (-1)!! = 0!! = 1)."""
-    r = 1
-    while k > 1:
-        r *= k
-        k -= 2
-    return r
-
-
-def theory_bit_error(n_neurons: int, patterns: int, n: int, interaction: str = "polynomial"):
-    """One-step bit-error probability at a stored pattern, signal-to-noise estimate.
-
-    ``P_err = 1/2 erfc( sqrt( N^(n-1) / (2 (2n-3)!! K) ) )`` for ``F(x) = x^n`` (Krotov &
-    Hopfield 2016, capacity estimate; n = 2 gives the classical ``1/2 erfc(sqrt(N / 2P))``). For
-    the rectified polynomial half of the noise terms vanish (``D(h) = 0`` for ``h < 0``), which
-    halves the noise variance: ``K`` is replaced by ``K / 2`` (our derivation, same approximations).
-    """
-    from scipy.special import erfc
-
-    kind, n_pow = _check_interaction(interaction, n)
-    if kind == K.EXPONENTIAL:
-        raise MemsimError("theory_bit_error covers the polynomial interactions only")
-    k_eff = patterns / 2.0 if kind == K.RECTIFIED else float(patterns)
-    snr2 = float(n_neurons) ** (n_pow - 1) / (2.0 * double_factorial(2 * n_pow - 3) * k_eff)
-    return 0.5 * erfc(np.sqrt(snr2))
-
-
-def theory_capacity(
-    n_neurons: int | np.ndarray,
-    n: int,
-    interaction: str = "polynomial",
-    error_rate: float | None = None,
-) -> float | np.ndarray:
-    """Predicted capacity K of a dense associative memory (THEORY.md section 2).
-
-    With ``error_rate=None``: the no-error capacity ``N^(n-1) / (2 (2n-3)!! ln N)`` of Krotov &
-    Hopfield (2016). With an error rate eps: the K at which :func:`theory_bit_error` equals eps,
-    ``K = N^(n-1) / (2 (2n-3)!! erfcinv(2 eps)^2)`` (alpha_n N^(n-1); doubled for "rectified").
-    """
-    kind, n_pow = _check_interaction(interaction, n)
-    if kind == K.EXPONENTIAL:
-        raise MemsimError("theory_capacity covers the polynomial interactions only")
-    nn = np.asarray(n_neurons, dtype=np.float64)
-    dfac = double_factorial(2 * n_pow - 3)
-    if error_rate is None:
-        k = nn ** (n_pow - 1) / (2.0 * dfac * np.log(nn))
-    else:
-        if not 0.0 < error_rate < 0.5:
-            raise MemsimError(f"error_rate must be in (0, 0.5), got {error_rate}")
-        k = nn ** (n_pow - 1) / (2.0 * dfac * erfcinv(2.0 * error_rate) ** 2)
-    if kind == K.RECTIFIED:
-        k = 2.0 * k
-    return float(k) if np.ndim(k) == 0 else k
+# the theory of dense networks lives in memsim.theory (one home for theory); these names stay
+# here too because notebooks call them as memsim.hopfield.dense.theory_*
+double_factorial = _theory.double_factorial
+theory_bit_error = _theory.dense_bit_error
+theory_capacity = _theory.dense_capacity
 
 
 def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np.ndarray:

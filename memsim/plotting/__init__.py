@@ -1,14 +1,14 @@
 """Plots of results: the only package that imports matplotlib.
 
 Plotting reads a :class:`memsim.results.Result` and never computes physics; theory curves come from
-:mod:`memsim.theory`. Each model kind has a module here (``memsim.plotting.<kind>``) with
-``PLOTTERS`` (name -> function(result, path) -> path), ``RECALL_PLOTS``, ``CAPACITY_PLOTS`` and
+:mod:`memsim.theory`. Each model kind names its plots module in its registry entry
+(:mod:`memsim.registry`; for the built-in kinds ``memsim.plotting.<kind>``), with ``PLOTTERS``
+(name -> function(result, path) -> path), ``RECALL_PLOTS``, ``CAPACITY_PLOTS`` and
 ``default_plots(result)``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -17,14 +17,17 @@ from memsim.results import Result
 
 
 def kind_module(kind: str) -> ModuleType:
-    """The plotting module of a model kind."""
-    return importlib.import_module(f"memsim.plotting.{kind}")
+    """The plotting module of a model kind (from the registry)."""
+    from memsim.registry import get
+
+    return get(kind).plots_module()
 
 
 def allowed_plots(kind: str, command: str) -> tuple[str, ...]:
     """Plot names a command of a model kind can draw."""
-    mod = kind_module(kind)
-    return tuple(mod.CAPACITY_PLOTS if command == "capacity" else mod.RECALL_PLOTS)
+    from memsim.registry import get
+
+    return get(kind).plot_names(command)
 
 
 def make_plots(result: Result, folder: str | Path, which: Sequence[str] | None = None) -> list[str]:

@@ -112,8 +112,8 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
 
 def plot_capacity(result: Result, path: Path) -> Path:
     """Capacity K against N (log-log); polynomial: theory alpha_n N^(n-1) at the same error
-    rate (memsim.hopfield.dense.theory_capacity); exponential: the Hebbian 0.138 N line."""
-    from memsim.hopfield.dense import theory_capacity
+    rate (memsim.theory.dense_capacity); exponential: the Hebbian alpha_c N line."""
+    from memsim.theory import dense_capacity, hebbian_capacity
 
     plt = _plt()
     tab = result.tables["capacity"]
@@ -128,7 +128,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
         lab = "exponential" if deg == -1 else f"n = {deg}"
         ax.plot(nn[sel], tab["capacity"][sel], "o-", color=col, label=f"measured, {lab}")
         if deg != -1 and s["criterion"] == "bit_error":
-            th = theory_capacity(grid, int(deg), inter, s["error_rate"])
+            th = dense_capacity(grid, int(deg), inter, s["error_rate"])
             ax.plot(
                 grid,
                 th,
@@ -137,7 +137,8 @@ def plot_capacity(result: Result, path: Path) -> Path:
                 lw=1,
                 label=f"theory ~ N^{deg - 1}" if deg > 2 else "theory ~ N",
             )
-    ax.plot(grid, 0.138 * grid, ":", color="k", lw=1, label="classical Hopfield 0.138 N")
+    a_c = hebbian_capacity()
+    ax.plot(grid, a_c * grid, ":", color="k", lw=1, label=f"classical Hopfield {a_c:.3f} N")
     if set(tab["n"].tolist()) != {-1}:
         ax.set_xscale("log")  # power laws: straight lines on log-log axes
     ax.set_yscale("log")  # exponential interaction: exponential growth is a straight line

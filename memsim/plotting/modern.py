@@ -168,7 +168,10 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
     d = np.asarray(t["d"], dtype=float)
     fig, ax = plt.subplots(figsize=(6.2, 4.4), layout="constrained")
     ax.plot(d, t["capacity"], "o-", label="modern (continuous) network, measured")
-    ax.plot(d, 0.138 * d, "k:", label="classical Hopfield 0.138 d")
+    from memsim.theory import hebbian_capacity
+
+    a_c = hebbian_capacity()
+    ax.plot(d, a_c * d, "k:", label=f"classical Hopfield {a_c:.3f} d")
     lim = t["at_limit"].astype(bool)
     if lim.any():
         ax.plot(d[lim], t["capacity"][lim], "r^", label="search limit reached")

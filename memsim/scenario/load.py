@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -194,8 +195,14 @@ def _parse_value(raw: str, item: str, file: str | None) -> Any:
 
 
 # ------------------------------------------------------------------------------- overrides ----
-def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...], file: str | None = None):
-    """Apply ``section.field=value`` overrides (values parsed as YAML) to a scenario mapping."""
+def apply_overrides(
+    data: dict,
+    overrides: list[str] | tuple[str, ...],
+    file: str | None = None,
+    values: Mapping[str, Any] | None = None,
+):
+    """Apply ``section.field=value`` overrides (values parsed as YAML) to a scenario mapping,
+    then ``values`` (dotted path -> Python value, set as they are: ``--seed``, ``--threads``)."""
     out = _deepcopy(data)
     for item in overrides or ():
         if "=" not in item:
@@ -212,21 +219,26 @@ def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...], file: st
             raise ScenarioError(
                 f"--set field path has {len(keys)} parts; the limit is {MAX_DEPTH}", file=file
             )
-        value = _parse_value(raw, item, file)
-        node = out
-        for depth, k in enumerate(keys[:-1]):
-            nxt = node.get(k)
-            if nxt is None:
-                nxt = {}
-                node[k] = nxt
-            if not isinstance(nxt, dict):
-                where = ".".join(keys[: depth + 1])
-                raise ScenarioError(
-                    f"--set {item!r}: '{where}' is a value, not a section", file=file, field=path
-                )
-            node = nxt
-        node[keys[-1]] = value
+        _set_path(out, keys, _parse_value(raw, item, file), f"--set {item!r}", file)
+    for path, value in (values or {}).items():
+        _set_path(out, path.split("."), value, f"{path}={value!r}", file)
     return out
+
+
+def _set_path(out: dict, keys: list[str], value: Any, label: str, file: str | None) -> None:
+    node = out
+    for depth, k in enumerate(keys[:-1]):
+        nxt = node.get(k)
+        if nxt is None:
+            nxt = {}
+            node[k] = nxt
+        if not isinstance(nxt, dict):
+            where = ".".join(keys[: depth + 1])
+            raise ScenarioError(
+                f"{label}: '{where}' is a value, not a section", file=file, field=".".join(keys)
+            )
+        node = nxt
+    node[keys[-1]] = value
 
 
 def _deepcopy(d):
@@ -461,7 +473,11 @@ def _name_from_file(file: str) -> str:
     return slug
 
 
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: list[str] | tuple[str, ...] = (),
+    values: Mapping[str, Any] | None = None,
+) -> Scenario:
     """Read, override and validate a scenario file.
 
     Parameters
@@ -470,6 +486,19 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         The YAML file.
     overrides : list of str
         ``field.path=value`` strings (as ``--set`` on the command line).
+    values : mapping of str to value, optional
+        Typed overrides applied after ``overrides`` (``{"run.seed": 3}``: ``--seed``).
+
+    Returns
+    -------
+    Scenario
+        The validated, frozen scenario.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the field: unreadable or special file, bad YAML, unknown keys,
+        wrong types or values, cross-section problems.
     """
     from memsim._files import read_bytes
     from memsim.errors import MemsimError
@@ -496,7 +525,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
             "the file holds NUL bytes: it is binary, not a YAML scenario", file=file
         )
     data = parse_yaml(text, file)
-    data = apply_overrides(data, overrides, file)
+    data = apply_overrides(data, overrides, file, values)
     return validate(data, file, base_dir=p.parent)
 
 
@@ -538,18 +567,17 @@ def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int) -> int:
 def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
     """Checks across sections: patterns present when the kind needs them, readable pattern
     files, plot names allowed for the kind, then the kind's own checks (indices, memory)."""
-    from memsim.plotting import allowed_plots
-    from memsim.scenario.kinds import kind_modules
+    from memsim.registry import get
 
-    km = kind_modules()[sc.model.kind]
-    if km.NEEDS_PATTERNS and sc.patterns is None:
+    kind = get(sc.model.kind)
+    if kind.needs_patterns and sc.patterns is None:
         raise ScenarioError(
             f"model kind '{sc.model.kind}' needs a 'patterns' section (source: random, letters "
             "or file)",
             file=file,
             field="patterns",
         )
-    if not km.NEEDS_PATTERNS and sc.patterns is not None:
+    if not kind.needs_patterns and sc.patterns is not None:
         raise ScenarioError(
             f"model kind '{sc.model.kind}' does not use a 'patterns' section; remove it",
             file=file,
@@ -571,7 +599,7 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
                 field="patterns.shape",
             )
     if sc.output.plots:
-        allowed = allowed_plots(sc.model.kind, "recall") + allowed_plots(sc.model.kind, "capacity")
+        allowed = kind.plot_names("recall") + kind.plot_names("capacity")
         for i, name in enumerate(sc.output.plots):
             if name not in allowed:
                 raise ScenarioError(
@@ -580,7 +608,7 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
                     file=file,
                     field=f"output.plots[{i}]",
                 )
-    check = getattr(km, "cross_check", None)
+    check = kind.cross_check()
     if check is not None:
         check(sc, file, base_dir)
 

@@ -1,37 +1,25 @@
-"""Model kinds: each module here defines the scenario sections of one model family.
+"""Model kinds: each module here defines the scenario sections of one model family and
+declares the kind (``KIND``, a :class:`memsim.registry.ModelKind`).
 
 A kind module provides ``Model`` (the ``model`` section, with ``kind: Literal[...]``),
-``Capacity`` (the ``capacity`` section for ``memsim capacity``, or ``None``) and
-``NEEDS_PATTERNS`` (whether the ``patterns`` section is required). Its runners live in
-``memsim.experiments.<kind>`` and its plots in ``memsim.plotting.<kind>``.
+``Capacity`` (the ``capacity`` section for ``memsim capacity``, or ``None``),
+``NEEDS_PATTERNS`` (whether the ``patterns`` section is required), optionally
+``cross_check(sc, file, base_dir)``, and ``KIND``, which names its runners and plots modules and
+its summary columns. Kinds are discovered by :mod:`memsim.registry`: nothing lists them by hand.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Annotated, Union
 
 from pydantic import Field
 
-#: every model kind memsim knows, in the order they are listed to users
-KINDS = ("hopfield", "dense", "modern", "attention", "ntm", "kv")
-
-
-def kind_modules() -> dict[str, ModuleType]:
-    """The kind modules that are present (name -> module)."""
-    out = {}
-    for k in KINDS:
-        try:
-            out[k] = importlib.import_module(f"memsim.scenario.kinds.{k}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"memsim.scenario.kinds.{k}":
-                raise
-    return out
-
 
 def model_union():
-    models = tuple(m.Model for m in kind_modules().values())
+    """The ``model`` section: a union of every kind's ``Model``, tagged by ``kind``."""
+    from memsim.registry import kinds
+
+    models = tuple(k.model for k in kinds().values())
     return Annotated[
         Union[models] if len(models) > 1 else models[0],  # noqa: UP007
         Field(discriminator="kind"),
@@ -39,7 +27,10 @@ def model_union():
 
 
 def capacity_union():
-    caps = tuple(m.Capacity for m in kind_modules().values() if m.Capacity is not None)
+    """The ``capacity`` section: a union of the kinds' ``Capacity`` models, tagged by ``kind``."""
+    from memsim.registry import kinds
+
+    caps = tuple(k.capacity for k in kinds().values() if k.capacity is not None)
     return Annotated[
         Union[caps] if len(caps) > 1 else caps[0],  # noqa: UP007
         Field(discriminator="kind"),

@@ -35,6 +35,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
+from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 
 NEEDS_PATTERNS = False
@@ -400,3 +401,15 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     need = rows * per_row + sc.run.trials * n_keys * (d_k + d_v) * 8 * 2
     big = "model.queries.count" if rows >= n_keys or m.keys.source == "file" else "model.keys.count"
     check_memory(need, file, big)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="attention",
+    order=3,
+    description="attention read-outs: scores, normalisers (softmax, sparsemax, entmax, top-k, "
+    "hard) and attention maps",
+    schema=__name__,
+    runners="memsim.experiments.attention",
+    plots="memsim.plotting.attention",
+)

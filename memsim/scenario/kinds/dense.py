@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 
 NEEDS_PATTERNS = True
@@ -88,3 +89,15 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         need = max(need, sc.capacity.k_max * big // 64 + sc.capacity.cues * big * 16)
         field = "capacity.sizes"
     check_memory(need, file, field)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="dense",
+    order=1,
+    description="dense associative memories (Krotov & Hopfield 2016): polynomial, rectified "
+    "and exponential interaction functions",
+    schema=__name__,
+    runners="memsim.experiments.dense",
+    plots="memsim.plotting.dense",
+)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from memsim.registry import Column, ModelKind, Summary
 from memsim.scenario.base import Strict
 
 NEEDS_PATTERNS = True
@@ -157,3 +158,49 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         if sc.capacity.sizes:
             field = "capacity.sizes"
     check_memory(need, file, field)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="hopfield",
+    order=0,
+    description="classical Hopfield networks: Hebbian, Storkey, pseudo-inverse, covariance and "
+    "perceptron storage; asynchronous, synchronous and Glauber dynamics",
+    schema=__name__,
+    runners="memsim.experiments.hopfield",
+    plots="memsim.plotting.hopfield",
+    summaries={
+        "recall": Summary(
+            columns=(
+                Column("patterns x neurons", "{patterns} x {neurons} (load {load:.3f})"),
+                Column("cues (trials)", "{cues} ({trials})"),
+                Column("initial overlap", "mean_initial_overlap", ".3f"),
+                Column("final overlap", "mean_final_overlap", ".3f"),
+                Column("retrieved (m >= {retrieval_overlap})", "fraction_retrieved", "pct"),
+                Column(
+                    "fixed points / cycles / limit",
+                    "{fraction_fixed_point:.1%} / {fraction_cycle:.1%} / {fraction_limit:.1%}",
+                ),
+                Column("mean sweeps", "mean_sweeps", ".2f"),
+            )
+        ),
+        "capacity": Summary(
+            table="capacity_summary",
+            axes=(
+                Column("rule", "rule"),
+                Column("T", "temperature", "g"),
+                Column("bias", "bias", "g"),
+                Column("flip", "flip", "g"),
+            ),
+            columns=(
+                Column("N", "size"),
+                Column("load", "load", ".3f"),
+                Column("P", "patterns"),
+                Column("trials", "trials"),
+                Column("final overlap", "mean_final_overlap", ".3f", sem="sem_mean_final_overlap"),
+                Column("retrieved", "fraction_retrieved", ".3f"),
+                Column("1-step error", "one_step_error", ".4f"),
+            ),
+        ),
+    },
+)

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 
 NEEDS_PATTERNS = False
@@ -201,3 +202,14 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         dv = m.value_dim or dk
         need = 8 * big_slots * (dk + dv) * 3 + 8 * m.queries * big_slots * 2
         check_memory(need, file, "capacity.values" if big_slots > m.slots else "model.slots")
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="kv",
+    order=5,
+    description="key-value memories and end-to-end memory networks (multi-hop reads, key hashing)",
+    schema=__name__,
+    runners="memsim.experiments.kv",
+    plots="memsim.plotting.kv",
+)

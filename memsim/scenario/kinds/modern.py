@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 
 NEEDS_PATTERNS = True
@@ -118,3 +119,15 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         need = max(need, sc.capacity.k_max * big * 16)
         field = "capacity.dims"
     check_memory(need, file, field)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="modern",
+    order=2,
+    description="modern continuous Hopfield networks (Ramsauer et al. 2020): softmax retrieval, "
+    "energy, fixed points, capacity",
+    schema=__name__,
+    runners="memsim.experiments.modern",
+    plots="memsim.plotting.modern",
+)

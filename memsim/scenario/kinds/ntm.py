@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 
 NEEDS_PATTERNS = False
@@ -213,3 +214,14 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         # weightings (T x N per head) and the DNC link matrix (N x N) of one trial
         need = 8 * (6 * t * n + 4 * n * width + 2 * n * n)
         check_memory(need, file, "model.memory_slots")
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="ntm",
+    order=4,
+    description="Neural Turing Machine and DNC memory heads driven by scripted controllers",
+    schema=__name__,
+    runners="memsim.experiments.ntm",
+    plots="memsim.plotting.ntm",
+)
