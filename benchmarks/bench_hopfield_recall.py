@@ -91,20 +91,26 @@ def main() -> None:
     W = np.rint(np.asarray(weights) * args.n)
 
     # warm-up (compilation) and equality checks
-    ra = recall(weights, cues, "async", "fixed", 100)
+    ra = recall(weights, cues, "async", "fixed", 100, targets=False)
     np.testing.assert_array_equal(ra.states, reference_async(W, cues))
-    rs = recall(weights, cues, "sync", max_sweeps=100)
+    rs = recall(weights, cues, "sync", max_sweeps=100, targets=False)
     np.testing.assert_array_equal(rs.states, reference_sync(W, cues))
-    recall(weights, cues, "async", "random", 100, seed=1)
+    recall(weights, cues, "async", "random", 100, seed=1, targets=False)
 
     rows = []
     t_ref = best_of(lambda: reference_async(W, cues), args.repeats)
-    t_fixed = best_of(lambda: recall(weights, cues, "async", "fixed", 100), args.repeats)
-    t_rand = best_of(lambda: recall(weights, cues, "async", "random", 100, seed=1), args.repeats)
+    t_fixed = best_of(
+        lambda: recall(weights, cues, "async", "fixed", 100, targets=False), args.repeats
+    )
+    t_rand = best_of(
+        lambda: recall(weights, cues, "async", "random", 100, seed=1, targets=False), args.repeats
+    )
     rows.append(("async, fixed order", t_ref, t_fixed))
     rows.append(("async, random order", t_ref, t_rand))
     t_ref_s = best_of(lambda: reference_sync(W, cues), args.repeats)
-    t_sync = best_of(lambda: recall(weights, cues, "sync", max_sweeps=100), args.repeats)
+    t_sync = best_of(
+        lambda: recall(weights, cues, "sync", max_sweeps=100, targets=False), args.repeats
+    )
     rows.append(("sync", t_ref_s, t_sync))
     t_store_ref = best_of(
         lambda: (lambda x: (x.T @ x) / args.n)(xi.astype(np.float64)), args.repeats

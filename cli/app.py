@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,13 +106,21 @@ class RichProgress:
         if self.quiet:
             return
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self._bar = Progress(
             "[progress.description]{task.description}",
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            "eta",
+            TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
         )
@@ -227,10 +236,10 @@ def _run_command(
 ):
     """Load and check once, run, then write the results folder through memsim's contract
     (staged beside the target, moved into place when complete; see memsim.folders)."""
+    t_start = time.perf_counter()
     with format_exceptions(ctx.obj["debug"]):
         from memsim.experiments import check_runnable
         from memsim.folders import check_disk, check_replaceable, check_target, staged
-        from memsim.plotting import make_plots
         from memsim.registry import get
         from memsim.results import output_bytes, write_into
         from memsim.scenario import load_scenario
@@ -245,7 +254,9 @@ def _run_command(
             from memsim.experiments.distributed import sweep_functions
 
             if sweep_functions(sc.model.kind) is not None:
-                _run_sweep(sc, target, sched, force, quiet, no_plots, sweep["resume"])
+                _run_sweep(
+                    sc, target, sched, force, quiet, no_plots, sweep["resume"], threads, t_start
+                )
                 return
             if sweep["scheduler"] != "local" or sweep["resume"]:
                 raise MemsimError(
@@ -254,13 +265,15 @@ def _run_command(
                 )
         check_replaceable(target, force)
         check_disk(target, 0)
+        notes = _thread_notes(threads)
         runner = get(sc.model.kind).runner(command)  # checked once above: no second check
-        result = runner(sc, scenario.parent, RichProgress(quiet))
-        with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
-            result.meta["plots"] = [] if no_plots else make_plots(result, tmp, sc.output.plots)
-            write_into(result, tmp)
+        with _collect_warnings() as caught:
+            result = runner(sc, scenario.parent, RichProgress(quiet))
+            with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
+                result.meta["plots"] = [] if no_plots else _plots(result, tmp, sc, quiet)
+                write_into(result, tmp)
         if not quiet:
-            _print_summary(result, target)
+            _print_summary(result, target, caught, notes, time.perf_counter() - t_start)
 
 
 def _scheduler(sweep: dict):
@@ -333,15 +346,15 @@ def _sweep_options(f):
     return f
 
 
-def _run_sweep(sc, target, sched, force, quiet, no_plots, resume) -> None:
+def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_start) -> None:
     """`memsim capacity` of a task-based sweep: checkpointed in <target>.partial (kept after an
     interruption, for --resume), moved to the target when the sweep and its files are done."""
     from memsim.experiments.checkpoint import open_sweep, strip_outputs
     from memsim.experiments.distributed import run_capacity_sweep, sweep_functions
     from memsim.folders import check_disk, commit, remove_listed
-    from memsim.plotting import make_plots
     from memsim.results import output_bytes, write_into
 
+    notes = _thread_notes(threads)
     points = sweep_functions(sc.model.kind)[0](sc)
     check_disk(target, 0)
     ck = open_sweep(target, sc, points, resume=resume, force=force)
@@ -355,10 +368,12 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume) -> None:
     dropped = ck.dropped_note()
     if dropped:
         click.echo(f"note: {dropped}", err=True)
+    caught: dict = {}
     try:
-        result = run_capacity_sweep(
-            sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
-        )
+        with _collect_warnings() as caught:
+            result = run_capacity_sweep(
+                sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
+            )
     except KeyboardInterrupt as exc:
         ck.close()
         if not ck.done:
@@ -383,7 +398,8 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume) -> None:
         result.meta.setdefault("notes", []).append(dropped)
     try:
         check_disk(part, output_bytes(result))
-        result.meta["plots"] = [] if no_plots else make_plots(result, part, sc.output.plots)
+        with _collect_warnings(caught):
+            result.meta["plots"] = [] if no_plots else _plots(result, part, sc, quiet)
         write_into(result, part)
         commit(part, target, force or resume)
     except BaseException as exc:
@@ -396,7 +412,7 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume) -> None:
             ) from None
         raise
     if not quiet:
-        _print_summary(result, target)
+        _print_summary(result, target, caught, notes, time.perf_counter() - t_start)
     failed = result.summary.get("failed_points")
     if failed:
         raise MemsimError(
@@ -445,15 +461,67 @@ def capacity(
     )
 
 
-def _print_summary(result, folder: Path) -> None:
+def _thread_notes(threads: int | None) -> list[str]:
+    """A note when --threads asks for more threads than this machine has (it is capped)."""
+    if threads is None:
+        return []
+    import numba
+
+    avail = numba.config.NUMBA_NUM_THREADS
+    if threads <= avail:
+        return []
+    return [
+        f"--threads {threads} is more than the {avail} threads this machine runs at once; "
+        f"using {avail} (the results do not depend on the thread count)"
+    ]
+
+
+@contextlib.contextmanager
+def _collect_warnings(into: dict | None = None):
+    """Record Python warnings instead of printing them: (category, message) -> count, printed
+    once each by _print_summary (warnings are not lost: the summary lists every distinct one)."""
+    import warnings
+
+    seen: dict = {} if into is None else into
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        try:
+            yield seen
+        finally:
+            for w in records:
+                key = (w.category.__name__, str(w.message))
+                seen[key] = seen.get(key, 0) + 1
+
+
+def _plots(result, folder: Path, sc, quiet: bool) -> list[str]:
+    """Draw the scenario's plots, showing which one is being drawn (some take seconds)."""
+    from memsim.plotting import make_plots
+
+    if quiet:
+        return make_plots(result, folder, sc.output.plots)
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("drawing plots") as status:
+
+        def on_plot(name: str, i: int, n: int) -> None:
+            status.update(f"drawing plot {i + 1} of {n}: {name}.png")
+
+        return make_plots(result, folder, sc.output.plots, on_plot=on_plot)
+
+
+def _print_summary(result, folder: Path, caught=None, notes=(), seconds=None) -> None:
     """The kind's declared summary (memsim.registry.Summary), else every scalar of the summary;
-    then the finite-size fit, warnings, notes and the results folder."""
+    then the finite-size fit, warnings (each distinct one once), notes and the results folder
+    with the total wall time (run, plots and files)."""
     from rich.console import Console
     from rich.markup import escape
 
     from memsim.registry import get
 
     console = Console()
+    if not console.is_terminal:  # piped or captured: no terminal width to fit, keep rows whole
+        console = Console(width=max(console.width, 160))
     spec = get(result.kind).summaries.get(result.command)
     if spec is None:
         t = _generic_summary(result)
@@ -469,11 +537,21 @@ def _print_summary(result, folder: Path) -> None:
             f"{fit['alpha_inf_stderr']:.4f} ({escape(str(fit['model']))}, exponent "
             f"{fit['exponent']})"
         )
+    counts: dict[str, int] = {}
     for w in result.meta.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {escape(str(w))}")
-    for note in result.meta.get("notes", []):
+        counts[str(w)] = counts.get(str(w), 0) + 1
+    for (_, msg), n in (caught or {}).items():
+        counts[msg] = counts.get(msg, 0) + n
+    for msg, n in counts.items():
+        times = f" ({n} times)" if n > 1 else ""
+        console.print(f"[yellow]warning:[/yellow] {escape(msg)}{times}")
+    for note in [*notes, *result.meta.get("notes", [])]:
         console.print(f"[cyan]note:[/cyan] {escape(str(note))}")
-    console.print(f"results in [bold]{escape(str(folder))}[/bold] ({result.meta['seconds']:.2f} s)")
+    total = result.meta["seconds"] if seconds is None else seconds
+    console.print(
+        f"results in [bold]{escape(str(folder))}[/bold] ({total:.2f} s in all; the run "
+        f"{result.meta['seconds']:.2f} s)"
+    )
 
 
 def _cell(value, fmt: str) -> str:

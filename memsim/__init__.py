@@ -1,5 +1,32 @@
 """memsim: associative and external memory simulator.
 
+Run a scenario file and look at the result::
+
+    import memsim
+    res = memsim.run("scenarios/hebbian_letters.yaml")     # or memsim.run(path, "capacity")
+    res.summary, res.to_pandas("cues")
+    res.save("results/mine"); res.plot("results/mine")
+
+Or call the models directly (arrays in, arrays out)::
+
+    from memsim.patterns import letters, corrupt
+    from memsim.hopfield import store, recall
+    X, shape = letters("HELLO"); cues = corrupt(X, flip=0.2, seed=1)
+    out = recall(store(X), cues)          # out.states, out.overlap, out.energy, out.stop
+
+The model modules (each also ``memsim.<name>`` after ``import memsim``):
+
+* ``memsim.hopfield`` -- classical Hopfield networks: storage rules, dynamics, energy
+  (``memsim.hopfield.dense``: dense associative memories; ``memsim.hopfield.modern``: modern
+  continuous Hopfield networks, i.e. attention)
+* ``memsim.attention`` -- scores, normalisers (softmax, sparsemax, entmax, top-k, hard) and
+  attention read-outs
+* ``memsim.ntm`` -- Neural Turing Machine and DNC memory heads, scripted tasks
+* ``memsim.kv`` -- key-value memories and end-to-end memory networks
+* ``memsim.patterns`` -- random patterns, letters, pattern files, cue corruption
+* ``memsim.theory`` -- the published theory curves memsim reproduces
+* ``memsim.results`` -- results and their folders; ``memsim.registry`` -- the model kinds
+
 Public API re-exports only; no logic lives here.
 """
 
@@ -28,6 +55,32 @@ def load_scenario(path, overrides=()):
     from memsim.scenario import load_scenario as _load
 
     return _load(path, overrides)
+
+
+#: the model modules, imported on first use as memsim.<name> (numba loads only when needed)
+_MODULES = (
+    "attention",
+    "experiments",
+    "hopfield",
+    "kv",
+    "ntm",
+    "patterns",
+    "registry",
+    "results",
+    "theory",
+)
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        import importlib
+
+        return importlib.import_module(f"memsim.{name}")
+    raise AttributeError(f"module 'memsim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_MODULES])
 
 
 __all__ = [

@@ -13,6 +13,7 @@ Cues are stored patterns with a fraction of bits flipped and/or masked (:func:`c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,7 +51,22 @@ _FONT = {
 LETTER_SHAPE = (7, 5)
 
 
-def letters(text: str = "ABCDE", scale: int = 2) -> tuple[np.ndarray, tuple[int, int]]:
+class Letters(NamedTuple):
+    """What :func:`letters` returns: the patterns and the picture shape.
+
+    It unpacks as ``patterns, shape = letters("ABC")`` and also works wherever an array of
+    patterns is expected (``store(letters("ABC"))``, ``np.asarray(letters("ABC"))``): it
+    converts to its ``patterns``.
+    """
+
+    patterns: np.ndarray
+    shape: tuple[int, int]
+
+    def __array__(self, dtype=None, copy=None):
+        return self.patterns if dtype is None else self.patterns.astype(dtype)
+
+
+def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     """Built-in letter bitmaps as patterns.
 
     Parameters
@@ -62,8 +78,16 @@ def letters(text: str = "ABCDE", scale: int = 2) -> tuple[np.ndarray, tuple[int,
 
     Returns
     -------
-    patterns : (len(text), 7 scale * 5 scale) int8
-    shape : (rows, cols) of each picture
+    Letters
+        ``(patterns, shape)``: patterns (len(text), 7 scale * 5 scale) int8 of -1/+1, and the
+        (rows, cols) of each picture; usable directly as the patterns array.
+
+    Examples
+    --------
+    >>> from memsim.patterns import letters, corrupt
+    >>> from memsim.hopfield import store, recall
+    >>> X, shape = letters("HELLO")
+    >>> out = recall(store(X), corrupt(X, flip=0.2, seed=1), targets=range(5))
     """
     if not isinstance(text, str) or not text:
         raise MemsimError(f"letters: text must be at least one letter A-Z, got {text!r}")
@@ -78,16 +102,43 @@ def letters(text: str = "ABCDE", scale: int = 2) -> tuple[np.ndarray, tuple[int,
         big = np.kron(bitmap, np.ones((scale, scale), np.int8))
         rows.append(big.ravel())
     shape = (LETTER_SHAPE[0] * scale, LETTER_SHAPE[1] * scale)
-    return np.stack(rows), shape
+    return Letters(np.stack(rows), shape)
 
 
 def random_patterns(
-    count: int, size: int, bias: float = 0.0, rng: np.random.Generator | None = None
+    count: int,
+    size: int,
+    bias: float = 0.0,
+    rng: np.random.Generator | None = None,
+    *,
+    seed: int | None = None,
 ) -> np.ndarray:
     """Random +-1 patterns with mean ``bias``: P(xi = +1) = (1 + bias) / 2.
 
     ``bias = 0`` gives the unbiased patterns of the Hopfield capacity theory; in terms of the
     mean activity ``a`` of the 0/1 formulation, ``bias = 2 a - 1``.
+
+    Parameters
+    ----------
+    count : int >= 1
+        P, the number of patterns (rows).
+    size : int >= 2
+        N, the number of neurons (columns).
+    bias : float in (-1, 1)
+        Mean of the entries.
+    rng : numpy.random.Generator, optional
+        Source of randomness; else ``seed`` (reproducible), else fresh entropy.
+    seed : int >= 0, optional
+        Seed of memsim's keyed stream (:func:`memsim._rng.generator`).
+
+    Returns
+    -------
+    (count, size) int8 array of -1/+1
+
+    Raises
+    ------
+    MemsimError
+        ``count``, ``size``, ``bias`` or ``seed`` out of range (each named).
     """
     from memsim import _args
 
@@ -95,6 +146,10 @@ def random_patterns(
     size = _args.integer(size, "size", 2)
     if not -1.0 < bias < 1.0:
         raise MemsimError(f"bias must lie strictly between -1 and 1, got {bias}")
+    if rng is None and seed is not None:
+        from memsim._rng import generator
+
+        rng = generator(seed)
     rng = rng if rng is not None else np.random.default_rng()
     up = rng.random((count, size)) < (1.0 + bias) / 2.0
     return np.where(up, 1, -1).astype(np.int8)
@@ -139,6 +194,7 @@ def corrupt(
     mask_fill: str = "random",
     rng: np.random.Generator | None = None,
     return_mask: bool = False,
+    seed: int | None = None,
 ):
     """Cues from patterns: flip a fraction of bits, then mask a fraction.
 
@@ -149,7 +205,8 @@ def corrupt(
     ``"on"`` (+1).
 
     With ``return_mask=True`` returns ``(cues, masked)``, ``masked`` a (B, N) boolean array of
-    the masked bits (for clamping the known part of a partial cue).
+    the masked bits (for clamping the known part of a partial cue). The randomness comes from
+    ``rng``, else from ``seed`` (reproducible), else from fresh entropy.
     """
     raw = np.atleast_2d(np.asarray(patterns))
     if raw.ndim != 2 or raw.dtype.kind not in "biuf" or not np.isin(raw, (-1, 1)).all():
@@ -164,6 +221,10 @@ def corrupt(
         raise MemsimError(f"mask (the fraction of bits masked) must be within [0, 1], got {mask}")
     if mask_fill not in MASK_FILLS:
         raise MemsimError(f"unknown mask_fill {mask_fill!r}; allowed: {', '.join(MASK_FILLS)}")
+    if rng is None and seed is not None:
+        from memsim._rng import generator
+
+        rng = generator(seed)
     rng = rng if rng is not None else np.random.default_rng()
     cues = xi.copy()
     b, n = cues.shape

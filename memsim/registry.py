@@ -113,6 +113,12 @@ class ModelKind:
     summaries : dict
         Command (``"recall"``, ``"capacity"``) -> :class:`Summary`; a command without one
         prints every scalar of ``Result.summary``.
+    capacity_example : str
+        A minimal, valid ``capacity`` section in YAML flow style (shown in hints; a test checks
+        that following the hint makes ``memsim capacity`` accept a scenario of the kind).
+    capacity_patterns : str
+        When the kind's capacity sweep draws its own random patterns: a ``patterns`` section
+        for the hint (``""``: the sweep uses the scenario's patterns as they are).
     """
 
     name: str
@@ -122,6 +128,8 @@ class ModelKind:
     runners: str
     plots: str
     summaries: dict[str, Summary] = field(default_factory=dict)
+    capacity_example: str = ""
+    capacity_patterns: str = ""
 
     # -- the modules -----------------------------------------------------------------------
     def schema_module(self) -> ModuleType:
@@ -202,6 +210,8 @@ class ModelKind:
             for name in (*pmod.RECALL_PLOTS, *pmod.CAPACITY_PLOTS):
                 if name not in pmod.PLOTTERS:
                     problems.append(f"plot {name!r} is listed but has no function in PLOTTERS")
+        if self.capacity is not None and not self.capacity_example:
+            problems.append("capacity_example is empty (the kind has a Capacity section)")
         for command, summ in self.summaries.items():
             if command not in ("recall", "capacity"):
                 problems.append(f"summary for unknown command {command!r}")

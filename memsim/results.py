@@ -92,6 +92,37 @@ class Result:
         """
         return save(self, folder, force=force, plots=plots)
 
+    def to_pandas(self, table: str):
+        """One table as a pandas DataFrame.
+
+        Parameters
+        ----------
+        table : str
+            A name in ``tables`` (e.g. ``"cues"``, ``"capacity"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Raises
+        ------
+        MemsimError
+            Unknown table (the message lists the tables), or pandas is not installed.
+        """
+        if table not in self.tables:
+            raise MemsimError(
+                f"table: this result has no table {table!r}; its tables: "
+                + ", ".join(self.tables)
+            )
+        try:
+            import pandas as pd
+        except ImportError:
+            raise MemsimError(
+                "Result.to_pandas needs pandas, which is not installed (pip install pandas); "
+                f"result.tables[{table!r}] holds the same columns as numpy arrays"
+            ) from None
+        return pd.DataFrame({k: np.asarray(v) for k, v in self.tables[table].items()})
+
     def table(self, name: str):
         """A table as a pandas DataFrame if pandas is installed, else a dict of columns."""
         cols = self.tables[name]

@@ -51,16 +51,44 @@ def check_runnable(sc: Scenario, command: str, file: str | None = None) -> None:
             file=file,
             field="model.kind",
         )
+    kind = get(sc.model.kind)
     if command == "capacity" and sc.capacity is None:
+        also = ""
+        if kind.capacity_patterns and (sc.patterns is None or sc.patterns.source != "random"):
+            also = (
+                f"; the sweep draws new random patterns at every point, so it also needs "
+                f"{kind.capacity_patterns}"
+            )
         raise ScenarioError(
-            "'memsim capacity' needs a 'capacity' section, e.g. capacity: {loads: [0.05, 0.1, "
-            "0.15], sizes: [500]}",
+            f"'memsim capacity' needs a 'capacity' section; for model kind '{kind.name}', e.g. "
+            f"{kind.capacity_example}{also}",
             file=file,
             field="capacity",
         )
-    check = get(sc.model.kind).check(command)
+    if command == "recall":
+        _check_picture_plots(sc, file)
+    check = kind.check(command)
     if check is not None:
         check(sc, file)
+
+
+#: recall plots that draw the patterns as pictures (they need a 2-D shape)
+PICTURE_PLOTS = ("pictures", "animation")
+
+
+def _check_picture_plots(sc: Scenario, file: str | None) -> None:
+    """Plots of pictures need 2-D patterns (letters, or a file with a shape); checked for
+    `memsim recall` only (a capacity sweep does not draw them)."""
+    from memsim.scenario.load import has_picture_shape
+
+    pic = [k for k in PICTURE_PLOTS if k in (sc.output.plots or [])]
+    if pic and sc.patterns is not None and not has_picture_shape(sc):
+        raise ScenarioError(
+            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, give patterns.shape "
+            "for a file, or leave it out of output.plots",
+            file=file,
+            field="output.plots",
+        )
 
 
 def run(

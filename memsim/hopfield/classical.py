@@ -331,7 +331,7 @@ def recall(
     *,
     temperature: float = 0.0,
     theta: np.ndarray | None = None,
-    targets: np.ndarray | None = None,
+    targets: np.ndarray | bool | None = None,
     clamp: np.ndarray | None = None,
     record_states: bool = False,
     threads: int | None = None,
@@ -364,7 +364,10 @@ def recall(
     theta : (N,) array, optional
         Thresholds; defaults to ``weights.theta``.
     targets : (B, N) or (N,) array, optional
-        Pattern each cue should retrieve; enables the overlap trace.
+        Pattern each cue should retrieve, for the overlap trace. Default: when ``weights``
+        keeps the stored patterns (every rule of :func:`store`), the stored pattern each cue
+        overlaps most at the start; otherwise no overlap trace (``overlap`` is None).
+        ``targets=False``: no overlap trace (slightly faster).
     clamp : (B, N) or (N,) bool array, optional
         Neurons held at their cue value throughout (a partial cue whose known part is
         clamped); the other neurons follow the dynamics.
@@ -407,7 +410,15 @@ def recall(
         raise MemsimError(f"theta must have shape ({n},), got {th.shape}")
     b_count = S.shape[0]
     S = np.ascontiguousarray(S, dtype=np.int8).copy()
-    if targets is None:
+    if targets is True:
+        targets = None
+    if targets is None and W.patterns is not None and len(W.patterns):
+        # the cued patterns are known when the weights keep the stored patterns: each cue's
+        # target is the stored pattern it overlaps most (the first of equals)
+        P_ = np.asarray(W.patterns, dtype=np.float64)
+        T = np.ascontiguousarray(W.patterns[np.argmax(S.astype(np.float64) @ P_.T, axis=1)])
+        T = T.astype(np.int8, copy=False)
+    elif targets is None or targets is False:
         T = np.zeros((b_count, 0), dtype=np.int8)
     else:
         T = np.asarray(targets)

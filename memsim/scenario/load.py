@@ -379,8 +379,27 @@ def _allowed_values(cls: type[BaseModel] | None, field: str) -> str:
 
 
 def _format_validation(exc: ValidationError, file: str | None, data: dict) -> ScenarioError:
+    """Every problem of a scenario in one message: one entry per field (a union's branches
+    report one mistake several times; the first report of each field is kept)."""
     errs = exc.errors(include_url=False)
-    first = errs[0]
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for err in errs:
+        path, _ = _model_fields_at(Scenario, tuple(err["loc"]))
+        base = re.sub(r"\[\d+\]", "", ".".join(path[:2]))
+        if base in seen:
+            continue
+        seen.add(base)
+        problems.append(_one_error(err))
+    if len(problems) == 1:
+        field, msg = problems[0]
+        return ScenarioError(msg, file=file, field=field or None)
+    listed = "; ".join(f"field '{f}': {m}" if f else m for f, m in problems)
+    return ScenarioError(f"{len(problems)} problems: {listed}", file=file)
+
+
+def _one_error(first: dict) -> tuple[str, str]:
+    """(field path, message) of one pydantic error, in the user's terms."""
     loc = tuple(first["loc"])
     path, cls = _model_fields_at(Scenario, loc)
     etype = first["type"]
@@ -427,13 +446,7 @@ def _format_validation(exc: ValidationError, file: str | None, data: dict) -> Sc
             allowed = _allowed_values(parent, str(loc[-1])) if loc else ""
             if allowed and etype not in ("greater_than", "less_than_equal"):
                 msg += f"; allowed values: {allowed}"
-    others = {".".join(_model_fields_at(Scenario, tuple(e["loc"]))[0]) for e in errs[1:]}
-    others.discard(".".join(path))
-    base = re.sub(r"\[\d+\]", "", ".".join(path[:2]))
-    others = {o for o in others if not re.sub(r"\[\d+\]", "", o).startswith(base)}
-    if others:
-        msg += f" (and {len(others)} more problem{'s' if len(others) > 1 else ''})"
-    return ScenarioError(msg, file=file, field=field or None)
+    return field, msg
 
 
 def validate(data: dict, file: str | None = None, base_dir: str | Path | None = None) -> Scenario:

@@ -295,12 +295,12 @@ def test_interrupt_during_run_leaves_previous_results(work, monkeypatch):
     run("recall", "s.yaml", "-q", expect=0)
     folder = work / "results" / "tiny"
     before = tree(folder)
-    import memsim.experiments as experiments
+    import memsim.experiments.hopfield as runners
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(experiments, "run", interrupted)
+    monkeypatch.setattr(runners, "run_recall", interrupted)
     run("recall", "s.yaml", "-q", "--force", expect=130, fragment="earlier results were left")
     assert tree(folder) == before
     no_staging(folder.parent)

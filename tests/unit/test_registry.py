@@ -128,3 +128,37 @@ def test_a_broken_plugin_names_itself(tmp_path):
     assert r.returncode == 3
     assert "memsim_toykind_missing" in r.stderr and "plugin 'toy'" in r.stderr
     assert "broken model kind" in r.stderr and "Traceback" not in r.stderr
+
+
+RECALL_SCENARIOS = {
+    "hopfield": "hebbian_letters",
+    "dense": "dense_letters",
+    "modern": "modern_letters",
+    "ntm": "ntm_copy",
+    "kv": "kv_stories",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(RECALL_SCENARIOS))
+def test_following_the_capacity_hint_works(kind):
+    """`memsim capacity` on a scenario without a capacity section names the kind's example,
+    and adding exactly that example makes the scenario valid for `memsim capacity`."""
+    import yaml
+    from click.testing import CliRunner
+    from memsim.cli.app import cli
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    scen = root / f"{RECALL_SCENARIOS[kind]}.yaml"
+    assert "capacity" not in yaml.safe_load(scen.read_text())
+    r = CliRunner().invoke(cli, ["validate", str(scen), "--command", "capacity"])
+    assert r.exit_code == 1
+    k = registry.get(kind)
+    said = " ".join(r.output.split())
+    sets = []
+    for hint in (k.capacity_example, k.capacity_patterns):
+        if hint:
+            assert hint in said
+            ((section, value),) = yaml.safe_load(hint).items()
+            sets += ["--set", f"{section}={value}"]
+    r = CliRunner().invoke(cli, ["validate", str(scen), "--command", "capacity", *sets])
+    assert r.exit_code == 0, r.output

@@ -59,7 +59,7 @@ Capacity = DenseCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, has_picture_shape, pattern_count_and_size
+    from memsim.scenario.load import check_memory, pattern_count_and_size
 
     p, n = pattern_count_and_size(sc, base_dir)
     idx = sc.cue.pattern
@@ -73,14 +73,6 @@ def cross_check(sc, file: str | None, base_dir) -> None:
                 file=file,
                 field="cue.pattern",
             )
-    plots = sc.output.plots or []
-    if "pictures" in plots and not has_picture_shape(sc):
-        raise ScenarioError(
-            "'pictures' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
-            "for a file",
-            file=file,
-            field="output.plots",
-        )
     n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     need = p * n * 9 + n_cues * (n * 10 + p * 16 + (sc.model.max_sweeps + 1) * 32)
     field = "patterns.size"
@@ -100,4 +92,6 @@ KIND = ModelKind(
     schema=__name__,
     runners="memsim.experiments.dense",
     plots="memsim.plotting.dense",
+    capacity_patterns="patterns: {source: random, size: 30}",
+    capacity_example="capacity: {sizes: [20, 30, 45], degrees: [2, 3]}",
 )

@@ -121,7 +121,6 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     from memsim.scenario.load import (
         check_memory,
         estimate_bytes,
-        has_picture_shape,
         pattern_count_and_size,
     )
 
@@ -137,15 +136,6 @@ def cross_check(sc, file: str | None, base_dir) -> None:
                 file=file,
                 field="cue.pattern",
             )
-    plots = sc.output.plots or []
-    pic = [k for k in ("pictures", "animation") if k in plots]
-    if pic and not has_picture_shape(sc):
-        raise ScenarioError(
-            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
-            "for a file",
-            file=file,
-            field="output.plots",
-        )
     n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
     field = "patterns.size"
@@ -169,6 +159,8 @@ KIND = ModelKind(
     schema=__name__,
     runners="memsim.experiments.hopfield",
     plots="memsim.plotting.hopfield",
+    capacity_patterns="patterns: {source: random, size: 200}",
+    capacity_example="capacity: {loads: [0.05, 0.1, 0.15], sizes: [200]}",
     summaries={
         "recall": Summary(
             columns=(

@@ -212,4 +212,5 @@ KIND = ModelKind(
     schema=__name__,
     runners="memsim.experiments.kv",
     plots="memsim.plotting.kv",
+    capacity_example="capacity: {study: slots, values: [30, 100, 300]}",
 )

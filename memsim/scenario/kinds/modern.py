@@ -80,7 +80,7 @@ Capacity = ModernCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, has_picture_shape, pattern_count_and_size
+    from memsim.scenario.load import check_memory, pattern_count_and_size
 
     p, n = pattern_count_and_size(sc, base_dir)
     idx = sc.cue.pattern
@@ -99,14 +99,6 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             "a modern network needs at least 2 stored patterns (allowed: count >= 2)",
             file=file,
             field="patterns.count",
-        )
-    plots = sc.output.plots or []
-    if "pictures" in plots and not has_picture_shape(sc):
-        raise ScenarioError(
-            "'pictures' needs 2-D patterns: use patterns.source letters, or give patterns.shape "
-            "for a file",
-            file=file,
-            field="output.plots",
         )
     n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     # trajectory: B x (steps + 1) x (d + P) float64
@@ -130,4 +122,5 @@ KIND = ModelKind(
     schema=__name__,
     runners="memsim.experiments.modern",
     plots="memsim.plotting.modern",
+    capacity_example="capacity: {study: beta_sweep, betas: [0.01, 0.1, 1.0]}",
 )

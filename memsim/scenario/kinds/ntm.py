@@ -224,4 +224,5 @@ KIND = ModelKind(
     schema=__name__,
     runners="memsim.experiments.ntm",
     plots="memsim.plotting.ntm",
+    capacity_example="capacity: {lengths: [5, 10, 20]}",
 )

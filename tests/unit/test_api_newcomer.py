@@ -1,0 +1,73 @@
+"""The Python API a newcomer reads: help(memsim), patterns that store() accepts, overlaps filled
+in when the cued patterns are known, Result.to_pandas and Result.save."""
+
+from __future__ import annotations
+
+import pydoc
+
+import numpy as np
+import pytest
+
+import memsim
+from memsim.errors import MemsimError
+
+
+def test_help_lists_the_model_modules():
+    text = pydoc.render_doc(memsim, renderer=pydoc.plaintext)
+    for name in (
+        "memsim.hopfield",
+        "memsim.attention",
+        "memsim.ntm",
+        "memsim.kv",
+        "memsim.patterns",
+        "memsim.theory",
+    ):
+        assert name in text, name
+    assert memsim.hopfield.store is not None and memsim.kv.read is not None
+    assert "ntm" in dir(memsim)
+    with pytest.raises(AttributeError):
+        _ = memsim.not_a_module
+
+
+def test_letters_go_straight_into_store_and_corrupt():
+    from memsim.hopfield import recall, store
+    from memsim.patterns import corrupt, letters
+
+    X, shape = letters("HELP")
+    assert shape == (14, 10) and X.shape == (4, 140)
+    W = store(letters("HELP"))  # the (patterns, shape) pair converts to its patterns
+    np.testing.assert_array_equal(np.asarray(W), np.asarray(store(X)))
+    a = corrupt(letters("HELP"), flip=0.1, seed=3)
+    b = corrupt(X, flip=0.1, seed=3)
+    np.testing.assert_array_equal(a, b)  # seed= makes cues reproducible
+    assert recall(W, a).states.shape == (4, 140)
+
+
+def test_recall_fills_the_overlap_from_the_stored_patterns():
+    from memsim.hopfield import overlaps, recall, store
+    from memsim.patterns import corrupt, random_patterns
+
+    X = random_patterns(5, 200, seed=1)
+    cues = corrupt(X, flip=0.1, seed=2)
+    W = store(X)
+    out = recall(W, cues, seed=0)
+    assert out.overlap is not None
+    # the first column is the overlap of each cue with the pattern it was made from
+    np.testing.assert_allclose(out.overlap[:, 0], np.diag(overlaps(X, cues)))
+    explicit = recall(W, cues, seed=0, targets=X)
+    np.testing.assert_array_equal(out.overlap, explicit.overlap)
+    assert recall(W, cues, seed=0, targets=False).overlap is None
+
+
+def test_result_to_pandas_and_errors():
+    res = memsim.run("scenarios/hebbian_random.yaml", overrides=["run.trials=1"])
+    with pytest.raises(MemsimError, match="its tables: cues"):
+        res.to_pandas("nope")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(MemsimError, match="needs pandas"):
+            res.to_pandas("cues")
+    else:
+        df = res.to_pandas("cues")
+        assert list(df.columns) == list(res.tables["cues"])
