@@ -58,7 +58,8 @@ def bits(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarr
         raise MemsimError(f"{name} must not be empty, got shape {a.shape}")
     if n is not None and a.shape[-1] != n:
         raise MemsimError(f"{name} must have {n} columns, got shape {a.shape}")
-    if not np.isin(a, (0, 1)).all():
+    ok = (a <= 1).all() if a.dtype.kind in "ub" else np.isin(a, (0, 1)).all()
+    if not ok:
         raise MemsimError(f"{name} must contain only 0 and 1")
     return np.ascontiguousarray(a, dtype=np.uint8)
 
