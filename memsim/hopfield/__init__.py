@@ -30,8 +30,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name):  # lazy submodules: dense, modern
-    if name in ("dense", "modern", "rules"):
+def __getattr__(name):  # lazy submodules: dense, modern, rules and the issue-20 engines
+    if name in (
+        "dense",
+        "modern",
+        "rules",
+        "sequence",
+        "bam",
+        "continuous",
+        "willshaw",
+    ):
         import importlib
 
         return importlib.import_module(f"memsim.hopfield.{name}")

@@ -119,7 +119,12 @@ class Weights:
     def _couplings(self) -> tuple[np.ndarray, float]:
         """Couplings for the kernels (rows = columns of W) and their scale."""
         if self._integer is not None:
-            return self._integer, self.scale
+            if self.symmetric:
+                return self._integer, self.scale
+            # asymmetric integer couplings (diluted Hebbian): the kernels read columns as rows
+            if "rowcols" not in self._cache:
+                self._cache["rowcols"] = np.ascontiguousarray(self._integer.T)
+            return self._cache["rowcols"], self.scale
         if "rowcols" not in self._cache:
             m = self.matrix
             self._cache["rowcols"] = m if self.symmetric else np.ascontiguousarray(m.T)
@@ -233,6 +238,12 @@ def _perceptron(patterns: np.ndarray, **options: Any) -> Weights:
     return Weights(w, rule="perceptron", patterns=xi, symmetric=False, info=info)
 
 
+def _unlearning(patterns: np.ndarray, **options: Any) -> Weights:
+    from memsim.hopfield.dilution import unlearning
+
+    return unlearning(patterns, **options)
+
+
 #: storage rules by name (``store`` dispatches through this registry)
 RULES = {
     "hebbian": hebbian,
@@ -240,7 +251,11 @@ RULES = {
     "pseudoinverse": _pseudoinverse,
     "covariance": _covariance,
     "perceptron": _perceptron,
+    "unlearning": _unlearning,
 }
+
+#: rules that take a ``seed`` option themselves (dilution then shares it)
+_SEEDED_RULES = ("perceptron", "unlearning")
 
 
 def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weights:
@@ -250,11 +265,15 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     ----------
     patterns : array_like, shape (P, N)
         Patterns as rows, entries -1/+1.
-    rule : {"hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"}
-        Storage rule (THEORY.md section 1).
+    rule : {"hebbian", "storkey", "pseudoinverse", "covariance", "perceptron", "unlearning"}
+        Storage rule (THEORY.md section 1); ``"unlearning"`` is Hebbian storage followed by
+        Hopfield-Feinstein-Palmer dreams (:func:`memsim.hopfield.dilution.unlearning`).
     **options
         Rule options (``zero_diagonal`` for pseudoinverse, ``activity`` for covariance,
-        ``kappa``/``max_epochs`` for perceptron).
+        ``kappa``/``max_epochs`` for perceptron, ``dreams``/``epsilon``/``seed``/``max_sweeps``
+        for unlearning). ``dilution=C`` (with ``dilution_kind`` "asymmetric" or "symmetric" and
+        ``seed``) keeps C connections per neuron after any rule
+        (:func:`memsim.hopfield.dilution.dilute`).
 
     Returns
     -------
@@ -263,7 +282,16 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     """
     if rule not in RULES:
         raise MemsimError(f"unknown storage rule {rule!r}; allowed: {', '.join(RULES)}")
-    return RULES[rule](patterns, **options)
+    if "dilution" not in options:
+        if "dilution_kind" in options:
+            raise MemsimError("dilution_kind needs dilution (connections kept per neuron)")
+        return RULES[rule](patterns, **options)
+    from memsim.hopfield.dilution import dilute
+
+    c = options.pop("dilution")
+    kind = options.pop("dilution_kind", "asymmetric")
+    seed = options.get("seed", 0) if rule in _SEEDED_RULES else options.pop("seed", 0)
+    return dilute(RULES[rule](patterns, **options), c, kind, seed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,330 @@
+"""Willshaw's sparse binary associative memory (clipped Hebbian synapses).
+
+K-of-N binary patterns (0/1), auto- or hetero-associative. Storage clips the Hebbian sum to one
+bit per synapse (Willshaw, Buneman & Longuet-Higgins 1969)::
+
+    W_ij = min(1, sum_mu y_i^mu x_j^mu)        (N_out x N_in)
+
+Recall computes the dendritic sums ``d_i = sum_j W_ij x_j`` and fires ``y_i = 1`` where
+``d_i >= theta``. For a clean cue theta = number of active cue units finds every stored unit
+(no misses); a silent unit fires falsely when all its synapses from the K_in active inputs are
+set. After M random associations the fraction of set synapses is
+``p1 = 1 - (1 - K_in K_out / (N_in N_out))^M`` and the false-positive probability is about
+``p1^K_in``. Measured in mutual information, the memory stores up to ln 2 bits per synapse in
+the sparse limit, at p1 = 1/2 (Palm 1980).
+
+References
+----------
+Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic associative
+memory. Nature 222, 960-962.
+Palm, G. (1980). On associative memory. Biol. Cybern. 36, 19-31.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from memsim import _engine_args as A
+from memsim._jit import set_threads
+from memsim._rng import generator
+from memsim.errors import MemsimError
+from memsim.hopfield import _willshaw_kernels as K
+
+__all__ = [
+    "THRESHOLDS",
+    "WillshawCapacity",
+    "WillshawRecall",
+    "capacity_curve",
+    "false_positive_rate",
+    "fraction_set",
+    "information_per_synapse",
+    "recall",
+    "sparse_patterns",
+    "store",
+]
+
+#: threshold strategies by name (a number is a fixed threshold)
+THRESHOLDS = {"active": K.ACTIVE, "max": K.MAX, "kwta": K.KWTA}
+
+
+def store(X_in: Any, X_out: Any = None) -> np.ndarray:
+    """Clipped Hebbian storage of binary patterns.
+
+    Parameters
+    ----------
+    X_in : array_like, (M, N_in), entries 0/1
+        Input (address) patterns, one per row.
+    X_out : array_like, (M, N_out), entries 0/1, optional
+        Output patterns; ``None`` stores ``X_in`` auto-associatively (N_out = N_in; the
+        diagonal synapses of active units are set, as in Willshaw et al.).
+
+    Returns
+    -------
+    ndarray, (N_out, N_in) uint8
+        ``W_ij = min(1, sum_mu y_i^mu x_j^mu)``.
+
+    Raises
+    ------
+    MemsimError
+        A pattern array not 2-D 0/1 (NaN included) or empty; different numbers of rows.
+
+    References
+    ----------
+    Willshaw, Buneman & Longuet-Higgins (1969), Nature 222, 960.
+    """
+    x = A.bits(X_in, "X_in")
+    y = x if X_out is None else A.bits(X_out, "X_out")
+    if y.shape[0] != x.shape[0]:
+        raise MemsimError(
+            f"X_in and X_out must have the same number of rows, got {x.shape} and {y.shape}"
+        )
+    # counts up to M: exact in float32 up to 2**24 rows, float64 beyond
+    ft = np.float32 if x.shape[0] < 2**24 else np.float64
+    return (y.T.astype(ft) @ x.astype(ft) > 0).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class WillshawRecall:
+    """Outcome of :func:`recall` (arrays read-only).
+
+    Attributes
+    ----------
+    output : (B, N_out) uint8
+        Recalled patterns.
+    sums : (B, N_out) int32
+        Dendritic sums ``d = W x``.
+    theta : (B,) float64
+        Threshold used for each cue.
+    """
+
+    output: np.ndarray
+    sums: np.ndarray
+    theta: np.ndarray
+
+
+def recall(
+    weights: Any,
+    cues: Any,
+    threshold: str | float = "active",
+    *,
+    k: int | None = None,
+    threads: int | None = None,
+) -> WillshawRecall:
+    """One-step recall ``y_i = [d_i >= theta]`` with ``d = W x``.
+
+    Parameters
+    ----------
+    weights : (N_out, N_in) array of 0/1
+        From :func:`store`.
+    cues : (B, N_in) or (N_in,) array of 0/1
+        Input cues.
+    threshold : {"active", "max", "kwta"} or float >= 0
+        ``"active"``: theta = number of active cue units (Willshaw's rule for clean or
+        incomplete cues: no stored unit is missed). ``"max"``: theta = the largest dendritic sum
+        (at least 1; robust to missing and added cue units). ``"kwta"``: the ``k`` units with the
+        largest sums (theta = the k-th largest sum, at least 1; ties fire too). A number: a fixed
+        threshold.
+    k : int >= 1, optional
+        Active output units for ``"kwta"`` (required there, refused otherwise).
+    threads : int, optional
+        Numba thread count for this call.
+
+    Returns
+    -------
+    WillshawRecall
+        A single cue gives (N_out,) output and sums and a scalar theta.
+
+    Raises
+    ------
+    MemsimError
+        ``weights`` not a 2-D 0/1 array; ``cues`` not 0/1 with N_in columns; unknown
+        ``threshold`` name, negative or NaN threshold; ``k`` missing, < 1 or > N_out for
+        ``"kwta"``, or given for another strategy.
+
+    References
+    ----------
+    Willshaw et al. (1969); Palm (1980), Biol. Cybern. 36, 19 (threshold strategies).
+    """
+    W = A.bits(weights, "weights")
+    n_out, n_in = W.shape
+    c = A.array(cues, "cues")
+    single = c.ndim == 1
+    X = A.bits(c[None, :] if single else c, "cues", 2, n_in)
+    if isinstance(threshold, str):
+        if threshold not in THRESHOLDS:
+            raise MemsimError(
+                f"unknown threshold {threshold!r}; allowed: {', '.join(THRESHOLDS)} or a number"
+            )
+        strategy = THRESHOLDS[threshold]
+        value = 0.0
+    else:
+        strategy = K.FIXED
+        value = A.real(threshold, "threshold", low=0.0)
+    if strategy == K.KWTA:
+        if k is None:
+            raise MemsimError('k (active output units) is required with threshold="kwta"')
+        value = float(A.integer(k, "k", low=1, high=n_out))
+    elif k is not None:
+        raise MemsimError('k is used only with threshold="kwta"')
+    if threads is not None:
+        set_threads(A.integer(threads, "threads", low=1))
+    WT = np.ascontiguousarray(W.T)  # uint8: columns of W as rows
+    b = X.shape[0]
+    sums = np.empty((b, n_out), dtype=np.int32)
+    out = np.empty((b, n_out), dtype=np.uint8)
+    theta = np.empty(b, dtype=np.float64)
+    K.recall_batch(WT, X, strategy, value, sums, out, theta)
+    if single:
+        return WillshawRecall(A.readonly(out[0]), A.readonly(sums[0]), float(theta[0]))
+    return WillshawRecall(A.readonly(out), A.readonly(sums), A.readonly(theta))
+
+
+def sparse_patterns(count: int, n: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` random 0/1 patterns of length ``n`` with exactly ``k`` ones each (uint8)."""
+    count = A.integer(count, "count", low=1)
+    n = A.integer(n, "n", low=1)
+    k = A.integer(k, "k", low=1, high=n)
+    keys = rng.random((count, n))
+    idx = np.argpartition(keys, k - 1, axis=1)[:, :k]
+    out = np.zeros((count, n), dtype=np.uint8)
+    np.put_along_axis(out, idx, 1, axis=1)
+    return out
+
+
+def fraction_set(m: Any, k_in: int, k_out: int, n_in: int, n_out: int) -> np.ndarray:
+    """``p1 = 1 - (1 - K_in K_out / (N_in N_out))^M`` (Willshaw et al. 1969), for each M."""
+    m = np.asarray(m, dtype=np.float64)
+    q = k_in * k_out / (n_in * n_out)
+    return 1.0 - (1.0 - q) ** m
+
+
+def false_positive_rate(p1: Any, k_in: int) -> np.ndarray:
+    """Probability ``p1^K_in`` that a silent output unit fires for a clean cue."""
+    return np.asarray(p1, dtype=np.float64) ** k_in
+
+
+def _h(p):
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = -p * np.log2(p) - (1 - p) * np.log2(1 - p)
+    return np.nan_to_num(v)
+
+
+def information_per_synapse(
+    m: Any, k_in: int, k_out: int, n_in: int, n_out: int, fp: Any = None
+) -> np.ndarray:
+    """Stored information in bits per synapse, ``M I_unit / N_in``, for each M.
+
+    ``I_unit = h(q + (1 - q) f) - (1 - q) h(f)`` is the mutual information between a stored
+    output bit (1 with probability q = K_out / N_out) and its recall with no misses and false
+    positives with probability f (default ``p1^K_in``); M N_out such bits over N_in N_out
+    synapses. The maximum over M tends to ln 2 = 0.69 bit for sparse patterns at large N
+    (Palm 1980).
+    """
+    m = np.asarray(m, dtype=np.float64)
+    q = k_out / n_out
+    f = false_positive_rate(fraction_set(m, k_in, k_out, n_in, n_out), k_in) if fp is None else fp
+    f = np.asarray(f, dtype=np.float64)
+    unit = _h(q + (1 - q) * f) - (1 - q) * _h(f)
+    return m * unit / n_in
+
+
+@dataclass(frozen=True)
+class WillshawCapacity:
+    """Measured and predicted quantities against the number of stored associations M.
+
+    All arrays (L,) float64 and read-only: ``m``; ``p1`` (measured fraction of set synapses)
+    and ``p1_theory``; ``false_positive`` (measured, clean cues, theta = K_in) and
+    ``false_positive_theory`` (p1^K_in); ``misses`` (must be 0 for clean cues); ``info``
+    (bits per synapse with the measured false-positive rate) and ``info_theory``.
+    """
+
+    m: np.ndarray
+    p1: np.ndarray
+    p1_theory: np.ndarray
+    false_positive: np.ndarray
+    false_positive_theory: np.ndarray
+    misses: np.ndarray
+    info: np.ndarray
+    info_theory: np.ndarray
+
+
+def capacity_curve(
+    n_in: int,
+    n_out: int,
+    k_in: int,
+    k_out: int,
+    m: Any,
+    trials: int = 3,
+    cues: int = 200,
+    seed: int = 0,
+) -> WillshawCapacity:
+    """Store M random K-of-N associations (for each M) and recall ``cues`` of them cleanly.
+
+    Parameters
+    ----------
+    n_in, n_out : int >= 1
+        Layer sizes.
+    k_in, k_out : int, 1 <= k <= n
+        Active units per input / output pattern.
+    m : array_like of int >= 1
+        Numbers of stored associations.
+    trials : int >= 1
+        Independent memories per M (stream ``(seed, n_in, n_out, k_in, k_out, M, trial)``).
+    cues : int >= 1
+        Stored associations recalled per trial (the first ``min(cues, M)``).
+    seed : int
+
+    Returns
+    -------
+    WillshawCapacity
+
+    Raises
+    ------
+    MemsimError
+        Sizes < 1, k outside [1, n], ``m`` empty or < 1, ``trials``/``cues`` < 1.
+    """
+    n_in = A.integer(n_in, "n_in", low=1)
+    n_out = A.integer(n_out, "n_out", low=1)
+    k_in = A.integer(k_in, "k_in", low=1, high=n_in)
+    k_out = A.integer(k_out, "k_out", low=1, high=n_out)
+    trials = A.integer(trials, "trials", low=1)
+    cues = A.integer(cues, "cues", low=1)
+    ms = A.array(m, "m").ravel()
+    if ms.size == 0 or (ms < 1).any() or (ms != np.rint(ms)).any():
+        raise MemsimError(f"m must be a non-empty list of integers >= 1, got {m!r}")
+    ms = ms.astype(np.int64)
+    p1, fpr, miss, info = [], [], [], []
+    for mm in ms:
+        a = b = c = 0.0
+        for t in range(trials):
+            g = generator(seed, n_in, n_out, k_in, k_out, int(mm), t)
+            x = sparse_patterns(int(mm), n_in, k_in, g)
+            y = sparse_patterns(int(mm), n_out, k_out, g)
+            w = store(x, y)
+            a += w.mean()
+            r = recall(w, x[:cues], "active")
+            yy = y[:cues]
+            b += (r.output[yy == 0] == 1).mean()
+            c += (r.output[yy == 1] == 0).mean()
+        p1.append(a / trials)
+        fpr.append(b / trials)
+        miss.append(c / trials)
+    p1 = np.asarray(p1)
+    fpr = np.asarray(fpr)
+    info = information_per_synapse(ms, k_in, k_out, n_in, n_out, fp=fpr)
+    ro = A.readonly
+    pth = fraction_set(ms, k_in, k_out, n_in, n_out)
+    return WillshawCapacity(
+        m=ro(ms.astype(np.float64)),
+        p1=ro(p1),
+        p1_theory=ro(pth),
+        false_positive=ro(fpr),
+        false_positive_theory=ro(false_positive_rate(pth, k_in)),
+        misses=ro(np.asarray(miss)),
+        info=ro(np.asarray(info, dtype=np.float64)),
+        info_theory=ro(information_per_synapse(ms, k_in, k_out, n_in, n_out)),
+    )
