@@ -111,8 +111,7 @@ class Result:
         """
         if table not in self.tables:
             raise MemsimError(
-                f"table: this result has no table {table!r}; its tables: "
-                + ", ".join(self.tables)
+                f"table: this result has no table {table!r}; its tables: " + ", ".join(self.tables)
             )
         try:
             import pandas as pd
