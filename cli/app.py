@@ -270,8 +270,8 @@ def _run_command(
         with _collect_warnings() as caught:
             result = runner(sc, scenario.parent, RichProgress(quiet))
             with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
-                result.meta["plots"] = [] if no_plots else _plots(result, tmp, sc, quiet)
-                write_into(result, tmp)
+                drawn = [] if no_plots else _plots(result, tmp, sc, quiet)
+                write_into(result, tmp, drawn)
         if not quiet:
             _print_summary(result, target, caught, notes, time.perf_counter() - t_start)
 
@@ -394,13 +394,17 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_sta
         raise
     finally:
         ck.close()  # release the folder's lock
-    if dropped:
-        result.meta.setdefault("notes", []).append(dropped)
+    if dropped:  # a new Result with the note (a Result is never changed once made)
+        import dataclasses
+
+        result = dataclasses.replace(
+            result, meta={**result.meta, "notes": [*result.meta.get("notes", []), dropped]}
+        )
     try:
         check_disk(part, output_bytes(result))
         with _collect_warnings(caught):
-            result.meta["plots"] = [] if no_plots else _plots(result, part, sc, quiet)
-        write_into(result, part)
+            drawn = [] if no_plots else _plots(result, part, sc, quiet)
+        write_into(result, part, drawn)
         commit(part, target, force or resume)
     except BaseException as exc:
         strip_outputs(part)

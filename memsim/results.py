@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,9 +198,11 @@ def output_bytes(result: Result) -> int:
     return arrays + 24 * cells + 2**16
 
 
-def write_into(result: Result, folder: str | Path) -> Path:
+def write_into(result: Result, folder: str | Path, plots: Sequence[str] = ()) -> Path:
     """Write a result's files into an existing folder (no results-folder checks: the folder is
-    a staging folder made by :func:`memsim.folders.staged`). Returns the folder."""
+    a staging folder made by :func:`memsim.folders.staged`); ``plots`` are the PNG files
+    already drawn there (listed in results.json). Returns the folder. The Result itself is not
+    changed."""
     p = Path(folder)
     files = []
     for name, cols in result.tables.items():
@@ -213,8 +216,8 @@ def write_into(result: Result, folder: str | Path) -> Path:
         "kind": result.kind,
         "summary": result.summary,
         "scenario": result.scenario,
-        "meta": {**result.meta, "versions": versions()},
-        "files": files + list(result.meta.get("plots", [])),
+        "meta": {**result.meta, "plots": list(plots), "versions": versions()},
+        "files": files + list(plots),
     }
     (p / "results.json").write_text(json.dumps(_jsonable(doc), indent=2) + "\n")
     return p
@@ -262,11 +265,12 @@ def save(
 
     target = check_target(out)
     with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
+        drawn: list[str] = []
         if plots:
             from memsim.plotting import make_plots
 
-            result.meta["plots"] = make_plots(result, tmp, plots)
-        write_into(result, tmp)
+            drawn = make_plots(result, tmp, plots)
+        write_into(result, tmp, drawn)
     return target
 
 

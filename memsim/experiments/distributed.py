@@ -37,6 +37,7 @@ A point whose task still fails is left out of the tables and reported by its val
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -611,13 +612,17 @@ def _sweep(sc, scheduler, checkpoint, progress, log, task, points, t0) -> Result
     if checkpoint is not None:
         meta["checkpoint"] = checkpoint.rows_path.name
     result = _functions(sc)[2](sc, ordered, time.perf_counter() - t0, meta)
-    if failed:
-        result.summary["failed_points"] = failed
-        result.meta["warnings"] = result.meta.get("warnings", []) + [
+    if failed:  # a new Result: a Result is never changed once made
+        warned = [
             f"point {describe_point(points[i])} failed after {scheduler.retries + 1} attempts "
             f"({_err_text(e)}); it is left out of the tables; run again with --resume to retry it"
             for i, e in sorted(failures.items())
         ]
+        result = dataclasses.replace(
+            result,
+            summary={**result.summary, "failed_points": failed},
+            meta={**result.meta, "warnings": [*result.meta.get("warnings", []), *warned]},
+        )
     return result
 
 
