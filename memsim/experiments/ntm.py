@@ -269,6 +269,5 @@ def run_capacity(
                 progress.advance(1)
         finally:
             progress.stop()
-    res = assemble_capacity(sc, rows, time.perf_counter() - t0)
-    res.meta["warnings"] = sorted({str(w.message) for w in caught})
-    return res
+    warned = sorted({str(w.message) for w in caught})
+    return assemble_capacity(sc, rows, time.perf_counter() - t0, {"warnings": warned})
