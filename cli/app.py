@@ -146,7 +146,8 @@ def _common_run_options(f):
             "-o",
             type=str,
             default=None,
-            help="Results folder [default: results/<scenario name>].",
+            help="Results folder [default: results/<scenario name> for recall, "
+            "results/<scenario name>.capacity for capacity].",
         ),
         click.option(
             "--force", is_flag=True, help="Replace an existing, non-empty results folder."
@@ -183,7 +184,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     memsim recall   scenarios/hebbian_letters.yaml    cue stored patterns, run the dynamics
     memsim capacity scenarios/hebbian_capacity.yaml   sweep the load, measure retrieval
 
-    Results (results.json, tidy CSV tables, arrays.npz, PNG plots) go to results/<name>/.
+    Results (results.json, tidy CSV tables, arrays.npz, PNG plots) go to results/<name>/
+    (recall) and results/<name>.capacity/ (capacity).
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
@@ -249,7 +251,7 @@ def _run_command(
         sched = _scheduler(sweep) if sweep is not None else None
         sc = load_scenario(scenario, overrides, _typed_overrides(seed, threads))
         check_runnable(sc, command, str(scenario))
-        target = check_target(out if out is not None else Path("results") / sc.name)
+        target = check_target(out if out is not None else default_folder(sc.name, command))
         if sweep is not None:
             from memsim.experiments.distributed import sweep_functions
 
@@ -274,6 +276,13 @@ def _run_command(
                 write_into(result, tmp, drawn)
         if not quiet:
             _print_summary(result, target, caught, notes, time.perf_counter() - t_start)
+
+
+def default_folder(name: str, command: str) -> Path:
+    """``results/<name>`` for recall, ``results/<name>.capacity`` for capacity (so both
+    commands of one scenario keep their results; a name never holds a dot, so it cannot
+    collide with another scenario's folder)."""
+    return Path("results") / (name if command == "recall" else f"{name}.capacity")
 
 
 def _scheduler(sweep: dict):
@@ -406,6 +415,17 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_sta
             drawn = [] if no_plots else _plots(result, part, sc, quiet)
         write_into(result, part, drawn)
         commit(part, target, force or resume)
+    except KeyboardInterrupt as exc:
+        strip_outputs(part)
+        how = "stopped by a signal" if isinstance(exc, Terminated) else "interrupted"
+        _error_panel(
+            f"{how} while writing the tables and plots; the sweep itself is complete: all "
+            f"{len(ck.done)} trials are saved in {ck.rows_path} (the results folder {target} was "
+            "not touched). Run the same command with --resume to write the results without "
+            "computing anything again",
+            "memsim",
+        )
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except BaseException as exc:
         strip_outputs(part)
         if isinstance(exc, OSError):

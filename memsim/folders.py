@@ -282,16 +282,22 @@ def refuse_foreign(folder: Path, extra: list[str] | None, action: str) -> None:
         shown = ", ".join(content[:6]) + more
         raise MemsimError(
             f"the folder {folder} is not empty and does not look like a memsim results folder "
-            f"(no {MANIFEST}; it holds {shown}); refusing to {action} it even with --force. "
-            "Choose another --out"
+            f"(no {MANIFEST}; it holds {shown}); memsim never {_verb(action)} it, with or "
+            "without --force. Choose another folder (--out)"
         )
     if extra:
         shown = ", ".join(extra[:6]) + (f" and {len(extra) - 6} more" if len(extra) > 6 else "")
         raise MemsimError(
-            f"the results folder {folder} holds files memsim did not write ({shown}); refusing "
-            f"to {action} it even with --force, so that they are not lost. Move them away, or "
-            "choose another --out"
+            f"the results folder {folder} holds files memsim did not write ({shown}); memsim "
+            f"never {_verb(action)} it, with or without --force, so that they are not lost. "
+            "Move them away, or choose another folder (--out)"
         )
+
+
+def _verb(action: str) -> str:
+    """'replace' -> 'replaces', 'resume in' -> 'resumes in'."""
+    head, _, tail = action.partition(" ")
+    return f"{head}s" + (f" {tail}" if tail else "")
 
 
 def remove_listed(folder: Path) -> list[str]:
@@ -332,12 +338,17 @@ def check_replaceable(folder: Path, force: bool, *, hint: str = "") -> bool:
         return False
     if not any(folder.iterdir()):
         return False
-    if not force:
+    extra = foreign_entries(folder)
+    if not force and not extra and extra is not None:
         raise MemsimError(
             f"the results folder {folder} already exists and is not empty; nothing was written"
-            + (hint or ". Use --force to replace it, or --out to choose another folder")
+            + (
+                hint
+                or ". Use --force (force=True in Python) to replace it, or choose another "
+                "folder (--out)"
+            )
         )
-    refuse_foreign(folder, foreign_entries(folder), "replace")
+    refuse_foreign(folder, extra, "replace")
     return True
 
 

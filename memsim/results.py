@@ -68,8 +68,9 @@ class Result:
             if isinstance(a, np.ndarray):
                 a.setflags(write=False)
 
-    def save(self, folder: str | Path, force: bool = False, plots=None) -> Path:
-        """Write this result to a results folder; see :func:`memsim.results.save`.
+    def save(self, folder: str | Path, force: bool = False, plots=True) -> Path:
+        """Write this result to a results folder, with its plots, as the command line does;
+        see :func:`memsim.results.save`.
 
         Parameters
         ----------
@@ -78,8 +79,9 @@ class Result:
             holds nothing but memsim's files).
         force : bool
             Replace an existing memsim results folder.
-        plots : sequence of str, optional
-            Plots to draw into it too (e.g. ``["energy", "overlap"]``).
+        plots : bool or sequence of str
+            ``True`` (default): the scenario's ``output.plots`` (else the kind's defaults);
+            ``False``: none; or the names to draw (e.g. ``["energy", "overlap"]``).
 
         Returns
         -------
@@ -244,8 +246,9 @@ def save(
     prepared : bool
         ``out`` is a folder memsim has prepared already (a staging folder): write into it
         directly, without the contract.
-    plots : sequence of str, optional
-        Plot names to draw into the folder as well (``None``: none; see
+    plots : bool or sequence of str, optional
+        Plots to draw into the folder as well: ``None``/``False`` none, ``True`` the scenario's
+        ``output.plots`` (else the kind's defaults), or a list of names (see
         :func:`memsim.plotting.make_plots`).
 
     Returns
@@ -269,7 +272,8 @@ def save(
         if plots:
             from memsim.plotting import make_plots
 
-            drawn = make_plots(result, tmp, plots)
+            which = (result.scenario.get("output") or {}).get("plots") if plots is True else plots
+            drawn = make_plots(result, tmp, which or None)
         write_into(result, tmp, drawn)
     return target
 

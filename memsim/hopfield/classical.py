@@ -282,6 +282,7 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     """
     if rule not in RULES:
         raise MemsimError(f"unknown storage rule {rule!r}; allowed: {', '.join(RULES)}")
+    _check_rule_options(rule, options)
     if "dilution" not in options:
         if "dilution_kind" in options:
             raise MemsimError("dilution_kind needs dilution (connections kept per neuron)")
@@ -292,6 +293,24 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     kind = options.pop("dilution_kind", "asymmetric")
     seed = options.get("seed", 0) if rule in _SEEDED_RULES else options.pop("seed", 0)
     return dilute(RULES[rule](patterns, **options), c, kind, seed)
+
+
+def _check_rule_options(rule: str, options: dict) -> None:
+    """Refuse an option the rule does not take, by name (not Python's bare TypeError)."""
+    import inspect
+
+    params = inspect.signature(RULES[rule]).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    allowed = [n for n in list(params)[1:]] + ["dilution", "dilution_kind"]
+    if rule not in _SEEDED_RULES:
+        allowed.append("seed")
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise MemsimError(
+            f"store: unknown option {unknown[0]!r} for rule {rule!r}; its options: "
+            + (", ".join(allowed))
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,6 +355,18 @@ class RecallResult:
     def converged(self) -> np.ndarray:
         """True where the run ended in a fixed point."""
         return self.stop == "fixed_point"
+
+    @property
+    def final_energy(self) -> np.ndarray:
+        """(B,) float64: the energy of each final state (the last entry of its trace)."""
+        return self.energy[np.arange(len(self.sweeps)), self.sweeps]
+
+    @property
+    def final_overlap(self) -> np.ndarray | None:
+        """(B,) float64: the overlap of each final state with its target (None without)."""
+        if self.overlap is None:
+            return None
+        return self.overlap[np.arange(len(self.sweeps)), self.sweeps]
 
 
 def _as_weights(weights: Any, n_expected: int | None = None) -> Weights:

@@ -149,7 +149,8 @@ class Scenario(Strict):
     name: str = Field(
         "scenario",
         description="a plain name (letters, digits, _ and -, starting with a letter or digit, "
-        "at most 100 characters); the default results folder is results/<name>",
+        "at most 100 characters); the default results folders are results/<name> (recall) and "
+        "results/<name>.capacity (capacity)",
     )
     description: str = ""
     model: ModelSpec

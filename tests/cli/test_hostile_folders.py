@@ -711,3 +711,38 @@ def test_sigterm_during_recall_leaves_previous_results(work):
     assert "stopped by a signal" in flat(err) and "Traceback" not in err
     assert tree(work / "results" / "big") == earlier
     no_staging(work / "results")
+
+
+def test_recall_and_capacity_keep_separate_default_folders(work):
+    (work / "both.yaml").write_text(SWEEP.replace("name: sweep", "name: both"))
+    run("recall", "both.yaml", "-q", "--no-plots", expect=0)
+    run("capacity", "both.yaml", "-q", "--no-plots", expect=0)
+    assert (work / "results" / "both" / "cues.csv").exists()
+    assert (work / "results" / "both.capacity" / "capacity.csv").exists()
+
+
+def test_foreign_folder_without_force_does_not_suggest_force(work):
+    out = run("recall", "s.yaml", "--out", "sub", "-q", expect=1, fragment="does not look like")
+    assert "Use --force" not in out
+
+
+def test_interrupt_while_writing_after_a_complete_sweep(work, monkeypatch):
+    import memsim.cli.app as app
+
+    def broken(*a, **k):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(app, "_plots", broken)
+        run(
+            "capacity",
+            "sweep.yaml",
+            "--out",
+            "cut",
+            expect=130,
+            fragment=("the sweep itself is complete", "--resume", "was not touched"),
+        )
+    assert (work / "cut.partial" / "checkpoint.jsonl").exists() and not (work / "cut").exists()
+    out = run("capacity", "sweep.yaml", "--out", "cut", "--resume", expect=0)
+    assert "0 tasks left" in out
+    assert (work / "cut" / "capacity.csv").exists() and not (work / "cut.partial").exists()

@@ -71,3 +71,19 @@ def test_result_to_pandas_and_errors():
     else:
         df = res.to_pandas("cues")
         assert list(df.columns) == list(res.tables["cues"])
+
+
+def test_store_names_an_unknown_option_and_recall_gives_final_values():
+    from memsim.hopfield import recall, store
+    from memsim.patterns import corrupt, random_patterns
+
+    X = random_patterns(4, 100, seed=5)
+    with pytest.raises(MemsimError, match="unknown option 'foo'"):
+        store(X, "hebbian", foo=1)
+    with pytest.raises(MemsimError, match="'kappa'"):
+        store(X, "storkey", kappa=1.0)
+    out = recall(store(X), corrupt(X, flip=0.05, seed=6), seed=1)
+    b = np.arange(4)
+    np.testing.assert_array_equal(out.final_energy, out.energy[b, out.sweeps])
+    np.testing.assert_array_equal(out.final_overlap, out.overlap[b, out.sweeps])
+    assert np.isfinite(out.final_energy).all()
