@@ -42,7 +42,7 @@ MANIFEST = "memsim-manifest.json"
 INFLIGHT = ".memsim-inflight"
 #: suffix of the staging folder of a checkpointed sweep (kept after an interruption)
 PARTIAL = ".partial"
-_FORMAT = 1
+_FORMAT = 2
 _STAGING_TAG = ".memsim-"
 _FORBIDDEN_ROOTS = ("/proc", "/sys", "/dev")
 
@@ -206,30 +206,44 @@ def _entries(folder: Path) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(dirs)
 
 
-def write_manifest(folder: Path) -> None:
-    """List everything in ``folder`` in its manifest (written atomically, listing itself)."""
-    from memsim import __version__
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _record(path: Path) -> dict:
+    return {"size": os.lstat(path).st_size, "sha256": _sha256(path)}
+
+
+def write_manifest(folder: Path, growing=()) -> None:
+    """List everything in ``folder`` in its manifest (written atomically, listing itself):
+    each file with its size and SHA-256, so that a file changed since memsim wrote it counts as
+    the user's; ``growing`` files (a checkpoint being appended to) are listed without."""
 
     files, dirs = _entries(folder)
-    files = sorted({*files, MANIFEST} - {INFLIGHT})
-    doc = {"memsim_manifest": _FORMAT, "memsim": __version__, "files": files, "folders": dirs}
-    tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=1) + "\n")
-    os.replace(tmp, folder / MANIFEST)
+    names = sorted({*files, MANIFEST} - {INFLIGHT})
+    listed = {}
+    for rel in names:
+        f = folder / rel
+        if rel == MANIFEST or rel in growing or not _plain_file(f):
+            listed[rel] = None
+        else:
+            listed[rel] = _record(f)
+    _dump(folder, listed, dirs)
 
 
-def add_to_manifest(folder: Path, names) -> None:
-    """Add file names to ``folder``'s manifest (made if missing); they may not exist yet."""
+def _dump(folder: Path, files: dict, dirs) -> None:
     from memsim import __version__
 
-    listed = read_manifest(folder)
-    files = set(listed[0]) if listed else set()
-    dirs = set(listed[1]) if listed else set()
-    files |= {*names, MANIFEST}
     doc = {
         "memsim_manifest": _FORMAT,
         "memsim": __version__,
-        "files": sorted(files),
+        "files": dict(sorted(files.items())),
         "folders": sorted(dirs),
     }
     tmp = folder / (MANIFEST + ".tmp")
@@ -237,8 +251,20 @@ def add_to_manifest(folder: Path, names) -> None:
     os.replace(tmp, folder / MANIFEST)
 
 
-def read_manifest(folder: Path) -> tuple[set[str], set[str]] | None:
-    """The files and folders a results folder's manifest lists, or None without a valid one."""
+def add_to_manifest(folder: Path, names) -> None:
+    """Add files that grow while memsim writes them (a checkpoint) to ``folder``'s manifest,
+    made if missing; they may not exist yet and are listed without a checksum."""
+    listed = read_manifest(folder)
+    files = dict(listed[0]) if listed else {}
+    dirs = set(listed[1]) if listed else set()
+    for n in (*names, MANIFEST):
+        files.setdefault(n, None)
+    _dump(folder, files, dirs)
+
+
+def read_manifest(folder: Path) -> tuple[dict[str, dict | None], set[str]] | None:
+    """The files (name -> {size, sha256} or None) and folders a results folder's manifest
+    lists, or None without a valid one."""
     m = folder / MANIFEST
     try:
         st = os.lstat(m)
@@ -250,11 +276,19 @@ def read_manifest(folder: Path) -> tuple[set[str], set[str]] | None:
     if not isinstance(doc, dict) or doc.get("memsim_manifest") != _FORMAT:
         return None
     files, dirs = doc.get("files"), doc.get("folders")
-    if not isinstance(files, list) or not isinstance(dirs, list):
+    if not isinstance(files, dict) or not isinstance(dirs, list):
         return None
-    if not all(isinstance(x, str) and _safe_rel(x) for x in files + dirs):
+    if not all(isinstance(x, str) and _safe_rel(x) for x in [*files, *dirs]):
         return None
-    return set(files), set(dirs)
+    for rec in files.values():
+        ok = rec is None or (
+            isinstance(rec, dict)
+            and isinstance(rec.get("size"), int)
+            and isinstance(rec.get("sha256"), str)
+        )
+        if not ok:
+            return None
+    return files, set(dirs)
 
 
 def _safe_rel(rel: str) -> bool:
@@ -262,16 +296,57 @@ def _safe_rel(rel: str) -> bool:
     return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "" not in parts
 
 
+def _plain_file(path: Path) -> bool:
+    """A regular file (not a link, FIFO, device, ...)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _inside(folder: Path, rel: str) -> bool:
+    """True when no component of ``rel`` below ``folder`` (but the last) is a link: the path
+    stays inside the folder without following any link."""
+    cur = folder
+    for part in Path(rel).parts[:-1]:
+        cur = cur / part
+        try:
+            if stat.S_ISLNK(os.lstat(cur).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _is_ours(folder: Path, rel: str, rec: dict | None) -> bool:
+    """A listed file is memsim's when it is still a regular file reached without links and,
+    where the manifest has its checksum, unchanged."""
+    f = folder / rel
+    if not _inside(folder, rel) or not _plain_file(f):
+        return False
+    if rec is None:
+        return True
+    return os.lstat(f).st_size == rec["size"] and _sha256(f) == rec["sha256"]
+
+
 def foreign_entries(folder: Path) -> list[str] | None:
     """What in ``folder`` memsim did not write: None when there is no valid manifest (then
-    everything is foreign), else the entries its manifest does not list (empty: all memsim's)."""
+    everything is foreign), else the entries its manifest does not list, links, special files
+    and files changed since memsim wrote them (empty: all memsim's)."""
     listed = read_manifest(folder)
     if listed is None:
         return None
     files, dirs = _entries(folder)
     lfiles, ldirs = listed
-    extra = [f for f in files if f not in lfiles and f != INFLIGHT]
-    extra += [d + "/" for d in dirs if d not in ldirs]
+    extra = []
+    for f in files:
+        if f == INFLIGHT:
+            continue
+        if f not in lfiles:
+            extra.append(f)
+        elif f != MANIFEST and not _is_ours(folder, f, lfiles[f]):
+            extra.append(f + " (changed since memsim wrote it)")
+    extra += [d + "/" for d in dirs if d not in ldirs or (folder / d).is_symlink()]
     return extra
 
 
@@ -282,7 +357,7 @@ def refuse_foreign(folder: Path, extra: list[str] | None, action: str) -> None:
         shown = ", ".join(content[:6]) + more
         raise MemsimError(
             f"the folder {folder} is not empty and does not look like a memsim results folder "
-            f"(no {MANIFEST}; it holds {shown}); memsim never {_verb(action)} it, with or "
+            f"(no valid {MANIFEST}; it holds {shown}); memsim never {_verb(action)} it, with or "
             "without --force. Choose another folder (--out)"
         )
     if extra:
@@ -301,24 +376,25 @@ def _verb(action: str) -> str:
 
 
 def remove_listed(folder: Path) -> list[str]:
-    """Delete what ``folder``'s manifest lists, then the folder if it is empty.
+    """Delete what ``folder``'s manifest lists and is still memsim's (see
+    :func:`foreign_entries`), then the folder if it is empty.
 
-    Returns what was left (entries the manifest does not list); nothing else is touched.
+    Never follows a link: a listed path that passes through a link, or is one, is left alone.
+    Returns what was left; nothing else is touched.
     """
     listed = read_manifest(folder)
     if listed is None:
         return [x.name for x in folder.iterdir()]
     files, dirs = listed
-    for rel in sorted(files, key=lambda r: r != MANIFEST):  # the manifest last
-        if rel == MANIFEST:
-            continue
-        f = folder / rel
-        if os.path.lexists(f) and (f.is_symlink() or not f.is_dir()):
+    for rel, rec in files.items():
+        if rel != MANIFEST and _is_ours(folder, rel, rec):
             with contextlib.suppress(FileNotFoundError):
-                f.unlink()
+                (folder / rel).unlink()
     for rel in sorted(dirs, key=lambda r: -len(Path(r).parts)):
-        with contextlib.suppress(OSError):
-            (folder / rel).rmdir()  # only when empty
+        d = folder / rel
+        if _inside(folder, rel) and d.is_dir() and not d.is_symlink():
+            with contextlib.suppress(OSError):
+                d.rmdir()  # only when empty
     with contextlib.suppress(FileNotFoundError):
         (folder / INFLIGHT).unlink()
     left = [x.name for x in folder.iterdir() if x.name != MANIFEST]

@@ -229,6 +229,12 @@ class Checkpoint:
     # -- reading ---------------------------------------------------------------------------
     def _read_manifest(self) -> dict:
         path = self.manifest_path
+        if not os.path.lexists(path):
+            raise MemsimError(
+                f"the checkpoint in {self.folder} has finished trials ({ROWS}) but its manifest "
+                f"{MANIFEST} is missing, so memsim cannot tell which scenario they belong to. "
+                "Start over with --force"
+            )
         _regular_file(path, "checkpoint manifest", 64 * 2**20)
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
@@ -462,7 +468,7 @@ def open_checkpoint(
                 )
             if nonempty:
                 extra = foreign_entries(p)
-                if extra:
+                if extra is None or extra:  # no valid manifest: nothing there is known to be ours
                     refuse_foreign(p, extra, "resume in")
                 ck._read()
             _list_checkpoint_files(p)
@@ -555,9 +561,11 @@ def open_sweep(
                 )
             refuse_foreign(target, foreign_entries(target), "resume from")
             part.mkdir(parents=True, exist_ok=True)
+            _list_checkpoint_files(part)
             for name in (MANIFEST, ROWS):
-                if (target / name).is_file():
-                    shutil.copyfile(target / name, part / name)
+                src = target / name
+                if os.path.lexists(src) and stat.S_ISREG(os.lstat(src).st_mode):
+                    shutil.copyfile(src, part / name, follow_symlinks=False)
         return open_checkpoint(part, sc, points, command=command, resume=True)
     check_replaceable(
         target,
