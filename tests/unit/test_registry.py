@@ -137,6 +137,7 @@ RECALL_SCENARIOS = {
     "ntm": "ntm_copy",
     "kv": "kv_stories",
     "sequence": "sequence_letters",
+    "bam": "bam_pairs",
 }
 
 
