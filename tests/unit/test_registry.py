@@ -138,6 +138,7 @@ RECALL_SCENARIOS = {
     "kv": "kv_stories",
     "sequence": "sequence_letters",
     "bam": "bam_pairs",
+    "continuous": "continuous_recall",
 }
 
 
