@@ -29,7 +29,7 @@ from memsim._rng import generator
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _bam_kernels as K
 
-__all__ = ["BAMCapacity", "BAMRecall", "capacity_curve", "recall", "store"]
+__all__ = ["BAMCapacity", "BAMRecall", "capacity_curve", "crosstalk_bit_error", "recall", "store"]
 
 STOP_REASONS = ("fixed_point", "limit")
 
@@ -215,6 +215,35 @@ def recall(
         stop=A.readonly(names),
         energy=A.readonly(energy),
     )
+
+
+def crosstalk_bit_error(nx: int, pairs: int) -> float:
+    """Exact probability that a y bit is wrong after one half-step ``y <- sgn(W x^mu)`` from a
+    clean stored x, for random pairs.
+
+    The field is ``Nx y_i + C`` with crosstalk ``C = (P - 1) Nx - 2 B``,
+    ``B ~ Binomial((P - 1) Nx, 1/2)``; the bit is wrong iff ``B > P Nx / 2`` (a zero field keeps
+    the stored bit, as in :func:`recall` started from the stored pair). This is the
+    ``bit_error`` of :func:`capacity_curve` in expectation.
+
+    Parameters
+    ----------
+    nx : int >= 1
+        Size of the x layer.
+    pairs : int >= 1
+        Number of stored pairs P.
+
+    Returns
+    -------
+    float
+    """
+    from scipy import stats
+
+    nx = A.integer(nx, "nx", low=1)
+    p = A.integer(pairs, "pairs", low=1)
+    if p == 1:
+        return 0.0
+    return float(stats.binom.sf(np.floor(p * nx / 2), (p - 1) * nx, 0.5))
 
 
 @dataclass(frozen=True)

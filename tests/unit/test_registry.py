@@ -136,6 +136,9 @@ RECALL_SCENARIOS = {
     "modern": "modern_letters",
     "ntm": "ntm_copy",
     "kv": "kv_stories",
+    "sequence": "sequence_letters",
+    "bam": "bam_pairs",
+    "continuous": "continuous_recall",
 }
 
 

@@ -1,0 +1,313 @@
+"""Recall and capacity experiments for the bidirectional associative memory (Kosko 1988).
+
+Recall: pairs (x^mu, y^mu) with x from the ``patterns`` section and y from the model section
+(letters, or random). Random streams: x patterns of trial t ``generator(seed, 1, t)``; random y
+``generator(seed, 4, t)``; cue corruption ``generator(seed, 2, t)``; the uncued side of cue b
+starts from the engine's stream ``(seed, 3, t)`` (:func:`memsim.hopfield.bam.recall`).
+
+Capacity (:func:`capacity_task`): the per-trial body of
+:func:`memsim.hopfield.bam.capacity_curve` with the same stream ``generator(seed, Nx, Ny, P, t)``
+(x, y, then the flipped cue bits), so the tables equal that function's output when
+``model.max_steps`` is 50 (it converges far sooner; the limit only matters for runs that cycle).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from memsim import patterns as pat
+from memsim._rng import generator
+from memsim.experiments.progress import Progress
+from memsim.hopfield import bam
+from memsim.results import Result
+from memsim.scenario.load import has_picture_shape, resolve_pattern_path
+
+
+def x_patterns(sc, trial: int, base_dir: Path | None):
+    src = sc.patterns
+    if src.source == "random":
+        rng = generator(sc.run.seed, 1, trial)
+        return pat.random_patterns(src.count, src.size, src.bias, rng), None
+    if src.source == "letters":
+        xi, shape = pat.letters(src.letters, src.scale)
+        return xi, shape
+    xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
+    return xi, (tuple(src.shape) if src.shape else None)
+
+
+def y_patterns(sc, p: int, trial: int):
+    m = sc.model
+    if m.y_letters:
+        ys, shape = pat.letters(m.y_letters, m.y_scale)
+        return ys, shape
+    rng = generator(sc.run.seed, 4, trial)
+    return pat.random_patterns(p, m.y_size, m.y_bias, rng), None
+
+
+def check_recall(sc, file: str | None = None) -> None:
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import pattern_count_and_size
+
+    if sc.model.y_letters is not None:
+        p, _ = pattern_count_and_size(sc, Path(file).parent if file else None)
+        if len(sc.model.y_letters) != p:
+            raise ScenarioError(
+                f"model.y_letters has {len(sc.model.y_letters)} letters but there are {p} x "
+                "patterns: give one y letter per x pattern",
+                file=file,
+                field="model.y_letters",
+            )
+
+
+def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
+    """Cue one side of stored pairs and alternate half-steps until the pair is stable."""
+    progress = progress or Progress()
+    m = sc.model
+    thr = sc.run.retrieval_overlap
+    t0 = time.perf_counter()
+    cols = (
+        "trial",
+        "cue",
+        "pair",
+        "initial_overlap",
+        "final_overlap_x",
+        "final_overlap_y",
+        "half_steps",
+        "stop",
+        "retrieved",
+        "exact_x",
+        "exact_y",
+        "initial_energy",
+        "final_energy",
+    )
+    rows: dict[str, list] = {k: [] for k in cols}
+    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "half_step", "energy")}
+    cues_all, fx, fy, energies = [], [], [], []
+    first = None
+    n_limit = 0
+    progress.start("trials", sc.run.trials)
+    for t in range(sc.run.trials):
+        X, xshape = x_patterns(sc, t, base_dir)
+        X = np.asarray(X)
+        p = X.shape[0]
+        Y, yshape = y_patterns(sc, p, t)
+        Y = np.asarray(Y)
+        if first is None:
+            first = (X, Y, xshape, yshape)
+        c = sc.cue.pattern
+        idx = np.arange(p) if c == "all" else np.atleast_1d(np.asarray(c, dtype=np.int64))
+        side = X if m.cue_side == "x" else Y
+        cues = pat.corrupt(
+            side[idx], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, t)
+        )
+        W = bam.store(X, Y)
+        res = bam.recall(
+            W,
+            **{m.cue_side: cues},
+            max_steps=m.max_steps,
+            seed=sc.run.seed,
+            stream=(3, t),
+            threads=sc.run.threads,
+            warn=False,
+        )
+        n_limit += int((res.stop == "limit").sum())
+        ox = (res.x.astype(np.float64) @ X.T.astype(np.float64)) / X.shape[1]
+        oy = (res.y.astype(np.float64) @ Y.T.astype(np.float64)) / Y.shape[1]
+        for b, i in enumerate(idx):
+            i = int(i)
+            h = int(res.steps[b])
+            rows["trial"].append(t)
+            rows["cue"].append(b)
+            rows["pair"].append(i)
+            rows["initial_overlap"].append(
+                float(cues[b] @ side[i].astype(np.float64)) / cues.shape[1]
+            )
+            rows["final_overlap_x"].append(float(ox[b, i]))
+            rows["final_overlap_y"].append(float(oy[b, i]))
+            rows["half_steps"].append(h)
+            rows["stop"].append(str(res.stop[b]))
+            rows["retrieved"].append(bool(ox[b, i] >= thr and oy[b, i] >= thr))
+            rows["exact_x"].append(bool(np.array_equal(res.x[b], X[i])))
+            rows["exact_y"].append(bool(np.array_equal(res.y[b], Y[i])))
+            rows["initial_energy"].append(float(res.energy[b, 0]))
+            rows["final_energy"].append(float(res.energy[b, h]))
+            for k in range(h + 1):
+                trace["trial"].append(t)
+                trace["cue"].append(b)
+                trace["half_step"].append(k)
+                trace["energy"].append(float(res.energy[b, k]))
+        cues_all.append(cues)
+        fx.append(np.asarray(res.x))
+        fy.append(np.asarray(res.y))
+        last = int(res.steps.max()) + 1
+        energies.append(np.asarray(res.energy)[:, :last])
+        progress.advance(1)
+    progress.stop()
+    tab = {k: np.asarray(v) for k, v in rows.items()}
+    X, Y, xshape, yshape = first
+    width = max(e.shape[1] for e in energies)
+    energy = np.concatenate(
+        [np.pad(e, ((0, 0), (0, width - e.shape[1])), constant_values=np.nan) for e in energies]
+    )
+    p = X.shape[0]
+    summary = {
+        "pairs": int(p),
+        "sizes": f"{X.shape[1]}, {Y.shape[1]}",
+        "nx": int(X.shape[1]),
+        "ny": int(Y.shape[1]),
+        "cue_side": m.cue_side,
+        "trials": sc.run.trials,
+        "cues": int(tab["trial"].size),
+        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
+        "mean_final_overlap_x": float(tab["final_overlap_x"].mean()),
+        "mean_final_overlap_y": float(tab["final_overlap_y"].mean()),
+        "fraction_retrieved": float(tab["retrieved"].mean()),
+        "fraction_exact": float((tab["exact_x"] & tab["exact_y"]).mean()),
+        "fraction_stable": float(np.mean(tab["stop"] == "fixed_point")),
+        "mean_half_steps": float(tab["half_steps"].mean()),
+        "energy_never_increased": bool(
+            np.all(np.diff(energy, axis=1)[~np.isnan(np.diff(energy, axis=1))] <= 0)
+        ),
+        "retrieval_overlap": thr,
+        "one_step_bit_error_exact": bam.crosstalk_bit_error(int(X.shape[1]), int(p)),
+    }
+    pics = has_picture_shape(sc)
+    meta = {
+        "seed": sc.run.seed,
+        "seconds": time.perf_counter() - t0,
+        "picture_shape": list(xshape) if xshape and pics else None,
+        "y_picture_shape": list(yshape) if yshape else None,
+        "x_labels": list(sc.patterns.letters.upper()) if sc.patterns.source == "letters" else None,
+        "y_labels": list(m.y_letters.upper()) if m.y_letters else None,
+        "warnings": [f"{n_limit} cue(s) reached max_steps without a stable pair"]
+        if n_limit
+        else [],
+    }
+    arrays = {
+        "stored_x": X,
+        "stored_y": Y,
+        "cues": np.concatenate(cues_all),
+        "final_x": np.concatenate(fx),
+        "final_y": np.concatenate(fy),
+        "energy": energy,
+    }
+    tables = {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}}
+    return Result("recall", "bam", sc.model_dump(mode="json"), summary, tables, arrays, meta)
+
+
+# ------------------------------------------------------------------------------ capacity ----
+def check_capacity(sc, file: str | None = None) -> None:
+    from memsim.errors import ScenarioError
+
+    if sc.patterns.source != "random":
+        raise ScenarioError(
+            "a capacity sweep draws new random pairs at every point: patterns.source must be "
+            "'random'",
+            file=file,
+            field="patterns.source",
+        )
+    if sc.cue.flip > 0.5:
+        raise ScenarioError(
+            f"the capacity sweep flips a fraction of the x bits of each cue: cue.flip must be at "
+            f"most 0.5, got {sc.cue.flip}",
+            file=file,
+            field="cue.flip",
+        )
+
+
+def capacity_points(sc) -> list[dict]:
+    """One point per number of pairs P (Nx = patterns.size, Ny = model.y_size)."""
+    nx, ny = sc.patterns.size, sc.model.y_size
+    return [dict(nx=nx, ny=ny, pairs=int(p)) for p in sc.capacity.pairs]
+
+
+CAPACITY_COLUMNS = ("nx", "ny", "pairs", "trial", "stable", "recalled", "bit_error")
+
+
+def capacity_task(sc, pt: dict, trial: int) -> dict:
+    """One (P, trial): store P random pairs, count stable pairs (one full step from the stored
+    pair changes nothing), pairs whose y is recalled exactly from an x cue with ``cue.flip`` of
+    its bits flipped, and the one-step bit error of y from the clean x."""
+    nx, ny, p, t = pt["nx"], pt["ny"], pt["pairs"], trial
+    seed = sc.run.seed
+    g = generator(seed, nx, ny, p, t)  # the stream of memsim.hopfield.bam.capacity_curve
+    xs = np.where(g.random((p, nx)) < 0.5, 1, -1).astype(np.int8)
+    ys = np.where(g.random((p, ny)) < 0.5, 1, -1).astype(np.int8)
+    w = bam.store(xs, ys)
+    h = xs.astype(np.int64) @ w.T.astype(np.int64)
+    one = np.where(h > 0, 1, np.where(h < 0, -1, ys))
+    r0 = bam.recall(w, xs, ys, max_steps=1, warn=False)
+    stable = ((r0.x == xs).all(1) & (r0.y == ys).all(1)).mean()
+    cue = xs.copy()
+    k = int(round(sc.cue.flip * nx))
+    for mu in range(p):
+        cue[mu, g.choice(nx, k, replace=False)] *= -1
+    r = bam.recall(w, cue, max_steps=sc.model.max_steps, seed=seed, stream=(p, t), warn=False)
+    return dict(
+        nx=nx,
+        ny=ny,
+        pairs=p,
+        trial=t,
+        stable=float(stable),
+        recalled=float((r.y == ys).all(1).mean()),
+        bit_error=float((one != ys).mean()),
+    )
+
+
+def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = None) -> Result:
+    """Per-trial table and per-P means, with the exact one-step bit error."""
+    table = {c: np.asarray([r[c] for r in rows]) for c in CAPACITY_COLUMNS}
+    nx, ny = sc.patterns.size, sc.model.y_size
+    cols = ("pairs", "load", "trials", "stable", "recalled", "recalled_stderr", "bit_error")
+    summ: dict[str, list] = {k: [] for k in (*cols, "theory_bit_error")}
+    for p in dict.fromkeys(int(x) for x in table["pairs"]):
+        sel = table["pairs"] == p
+        rec = table["recalled"][sel]
+        summ["pairs"].append(p)
+        summ["load"].append(p / min(nx, ny))
+        summ["trials"].append(int(sel.sum()))
+        summ["stable"].append(float(table["stable"][sel].mean()))
+        summ["recalled"].append(float(rec.mean()))
+        summ["recalled_stderr"].append(
+            float(rec.std(ddof=1) / np.sqrt(rec.size)) if rec.size > 1 else float("nan")
+        )
+        summ["bit_error"].append(float(table["bit_error"][sel].mean()))
+        summ["theory_bit_error"].append(bam.crosstalk_bit_error(nx, p))
+    st = {k: np.asarray(v) for k, v in summ.items()}
+    summary: dict = {
+        "nx": nx,
+        "ny": ny,
+        "flip": sc.cue.flip,
+        "trials": sc.run.trials,
+        "kosko_bound_min_nx_ny": min(nx, ny),
+    }
+    half = st["pairs"][st["recalled"] >= 0.5]
+    summary["largest_P_recalled_half"] = int(half.max()) if half.size else 0
+    meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(meta or {})}
+    return Result(
+        "capacity",
+        "bam",
+        sc.model_dump(mode="json"),
+        summary,
+        {"capacity": table, "capacity_summary": st},
+        {},
+        meta,
+    )
+
+
+def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
+    """Stability and recall of random pairs against their number (one task per P and trial)."""
+    progress = progress or Progress()
+    t0 = time.perf_counter()
+    points = capacity_points(sc)
+    progress.start("points x trials", len(points) * sc.run.trials)
+    rows = []
+    for pt in points:
+        for t in range(sc.run.trials):
+            rows.append(capacity_task(sc, pt, t))
+            progress.advance(1)
+    progress.stop()
+    return assemble_capacity(sc, rows, time.perf_counter() - t0)

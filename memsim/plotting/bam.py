@@ -1,0 +1,140 @@
+"""Plots of BAM results (Kosko 1988): energy per half-step, pictures of recalled pairs, and the
+capacity against the number of stored pairs with the exact crosstalk bit error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from memsim.plotting.common import plt_module as _plt
+from memsim.results import Result
+
+
+def plot_energy(result: Result, path: Path) -> Path:
+    """E(x, y) = -y^T W x before and after every half-step, one line per cue."""
+    plt = _plt()
+    e = result.arrays["energy"]
+    n = e.shape[0]
+    rows = np.arange(n) if n <= 100 else np.linspace(0, n - 1, 100).astype(int)
+    alpha = 0.9 if len(rows) <= 10 else max(0.35, 6.0 / len(rows))
+    fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
+    for r in rows:
+        k = np.flatnonzero(np.isfinite(e[r]))
+        ax.plot(np.arange(k[-1] + 1), e[r, : k[-1] + 1], "-o", ms=3, lw=1, alpha=alpha)
+    ax.set_xlabel("half-step (odd: y updated from x when x is cued)")
+    ax.set_ylabel("energy E = -y^T W x")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    s = result.summary
+    ax.set_title(
+        f"{result.scenario['name']}: BAM energy per half-step, one line per cue\n"
+        f"({s['pairs']} pairs, Nx={s['nx']}, Ny={s['ny']}, cue side {s['cue_side']})",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_pictures(result: Result, path: Path) -> Path | None:
+    """Rows: cues of the first trial; columns: cue, recalled x, recalled y, stored x, stored y
+    (a side is drawn as a picture when it has a picture shape)."""
+    xs = result.meta.get("picture_shape")
+    ys = result.meta.get("y_picture_shape")
+    if not xs and not ys:
+        return None
+    plt = _plt()
+    s = result.summary
+    cue_shape = xs if s["cue_side"] == "x" else ys
+    cols = []
+    if cue_shape:
+        cols.append(("cues", None, cue_shape, f"cue ({s['cue_side']})"))
+    if xs:
+        cols.append(("final_x", None, xs, "recalled x"))
+    if ys:
+        cols.append(("final_y", None, ys, "recalled y"))
+    if xs:
+        cols.append(("stored_x", "pair", xs, "stored x"))
+    if ys:
+        cols.append(("stored_y", "pair", ys, "stored y"))
+    c = result.tables["cues"]
+    first = np.flatnonzero(c["trial"] == c["trial"][0])[:8]
+    fig, axes = plt.subplots(
+        len(first),
+        len(cols),
+        figsize=(1.45 * len(cols) + 0.4, 1.6 * len(first) + 0.6),
+        squeeze=False,
+        layout="constrained",
+    )
+    for r, row in enumerate(first):
+        pair = int(c["pair"][row])
+        for j, (name, by, shape, title) in enumerate(cols):
+            img = result.arrays[name][pair if by else row]
+            ax = axes[r, j]
+            ax.imshow(np.asarray(img, float).reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(title, fontsize=8)
+            if name == "final_x":
+                ax.set_xlabel(f"m={c['final_overlap_x'][row]:.2f}", fontsize=7)
+            if name == "final_y":
+                ax.set_xlabel(f"m={c['final_overlap_y'][row]:.2f}", fontsize=7)
+    fig.suptitle(
+        f"{result.scenario['name']}: pairs recalled from {s['cue_side']} cues "
+        f"({s['fraction_exact']:.0%} exact)",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_capacity(result: Result, path: Path) -> Path:
+    """Left: fractions of stable and recalled pairs against P. Right: one-step bit error of y
+    against P with the exact crosstalk value (memsim.hopfield.bam.crosstalk_bit_error)."""
+    plt = _plt()
+    st = result.tables["capacity_summary"]
+    s = result.summary
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    p = st["pairs"]
+    a1.plot(p, st["stable"], "o-", label="stored pair is stable")
+    a1.errorbar(
+        p,
+        st["recalled"],
+        yerr=np.nan_to_num(st["recalled_stderr"]),
+        fmt="s-",
+        capsize=2,
+        label=f"y recalled exactly (x cue, {s['flip']:.0%} flipped)",
+    )
+    a1.set_xlabel("stored pairs P")
+    a1.set_ylabel("fraction of pairs")
+    a1.set_ylim(-0.05, 1.05)
+    a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
+    a1.set_title(f"Nx={s['nx']}, Ny={s['ny']}, {s['trials']} trials per P", fontsize=9)
+    th = st["theory_bit_error"]
+    pos = st["bit_error"] > 0
+    a2.semilogy(p[pos], st["bit_error"][pos], "o", label="measured (clean x, one half-step)")
+    a2.semilogy(p[th > 0], th[th > 0], "k--", lw=1, label="exact crosstalk (binomial)")
+    a2.set_xlabel("stored pairs P")
+    a2.set_ylabel("bit error of y")
+    a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
+    a2.set_title("one-step bit error", fontsize=9)
+    fig.suptitle(f"{result.scenario['name']}: BAM capacity (Kosko 1988)", fontsize=10)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+PLOTTERS = {"energy": plot_energy, "pictures": plot_pictures, "capacity": plot_capacity}
+RECALL_PLOTS = ("energy", "pictures")
+CAPACITY_PLOTS = ("capacity",)
+
+
+def default_plots(result: Result) -> list[str]:
+    if result.command == "capacity":
+        return list(CAPACITY_PLOTS)
+    out = ["energy"]
+    if result.meta.get("picture_shape") or result.meta.get("y_picture_shape"):
+        out.append("pictures")
+    return out

@@ -1,0 +1,162 @@
+"""Plots of the graded-response network (Hopfield 1984): trajectories V(t) and overlaps, the
+Lyapunov energy against time, pictures of the final graded states, and the gain sweep with the
+critical gain 1 / lambda_max(W)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from memsim.plotting.common import plt_module as _plt
+from memsim.results import Result
+
+
+def plot_trajectories(result: Result, path: Path) -> Path:
+    """Left: V_i(t) of 12 neurons of the first cue. Right: overlap with the cued pattern
+    against time for every cue of trial 0."""
+    plt = _plt()
+    t = result.arrays["t"]
+    V = result.arrays["V"]
+    ov = result.arrays["overlaps"]
+    c = result.tables["cues"]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    n = V.shape[2]
+    for i in np.linspace(0, n - 1, min(n, 12)).astype(int):
+        a1.plot(t, V[0, :, i], lw=1)
+    a1.set_xlabel("time t (units of tau)")
+    a1.set_ylabel("output V_i(t) = tanh(gain u_i)")
+    a1.set_ylim(-1.05, 1.05)
+    a1.set_title(f"cue 0 (pattern {int(c['pattern'][0])}): 12 of {n} neurons", fontsize=9)
+    first = np.flatnonzero(c["trial"] == c["trial"][0])
+    for b in first[:20]:
+        a2.plot(t, ov[b, :, int(c["pattern"][b])], lw=1, alpha=0.8)
+    a2.axhline(
+        result.summary["retrieval_overlap"], color="k", ls=":", lw=0.8, label="retrieval threshold"
+    )
+    a2.set_xlabel("time t (units of tau)")
+    a2.set_ylabel("overlap m(t) = (1/N) sum_i xi_i V_i(t)")
+    a2.set_ylim(-1.05, 1.05)
+    a2.legend(loc="lower right", fontsize=8)
+    a2.set_title("overlap with the cued pattern, one line per cue", fontsize=9)
+    s = result.summary
+    fig.suptitle(
+        f"{result.scenario['name']}: graded network, gain {s['gain']:g} (critical "
+        f"{s['critical_gain']:.3f}), P={s['patterns']}, N={s['neurons']}",
+        fontsize=10,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_energy(result: Result, path: Path) -> Path:
+    """Lyapunov energy (Hopfield 1984, eq. 7) against time, one line per cue."""
+    plt = _plt()
+    t = result.arrays["t"]
+    e = result.arrays["energy"]
+    fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
+    rows = np.arange(e.shape[0])[:100]
+    alpha = 0.9 if len(rows) <= 10 else max(0.3, 6.0 / len(rows))
+    for r in rows:
+        ax.plot(t, e[r], lw=1, alpha=alpha)
+    ax.set_xlabel("time t (units of tau)")
+    ax.set_ylabel("energy E(t)")
+    ax.set_title(
+        f"{result.scenario['name']}: Lyapunov energy never increases (largest step "
+        f"{result.summary['largest_energy_increase']:.1e})",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_pictures(result: Result, path: Path) -> Path | None:
+    if not result.meta.get("picture_shape"):
+        return None
+    plt = _plt()
+    shape = tuple(result.meta["picture_shape"])
+    c = result.tables["cues"]
+    first = np.flatnonzero(c["trial"] == c["trial"][0])[:8]
+    fig, axes = plt.subplots(
+        len(first), 3, figsize=(4.9, 1.6 * len(first) + 0.6), squeeze=False, layout="constrained"
+    )
+    for r, row in enumerate(first):
+        imgs = (
+            result.arrays["stored"][int(c["pattern"][row])],
+            result.arrays["cues"][row],
+            result.arrays["final_V"][row],
+        )
+        for j, (img, title) in enumerate(zip(imgs, ("stored", "cue", "final V"), strict=True)):
+            ax = axes[r, j]
+            ax.imshow(np.asarray(img, float).reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(title, fontsize=9)
+        axes[r, 2].set_xlabel(f"m={c['final_overlap'][row]:.2f}", fontsize=8)
+    fig.suptitle(f"{result.scenario['name']}: graded recall", fontsize=9)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_gain_sweep(result: Result, path: Path) -> Path:
+    """Final mean |V|, overlap with the cued pattern and fraction of discrete fixed points
+    against the gain (log axis), with the critical gain 1 / lambda_max(W)."""
+    plt = _plt()
+    st = result.tables["gain_summary"]
+    s = result.summary
+    fig, ax = plt.subplots(figsize=(7.6, 4.4), layout="constrained")
+    g = st["gain"]
+    ax.plot(g, st["mean_amplitude"], "o-", label="final mean |V|")
+    ax.errorbar(
+        g,
+        st["mean_overlap"],
+        yerr=np.nan_to_num(st["overlap_stderr"]),
+        fmt="s-",
+        capsize=2,
+        label="final overlap with cued pattern",
+    )
+    live = st["mean_amplitude"] > 0.01  # sgn(V) of a state at the origin means nothing
+    ax.plot(g[live], st["fraction_agrees"][live], "^:", label="sgn(V) is a discrete fixed point")
+    ax.axvline(
+        s["critical_gain"],
+        color="k",
+        ls="--",
+        lw=1,
+        label=f"critical gain 1/lambda_max = {s['critical_gain']:.3f}",
+    )
+    ax.set_xscale("log")
+    ax.set_xlabel("gain")
+    ax.set_ylabel("value at t = duration")
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(
+        f"{result.scenario['name']}: gain sweep, P={s['patterns']}, N={s['neurons']} "
+        f"(Hopfield 1984)",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+PLOTTERS = {
+    "trajectories": plot_trajectories,
+    "energy": plot_energy,
+    "pictures": plot_pictures,
+    "gain_sweep": plot_gain_sweep,
+}
+RECALL_PLOTS = ("trajectories", "energy", "pictures")
+CAPACITY_PLOTS = ("gain_sweep",)
+
+
+def default_plots(result: Result) -> list[str]:
+    if result.command == "capacity":
+        return list(CAPACITY_PLOTS)
+    out = ["trajectories", "energy"]
+    if result.meta.get("picture_shape"):
+        out.append("pictures")
+    return out

@@ -1,0 +1,136 @@
+"""Scenario sections of the bidirectional associative memory (model kind ``bam``; Kosko 1988).
+
+Pairs (x^mu, y^mu): the ``patterns`` section gives the x side; the y side comes from the model
+section, either random (``model.y_size`` neurons, fresh per trial) or letters
+(``model.y_letters``, one letter per x pattern, e.g. x = "TWO", y = "SIX"). Recall cues one
+side (``model.cue_side``) and alternates half-steps until the pair is stable
+(:mod:`memsim.hopfield.bam`). Capacity: stability, recall and one-step bit error of random pairs
+against the number of stored pairs, with the exact crosstalk bit error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from memsim.registry import Column, ModelKind, Summary
+from memsim.scenario.base import Strict
+
+NEEDS_PATTERNS = True
+
+
+class BAMModel(Strict):
+    """Kosko's BAM: ``W = sum_mu y^mu (x^mu)^T``, recall ``y <- sgn(W x)``, ``x <- sgn(W^T y)``."""
+
+    kind: Literal["bam"] = Field(description="model family")
+    y_size: int = Field(
+        100,
+        ge=2,
+        le=1_000_000,
+        description="neurons Ny of random y patterns (ignored with y_letters)",
+    )
+    y_bias: float = Field(0.0, gt=-1.0, lt=1.0, description="mean of random y entries")
+    y_letters: str | None = Field(
+        None,
+        min_length=1,
+        max_length=26,
+        pattern=r"^[A-Za-z]+$",
+        description="letters for the y side, one per x pattern (null: random y)",
+    )
+    y_scale: int = Field(2, ge=1, le=16, description="upscaling of the y letters")
+    cue_side: Literal["x", "y"] = Field(
+        "x",
+        description="which side is cued (corrupted by the cue section); the other starts random",
+    )
+    max_steps: int = Field(100, ge=1, le=100_000, description="limit on full steps")
+
+
+class BAMCapacity(Strict):
+    """Random pairs against their number P (Nx = patterns.size, Ny = model.y_size): fraction of
+    stored pairs that are stable, fraction recalled from x cues with ``cue.flip`` bits flipped,
+    and the one-step bit error beside its exact value
+    (:func:`memsim.hopfield.bam.crosstalk_bit_error`)."""
+
+    kind: Literal["bam"] = "bam"
+    pairs: list[Annotated[int, Field(ge=1, le=1_000_000)]] = Field(
+        description="numbers of stored pairs P"
+    )
+
+    @field_validator("pairs")
+    @classmethod
+    def _nonempty(cls, v):
+        if not v:
+            raise ValueError("give at least one value")
+        return v
+
+
+Model = BAMModel
+Capacity = BAMCapacity
+
+
+def cross_check(sc, file: str | None, base_dir) -> None:
+    """Cue indices in range; memory (the y letters are checked by the recall runner: the
+    capacity sweep draws random pairs and does not use them)."""
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import check_memory, pattern_count_and_size
+
+    p, nx = pattern_count_and_size(sc, base_dir)
+    m = sc.model
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pair index {bad[0]} does not exist: there are {p} pairs "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    ny = 35 * m.y_scale**2 if m.y_letters else m.y_size
+    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+    need = ny * nx * 8 * 3 + n_cues * ((nx + ny) * 3 + (2 * m.max_steps + 1) * 8 * 4)
+    field = "patterns.size"
+    if sc.capacity is not None:
+        pm = max(sc.capacity.pairs)
+        need = max(need, ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8)
+        field = "capacity.pairs"
+    check_memory(need, file, field)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="bam",
+    order=11,
+    description="bidirectional associative memory (Kosko 1988): hetero-association of pattern "
+    "pairs, energy per half-step, capacity against the exact crosstalk",
+    schema=__name__,
+    runners="memsim.experiments.bam",
+    plots="memsim.plotting.bam",
+    summaries={
+        "recall": Summary(
+            columns=(
+                Column("pairs P", "pairs"),
+                Column("Nx, Ny", "sizes"),
+                Column("pairs recalled", "fraction_retrieved", "pct"),
+                Column("exact pairs", "fraction_exact", "pct"),
+                Column("final overlap x", "mean_final_overlap_x", ".3f"),
+                Column("final overlap y", "mean_final_overlap_y", ".3f"),
+                Column("half-steps", "mean_half_steps", ".1f"),
+            )
+        ),
+        "capacity": Summary(
+            table="capacity_summary",
+            columns=(
+                Column("pairs P", "pairs"),
+                Column("stable", "stable", "pct"),
+                Column("recalled", "recalled", "pct"),
+                Column("bit error", "bit_error", ".2e"),
+                Column("exact bit error", "theory_bit_error", ".2e"),
+            ),
+        ),
+    },
+    capacity_patterns="patterns: {source: random, size: 100}",
+    capacity_example="capacity: {pairs: [5, 10, 20]}",
+)

@@ -1,0 +1,115 @@
+"""Scenario sections of the graded-response Hopfield network (model kind ``continuous``).
+
+``tau du/dt = -u + W tanh(gain u)`` (Hopfield 1984, eq. 5) with Hebbian couplings
+``W = (1/N) sum_mu xi^mu (xi^mu)^T``, zero diagonal, built from the ``patterns`` section; cues
+start at ``u(0) = amplitude * cue``. Run by :mod:`memsim.hopfield.continuous` (solve_ivp).
+Recall: trajectories V(t) and the Lyapunov energy (eq. 7). The sweep (``memsim capacity``) is
+a gain sweep: below gain = 1 / lambda_max(W) the network decays to the origin, above it it
+settles in graded versions of the stored patterns.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from memsim.registry import Column, ModelKind, Summary
+from memsim.scenario.base import Strict
+
+NEEDS_PATTERNS = True
+
+
+class ContinuousModel(Strict):
+    """Graded neurons in continuous time (Hopfield 1984)."""
+
+    kind: Literal["continuous"] = Field(description="model family")
+    gain: float = Field(4.0, gt=0.0, le=1e4, description="slope of V = tanh(gain u) at 0")
+    tau: float = Field(1.0, gt=0.0, le=1e4, description="time constant")
+    duration: float = Field(20.0, gt=0.0, le=1e5, description="integration time (units of tau)")
+    points: int = Field(101, ge=2, le=100_000, description="output times from 0 to duration")
+    amplitude: float = Field(
+        0.1, gt=0.0, le=100.0, description="initial internal state u(0) = amplitude * cue"
+    )
+    method: Literal["RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA"] = Field(
+        "RK45", description="solve_ivp method (stiff methods help at very high gain)"
+    )
+    rtol: float = Field(1e-6, gt=0.0, lt=1.0, description="solve_ivp relative tolerance")
+    atol: float = Field(1e-9, gt=0.0, lt=1.0, description="solve_ivp absolute tolerance")
+
+
+class ContinuousCapacity(Strict):
+    """Gain sweep: the final state of every cue at each gain
+    (:func:`memsim.hopfield.continuous.gain_sweep`)."""
+
+    kind: Literal["continuous"] = "continuous"
+    gains: list[Annotated[float, Field(gt=0.0, le=1e4)]] = Field(description="gains to run")
+
+    @field_validator("gains")
+    @classmethod
+    def _nonempty(cls, v):
+        if not v:
+            raise ValueError("give at least one value")
+        return v
+
+
+Model = ContinuousModel
+Capacity = ContinuousCapacity
+
+
+def cross_check(sc, file: str | None, base_dir) -> None:
+    """Cue indices within range; memory (trajectories are B x T x N float64, twice)."""
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import check_memory, pattern_count_and_size
+
+    p, n = pattern_count_and_size(sc, base_dir)
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    m = sc.model
+    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+    stiff = m.method in ("Radau", "BDF", "LSODA")
+    need = n * n * 8 * (4 if stiff else 2) + n_cues * m.points * n * 8 * 3
+    check_memory(need, file, "model.points" if m.points * n_cues > n else "patterns.size")
+
+
+KIND = ModelKind(
+    name="continuous",
+    order=12,
+    description="graded-response Hopfield network in continuous time (Hopfield 1984): "
+    "trajectories, Lyapunov energy, gain sweep",
+    schema=__name__,
+    runners="memsim.experiments.continuous",
+    plots="memsim.plotting.continuous",
+    summaries={
+        "recall": Summary(
+            columns=(
+                Column("patterns P", "patterns"),
+                Column("neurons N", "neurons"),
+                Column("gain", "gain", ".3g"),
+                Column("critical gain 1/lambda_max", "critical_gain", ".3f"),
+                Column("retrieved", "fraction_retrieved", "pct"),
+                Column("final overlap", "mean_final_overlap", ".3f"),
+                Column("final |V|", "mean_amplitude", ".3f"),
+            )
+        ),
+        "capacity": Summary(
+            table="gain_summary",
+            columns=(
+                Column("gain", "gain", ".3g"),
+                Column("final |V|", "mean_amplitude", ".3f"),
+                Column("final overlap", "mean_overlap", ".3f"),
+                Column("discrete fixed point", "fraction_agrees", "pct"),
+            ),
+        ),
+    },
+    capacity_example="capacity: {gains: [0.5, 1, 2, 4]}",
+)

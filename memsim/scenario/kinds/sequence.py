@@ -1,0 +1,150 @@
+"""Scenario sections of sequence recall (model kind ``sequence``).
+
+The stored patterns, in order, form a sequence xi^1 -> xi^2 -> ... stored in asymmetric Hebbian
+couplings ``W = J_fwd + lam J_sym`` (Amari 1972; Sompolinsky & Kanter 1986), run by
+:mod:`memsim.hopfield.sequence`. Recall: synchronous or asynchronous, optionally with slow
+synapses of time constant ``tau``. Capacity: synchronous recall of random cyclic sequences
+against the load alpha = P / N (critical load 0.269, During, Coolen & Sherrington 1998).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from memsim.registry import Column, ModelKind, Summary
+from memsim.scenario.base import Strict
+
+NEEDS_PATTERNS = True
+
+
+class SequenceModel(Strict):
+    """Asymmetric Hebbian sequence network ``W = J_fwd + lam J_sym``."""
+
+    kind: Literal["sequence"] = Field(description="model family")
+    cyclic: bool = Field(
+        False, description="the last pattern leads back to the first (a limit cycle)"
+    )
+    lam: float = Field(
+        0.0,
+        ge=0.0,
+        le=100.0,
+        description="weight of the symmetric Hebbian part (0 < lam < 1 holds the last pattern of "
+        "a non-cyclic sequence; Sompolinsky & Kanter's lambda is 1 / lam)",
+    )
+    dynamics: Literal["sync", "async"] = Field(
+        "sync", description="all neurons at once, or one at a time in a random order per sweep"
+    )
+    tau: float | None = Field(
+        None,
+        ge=1.0,
+        le=10_000.0,
+        description="time constant of the slow synapses in steps/sweeps (null: no delay)",
+    )
+    steps: int = Field(20, ge=1, le=100_000, description="synchronous steps or async sweeps")
+
+
+class SequenceCapacity(Strict):
+    """Synchronous recall of random cyclic sequences against the load alpha = P / N.
+
+    Each (size, load, trial) stores P = round(alpha N) random patterns as a cyclic sequence,
+    cues with xi^1 (corrupted by ``cue.flip``) and measures the overlap with the pattern expected
+    after ``steps`` steps (:func:`memsim.hopfield.sequence.capacity_curve`)."""
+
+    kind: Literal["sequence"] = "sequence"
+    loads: list[Annotated[float, Field(gt=0.0, le=10.0)]] = Field(description="loads alpha = P / N")
+    sizes: list[Annotated[int, Field(ge=4, le=100_000)]] | None = Field(
+        None, description="network sizes N (default: patterns.size)"
+    )
+    steps: int = Field(20, ge=1, le=10_000, description="steps before the overlap is measured")
+    success_overlap: float = Field(
+        0.9, gt=-1.0, le=1.0, description="final overlap counted as a successful recall"
+    )
+    critical_overlap: float = Field(
+        0.5, gt=0.0, lt=1.0, description="mean overlap that defines the critical load"
+    )
+
+    @field_validator("loads", "sizes")
+    @classmethod
+    def _nonempty(cls, v):
+        if v is not None and not v:
+            raise ValueError("give at least one value")
+        return v
+
+
+Model = SequenceModel
+Capacity = SequenceCapacity
+
+
+def cross_check(sc, file: str | None, base_dir) -> None:
+    """Cue indices within range; capacity only without slow synapses; memory."""
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import check_memory, pattern_count_and_size
+
+    p, n = pattern_count_and_size(sc, base_dir)
+    if p < 2 and not sc.model.cyclic:
+        raise ScenarioError(
+            "a sequence needs at least 2 patterns (or model.cyclic: true)",
+            file=file,
+            field="patterns",
+        )
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    m = sc.model
+    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+    # couplings (two float64 N x N plus kernel copies), trajectories int8, overlaps float64,
+    # the per-step trace table (about 40 bytes per row)
+    need = 4 * n * n * 8 + n_cues * (m.steps + 1) * (n + p * 8 + p * 40)
+    field = "patterns.size"
+    if sc.capacity is not None:
+        cap = sc.capacity
+        big = max(cap.sizes or [n])
+        pmax = max(1, round(max(cap.loads) * big))
+        need = max(need, 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big)
+        field = "capacity.sizes"
+    check_memory(need, file, field)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="sequence",
+    order=10,
+    description="sequences of patterns in asymmetric Hebbian networks (Sompolinsky & Kanter "
+    "1986): sync/async recall, slow synapses, capacity 0.269 (During et al. 1998)",
+    schema=__name__,
+    runners="memsim.experiments.sequence",
+    plots="memsim.plotting.sequence",
+    summaries={
+        "recall": Summary(
+            columns=(
+                Column("patterns P", "patterns"),
+                Column("neurons N", "neurons"),
+                Column("sequences recalled in order", "fraction_retrieved", "pct"),
+                Column("correct transitions per cue", "mean_correct_transitions", ".2f"),
+                Column("wrong transitions per cue", "mean_wrong_transitions", ".2f"),
+                Column("final overlap", "mean_final_overlap", ".3f"),
+            )
+        ),
+        "capacity": Summary(
+            table="capacity_summary",
+            axes=(Column("N", "size"),),
+            columns=(
+                Column("load", "load", ".3f"),
+                Column("final overlap", "mean_overlap", ".3f", sem="stderr"),
+                Column("success", "success", "pct"),
+            ),
+        ),
+    },
+    capacity_patterns="patterns: {source: random, size: 200}",
+    capacity_example="capacity: {loads: [0.1, 0.2, 0.3]}",
+)
