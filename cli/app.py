@@ -37,6 +37,16 @@ def format_exceptions(debug: bool) -> Iterator[None]:
         raise
     except (click.ClickException, click.Abort):
         raise
+    except MemoryError:
+        if debug:
+            raise
+        _error_panel(
+            "the run ran out of memory (the machine's, or this process's limit such as ulimit -v)"
+            "; nothing of this run was saved and earlier results were left as they were. Make "
+            "the sizes smaller (patterns, cues, trials, sweeps or steps)",
+            "memsim: error",
+        )
+        sys.exit(1)
     except Exception as exc:  # a bug, not bad input: still no traceback by default
         if debug:
             raise

@@ -42,3 +42,49 @@ def stream_keys(keys) -> tuple[int, ...]:
                 "integers >= 0"
             ) from None
     return tuple(out)
+
+
+def available_memory() -> int:
+    """Bytes this process may still allocate: the free physical memory, capped by the process's
+    address-space and data limits (``ulimit -v``/``-d``) where they are set."""
+    import os
+
+    try:
+        avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        avail = 8 * 2**30
+    try:
+        import resource
+
+        for lim in (resource.RLIMIT_AS, getattr(resource, "RLIMIT_DATA", None)):
+            if lim is None:
+                continue
+            soft, _ = resource.getrlimit(lim)
+            if soft != resource.RLIM_INFINITY and soft > 0:
+                # the limit covers what is mapped already (libraries, numba, numpy)
+                used = _mapped_bytes() if lim == resource.RLIMIT_AS else 0
+                avail = min(avail, max(soft - used, 0))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        pass
+    return int(avail)
+
+
+def _mapped_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            import os
+
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return 0
+
+
+def check_fits(nbytes: int, name: str, what: str) -> None:
+    """Refuse an allocation of ``nbytes`` that would not fit in memory, naming the argument
+    ``name`` that sets its size (``what`` says what would be allocated)."""
+    avail = available_memory()
+    if nbytes > 0.8 * avail:
+        raise MemsimError(
+            f"{name}: {what} would need about {nbytes / 2**30:.2f} GiB of memory but only "
+            f"{avail / 2**30:.2f} GiB are available; make {name} smaller"
+        )

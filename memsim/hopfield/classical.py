@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -183,6 +184,8 @@ def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
         )
     if a.shape[0] < 1 or a.shape[1] < 2:
         raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    n = a.shape[1]
+    _args.check_fits(n * n * 14, name, f"the {n} x {n} couplings of {n} neurons")
     if not np.isin(a, (-1, 1)).all():
         raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
     return np.ascontiguousarray(a, dtype=np.int8)
@@ -467,7 +470,12 @@ def recall(
     th = W.theta if theta is None else np.asarray(theta, np.float64)
     if th.shape != (n,):
         raise MemsimError(f"theta must have shape ({n},), got {th.shape}")
+    if not np.isfinite(th).all():
+        raise MemsimError("theta (the thresholds) must be finite numbers; got NaN or inf")
     b_count = S.shape[0]
+    _args.check_fits(
+        b_count * (max_sweeps + 1) * 8 * 3, "max_sweeps", "the energy, overlap and flip traces"
+    )
     S = np.ascontiguousarray(S, dtype=np.int8).copy()
     if targets is True:
         targets = None

@@ -6,7 +6,6 @@ what is allowed; the CLI prints it as one paragraph without a traceback.
 
 from __future__ import annotations
 
-import os
 import re
 import typing
 from collections.abc import Mapping
@@ -563,18 +562,19 @@ def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, in
 
 
 def _available_memory() -> int:
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 8 * 2**30
+    from memsim._args import available_memory
+
+    return available_memory()
 
 
 def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int) -> int:
-    """Peak memory of one recall: weights (int16 + float32/64 copies) and per-cue traces."""
+    """Peak memory of one recall: weights (int16 + float32/64 copies), per-cue traces and the
+    pattern overlaps (P x P and cues x P, for the outcome of every cue)."""
     weights = n * n * (2 + 4 + 8)
     fields = cues * n * (1 + 8 + 8 + 4)
     traces = cues * (max_sweeps + 1) * 8 * 3
-    return weights + fields + traces + p * n * 5
+    overlaps = (p * p + 2 * cues * p) * 8
+    return weights + fields + traces + p * n * 5 + overlaps
 
 
 def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:

@@ -746,3 +746,102 @@ def test_interrupt_while_writing_after_a_complete_sweep(work, monkeypatch):
     out = run("capacity", "sweep.yaml", "--out", "cut", "--resume", expect=0)
     assert "0 tasks left" in out
     assert (work / "cut" / "capacity.csv").exists() and not (work / "cut.partial").exists()
+
+
+# ------------------------------------------------------------ forged and tampered folders ----
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "memsim-manifest.json").read_text())
+
+
+def test_forged_manifest_through_a_link_deletes_nothing_outside(work):
+    run("recall", "s.yaml", "-q", "--no-plots", "--out", "r", expect=0)
+    r = work / "r"
+    os.symlink(work / "sub", r / "lk")
+    doc = _manifest(r)
+    doc["files"]["lk"] = None
+    doc["files"]["lk/thesis.tex"] = None
+    (r / "memsim-manifest.json").write_text(json.dumps(doc))
+    run(
+        "recall",
+        "s.yaml",
+        "-q",
+        "--no-plots",
+        "--out",
+        "r",
+        "--force",
+        expect=1,
+        fragment=("did not write", "lk"),
+    )
+    assert (work / "sub" / "thesis.tex").exists()  # the fixture also compares its bytes
+
+
+def test_force_keeps_a_listed_file_the_user_edited(work):
+    run("recall", "s.yaml", "-q", "--no-plots", "--out", "r", expect=0)
+    (work / "r" / "cues.csv").write_text("my edited table\n")
+    run(
+        "recall",
+        "s.yaml",
+        "-q",
+        "--no-plots",
+        "--out",
+        "r",
+        "--force",
+        expect=1,
+        fragment=("cues.csv (changed since memsim wrote it)",),
+    )
+    assert (work / "r" / "cues.csv").read_text() == "my edited table\n"
+
+
+def test_resume_refuses_a_partial_folder_without_manifest(work):
+    run("capacity", "sweep.yaml", "--out", "c", "-q", "--no-plots", expect=0)
+    part = work / "c.partial"
+    part.mkdir()
+    (part / "checkpoint.json").write_bytes((work / "c" / "checkpoint.json").read_bytes())
+    (part / "user_n.txt").write_text("mine")
+    run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "c",
+        "--resume",
+        "-q",
+        expect=1,
+        fragment="does not look like",
+    )
+    assert (part / "user_n.txt").read_text() == "mine"
+    assert not (work / "c" / "user_n.txt").exists()
+
+
+def test_rows_without_their_manifest_are_a_clean_error(work, monkeypatch):
+    part = interrupted_sweep(work, monkeypatch)
+    (part / "checkpoint.json").unlink()
+    run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "cut",
+        "--resume",
+        "-q",
+        expect=1,
+        fragment=("checkpoint.json is missing", "--force"),
+    )
+
+
+def test_resume_does_not_follow_a_linked_checkpoint_of_a_finished_run(work):
+    run("capacity", "sweep.yaml", "--out", "c", "-q", "--no-plots", expect=0)
+    rows = work / "c" / "checkpoint.jsonl"
+    rows.unlink()
+    os.symlink(work / "notes.txt", rows)
+    run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "c",
+        "--resume",
+        "-q",
+        expect=1,
+        fragment="checkpoint.jsonl",
+    )
+    assert not (work / "c.partial").exists() or not any(
+        "my notes" in f.read_text() for f in (work / "c.partial").glob("*.jsonl")
+    )
