@@ -136,6 +136,7 @@ RECALL_SCENARIOS = {
     "modern": "modern_letters",
     "ntm": "ntm_copy",
     "kv": "kv_stories",
+    "willshaw": "willshaw_recall",
 }
 
 
