@@ -137,6 +137,7 @@ RECALL_SCENARIOS = {
     "ntm": "ntm_copy",
     "kv": "kv_stories",
     "willshaw": "willshaw_recall",
+    "sdm": "sdm_recall",
 }
 
 
