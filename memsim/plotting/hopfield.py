@@ -520,9 +520,12 @@ def default_plots(result: Result) -> list[str]:
 # (appended as new functions; the lists above are extended here)
 
 
-def _extra_curves(tab: dict):
-    """Curves of a summary table with the dilution / dreams axes as well."""
-    axes = (*_CURVE_AXES, "dilution", "dreams")
+_EXTRA_CURVE_AXES = (*_CURVE_AXES, "dilution", "dreams")
+
+
+def _extra_curves(tab: dict, axes=_EXTRA_CURVE_AXES):
+    """Curves of a summary table with the dilution / dreams axes as well (the same curves and
+    labels as the original ``_curves`` for tables without them)."""
     varying = [a for a in axes if a in tab and len(np.unique(tab[a])) > 1]
     keys = list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True))) or [()]
     names = {
@@ -532,14 +535,20 @@ def _extra_curves(tab: dict):
         "flip": "flip",
         "dilution": "C",
         "dreams": "dreams",
+        "rule": "",
     }
     for key in keys:
         sel = np.ones(len(tab["load"]), dtype=bool)
         parts = []
         for a, v in zip(varying, key, strict=True):
             sel &= tab[a] == v
-            parts.append(str(v) if isinstance(v, str) else f"{names[a]} = {v:g}")
+            parts.append(f"{names[a]} = {v:g}" if names[a] and not isinstance(v, str) else str(v))
         yield (", ".join(parts) or "simulation"), sel
+
+
+# the plots above split their curves with _curves (looked up when they run): split by the
+# dilution and dreams axes too, so a sweep over them draws one curve per value
+_curves = _extra_curves  # noqa: F811
 
 
 def plot_dilution(result: Result, path: Path) -> Path | None:
