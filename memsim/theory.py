@@ -43,6 +43,9 @@ __all__ = [
     "ags_retrieval_boundary",
     "ags_retrieval_overlap",
     "dense_capacity",
+    "diluted_capacity",
+    "diluted_finite_overlap",
+    "diluted_retrieval_overlap",
     "extrapolate_critical_load",
     "gardner_capacity",
     "load_for_one_step_error",
@@ -777,3 +780,54 @@ def hebbian_capacity() -> float:
     """The Hebbian network's critical load alpha_c = 0.1379 (Amit, Gutfreund & Sompolinsky
     1985), solved by :func:`ags_critical_load`; the reference line drawn beside other models."""
     return ags_critical_load()[0]
+
+
+# --------------------------------------------------------------------------------------------
+# extremely diluted asymmetric network (Derrida, Gardner & Zippelius 1987)
+# --------------------------------------------------------------------------------------------
+
+
+def diluted_capacity() -> float:
+    """Critical load alpha_c = P / C = 2 / pi of the extremely diluted asymmetric Hebbian
+    network (Derrida, Gardner & Zippelius 1987): the slope of ``erf(m / sqrt(2 alpha))`` at
+    m = 0 is ``sqrt(2 / (pi alpha))``."""
+    return 2.0 / math.pi
+
+
+def diluted_retrieval_overlap(alpha):
+    """Retrieval overlap of the extremely diluted asymmetric network at load alpha = P / C.
+
+    The stable fixed point reached from m = 1 of ``m = erf(m / sqrt(2 alpha))`` (Derrida,
+    Gardner & Zippelius 1987, eqs. 7-8): the positive root for alpha < 2 / pi, 0 above (the
+    transition is continuous). Scalar or array.
+    """
+    a = _as_float_array(alpha, "alpha")
+    if (a <= 0).any() or not np.isfinite(a).all():
+        raise MemsimError(f"alpha must be > 0, got {alpha!r}")
+    out = np.zeros(a.shape)
+    for idx, aa in np.ndenumerate(a):
+        if aa >= diluted_capacity():
+            continue
+        s = math.sqrt(2.0 * aa)
+        f = lambda m, s=s: math.erf(m / s) - m  # noqa: E731
+        lo = 1e-300
+        if f(lo) <= 0:  # numerically at the transition
+            continue
+        out[idx] = optimize.brentq(f, lo, 1.0, xtol=1e-15)
+    return _out(out)
+
+
+def diluted_finite_overlap(c: int, p: int, m0: float = 1.0, steps: int = 200) -> float:
+    """Overlap after ``steps`` parallel steps from ``m0`` of the exact finite-C map of a
+    diluted asymmetric Hebbian network with C inputs per neuron and P patterns (integer fields,
+    a neuron keeps its state on a zero field): :func:`memsim.hopfield.dilution.diluted_overlap_map`
+    iterated. Tends to :func:`diluted_retrieval_overlap` at alpha = P / C for large C."""
+    from memsim.hopfield.dilution import diluted_overlap_map
+
+    m = float(m0)
+    for _ in range(int(steps)):
+        new = float(diluted_overlap_map(m, int(c), int(p)))
+        if abs(new - m) < 1e-13:
+            return new
+        m = new
+    return m

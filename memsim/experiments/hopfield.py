@@ -48,8 +48,32 @@ def _cued_indices(sc: Scenario, p: int) -> np.ndarray:
     return np.atleast_1d(np.asarray(c, dtype=np.int64))
 
 
-def _store_options(sc: Scenario, rule: str | None = None) -> dict:
-    return sc.model.store_options(rule)
+_UNSET = object()
+
+
+def _store_options(
+    sc: Scenario,
+    rule: str | None = None,
+    keys: tuple[int, ...] = (),
+    dilution=_UNSET,
+    dreams: int | None = None,
+) -> dict:
+    """Options for :func:`memsim.hopfield.store`: the rule's own, plus dilution (C connections
+    per neuron) and a seed for the dilution mask and the unlearning dreams, derived from
+    ``(run.seed, 5, *keys)``. Without dilution and unlearning the options are the rule's alone
+    (so scenarios that use neither draw exactly the numbers they always did)."""
+    m = sc.model
+    rule = rule or m.rule
+    opts = m.store_options(rule)
+    if rule == "unlearning" and dreams is not None:
+        opts["dreams"] = int(dreams)
+    c = m.dilution if dilution is _UNSET else dilution
+    if c is not None:
+        opts["dilution"] = int(c)
+        opts["dilution_kind"] = m.dilution_kind
+    if c is not None or rule == "unlearning":
+        opts["seed"] = int(generator(sc.run.seed, 5, *keys).integers(0, 2**62))
+    return opts
 
 
 def _clamp(sc: Scenario, cues_shape: tuple[int, int], mask_rows: np.ndarray | None):
@@ -133,7 +157,7 @@ def run_recall(
             xi, shape = _stored_patterns(sc, t, base_dir)
             if stored_first is None:
                 stored_first = xi
-            W = classical.store(xi, m.rule, **_store_options(sc))
+            W = classical.store(xi, m.rule, **_store_options(sc, keys=(t,)))
             idx = _cued_indices(sc, xi.shape[0])
             cues, masked = pat.corrupt(
                 xi[idx],
@@ -234,6 +258,13 @@ def run_recall(
     }
     if sc.run.order_repeats:
         summary["fraction_order_dependent"] = float(np.mean(tables["cues"]["order_dependent"]))
+    if m.dilution is not None:
+        summary["dilution"] = m.dilution
+        summary["dilution_kind"] = m.dilution_kind
+        summary["load_per_connection"] = float(stored_first.shape[0] / m.dilution)
+    if m.rule == "unlearning":
+        summary["dreams"] = m.dreams
+        summary["epsilon"] = m.epsilon
     arrays = {
         "stored": stored_first,
         "cues": np.concatenate(cues_all),
@@ -276,19 +307,54 @@ def capacity_points(sc: Scenario) -> list[dict]:
             for temp in temps:
                 for bias in biases:
                     for fl in flips:
-                        for alpha in cap.load_values():
-                            pts.append(
-                                dict(
-                                    size=n,
-                                    rule=rule,
-                                    temperature=temp,
-                                    bias=bias,
-                                    flip=fl,
-                                    load=alpha,
-                                    patterns=max(1, int(round(alpha * n))),
+                        for extra in _extra_points(sc, rule):
+                            for alpha in cap.load_values():
+                                pts.append(
+                                    dict(
+                                        size=n,
+                                        rule=rule,
+                                        temperature=temp,
+                                        bias=bias,
+                                        flip=fl,
+                                        load=alpha,
+                                        patterns=max(1, int(round(alpha * n))),
+                                        **extra,
+                                    )
                                 )
-                            )
     return pts
+
+
+#: sweep axes that exist only in scenarios that use them (dilution, unlearning), so the tables of
+#: other scenarios keep their columns
+EXTRA_AXES = ("dilution", "dreams")
+
+
+def _extra_axes(sc: Scenario) -> tuple[str, ...]:
+    cap, m = sc.capacity, sc.model
+    out = []
+    if m.dilution is not None or cap.dilutions:
+        out.append("dilution")
+    if "unlearning" in (cap.rules or [m.rule]):
+        out.append("dreams")
+    return tuple(out)
+
+
+def _extra_points(sc: Scenario, rule: str) -> list[dict]:
+    """Values of the extra axes for one rule (dreams: 0 for rules other than unlearning)."""
+    cap, m = sc.capacity, sc.model
+    used = _extra_axes(sc)
+    combos = [{}]
+    if "dilution" in used:
+        combos = [{"dilution": int(c)} for c in (cap.dilutions or [m.dilution])]
+    if "dreams" in used:
+        ds = (cap.dreams or [m.dreams]) if rule == "unlearning" else [0]
+        combos = [{**c, "dreams": int(d)} for c in combos for d in ds]
+    return combos
+
+
+def _group(table: dict) -> tuple[str, ...]:
+    """Columns that identify a sweep point: GROUP with the extra axes in use before the load."""
+    return (*GROUP[:-1], *(e for e in EXTRA_AXES if e in table), GROUP[-1])
 
 
 def _key(x: float) -> int:
@@ -340,7 +406,18 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         xi = pat.random_patterns(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
-        W = classical.store(xi, pt["rule"], **_store_options(sc, pt["rule"]))
+        c = pt.get("dilution")
+        W = classical.store(
+            xi,
+            pt["rule"],
+            **_store_options(
+                sc,
+                pt["rule"],
+                keys=(n, p, kb, c or 0, pt.get("dreams", 0), t),
+                dilution=c,
+                dreams=pt.get("dreams"),
+            ),
+        )
         k = p if cap.cues_per_trial == "all" else min(p, cap.cues_per_trial)
         idx = np.arange(k)
         cues, masked = pat.corrupt(
@@ -385,6 +462,11 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
     )
     for o in OUTCOMES:
         row[f"fraction_{o}"] = float((outc.label == o).mean())
+    for e in EXTRA_AXES:
+        if e in pt:
+            row[e] = pt[e]
+    if "dilution" in pt:
+        row["load_per_connection"] = p / pt["dilution"]
     return row
 
 
@@ -401,14 +483,15 @@ def assemble_capacity(
 ) -> Result:
     """Build the capacity Result from task rows (in sweep order: points, then trials)."""
     points = capacity_points(sc)
-    table = {c: np.asarray([r[c] for r in rows]) for c in ROW_COLUMNS}
+    extra = [c for c in (*EXTRA_AXES, "load_per_connection") if rows and c in rows[0]]
+    table = {c: np.asarray([r[c] for r in rows]) for c in (*ROW_COLUMNS, *extra)}
     summary_tab = summarise_points(table)
     rounding = _loads_used(table, summary_tab)
     tables = {"capacity": table, "capacity_summary": summary_tab}
     summary = {
         "points": len(points),
         "trials": sc.run.trials,
-        "axes": {ax: sorted({pt[ax] for pt in points}) for ax in AXES},
+        "axes": {ax: sorted({pt[ax] for pt in points}) for ax in (*AXES, *_extra_axes(sc))},
         "retrieval_overlap": sc.run.retrieval_overlap,
     }
     crit = critical_loads(summary_tab)
@@ -499,7 +582,8 @@ GROUP = ("size", "rule", "temperature", "bias", "flip", "load")
 
 def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Mean and standard error over trials for each point of the sweep."""
-    keys = list(dict.fromkeys(zip(*(table[g].tolist() for g in GROUP), strict=True)))
+    group = _group(table)
+    keys = list(dict.fromkeys(zip(*(table[g].tolist() for g in group), strict=True)))
     stats_cols = (
         "mean_final_overlap",
         "fraction_retrieved",
@@ -508,7 +592,7 @@ def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "initial_overlap",
         *(f"fraction_{o}" for o in OUTCOMES),
     )
-    out: dict[str, list] = {k: [] for k in (*GROUP, "patterns", "trials")}
+    out: dict[str, list] = {k: [] for k in (*group, "patterns", "trials")}
     for c in stats_cols:
         out[c] = []
         out["sem_" + c] = []
@@ -516,10 +600,10 @@ def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     out["mean_sweeps"] = []
     for key in keys:
         sel = np.ones(len(table["size"]), dtype=bool)
-        for g, v in zip(GROUP, key, strict=True):
+        for g, v in zip(group, key, strict=True):
             sel &= table[g] == v
         k = int(sel.sum())
-        for g, v in zip(GROUP, key, strict=True):
+        for g, v in zip(group, key, strict=True):
             out[g].append(v)
         out["patterns"].append(int(table["patterns"][sel][0]))
         out["trials"].append(k)
@@ -529,7 +613,10 @@ def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             out["sem_" + c].append(float(x.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan"))
         out["fraction_all_exact"].append(float(table["all_exact"][sel].mean()))
         out["mean_sweeps"].append(float(table["mean_sweeps"][sel].mean()))
-    return {k: np.asarray(v) for k, v in out.items()}
+    res = {k: np.asarray(v) for k, v in out.items()}
+    if "load_per_connection" in table:
+        res["load_per_connection"] = res["patterns"] / res["dilution"]
+    return res
 
 
 def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[str, np.ndarray]:
@@ -540,11 +627,12 @@ def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[s
     between the two loads around the crossing); its standard error is propagated from the SEM of
     the two points through the local slope. Curves that never cross are left out.
     """
-    out: dict[str, list] = {k: [] for k in (*GROUP[:-1], "critical_load", "sem_critical_load")}
-    curves = list(dict.fromkeys(zip(*(summary[g].tolist() for g in GROUP[:-1]), strict=True)))
+    curve = _group(summary)[:-1]
+    out: dict[str, list] = {k: [] for k in (*curve, "critical_load", "sem_critical_load")}
+    curves = list(dict.fromkeys(zip(*(summary[g].tolist() for g in curve), strict=True)))
     for key in curves:
         sel = np.ones(len(summary["size"]), dtype=bool)
-        for g, v in zip(GROUP[:-1], key, strict=True):
+        for g, v in zip(curve, key, strict=True):
             sel &= summary[g] == v
         a = summary["load"][sel]
         order = np.argsort(a)
@@ -561,7 +649,7 @@ def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[s
         slope = (f1 - f0) / (a1 - a0)
         ac = a0 + (level - f0) / slope
         sem = float(np.hypot(e[j - 1], e[j]) / abs(slope)) if slope != 0 else float("nan")
-        for g, v in zip(GROUP[:-1], key, strict=True):
+        for g, v in zip(curve, key, strict=True):
             out[g].append(v)
         out["critical_load"].append(float(ac))
         out["sem_critical_load"].append(sem)
@@ -574,7 +662,7 @@ def _fit_critical(crit: dict[str, np.ndarray]) -> dict | None:
     sizes = np.unique(crit["size"])
     if sizes.size < 2:
         return None
-    others = [g for g in GROUP[1:-1]]
+    others = list(_group(crit)[1:-1])
     families = list(dict.fromkeys(zip(*(crit[g].tolist() for g in others), strict=True)))
     if len(families) != 1:
         return None

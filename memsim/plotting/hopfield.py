@@ -514,3 +514,163 @@ def default_plots(result: Result) -> list[str]:
         if "frames_trial0" in result.arrays:
             names.append("animation")
     return names
+
+
+# ------------------------------------------------------------------ dilution and unlearning ----
+# (appended as new functions; the lists above are extended here)
+
+
+_EXTRA_CURVE_AXES = (*_CURVE_AXES, "dilution", "dreams")
+
+
+def _extra_curves(tab: dict, axes=_EXTRA_CURVE_AXES):
+    """Curves of a summary table with the dilution / dreams axes as well (the same curves and
+    labels as the original ``_curves`` for tables without them)."""
+    varying = [a for a in axes if a in tab and len(np.unique(tab[a])) > 1]
+    keys = list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True))) or [()]
+    names = {
+        "size": "N",
+        "temperature": "T",
+        "bias": "bias",
+        "flip": "flip",
+        "dilution": "C",
+        "dreams": "dreams",
+        "rule": "",
+    }
+    for key in keys:
+        sel = np.ones(len(tab["load"]), dtype=bool)
+        parts = []
+        for a, v in zip(varying, key, strict=True):
+            sel &= tab[a] == v
+            parts.append(f"{names[a]} = {v:g}" if names[a] and not isinstance(v, str) else str(v))
+        yield (", ".join(parts) or "simulation"), sel
+
+
+# the plots above split their curves with _curves (looked up when they run): split by the
+# dilution and dreams axes too, so a sweep over them draws one curve per value
+_curves = _extra_curves  # noqa: F811
+
+
+def plot_dilution(result: Result, path: Path) -> Path | None:
+    """Final overlap against alpha = P / C (connections per neuron) for a diluted network, with
+    the Derrida-Gardner-Zippelius fixed point of m = erf(m / sqrt(2 alpha))
+    (memsim.theory.diluted_retrieval_overlap), the exact finite-C map iterated
+    (memsim.theory.diluted_finite_overlap) and the critical load 2 / pi."""
+    from memsim.theory import diluted_capacity, diluted_finite_overlap, diluted_retrieval_overlap
+
+    tab = result.tables["capacity_summary"]
+    if "load_per_connection" not in tab:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    a = np.asarray(tab["load_per_connection"], dtype=float)
+    for i, (label, sel) in enumerate(_extra_curves(tab)):
+        o = np.argsort(a[sel])
+        ax.errorbar(
+            a[sel][o],
+            tab["mean_final_overlap"][sel][o],
+            yerr=np.nan_to_num(tab["sem_mean_final_overlap"][sel][o]),
+            fmt="o",
+            ms=4,
+            color=f"C{i}",
+            label="simulation" if label == "simulation" else f"simulation, {label}",
+        )
+        cs = np.unique(tab["dilution"][sel])
+        if cs.size == 1:
+            c = int(cs[0])
+            ps = np.arange(1, int(np.ceil(a[sel].max() * c)) + 2)
+            ax.plot(
+                ps / c,
+                [diluted_finite_overlap(c, int(p)) for p in ps],
+                "--",
+                color=f"C{i}",
+                lw=1,
+                label=f"exact finite-C map iterated, C = {c}",
+            )
+    ac = diluted_capacity()
+    grid = np.linspace(max(1e-3, 0.02), max(a.max() * 1.1, 1.2 * ac), 300)
+    ax.plot(
+        grid,
+        diluted_retrieval_overlap(grid),
+        "-",
+        color="k",
+        lw=1.2,
+        label="m = erf(m / sqrt(2 alpha)) (DGZ 1987)",
+    )
+    ax.axvline(ac, color="C3", ls=":", lw=1.2, label=f"alpha_c = 2 / pi = {ac:.3f}")
+    ax.set_xlabel("load per connection alpha = P / C")
+    ax.set_ylabel("final overlap m")
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    s = result.scenario
+    n = sorted(set(tab["size"].tolist()))
+    ax.set_title(
+        f"{s['name']}: diluted {s['model'].get('dilution_kind', 'asymmetric')} network, "
+        f"N = {', '.join(str(x) for x in n)}, {s['model']['dynamics']} dynamics",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_unlearning(result: Result, path: Path) -> Path | None:
+    """Stability (fraction of stored patterns that are fixed points) and retrieval against load,
+    a line per rule / number of dreams: the network before (0 dreams or Hebbian) and after
+    unlearning (Hopfield, Feinstein & Palmer 1983), with the Hebbian capacity."""
+    from memsim.theory import hebbian_capacity
+
+    tab = result.tables["capacity_summary"]
+    plt = _plt()
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    for i, (label, sel) in enumerate(_extra_curves(tab)):
+        o = np.argsort(tab["load"][sel])
+        x = tab["load"][sel][o]
+        for ax, col in ((ax0, "fraction_exact"), (ax1, "fraction_retrieved")):
+            ax.errorbar(
+                x,
+                tab[col][sel][o],
+                yerr=np.nan_to_num(tab["sem_" + col][sel][o]),
+                fmt="o-",
+                ms=4,
+                color=f"C{i}",
+                label=label,
+            )
+    ac = hebbian_capacity()
+    for ax in (ax0, ax1):
+        ax.axvline(ac, color="grey", ls=":", lw=1, label=f"Hebbian alpha_c = {ac:.3f}")
+        ax.set_xlabel("load alpha = P / N")
+        ax.set_ylim(-0.03, 1.03)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    ax0.set_ylabel("stored patterns that are fixed points")
+    ax0.set_title("stability", fontsize=9)
+    ax1.set_ylabel(f"cues retrieved (m >= {result.summary['retrieval_overlap']})")
+    ax1.set_title(
+        f"retrieval from cues with {result.scenario['cue']['flip']:.0%} of bits flipped", fontsize=9
+    )
+    m = result.scenario["model"]
+    fig.suptitle(
+        f"{result.scenario['name']}: before and after unlearning (epsilon = {m['epsilon']:g}, "
+        f"N = {', '.join(str(x) for x in sorted(set(tab['size'].tolist())))})",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+PLOTTERS.update({"dilution": plot_dilution, "unlearning": plot_unlearning})
+CAPACITY_PLOTS = (*CAPACITY_PLOTS, "dilution", "unlearning")
+_default_plots_without_dilution = default_plots
+
+
+def default_plots(result: Result) -> list[str]:  # noqa: F811
+    """Every plot that applies, with the dilution / unlearning plots when those are swept."""
+    names = _default_plots_without_dilution(result)
+    if result.command == "capacity":
+        tab = result.tables.get("capacity_summary", {})
+        if "load_per_connection" in tab:
+            names.append("dilution")
+        if "dreams" in tab:
+            names.append("unlearning")
+    return names

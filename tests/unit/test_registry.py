@@ -139,6 +139,8 @@ RECALL_SCENARIOS = {
     "sequence": "sequence_letters",
     "bam": "bam_pairs",
     "continuous": "continuous_recall",
+    "willshaw": "willshaw_recall",
+    "sdm": "sdm_recall",
 }
 
 

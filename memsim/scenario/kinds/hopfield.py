@@ -12,7 +12,7 @@ from memsim.scenario.base import Strict
 NEEDS_PATTERNS = True
 
 
-RuleName = Literal["hebbian", "storkey", "pseudoinverse", "covariance", "perceptron"]
+RuleName = Literal["hebbian", "storkey", "pseudoinverse", "covariance", "perceptron", "unlearning"]
 
 
 class HopfieldModel(Strict):
@@ -34,10 +34,31 @@ class HopfieldModel(Strict):
     )
     kappa: float = Field(0.0, ge=0.0, le=100.0, description="perceptron rule: stability margin")
     max_epochs: int = Field(1000, ge=1, le=1_000_000, description="perceptron rule: epoch limit")
+    dilution: int | None = Field(
+        None,
+        ge=1,
+        le=10_000_000,
+        description="connections kept per neuron C (None: fully connected; Derrida, Gardner & "
+        "Zippelius 1987)",
+    )
+    dilution_kind: Literal["asymmetric", "symmetric"] = Field(
+        "asymmetric",
+        description="asymmetric: each neuron keeps exactly C random inputs; symmetric: each pair "
+        "kept with probability C / (N - 1) both ways",
+    )
+    dreams: int = Field(
+        100, ge=0, le=10_000_000, description="unlearning rule: number of dreams (HFP 1983)"
+    )
+    epsilon: float = Field(
+        0.01, gt=0.0, le=100.0, description="unlearning rule: strength of each dream"
+    )
 
     def store_options(self, rule: str | None = None) -> dict:
-        """Keyword options for memsim.hopfield.store for ``rule`` (default: this model's rule)."""
+        """Keyword options for memsim.hopfield.store for ``rule`` (default: this model's rule),
+        without dilution and seeds (the runners add those)."""
         rule = rule or self.rule
+        if rule == "unlearning":
+            return {"dreams": self.dreams, "epsilon": self.epsilon}
         if rule == "pseudoinverse":
             return {"zero_diagonal": self.zero_diagonal}
         if rule == "covariance":
@@ -77,6 +98,12 @@ class HopfieldCapacity(Strict):
     flips: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
         None, description="cue noise: fractions of bits flipped (default: cue.flip)"
     )
+    dilutions: list[Annotated[int, Field(ge=1, le=10_000_000)]] | None = Field(
+        None, description="connections kept per neuron C (default: model.dilution)"
+    )
+    dreams: list[Annotated[int, Field(ge=0, le=10_000_000)]] | None = Field(
+        None, description="unlearning rule: numbers of dreams (default: model.dreams)"
+    )
 
     @field_validator("cues_per_trial")
     @classmethod
@@ -94,7 +121,7 @@ class HopfieldCapacity(Strict):
             raise ValueError("stop must be >= start")
         return v
 
-    @field_validator("sizes", "rules", "temperatures", "biases", "flips")
+    @field_validator("sizes", "rules", "temperatures", "biases", "flips", "dilutions", "dreams")
     @classmethod
     def _nonempty_axis(cls, v):
         if v is not None and not v:
@@ -136,6 +163,7 @@ def cross_check(sc, file: str | None, base_dir) -> None:
                 file=file,
                 field="cue.pattern",
             )
+    _check_dilution(sc, n, file)
     n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
     field = "patterns.size"
@@ -148,6 +176,32 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         if sc.capacity.sizes:
             field = "capacity.sizes"
     check_memory(need, file, field)
+
+
+def _check_dilution(sc, n: int, file: str | None) -> None:
+    """C connections per neuron must be below N; capacity.dreams needs the unlearning rule."""
+    from memsim.errors import ScenarioError
+
+    cap = sc.capacity
+    sizes = (cap.sizes if cap is not None and cap.sizes else None) or [n]
+    checks = [("model.dilution", sc.model.dilution)]
+    if cap is not None and cap.dilutions:
+        checks = [("capacity.dilutions", c) for c in cap.dilutions]
+    for field, c in checks:
+        if c is not None and c > min(sizes) - 1:
+            raise ScenarioError(
+                f"dilution C = {c} connections per neuron needs more than C neurons: allowed 1 "
+                f"to N - 1 = {min(sizes) - 1}",
+                file=file,
+                field=field,
+            )
+    if cap is not None and cap.dreams and "unlearning" not in (cap.rules or [sc.model.rule]):
+        raise ScenarioError(
+            "capacity.dreams sweeps the unlearning rule: set model.rule or capacity.rules to "
+            "include 'unlearning'",
+            file=file,
+            field="capacity.dreams",
+        )
 
 
 # ------------------------------------------------------------------------------ the kind ----
@@ -183,6 +237,9 @@ KIND = ModelKind(
                 Column("T", "temperature", "g"),
                 Column("bias", "bias", "g"),
                 Column("flip", "flip", "g"),
+                Column("C", "dilution"),
+                Column("dreams", "dreams"),
+                Column("P/C", "load_per_connection", ".2f"),
             ),
             columns=(
                 Column("N", "size"),

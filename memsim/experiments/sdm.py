@@ -1,0 +1,312 @@
+"""Recall and capacity experiments for Kanerva's sparse distributed memory (:mod:`memsim.sdm`).
+
+Random streams (numbers depend only on the scenario and its seed):
+
+* hard-location addresses: :func:`memsim.sdm.locations` ``(M, n, seed)``, the same in every
+  trial and at every sweep point (one memory, loaded with different items);
+* recall, trial t: item addresses, then data words, ``generator(seed, 1, t)``; cue noise
+  ``generator(seed, 2, t)`` (exactly ``round(flip n)`` address bits flipped per cue,
+  :func:`memsim.patterns.corrupt`);
+* capacity, K items, flip f, trial t: items ``generator(seed, 1, K, t)``, cue noise
+  ``generator(seed, 2, K, key(f), t)``; a point is keyed by its values, not its position.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from memsim import patterns as pat
+from memsim import sdm
+from memsim._rng import generator
+from memsim.experiments.progress import Progress
+from memsim.results import Result
+
+#: largest (hard locations x stored items) for which the measured intersections are counted
+EMPIRICAL_LIMIT = 50_000_000
+
+
+def draw_items(m, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` random 0/1 addresses and their data words (0/1 or -1/+1 by ``model.data``)."""
+    addr = (rng.random((count, m.address_bits)) < 0.5).astype(np.uint8)
+    bits = addr if m.association == "auto" else (rng.random((count, m.word_bits)) < 0.5)
+    bits = bits.astype(np.uint8)
+    data = (2 * bits.astype(np.int8) - 1) if m.data == "bipolar" else bits
+    return addr, data
+
+
+def flip_cues(addresses: np.ndarray, flip: float, rng: np.random.Generator) -> np.ndarray:
+    """Flip exactly ``round(flip n)`` distinct bits of each 0/1 address."""
+    pm = 2 * addresses.astype(np.int8) - 1
+    return ((pat.corrupt(pm, flip, 0.0, "random", rng) + 1) // 2).astype(np.uint8)
+
+
+def _n_cues(m, count: int) -> int:
+    return count if m.cues == "all" else min(count, m.cues)
+
+
+def read_items(sc, locs, addr, data, cues, threads=None):
+    """Write every item, read at the cues: (output, counts, per-cue bit accuracy, exact)."""
+    m = sc.model
+    counters = sdm.write(locs, addr, data, m.radius, threads=threads)
+    out, counts = sdm.read(
+        counters,
+        locs,
+        cues,
+        m.radius,
+        bipolar=m.data == "bipolar",
+        return_counts=True,
+        threads=threads,
+    )
+    want = data[: cues.shape[0]]
+    acc = (out == want).mean(axis=1)
+    return out, counts, acc, (out == want).all(axis=1)
+
+
+def binomial_pmf(M: int, p: float, ks: np.ndarray) -> np.ndarray:
+    """P(Binomial(M, p) = k) for each k (log-gamma form, stable for large M)."""
+    if p <= 0.0 or p >= 1.0:
+        return (ks == (0 if p <= 0 else M)).astype(float)
+    lg = math.lgamma
+    return np.array(
+        [
+            math.exp(
+                lg(M + 1) - lg(k + 1) - lg(M - k + 1) + k * math.log(p) + (M - k) * math.log1p(-p)
+            )
+            for k in ks
+        ]
+    )
+
+
+def intersection_table(n: int, r: int) -> dict[str, np.ndarray]:
+    """The exact Hamming-ball intersection against distance, normalised to distance 0, beside
+    the softmax curve ``exp(beta (cos - 1))`` with beta = :func:`memsim.sdm.softmax_beta`."""
+    d = np.arange(min(n, 2 * r + 1) + 1)
+    size = sdm.intersection_size(n, r, d)
+    beta = sdm.softmax_beta(n, r) if r >= 1 else float("nan")
+    cos = 1.0 - 2.0 * d / n
+    return {
+        "distance": d,
+        "cosine": cos,
+        "intersection_size": size,
+        "intersection_normalised": size / size[0],
+        "softmax_normalised": np.exp(beta * (cos - 1.0)),
+    }
+
+
+def _bit_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a.astype(np.int32)
+    b = b.astype(np.int32)
+    return a @ (1 - b).T + (1 - a) @ b.T
+
+
+def attention_table(locs, addr, cue, r: int) -> dict[str, np.ndarray]:
+    """Read weights of every stored item for one cue: the exact expected intersection weights,
+    their softmax approximation and (when affordable) the measured counts of hard locations in
+    both Hamming balls, each normalised to sum 1 over the items."""
+    q = cue[None, :]
+    out = {
+        "item": np.arange(addr.shape[0]),
+        "distance": _bit_distances(q, addr)[0],
+        "intersection_weight": sdm.intersection_weights(q, addr, r)[0],
+        "softmax_weight": sdm.attention_weights(q, addr, r)[0],
+    }
+    if locs.shape[0] * addr.shape[0] <= EMPIRICAL_LIMIT:
+        near_cue = _bit_distances(locs, q)[:, 0] <= r  # (M,)
+        near_item = _bit_distances(locs[near_cue], addr) <= r  # (active, K)
+        counts = near_item.sum(axis=0).astype(float)
+        tot = counts.sum()
+        out["location_count"] = counts
+        out["location_weight"] = counts / tot if tot > 0 else counts
+    return out
+
+
+def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
+    """Write ``model.items`` random items, read each of the first ``model.cues`` at its address
+    with ``cue.flip`` of the bits flipped; ``run.trials`` times with fresh items."""
+    progress = progress or Progress()
+    m = sc.model
+    t0 = time.perf_counter()
+    locs = sdm.locations(m.locations, m.address_bits, seed=sc.run.seed)
+    cols = ("trial", "cue", "item", "cue_distance", "activated", "accuracy", "exact")
+    rows: dict[str, list] = {c: [] for c in cols}
+    tables: dict[str, dict] = {}
+    progress.start("trials", sc.run.trials)
+    for t in range(sc.run.trials):
+        addr, data = draw_items(m, m.items, generator(sc.run.seed, 1, t))
+        b = _n_cues(m, m.items)
+        cues = flip_cues(addr[:b], sc.cue.flip, generator(sc.run.seed, 2, t))
+        _, counts, acc, exact = read_items(sc, locs, addr, data, cues, sc.run.threads)
+        dist = (cues != addr[:b]).sum(axis=1)
+        for i in range(b):
+            rows["trial"].append(t)
+            rows["cue"].append(i)
+            rows["item"].append(i)
+            rows["cue_distance"].append(int(dist[i]))
+            rows["activated"].append(int(counts[i]))
+            rows["accuracy"].append(float(acc[i]))
+            rows["exact"].append(bool(exact[i]))
+        if t == 0 and m.radius >= 1:
+            tables["attention"] = attention_table(locs, addr, cues[0], m.radius)
+        progress.advance(1)
+    progress.stop()
+    tab = {c: np.asarray(v) for c, v in rows.items()}
+    p = sdm.activation_probability(m.address_bits, m.radius)
+    M = m.locations
+    sd = math.sqrt(M * p * (1 - p))
+    lo, hi = max(0, int(M * p - 5 * sd) - 1), min(M, int(M * p + 5 * sd) + 2)
+    ks = np.arange(lo, hi + 1)
+    tables = {
+        "cues": tab,
+        "activation": {"activated": ks, "binomial_pmf": binomial_pmf(M, p, ks)},
+        **({"intersection": intersection_table(m.address_bits, m.radius)} if m.radius else {}),
+        **tables,
+    }
+    summary = {
+        "n": m.address_bits,
+        "M": M,
+        "radius": m.radius,
+        "data": m.data,
+        "association": m.association,
+        "items": m.items,
+        "trials": sc.run.trials,
+        "cues": int(tab["cue"].size),
+        "flip": sc.cue.flip,
+        "activation_probability": p,
+        "expected_activated": M * p,
+        "mean_activated": float(tab["activated"].mean()),
+        "mean_accuracy": float(tab["accuracy"].mean()),
+        "fraction_exact": float(tab["exact"].mean()),
+        "softmax_beta": sdm.softmax_beta(m.address_bits, m.radius) if m.radius else float("nan"),
+    }
+    if "attention" in tables:
+        a = tables["attention"]
+        summary["attention_max_abs_difference"] = float(
+            np.abs(a["intersection_weight"] - a["softmax_weight"]).max()
+        )
+        if "location_weight" in a:
+            summary["measured_vs_intersection_max_abs_difference"] = float(
+                np.abs(a["location_weight"] - a["intersection_weight"]).max()
+            )
+    warnings = []
+    if M * p < 1:
+        warnings.append(
+            f"on average M p = {M * p:.3g} < 1 hard location is activated per read: raise "
+            "model.radius or model.locations"
+        )
+    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warnings}
+    return Result("recall", "sdm", sc.model_dump(mode="json"), summary, tables, {}, meta)
+
+
+# ------------------------------------------------------------------------------ capacity ----
+
+
+def _key(x: float) -> int:
+    return int(round(x * 1_000_000))
+
+
+def capacity_points(sc) -> list[dict]:
+    """Points (items, flip): every load for every cue noise."""
+    flips = sc.capacity.flips or [sc.cue.flip]
+    return [{"items": int(k), "flip": float(f)} for f in flips for k in sc.capacity.items]
+
+
+ROW_COLUMNS = ("items", "flip", "trial", "cues", "accuracy", "fraction_exact", "mean_activated")
+
+
+def capacity_task(sc, pt: dict, trial: int) -> dict:
+    """Write ``items`` random items into the scenario's hard locations, read the first
+    ``model.cues`` with ``flip`` noise (one trial)."""
+    m = sc.model
+    k, f = pt["items"], pt["flip"]
+    locs = sdm.locations(m.locations, m.address_bits, seed=sc.run.seed)
+    addr, data = draw_items(m, k, generator(sc.run.seed, 1, k, trial))
+    b = _n_cues(m, k)
+    cues = flip_cues(addr[:b], f, generator(sc.run.seed, 2, k, _key(f), trial))
+    _, counts, acc, exact = read_items(sc, locs, addr, data, cues, sc.run.threads)
+    return {
+        "items": k,
+        "flip": f,
+        "trial": int(trial),
+        "cues": int(b),
+        "accuracy": float(acc.mean()),
+        "fraction_exact": float(exact.mean()),
+        "mean_activated": float(counts.mean()),
+    }
+
+
+def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | None = None):
+    """Per-trial rows and their means (with standard errors) per (items, flip)."""
+    m = sc.model
+    table = {c: np.asarray([r[c] for r in rows]) for c in ROW_COLUMNS}
+    out: dict[str, list] = {
+        k: []
+        for k in (
+            "items",
+            "flip",
+            "load",
+            "trials",
+            "accuracy",
+            "sem_accuracy",
+            "fraction_exact",
+            "mean_activated",
+        )
+    }
+    for pt in capacity_points(sc):
+        sel = (table["items"] == pt["items"]) & (table["flip"] == pt["flip"])
+        n = int(sel.sum())
+        a = table["accuracy"][sel]
+        out["items"].append(pt["items"])
+        out["flip"].append(pt["flip"])
+        out["load"].append(pt["items"] / m.locations)
+        out["trials"].append(n)
+        out["accuracy"].append(float(a.mean()))
+        out["sem_accuracy"].append(float(a.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan"))
+        out["fraction_exact"].append(float(table["fraction_exact"][sel].mean()))
+        out["mean_activated"].append(float(table["mean_activated"][sel].mean()))
+    st = {k: np.asarray(v) for k, v in out.items()}
+    p = sdm.activation_probability(m.address_bits, m.radius)
+    summary = {
+        "n": m.address_bits,
+        "M": m.locations,
+        "radius": m.radius,
+        "data": m.data,
+        "association": m.association,
+        "points": int(st["items"].size),
+        "trials": sc.run.trials,
+        "activation_probability": p,
+        "expected_activated": m.locations * p,
+        "mean_activated": float(table["mean_activated"].mean()),
+    }
+    for f in sorted(set(st["flip"].tolist())):
+        sel = st["flip"] == f
+        ok = st["items"][sel][st["fraction_exact"][sel] >= 0.99]
+        summary[f"largest_items_read_exactly[flip={f:g}]"] = int(ok.max()) if ok.size else 0
+    meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(extra_meta or {})}
+    return Result(
+        "capacity",
+        "sdm",
+        sc.model_dump(mode="json"),
+        summary,
+        {"capacity": table, "capacity_summary": st},
+        {},
+        meta,
+    )
+
+
+def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
+    """Sweep over (cue noise, number of items) (:func:`capacity_task` per point and trial)."""
+    progress = progress or Progress()
+    t0 = time.perf_counter()
+    points = capacity_points(sc)
+    progress.start("points x trials", len(points) * sc.run.trials)
+    rows = []
+    for pt in points:
+        for t in range(sc.run.trials):
+            rows.append(capacity_task(sc, pt, t))
+            progress.advance(1)
+    progress.stop()
+    return assemble_capacity(sc, rows, time.perf_counter() - t0)

@@ -1,0 +1,215 @@
+"""Plots of sparse distributed memory results (recall: read accuracy and activated locations
+beside the binomial expectation; attention: Hamming-ball intersection weights beside their
+softmax approximation, Bricken & Pehlevan 2021; capacity: accuracy against cue noise and load)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from memsim.plotting.common import plt_module as _plt
+from memsim.results import Result
+
+
+def _tag(result: Result) -> str:
+    s = result.summary
+    return f"n={s['n']}, M={s['M']}, r={s['radius']}, {s['data']}, {s['association']}"
+
+
+def _legend_below(ax, ncol=1):
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol)
+
+
+def plot_recall(result: Result, path: Path) -> Path:
+    """Left: activated locations per read (histogram) beside Binomial(M, p). Right: bit
+    accuracy per read."""
+    plt = _plt()
+    c = result.tables["cues"]
+    act = result.tables["activation"]
+    s = result.summary
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.3), layout="constrained")
+    counts = c["activated"]
+    lo = min(int(counts.min()), int(act["activated"].min()))
+    hi = max(int(counts.max()), int(act["activated"].max()))
+    width = max(1, (hi - lo + 1) // 40)
+    bins = np.arange(lo - 0.5, hi + width + 0.5, width)
+    ax0.hist(counts, bins=bins, density=True, color="C0", alpha=0.7, label="measured reads")
+    ax0.plot(
+        act["activated"],
+        act["binomial_pmf"],
+        "-",
+        color="k",
+        lw=1,
+        label=f"Binomial(M, p), p = P(Bin(n, 1/2) <= r) = {s['activation_probability']:.4f}",
+    )
+    ax0.set_xlabel("activated hard locations per read")
+    ax0.set_ylabel("probability")
+    ax0.set_title(
+        f"mean {s['mean_activated']:.1f} activated (M p = {s['expected_activated']:.1f})",
+        fontsize=9,
+    )
+    _legend_below(ax0)
+    acc = c["accuracy"]
+    ax1.hist(
+        acc, bins=np.linspace(min(0.5, acc.min()), 1.0, 41), color="C2", alpha=0.8, label="reads"
+    )
+    ax1.set_xlabel("fraction of data bits read correctly")
+    ax1.set_ylabel("reads")
+    ax1.set_title(
+        f"mean bit accuracy {s['mean_accuracy']:.4f}; {s['fraction_exact']:.1%} read exactly "
+        f"(cue flip {s['flip']:g})",
+        fontsize=9,
+    )
+    _legend_below(ax1)
+    fig.suptitle(
+        f"{result.scenario['name']}: {s['items']} items read back ({_tag(result)})", fontsize=9
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_attention(result: Result, path: Path) -> Path | None:
+    """Left: normalised intersection I(d)/I(0) of two Hamming balls against the distance d of
+    their centres, beside exp(beta (cos - 1)). Right: the read weights of every stored item for
+    one cue: exact intersection weights against softmax weights (and the counted hard
+    locations), on log axes, with the diagonal."""
+    if "attention" not in result.tables:
+        return None
+    plt = _plt()
+    it = result.tables["intersection"]
+    a = result.tables["attention"]
+    s = result.summary
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    ok = it["intersection_normalised"] > 0
+    ax0.semilogy(
+        it["distance"][ok],
+        it["intersection_normalised"][ok],
+        "o",
+        ms=3,
+        color="C0",
+        label="Hamming-ball intersection I(d) / I(0) (exact count)",
+    )
+    ax0.semilogy(
+        it["distance"],
+        it["softmax_normalised"],
+        "-",
+        color="k",
+        lw=1,
+        label=f"softmax exp(beta (cos - 1)), beta = {s['softmax_beta']:.3f}",
+    )
+    ax0.axvline(s["n"] / 2, color="grey", ls=":", lw=1, label="n / 2 (unrelated addresses)")
+    ax0.set_ylim(bottom=max(1e-30, float(it["intersection_normalised"][ok].min()) / 10))
+    ax0.set_xlabel("Hamming distance d between cue and stored address")
+    ax0.set_ylabel("weight relative to d = 0")
+    ax0.set_title("intersection vs softmax", fontsize=9)
+    _legend_below(ax0)
+    w_i, w_s = a["intersection_weight"], a["softmax_weight"]
+    floor = 1e-12
+    ax1.loglog(
+        np.maximum(w_i, floor),
+        np.maximum(w_s, floor),
+        "o",
+        ms=4,
+        color="C0",
+        label="softmax weight",
+    )
+    if "location_weight" in a:
+        pos = a["location_weight"] > 0
+        ax1.loglog(
+            np.maximum(w_i[pos], floor),
+            a["location_weight"][pos],
+            "x",
+            ms=4,
+            color="C3",
+            label="counted hard locations (this memory)",
+        )
+    lim = [
+        max(floor, min(w_i[w_i > 0].min(), w_s[w_s > 0].min())),
+        min(1.0, 2 * max(w_i.max(), w_s.max())),
+    ]
+    ax1.plot(lim, lim, "-", color="grey", lw=1, label="equal weights")
+    ax1.set_xlabel("expected intersection weight (exact)")
+    ax1.set_ylabel("weight")
+    target = int(np.argmin(a["distance"]))
+    ax1.set_title(
+        f"one cue, {w_i.size} stored items (nearest at distance "
+        f"{int(a['distance'][target])})\nmax |intersection - softmax| "
+        f"{s['attention_max_abs_difference']:.3f}",
+        fontsize=9,
+    )
+    _legend_below(ax1)
+    fig.suptitle(
+        f"{result.scenario['name']}: SDM read weights and softmax attention ({_tag(result)})",
+        fontsize=9,
+    )
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_capacity(result: Result, path: Path) -> Path:
+    """Left: bit accuracy against cue noise, a line per load. Right: against the number of
+    stored items, a line per cue noise."""
+    plt = _plt()
+    st = result.tables["capacity_summary"]
+    s = result.summary
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    items = sorted(set(st["items"].tolist()))
+    flips = sorted(set(st["flip"].tolist()))
+    cmap = plt.get_cmap("viridis")
+    for i, k in enumerate(items):
+        sel = st["items"] == k
+        o = np.argsort(st["flip"][sel])
+        ax0.errorbar(
+            st["flip"][sel][o],
+            st["accuracy"][sel][o],
+            yerr=np.nan_to_num(st["sem_accuracy"][sel][o]),
+            fmt="o-",
+            ms=3,
+            color=cmap(i / max(1, len(items) - 1)),
+            label=f"{k} items",
+        )
+    for i, f in enumerate(flips):
+        sel = st["flip"] == f
+        o = np.argsort(st["items"][sel])
+        ax1.errorbar(
+            st["items"][sel][o],
+            st["accuracy"][sel][o],
+            yerr=np.nan_to_num(st["sem_accuracy"][sel][o]),
+            fmt="o-",
+            ms=3,
+            color=f"C{i}",
+            label=f"cue flip {f:g}",
+        )
+    for ax in (ax0, ax1):
+        ax.axhline(0.5, color="grey", ls=":", lw=1, label="chance (0.5)")
+        ax.set_ylabel("fraction of data bits read correctly")
+        ax.set_ylim(0.45, 1.02)
+        _legend_below(ax, ncol=3)
+    ax0.set_xlabel("cue noise: fraction of address bits flipped")
+    ax0.set_title("accuracy vs cue noise", fontsize=9)
+    if len(items) > 1 and items[-1] / items[0] > 20:
+        ax1.set_xscale("log")
+    ax1.set_xlabel("stored items")
+    ax1.set_title(
+        f"accuracy vs load (mean {s['mean_activated']:.1f} locations per read, "
+        f"M p = {s['expected_activated']:.1f})",
+        fontsize=9,
+    )
+    fig.suptitle(f"{result.scenario['name']}: SDM read accuracy ({_tag(result)})", fontsize=9)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+PLOTTERS = {"recall": plot_recall, "attention": plot_attention, "capacity": plot_capacity}
+RECALL_PLOTS = ("recall", "attention")
+CAPACITY_PLOTS = ("capacity",)
+
+
+def default_plots(result: Result) -> list[str]:
+    if result.command == "capacity":
+        return list(CAPACITY_PLOTS)
+    return ["recall", "attention"] if "attention" in result.tables else ["recall"]

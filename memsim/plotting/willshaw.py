@@ -1,0 +1,131 @@
+"""Plots of Willshaw memory results (recall: dendritic sums of example cues and hits/false
+positives per cue; capacity: p1, false-positive rate and information per synapse against M,
+measured beside the formulas of :mod:`memsim.hopfield.willshaw`, with the ln 2 limit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from memsim.plotting.common import plt_module as _plt
+from memsim.results import Result
+
+
+def _title(result: Result, what: str) -> str:
+    s = result.summary
+    return (
+        f"{result.scenario['name']}: {what} (N_in={s['n_in']}, K_in={s['k_in']}, "
+        f"N_out={s['n_out']}, K_out={s['k_out']}, threshold {s['threshold']})"
+    )
+
+
+def plot_recall(result: Result, path: Path) -> Path:
+    """Left: dendritic sums of the first cue, stored units and silent units apart, with the
+    threshold. Right: false positives and misses per cue (histograms)."""
+    plt = _plt()
+    a = result.arrays
+    c = result.tables["cues"]
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    sums = np.asarray(a["sums"], dtype=float)
+    tgt = np.asarray(a["targets"], dtype=bool)
+    on = np.concatenate([sums[i][tgt[i]] for i in range(sums.shape[0])])
+    off = np.concatenate([sums[i][~tgt[i]] for i in range(sums.shape[0])])
+    top = int(max(on.max(initial=0), off.max(initial=0)))
+    bins = np.arange(-0.5, top + 1.5)
+    ax0.hist(off, bins=bins, color="C0", alpha=0.7, label="silent units of the stored output")
+    ax0.hist(on, bins=bins, color="C3", alpha=0.7, label="active units of the stored output")
+    th = np.asarray(a["theta"], dtype=float)
+    if np.ptp(th) == 0:
+        ax0.axvline(th[0] - 0.5, color="k", ls="--", lw=1, label=f"threshold theta = {th[0]:g}")
+    else:
+        ax0.axvline(
+            th.mean() - 0.5, color="k", ls="--", lw=1, label=f"mean threshold {th.mean():.1f}"
+        )
+    ax0.set_yscale("log")
+    ax0.set_xlabel("dendritic sum d_i = sum_j W_ij x_j")
+    ax0.set_ylabel(f"units (first {sums.shape[0]} cues)")
+    ax0.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    ax0.set_title("dendritic sums", fontsize=9)
+    fp = c["false_positives"]
+    mi = c["misses"]
+    hi = int(max(fp.max(initial=0), mi.max(initial=0)))
+    bins = np.arange(-0.5, hi + 1.5)
+    ax1.hist(fp, bins=bins, color="C0", alpha=0.7, label="false positives per cue")
+    ax1.hist(mi, bins=bins, color="C3", histtype="step", lw=2, label="misses per cue")
+    ax1.set_xlabel("units")
+    ax1.set_ylabel("cues")
+    s = result.summary
+    th_fp = s.get("false_positive_theory_cue")
+    th_txt = f" (theory p1^active {th_fp:.2e})" if th_fp is not None and th_fp == th_fp else ""
+    ax1.set_title(
+        f"p1 = {s['p1']:.3f} (theory {s['p1_theory']:.3f})\nfalse-positive rate "
+        f"{s['false_positive_rate']:.2e}{th_txt}, miss rate {s['miss_rate']:.2e}",
+        fontsize=8,
+    )
+    ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    fig.suptitle(_title(result, f"recall of M = {s['memories']} memories"), fontsize=9)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_capacity(result: Result, path: Path) -> Path:
+    """Three panels against M (log axis): p1, false-positive rate, bits per synapse."""
+    plt = _plt()
+    st = result.tables["capacity_summary"]
+    th = result.tables["theory"]
+    s = result.summary
+    m = np.asarray(st["memories"], dtype=float)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.4), layout="constrained")
+    ax = axes[0]
+    ax.errorbar(
+        m, st["p1"], yerr=np.nan_to_num(st["sem_p1"]), fmt="o", color="C0", ms=4, label="measured"
+    )
+    ax.plot(
+        th["memories"], th["p1"], "-", color="k", lw=1, label="1 - (1 - K_in K_out / N_in N_out)^M"
+    )
+    ax.axhline(0.5, color="grey", ls=":", lw=1, label="p1 = 1/2 (optimum)")
+    ax.set_ylabel("fraction of synapses set p1")
+    ax.set_title("synapses set", fontsize=9)
+    ax = axes[1]
+    fp = np.asarray(st["false_positive"], dtype=float)
+    pos = fp > 0
+    ax.plot(m[pos], fp[pos], "o", color="C0", ms=4, label="measured (zeros not shown)")
+    floor = 1.0 / (st["trials"] * result.tables["capacity"]["cues"].max() * s["n_out"])
+    ax.axhline(
+        float(np.min(floor)), color="grey", ls=":", lw=1, label="one false positive in all cues"
+    )
+    ax.plot(th["memories"], th["false_positive"], "-", color="k", lw=1, label="p1^K_in")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=max(1e-8, float(np.min(th["false_positive"][th["false_positive"] > 0]))))
+    ax.set_ylabel("false-positive rate")
+    ax.set_title("false positives", fontsize=9)
+    ax = axes[2]
+    ax.plot(m, st["info"], "o", color="C0", ms=4, label="measured false positives")
+    ax.plot(th["memories"], th["info"], "-", color="k", lw=1, label="formula (p1^K_in)")
+    ax.axhline(np.log(2.0), color="C3", ls="--", lw=1, label="ln 2 (sparse limit, Palm 1980)")
+    ax.set_ylim(0, 0.75)
+    ax.set_ylabel("information (bits per synapse)")
+    ax.set_title(
+        f"max {s['max_info']:.3f} bit at M = {s['memories_at_max_info']} "
+        f"(formula {s['max_info_theory']:.3f}); ln 2 = 0.693",
+        fontsize=9,
+    )
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_xlabel("stored associations M")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    fig.suptitle(_title(result, "capacity"), fontsize=9)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+PLOTTERS = {"recall": plot_recall, "capacity": plot_capacity}
+RECALL_PLOTS = ("recall",)
+CAPACITY_PLOTS = ("capacity",)
+
+
+def default_plots(result: Result) -> list[str]:
+    return list(CAPACITY_PLOTS if result.command == "capacity" else RECALL_PLOTS)

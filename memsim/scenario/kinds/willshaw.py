@@ -1,0 +1,202 @@
+"""Scenario sections of Willshaw's sparse binary associative memory (model kind ``willshaw``).
+
+Clipped Hebbian synapses ``W_ij = min(1, sum_mu y_i^mu x_j^mu)`` between K-of-N binary patterns,
+auto- or hetero-associative, one-step recall with a threshold strategy
+(:mod:`memsim.hopfield.willshaw`; Willshaw, Buneman & Longuet-Higgins 1969; Palm 1980).
+
+The kind draws its own sparse patterns (no ``patterns`` section) and describes its cues in the
+``model`` section (``cue_missing``, ``cue_added``): the ``cue`` section's bit flips and masks are
+for +-1 patterns and are refused here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from memsim.registry import Column, ModelKind, Summary
+from memsim.scenario.base import Strict
+
+NEEDS_PATTERNS = False
+
+Threshold = Literal["active", "max", "kwta"]
+
+
+class WillshawModel(Strict):
+    """Willshaw network: M random associations of K_in-of-N_in to K_out-of-N_out patterns."""
+
+    kind: Literal["willshaw"] = Field(description="model family")
+    association: Literal["hetero", "auto"] = Field(
+        "hetero", description="hetero: x -> y with separate output patterns; auto: x -> x"
+    )
+    n_in: int = Field(1000, ge=2, le=200_000, description="input units N_in")
+    k_in: int = Field(10, ge=1, le=200_000, description="active units per input pattern K_in")
+    n_out: int | None = Field(
+        None, ge=2, le=200_000, description="output units N_out (default N_in; auto: N_in)"
+    )
+    k_out: int | None = Field(
+        None, ge=1, le=200_000, description="active units per output pattern K_out (default K_in)"
+    )
+    memories: int = Field(1000, ge=1, le=10_000_000, description="stored associations M")
+    threshold: Threshold | Annotated[float, Field(ge=0.0, le=1e9)] = Field(
+        "active",
+        description="active (theta = active cue units), max (largest dendritic sum), kwta "
+        "(the k_out largest sums) or a fixed number",
+    )
+    cues: int | Literal["all"] = Field(
+        200, description="stored associations cued per trial (the first ones), or 'all'"
+    )
+    cue_missing: float = Field(
+        0.0, ge=0.0, lt=1.0, description="fraction of the K_in active cue units silenced"
+    )
+    cue_added: float = Field(
+        0.0, ge=0.0, le=100.0, description="spurious active cue units, as a fraction of K_in"
+    )
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, v):
+        if isinstance(v, int) and v < 1:
+            raise ValueError("must be >= 1 or 'all'")
+        return v
+
+    @model_validator(mode="after")
+    def _sizes(self):
+        if self.k_in > self.n_in:
+            raise ValueError(f"k_in = {self.k_in} must be <= n_in = {self.n_in}")
+        if self.association == "auto":
+            for f in ("n_out", "k_out"):
+                v = getattr(self, f)
+                ref = self.n_in if f == "n_out" else self.k_in
+                if v is not None and v != ref:
+                    raise ValueError(
+                        f"{f} must be left out (or equal {ref}) for association 'auto'"
+                    )
+        if self.k_out_value > self.n_out_value:
+            raise ValueError(f"k_out = {self.k_out_value} must be <= n_out = {self.n_out_value}")
+        return self
+
+    @property
+    def n_out_value(self) -> int:
+        return self.n_in if self.n_out is None else self.n_out
+
+    @property
+    def k_out_value(self) -> int:
+        return self.k_in if self.k_out is None else self.k_out
+
+    def recall_threshold(self) -> tuple[str | float, int | None]:
+        """``(threshold, k)`` for :func:`memsim.hopfield.willshaw.recall`."""
+        if self.threshold == "kwta":
+            return "kwta", self.k_out_value
+        return self.threshold, None
+
+
+class MemoryRange(Strict):
+    start: int = Field(ge=1, le=10_000_000)
+    stop: int = Field(ge=1, le=10_000_000)
+    num: int = Field(ge=1, le=1000)
+    spacing: Literal["log", "linear"] = "log"
+
+
+class WillshawCapacity(Strict):
+    """Sweep over the number of stored associations M: p1, false positives, information."""
+
+    kind: Literal["willshaw"] = "willshaw"
+    memories: list[Annotated[int, Field(ge=1, le=10_000_000)]] | MemoryRange = Field(
+        description="numbers of stored associations M: a list, or {start, stop, num, spacing}"
+    )
+
+    @field_validator("memories")
+    @classmethod
+    def _nonempty(cls, v):
+        if isinstance(v, list) and not v:
+            raise ValueError("give at least one number of memories")
+        if isinstance(v, MemoryRange) and v.stop < v.start:
+            raise ValueError("stop must be >= start")
+        return v
+
+    def memory_values(self) -> list[int]:
+        """The distinct values of M, ascending."""
+        import numpy as np
+
+        v = self.memories
+        if isinstance(v, MemoryRange):
+            f = np.geomspace if v.spacing == "log" else np.linspace
+            vals = np.rint(f(v.start, v.stop, v.num)).astype(int)
+        else:
+            vals = np.asarray(v, dtype=int)
+        return sorted({int(x) for x in vals})
+
+
+Model = WillshawModel
+Capacity = WillshawCapacity
+
+
+def cross_check(sc, file: str | None, base_dir) -> None:
+    """The cue section is not used (the model section describes sparse cues); memory."""
+    from memsim.errors import ScenarioError
+    from memsim.scenario.load import check_memory
+
+    set_fields = sorted(sc.cue.model_fields_set)
+    if set_fields:
+        raise ScenarioError(
+            f"model kind 'willshaw' does not use cue.{set_fields[0]} (flips and masks of +-1 "
+            "patterns); describe cues with model.cues, model.cue_missing (fraction of the "
+            "active cue units silenced) and model.cue_added (spurious active units, as a "
+            "fraction of K_in)",
+            file=file,
+            field=f"cue.{set_fields[0]}",
+        )
+    m = sc.model
+    biggest = m.memories
+    field = "model.memories"
+    if sc.capacity is not None:
+        biggest = max(biggest, max(sc.capacity.memory_values()))
+        field = "capacity.memories"
+    n_out = m.n_out_value
+    # patterns (uint8) and their float32 copies for storage, float32 counts, uint8 weights
+    need = biggest * (m.n_in + n_out) * 5 + n_out * m.n_in * 6
+    check_memory(need, file, field)
+
+
+# ------------------------------------------------------------------------------ the kind ----
+KIND = ModelKind(
+    name="willshaw",
+    order=7,
+    description="Willshaw's sparse binary associative memory (Willshaw et al. 1969, Palm "
+    "1980): clipped Hebbian synapses, K-of-N patterns, threshold strategies",
+    schema=__name__,
+    runners="memsim.experiments.willshaw",
+    plots="memsim.plotting.willshaw",
+    capacity_example="capacity: {memories: [100, 1000, 5000]}",
+    summaries={
+        "recall": Summary(
+            columns=(
+                Column("N_in, K_in -> N_out, K_out", "{n_in}, {k_in} -> {n_out}, {k_out}"),
+                Column("memories M", "memories"),
+                Column("cues (trials)", "{cues} ({trials})"),
+                Column("fraction of synapses set p1", "p1", ".4f"),
+                Column("p1 theory", "p1_theory", ".4f"),
+                Column("false-positive rate", "false_positive_rate", ".2e"),
+                Column("theory p1^(active cue units)", "false_positive_theory_cue", ".2e"),
+                Column("miss rate", "miss_rate", ".2e"),
+                Column("cues recalled exactly", "fraction_exact", "pct"),
+            )
+        ),
+        "capacity": Summary(
+            table="capacity_summary",
+            columns=(
+                Column("M", "memories"),
+                Column("trials", "trials"),
+                Column("p1", "p1", ".4f"),
+                Column("p1 theory", "p1_theory", ".4f"),
+                Column("false pos.", "false_positive", ".2e"),
+                Column("theory", "false_positive_theory", ".2e"),
+                Column("misses", "misses", ".2e"),
+                Column("bits/synapse", "info", ".4f"),
+                Column("theory", "info_theory", ".4f"),
+            ),
+        ),
+    },
+)
