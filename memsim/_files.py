@@ -133,7 +133,10 @@ def _load_npy(f, size: int, p: Path, what: str) -> np.ndarray:
         else:
             raise ValueError(f"unsupported .npy format version {version}")
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
-        raise MemsimError(f"{what} {p} could not be read (not a valid .npy file): {exc}") from None
+        why = str(exc).split(".")[0]  # numpy's advice (max_header_size=...) is not for users
+        if "header" in why.lower() and "large" in why.lower():
+            why = "its header is unusually large (over 10 kB), as no array memsim reads needs"
+        raise MemsimError(f"{what} {p} could not be read (not a valid .npy file): {why}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.kind not in "biuf":
         raise MemsimError(
             f"{what} {p}: expected an array of numbers, got dtype {dtype} (object, string and "
@@ -161,7 +164,7 @@ def _load_npy(f, size: int, p: Path, what: str) -> np.ndarray:
 
 def _load_csv(f, p: Path, what: str) -> np.ndarray:
     try:
-        text = f.read().decode("utf-8")
+        text = f.read().decode("utf-8-sig")  # a byte-order mark (spreadsheet exports) is fine
     except UnicodeDecodeError as exc:
         raise MemsimError(f"{what} {p} is not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
@@ -171,8 +174,11 @@ def _load_csv(f, p: Path, what: str) -> np.ndarray:
             warnings.simplefilter("ignore")
             a = np.loadtxt(io.StringIO(text), delimiter=",", ndmin=2)
     except (ValueError, OSError, IndexError, TypeError) as exc:
+        why = str(exc)
+        if "usecols" in why or "number of columns" in why.lower():
+            why = "its rows do not all have the same number of columns"
         raise MemsimError(
-            f"{what} {p} could not be read as comma-separated numbers: {exc}"
+            f"{what} {p} could not be read as comma-separated numbers: {why.split(chr(10))[0]}"
         ) from None
     if a.size == 0:
         raise MemsimError(f"{what} {p} holds no numbers; it needs at least one row")

@@ -105,6 +105,11 @@ def check_target(out: str | os.PathLike | None, *, what: str = "results folder")
         ``/proc``, ``/sys``, ``/dev``, a symbolic link, a file, a parent that is a file, an
         unwritable place, a name or path too long for the file system.
     """
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise MemsimError(
+            f"the {what} must be a folder path (a str or pathlib.Path), got "
+            f"{type(out).__name__} {out!r}"[:200]
+        )
     if out is None or not str(out).strip():
         raise MemsimError(
             f"the {what} path is empty; give a folder name such as --out results/run1"

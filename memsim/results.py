@@ -272,7 +272,19 @@ def save(
         if plots:
             from memsim.plotting import make_plots
 
-            which = (result.scenario.get("output") or {}).get("plots") if plots is True else plots
+            if plots is True:
+                which = (result.scenario.get("output") or {}).get("plots")
+            else:
+                from memsim.plotting import allowed_plots
+
+                which = [plots] if isinstance(plots, str) else list(plots)
+                known = allowed_plots(result.kind, result.command)
+                bad = [n for n in which if n not in known]
+                if bad:
+                    raise MemsimError(
+                        f"plots: {bad[0]!r} is not a plot of a {result.kind} {result.command} "
+                        f"result; its plots: {', '.join(known)}"
+                    )
             drawn = make_plots(result, tmp, which or None)
         write_into(result, tmp, drawn)
     return target

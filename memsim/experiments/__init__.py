@@ -110,6 +110,12 @@ def run(
     :func:`memsim.experiments.distributed.run_capacity_sweep`; the numbers are the same.
     """
     file = None
+    if not isinstance(scenario, str | Path | Scenario):
+        raise ScenarioError(
+            "scenario must be a scenario file path (str or Path) or a validated Scenario (from "
+            f"memsim.load_scenario), got {type(scenario).__name__}; to run a mapping, validate "
+            "it first with memsim.scenario.validate(mapping)"
+        )
     if isinstance(scenario, str | Path):
         file = str(scenario)
         base_dir = Path(scenario).parent if base_dir is None else base_dir

@@ -115,7 +115,15 @@ def _check_beta(beta: Any, d: int, scale_beta: bool) -> float:
         raise MemsimError(f"beta must be a positive number, got {beta!r}") from None
     if not np.isfinite(b) or b <= 0:
         raise MemsimError(f"beta must be a positive finite number, got {beta!r}")
+    if b < BETA_MIN:
+        raise MemsimError(
+            f"beta must be at least {BETA_MIN:g} (1/beta must be a finite float), got {beta!r}"
+        )
     return b / math.sqrt(d) if scale_beta else b
+
+
+#: the smallest inverse temperature handled (1/beta and the energy's 1/beta terms stay finite)
+BETA_MIN = 1e-300
 
 
 @functools.cache
@@ -199,7 +207,14 @@ def _attention_normalise(Z: np.ndarray, normaliser: str, options: dict) -> np.nd
             f"available ({exc})"
         ) from exc
     kind = "entmax_bisect" if normaliser == "entmax" else normaliser
-    return np.asarray(normalise(Z, kind=kind, axis=-1, **options), dtype=np.float64)
+    try:
+        with np.errstate(over="ignore"):
+            return np.asarray(normalise(Z, kind=kind, axis=-1, **options), dtype=np.float64)
+    except MemsimError as exc:  # the normaliser names its own argument z: say what z is here
+        raise MemsimError(
+            f"normaliser {normaliser!r} on the scores beta * X xi: {exc} (reduce beta or the "
+            "pattern and state norms)"
+        ) from None
 
 
 def _finite_scores(Z: np.ndarray) -> None:
@@ -253,16 +268,23 @@ def _energy_from(
     if alpha is None:
         return np.full(b_count, np.nan)
     quad = 0.5 * np.einsum("ij,ij->i", states, states)
-    const = _max_entropy(p_count, alpha) / beta + 0.5 * m2
     if alpha == 1.0:
-        bz = beta * Z
-        mx = bz.max(axis=1)
-        lse = (mx + np.log(np.exp(bz - mx[:, None]).sum(axis=1))) / beta
-        return -lse + quad + const
+        # -(lse(beta Z) - ln P) / beta written as -max Z - log(mean exp(beta (Z - max Z))) / beta
+        # with log1p/expm1: no cancellation between lse and ln P, so small beta is accurate
+        # (the limit beta -> 0 is -mean Z)
+        mx = Z.max(axis=1)
+        with np.errstate(under="ignore"):
+            d = np.expm1(beta * (Z - mx[:, None])).mean(axis=1)
+        return -(mx + np.log1p(d) / beta) + quad + 0.5 * m2
     if p is None:
         p = _normalise(beta * Z, normaliser, options or {})
-    conj = np.einsum("ij,ij->i", p, Z) + tsallis_entropy(p, alpha) / beta
-    return -conj + quad + const
+    if alpha == 2.0:
+        # H_max - H(p) = (sum p^2 - 1/P) / 2 = sum (p - 1/P)^2 / 2 exactly (sum p = 1): no
+        # cancellation of two nearly equal entropies for small beta
+        gap = 0.5 * np.sum((p - 1.0 / p_count) ** 2, axis=1)
+    else:
+        gap = _max_entropy(p_count, alpha) - tsallis_entropy(p, alpha)
+    return -np.einsum("ij,ij->i", p, Z) + gap / beta + quad + 0.5 * m2
 
 
 def energy(
@@ -362,7 +384,9 @@ def _raise_non_finite(X: np.ndarray) -> None:
 def _update(X, Q, beta, normaliser, options):
     if normaliser == "softmax":
         return _softmax_update(X, Q, beta)
-    P = _attention_normalise(beta * (Q @ X.T), normaliser, options)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused by name below
+        Z = beta * (Q @ X.T)
+    P = _attention_normalise(Z, normaliser, options)
     return P @ X
 
 

@@ -32,34 +32,36 @@ COS_SAFE_HI = 1e280
 
 
 @jit
-def _pow2_scale(x):
-    """(2^-e, e) with 2^(e-1) <= max|x| < 2^e (e = 0 for an all-zero x): x * 2^-e is exact."""
+def _pow2_exponent(x):
+    """e with 2^(e-1) <= max|x| < 2^e (e = 0 for an all-zero x); ``ldexp(x_j, -e)`` is then
+    exact and at most 1 in magnitude, also for subnormal entries (e down to -1073), where the
+    factor 2^-e itself would overflow."""
     mx = 0.0
     for j in range(x.shape[0]):
         a = abs(x[j])
         if a > mx:
             mx = a
     if mx == 0.0:
-        return 1.0, 0
-    e = math.frexp(mx)[1]
-    return math.ldexp(1.0, -e), e
+        return 0
+    return math.frexp(mx)[1]
 
 
 @jit
 def _cosine_scaled(key, row, eps):
     """k . v / (||k|| ||v|| + eps) for vectors of any magnitude (both scaled by powers of two)."""
-    sk, ek = _pow2_scale(key)
-    sv, ev = _pow2_scale(row)
+    ek = _pow2_exponent(key)
+    ev = _pow2_exponent(row)
     dot = 0.0
     kk = 0.0
     vv = 0.0
     for j in range(key.shape[0]):
-        a = key[j] * sk
-        b = row[j] * sv
+        a = math.ldexp(key[j], -ek)
+        b = math.ldexp(row[j], -ev)
         dot += a * b
         kk += a * a
         vv += b * b
     # ||k|| ||v|| = 2^(ek+ev) sqrt(kk) sqrt(vv): divide numerator and denominator by 2^(ek+ev)
+    # (eps scaled up may overflow to inf: then eps dominates and the similarity is 0, the limit)
     den = np.sqrt(kk) * np.sqrt(vv) + math.ldexp(eps, -(ek + ev))
     if den > 0.0:
         return dot / den

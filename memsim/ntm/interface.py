@@ -80,6 +80,10 @@ def softmax(x, axis: int = -1) -> np.ndarray:
         raise MemsimError(f"x must be an array of real numbers, got {x!r}") from exc
     if a.ndim == 0:
         raise MemsimError("x must have at least one dimension, got a scalar")
+    if a.size == 0:
+        raise MemsimError(
+            f"x must not be empty (a softmax needs at least one entry), got {a.shape}"
+        )
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise MemsimError(f"axis must be an integer, got {axis!r}")
     if not -a.ndim <= axis < a.ndim:

@@ -51,9 +51,14 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    # duplicates are checked among the keys written in this mapping; a key that a merge
+    # ('<<: *anchor') brings in may be overridden by an explicit one, as YAML allows
+    explicit = [
+        (k, v) for k, v in node.value if not (isinstance(k, yaml.ScalarNode) and k.value == "<<")
+    ]
     loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
+    for key_node, _ in explicit:
         if not isinstance(key_node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
                 None,
@@ -152,7 +157,10 @@ def parse_yaml(text: str, file: str | None = None) -> dict:
         raise ScenarioError(f"YAML error: {exc}", file=file) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # e.g. a date that does not exist (2021-13-45) or a malformed !!float / !!binary value
-        raise ScenarioError(f"YAML value that cannot be read: {exc}", file=file) from None
+        why = str(exc)
+        if "int_max_str_digits" in why or "digits" in why and "limit" in why.lower():
+            why = "a number has more than 4300 digits (no field of a scenario needs that many)"
+        raise ScenarioError(f"YAML value that cannot be read: {why}", file=file) from None
     if data is None:
         raise ScenarioError("the scenario is empty; it needs at least 'model' and 'patterns'", file)
     if not isinstance(data, dict):
