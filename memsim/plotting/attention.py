@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
+from memsim.plotting.style import plt_module as _plt
 from memsim.results import Result
 
 #: at most this many queries / keys are drawn in a heat map
@@ -120,6 +121,7 @@ def _heat(ax, w: np.ndarray, cols: np.ndarray, targets, argmax, cmap, vmax: floa
     return im
 
 
+@style.styled
 def plot_attention_map(result: Result, path: Path) -> Path:
     """Weights of the first trial, queries x keys, with targets boxed."""
     plt = _plt()
@@ -145,11 +147,10 @@ def plot_attention_map(result: Result, path: Path) -> Path:
             f"argmax = target for {s['fraction_correct']:.0%} of the queries"
         )
     ax.set_title(title, fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_readouts(result: Result, path: Path) -> Path | None:
     """Read-out components against target-value components; relative error per query."""
     if "target_values" not in result.arrays:
@@ -198,11 +199,10 @@ def plot_readouts(result: Result, path: Path) -> Path | None:
     ax1.set_xticks(np.arange(len(rows)))
     ax1.set_xticklabels([str(int(b)) for b in np.asarray(q["query"])[rows]], fontsize=7)
     fig.suptitle(f"{result.scenario['name']}: {result.summary['normaliser']}", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def _plot_readouts_no_target(result: Result, path: Path) -> Path:
     """Random queries have no target: read-outs as an image beside the argmax keys' values."""
     plt = _plt()
@@ -220,13 +220,12 @@ def _plot_readouts_no_target(result: Result, path: Path) -> Path:
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("value component")
     axes[0].set_ylabel("query (random, no target)")
-    fig.colorbar(im, ax=axes, shrink=0.9)
+    style.colorbar(fig, im, list(axes), "value component")
     fig.suptitle(f"{result.scenario['name']}: {result.summary['normaliser']}", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_support(result: Result, path: Path) -> Path | None:
     """Number of keys each normaliser selects (weight > 0): every query as a dot, the mean as a
     bar, all keys as a dotted line (log axis above 100 keys)."""
@@ -269,11 +268,10 @@ def plot_support(result: Result, path: Path) -> Path | None:
         f"({int(ct['support'].size // max(1, len(labels)))} queries)",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_profiles(result: Result, path: Path) -> Path | None:
     """Weights of the first query against the rank of each key's score, per normaliser."""
     if "compare_weights" not in result.arrays:
@@ -325,11 +323,10 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
         rank_t = int(np.flatnonzero(order == target)[0]) + 1
         who += f"; its target key {target} has score rank {rank_t}"
     fig.suptitle(f"{result.scenario['name']}: weight profiles of {who}", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_compare_maps(result: Result, path: Path) -> Path | None:
     """The attention map (first trial) of every compared normaliser, same keys and colours."""
     if "compare_weights" not in result.arrays:
@@ -367,9 +364,7 @@ def plot_compare_maps(result: Result, path: Path) -> Path | None:
         f"{result.scenario['name']}: the same scores through each normaliser (target keys boxed)",
         fontsize=10,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS: dict[str, Callable[[Result, Path], Path | None]] = {
