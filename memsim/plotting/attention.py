@@ -132,7 +132,7 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     cols = _columns([w], targets, argmax)
     n_keys = w.shape[1]
     fig, ax = plt.subplots(
-        figsize=(min(14.0, 3.0 + 0.2 * len(cols)), min(10.0, 2.2 + 0.28 * len(rows))),
+        figsize=(min(14.0, max(7.5, 3.0 + 0.2 * len(cols))), min(10.0, 3.0 + 0.28 * len(rows))),
         layout="constrained",
     )
     im = _heat(ax, w, cols, targets, argmax, plt.get_cmap("viridis"))
@@ -143,7 +143,7 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     title = f"{result.scenario['name']}: {s['normaliser']}, score {s['score']}, beta {s['beta']:g}"
     if targets is not None:
         title += (
-            "\ntarget key boxed (pink), largest weight on a wrong key crossed (white x); "
+            "\ntarget key boxed (pink), largest weight on a wrong key crossed (white x);\n"
             f"argmax = target for {s['fraction_correct']:.0%} of the queries"
         )
     ax.set_title(title, fontsize=9)
@@ -255,6 +255,7 @@ def plot_support(result: Result, path: Path) -> Path | None:
     ax.axvline(n_keys, color="k", ls=":", lw=1, label=f"all {n_keys} keys")
     ax.set_yticks(np.arange(len(labels)))
     ax.set_yticklabels(labels, fontsize=9)
+    ax.set_ylabel("normaliser")
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
@@ -355,10 +356,8 @@ def plot_compare_maps(result: Result, path: Path) -> Path | None:
             continue
         im = _heat(ax, cw[i], cols, targets, None, plt.get_cmap("viridis"))
         ax.set_title(f"{labels[i]} (mean support {sup[i]:.1f})", fontsize=8)
-        if i % ncols == 0:
-            ax.set_ylabel("query", fontsize=8)
-        if i // ncols == nrows - 1:
-            ax.set_xlabel("key", fontsize=8)
+        ax.set_ylabel("query", fontsize=8)
+        ax.set_xlabel("key", fontsize=8)
     fig.colorbar(im, ax=axes, label="weight (white = exactly 0)", shrink=0.8)
     fig.suptitle(
         f"{result.scenario['name']}: the same scores through each normaliser (target keys boxed)",

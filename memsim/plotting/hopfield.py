@@ -83,8 +83,10 @@ def plot_overlap(result: Result, path: Path) -> Path:
 
 
 @style.styled
-def plot_pictures(result: Result, path: Path) -> Path:
+def plot_pictures(result: Result, path: Path) -> Path | None:
     """Stored pattern, cue and final state for every cue of the first trial (up to 12)."""
+    if not result.meta.get("picture_shape"):
+        return None
     return _pictures.picture_grid(
         result,
         path,
@@ -286,7 +288,11 @@ def plot_basins(result: Result, path: Path) -> Path:
     ax.set_xlabel("initial overlap of the cue with its pattern")
     ax.set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
     ax.set_ylim(-0.03, 1.03)
-    style.legend_outside(ax)
+    if len(keys) > 8:
+        fig.set_figheight(4.2 + 0.21 * np.ceil(len(keys) / 4))
+        style.legend_below(ax, ncol=4)
+    else:
+        style.legend_outside(ax)
     style.title(ax, result, "basins of attraction")
     return style.save(fig, path)
 

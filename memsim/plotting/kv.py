@@ -212,7 +212,7 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
         if st == "normaliser":
             x = np.arange(y.size)
             ax.bar(x, y, yerr=e, capsize=3, color="tab:blue")
-            ax.set_xticks(x, s["normaliser"].tolist(), rotation=20, ha="right")
+            ax.set_xticks(x, [str(v).replace(" T=", "\nT=") for v in s["normaliser"].tolist()])
             for xi, yi in zip(x, y, strict=True):
                 ax.text(xi, yi + 0.03, f"{yi:.2f}", ha="center", fontsize=8)
             ax.set_ylim(0, 1.12)

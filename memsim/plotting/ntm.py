@@ -158,7 +158,7 @@ def plot_sequences(result: Result, path: Path) -> Path:
     for ax, m, label, names in panels:
         im = _bits_panel(ax, m, names, values=label == "inputs")
         ax.set_title(label)
-    axes[0].set_ylabel("channel")
+        ax.set_ylabel(f"{label[:-1]} channel")
     axes[2].set_title(f"outputs ({int(wrong.sum())} wrong bits, boxed red)")
     tt, bb = np.nonzero(wrong)
     if tt.size:

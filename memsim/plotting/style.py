@@ -199,14 +199,14 @@ def legend_outside(ax, handles=None, labels=None, **kw):
 
 
 def legend_below(ax, handles=None, labels=None, ncol: int | None = None, **kw):
-    """Legend below the axes (under the x label), outside the data."""
+    """Legend below the axes and their x label (a figure legend placed outside by the
+    constrained layout), away from the data."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
-    kw.setdefault("loc", "upper center")
-    kw.setdefault("bbox_to_anchor", (0.5, -0.16))
+    kw.setdefault("loc", "outside lower center")
     kw.setdefault("frameon", False)
     kw.setdefault("ncol", ncol or min(3, max(1, len(handles))))
-    return ax.legend(handles, labels, **kw)
+    return ax.figure.legend(handles, labels, **kw)
 
 
 def fig_legend(fig, axes, **kw):
@@ -308,6 +308,8 @@ def texts_of(fig) -> list:
                 out.append((f"ax{i}.title", t))
         if ax.axison:
             for nm, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+                if not axis.get_visible():
+                    continue
                 lab = axis.label
                 if lab.get_text() and lab.get_visible():
                     out.append((f"ax{i}.{nm}label", lab))
