@@ -141,6 +141,8 @@ def test_plots_are_readable(results, caught, tmp_path, name):
     assert names
     mod = kind_module(result.kind)
     for plot in names:
+        for f in caught:
+            style.plt_module().close(f)
         caught.clear()
         mod.PLOTTERS[plot](result, tmp_path / f"{plot}.png")
         for fig in caught:
