@@ -521,6 +521,41 @@ def ags_retrieval_boundary(alphas):
     return _out(out)
 
 
+def _solve_retrieval_line(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """alpha_M(T) at ``nodes`` temperatures spread over [0, 1] (the expensive part)."""
+    # nodes crowd near T = 0 (re-entrance) and T = 1 (alpha_M ~ (1 - T)^2)
+    u = np.linspace(0.0, 1.0, nodes)
+    t = 0.5 - 0.5 * np.cos(np.pi * u)
+    a = np.array([_ags_alpha_max(float(ti))[0] for ti in t])
+    return a, t
+
+
+@functools.lru_cache(maxsize=8)
+def _retrieval_line(nodes: int, points: int) -> tuple[np.ndarray, np.ndarray]:
+    from scipy.interpolate import PchipInterpolator
+
+    a_nodes, t_nodes = _solve_retrieval_line(nodes)
+    t = np.linspace(0.0, 1.0, points)
+    a = np.clip(PchipInterpolator(t_nodes, a_nodes)(t), 0.0, None)
+    a.setflags(write=False)
+    t.setflags(write=False)
+    return a, t
+
+
+def ags_retrieval_line(nodes: int = 33, points: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """The whole replica-symmetric retrieval line of the AGS (1987) phase diagram, for plots.
+
+    Returns ``(alpha, T)`` with ``alpha = alpha_M(T)`` (:func:`ags_max_retrieval_load`) solved
+    at ``nodes`` temperatures in [0, 1] (clustered near both ends) and interpolated
+    (monotone cubic, PCHIP) onto ``points`` evenly spaced temperatures. Drawn as a curve in the
+    (alpha, T) plane it is T_M(alpha) of :func:`ags_retrieval_boundary` above the re-entrance
+    peak and the lower edge of the re-entrant window below it, ending at alpha_c at T = 0.
+    About 0.15 s per node, once per process (cached); the interpolated T_M agrees with
+    :func:`ags_retrieval_boundary` to about 1e-4 (tests/validation). Read-only arrays.
+    """
+    return _retrieval_line(int(nodes), int(points))
+
+
 # --------------------------------------------------------------------------------------------
 # Capacities
 # --------------------------------------------------------------------------------------------

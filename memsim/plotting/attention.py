@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
+from memsim.plotting.style import plt_module as _plt
 from memsim.results import Result
 
 #: at most this many queries / keys are drawn in a heat map
@@ -120,6 +121,7 @@ def _heat(ax, w: np.ndarray, cols: np.ndarray, targets, argmax, cmap, vmax: floa
     return im
 
 
+@style.styled
 def plot_attention_map(result: Result, path: Path) -> Path:
     """Weights of the first trial, queries x keys, with targets boxed."""
     plt = _plt()
@@ -130,7 +132,7 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     cols = _columns([w], targets, argmax)
     n_keys = w.shape[1]
     fig, ax = plt.subplots(
-        figsize=(min(14.0, 3.0 + 0.2 * len(cols)), min(10.0, 2.2 + 0.28 * len(rows))),
+        figsize=(min(14.0, max(7.5, 3.0 + 0.2 * len(cols))), min(10.0, 3.0 + 0.28 * len(rows))),
         layout="constrained",
     )
     im = _heat(ax, w, cols, targets, argmax, plt.get_cmap("viridis"))
@@ -141,15 +143,14 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     title = f"{result.scenario['name']}: {s['normaliser']}, score {s['score']}, beta {s['beta']:g}"
     if targets is not None:
         title += (
-            "\ntarget key boxed (pink), largest weight on a wrong key crossed (white x); "
+            "\ntarget key boxed (pink), largest weight on a wrong key crossed (white x);\n"
             f"argmax = target for {s['fraction_correct']:.0%} of the queries"
         )
     ax.set_title(title, fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_readouts(result: Result, path: Path) -> Path | None:
     """Read-out components against target-value components; relative error per query."""
     if "target_values" not in result.arrays:
@@ -198,11 +199,10 @@ def plot_readouts(result: Result, path: Path) -> Path | None:
     ax1.set_xticks(np.arange(len(rows)))
     ax1.set_xticklabels([str(int(b)) for b in np.asarray(q["query"])[rows]], fontsize=7)
     fig.suptitle(f"{result.scenario['name']}: {result.summary['normaliser']}", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def _plot_readouts_no_target(result: Result, path: Path) -> Path:
     """Random queries have no target: read-outs as an image beside the argmax keys' values."""
     plt = _plt()
@@ -220,13 +220,12 @@ def _plot_readouts_no_target(result: Result, path: Path) -> Path:
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("value component")
     axes[0].set_ylabel("query (random, no target)")
-    fig.colorbar(im, ax=axes, shrink=0.9)
+    style.colorbar(fig, im, list(axes), "value component")
     fig.suptitle(f"{result.scenario['name']}: {result.summary['normaliser']}", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_support(result: Result, path: Path) -> Path | None:
     """Number of keys each normaliser selects (weight > 0): every query as a dot, the mean as a
     bar, all keys as a dotted line (log axis above 100 keys)."""
@@ -256,6 +255,7 @@ def plot_support(result: Result, path: Path) -> Path | None:
     ax.axvline(n_keys, color="k", ls=":", lw=1, label=f"all {n_keys} keys")
     ax.set_yticks(np.arange(len(labels)))
     ax.set_yticklabels(labels, fontsize=9)
+    ax.set_ylabel("normaliser")
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
@@ -269,11 +269,10 @@ def plot_support(result: Result, path: Path) -> Path | None:
         f"({int(ct['support'].size // max(1, len(labels)))} queries)",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_profiles(result: Result, path: Path) -> Path | None:
     """Weights of the first query against the rank of each key's score, per normaliser."""
     if "compare_weights" not in result.arrays:
@@ -325,11 +324,10 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
         rank_t = int(np.flatnonzero(order == target)[0]) + 1
         who += f"; its target key {target} has score rank {rank_t}"
     fig.suptitle(f"{result.scenario['name']}: weight profiles of {who}", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_compare_maps(result: Result, path: Path) -> Path | None:
     """The attention map (first trial) of every compared normaliser, same keys and colours."""
     if "compare_weights" not in result.arrays:
@@ -358,18 +356,14 @@ def plot_compare_maps(result: Result, path: Path) -> Path | None:
             continue
         im = _heat(ax, cw[i], cols, targets, None, plt.get_cmap("viridis"))
         ax.set_title(f"{labels[i]} (mean support {sup[i]:.1f})", fontsize=8)
-        if i % ncols == 0:
-            ax.set_ylabel("query", fontsize=8)
-        if i // ncols == nrows - 1:
-            ax.set_xlabel("key", fontsize=8)
+        ax.set_ylabel("query", fontsize=8)
+        ax.set_xlabel("key", fontsize=8)
     fig.colorbar(im, ax=axes, label="weight (white = exactly 0)", shrink=0.8)
     fig.suptitle(
         f"{result.scenario['name']}: the same scores through each normaliser (target keys boxed)",
         fontsize=10,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS: dict[str, Callable[[Result, Path], Path | None]] = {

@@ -1,13 +1,7 @@
-"""Helpers shared by the plotting modules."""
+"""Helpers shared by the plotting modules (the style itself lives in memsim.plotting.style)."""
 
 from __future__ import annotations
 
+from memsim.plotting.style import plt_module
 
-def plt_module():
-    """matplotlib.pyplot with the non-interactive Agg backend (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+__all__ = ["plt_module"]

@@ -8,139 +8,98 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import pictures as _pictures
+from memsim.plotting import style
 from memsim.results import Result
 
+#: up to this many cues each get a line of their own colour and a legend entry
+MAX_NAMED_LINES = 12
+#: hollow markers of decreasing size, so that curves lying on each other stay visible
+MARKERS = (("o", 9), ("s", 7), ("D", 5.5), ("^", 4.5), ("v", 4), ("P", 3.5), ("X", 3))
 
-def _lines(ax, traces: np.ndarray, label: str, max_lines: int = 200) -> None:
-    """One line per row of ``traces`` (NaN-padded), thin and translucent when there are many."""
+
+def trace_lines(ax, result: Result, traces: np.ndarray, label: str, step: str = "sweep") -> None:
+    """Traces (cues x steps, NaN-padded) against the step.
+
+    Few cues: one coloured line per cue named in a legend outside the axes. Many cues: the
+    median with the 10-90 % band over cues and a few thin example lines (legend outside)."""
+    traces = np.asarray(traces, dtype=float)
     n = traces.shape[0]
-    rows = np.arange(n) if n <= max_lines else np.linspace(0, n - 1, max_lines).astype(int)
-    alpha = 0.9 if len(rows) <= 10 else max(0.08, 3.0 / len(rows))
-    for r in rows:
-        y = traces[r]
-        k = np.flatnonzero(np.isfinite(y))
-        if k.size:
-            ax.plot(
-                np.arange(k[-1] + 1),
-                y[: k[-1] + 1],
-                "-o" if len(rows) <= 10 else "-",
-                ms=3,
-                lw=1,
-                alpha=alpha,
+    last = int(np.max(np.flatnonzero(np.isfinite(traces).any(axis=0)), initial=0))
+    x = np.arange(last + 1)
+    tr = traces[:, : last + 1]
+    if n <= MAX_NAMED_LINES:
+        c = result.tables.get("cues", {})
+        for r in range(n):
+            k = np.flatnonzero(np.isfinite(tr[r]))
+            if not k.size:
+                continue
+            name = (
+                f"cue {r}: {_pictures.pattern_name(result, int(c['pattern'][r]))}"
+                if "pattern" in c and len(c["pattern"]) > r
+                else f"cue {r}"
             )
-    ax.set_xlabel("sweep")
+            ax.plot(x[: k[-1] + 1], tr[r, : k[-1] + 1], "-o", ms=3, lw=1.3, label=name)
+    else:
+        # converged cues stop early: carry their last value forward for the statistics
+        filled = tr.copy()
+        for r in range(n):
+            k = np.flatnonzero(np.isfinite(filled[r]))
+            if k.size:
+                filled[r, k[-1] + 1 :] = filled[r, k[-1]]
+        lo, med, hi = np.nanpercentile(filled, [10, 50, 90], axis=0)
+        ax.fill_between(x, lo, hi, color="C0", alpha=0.25, lw=0, label="10-90 % of cues")
+        ax.plot(x, med, "-o", color="C0", ms=3, lw=1.8, label=f"median of {n} cues")
+        for j, r in enumerate(np.linspace(0, n - 1, 5).astype(int)):
+            ax.plot(x, filled[r], "-", color="0.35", lw=0.6, alpha=0.7,
+                    label="five single cues" if j == 0 else None)  # fmt: skip
+    ax.set_xlabel(step)
     ax.set_ylabel(label)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    style.integer_ticks(ax)
 
 
+@style.styled
 def plot_energy(result: Result, path: Path) -> Path:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-    _lines(ax, result.arrays["energy"], "energy E(s)")
-    ax.set_title(f"{result.scenario['name']}: energy during recall (one line per cue)")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    fig, ax = style.subplots(figsize=style.SINGLE)
+    e = result.arrays["energy"]
+    trace_lines(ax, result, e, "energy E(s)")
+    style.fit_ylim(ax, e)
+    style.title(ax, result, "energy during recall")
+    style.legend_outside(ax)
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_overlap(result: Result, path: Path) -> Path:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-    _lines(ax, result.arrays["overlap"], "overlap m with the cued pattern")
-    ax.axhline(
-        result.summary.get("retrieval_overlap", 0.95),
-        color="k",
-        ls=":",
-        lw=1,
-        label="retrieval threshold",
-    )
-    ax.set_ylim(-1.05, 1.05)
-    ax.legend(loc="lower right")
-    ax.set_title(f"{result.scenario['name']}: overlap during recall")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    fig, ax = style.subplots(figsize=style.SINGLE)
+    ov = result.arrays["overlap"]
+    trace_lines(ax, result, ov, "overlap m with the cued pattern")
+    thr = result.summary.get("retrieval_overlap", 0.95)
+    ax.axhline(thr, color="k", ls=":", lw=1, label=f"retrieval threshold m = {thr:g}")
+    style.fit_ylim(ax, np.append(np.asarray(ov, float).ravel(), thr), lo=-1, hi=1)
+    style.title(ax, result, "overlap during recall")
+    style.legend_outside(ax)
+    return style.save(fig, path)
 
 
-def plot_pictures(result: Result, path: Path, max_rows: int = 8) -> Path:
-    """Stored pattern, cue and final state side by side for the cues of the first trial."""
-    plt = _plt()
-    shape = tuple(result.meta["picture_shape"])
-    cues_tab = result.tables["cues"]
-    first = np.flatnonzero(cues_tab["trial"] == cues_tab["trial"][0])[:max_rows]
-    stored = result.arrays["stored"]
-    n_rows = len(first)
-    fig, axes = plt.subplots(
-        n_rows, 3, figsize=(4.2, 1.5 * n_rows + 0.6), squeeze=False, layout="constrained"
-    )
-    for r, row in enumerate(first):
-        pidx = int(cues_tab["pattern"][row])
-        imgs = (stored[pidx], result.arrays["cues"][row], result.arrays["final_states"][row])
-        titles = (f"stored #{pidx}", "cue", f"final (m={cues_tab['final_overlap'][row]:.2f})")
-        for c in range(3):
-            ax = axes[r, c]
-            ax.imshow(
-                imgs[c].reshape(shape), cmap="gray_r", vmin=-1, vmax=1, interpolation="nearest"
-            )
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if r == 0 or c == 2:
-                ax.set_title(titles[c], fontsize=8)
-    fig.suptitle(result.scenario["name"], fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
-
-
-def plot_animation(result: Result, path: Path, max_cues: int = 5) -> Path | None:
-    """Animated GIF: the states of the first trial's cues converging, sweep by sweep, beside the
-    energy falling (one frame per sweep)."""
-    from matplotlib import animation
-
-    if "frames_trial0" not in result.arrays:
+@style.styled
+def plot_pictures(result: Result, path: Path) -> Path | None:
+    """Stored pattern, cue and final state for every cue of the first trial (up to 12)."""
+    if not result.meta.get("picture_shape"):
         return None
-    plt = _plt()
-    path = path.with_suffix(".gif")
-    frames = result.arrays["frames_trial0"][:max_cues]
-    shape = tuple(result.meta["picture_shape"])
-    b_count, n_frames = frames.shape[:2]
-    energy = result.arrays["energy"][:b_count, :n_frames]
-    fig = plt.figure(figsize=(2.0 * b_count + 4.5, 3.2), layout="constrained")
-    gs = fig.add_gridspec(1, b_count + 2)
-    images = []
-    for b in range(b_count):
-        ax = fig.add_subplot(gs[0, b])
-        images.append(
-            ax.imshow(
-                frames[b, 0].reshape(shape), cmap="gray_r", vmin=-1, vmax=1, interpolation="nearest"
-            )
-        )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"cue {b}", fontsize=8)
-    ax_e = fig.add_subplot(gs[0, b_count:])
-    markers = []
-    for b in range(b_count):
-        k = np.flatnonzero(np.isfinite(energy[b]))
-        (line,) = ax_e.plot(k, energy[b, k], "-", lw=1)
-        markers.append(ax_e.plot([0], [energy[b, 0]], "o", color=line.get_color())[0])
-    ax_e.set_xlabel("sweep")
-    ax_e.set_ylabel("energy")
-    title = fig.suptitle("sweep 0")
+    return _pictures.picture_grid(
+        result,
+        path,
+        [("stored", "stored"), ("cues", "cue"), ("final_states", "final")],
+        overlap_cols={"final_states": "final_overlap"},
+    )
 
-    def update(t):
-        for b in range(b_count):
-            images[b].set_data(frames[b, t].reshape(shape))
-            e = energy[b, t] if np.isfinite(energy[b, t]) else energy[b][np.isfinite(energy[b])][-1]
-            markers[b].set_data([t], [e])
-        title.set_text(f"{result.scenario['name']}: sweep {t}")
-        return images + markers
 
-    anim = animation.FuncAnimation(fig, update, frames=n_frames, blit=False)
-    anim.save(path, writer=animation.PillowWriter(fps=2))
-    plt.close(fig)
-    return path
+@style.styled
+def plot_animation(result: Result, path: Path) -> Path | None:
+    """Animated GIF: every cue of the first trial converging, one frame per sweep, beside the
+    energy falling (needs the per-sweep states ``frames_trial0``)."""
+    return _pictures.animate(result, path, "sweep")
 
 
 _CURVE_AXES = ("size", "rule", "temperature", "bias", "flip")
@@ -174,101 +133,103 @@ def _is_classical_theory_case(tab, sel) -> bool:
     )
 
 
+def _errorbar(ax, x, y, e, i: int, label: str, ls: str = "-"):
+    """One simulated curve: line, hollow marker of size decreasing with i (so equal curves stay
+    visible on top of each other), s.e.m. bars."""
+    mk, ms = MARKERS[i % len(MARKERS)]
+    ax.errorbar(
+        x, y, yerr=np.nan_to_num(e), marker=mk, ms=ms, mfc="none", mew=1.2, capsize=2,
+        color=f"C{i % 10}", ls=ls, lw=1.3, label=label,
+    )  # fmt: skip
+
+
+@style.styled
 def plot_capacity(result: Result, path: Path) -> Path:
     """Final overlap, fraction retrieved and one-step bit error against load, with theory."""
     from memsim import theory
 
-    plt = _plt()
     tab = result.tables["capacity_summary"]
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
+    fig, axes = style.subplots(1, 3, figsize=style.TRIPLE)
     hebbian_t0 = False
-    for label, sel in _curves(tab):
+    cols = ("mean_final_overlap", "fraction_retrieved", "one_step_error")
+    for i, (label, sel) in enumerate(_curves(tab)):
         a = tab["load"][sel]
         o = np.argsort(a)
-        for ax, col in zip(
-            axes, ("mean_final_overlap", "fraction_retrieved", "one_step_error"), strict=True
-        ):
-            ax.errorbar(
-                a[o],
-                tab[col][sel][o],
-                yerr=np.nan_to_num(tab["sem_" + col][sel][o]),
-                marker="o",
-                ms=3,
-                capsize=2,
-                label=label,
-            )
+        for ax, col in zip(axes, cols, strict=True):
+            _errorbar(ax, a[o], tab[col][sel][o], tab["sem_" + col][sel][o], i, label)
         hebbian_t0 |= _is_classical_theory_case(tab, sel)
     lo, hi = float(tab["load"].min()), float(tab["load"].max())
     grid = np.linspace(max(1e-3, lo * 0.8), hi, 300)
     if hebbian_t0:
         ac, mc = theory.ags_critical_load()
         m = theory.ags_retrieval_overlap(grid)
-        axes[0].plot(grid, m, "k-", lw=1.5, label="AGS retrieval branch m(alpha)")
+        axes[0].plot(
+            grid, m, "-", color=style.THEORY, lw=1.2, label="AGS retrieval branch m(alpha)"
+        )
         for ax in axes[:2]:
-            ax.axvline(ac, color="k", ls=":", lw=1, label=f"alpha_c = {ac:.4f}")
-        axes[2].plot(grid, theory.one_step_error(grid), "k--", lw=1, label="1/2 erfc(sqrt(N / 2P))")
+            ax.axvline(ac, color=style.THEORY, ls=":", lw=1, label=f"AGS alpha_c = {ac:.4f}")
+        axes[2].plot(
+            grid, theory.one_step_error(grid), "--", color=style.THEORY, lw=1,
+            label="one-step theory 1/2 erfc(sqrt(N / 2P))",
+        )  # fmt: skip
     axes[0].set_ylabel("mean final overlap m")
     axes[1].set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
     axes[2].set_ylabel("one-step bit error")
+    style.fit_ylim(axes[0], tab["mean_final_overlap"], lo=-1, hi=1)
+    axes[1].set_ylim(-0.03, 1.03)
     axes[2].set_yscale("log")
     pos = tab["one_step_error"][tab["one_step_error"] > 0]
     axes[2].set_ylim(bottom=(pos.min() / 3) if pos.size else 1e-6)
+    style.plain_log(axes[2], "y")
     for ax in axes:
         ax.set_xlabel("load alpha = P / N")
-        ax.legend(fontsize=7)
-    fig.suptitle(f"{result.scenario['name']}: simulation (mean ± s.e.m. over trials) and theory")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.fig_legend(fig, axes)
+    style.suptitle(fig, result, "simulation (mean ± s.e.m. over trials) and theory")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_finite_size(result: Result, path: Path) -> Path:
     """Finite-size critical loads alpha_c(N) against N^(-1/2), the fit and the AGS value."""
     from memsim import theory
 
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=style.SINGLE)
     crit = result.tables.get("critical_loads")
     ac, _ = theory.ags_critical_load()
+    vals = [ac]
     if crit is not None and len(crit["size"]):
         x = crit["size"] ** -0.5
         ax.errorbar(
-            x,
-            crit["critical_load"],
-            yerr=np.nan_to_num(crit["sem_critical_load"]),
-            fmt="o",
-            capsize=3,
-            label="simulation (fraction retrieved = 1/2)",
-        )
+            x, crit["critical_load"], yerr=np.nan_to_num(crit["sem_critical_load"]), fmt="o",
+            capsize=3, label="simulation (fraction retrieved = 1/2)",
+        )  # fmt: skip
+        vals += list(crit["critical_load"])
         fit = result.summary.get("finite_size_fit")
         if fit:
             xx = np.linspace(0, x.max() * 1.05, 50)
-            ax.plot(
-                xx,
-                fit["alpha_inf"] + fit["coefficient"] * xx ** (2 * fit["exponent"]),
-                "C1-",
-                label=f"fit: alpha_inf = {fit['alpha_inf']:.4f} ± {fit['alpha_inf_stderr']:.4f}",
-            )
+            yy = fit["alpha_inf"] + fit["coefficient"] * xx ** (2 * fit["exponent"])
+            fit_label = f"fit: alpha_inf = {fit['alpha_inf']:.4f} ± {fit['alpha_inf_stderr']:.4f}"
+            ax.plot(xx, yy, "C1-", label=fit_label)
+            vals += list(yy)
     else:
-        ax.text(
-            0.5, 0.5, "no load sweep crossed 1/2 retrieval", transform=ax.transAxes, ha="center"
-        )
-    ax.axhline(ac, color="k", ls=":", label=f"AGS alpha_c = {ac:.4f}")
+        ax.text(0.5, 0.5, "no load sweep crossed 1/2 retrieval", transform=ax.transAxes,
+                ha="center")  # fmt: skip
+    ax.axhline(ac, color=style.THEORY, ls=":", label=f"AGS alpha_c = {ac:.4f}")
     ax.set_xlabel("N^(-1/2)")
     ax.set_ylabel("critical load")
     ax.set_xlim(left=0)
-    ax.legend(fontsize=8)
-    ax.set_title(f"{result.scenario['name']}: finite-size extrapolation")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.fit_ylim(ax, vals)
+    style.legend_below(ax, ncol=1)
+    style.title(ax, result, "finite-size extrapolation")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_phase(result: Result, path: Path) -> Path:
-    """Mean final overlap over the (load, temperature) plane with the AGS T_M(alpha) line."""
+    """Mean final overlap over the (load, temperature) plane with the AGS retrieval line
+    (solved once per process: memsim.theory.ags_retrieval_line)."""
     from memsim import theory
 
-    plt = _plt()
     tab = result.tables["capacity_summary"]
     loads = np.unique(tab["load"])
     temps = np.unique(tab["temperature"])
@@ -278,7 +239,7 @@ def plot_phase(result: Result, path: Path) -> Path:
             sel = (tab["temperature"] == t) & (tab["load"] == a)
             if sel.any():
                 grid[i, j] = tab["mean_final_overlap"][sel].mean()
-    fig, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.2, 4.8))
 
     def edges(v):
         if v.size == 1:
@@ -287,27 +248,24 @@ def plot_phase(result: Result, path: Path) -> Path:
         return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
 
     ea, et = edges(loads), edges(temps)
-    im = ax.pcolormesh(ea, et, grid, cmap="viridis", vmin=0, vmax=1, shading="flat")
-    fig.colorbar(im, ax=ax, label="mean final overlap m")
-    a = np.linspace(1e-4, min(theory.ags_critical_load()[0] * 1.02, ea[-1]), 200)
-    tm = theory.ags_retrieval_boundary(a)
-    ax.plot(a, tm, "w-", lw=2, label="AGS retrieval boundary T_M(alpha)")
+    im = ax.pcolormesh(ea, et, grid, cmap=style.CMAP_WEIGHTS, vmin=0, vmax=1, shading="flat")
+    style.colorbar(fig, im, ax, "mean final overlap m")
+    a_line, t_line = theory.ags_retrieval_line()
+    ax.plot(a_line, t_line, "w-", lw=2.2, label="AGS retrieval line alpha_M(T) (replica symmetric)")
     ax.set_xlim(ea[0], ea[-1])
     ax.set_ylim(et[0], et[-1])
     ax.set_xlabel("load alpha = P / N")
     ax.set_ylabel("temperature T")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(f"{result.scenario['name']}: retrieval region (Glauber dynamics)")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.legend_below(ax, facecolor="0.6", frameon=True)
+    style.title(ax, result, "retrieval region (Glauber dynamics); retrieval below the white line")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_basins(result: Result, path: Path) -> Path:
     """Probability of retrieval against the initial overlap of the cue (basins of attraction)."""
-    plt = _plt()
     tab = result.tables["capacity_summary"]
-    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.4, 4.2))
     axes = ("size", "rule", "temperature", "bias", "load")
     varying = [a for a in axes if len(np.unique(tab[a])) > 1]
     keys = (
@@ -315,7 +273,7 @@ def plot_basins(result: Result, path: Path) -> Path:
         if varying
         else [()]
     )
-    for key in keys:
+    for i, key in enumerate(keys):
         sel = np.ones(len(tab["load"]), dtype=bool)
         for a_, v in zip(varying, key, strict=True):
             sel &= tab[a_] == v
@@ -325,159 +283,132 @@ def plot_basins(result: Result, path: Path) -> Path:
             f"{a_} {v:g}" if not isinstance(v, str) else str(v)
             for a_, v in zip(varying, key, strict=True)
         )
-        ax.errorbar(
-            x[o],
-            tab["fraction_retrieved"][sel][o],
-            yerr=np.nan_to_num(tab["sem_fraction_retrieved"][sel][o]),
-            marker="o",
-            ms=3,
-            capsize=2,
-            label=label or "simulation",
-        )
+        _errorbar(ax, x[o], tab["fraction_retrieved"][sel][o],
+                  tab["sem_fraction_retrieved"][sel][o], i, label or "simulation")  # fmt: skip
     ax.set_xlabel("initial overlap of the cue with its pattern")
     ax.set_ylabel(f"fraction retrieved (m >= {result.summary['retrieval_overlap']})")
-    ax.legend(fontsize=7)
-    ax.set_title(f"{result.scenario['name']}: basins of attraction")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    ax.set_ylim(-0.03, 1.03)
+    if len(keys) > 8:
+        fig.set_figheight(4.2 + 0.21 * np.ceil(len(keys) / 4))
+        style.legend_below(ax, ncol=4)
+    else:
+        style.legend_outside(ax)
+    style.title(ax, result, "basins of attraction")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_rules(result: Result, path: Path) -> Path:
     """Storage rules side by side: stability of the stored patterns and retrieval from noisy cues,
-    each against load, with each rule's capacity (THEORY.md section 1)."""
+    each against load, with each rule's capacity (THEORY.md section 1), every capacity line drawn
+    (the x axis reaches the largest one)."""
     from memsim import theory
 
-    plt = _plt()
     tab = result.tables["capacity_summary"]
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), layout="constrained")
+    fig, axes = style.subplots(1, 2, figsize=(13, 4.8))
     n = int(np.max(tab["size"]))
     kappa = float(result.scenario["model"].get("kappa", 0.0))
     lines = {
-        "hebbian": theory.ags_critical_load()[0],
-        "storkey": float(theory.storkey_capacity(n)) / n,
-        "pseudoinverse": float(theory.pseudoinverse_capacity(n)) / n,
-        "perceptron": float(theory.gardner_capacity(kappa)),
+        "hebbian": ("AGS alpha_c", theory.ags_critical_load()[0]),
+        "storkey": ("N / sqrt(2 ln N) / N", float(theory.storkey_capacity(n)) / n),
+        "pseudoinverse": ("N / N", float(theory.pseudoinverse_capacity(n)) / n),
+        "perceptron": (f"Gardner, kappa = {kappa:g}", float(theory.gardner_capacity(kappa))),
     }
     cols = ("fraction_exact", "fraction_retrieved")
-    for i, rule in enumerate(dict.fromkeys(tab["rule"].tolist())):
+    rules = list(dict.fromkeys(tab["rule"].tolist()))
+    xmax = float(tab["load"].max())
+    for i, rule in enumerate(rules):
         sel = (tab["rule"] == rule) & (tab["size"] == n)
         if rule == "pseudoinverse":
             sel &= tab["patterns"] < n  # P >= N: W is the identity, every state is fixed
         a = tab["load"][sel]
         o = np.argsort(a)
         for ax, col in zip(axes, cols, strict=True):
-            ax.errorbar(
-                a[o],
-                tab[col][sel][o],
-                yerr=np.nan_to_num(tab["sem_" + col][sel][o]),
-                marker="o",
-                ms=3,
-                capsize=2,
-                color=f"C{i}",
-                label=rule,
-            )
-            if rule in lines and lines[rule] <= tab["load"].max() * 1.05:
-                ax.axvline(
-                    lines[rule],
-                    color=f"C{i}",
-                    ls=":",
-                    lw=1.2,
-                    label=f"{rule} capacity {lines[rule]:.3f}",
-                )
+            _errorbar(ax, a[o], tab[col][sel][o], tab["sem_" + col][sel][o], i, rule)
+        if rule in lines:
+            what, cap = lines[rule]
+            xmax = max(xmax, cap)
+            for ax in axes:
+                ax.axvline(cap, color=f"C{i % 10}", ls=":", lw=1.3,
+                           label=f"{rule} capacity {cap:.3f} ({what})")  # fmt: skip
+    for ax in axes:
+        ax.set_xlabel("load alpha = P / N")
+        ax.set_xlim(0, xmax * 1.05)
+        ax.set_ylim(-0.03, 1.03)
     axes[0].set_ylabel("fraction of stored patterns that are exact fixed points")
     axes[1].set_ylabel(
         f"fraction retrieved from noisy cues (m >= {result.summary['retrieval_overlap']})"
     )
-    for ax in axes:
-        ax.set_xlabel("load alpha = P / N")
-        ax.legend(fontsize=7)
-    fig.suptitle(
-        f"{result.scenario['name']}: storage rules at N = {n} (pseudo-inverse shown for P < N only)"
-    )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.fig_legend(fig, axes)
+    style.suptitle(
+        fig, result,
+        f"storage rules at N = {n}; dotted: capacities (pseudo-inverse shown for P < N only)",
+    )  # fmt: skip
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_exact(result: Result, path: Path) -> Path:
     """Exactly stored patterns against the McEliece et al. (1987) capacities."""
-    plt = _plt()
     tab = result.tables["capacity_summary"]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+    fig, axes = style.subplots(1, 2, figsize=(12, 4.4))
     for i, n in enumerate(np.unique(tab["size"])):
         sel = tab["size"] == n
         p = tab["patterns"][sel]
         o = np.argsort(p)
-        axes[0].errorbar(
-            p[o],
-            tab["fraction_exact"][sel][o],
-            yerr=np.nan_to_num(tab["sem_fraction_exact"][sel][o]),
-            marker="o",
-            ms=3,
-            color=f"C{i}",
-            label=f"N = {n}",
-        )
-        axes[1].plot(
-            p[o], tab["fraction_all_exact"][sel][o], "o-", ms=3, color=f"C{i}", label=f"N = {n}"
-        )
-        axes[0].axvline(n / (2 * np.log(n)), color=f"C{i}", ls=":", lw=1.2)
-        axes[1].axvline(n / (4 * np.log(n)), color=f"C{i}", ls=":", lw=1.2)
+        _errorbar(axes[0], p[o], tab["fraction_exact"][sel][o],
+                  tab["sem_fraction_exact"][sel][o], i, f"N = {n}")  # fmt: skip
+        mk, ms = MARKERS[i % len(MARKERS)]
+        axes[1].plot(p[o], tab["fraction_all_exact"][sel][o], "-", marker=mk, ms=ms, mfc="none",
+                     color=f"C{i % 10}", label=f"N = {n}")  # fmt: skip
+        axes[0].axvline(n / (2 * np.log(n)), color=f"C{i % 10}", ls=":", lw=1.2)
+        axes[1].axvline(n / (4 * np.log(n)), color=f"C{i % 10}", ls=":", lw=1.2)
     axes[0].set_ylabel("fraction of stored patterns that are exact fixed points")
     axes[1].set_ylabel("fraction of trials where every pattern is exact")
-    axes[0].set_title("dotted: N / (2 ln N) (McEliece et al. 1987)", fontsize=9)
-    axes[1].set_title("dotted: N / (4 ln N) (McEliece et al. 1987)", fontsize=9)
+    axes[0].set_title("dotted: N / (2 ln N) (McEliece et al. 1987)")
+    axes[1].set_title("dotted: N / (4 ln N) (McEliece et al. 1987)")
     for ax in axes:
         ax.set_xlabel("stored patterns P")
-        ax.legend(fontsize=7)
-    fig.suptitle(f"{result.scenario['name']}: exactly stored patterns")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+        ax.set_ylim(-0.03, 1.03)
+    style.fig_legend(fig, axes)
+    style.suptitle(fig, result, "exactly stored patterns")
+    return style.save(fig, path)
 
 
+#: the a -> 0 asymptote of the sparse capacity is drawn only up to this activity
+LOW_ACTIVITY_MAX_A = 0.2
+
+
+@style.styled
 def plot_low_activity(result: Result, path: Path) -> Path:
-    """Critical load against pattern activity a with the 1/(2 a |ln a|) asymptote."""
+    """Critical load against pattern activity a with the 1/(2 a |ln a|) asymptote (drawn for
+    small a only: it is the a -> 0 limit)."""
     from memsim import theory
 
-    plt = _plt()
     crit = result.tables.get("critical_loads")
-    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.4, 4.2))
     if crit is not None and len(crit["bias"]):
         a = (1 + crit["bias"]) / 2
         ax.errorbar(
-            a,
-            crit["critical_load"],
-            yerr=np.nan_to_num(crit["sem_critical_load"]),
-            fmt="o",
-            capsize=3,
-            label="simulation (covariance rule)",
-        )
-        grid = np.linspace(min(a.min(), 0.5) * 0.8, 0.5, 200)
-        ax.plot(
-            grid,
-            theory.low_activity_capacity(grid),
-            "k--",
-            label="1 / (2 a |ln a|) (Tsodyks & Feigel'man 1988)",
-        )
+            a, crit["critical_load"], yerr=np.nan_to_num(crit["sem_critical_load"]), fmt="o",
+            capsize=3, label="simulation (covariance rule)",
+        )  # fmt: skip
+        a_hi = min(LOW_ACTIVITY_MAX_A, float(a.max()))
+        if a.min() < a_hi:
+            grid = np.geomspace(a.min() * 0.8, a_hi, 100)
+            ax.plot(grid, theory.low_activity_capacity(grid), "--", color=style.THEORY,
+                    label=f"a -> 0 asymptote 1 / (2 a |ln a|), drawn for a <= {a_hi:g}\n"
+                    "(Tsodyks & Feigel'man 1988)")  # fmt: skip
+        ax.set_yscale("log")
+        style.plain_log(ax, "y")
+        style.legend_below(ax, ncol=1)
     else:
-        ax.text(
-            0.5,
-            0.5,
-            "no critical load found in the swept loads",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-        )
+        ax.text(0.5, 0.5, "no critical load found in the swept loads", ha="center",
+                va="center", transform=ax.transAxes)  # fmt: skip
     ax.set_xlabel("activity a (fraction of +1 bits)")
     ax.set_ylabel("critical load")
-    if crit is not None and len(crit["bias"]):
-        ax.set_yscale("log")
-        ax.legend(fontsize=8)
-    ax.set_title(f"{result.scenario['name']}: capacity of sparse patterns")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.title(ax, result, "capacity of sparse patterns")
+    return style.save(fig, path)
 
 
 PLOTTERS: dict[str, Callable[[Result, Path], Path]] = {

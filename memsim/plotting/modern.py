@@ -7,49 +7,51 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
-from memsim.plotting.dense import energy_lines, picture_grid
+from memsim.plotting import pictures as _pictures
+from memsim.plotting import style
+from memsim.plotting.dense import energy_lines
 from memsim.results import Result
 
 _KINDS = ("single", "metastable", "global")
 
 
+@style.styled
 def plot_energy(result: Result, path: Path) -> Path:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-    energy_lines(ax, result.arrays["energy"], "update step", "energy E(xi) (eq. 2)")
-    ax.set_title(
-        f"{result.scenario['name']}: energy during retrieval "
-        f"(beta = {result.summary['beta']:g}, one line per cue)",
-        fontsize=9,
-    )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    fig, ax = style.subplots(figsize=style.SINGLE)
+    energy_lines(ax, result, result.arrays["energy"], "update step", "energy E(xi) (eq. 2)")
+    style.title(ax, result, f"energy during retrieval (beta = {result.summary['beta']:g})")
+    style.legend_outside(ax)
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_attention(result: Result, path: Path) -> Path:
-    plt = _plt()
     w = result.arrays["weights_trial0"]
     c = result.tables["cues"]
     first = np.flatnonzero(c["trial"] == c["trial"][0])
-    fig, ax = plt.subplots(figsize=(6, 4.8), layout="constrained")
-    im = ax.imshow(w, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
-    fig.colorbar(im, ax=ax, label="association weight")
-    ax.set_xlabel("stored pattern")
-    ax.set_ylabel("cue (target pattern)")
-    if w.shape[0] <= 30:
-        ax.set_yticks(np.arange(w.shape[0]), [str(int(p)) for p in c["pattern"][first]])
-    ax.set_title(
-        f"{result.scenario['name']}: softmax(beta xi X^T) at the final states (trial 0)", fontsize=9
+    fig, ax = style.subplots(figsize=(6.6, 5.0))
+    im = ax.imshow(
+        w, aspect="auto", cmap=style.CMAP_WEIGHTS, vmin=0, vmax=1, interpolation="nearest"
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.colorbar(fig, im, ax, "association weight")
+    ax.set_xlabel("stored pattern")
+    ax.set_ylabel("cue (its target pattern)")
+    if w.shape[0] <= 30:
+        ax.set_yticks(
+            np.arange(w.shape[0]),
+            [_pictures.pattern_name(result, int(p)).strip("'") for p in c["pattern"][first]],
+        )
+    if w.shape[1] <= 30:
+        ax.set_xticks(
+            np.arange(w.shape[1]),
+            [_pictures.pattern_name(result, p).strip("'") for p in range(w.shape[1])],
+        )
+    style.title(ax, result, "softmax(beta xi X^T) at the final states (trial 0)")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_fixed_points(result: Result, path: Path) -> Path:
-    plt = _plt()
     s = result.summary
     fr = [s[f"fraction_{k}"] for k in _KINDS]
     labels = list(_KINDS)
@@ -59,46 +61,44 @@ def plot_fixed_points(result: Result, path: Path) -> Path:
         labels += ["modern\nretrieved", "Hebbian\nretrieved"]
         vals += [s["fraction_retrieved"], s["classical_fraction_retrieved"]]
         cols += ["C0", "C7"]
-    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    fig, ax = style.subplots(figsize=style.SINGLE)
     bars = ax.bar(labels, vals, color=cols)
     for b, v in zip(bars, vals, strict=True):
-        ax.text(b.get_x() + b.get_width() / 2, v + 0.02, f"{v:.0%}", ha="center", fontsize=9)
+        ax.text(b.get_x() + b.get_width() / 2, v + 0.02, f"{v:.0%}", ha="center", fontsize=8)
     ax.set_ylim(0, 1.12)
+    ax.set_xlabel("fixed-point class of the final state")
     ax.set_ylabel("fraction of cues")
-    ax.set_title(
-        f"{result.scenario['name']}: fixed-point classes at beta = {s['beta']:g}", fontsize=9
-    )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.title(ax, result, f"fixed-point classes at beta = {s['beta']:g}")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_pictures(result: Result, path: Path) -> Path | None:
+    """Stored, cue, (Hebbian final,) modern final for every cue of the first trial (up to 12)."""
     if not result.meta.get("picture_shape"):
         return None
-    plt = _plt()
     cols = [("stored", "stored"), ("cues", "cue")]
-    has_c = "classical_final_states" in result.arrays
-    if has_c:
+    over = {"final_states": "final_overlap"}
+    if "classical_final_states" in result.arrays:
         cols.append(("classical_final_states", "Hebbian"))
+        over["classical_final_states"] = "classical_overlap"
     cols.append(("final_states", "modern"))
-    fig, axes, first = picture_grid(result, path, cols, max_rows=12)
-    c = result.tables["cues"]
-    for r, row in enumerate(first):
-        if has_c:
-            axes[r, 2].set_xlabel(f"m={c['classical_overlap'][row]:.2f}", fontsize=8)
-        axes[r, -1].set_xlabel(f"m={c['final_overlap'][row]:.2f}", fontsize=8)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _pictures.picture_grid(result, path, cols, overlap_cols=over)
 
 
+@style.styled
+def plot_animation(result: Result, path: Path) -> Path | None:
+    """Animated GIF of retrieval, one frame per update step (needs the per-step states
+    ``frames_trial0``, which the modern runner does not record yet: returns None without)."""
+    return _pictures.animate(result, path, "update step")
+
+
+@style.styled
 def plot_beta_sweep(result: Result, path: Path) -> Path | None:
     if "beta_summary" not in result.tables:
         return None
-    plt = _plt()
     t = result.tables["beta_summary"]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
+    fig, ax = style.subplots(figsize=(8.4, 4.4))
     for k, col in zip(_KINDS, ("C2", "C1", "C3"), strict=True):
         ax.plot(t["beta"], t[f"fraction_{k}"], "o-", color=col, label=k)
     ax.set_xscale("log")
@@ -111,23 +111,21 @@ def plot_beta_sweep(result: Result, path: Path) -> Path | None:
     )
     ax2.set_yscale("log")
     ax2.set_ylabel("mean effective number of patterns (dotted)")
+    style.plain_log(ax, "x")
+    style.plain_log(ax2, "y")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="center left")
-    ax.set_title(
-        f"{result.scenario['name']}: global average -> metastable -> single patterns", fontsize=9
-    )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.14, 1.0), frameon=False)
+    style.title(ax, result, "global average -> metastable -> single patterns")
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_separation(result: Result, path: Path) -> Path | None:
     if "separation" not in result.tables:
         return None
-    plt = _plt()
     t = result.tables["separation"]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
+    fig, ax = style.subplots(figsize=(8.4, 4.4))
     floor = 1e-17
     ax.scatter(
         t["separation"],
@@ -146,27 +144,24 @@ def plot_separation(result: Result, path: Path) -> Path | None:
         label="Theorem 5 bound (per query)",
     )
     ax.set_yscale("log")
+    style.plain_log(ax, "y")
     ax.set_xlabel("separation Delta_i = x_i.x_i - max_j x_i.x_j")
     ax.set_ylabel("retrieval error")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax)
     s = result.summary
-    ax.set_title(
-        f"{result.scenario['name']}: beta = {s['beta']:g}, "
-        f"{s['fraction_within_bound']:.0%} within the bound",
-        fontsize=9,
+    style.title(
+        ax, result, f"beta = {s['beta']:g}, {s['fraction_within_bound']:.0%} within the bound"
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_capacity(result: Result, path: Path) -> Path | None:
     if "capacity" not in result.tables:
         return None
-    plt = _plt()
     t = result.tables["capacity"]
     d = np.asarray(t["d"], dtype=float)
-    fig, ax = plt.subplots(figsize=(6.2, 4.4), layout="constrained")
+    fig, ax = style.subplots(figsize=(8.2, 4.4))
     ax.plot(d, t["capacity"], "o-", label="modern (continuous) network, measured")
     from memsim.theory import hebbian_capacity
 
@@ -176,13 +171,12 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
     if lim.any():
         ax.plot(d[lim], t["capacity"][lim], "r^", label="search limit reached")
     ax.set_yscale("log")
+    style.plain_log(ax, "y")
     ax.set_xlabel("dimension d")
     ax.set_ylabel("capacity (patterns)")
-    ax.legend(fontsize=8)
-    ax.set_title(f"{result.scenario['name']}: capacity grows exponentially with d", fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    style.legend_outside(ax)
+    style.title(ax, result, "capacity grows exponentially with d")
+    return style.save(fig, path)
 
 
 PLOTTERS = {
@@ -193,6 +187,7 @@ PLOTTERS = {
     "beta_sweep": plot_beta_sweep,
     "separation": plot_separation,
     "capacity": plot_capacity,
+    "animation": plot_animation,  # drawn once the runner records frames_trial0
 }
 RECALL_PLOTS = ("energy", "attention", "fixed_points", "pictures")
 CAPACITY_PLOTS = ("beta_sweep", "separation", "capacity")
@@ -208,4 +203,6 @@ def default_plots(result: Result) -> list[str]:
     out = ["energy", "attention", "fixed_points"]
     if result.meta.get("picture_shape"):
         out.append("pictures")
+        if "frames_trial0" in result.arrays:
+            out.append("animation")
     return out
