@@ -482,6 +482,7 @@ def _extra_curves(tab: dict, axes=_EXTRA_CURVE_AXES):
 _curves = _extra_curves  # noqa: F811
 
 
+@style.styled
 def plot_dilution(result: Result, path: Path) -> Path | None:
     """Final overlap against alpha = P / C (connections per neuron) for a diluted network, with
     the Derrida-Gardner-Zippelius fixed point of m = erf(m / sqrt(2 alpha))
@@ -492,8 +493,7 @@ def plot_dilution(result: Result, path: Path) -> Path | None:
     tab = result.tables["capacity_summary"]
     if "load_per_connection" not in tab:
         return None
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.5, 4.8))
     a = np.asarray(tab["load_per_connection"], dtype=float)
     for i, (label, sel) in enumerate(_extra_curves(tab)):
         o = np.argsort(a[sel])
@@ -504,7 +504,7 @@ def plot_dilution(result: Result, path: Path) -> Path | None:
             fmt="o",
             ms=4,
             color=f"C{i}",
-            label="simulation" if label == "simulation" else f"simulation, {label}",
+            label="simulation" if label in ("simulation", "") else f"simulation, {label}",
         )
         cs = np.unique(tab["dilution"][sel])
         if cs.size == 1:
@@ -532,19 +532,19 @@ def plot_dilution(result: Result, path: Path) -> Path | None:
     ax.set_xlabel("load per connection alpha = P / C")
     ax.set_ylabel("final overlap m")
     ax.set_ylim(-0.05, 1.05)
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    style.legend_outside(ax)
     s = result.scenario
     n = sorted(set(tab["size"].tolist()))
-    ax.set_title(
-        f"{s['name']}: diluted {s['model'].get('dilution_kind', 'asymmetric')} network, "
+    style.title(
+        ax,
+        result,
+        f"diluted {s['model'].get('dilution_kind', 'asymmetric')} network, "
         f"N = {', '.join(str(x) for x in n)}, {s['model']['dynamics']} dynamics",
-        fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_unlearning(result: Result, path: Path) -> Path | None:
     """Stability (fraction of stored patterns that are fixed points) and retrieval against load,
     a line per rule / number of dreams: the network before (0 dreams or Hebbian) and after
@@ -552,8 +552,7 @@ def plot_unlearning(result: Result, path: Path) -> Path | None:
     from memsim.theory import hebbian_capacity
 
     tab = result.tables["capacity_summary"]
-    plt = _plt()
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(10.5, 4.6))
     for i, (label, sel) in enumerate(_extra_curves(tab)):
         o = np.argsort(tab["load"][sel])
         x = tab["load"][sel][o]
@@ -572,22 +571,19 @@ def plot_unlearning(result: Result, path: Path) -> Path | None:
         ax.axvline(ac, color="grey", ls=":", lw=1, label=f"Hebbian alpha_c = {ac:.3f}")
         ax.set_xlabel("load alpha = P / N")
         ax.set_ylim(-0.03, 1.03)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    style.fig_legend(fig, (ax0, ax1))
     ax0.set_ylabel("stored patterns that are fixed points")
-    ax0.set_title("stability", fontsize=9)
+    ax0.set_title("stability")
     ax1.set_ylabel(f"cues retrieved (m >= {result.summary['retrieval_overlap']})")
-    ax1.set_title(
-        f"retrieval from cues with {result.scenario['cue']['flip']:.0%} of bits flipped", fontsize=9
-    )
+    ax1.set_title(f"retrieval from cues with {result.scenario['cue']['flip']:.0%} of bits flipped")
     m = result.scenario["model"]
-    fig.suptitle(
-        f"{result.scenario['name']}: before and after unlearning (epsilon = {m['epsilon']:g}, "
+    style.suptitle(
+        fig,
+        result,
+        f"before and after unlearning (epsilon = {m['epsilon']:g}, "
         f"N = {', '.join(str(x) for x in sorted(set(tab['size'].tolist())))})",
-        fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS.update({"dilution": plot_dilution, "unlearning": plot_unlearning})

@@ -102,8 +102,15 @@ def plot_capacity(result: Result, path: Path) -> Path:
     ax.set_ylabel("false-positive rate")
     ax.set_title("false positives", fontsize=9)
     ax = axes[2]
-    ax.plot(m, st["info"], "o", color="C0", ms=4, label="measured false positives")
-    ax.plot(th["memories"], th["info"], "-", color="k", lw=1, label="formula (p1^K_in)")
+    ax.plot(m, st["info"], "o", color="C0", ms=4, label="measured (from the false-positive rate)")
+    ax.plot(
+        th["memories"],
+        th["info"],
+        "-",
+        color="k",
+        lw=1,
+        label="formula (with p1^K_in false positives)",
+    )
     ax.axhline(np.log(2.0), color="C3", ls="--", lw=1, label="ln 2 (sparse limit, Palm 1980)")
     ax.set_ylim(0, 0.75)
     ax.set_ylabel("information (bits per synapse)")
