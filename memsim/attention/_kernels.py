@@ -613,9 +613,10 @@ def softmax_block(s, mask, use_mask, mask_row0, sums, flags):
     """Rows of ``s`` (scores, float32 or float64) -> ``exp(s - row max)`` in place, in parallel.
 
     ``mask`` (M, K) bool, M >= 1, used when ``use_mask``: M = 1 is shared, otherwise row
-    ``mask_row0 + i`` belongs to row i (pass an empty (1, 0) array without a mask); masked entries are set to -inf first. ``sums[i]`` (float64) gets the row sum,
-    ``flags[i]`` the OR of FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD (a row with BAD or DEAD is
-    left unfinished and its sum set to 1). Rows are independent: bit-identical for any thread count.
+    ``mask_row0 + i`` belongs to row i (pass an empty (1, 0) array without a mask); masked
+    entries are set to -inf first. ``sums[i]`` (float64) gets the row sum, ``flags[i]`` the OR
+    of FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD (a row with BAD or DEAD is left unfinished and its
+    sum set to 1). Rows are independent: bit-identical for any thread count.
     """
     nr = s.shape[0]
     nm = mask.shape[0]
