@@ -648,3 +648,47 @@ def scale_rows(x, sums):
         row = x[i]
         for j in range(n):
             row[j] = row[j] * inv
+
+
+@jit
+def _softmax_row_out(z, out, pbuf, kbuf):
+    """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
+    m, bad, neg = _scan_row(z)
+    if bad > 0:
+        return FLAG_BAD
+    if not (m > -np.inf):
+        return FLAG_DEAD
+    n = z.shape[0]
+    total = 0.0
+    for j0 in range(0, n, _EXP_TILE):
+        j1 = min(n, j0 + _EXP_TILE)
+        seg = out[j0:j1]
+        seg[:] = z[j0:j1]
+        _exp_shift(seg, m, pbuf, kbuf)
+        total += _sum64(seg)
+    inv = 1.0 / total
+    for j in range(n):
+        out[j] = out[j] * inv
+    return 0
+
+
+@pjit
+def softmax_rows_out(z, out, flags):
+    """``out[i] = softmax(z[i])`` for each row, in parallel (z unchanged, same dtype as out).
+
+    One pass reads a row for its maximum and a NaN/+inf count; the exponentials, their float64
+    sum and the scaling work on the output row while it is in cache. ``flags[i]`` is FLAG_BAD
+    or FLAG_DEAD for a refused row (its output is then left unfinished)."""
+    for i in prange(z.shape[0]):
+        pbuf = np.empty(_EXP_TILE)
+        kbuf = np.empty(_EXP_TILE, np.int64)
+        flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)
+
+
+@jit
+def softmax_rows_out_serial(z, out, flags):
+    """Serial twin of :func:`softmax_rows_out` (same numbers)."""
+    pbuf = np.empty(_EXP_TILE)
+    kbuf = np.empty(_EXP_TILE, np.int64)
+    for i in range(z.shape[0]):
+        flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)

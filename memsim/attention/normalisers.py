@@ -152,18 +152,16 @@ def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray:
         score_array(z)  # raises: a scalar
     moved = np.moveaxis(z, ax, -1)
     n = moved.shape[-1]
-    rows = np.array(moved.reshape(-1, n), order="C", copy=True)
-    nr = rows.shape[0]
-    if n == 0 or nr == 0:
+    if n == 0 or moved.size == 0:
         return _rows_error(z, axis)
-    sums = np.empty(nr)
-    flags = np.empty(nr, np.int64)
-    kern = K.softmax_block if rows.size >= SOFTMAX_PARALLEL_MIN_ENTRIES else K.softmax_block_serial
-    kern(rows, np.empty((1, 0), dtype=bool), False, 0, sums, flags)
-    if flags.any() and (np.bitwise_or.reduce(flags) & (K.FLAG_BAD | K.FLAG_DEAD)):
+    rows = np.ascontiguousarray(moved.reshape(-1, n))  # no copy for the usual last axis
+    out = np.empty_like(rows)
+    flags = np.empty(rows.shape[0], np.int64)
+    par = rows.size >= SOFTMAX_PARALLEL_MIN_ENTRIES
+    (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags)
+    if flags.any():
         return _rows_error(z, axis)
-    K.scale_rows(rows, sums)
-    return np.moveaxis(rows.reshape(moved.shape), -1, ax)
+    return np.moveaxis(out.reshape(moved.shape), -1, ax)
 
 
 def _rows_error(z: np.ndarray, axis: Any) -> np.ndarray:

@@ -65,10 +65,12 @@ STREAM_MIN_PAIRS = 1 << 20
 #: at most, and never more than the B x K matrix that plain numpy would build.
 CHUNK_ENTRIES = 1 << 24
 
-#: Blocks with at least this many score entries run the row softmax in parallel Numba; smaller
-#: ones serially (a parallel region between two multithreaded BLAS calls costs more than it
-#: saves on small blocks: both thread pools spin on the same cores).
-PARALLEL_MIN_ENTRIES = 1 << 22
+#: Blocks with at least this many score entries run the row softmax in parallel Numba (over
+#: rows); ``None`` (the default) always runs it serially. Between two multithreaded BLAS
+#: products a parallel Numba region measured slower than the serial pass on the 2-core
+#: development machine at every size (the BLAS and Numba thread pools spin on the same cores;
+#: benchmarks/bench_attention.py): set an entry count to try it on machines with more cores.
+PARALLEL_MIN_ENTRIES: int | None = None
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16
@@ -239,7 +241,10 @@ def _softmax_read(
     if method not in ("chunked", "fused"):
         raise MemsimError(f"softmax_readout: method must be 'chunked' or 'fused', got {method!r}")
     b = real(beta, "beta")
-    t = real(temperature, "temperature", low=0.0, low_open=True)
+    if type(temperature) is float and 0.0 < temperature < math.inf:
+        t = temperature  # hot path: a plain positive float
+    else:
+        t = real(temperature, "temperature", low=0.0, low_open=True)
     if method == "fused":
         bq = integer(block_q, "block_q", low=1)
         bk = integer(block_k, "block_k", low=1)
@@ -360,19 +365,19 @@ def _blocked_softmax_read(
     flags = np.empty(nb, np.int64)
     kt = k.T
     m = _NO_MASK if mask is None else mask
-    kern = K.softmax_block if rows * nk >= PARALLEL_MIN_ENTRIES else K.softmax_block_serial
-    for b0 in range(0, nb, rows):
-        b1 = min(nb, b0 + rows)
-        s = buf[: b1 - b0]
-        with np.errstate(over="ignore", invalid="ignore"):
+    par = PARALLEL_MIN_ENTRIES is not None and rows * nk >= PARALLEL_MIN_ENTRIES
+    kern = K.softmax_block if par else K.softmax_block_serial
+    with np.errstate(over="ignore", invalid="ignore"):
+        for b0 in range(0, nb, rows):
+            b1 = min(nb, b0 + rows)
+            s = buf[: b1 - b0]
             np.matmul(q[b0:b1], kt, out=s)
-        kern(s, m, mask is not None, b0, sums[b0:b1], flags[b0:b1])
-        with np.errstate(over="ignore", invalid="ignore"):
+            kern(s, m, mask is not None, b0, sums[b0:b1], flags[b0:b1])
             np.matmul(s, v, out=out[b0:b1])
-    inv = 1.0 / sums
-    out *= inv[:, None]
-    if rows == nb:
-        buf *= inv[:, None]
+        inv = 1.0 / sums
+        out *= inv[:, None]
+        if rows == nb:
+            buf *= inv[:, None]
     return flags, buf
 
 
@@ -389,7 +394,7 @@ def _diagnose(
     """Turn the row flags of :func:`_blocked_softmax_read` and a non-finite read-out into the
     documented errors, naming the argument when an input is not finite (only scanned here, on
     the rare path)."""
-    f = int(np.bitwise_or.reduce(flags)) if flags.size else 0
+    f = int(np.bitwise_or.reduce(flags)) if flags.any() else 0
     if f:
         for arr, name in inputs:
             _check_finite(arr, name)

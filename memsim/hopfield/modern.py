@@ -62,7 +62,10 @@ _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
 _BLOCK_ELEMENTS = 1 << 22  # score block size (B_block x P) for the batched path, 32 MiB
 _PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
-_PARALLEL_MIN_ROWS_WORK = 1 << 22  # score entries per block from which the row pass is parallel
+# score entries per block from which the row pass between the two BLAS products runs in
+# parallel; None = always serial (measured faster on the 2-core machine: the BLAS and Numba
+# thread pools spin on the same cores, see memsim.attention.readouts.PARALLEL_MIN_ENTRIES)
+_PARALLEL_MIN_ROWS_WORK: int | None = None
 _NO_MASK = np.empty((1, 0), dtype=bool)
 
 
@@ -344,9 +347,8 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
     buf = np.empty((rows, p_count), dtype=X.dtype)
     sums = np.empty(b_count)
     flags = np.empty(b_count, np.int64)
-    kern = (
-        AK.softmax_block if rows * p_count >= _PARALLEL_MIN_ROWS_WORK else AK.softmax_block_serial
-    )
+    par = _PARALLEL_MIN_ROWS_WORK is not None and rows * p_count >= _PARALLEL_MIN_ROWS_WORK
+    kern = AK.softmax_block if par else AK.softmax_block_serial
     XT = X.T
     for i in range(0, b_count, rows):
         q = Q[i : i + rows] * X.dtype.type(beta)
