@@ -417,10 +417,11 @@ def entmax_rows(x, c, max_iter, out):
 # row softmax for the blocked read-out and the softmax normaliser, float64 and float32
 # ------------------------------------------------------------------------------------------------
 #
-# One pass per row computes the maximum and counts the entries that are NaN or +inf ("bad") and
-# those that are -inf; a second pass writes exp(x - max) and sums it (float64 accumulator in both
-# precisions). The caller turns the per-row flags into errors, so the scores are scanned for
-# non-finite entries on the way and never separately.
+# One pass per row computes the maximum and counts the -inf entries; a second pass writes
+# exp(x - max) and sums it (float64 accumulator in both precisions). A NaN score is skipped by the
+# maximum but kept NaN by the exponential, so the row sum is NaN; a +inf score makes the maximum
+# +inf. Those give FLAG_BAD: the caller turns the per-row flags into errors, so the scores are
+# checked for non-finite entries on the way and never scanned separately.
 
 _F32_LN2_HI = np.float32(0.693359375)  # 9 significant bits: k * _F32_LN2_HI exact for |k| < 2^15
 _F32_LN2_LO = np.float32(-2.12194440e-4)
@@ -465,7 +466,9 @@ def _exp_scale64(x, m, pbuf, kbuf):
     """Second half: ``x[j] <- pbuf[j] * 2**k`` (0 below the flush threshold or at -inf)."""
     f = kbuf.view(np.float64)
     for j in range(x.shape[0]):
-        x[j] = pbuf[j] * f[j] if x[j] - m >= _EXP_FLUSH else 0.0
+        d = x[j] - m
+        # 0 below the flush threshold and at -inf; NaN (a NaN score, or +inf - +inf) stays NaN
+        x[j] = pbuf[j] * f[j] if d >= _EXP_FLUSH else (0.0 if d < _EXP_FLUSH else d)
 
 
 @jit(fastmath=CONTRACT)
@@ -496,7 +499,8 @@ def _exp_scale32(x, m, pbuf, kbuf):
     m = np.float32(m)
     f = kbuf.view(np.float32)
     for j in range(x.shape[0]):
-        x[j] = pbuf[j] * f[j] if x[j] - m >= _F32_FLUSH else np.float32(0.0)
+        d = x[j] - m
+        x[j] = pbuf[j] * f[j] if d >= _F32_FLUSH else (np.float32(0.0) if d < _F32_FLUSH else d)
 
 
 def _exp_shift(x, m, pbuf, kbuf):
@@ -527,13 +531,14 @@ def _exp_shift_impl(x, m, pbuf, kbuf):
 
 @jit
 def _scan_row(row):
-    """(max over the row, #entries NaN or +inf, #entries -inf); four partial maxima."""
+    """(max over the row, #entries equal to -inf); NaN entries are skipped by the maximum and
+    show up later as a NaN row sum (see :func:`_exp_scale64`). Four partial maxima as
+    compare-and-select, which vectorises without fastmath."""
     n = row.shape[0]
     m0 = -np.inf
     m1 = -np.inf
     m2 = -np.inf
     m3 = -np.inf
-    bad = 0
     neg = 0
     j = 0
     while j + 4 <= n:
@@ -541,21 +546,20 @@ def _scan_row(row):
         a1 = row[j + 1]
         a2 = row[j + 2]
         a3 = row[j + 3]
-        m0 = max(m0, a0)
-        m1 = max(m1, a1)
-        m2 = max(m2, a2)
-        m3 = max(m3, a3)
-        bad += (not (a0 < np.inf)) + (not (a1 < np.inf)) + (not (a2 < np.inf))
-        bad += not (a3 < np.inf)
+        m0 = a0 if a0 > m0 else m0
+        m1 = a1 if a1 > m1 else m1
+        m2 = a2 if a2 > m2 else m2
+        m3 = a3 if a3 > m3 else m3
         neg += (a0 == -np.inf) + (a1 == -np.inf) + (a2 == -np.inf) + (a3 == -np.inf)
         j += 4
     while j < n:
         a0 = row[j]
-        m0 = max(m0, a0)
-        bad += not (a0 < np.inf)
+        m0 = a0 if a0 > m0 else m0
         neg += a0 == -np.inf
         j += 1
-    return max(max(m0, m1), max(m2, m3)), bad, neg
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    return (m2 if m2 > m0 else m0), neg
 
 
 @jit
@@ -589,22 +593,22 @@ def _softmax_row(row, mrow, use_mask, pbuf, kbuf):
             if not mrow[j]:
                 row[j] = -np.inf
                 masked += 1
-    m, bad, neg = _scan_row(row)
+    m, neg = _scan_row(row)
     flags = 0
-    if bad > 0:
-        flags |= FLAG_BAD
     if neg > masked:
         flags |= FLAG_NEG_INF
     if not (m > -np.inf):
-        flags |= FLAG_DEAD
-    if flags & (FLAG_BAD | FLAG_DEAD):
-        return 1.0, flags
+        return 1.0, flags | FLAG_DEAD  # every entry -inf (or NaN)
+    if m == np.inf:
+        return 1.0, flags | FLAG_BAD
     total = 0.0
     for j0 in range(0, n, _EXP_TILE):
         j1 = min(n, j0 + _EXP_TILE)
         seg = row[j0:j1]
         _exp_shift(seg, m, pbuf, kbuf)
         total += _sum64(seg)
+    if total != total:
+        return 1.0, flags | FLAG_BAD  # a NaN score
     return total, flags
 
 
@@ -653,11 +657,11 @@ def scale_rows(x, sums):
 @jit
 def _softmax_row_out(z, out, pbuf, kbuf):
     """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
-    m, bad, neg = _scan_row(z)
-    if bad > 0:
-        return FLAG_BAD
+    m, neg = _scan_row(z)
     if not (m > -np.inf):
         return FLAG_DEAD
+    if m == np.inf:
+        return FLAG_BAD
     n = z.shape[0]
     total = 0.0
     for j0 in range(0, n, _EXP_TILE):
@@ -666,6 +670,8 @@ def _softmax_row_out(z, out, pbuf, kbuf):
         seg[:] = z[j0:j1]
         _exp_shift(seg, m, pbuf, kbuf)
         total += _sum64(seg)
+    if total != total:
+        return FLAG_BAD
     inv = 1.0 / total
     for j in range(n):
         out[j] = out[j] * inv

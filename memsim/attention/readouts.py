@@ -306,7 +306,7 @@ def _softmax_read(
     elif out.size or want_weights:
         if want_weights:
             ce = max(1, q.shape[0] * k.shape[0])
-        flags, w = _blocked_softmax_read(qs, ks, v, m, out, ce)
+        flags, w = _blocked_softmax_read(qs, ks, v, m, out, ce, want_weights)
     else:
         flags = np.zeros(0, np.int64)
     _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
@@ -347,11 +347,12 @@ def _blocked_softmax_read(
     mask: np.ndarray | None,
     out: np.ndarray,
     entries: int,
-) -> np.ndarray:
+    weights: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
     """out = softmax(q k^T) v in blocks of queries (scores already scaled).
 
-    Returns the row flags and the last block of weights (all the weights when one block holds
-    every query).
+    Returns the row flags and the score buffer; with ``weights`` (and ``entries`` >= B K, one
+    block) the buffer holds the normalised weights.
 
     Per block: one BLAS product for the scores (float32 or float64 as the inputs), one Numba
     pass per row (mask, maximum, count of NaN/+inf/-inf, exp(s - max) with a float64 row sum),
@@ -374,10 +375,10 @@ def _blocked_softmax_read(
             np.matmul(q[b0:b1], kt, out=s)
             kern(s, m, mask is not None, b0, sums[b0:b1], flags[b0:b1])
             np.matmul(s, v, out=out[b0:b1])
-        inv = 1.0 / sums
-        out *= inv[:, None]
-        if rows == nb:
-            buf *= inv[:, None]
+        inv = (1.0 / sums).astype(out.dtype)[:, None]  # same dtype: no mixed-type ufunc loop
+        out *= inv
+        if weights:
+            buf *= inv
     return flags, buf
 
 
