@@ -61,16 +61,19 @@ _FAST_OPTIONS = frozenset({"beta", "eps", "temperature"})
 #: matrix path (benchmarks/bench_attention.py).
 STREAM_MIN_PAIRS = 1 << 20
 
-#: Score entries per block of the blocked ("chunked") read-out: 16 M entries (128 MB of float64)
-#: at most, and never more than the B x K matrix that plain numpy would build.
+#: Score entries per block of the blocked read-out: at most 16 M (128 MB of float64) and
+#: never more than the B x K matrix plain numpy builds. One block for the benchmark sizes:
+#: every switch between the BLAS and the Numba thread pools costs time on a loaded 2-core
+#: machine, more than keeping the block in cache saves (blocks of 2^16..2^22 entries measured
+#: slower, benchmarks/bench_attention.py).
 CHUNK_ENTRIES = 1 << 24
 
 #: Blocks with at least this many score entries run the row softmax in parallel Numba (over
-#: rows); ``None`` (the default) always runs it serially. Between two multithreaded BLAS
-#: products a parallel Numba region measured slower than the serial pass on the 2-core
-#: development machine at every size (the BLAS and Numba thread pools spin on the same cores;
-#: benchmarks/bench_attention.py): set an entry count to try it on machines with more cores.
-PARALLEL_MIN_ENTRIES: int | None = None
+#: rows); smaller ones (and all, with ``None``) serially. Between two multithreaded BLAS
+#: products the BLAS and Numba thread pools spin on the same cores, so a parallel region only
+#: pays for large blocks (measured on the 2-core development machine,
+#: benchmarks/bench_attention.py; results are bit-identical either way).
+PARALLEL_MIN_ENTRIES: int | None = 1 << 20
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16

@@ -60,12 +60,14 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-_BLOCK_ELEMENTS = 1 << 22  # score block size (B_block x P) for the batched path, 32 MiB
+# score block size (B_block x P) for the batched path: 128 MiB of float64 at most, never more
+# than B x P; one block at the benchmark size (fewer switches between the BLAS and Numba thread
+# pools measured 1.1-1.2x the two BLAS products against 1.3-1.7x with 32 MiB blocks)
+_BLOCK_ELEMENTS = 1 << 24
 _PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
 # score entries per block from which the row pass between the two BLAS products runs in
-# parallel; None = always serial (measured faster on the 2-core machine: the BLAS and Numba
-# thread pools spin on the same cores, see memsim.attention.readouts.PARALLEL_MIN_ENTRIES)
-_PARALLEL_MIN_ROWS_WORK: int | None = None
+# parallel; None = always serial (see memsim.attention.readouts.PARALLEL_MIN_ENTRIES)
+_PARALLEL_MIN_ROWS_WORK: int | None = 1 << 20
 _NO_MASK = np.empty((1, 0), dtype=bool)
 
 
