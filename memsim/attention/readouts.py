@@ -235,10 +235,11 @@ def _softmax_read(
     chunk_entries,
     block_q,
     block_k,
-    want_weights,
+    one_block,
+    want_weights=False,
 ):
-    """Body of :func:`softmax_readout`; ``want_weights`` also returns the (B, K) weights
-    (one block holds every score then: memory B x K, as the matrix path)."""
+    """Body of :func:`softmax_readout`. ``one_block``: one block holds all B x K scores (the
+    matrix method); ``want_weights`` (needs ``one_block``) also returns the (B, K) weights."""
     if score not in FUSED_SCORES:
         raise MemsimError(f"softmax_readout: score must be one of {FUSED_SCORES}, got {score!r}")
     if method not in ("chunked", "fused"):
@@ -307,7 +308,7 @@ def _softmax_read(
         out[...] = o64
         flags = np.zeros(0, np.int64)
     elif out.size or want_weights:
-        if want_weights:
+        if one_block:
             ce = max(1, q.shape[0] * k.shape[0])
         flags, w = _blocked_softmax_read(qs, ks, v, m, out, ce, want_weights)
     else:
@@ -451,10 +452,14 @@ def attend(
     mask : bool array, (K,) or (B, K), optional
         True = key available. Every query needs at least one available key.
     method : {"auto", "matrix", "chunked", "fused"}
-        ``"matrix"`` builds the B x K score matrix (float64). ``"chunked"`` and ``"fused"`` call
+        ``"matrix"`` builds the B x K score matrix. ``"chunked"`` and ``"fused"`` call
         :func:`softmax_readout` with that method (softmax with dot / scaled_dot / cosine only, no
-        weights). ``"auto"`` uses ``"chunked"`` whenever it is allowed (at every size: it is
-        the fastest path and keeps float32 inputs in float32), else ``"matrix"``.
+        weights). ``"auto"`` uses ``"chunked"`` whenever it is allowed, else ``"matrix"``. For
+        softmax with dot / scaled_dot / cosine (options beta, eps, temperature) ``"auto"`` and
+        ``"matrix"`` both run the blocked kernel of :func:`softmax_readout` (``"matrix"`` and
+        ``return_weights`` as one block of all B x K scores), so every method agrees to the
+        last bit with and without weights, and float32 inputs stay float32. Other scores and
+        normalisers compute in float64.
     **options
         Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
         (temperature, alpha, k).
@@ -477,7 +482,7 @@ def attend(
     do. Normalisers shift by the maximum, so scores up to the float range are handled.
     """
     if (
-        method in ("auto", "chunked")
+        method in ("auto", "chunked", "matrix")
         and normaliser == "softmax"
         and score in FUSED_SCORES
         and options.keys() <= _FAST_OPTIONS
@@ -503,6 +508,7 @@ def attend(
             CHUNK_ENTRIES,
             FUSED_BLOCK_Q,
             FUSED_BLOCK_K,
+            return_weights or method == "matrix",
             return_weights,
         )
     if method not in METHODS:
