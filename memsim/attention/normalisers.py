@@ -123,8 +123,9 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     Notes
     -----
     float32/float64 arrays with ``temperature=1`` take one Numba pass per row (maximum,
-    NaN/+inf count, vectorised ``exp(z - max)`` with a float64 sum, in parallel over rows for
-    large arrays) and a scaling pass; nothing else scans the input.
+    NaN/+inf check, vectorised ``exp(z - max)`` with a float64 sum and the scaling while the row
+    is in cache; serial unless :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` is set); nothing else scans
+    the input.
     """
     t = real(temperature, "temperature", low=0.0, low_open=True)
     if t == 1.0 and isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
@@ -138,8 +139,11 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     return restore(rows)
 
 
-#: arrays with at least this many entries are normalised in parallel Numba (over rows)
-SOFTMAX_PARALLEL_MIN_ENTRIES = 1 << 16
+#: arrays with at least this many entries are normalised in parallel Numba (over rows); None
+#: (the default): serially. Measured on the 2-core development machine: parallel was 1.8x
+#: numpy on an idle process but 0.5x right after a BLAS product (OpenBLAS threads still spin on
+#: both cores), the serial pass about 1x in both cases (benchmarks/bench_attention.py).
+SOFTMAX_PARALLEL_MIN_ENTRIES: int | None = None
 
 
 def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray:
@@ -157,7 +161,8 @@ def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray:
     rows = np.ascontiguousarray(moved.reshape(-1, n))  # no copy for the usual last axis
     out = np.empty_like(rows)
     flags = np.empty(rows.shape[0], np.int64)
-    par = rows.size >= SOFTMAX_PARALLEL_MIN_ENTRIES
+    lim = SOFTMAX_PARALLEL_MIN_ENTRIES
+    par = lim is not None and rows.size >= lim
     (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags)
     if flags.any():
         return _rows_error(z, axis)

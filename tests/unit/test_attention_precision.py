@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import memsim.attention as A
-from memsim.attention import readouts
+from memsim.attention import normalisers, readouts
 from memsim.errors import MemsimError
 
 EPS32 = float(np.finfo(np.float32).eps)
@@ -69,7 +69,8 @@ def test_mixed_precision_is_float64():
 def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
     q, keys, v = _data(200, 3000, 16, dtype=dtype)
     mask = np.random.default_rng(1).random((200, 3000)) < 0.9
-    monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", 1)  # force the parallel kernel
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", 1)  # force the parallel kernels
+    monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", 1)
     before = numba.get_num_threads()
     try:
         outs = []
@@ -82,9 +83,11 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
             np.testing.assert_array_equal(a, b)
     finally:
         numba.set_num_threads(before)
-    # the serial kernel gives the same numbers as the parallel one
+    # the serial kernels give the same numbers as the parallel ones
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
+    monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", None)
     np.testing.assert_array_equal(A.attend(q, keys, v), outs[0][0])
+    np.testing.assert_array_equal(A.softmax(q @ keys.T), outs[0][2])
 
 
 def test_blocks_do_not_change_the_result():
