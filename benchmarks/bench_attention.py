@@ -1,37 +1,49 @@
-"""Benchmark: memsim.attention against plain numpy references, in the same run.
+"""Benchmark: memsim.attention against plain numpy (same process) and torch / entmax (peers).
 
-1. Softmax read-out ``softmax(Q K^T) V`` for B queries, K keys, dimension d (default
-   B = 1000, K = 10^4, d = 64, issue 5): plain numpy (scores = Q @ K.T, stable softmax, @ V)
-   against memsim's matrix path, the chunked BLAS path (default of ``attend`` for large problems)
-   and the fused Numba kernel (online softmax, no B x K matrix).
-2. Additive (Bahdanau) scores ``v^T tanh(W1 q + W2 k)``: numpy broadcasting (a B x K x h array)
-   against memsim's query-chunked numpy version (a Numba pair kernel was about 3x slower than
-   numpy's vectorised tanh and was dropped).
-3. alpha-entmax by bisection: a vectorised numpy bisection against the Numba row kernel.
+1. Grid (issue 18): softmax read-out ``softmax(Q K^T) V`` with memsim's default
+   ``attend(q, k, v)`` against plain numpy (``Q @ K.T``, stable softmax, ``@ V``) for
+   B in {1, 64, 1000}, K in {10^3, 10^4}, d = 64, float64 and float32 (numpy computes in the
+   input precision too). Timed interleaved in one process, best of N. Peak memory of numpy
+   allocations (tracemalloc) at B = 1000. With ``--peer PYTHON`` the same inputs are saved as
+   .npy files and benchmarks/peer_attention_torch.py is run with that interpreter (a venv with
+   torch and entmax): torch's CPU ``scaled_dot_product_attention`` (scale 1, the "dot" score)
+   and ``torch.softmax``, the entmax package's sparsemax / entmax15 / entmax_bisect.
+2. Per-call overhead: ``attend`` on tiny inputs (B = 1, K = 16, d = 8) in microseconds.
+3. ``memsim.attention.softmax`` on 1000 x 1000 scores against numpy (and torch.softmax).
+4. Normalisers on 1000 x 1000 scores: memsim sparsemax / entmax15 / entmax_bisect(1.5)
+   against the entmax package (peer process) and a vectorised numpy bisection.
+5. Additive (Bahdanau) scores against numpy broadcasting.
 
-Ratio = numpy time / memsim time (above 1: memsim faster). Times are the best of ``--repeats``
-runs after a warm-up (Numba compiled and cached first). Peak memory of numpy allocations is
-measured with tracemalloc in a separate run; Numba's own allocations are not traced, so the fused
-kernel's working memory is given analytically.
+Ratio = reference time / memsim time (above 1: memsim faster). Results go to
+docs/benchmarks/attention.csv with the load average of the run.
 
-Run: ``.venv/bin/python benchmarks/bench_attention.py [--queries B --keys K --dim d]``.
+Run: ``python benchmarks/bench_attention.py [--peer /work/venv-torch/bin/python]``.
 """
+
+# ruff: noqa: B023, E501  (timing lambdas run inside their loop iteration; table formats)
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import math
+import os
+import shutil
+import subprocess
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 import numba
 import numpy as np
 
 import memsim.attention as A
-from memsim.attention.readouts import CHUNK_ENTRIES, FUSED_BLOCK_K, FUSED_BLOCK_Q
 
 
 def numpy_softmax_read(q, k, v):
+    """Plain numpy in the inputs' precision."""
     s = q @ k.T
     s -= s.max(axis=1, keepdims=True)
     np.exp(s, out=s)
@@ -86,94 +98,280 @@ def row(name, t, t_ref, err, mem):
     print(f"  {name:<34s} {t * 1e3:9.1f} ms  ratio {t_ref / t:5.2f}  max|diff| {err:8.1e}  {mem}")
 
 
+def numpy_softmax(z):
+    e = z - z.max(axis=1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+def interleaved(funcs, repeats):
+    """Best time of each function, the functions called in turn (noise hits all alike)."""
+    times = [[] for _ in funcs]
+    for f in funcs:
+        f()
+    for _ in range(repeats):
+        for i, f in enumerate(funcs):
+            t0 = time.perf_counter()
+            f()
+            times[i].append(time.perf_counter() - t0)
+    return [min(t) for t in times]
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def run_peer(python, tmp, spec):
+    (tmp / "spec.json").write_text(json.dumps(spec))
+    script = Path(__file__).with_name("peer_attention_torch.py")
+    env = {k: v for k, v in os.environ.items()}
+    res = subprocess.run(
+        [python, str(script), str(tmp)], capture_output=True, text=True, env=env, check=False
+    )
+    if res.returncode != 0:
+        print("  peer process failed:", res.stderr.strip().splitlines()[-1:])
+        return {}
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--keys", type=int, default=10_000)
     parser.add_argument("--dim", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--peer", default=None, help="python with torch/entmax for peer timings")
+    parser.add_argument(
+        "--csv", default=str(Path(__file__).parents[1] / "docs" / "benchmarks" / "attention.csv")
+    )
     args = parser.parse_args()
-    b, n, d, reps = args.queries, args.keys, args.dim, args.repeats
+    d, reps = args.dim, args.repeats
     rng = np.random.default_rng(args.seed)
-    q = rng.standard_normal((b, d)) / math.sqrt(d)
-    k = rng.standard_normal((n, d))
-    v = rng.standard_normal((n, d))
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = [
+            (i["internal_api"], i["num_threads"], i.get("architecture")) for i in threadpool_info()
+        ]
+    except ImportError:
+        blas = "threadpoolctl not installed"
     print(
         f"numpy {np.__version__}, numba {numba.__version__}, numba threads "
-        f"{numba.get_num_threads()}; best of {reps} runs"
+        f"{numba.get_num_threads()}, BLAS {blas}, OPENBLAS_CORETYPE="
+        f"{os.environ.get('OPENBLAS_CORETYPE')}; best of {reps} interleaved runs; "
+        f"load average at start {load():.2f}"
     )
-
-    # ---- warm up (compile / load Numba caches)
-    A.softmax_readout(q[:3], k[:50], v[:50], method="fused")
-    A.softmax_readout(q[:3], k[:50], v[:50], method="chunked")
-
-    print(f"\n1. softmax read-out, B = {b}, K = {n}, d = {d}" + " " * 20 + "peak numpy MB")
-    t_ref, ref = best_time(lambda: numpy_softmax_read(q, k, v), reps)
-    row(
-        "numpy (Q@K.T, softmax, @V)",
-        t_ref,
-        t_ref,
-        0.0,
-        mb(peak_numpy_bytes(lambda: numpy_softmax_read(q, k, v))),
-    )
-    cases = [
-        ("memsim attend, method='matrix'", lambda: A.attend(q, k, v, method="matrix")),
-        ("memsim softmax_readout 'chunked'", lambda: A.softmax_readout(q, k, v, method="chunked")),
-        ("memsim softmax_readout 'fused'", lambda: A.softmax_readout(q, k, v, method="fused")),
-    ]
-    for name, func in cases:
-        t, out = best_time(func, reps)
-        if "fused" in name:
-            work = numba.get_num_threads() * FUSED_BLOCK_Q * (FUSED_BLOCK_K + d) * 8
-            mem = f"{mb(peak_numpy_bytes(func))} + Numba ~{work / 2**20:.1f} (not traced)"
-        else:
-            mem = mb(peak_numpy_bytes(func))
-        row(name, t, t_ref, float(np.max(np.abs(out - ref))), mem)
+    rows = []
+    tmp = Path(tempfile.mkdtemp(prefix="memsim_bench_attention_"))
+    spec = {"threads": numba.get_num_threads(), "attention": [], "softmax": [], "repeats": {}}
+    grid = [(b, n) for b in (1, 64, 1000) for n in (1000, 10_000)]
+    print(f"\n1. read-out grid, d = {d}: attend(q, k, v) vs numpy (ratio = numpy / memsim)")
     print(
-        f"  (a B x K float64 matrix is {b * n * 8 / 2**20:.0f} MB; 'chunked' keeps "
-        f"{CHUNK_ENTRIES * 8 / 2**20:.0f} MB chunks; attend() streams with 'chunked' from "
-        f"{A.readouts.STREAM_MIN_PAIRS} query-key pairs on)"
+        f"  {'dtype':8s} {'B':>5s} {'K':>6s} {'memsim ms':>10s} {'numpy ms':>10s} {'ratio':>6s}  "
+        f"{'max rel err vs f64':>18s}  load"
+    )
+    for dt in (np.float64, np.float32):
+        for b, n in grid:
+            q = (rng.standard_normal((b, d)) / math.sqrt(d)).astype(dt)
+            k = rng.standard_normal((n, d)).astype(dt)
+            v = rng.standard_normal((n, d)).astype(dt)
+            name = f"{np.dtype(dt).name}_B{b}_K{n}"
+            for x, arr in zip("qkv", (q, k, v), strict=True):
+                np.save(tmp / f"{name}_{x}.npy", arr)
+            r = reps if b == 1000 else reps * 10
+            spec["attention"].append(name)
+            spec["repeats"][name] = r
+            t_ms, t_np = interleaved(
+                [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)], r
+            )
+            ref = numpy_softmax_read(q.astype(float), k.astype(float), v.astype(float))
+            got = A.attend(q, k, v)
+            assert got.dtype == dt
+            err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
+            mem = {}
+            if b == 1000:
+                mem["numpy_peak_mb"] = peak_numpy_bytes(lambda: numpy_softmax_read(q, k, v)) / 2**20
+                mem["memsim_peak_mb"] = peak_numpy_bytes(lambda: A.attend(q, k, v)) / 2**20
+            la = load()
+            print(
+                f"  {np.dtype(dt).name:8s} {b:5d} {n:6d} {t_ms * 1e3:10.3f} {t_np * 1e3:10.3f} "
+                f"{t_np / t_ms:6.2f}  {err:18.1e}  {la:.1f}  "
+                + (
+                    f"peak MB memsim {mem['memsim_peak_mb']:.0f} numpy {mem['numpy_peak_mb']:.0f}"
+                    if mem
+                    else ""
+                )
+            )
+            rows.append(
+                {
+                    "section": "readout",
+                    "dtype": np.dtype(dt).name,
+                    "B": b,
+                    "K": n,
+                    "d": d,
+                    "memsim_ms": t_ms * 1e3,
+                    "numpy_ms": t_np * 1e3,
+                    "ratio_numpy": t_np / t_ms,
+                    "max_rel_err_vs_f64": err,
+                    "load1": la,
+                    **mem,
+                }
+            )
+
+    # ---- per-call overhead
+    qs, ks, vs = (
+        rng.standard_normal((1, 8)),
+        rng.standard_normal((16, 8)),
+        rng.standard_normal((16, 8)),
+    )
+    t_ms, t_np = interleaved(
+        [lambda: A.attend(qs, ks, vs), lambda: numpy_softmax_read(qs, ks, vs)], 2000
+    )
+    print(
+        f"\n2. per-call cost, B = 1, K = 16, d = 8: attend {t_ms * 1e6:.1f} us, numpy {t_np * 1e6:.1f} us"
+    )
+    rows.append(
+        {
+            "section": "overhead",
+            "dtype": "float64",
+            "B": 1,
+            "K": 16,
+            "d": 8,
+            "memsim_ms": t_ms * 1e3,
+            "numpy_ms": t_np * 1e3,
+            "ratio_numpy": t_np / t_ms,
+            "load1": load(),
+        }
     )
 
-    # ---- additive scores
+    # ---- softmax
+    print("\n3. softmax, 1000 x 1000 scores (ratio = numpy / memsim)")
+    for dt in (np.float64, np.float32):
+        z = (rng.standard_normal((1000, 1000)) * 3).astype(dt)
+        name = f"softmax_{np.dtype(dt).name}"
+        np.save(tmp / f"{name}.npy", z)
+        spec["softmax"].append(name)
+        t_ms, t_np = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 20)
+        print(
+            f"  {np.dtype(dt).name:8s} memsim {t_ms * 1e3:7.2f} ms  numpy {t_np * 1e3:7.2f} ms  ratio {t_np / t_ms:5.2f}"
+        )
+        rows.append(
+            {
+                "section": "softmax",
+                "dtype": np.dtype(dt).name,
+                "B": 1000,
+                "K": 1000,
+                "d": 0,
+                "memsim_ms": t_ms * 1e3,
+                "numpy_ms": t_np * 1e3,
+                "ratio_numpy": t_np / t_ms,
+                "load1": load(),
+            }
+        )
+
+    # ---- normalisers
+    z = rng.standard_normal((1000, 1000))
+    np.save(tmp / "entmax_z.npy", z)
+    print("\n4. normalisers, 1000 x 1000 float64")
+    norms = {
+        "sparsemax": lambda: A.sparsemax(z),
+        "entmax15": lambda: A.entmax15(z),
+        "entmax_bisect": lambda: A.entmax_bisect(z, 1.5),
+    }
+    t_nb = interleaved([lambda: numpy_entmax_bisect(z, 1.5)], 2)[0]
+    for nm, f in norms.items():
+        t = interleaved([f], 5)[0]
+        print(f"  memsim {nm:14s} {t * 1e3:8.2f} ms")
+        rows.append(
+            {
+                "section": "normaliser",
+                "dtype": "float64",
+                "B": 1000,
+                "K": 1000,
+                "d": 0,
+                "name": nm,
+                "memsim_ms": t * 1e3,
+                "load1": load(),
+                **(
+                    {"numpy_ms": t_nb * 1e3, "ratio_numpy": t_nb / t}
+                    if nm == "entmax_bisect"
+                    else {}
+                ),
+            }
+        )
+
+    # ---- peers
+    if args.peer:
+        print(f"\n   peer process: {args.peer} (torch threads = numba threads = {spec['threads']})")
+        peer = run_peer(args.peer, tmp, spec)
+        print(
+            f"   peer versions: torch {peer.get('torch_version')}, entmax {peer.get('entmax_version')}"
+            f" {peer.get('torch_missing', '')} {peer.get('entmax_missing', '')}"
+        )
+        for row in rows:
+            if row["section"] == "readout":
+                key = f"torch_sdpa:{row['dtype']}_B{row['B']}_K{row['K']}"
+            elif row["section"] == "softmax":
+                key = f"torch_softmax:softmax_{row['dtype']}"
+            elif row["section"] == "normaliser":
+                key = f"entmax:{row['name']}"
+            else:
+                continue
+            if key in peer:
+                row["peer"] = key.split(":")[0]
+                row["peer_ms"] = peer[key] * 1e3
+                row["ratio_peer"] = peer[key] * 1e3 / row["memsim_ms"]
+        print("\n   ratio = peer time / memsim time (above 1: memsim faster)")
+        for row in rows:
+            if "ratio_peer" in row:
+                label = row.get("name") or f"B={row['B']:<5d} K={row['K']:<6d}"
+                print(
+                    f"   {row['section']:10s} {row['dtype']:8s} {label:18s} {row['peer']:14s} "
+                    f"peer {row['peer_ms']:9.3f} ms  memsim {row['memsim_ms']:9.3f} ms  ratio {row['ratio_peer']:5.2f}"
+                )
+
+    # ---- additive scores (unchanged section)
     ba, na, h = 300, 2000, 32
     qa, ka = rng.standard_normal((ba, d)), rng.standard_normal((na, d))
     wq, wk = rng.standard_normal((h, d)) / 8, rng.standard_normal((h, d)) / 8
     va = rng.standard_normal(h)
-    A.score(qa[:2], ka[:3], "additive", w_query=wq, w_key=wk, v=va)
-    print(f"\n2. additive scores, B = {ba}, K = {na}, h = {h}, d = {d}")
-    t_ref, ref = best_time(lambda: numpy_additive(qa, ka, wq, wk, va), reps)
-    row(
-        "numpy broadcasting (B x K x h)",
-        t_ref,
-        t_ref,
-        0.0,
-        mb(peak_numpy_bytes(lambda: numpy_additive(qa, ka, wq, wk, va))),
-    )
     func = lambda: A.score(qa, ka, "additive", w_query=wq, w_key=wk, v=va)  # noqa: E731
-    t, out = best_time(func, reps)
-    row(
-        "memsim score('additive') chunked",
-        t,
-        t_ref,
-        float(np.max(np.abs(out - ref))),
-        mb(peak_numpy_bytes(func)),
-    )
+    t, t_ref = interleaved([func, lambda: numpy_additive(qa, ka, wq, wk, va)], 3)
+    print(f"\n5. additive scores B = {ba}, K = {na}, h = {h}: ratio numpy / memsim {t_ref / t:.2f}")
 
-    # ---- entmax bisection
-    rz, nz, alpha = 1000, 1000, 1.5
-    z = rng.standard_normal((rz, nz))
-    A.entmax_bisect(z[:2], alpha)
-    print(f"\n3. entmax_bisect, {rz} rows x {nz} scores, alpha = {alpha} (exact: entmax15)")
-    exact = A.entmax15(z)
-    t_ref, ref = best_time(lambda: numpy_entmax_bisect(z, alpha), max(2, reps // 2))
-    row("numpy vectorised bisection (60 it)", t_ref, t_ref, float(np.max(np.abs(ref - exact))), "")
-    t, out = best_time(lambda: A.entmax_bisect(z, alpha), max(2, reps // 2))
-    row("memsim entmax_bisect (to ulp)", t, t_ref, float(np.max(np.abs(out - exact))), "")
-    t, out = best_time(lambda: A.entmax15(z), max(2, reps // 2))
-    row("memsim entmax15 (sort-based)", t, t_ref, 0.0, "")
-    print("  (max|diff| in section 3 is against the exact sort-based entmax15)")
+    print(f"\nload average at the end {load():.2f}")
+    out = Path(args.csv)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cols = [
+        "section",
+        "dtype",
+        "B",
+        "K",
+        "d",
+        "name",
+        "memsim_ms",
+        "numpy_ms",
+        "ratio_numpy",
+        "peer",
+        "peer_ms",
+        "ratio_peer",
+        "max_rel_err_vs_f64",
+        "memsim_peak_mb",
+        "numpy_peak_mb",
+        "load1",
+    ]
+    with out.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        for row in rows:
+            w.writerow(
+                {
+                    c: (f"{row[c]:.4g}" if isinstance(row.get(c), float) else row.get(c, ""))
+                    for c in cols
+                }
+            )
+    print(f"wrote {out}")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -23,25 +23,33 @@ if _cache.CACHE_DIR is not None and numba.config.CACHE_DIR != _cache.CACHE_DIR:
 #: fastmath flags used by kernels that opt in: reassociation and contraction, but NaN/inf kept.
 FASTMATH = frozenset({"contract", "reassoc", "arcp", "nsz", "afn"})
 
+#: fastmath flags of the exponential kernels: contraction into fused multiply-adds only (no
+#: reassociation, so a Cody-Waite range reduction keeps its accuracy; NaN/inf kept).
+CONTRACT = frozenset({"contract"})
+
 #: cache=False only when no cache folder is writable (memsim._cache warns once at import)
 _COMMON = {"cache": _cache.CACHE_ENABLED, "error_model": "numpy", "nogil": True}
 
 
-def jit(*args, fastmath: bool = False, **kwargs):
+def jit(*args, fastmath: bool | frozenset = False, **kwargs):
     """Serial ``numba.njit`` with memsim's options.
 
-    Use as ``@jit`` or ``@jit(fastmath=True)``. Extra keyword arguments go to ``numba.njit``.
+    Use as ``@jit``, ``@jit(fastmath=True)`` (the :data:`FASTMATH` set) or
+    ``@jit(fastmath=CONTRACT)`` (a named flag set from this module). Extra keyword arguments go
+    to ``numba.njit``.
     """
     opts = dict(_COMMON)
-    if fastmath:
+    if fastmath is True:
         opts["fastmath"] = set(FASTMATH)
+    elif fastmath:
+        opts["fastmath"] = set(fastmath)
     opts.update(kwargs)
     if args and callable(args[0]) and len(args) == 1:
         return numba.njit(**opts)(args[0])
     return numba.njit(*args, **opts)
 
 
-def pjit(*args, fastmath: bool = False, **kwargs):
+def pjit(*args, fastmath: bool | frozenset = False, **kwargs):
     """Parallel ``numba.njit(parallel=True)`` with memsim's options.
 
     Only for loops (``numba.prange``) over independent items, each with its own random stream,

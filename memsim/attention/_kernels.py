@@ -25,9 +25,10 @@ partial sums / maxima instead, which vectorise without fastmath.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
+from numba import prange, types
+from numba.extending import overload
 
-from memsim._jit import jit, pjit
+from memsim._jit import CONTRACT, jit, pjit
 
 # Cody-Waite split of ln 2: LN2_HI has 21 trailing zero bits, so k * LN2_HI is exact for |k| < 2^21.
 _LN2_HI = 6.93147180369123816490e-01
@@ -410,3 +411,290 @@ def entmax_rows(x, c, max_iter, out):
             total += p
         for j in range(n):
             out[r, j] /= total
+
+
+# ------------------------------------------------------------------------------------------------
+# row softmax for the blocked read-out and the softmax normaliser, float64 and float32
+# ------------------------------------------------------------------------------------------------
+#
+# One pass per row computes the maximum and counts the -inf entries; a second pass writes
+# exp(x - max) and sums it (float64 accumulator in both precisions). A NaN score is skipped by the
+# maximum but kept NaN by the exponential, so the row sum is NaN; a +inf score makes the maximum
+# +inf. Those give FLAG_BAD: the caller turns the per-row flags into errors, so the scores are
+# checked for non-finite entries on the way and never scanned separately.
+
+_F32_LN2_HI = np.float32(0.693359375)  # 9 significant bits: k * _F32_LN2_HI exact for |k| < 2^15
+_F32_LN2_LO = np.float32(-2.12194440e-4)
+_F32_INV_LN2 = np.float32(1.44269504)
+_F32_FLUSH = np.float32(-87.0)
+_EXP_TILE = 512
+
+FLAG_BAD = 1  # NaN or +inf among the available entries
+FLAG_NEG_INF = 2  # -inf among the available entries (an overflow to -inf, or an inf input)
+FLAG_DEAD = 4  # no entry above -inf
+
+
+@jit(fastmath=CONTRACT)
+def _exp_poly64(x, m, pbuf, kbuf):
+    """First half of ``exp(x - m)``: Taylor polynomial of the reduced argument into ``pbuf``,
+    the IEEE-754 bits of ``2**k`` into ``kbuf`` (int64). Vectorises (separate buffers)."""
+    for j in range(x.shape[0]):
+        xj = x[j] - m
+        xj = xj if xj > _EXP_FLUSH else _EXP_FLUSH
+        k = np.floor(xj * _INV_LN2 + 0.5)
+        r = (xj - k * _LN2_HI) - k * _LN2_LO
+        p = 1.0 / 6227020800.0
+        p = p * r + 1.0 / 479001600.0
+        p = p * r + 1.0 / 39916800.0
+        p = p * r + 1.0 / 3628800.0
+        p = p * r + 1.0 / 362880.0
+        p = p * r + 1.0 / 40320.0
+        p = p * r + 1.0 / 5040.0
+        p = p * r + 1.0 / 720.0
+        p = p * r + 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        pbuf[j] = p
+        kbuf[j] = (np.int64(k) + 1023) << 52
+
+
+@jit(fastmath=CONTRACT)
+def _exp_scale64(x, m, pbuf, kbuf):
+    """Second half: ``x[j] <- pbuf[j] * 2**k`` (0 below the flush threshold or at -inf)."""
+    f = kbuf.view(np.float64)
+    for j in range(x.shape[0]):
+        d = x[j] - m
+        # 0 below the flush threshold and at -inf; NaN (a NaN score, or +inf - +inf) stays NaN
+        x[j] = pbuf[j] * f[j] if d >= _EXP_FLUSH else (0.0 if d < _EXP_FLUSH else d)
+
+
+@jit(fastmath=CONTRACT)
+def _exp_poly32(x, m, pbuf, kbuf):
+    """float32 first half: Cody-Waite with a two-part float32 ln 2 and a degree-7 Taylor
+    polynomial on ``|r| <= ln(2) / 2`` (truncation below 6e-9 relative); ``kbuf`` int32."""
+    m = np.float32(m)  # exact: the maximum of float32 numbers
+    for j in range(x.shape[0]):
+        xj = x[j] - m
+        xj = xj if xj > _F32_FLUSH else _F32_FLUSH
+        k = np.floor(xj * _F32_INV_LN2 + np.float32(0.5))
+        r = (xj - k * _F32_LN2_HI) - k * _F32_LN2_LO
+        p = np.float32(1.0 / 5040.0)
+        p = p * r + np.float32(1.0 / 720.0)
+        p = p * r + np.float32(1.0 / 120.0)
+        p = p * r + np.float32(1.0 / 24.0)
+        p = p * r + np.float32(1.0 / 6.0)
+        p = p * r + np.float32(0.5)
+        p = p * r + np.float32(1.0)
+        p = p * r + np.float32(1.0)
+        pbuf[j] = p
+        kbuf[j] = np.int32((np.int32(k) + np.int32(127)) << np.int32(23))
+
+
+@jit(fastmath=CONTRACT)
+def _exp_scale32(x, m, pbuf, kbuf):
+    """float32 second half (0 below exp(-87) = 1.6e-38, the float32 normal limit)."""
+    m = np.float32(m)
+    f = kbuf.view(np.float32)
+    for j in range(x.shape[0]):
+        d = x[j] - m
+        x[j] = pbuf[j] * f[j] if d >= _F32_FLUSH else (np.float32(0.0) if d < _F32_FLUSH else d)
+
+
+def _exp_shift(x, m, pbuf, kbuf):
+    """``x <- exp(x - m)`` in place, in x's precision (float64 / int64 scratch >= len(x))."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_exp_shift, jit_options={"cache": True})
+def _exp_shift_impl(x, m, pbuf, kbuf):
+    if x.dtype == types.float32:
+
+        def impl32(x, m, pbuf, kbuf):
+            n = x.shape[0]
+            p = pbuf.view(np.float32)[:n]
+            k = kbuf.view(np.int32)[:n]
+            _exp_poly32(x, m, p, k)
+            _exp_scale32(x, m, p, k)
+
+        return impl32
+
+    def impl64(x, m, pbuf, kbuf):
+        n = x.shape[0]
+        _exp_poly64(x, m, pbuf[:n], kbuf[:n])
+        _exp_scale64(x, m, pbuf[:n], kbuf[:n])
+
+    return impl64
+
+
+@jit
+def _scan_row(row):
+    """(max over the row, #entries equal to -inf); NaN entries are skipped by the maximum and
+    show up later as a NaN row sum (see :func:`_exp_scale64`). Four partial maxima as
+    compare-and-select, which vectorises without fastmath."""
+    n = row.shape[0]
+    m0 = -np.inf
+    m1 = -np.inf
+    m2 = -np.inf
+    m3 = -np.inf
+    neg = 0
+    j = 0
+    while j + 4 <= n:
+        a0 = row[j]
+        a1 = row[j + 1]
+        a2 = row[j + 2]
+        a3 = row[j + 3]
+        m0 = a0 if a0 > m0 else m0
+        m1 = a1 if a1 > m1 else m1
+        m2 = a2 if a2 > m2 else m2
+        m3 = a3 if a3 > m3 else m3
+        neg += (a0 == -np.inf) + (a1 == -np.inf) + (a2 == -np.inf) + (a3 == -np.inf)
+        j += 4
+    while j < n:
+        a0 = row[j]
+        m0 = a0 if a0 > m0 else m0
+        neg += a0 == -np.inf
+        j += 1
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    return (m2 if m2 > m0 else m0), neg
+
+
+@jit
+def _sum64(x):
+    """float64 sum of a 1-D array (float32 or float64) with four partial sums."""
+    n = x.shape[0]
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    j = 0
+    while j + 4 <= n:
+        s0 += np.float64(x[j])
+        s1 += np.float64(x[j + 1])
+        s2 += np.float64(x[j + 2])
+        s3 += np.float64(x[j + 3])
+        j += 4
+    while j < n:
+        s0 += np.float64(x[j])
+        j += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@jit
+def _softmax_row(row, mrow, use_mask, pbuf, kbuf):
+    """Row kernel: mask, scan, exp(x - max) in place; returns (float64 sum, flags)."""
+    n = row.shape[0]
+    masked = 0
+    if use_mask:
+        for j in range(n):
+            if not mrow[j]:
+                row[j] = -np.inf
+                masked += 1
+    m, neg = _scan_row(row)
+    flags = 0
+    if neg > masked:
+        flags |= FLAG_NEG_INF
+    if not (m > -np.inf):
+        return 1.0, flags | FLAG_DEAD  # every entry -inf (or NaN)
+    if m == np.inf:
+        return 1.0, flags | FLAG_BAD
+    total = 0.0
+    for j0 in range(0, n, _EXP_TILE):
+        j1 = min(n, j0 + _EXP_TILE)
+        seg = row[j0:j1]
+        _exp_shift(seg, m, pbuf, kbuf)
+        total += _sum64(seg)
+    if total != total:
+        return 1.0, flags | FLAG_BAD  # a NaN score
+    return total, flags
+
+
+@pjit
+def softmax_block(s, mask, use_mask, mask_row0, sums, flags):
+    """Rows of ``s`` (scores, float32 or float64) -> ``exp(s - row max)`` in place, in parallel.
+
+    ``mask`` (M, K) bool, M >= 1, used when ``use_mask``: M = 1 is shared, otherwise row
+    ``mask_row0 + i`` belongs to row i (pass an empty (1, 0) array without a mask); masked
+    entries are set to -inf first. ``sums[i]`` (float64) gets the row sum, ``flags[i]`` the OR
+    of FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD (a row with BAD or DEAD is left unfinished and its
+    sum set to 1). Rows are independent: bit-identical for any thread count.
+    """
+    nr = s.shape[0]
+    nm = mask.shape[0]
+    for i in prange(nr):
+        pbuf = np.empty(_EXP_TILE)
+        kbuf = np.empty(_EXP_TILE, np.int64)
+        mrow = mask[0] if nm == 1 else mask[mask_row0 + i]
+        sums[i], flags[i] = _softmax_row(s[i], mrow, use_mask, pbuf, kbuf)
+
+
+@jit
+def softmax_block_serial(s, mask, use_mask, mask_row0, sums, flags):
+    """Serial twin of :func:`softmax_block` (same numbers), for small blocks."""
+    nr = s.shape[0]
+    nm = mask.shape[0]
+    pbuf = np.empty(_EXP_TILE)
+    kbuf = np.empty(_EXP_TILE, np.int64)
+    for i in range(nr):
+        mrow = mask[0] if nm == 1 else mask[mask_row0 + i]
+        sums[i], flags[i] = _softmax_row(s[i], mrow, use_mask, pbuf, kbuf)
+
+
+@pjit
+def scale_rows(x, sums):
+    """``x[i] *= 1 / sums[i]`` (product in float64, rounded once to x's precision), in parallel."""
+    nr, n = x.shape
+    for i in prange(nr):
+        inv = 1.0 / sums[i]
+        row = x[i]
+        for j in range(n):
+            row[j] = row[j] * inv
+
+
+@jit
+def _softmax_row_out(z, out, pbuf, kbuf):
+    """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
+    m, neg = _scan_row(z)
+    if not (m > -np.inf):
+        return FLAG_DEAD
+    if m == np.inf:
+        return FLAG_BAD
+    n = z.shape[0]
+    total = 0.0
+    for j0 in range(0, n, _EXP_TILE):
+        j1 = min(n, j0 + _EXP_TILE)
+        seg = out[j0:j1]
+        seg[:] = z[j0:j1]
+        _exp_shift(seg, m, pbuf, kbuf)
+        total += _sum64(seg)
+    if total != total:
+        return FLAG_BAD
+    inv = 1.0 / total
+    for j in range(n):
+        out[j] = out[j] * inv
+    return 0
+
+
+@pjit
+def softmax_rows_out(z, out, flags):
+    """``out[i] = softmax(z[i])`` for each row, in parallel (z unchanged, same dtype as out).
+
+    One pass reads a row for its maximum and a NaN/+inf count; the exponentials, their float64
+    sum and the scaling work on the output row while it is in cache. ``flags[i]`` is FLAG_BAD
+    or FLAG_DEAD for a refused row (its output is then left unfinished)."""
+    for i in prange(z.shape[0]):
+        pbuf = np.empty(_EXP_TILE)
+        kbuf = np.empty(_EXP_TILE, np.int64)
+        flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)
+
+
+@jit
+def softmax_rows_out_serial(z, out, flags):
+    """Serial twin of :func:`softmax_rows_out` (same numbers)."""
+    pbuf = np.empty(_EXP_TILE)
+    kbuf = np.empty(_EXP_TILE, np.int64)
+    for i in range(z.shape[0]):
+        flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)

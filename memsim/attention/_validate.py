@@ -61,6 +61,8 @@ def _as_float(x: Any, name: str) -> np.ndarray:
 
 def real(value: Any, name: str, *, low: float | None = None, low_open: bool = False) -> float:
     """A finite real number, optionally >= low (or > low when ``low_open``)."""
+    if type(value) is float and low is None and math.isfinite(value):
+        return value  # hot path of the read-outs: a plain float
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MemsimError(f"{name} must be a real number, got {value!r}")
     v = float(value)

@@ -1,7 +1,9 @@
 """Normalisers: map a score vector z to attention weights p on the probability simplex.
 
-All functions work along one ``axis`` of an array of any shape, return float64 of the same shape
-and accept ``-inf`` entries as masked keys (their weight is exactly 0). A slice that is entirely
+All functions work along one ``axis`` of an array of any shape, return float64 of the same
+shape (softmax: float32 for a float32 array; the sort-based and threshold normalisers compute
+float32 input in float64, which their exactness contract needs) and accept ``-inf`` entries
+as masked keys (their weight is exactly 0). A slice that is entirely
 ``-inf`` (every key masked) raises :class:`memsim.errors.MemsimError`; NaN and ``+inf`` are
 refused. Every normaliser is invariant to adding a constant to a slice; each slice is shifted by
 its maximum first, so scores as large as 1e300 neither overflow nor lose the answer. (A
@@ -113,13 +115,64 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        float64, same shape as z; each slice along ``axis`` sums to 1.
+        Same shape as z; each slice along ``axis`` sums to 1. float32 for a float32 array
+        (computed in float32 with float64 row sums: relative error of each weight a few
+        float32 ulp plus ``eps32 * |z_i - max z|`` from the rounding of the inputs'
+        differences; tests/unit/test_attention_precision.py), float64 otherwise.
+
+    Notes
+    -----
+    float32/float64 arrays with ``temperature=1`` take one Numba pass per row (maximum,
+    NaN/+inf check, vectorised ``exp(z - max)`` with a float64 sum and the scaling while the row
+    is in cache; serial unless :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` is set); nothing else scans
+    the input.
     """
     t = real(temperature, "temperature", low=0.0, low_open=True)
+    if t == 1.0 and isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
+        return _softmax_kernel(z, axis)
     rows, restore = _rows(z, axis, "softmax")  # a new array (shifted): safe to work in place
     with np.errstate(over="ignore", under="ignore"):
         if t != 1.0:
             rows /= t
+        np.exp(rows, out=rows)
+    rows /= rows.sum(axis=1, keepdims=True)
+    return restore(rows)
+
+
+#: arrays with at least this many entries are normalised in parallel Numba (over rows); None
+#: (the default): serially. Measured on the 2-core development machine: parallel was 1.8x
+#: numpy on an idle process but 0.5x right after a BLAS product (OpenBLAS threads still spin on
+#: both cores), the serial pass about 1x in both cases (benchmarks/bench_attention.py).
+SOFTMAX_PARALLEL_MIN_ENTRIES: int | None = None
+
+
+def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray:
+    """Softmax of a float32/float64 array in one Numba pass per row, in z's precision.
+
+    The row pass computes the maximum and counts NaN/+inf entries; the error messages are those
+    of the general path (which runs only when a count is non-zero)."""
+    ax = axis_index(axis, z.ndim) if z.ndim else 0
+    if z.ndim == 0:
+        score_array(z)  # raises: a scalar
+    moved = np.moveaxis(z, ax, -1)
+    n = moved.shape[-1]
+    if n == 0 or moved.size == 0:
+        return _rows_error(z, axis)
+    rows = np.ascontiguousarray(moved.reshape(-1, n))  # no copy for the usual last axis
+    out = np.empty_like(rows)
+    flags = np.empty(rows.shape[0], np.int64)
+    lim = SOFTMAX_PARALLEL_MIN_ENTRIES
+    par = lim is not None and rows.size >= lim
+    (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags)
+    if flags.any():
+        return _rows_error(z, axis)
+    return np.moveaxis(out.reshape(moved.shape), -1, ax)
+
+
+def _rows_error(z: np.ndarray, axis: Any) -> np.ndarray:
+    """The general path, for the error messages (and empty arrays)."""
+    rows, restore = _rows(z, axis, "softmax")
+    with np.errstate(over="ignore", under="ignore"):
         np.exp(rows, out=rows)
     rows /= rows.sum(axis=1, keepdims=True)
     return restore(rows)

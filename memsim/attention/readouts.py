@@ -53,14 +53,27 @@ SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
 NORMALISER_OPTIONS = ("temperature", "alpha", "k")
 FUSED_SCORES = ("dot", "scaled_dot", "cosine")
 METHODS = ("auto", "matrix", "chunked", "fused")
+_FAST_OPTIONS = frozenset({"beta", "eps", "temperature"})
 
-#: ``attend(method="auto")`` streams (no B x K matrix, ``softmax_readout(method="chunked")``)
-#: from this many query-key pairs on, when the normaliser is softmax, the score
-#: dot/scaled_dot/cosine and no weights are asked for. Below it the plain matrix path is used.
+#: Kept for compatibility: ``attend(method="auto")`` now takes the blocked path
+#: (``softmax_readout(method="chunked")``) at every size when the normaliser is softmax, the
+#: score dot/scaled_dot/cosine and no weights are asked for; it is never slower than the
+#: matrix path (benchmarks/bench_attention.py).
 STREAM_MIN_PAIRS = 1 << 20
 
-#: Score entries per chunk of the chunked read-out (16 MB of float64).
-CHUNK_ENTRIES = 1 << 21
+#: Score entries per block of the blocked read-out: at most 16 M (128 MB of float64) and
+#: never more than the B x K matrix plain numpy builds. One block for the benchmark sizes:
+#: every switch between the BLAS and the Numba thread pools costs time on a loaded 2-core
+#: machine, more than keeping the block in cache saves (blocks of 2^16..2^22 entries measured
+#: slower, benchmarks/bench_attention.py).
+CHUNK_ENTRIES = 1 << 24
+
+#: Blocks with at least this many score entries run the row softmax in parallel Numba (over
+#: rows); smaller ones (and all, with ``None``) serially. Between two multithreaded BLAS
+#: products the BLAS and Numba thread pools spin on the same cores, so a parallel region only
+#: pays for large blocks (measured on the 2-core development machine,
+#: benchmarks/bench_attention.py; results are bit-identical either way).
+PARALLEL_MIN_ENTRIES: int | None = 1 << 20
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16
@@ -139,9 +152,12 @@ def softmax_readout(
 
     Two methods:
 
-    * ``"chunked"`` (default, fastest measured): queries in chunks of about ``chunk_entries /
-      K`` rows; per chunk a BLAS product for the scores, a max-shifted exp in place, a BLAS
-      product for the read-out. Memory O(chunk_entries + B d_v).
+    * ``"chunked"`` (default, fastest measured; the path of ``attend(method="auto")``): queries
+      in blocks of ``min(B, chunk_entries / K)`` rows; per block a BLAS product for the scores,
+      one Numba pass per row (mask, maximum, a count of non-finite scores, ``exp(s - max)``
+      with a float64 row sum; in parallel over rows for large blocks), a BLAS product for the
+      read-out; rows divided by their sums at the end. Memory at most
+      ``min(chunk_entries, B K)`` scores, never more than plain numpy's B x K matrix.
     * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
       BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
       a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
@@ -168,81 +184,241 @@ def softmax_readout(
     Returns
     -------
     numpy.ndarray
-        (B, d_v) read-outs ((d_v,) for one query; a value vector of shape (K,) gives (B,)).
+        (B, d_v) read-outs ((d_v,) for one query; a value vector of shape (K,) gives (B,)),
+        float32 when queries, keys and values are all float32, else float64.
+
+    Notes
+    -----
+    Precision: float64 inputs are computed in float64 (relative error of the read-out about
+    1e-15). When all three inputs are float32 everything stays float32 (float32 BLAS, a float32
+    exponential accurate to 1-2 ulp) except the row sums of the weights, accumulated in float64;
+    no float64 copy of the inputs is made. The error against the float64 computation on the
+    same (float32) numbers is about ``eps32 * (1 + max |score|)`` relative to ``max |v|``
+    (eps32 = 1.2e-7; the score term is the rounding of the float32 scores, which the
+    exponential turns into a relative error of the weights): measured 4e-7 to 1e-6 for B = 1000,
+    K = 10^4, d = 64 with scores of order 1 (tests/unit/test_attention_precision.py). The
+    ``"fused"`` method computes in float64 and rounds the result to float32.
+
+    Checks: the inputs are not scanned separately for NaN/inf. The Numba row pass counts NaN
+    and +inf scores of available keys (a NaN or inf in a query or key always gives one) and
+    the read-out is checked for NaN/inf (a NaN or inf value always gives one, also at weight
+    0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the argument. With a
+    mask, keys and values are scanned up front (masked keys are never scored).
     """
+    return _softmax_read(
+        queries,
+        keys,
+        values,
+        score,
+        beta,
+        temperature,
+        eps,
+        mask,
+        method,
+        chunk_entries,
+        block_q,
+        block_k,
+        False,
+    )
+
+
+def _softmax_read(
+    queries,
+    keys,
+    values,
+    score,
+    beta,
+    temperature,
+    eps,
+    mask,
+    method,
+    chunk_entries,
+    block_q,
+    block_k,
+    one_block,
+    want_weights=False,
+):
+    """Body of :func:`softmax_readout`. ``one_block``: one block holds all B x K scores (the
+    matrix method); ``want_weights`` (needs ``one_block``) also returns the (B, K) weights."""
     if score not in FUSED_SCORES:
         raise MemsimError(f"softmax_readout: score must be one of {FUSED_SCORES}, got {score!r}")
     if method not in ("chunked", "fused"):
         raise MemsimError(f"softmax_readout: method must be 'chunked' or 'fused', got {method!r}")
     b = real(beta, "beta")
-    t = real(temperature, "temperature", low=0.0, low_open=True)
-    bq = integer(block_q, "block_q", low=1)
-    bk = integer(block_k, "block_k", low=1)
+    if type(temperature) is float and 0.0 < temperature < math.inf:
+        t = temperature  # hot path: a plain positive float
+    else:
+        t = real(temperature, "temperature", low=0.0, low_open=True)
+    if method == "fused":
+        bq = integer(block_q, "block_q", low=1)
+        bk = integer(block_k, "block_k", low=1)
     ce = integer(chunk_entries, "chunk_entries", low=1)
-    q, single = _queries(queries)
-    k = float_array(keys, "keys", (2,))
+    q = _fast_array(queries, "queries", (1, 2))
+    single = q.ndim == 1
+    if single:
+        q = q[None, :]
+    k = _fast_array(keys, "keys", (2,))
     if k.shape[0] == 0:
         raise MemsimError("keys must contain at least one key (got 0 rows)")
     if q.shape[1] != k.shape[1]:
         raise MemsimError(
             f"queries have dimension {q.shape[1]} but keys have dimension {k.shape[1]}"
         )
-    v, vec = _values(values, k.shape[0])
+    v = _fast_array(values, "values", (1, 2))
+    if v.shape[0] != k.shape[0]:
+        raise MemsimError(f"values has {v.shape[0]} rows but there are {k.shape[0]} keys")
+    vec = v.ndim == 1
+    if vec:
+        v = v[:, None]
     m = None if mask is None else bool_mask(mask, q.shape[0], k.shape[0], single)
+    if m is not None or method == "fused":
+        # masked keys are never scored: their rows must be checked explicitly
+        _check_finite(q, "queries")
+        _check_finite(k, "keys")
+        _check_finite(v, "values")
+    dt = _common_dtype(q, k, v)
+    q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
     if score == "cosine":
         e = real(eps, "eps", low=0.0)
-        qs = unit_rows(q, e) * scale
+        _check_finite(q, "queries")
+        _check_finite(k, "keys")
+        qs = unit_rows(q, e) * dt(scale)
         ks = unit_rows(k, e)
     else:
-        qs = q * scale
+        with np.errstate(over="ignore", invalid="ignore"):
+            qs = q * dt(scale) if scale != 1.0 else q
         ks = k
-    out = np.empty((q.shape[0], v.shape[1]))
+    out = np.empty((q.shape[0], v.shape[1]), dtype=dt)
     if out.size and method == "fused":
         mk = np.zeros((0, k.shape[0]), dtype=bool) if m is None else m
+        f64 = np.float64
+        o64 = np.empty(out.shape)
         K.fused_softmax_read(
-            np.ascontiguousarray(qs),
-            np.ascontiguousarray(ks.T),
-            np.ascontiguousarray(v),
+            np.ascontiguousarray(qs, f64),
+            np.ascontiguousarray(ks.T, f64),
+            np.ascontiguousarray(v, f64),
             mk,
-            out,
+            o64,
             bq,
             bk,
         )
-    elif out.size:
-        _chunked_softmax_read(qs, ks, v, m, out, max(1, ce // k.shape[0]))
-    if not np.isfinite(out).all():
-        raise MemsimError(
-            "softmax_readout: scores overflowed (not finite); reduce beta or the size of the "
-            "queries and keys"
-        )
+        out[...] = o64
+        flags = np.zeros(0, np.int64)
+    elif out.size or want_weights:
+        if one_block:
+            ce = max(1, q.shape[0] * k.shape[0])
+        flags, w = _blocked_softmax_read(qs, ks, v, m, out, ce, want_weights)
+    else:
+        flags = np.zeros(0, np.int64)
+    _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
     if vec:
         out = out[:, 0]
+    if want_weights:
+        return (out[0], w[0]) if single else (out, w)
     return out[0] if single else out
 
 
-def _chunked_softmax_read(
-    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, out: np.ndarray, rows: int
-) -> None:
-    """out = softmax(q k^T) v, ``rows`` queries at a time (scores already scaled)."""
+def _fast_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
+    """float32 or float64 array (no copy when it already is one); finiteness is NOT checked here
+    (the blocked read-out checks it on the way, :func:`_diagnose`)."""
+    if isinstance(x, np.ndarray) and x.dtype in (np.float32, np.float64):
+        arr = x
+    else:
+        arr = float_array(x, name)  # converts, checks finiteness (cheap: not yet an array)
+    if arr.ndim not in ndims:
+        allowed = " or ".join(f"{n}-D" for n in ndims)
+        raise MemsimError(f"{name} must be {allowed}, got an array of shape {arr.shape}")
+    return arr
+
+
+def _common_dtype(*arrays: np.ndarray) -> type:
+    """float32 when every input is float32, else float64."""
+    return np.float32 if all(a.dtype == np.float32 for a in arrays) else np.float64
+
+
+def _check_finite(x: np.ndarray, name: str) -> None:
+    if x.size and not np.isfinite(x).all():
+        raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
+
+
+def _blocked_softmax_read(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    out: np.ndarray,
+    entries: int,
+    weights: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """out = softmax(q k^T) v in blocks of queries (scores already scaled).
+
+    Returns the row flags and the score buffer; with ``weights`` (and ``entries`` >= B K, one
+    block) the buffer holds the normalised weights.
+
+    Per block: one BLAS product for the scores (float32 or float64 as the inputs), one Numba
+    pass per row (mask, maximum, count of NaN/+inf/-inf, exp(s - max) with a float64 row sum),
+    one BLAS product for the read-out. The rows are divided by their sums at the end. At most
+    ``entries`` score entries are held (never more than B x K).
+    """
+    nb, nk = q.shape[0], k.shape[0]
+    rows = max(1, min(nb, entries // nk))
+    buf = np.empty((rows, nk), dtype=out.dtype)
+    sums = np.empty(nb)
+    flags = np.empty(nb, np.int64)
     kt = k.T
-    for b0 in range(0, q.shape[0], rows):
-        b1 = min(q.shape[0], b0 + rows)
-        with np.errstate(over="ignore", invalid="ignore"):
-            s = q[b0:b1] @ kt
-        if mask is not None and mask.shape[0] == 1:
-            s[:, ~mask[0]] = -np.inf
-        elif mask is not None:
-            s[~mask[b0:b1]] = -np.inf
-        with np.errstate(invalid="ignore"):
-            s -= s.max(axis=1, keepdims=True)
-            np.exp(s, out=s)
-        total = s.sum(axis=1)
-        np.matmul(s, v, out=out[b0:b1])
-        out[b0:b1] /= total[:, None]
-        del s  # free the chunk before the next one is allocated
+    m = _NO_MASK if mask is None else mask
+    par = PARALLEL_MIN_ENTRIES is not None and rows * nk >= PARALLEL_MIN_ENTRIES
+    kern = K.softmax_block if par else K.softmax_block_serial
+    with np.errstate(over="ignore", invalid="ignore"):
+        for b0 in range(0, nb, rows):
+            b1 = min(nb, b0 + rows)
+            s = buf[: b1 - b0]
+            np.matmul(q[b0:b1], kt, out=s)
+            kern(s, m, mask is not None, b0, sums[b0:b1], flags[b0:b1])
+            np.matmul(s, v, out=out[b0:b1])
+        inv = (1.0 / sums).astype(out.dtype)[:, None]  # same dtype: no mixed-type ufunc loop
+        out *= inv
+        if weights:
+            buf *= inv
+    return flags, buf
+
+
+_NO_MASK = np.empty((1, 0), dtype=bool)
+
+
+def _diagnose(
+    flags: np.ndarray,
+    out: np.ndarray,
+    inputs: tuple[tuple[np.ndarray, str], ...],
+    values: np.ndarray,
+    who: str,
+) -> None:
+    """Turn the row flags of :func:`_blocked_softmax_read` and a non-finite read-out into the
+    documented errors, naming the argument when an input is not finite (only scanned here, on
+    the rare path)."""
+    f = int(np.bitwise_or.reduce(flags)) if flags.any() else 0
+    if f:
+        for arr, name in inputs:
+            _check_finite(arr, name)
+        if f & K.FLAG_BAD:
+            raise MemsimError(
+                f"{who}: some scores of available keys are not finite (overflow): reduce beta or "
+                "the size of the queries and keys"
+            )
+        if f & K.FLAG_DEAD:
+            raise MemsimError(
+                f"{who}: every available key of some query has a score that overflowed to -inf; "
+                "reduce beta or the size of the queries and keys"
+            )
+    if not np.isfinite(out).all():
+        _check_finite(values, "values")
+        raise MemsimError(
+            f"{who}: scores overflowed (not finite); reduce beta or the size of the queries "
+            "and keys"
+        )
 
 
 def attend(
@@ -278,8 +454,12 @@ def attend(
     method : {"auto", "matrix", "chunked", "fused"}
         ``"matrix"`` builds the B x K score matrix. ``"chunked"`` and ``"fused"`` call
         :func:`softmax_readout` with that method (softmax with dot / scaled_dot / cosine only, no
-        weights, no B x K matrix). ``"auto"`` uses ``"chunked"`` when it is allowed and the
-        problem has at least :data:`STREAM_MIN_PAIRS` query-key pairs, else ``"matrix"``.
+        weights). ``"auto"`` uses ``"chunked"`` whenever it is allowed, else ``"matrix"``. For
+        softmax with dot / scaled_dot / cosine (options beta, eps, temperature) ``"auto"`` and
+        ``"matrix"`` both run the blocked kernel of :func:`softmax_readout` (``"matrix"`` and
+        ``return_weights`` as one block of all B x K scores), so every method agrees to the
+        last bit with and without weights, and float32 inputs stay float32. Other scores and
+        normalisers compute in float64.
     **options
         Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
         (temperature, alpha, k).
@@ -301,6 +481,36 @@ def attend(
     overflowing to ``-inf`` gets weight 0 (the limit), unless all of a query's available keys
     do. Normalisers shift by the maximum, so scores up to the float range are handled.
     """
+    if (
+        method in ("auto", "chunked", "matrix")
+        and normaliser == "softmax"
+        and score in FUSED_SCORES
+        and options.keys() <= _FAST_OPTIONS
+    ):
+        # hot path: no registry/signature inspection, inputs scanned once (softmax_readout);
+        # with return_weights one block holds all B x K weights (as the matrix path)
+        if method == "chunked" and return_weights:
+            raise MemsimError(
+                f"method={method!r} needs normaliser='softmax', score in "
+                f"{FUSED_SCORES}, no weight matrices and return_weights=False"
+            )
+        o = options
+        return _softmax_read(
+            queries,
+            keys,
+            values,
+            score,
+            o.get("beta", 1.0),
+            o.get("temperature", 1.0),
+            o.get("eps", 1e-8),
+            mask,
+            "chunked",
+            CHUNK_ENTRIES,
+            FUSED_BLOCK_Q,
+            FUSED_BLOCK_K,
+            return_weights or method == "matrix",
+            return_weights,
+        )
     if method not in METHODS:
         raise MemsimError(f"method must be one of {METHODS}, got {method!r}")
     if score not in SCORES:
@@ -322,7 +532,7 @@ def attend(
         )
     q, single = _queries(queries)
     k = float_array(keys, "keys", (2,))
-    if method == "auto" and fusable and q.shape[0] * k.shape[0] >= STREAM_MIN_PAIRS:
+    if method == "auto" and fusable:
         method = "chunked"
     if method in ("chunked", "fused"):
         return softmax_readout(

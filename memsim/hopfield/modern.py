@@ -50,6 +50,7 @@ import numpy as np
 from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import generator
+from memsim.attention import _kernels as AK
 from memsim.errors import MemsimError
 from memsim.hopfield import _modern_kernels as K
 
@@ -59,8 +60,15 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-_BLOCK_ELEMENTS = 1 << 22  # score block size (B_block x P) for the batched path, 32 MiB
+# score block size (B_block x P) for the batched path: 128 MiB of float64 at most, never more
+# than B x P; one block at the benchmark size (fewer switches between the BLAS and Numba thread
+# pools measured 1.1-1.2x the two BLAS products against 1.3-1.7x with 32 MiB blocks)
+_BLOCK_ELEMENTS = 1 << 24
 _PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
+# score entries per block from which the row pass between the two BLAS products runs in
+# parallel; None = always serial (see memsim.attention.readouts.PARALLEL_MIN_ENTRIES)
+_PARALLEL_MIN_ROWS_WORK: int | None = 1 << 20
+_NO_MASK = np.empty((1, 0), dtype=bool)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -73,7 +81,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------
 
 
-def _check_stored(stored: Any, finite: bool = True) -> np.ndarray:
+def _check_stored(stored: Any, finite: bool = True, keep_float32: bool = False) -> np.ndarray:
     x = np.asarray(stored)
     if x.ndim != 2:
         raise MemsimError(
@@ -83,13 +91,16 @@ def _check_stored(stored: Any, finite: bool = True) -> np.ndarray:
         raise MemsimError(f"stored needs at least 1 pattern of dimension >= 1, got {x.shape}")
     if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
         raise MemsimError(f"stored must be a real numeric array, got dtype {x.dtype}")
-    x = np.ascontiguousarray(x, dtype=np.float64)
+    keep = keep_float32 and x.dtype == np.float32
+    x = np.ascontiguousarray(x, dtype=np.float32 if keep else np.float64)
     if finite and not np.isfinite(x).all():
         raise MemsimError("stored contains NaN or inf")
     return x
 
 
-def _check_queries(queries: Any, d: int, name: str = "queries") -> tuple[np.ndarray, bool]:
+def _check_queries(
+    queries: Any, d: int, name: str = "queries", dtype: Any = np.float64
+) -> tuple[np.ndarray, bool]:
     q = np.asarray(queries)
     single = q.ndim == 1
     if single:
@@ -102,7 +113,7 @@ def _check_queries(queries: Any, d: int, name: str = "queries") -> tuple[np.ndar
         raise MemsimError(f"{name} is empty")
     if not np.issubdtype(q.dtype, np.number) or np.iscomplexobj(q):
         raise MemsimError(f"{name} must be a real numeric array, got dtype {q.dtype}")
-    q = np.array(q, dtype=np.float64, order="C", copy=True)
+    q = np.array(q, dtype=dtype, order="C", copy=True)
     if not np.isfinite(q).all():
         raise MemsimError(f"{name} contains NaN or inf")
     return q, single
@@ -339,7 +350,7 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
     """softmax(beta Q X^T) X for a batch of queries (hot path)."""
     b_count, d = Q.shape
     p_count = X.shape[0]
-    out = np.empty((b_count, d))
+    out = np.empty((b_count, d), dtype=X.dtype)
     if b_count <= _FUSED_MAX_BATCH:
         nch = max(1, min(_FUSED_CHUNKS, p_count))
         pmax = np.empty((nch, b_count))
@@ -350,25 +361,32 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
             if b_count * p_count * d >= _PARALLEL_MIN_WORK
             else (K.fused_partial_serial)
         )
-        fused(X, Q * beta, nch, pmax, psum, pacc)
-        K.merge_partials(pmax, psum, pacc, out, np.empty(b_count), np.empty(b_count))
+        fused(X, Q * X.dtype.type(beta), nch, pmax, psum, pacc)
+        o64 = np.empty((b_count, d)) if X.dtype != np.float64 else out
+        K.merge_partials(pmax, psum, pacc, o64, np.empty(b_count), np.empty(b_count))
+        if o64 is not out:
+            out[...] = o64
         return out
     rows = max(1, min(b_count, _BLOCK_ELEMENTS // p_count))
-    buf = np.empty((rows, p_count))
-    maxes = np.empty(rows)
-    sums = np.empty(rows)
+    buf = np.empty((rows, p_count), dtype=X.dtype)
+    sums = np.empty(b_count)
+    flags = np.empty(b_count, np.int64)
+    par = _PARALLEL_MIN_ROWS_WORK is not None and rows * p_count >= _PARALLEL_MIN_ROWS_WORK
+    kern = AK.softmax_block if par else AK.softmax_block_serial
     XT = X.T
     for i in range(0, b_count, rows):
-        q = Q[i : i + rows] * beta
+        q = Q[i : i + rows] * X.dtype.type(beta)
         nb = q.shape[0]
         S = buf[:nb]
-        np.matmul(q, XT, out=S)
-        # serial on purpose: right after a BLAS call the BLAS threads still spin on the cores,
-        # and a parallel Numba region between two BLAS products loses more than it gains
-        K.softmax_rows_serial(S, maxes[:nb], sums[:nb])
-        o = out[i : i + nb]
-        np.matmul(S, X, out=o)
-        o /= sums[:nb, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.matmul(q, XT, out=S)
+        # one Numba pass per row: maximum, NaN/inf count, exp(s - max) and a float64 row sum
+        kern(S, _NO_MASK, False, 0, sums[i : i + nb], flags[i : i + nb])
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.matmul(S, X, out=out[i : i + nb])
+    out *= (1.0 / sums)[:, None]
+    if flags.any() and (np.bitwise_or.reduce(flags) & (AK.FLAG_BAD | AK.FLAG_DEAD)):
+        out[...] = np.nan  # reported by retrieve (stored not finite, or overflow)
     return out
 
 
@@ -488,7 +506,11 @@ def retrieve(
 
     Returns
     -------
-    (B, d) or (d,) float64 array of final states, or a :class:`Trajectory`.
+    (B, d) or (d,) array of final states, or a :class:`Trajectory`. float32 when stored and
+    queries are both float32 (computed in float32: float32 BLAS and exponential, float64 row
+    sums; relative error against float64 on the same numbers about
+    ``eps32 * (1 + beta max |x . xi|)`` per update, tests/unit/test_modern.py), else float64.
+    Trajectories are computed in float64.
 
     Raises
     ------
@@ -498,16 +520,21 @@ def retrieve(
 
     Notes
     -----
-    The softmax path is computed without forming a normalised weight matrix: for up to 4 queries
-    one fused pass over the stored patterns (online softmax, parallel over fixed chunks),
-    otherwise BLAS products with an in-place serial Numba softmax between them. Energy is never
+    The softmax path is computed without forming a normalised weight matrix: for up to 10
+    queries one fused pass over the stored patterns (online softmax, parallel over fixed
+    chunks), otherwise BLAS products with the attention row kernel between them (one Numba pass
+    per row: maximum, non-finite count, vectorised exponential with a float64 row sum; parallel
+    over rows for large blocks). Energy is never
     increased by an update (Theorem 1, CCCP); :func:`energy` evaluates it.
     """
     # the O(P d) finiteness scan of the stored patterns would cost as much as a small-batch
     # update; a NaN/inf pattern makes the result non-finite, which is checked instead (O(B d))
-    X = _check_stored(stored, finite=False)
+    X = _check_stored(stored, finite=False, keep_float32=not trajectory)
     p_count, d = X.shape
-    Q, single = _check_queries(queries, d)
+    q32 = X.dtype == np.float32 and getattr(queries, "dtype", None) == np.float32
+    if X.dtype == np.float32 and not q32:
+        X = X.astype(np.float64)
+    Q, single = _check_queries(queries, d, dtype=X.dtype)
     b = _check_beta(beta, d, scale_beta)
     alpha = _check_normaliser(normaliser, options)
     if isinstance(steps, bool) or int(steps) != steps or steps < 0:

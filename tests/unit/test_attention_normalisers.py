@@ -110,7 +110,12 @@ def test_sparsemax_beats_any_other_simplex_point(z, seed):
 def test_entmax_bisect_matches_brentq_reference_up_to_alpha_10(z, alpha):
     p = A.entmax_bisect(z, alpha)
     for row, prow in zip(z, p, strict=True):
-        np.testing.assert_allclose(prow, ref.entmax(row, alpha), atol=1e-9)
+        want = ref.entmax(row, alpha)
+        if not np.allclose(prow, want, rtol=0, atol=1e-9):
+            # brentq on the threshold form loses small weights at large alpha (hypothesis found
+            # z = [0.125, 0, 0, 0], alpha = 7: off by 7e-9); the exact reference decides
+            want = [float(x) for x in ref.entmax_exact(row, alpha, 40)]
+        np.testing.assert_allclose(prow, want, atol=1e-9)
 
 
 @given(_scores(-10.0, 10.0))

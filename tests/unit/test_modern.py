@@ -245,3 +245,37 @@ def test_bad_arguments(call, match):
     Q = gauss(2, 5, 21)
     with pytest.raises(MemsimError, match=match):
         call(X, Q)
+
+
+def test_retrieve_float32_end_to_end_with_bounded_error():
+    """Issue 18: float32 stored patterns and queries stay float32; error from eps32 and size."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3000, 32)).astype(np.float32)
+    eps32 = float(np.finfo(np.float32).eps)
+    for b in (3, 200):  # the fused small-batch path and the blocked path
+        Q = (X[:b] + 0.3 * rng.standard_normal((b, 32))).astype(np.float32)
+        got = modern.retrieve(X, Q, 0.2)
+        assert got.dtype == np.float32
+        want = modern.retrieve(X.astype(np.float64), Q.astype(np.float64), 0.2)
+        z = 0.2 * np.abs(Q.astype(np.float64) @ X.astype(np.float64).T).max()
+        bound = eps32 * (8.0 + 2.0 * np.sqrt(32) * z) * np.abs(X).max()
+        assert np.abs(got - want).max() <= bound
+    assert modern.retrieve(X, Q.astype(np.float64), 0.2).dtype == np.float64
+
+
+def test_retrieve_bit_identical_for_any_thread_count(monkeypatch):
+    import numba
+
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((2000, 16))
+    Q = rng.standard_normal((300, 16))
+    monkeypatch.setattr(modern, "_PARALLEL_MIN_ROWS_WORK", 1)
+    before = numba.get_num_threads()
+    try:
+        outs = []
+        for threads in (1, numba.config.NUMBA_NUM_THREADS):
+            numba.set_num_threads(threads)
+            outs.append(modern.retrieve(X, Q, 0.5, steps=2))
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(outs[0], outs[1])

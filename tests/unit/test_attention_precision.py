@@ -1,0 +1,146 @@
+"""Issue 18: precision and determinism of the blocked softmax read-out and the softmax kernel.
+
+float32 inputs stay float32 (results float32); the error against the float64 computation on the
+same numbers is bounded by a tolerance derived from float32 epsilon and the problem size. Results
+do not depend on the Numba thread count. No test here measures time.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import pytest
+
+import memsim.attention as A
+from memsim.attention import normalisers, readouts
+from memsim.errors import MemsimError
+
+EPS32 = float(np.finfo(np.float32).eps)
+
+
+def _data(b, k, d, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal((b, d)) / np.sqrt(d) * 2.0
+    keys = rng.standard_normal((k, d))
+    v = rng.standard_normal((k, 8))
+    return q.astype(dtype), keys.astype(dtype), v.astype(dtype)
+
+
+def _reference(q, k, v):
+    s = q.astype(np.float64) @ k.astype(np.float64).T
+    s -= s.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    return (e @ v.astype(np.float64)) / e.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(("b", "k", "d"), [(1, 3000, 64), (37, 1000, 16), (300, 5000, 64)])
+def test_float32_stays_float32_with_bounded_error(b, k, d):
+    q, keys, v = _data(b, k, d, dtype=np.float32)
+    got = A.attend(q, keys, v)
+    assert got.dtype == np.float32
+    want = _reference(q, keys, v)
+    s = np.abs(q.astype(np.float64) @ keys.astype(np.float64).T)
+    # float32 scores: |error| <= ~d eps32 |q||k| (worst case; typical sqrt(d)); the exponential
+    # turns it into a relative weight error, plus a few ulp for exp, the sums and the products
+    bound = EPS32 * (8.0 + 2.0 * np.sqrt(d) * s.max()) * np.abs(v).max()
+    err = np.abs(got - want).max()
+    assert err <= bound, (err, bound)
+    # and it is really float32 arithmetic (not float64 rounded at the end)
+    assert err > 0.0
+
+
+def test_float64_matches_reference_to_rounding():
+    q, keys, v = _data(50, 2000, 32)
+    got = A.attend(q, keys, v, "scaled_dot", beta=3.0)
+    s = 3.0 * (q @ keys.T) / np.sqrt(32)
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    want = (e @ v) / e.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    assert got.dtype == np.float64
+
+
+def test_mixed_precision_is_float64():
+    q, keys, v = _data(5, 100, 8, dtype=np.float32)
+    assert A.attend(q, keys, v.astype(np.float64)).dtype == np.float64
+    assert A.attend(q, keys.astype(np.float64), v).dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
+    q, keys, v = _data(200, 3000, 16, dtype=dtype)
+    mask = np.random.default_rng(1).random((200, 3000)) < 0.9
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", 1)  # force the parallel kernels
+    monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", 1)
+    before = numba.get_num_threads()
+    try:
+        outs = []
+        for threads in (1, numba.config.NUMBA_NUM_THREADS):
+            numba.set_num_threads(threads)
+            outs.append(
+                (A.attend(q, keys, v), A.attend(q, keys, v, mask=mask), A.softmax(q @ keys.T))
+            )
+        for a, b in zip(*outs, strict=True):
+            np.testing.assert_array_equal(a, b)
+    finally:
+        numba.set_num_threads(before)
+    # the serial kernels give the same numbers as the parallel ones
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
+    monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", None)
+    np.testing.assert_array_equal(A.attend(q, keys, v), outs[0][0])
+    np.testing.assert_array_equal(A.softmax(q @ keys.T), outs[0][2])
+
+
+def test_blocks_do_not_change_the_result():
+    q, keys, v = _data(100, 500, 16)
+    whole = A.softmax_readout(q, keys, v)
+    for entries in (1, 500, 7 * 500 + 3):
+        np.testing.assert_allclose(
+            A.softmax_readout(q, keys, v, chunk_entries=entries), whole, rtol=1e-13, atol=1e-15
+        )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("where", ["queries", "keys", "values"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_input_named_without_separate_scan(dtype, where, bad):
+    q, keys, v = _data(4, 50, 8, dtype=dtype)
+    arrays = {"queries": q, "keys": keys, "values": v}
+    arrays[where][1, 3] = bad
+    with pytest.raises(MemsimError, match=where):
+        A.attend(arrays["queries"], arrays["keys"], arrays["values"])
+
+
+def test_nan_value_behind_an_underflowed_weight_still_raises():
+    # key 1's weight is exactly 0 (score 2000 below the maximum); its value must still be finite
+    q = np.array([[1.0]])
+    keys = np.array([[0.0], [-2000.0]])
+    v = np.array([[1.0], [np.nan]])
+    with pytest.raises(MemsimError, match="values"):
+        A.attend(q, keys, v)
+
+
+def test_masked_key_with_nan_still_raises_but_overflow_does_not():
+    q = np.ones((2, 2))
+    keys = np.array([[0.0, 0.0], [1e308, 1e308], [np.nan, 0.0]])
+    v = np.ones((3, 1))
+    with pytest.raises(MemsimError, match="keys"):
+        A.attend(q, keys, v, mask=np.array([True, False, False]))
+    r = A.attend(q, keys[:2], v[:2], mask=np.array([True, False]))
+    np.testing.assert_array_equal(r, np.ones((2, 1)))
+
+
+def test_softmax_float32_precision_and_dtype():
+    rng = np.random.default_rng(3)
+    z = (rng.standard_normal((300, 1000)) * 5).astype(np.float32)
+    p = A.softmax(z)
+    assert p.dtype == np.float32
+    z64 = z.astype(np.float64)
+    e = np.exp(z64 - z64.max(axis=1, keepdims=True))
+    want = e / e.sum(axis=1, keepdims=True)
+    # the documented bound: a few float32 ulp plus eps32 |z_i - max z| (rounding of the
+    # float32 difference, which the exponential turns into a relative error)
+    gap = z64.max(axis=1, keepdims=True) - z64
+    rel = np.abs(p - want) / np.maximum(want, 1e-30)
+    assert np.all(rel[want > 1e-30] <= (8.0 + gap[want > 1e-30]) * EPS32)
+    np.testing.assert_allclose(A.softmax(z64), want, rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(A.softmax(z, axis=0), A.softmax(z.T).T)
