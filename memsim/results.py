@@ -95,6 +95,56 @@ class Result:
         """
         return save(self, folder, force=force, plots=plots)
 
+    def plot(self, folder: str | Path | None = None, plots=True) -> list:
+        """Draw this result's plots and return the matplotlib figures.
+
+        Parameters
+        ----------
+        folder : str or Path, optional
+            Where to write the PNGs too (an existing folder, or one to create); ``None``: only
+            return the figures (for a notebook).
+        plots : bool or sequence of str
+            ``True``: the scenario's ``output.plots`` (else the kind's defaults); or names.
+
+        Returns
+        -------
+        list of matplotlib.figure.Figure
+            One per drawn plot (animated GIFs are written to ``folder`` but not returned).
+            Close them with ``matplotlib.pyplot.close`` when done.
+
+        Raises
+        ------
+        MemsimError
+            An unknown plot name, or a folder that cannot be written.
+        """
+        import tempfile
+
+        from memsim.plotting import allowed_plots, make_plots
+        from memsim.plotting.style import keep_figures
+
+        if plots is True:
+            which = (self.scenario.get("output") or {}).get("plots") or None
+        else:
+            which = [plots] if isinstance(plots, str) else list(plots)
+            known = allowed_plots(self.kind, self.command)
+            bad = [n for n in which if n not in known]
+            if bad:
+                raise MemsimError(
+                    f"plots: {bad[0]!r} is not a plot of a {self.kind} {self.command} result; "
+                    f"its plots: {', '.join(known)}"
+                )
+        with keep_figures() as figs:
+            if folder is None:
+                with tempfile.TemporaryDirectory() as tmp:
+                    make_plots(self, tmp, which)
+            else:
+                from memsim.folders import check_target
+
+                target = check_target(folder, what="plot folder")
+                target.mkdir(parents=True, exist_ok=True)
+                make_plots(self, target, which)
+        return list(figs)
+
     def to_pandas(self, table: str):
         """One table as a pandas DataFrame.
 

@@ -67,6 +67,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     trace: dict[str, list] = {k: [] for k in ("trial", "cue", "step", "energy", "overlap")}
     energies, finals, cues_all, classical_finals = [], [], [], []
     weights0 = None
+    frames0 = None
     stored_first, shape, beta_used = None, None, None
     progress.start("trials", sc.run.trials)
     for t in range(sc.run.trials):
@@ -110,6 +111,13 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             ov[b, tr.steps[b] + 1 :] = np.nan
         if t == 0:
             weights0 = np.asarray(tr.weights[:, -1, :])
+            if has_picture_shape(sc):
+                # the state after every update step of the first trial, for the animation;
+                # steps after a cue stopped repeat its final state
+                used = int(np.max(tr.steps)) + 1
+                frames0 = np.array(tr.states[:, :used, :], dtype=np.float64)
+                for b in range(frames0.shape[0]):
+                    frames0[b, int(tr.steps[b]) + 1 :] = frames0[b, int(tr.steps[b])]
         if m.compare_classical:
             W = classical.store(xi, "hebbian")
             cres = classical.recall(
@@ -196,6 +204,8 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     }
     if m.compare_classical:
         arrays["classical_final_states"] = np.concatenate(classical_finals)
+    if frames0 is not None:
+        arrays["frames_trial0"] = frames0
     meta = {
         "seed": sc.run.seed,
         "seconds": time.perf_counter() - t0,

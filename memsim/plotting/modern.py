@@ -189,7 +189,7 @@ PLOTTERS = {
     "capacity": plot_capacity,
     "animation": plot_animation,  # drawn once the runner records frames_trial0
 }
-RECALL_PLOTS = ("energy", "attention", "fixed_points", "pictures")
+RECALL_PLOTS = ("energy", "attention", "fixed_points", "pictures", "animation")
 CAPACITY_PLOTS = ("beta_sweep", "separation", "capacity")
 
 

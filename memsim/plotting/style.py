@@ -19,6 +19,7 @@ Only matplotlib lives here: nothing in this module computes physics.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -281,11 +282,31 @@ def finish(fig) -> None:
     _move_offsets(fig)
 
 
+#: figures kept open (not closed after saving) while :func:`keep_figures` is active
+_KEPT: list | None = None
+
+
+@contextlib.contextmanager
+def keep_figures():
+    """Collect the figures that plot functions save (instead of closing them), for
+    :meth:`memsim.results.Result.plot`."""
+    global _KEPT
+    outer, _KEPT = _KEPT, []
+    try:
+        yield _KEPT
+    finally:
+        _KEPT = outer
+
+
 def save(fig, path, dpi: int = DPI) -> Path:
-    """Finish, save as PNG and close the figure; return the path."""
+    """Finish, save as PNG and close the figure (keep it open under :func:`keep_figures`);
+    return the path."""
     finish(fig)
     fig.savefig(path, dpi=dpi)
-    plt_module().close(fig)
+    if _KEPT is not None:
+        _KEPT.append(fig)
+    else:
+        plt_module().close(fig)
     return Path(path)
 
 

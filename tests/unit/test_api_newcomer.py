@@ -87,3 +87,25 @@ def test_store_names_an_unknown_option_and_recall_gives_final_values():
     np.testing.assert_array_equal(out.final_energy, out.energy[b, out.sweeps])
     np.testing.assert_array_equal(out.final_overlap, out.overlap[b, out.sweeps])
     assert np.isfinite(out.final_energy).all()
+
+
+def test_result_plot_returns_figures_and_writes_pngs(tmp_path):
+    import matplotlib.pyplot as plt
+
+    res = memsim.run("scenarios/modern_letters.yaml", overrides=["run.trials=1"])
+    figs = res.plot(plots=["energy", "pictures"])
+    assert len(figs) == 2 and all(f.axes for f in figs)
+    for f in figs:
+        plt.close(f)
+    assert not list(tmp_path.iterdir())
+    figs = res.plot(tmp_path / "p")
+    names = sorted(p.name for p in (tmp_path / "p").iterdir())
+    assert "animation.gif" in names and "energy.png" in names  # modern letters animate too
+    assert len(figs) == len([n for n in names if n.endswith(".png")])
+    for f in figs:
+        plt.close(f)
+    with pytest.raises(MemsimError, match="'nope' is not a plot"):
+        res.plot(plots=["nope"])
+    frames = res.arrays["frames_trial0"]
+    assert frames.shape[0] == 12 and frames.shape[2] == 140
+    np.testing.assert_array_equal(frames[:, 0], res.arrays["cues"][:12])
