@@ -49,6 +49,39 @@ def make_cues(sc, xi: np.ndarray, idx: np.ndarray, trial: int) -> np.ndarray:
     )
 
 
+def _wants_animation(sc) -> bool:
+    plots = sc.output.plots
+    return not plots or "animation" in plots
+
+
+def _frames(sc, xi: np.ndarray, cues: np.ndarray, res, t: int) -> np.ndarray:
+    """The state of every cue of one trial after each sweep (cues x frames x N), for the
+    animation. The dense engine keeps no per-sweep states, so the trial is rerun with
+    max_sweeps = 1, 2, ...: each cue has its own random stream, drawn sweep by sweep, so the
+    first k sweeps of a longer run are exactly the run with max_sweeps = k (the last frame
+    equals the final state; tests/unit/test_dense.py checks it)."""
+    m = sc.model
+    last = int(np.max(res.sweeps))
+    frames = [np.asarray(cues, dtype=np.int8)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for k in range(1, last + 1):
+            r = dense.dense_recall(
+                xi,
+                cues,
+                m.interaction,
+                m.n,
+                m.dynamics,
+                k,
+                m.order,
+                sc.run.seed,
+                threads=sc.run.threads,
+                stream=(3, t),
+            )
+            frames.append(np.asarray(r.states, dtype=np.int8))
+    return np.stack(frames, axis=1)
+
+
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue stored patterns and run the dense dynamics, ``run.trials`` times."""
     progress = progress or Progress()
@@ -73,6 +106,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     trace: dict[str, list] = {k: [] for k in ("trial", "cue", "sweep", "energy")}
     energies, finals, cues_all = [], [], []
     stored_first, shape = None, None
+    frames0 = None
     progress.start("trials", sc.run.trials)
     n_limit = 0
     for t in range(sc.run.trials):
@@ -120,6 +154,8 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
                 trace["cue"].append(b)
                 trace["sweep"].append(k)
                 trace["energy"].append(float(en[b, k]))
+        if t == 0 and has_picture_shape(sc) and _wants_animation(sc):
+            frames0 = _frames(sc, xi, cues, res, t)
         energies.append(np.asarray(en))
         finals.append(np.asarray(res.states))
         cues_all.append(cues)
@@ -151,6 +187,8 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "final_states": np.concatenate(finals),
         "energy": np.concatenate(energies),
     }
+    if frames0 is not None:
+        arrays["frames_trial0"] = frames0
     meta = {
         "seed": sc.run.seed,
         "seconds": time.perf_counter() - t0,

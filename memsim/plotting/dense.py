@@ -124,7 +124,7 @@ PLOTTERS = {
     "capacity": plot_capacity,
     "animation": plot_animation,  # drawn once the runner records frames_trial0
 }
-RECALL_PLOTS = ("energy", "overlap", "pictures")
+RECALL_PLOTS = ("energy", "overlap", "pictures", "animation")
 CAPACITY_PLOTS = ("capacity",)
 
 

@@ -379,3 +379,20 @@ def test_capacity_helpers_shape():
     r = dense.measure_capacity(12, interaction="exponential", cues=10, k_max=64)
     assert r["n"] is None and np.isnan(r["theory"]) and 1 <= r["capacity"] <= 64
     assert dense.retrieval_rate(40, 3, "polynomial", 3, flip_fraction=0.1, cues=3) == 1.0
+
+
+def test_animation_frames_are_the_states_after_each_sweep():
+    """The runner rebuilds per-sweep states by rerunning with max_sweeps = 1, 2, ...; that is
+    only right if a shorter run is the prefix of a longer one: check it against the final
+    states and against an independent stepwise rerun."""
+    import memsim
+
+    res = memsim.run("scenarios/dense_letters.yaml", overrides=["run.trials=1"])
+    frames = res.arrays["frames_trial0"]
+    b = frames.shape[0]
+    np.testing.assert_array_equal(frames[:, 0], res.arrays["cues"][:b])
+    np.testing.assert_array_equal(frames[:, -1], res.arrays["final_states"][:b])
+    sweeps = res.tables["cues"]["sweeps"][:b]
+    for i in range(b):  # after its stop a cue stays put
+        for k in range(int(sweeps[i]), frames.shape[1]):
+            np.testing.assert_array_equal(frames[i, k], frames[i, -1])
