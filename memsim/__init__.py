@@ -16,9 +16,13 @@ Or call the models directly (arrays in, arrays out)::
 
 The model modules (each also ``memsim.<name>`` after ``import memsim``):
 
-* ``memsim.hopfield`` -- classical Hopfield networks: storage rules, dynamics, energy
-  (``memsim.hopfield.dense``: dense associative memories; ``memsim.hopfield.modern``: modern
-  continuous Hopfield networks, i.e. attention)
+* ``memsim.hopfield`` -- classical Hopfield networks: storage rules, dynamics, energy,
+  dilution and unlearning (``memsim.hopfield.dense``: dense associative memories;
+  ``memsim.hopfield.modern``: modern continuous Hopfield networks, i.e. attention;
+  ``memsim.hopfield.sequence``: sequences; ``memsim.hopfield.bam``: bidirectional associative
+  memory; ``memsim.hopfield.continuous``: graded neurons in continuous time;
+  ``memsim.hopfield.willshaw``: clipped binary synapses)
+* ``memsim.sdm`` -- Kanerva's sparse distributed memory
 * ``memsim.attention`` -- scores, normalisers (softmax, sparsemax, entmax, top-k, hard) and
   attention read-outs
 * ``memsim.ntm`` -- Neural Turing Machine and DNC memory heads, scripted tasks
@@ -67,6 +71,7 @@ _MODULES = (
     "patterns",
     "registry",
     "results",
+    "sdm",
     "theory",
 )
 

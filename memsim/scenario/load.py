@@ -405,6 +405,17 @@ def _format_validation(exc: ValidationError, file: str | None, data: dict) -> Sc
     return ScenarioError(f"{len(problems)} problems: {listed}", file=file)
 
 
+def _did_you_mean(value, expected: str) -> str | None:
+    """The allowed value closest to a misspelled one (``'hebian'`` -> ``'hebbian'``)."""
+    import difflib
+
+    if not isinstance(value, str):
+        return None
+    names = re.findall(r"'([^']*)'", expected)
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _one_error(first: dict) -> tuple[str, str]:
     """(field path, message) of one pydantic error, in the user's terms."""
     loc = tuple(first["loc"])
@@ -445,6 +456,9 @@ def _one_error(first: dict) -> tuple[str, str]:
         msg = msg[:1].lower() + msg[1:]
         if etype == "literal_error":
             msg = f"{first['input']!r} is not allowed; allowed values: " + first["ctx"]["expected"]
+            guess = _did_you_mean(first["input"], first["ctx"]["expected"])
+            if guess:
+                msg += f" (did you mean {guess!r}?)"
         else:
             got = first.get("input")
             if not isinstance(got, dict | list) or len(repr(got)) < 60:
@@ -529,9 +543,13 @@ def load_scenario(
         raw = read_bytes(p, "the scenario file", MAX_SCENARIO_BYTES)
     except MemsimError as exc:
         # the message already names the file: say what is wrong without repeating it
-        raise ScenarioError(
-            str(exc).replace(f"the scenario file {file} ", "this file "), file=file
-        ) from None
+        msg = str(exc).replace(f"the scenario file {file} ", "this file ")
+        if "does not exist" in msg and Path(file).parts[:1] == ("scenarios",):
+            msg += (
+                " (the shipped scenarios are in the scenarios/ folder of the memsim repository: "
+                "run from the repository's root, or give the full path)"
+            )
+        raise ScenarioError(msg, file=file) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
