@@ -39,7 +39,15 @@ def trace_lines(ax, result: Result, traces: np.ndarray, label: str, step: str = 
                 if "pattern" in c and len(c["pattern"]) > r
                 else f"cue {r}"
             )
-            ax.plot(x[: k[-1] + 1], tr[r, : k[-1] + 1], "-o", ms=3, lw=1.3, label=name)
+            ax.plot(
+                x[: k[-1] + 1],
+                tr[r, : k[-1] + 1],
+                "-o",
+                ms=3,
+                lw=1.3,
+                label=name,
+                color=style.cue_color(r, n),
+            )
     else:
         # converged cues stop early: carry their last value forward for the statistics
         filled = tr.copy()

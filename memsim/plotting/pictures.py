@@ -116,14 +116,16 @@ def animate(result: Result, path: Path, step_label: str = "sweep") -> Path | Non
         style.no_ticks(ax)
         titles.append(
             ax.set_title(
-                pattern_name(result, int(c["pattern"][rows[b]])), fontsize=7, color=f"C{b % 10}"
+                pattern_name(result, int(c["pattern"][rows[b]])),
+                fontsize=7,
+                color=style.cue_color(b, b_count),
             )
         )
     ax_e = fig.add_subplot(gs[:, ncol:])
     style.style_axes(ax_e)
     for b in range(b_count):
         k = np.flatnonzero(np.isfinite(energy[b]))
-        ax_e.plot(k, energy[b, k], "-", lw=1, color=f"C{b % 10}")
+        ax_e.plot(k, energy[b, k], "-", lw=1, color=style.cue_color(b, b_count))
     now = ax_e.axvline(0, color="k", ls=":", lw=1)
     ax_e.set_xlabel(step_label)
     ax_e.set_ylabel(result.meta.get("energy_label", "energy"))

@@ -59,6 +59,16 @@ CMAP_ERRORS = "Reds"  # error counts
 THEORY = "k"
 
 
+def cue_color(i: int, n: int):
+    """Colour of line ``i`` of ``n`` named lines: the default cycle up to 10 lines, beyond that
+    the 20 colours of tab20, so up to 20 lines never share a colour."""
+    if n <= 10:
+        return f"C{i % 10}"
+    import matplotlib
+
+    return matplotlib.colormaps["tab20"](i % 20)
+
+
 def plt_module():
     """matplotlib.pyplot with the non-interactive Agg backend (no display needed)."""
     import matplotlib
