@@ -121,6 +121,16 @@ def one_step_error(alpha, N: int | None = None):
     -------
     ndarray or float
         Bit error probability, same shape as ``alpha``.
+
+    Raises
+    ------
+    MemsimError
+        ``alpha`` negative or NaN; ``N`` < 2; with ``N``, ``alpha * N`` not a whole number >= 1.
+
+    References
+    ----------
+    Hertz, Krogh & Palmer (1991), *Introduction to the Theory of Neural Computation*,
+    section 2.2 (signal-to-noise analysis of the Hebbian rule).
     """
     a = _as_float_array(alpha, "alpha")
     _check_nonnegative(a, "alpha")
@@ -152,6 +162,20 @@ def load_for_one_step_error(p):
     ----------
     p : array_like
         Bit error probability in [0, 1/2). ``p = 0`` gives 0.
+
+    Returns
+    -------
+    ndarray or float
+        The load alpha = 1 / (2 erfcinv(2 p)^2), shaped like ``p``.
+
+    Raises
+    ------
+    MemsimError
+        ``p`` outside (0, 1/2).
+
+    References
+    ----------
+    Hertz, Krogh & Palmer (1991), section 2.2, the one-step error solved for alpha.
     """
     q = _as_float_array(p, "p")
     if np.any(np.isnan(q)) or np.any(q < 0) or np.any(q >= 0.5):
@@ -198,6 +222,11 @@ def ags_critical_load() -> tuple[float, float]:
     Returns
     -------
     (alpha_c, m_c) : tuple of float
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30
+    (T = 0 replica-symmetric saddle point).
     """
     y = _ags_critical_y()
     return float(_ags_sqrt_alpha_of_y(y) ** 2), float(special.erf(y))
@@ -245,6 +274,16 @@ def ags_retrieval_overlap(alpha, branch: str = "retrieval"):
     -------
     ndarray or float
         m(alpha); NaN above alpha_c = 0.1379. The fraction of wrong bits is ``(1 - m) / 2``.
+
+    Raises
+    ------
+    MemsimError
+        ``alpha`` negative or NaN, or ``branch`` not 'retrieval' or 'unstable'.
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30;
+    the T = 0 replica-symmetric solution, m = erf(y).
     """
     if branch not in ("retrieval", "unstable"):
         raise MemsimError(f"branch must be 'retrieval' or 'unstable', got {branch!r}")
@@ -421,6 +460,16 @@ def ags_finite_temperature(alpha, T):
     -------
     (m, q, r) : tuple of ndarray
         NaN where no retrieval solution exists (T >= 1, or alpha > alpha_M(T)).
+
+    Raises
+    ------
+    MemsimError
+        ``alpha`` or ``T`` negative or NaN, or of shapes that do not broadcast.
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30;
+    the replica-symmetric equations for m, q, r at temperature T.
     """
     a = _as_float_array(alpha, "alpha")
     t = _as_float_array(T, "T")
@@ -448,6 +497,21 @@ def ags_max_retrieval_load(T):
     ----------
     T : array_like
         Temperature(s) >= 0.
+
+    Returns
+    -------
+    ndarray or float
+        alpha_M(T), shaped like ``T``; 0 for T >= 1.
+
+    Raises
+    ------
+    MemsimError
+        ``T`` negative or NaN.
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30;
+    the retrieval line T_M(alpha) of the phase diagram.
     """
     t = _as_float_array(T, "T")
     _check_nonnegative(t, "T")
@@ -497,6 +561,16 @@ def ags_retrieval_boundary(alphas):
     -------
     ndarray or float
         T_M for each load (NaN where retrieval exists at no temperature).
+
+    Raises
+    ------
+    MemsimError
+        ``alphas`` negative or NaN.
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30;
+    the line T_M(alpha) of the phase diagram.
     """
     a = _as_float_array(alphas, "alphas")
     _check_nonnegative(a, "alphas")
@@ -567,13 +641,56 @@ def mceliece_capacity(N, all_exact: bool = False):
     McEliece, Posner, Rodemich & Venkatesh (1987), section V: ``N / (2 ln N)`` when most stored
     patterns must be exact fixed points, ``N / (4 ln N)`` when all of them must be
     (``all_exact=True``). Random unbiased patterns, large N.
+
+    Parameters
+    ----------
+    N : array_like
+        Network size(s) >= 2.
+    all_exact : bool
+        ``True``: all stored patterns exact (N / (4 ln N)); ``False``: most (N / (2 ln N)).
+
+    Returns
+    -------
+    ndarray or float
+        The number of patterns, shaped like ``N``.
+
+    Raises
+    ------
+    MemsimError
+        ``N`` not a network size >= 2 (or not finite).
+
+    References
+    ----------
+    McEliece, Posner, Rodemich & Venkatesh (1987), IEEE Trans. Inf. Theory 33, 461,
+    section V.
     """
     n = _check_network_size(N)
     return _out(n / ((4.0 if all_exact else 2.0) * np.log(n)))
 
 
 def storkey_capacity(N):
-    """Capacity of the Storkey (1997) learning rule: ``N / sqrt(2 ln N)`` patterns."""
+    """Capacity of the Storkey (1997) learning rule: ``N / sqrt(2 ln N)`` patterns.
+
+    Parameters
+    ----------
+    N : array_like
+        Network size(s) >= 2.
+
+    Returns
+    -------
+    ndarray or float
+        N / sqrt(2 ln N), shaped like ``N``.
+
+    Raises
+    ------
+    MemsimError
+        ``N`` not a network size >= 2 (or not finite).
+
+    References
+    ----------
+    Storkey (1997), "Increasing the capacity of a Hopfield network without sacrificing
+    functionality", ICANN, Lecture Notes in Computer Science 1327, 451.
+    """
     n = _check_network_size(N)
     return _out(n / np.sqrt(2.0 * np.log(n)))
 
@@ -583,6 +700,26 @@ def pseudoinverse_capacity(N):
 
     Personnaz, Guyon & Dreyfus (1985); Kanter & Sompolinsky (1987). Every stored linearly
     independent pattern is an exact fixed point, and N random patterns are independent.
+
+    Parameters
+    ----------
+    N : array_like
+        Network size(s) >= 2.
+
+    Returns
+    -------
+    ndarray or float
+        N (a copy), shaped like ``N``.
+
+    Raises
+    ------
+    MemsimError
+        ``N`` not a network size >= 2 (or not finite).
+
+    References
+    ----------
+    Personnaz, Guyon & Dreyfus (1985), J. Phys. Lett. 46, L359; Kanter & Sompolinsky
+    (1987), Phys. Rev. A 35, 380.
     """
     n = _check_network_size(N)
     return _out(n.copy())
@@ -600,6 +737,26 @@ def gardner_capacity(kappa=0.0):
     with Dz the standard normal measure, Phi its distribution function and phi its density.
     alpha_c(0) = 2. This is the normalisation used by
     :func:`memsim.hopfield.rules.perceptron_weights`.
+
+    Parameters
+    ----------
+    kappa : array_like
+        Stability margin(s) (any real number; 0 gives alpha_c = 2).
+
+    Returns
+    -------
+    ndarray or float
+        alpha_c(kappa), shaped like ``kappa``.
+
+    Raises
+    ------
+    MemsimError
+        ``kappa`` NaN or not a number.
+
+    References
+    ----------
+    Gardner (1988), "The space of interactions in neural network models", J. Phys. A 21,
+    257, section 3.
     """
     k = _as_float_array(kappa, "kappa")
     if np.any(np.isnan(k)):
@@ -614,6 +771,26 @@ def low_activity_capacity(a):
     Tsodyks & Feigel'man (1988): covariance rule with the optimal threshold, patterns with a
     fraction ``a`` of active units. Only the leading term of the a -> 0 asymptotics; not
     meaningful near a = 1/2.
+
+    Parameters
+    ----------
+    a : array_like
+        Fraction of active units, in (0, 1).
+
+    Returns
+    -------
+    ndarray or float
+        1 / (2 a |ln a|), shaped like ``a``.
+
+    Raises
+    ------
+    MemsimError
+        ``a`` outside (0, 1) or NaN.
+
+    References
+    ----------
+    Tsodyks & Feigel'man (1988), "The enhanced storage capacity in neural networks with low
+    activity level", Europhys. Lett. 6, 101.
     """
     x = _as_float_array(a, "a")
     if np.any(np.isnan(x)) or np.any(x <= 0) or np.any(x >= 1):
@@ -665,6 +842,18 @@ def extrapolate_critical_load(Ns, alpha_cs, exponent: float = 0.5, sigma=None) -
     -------
     CriticalLoadFit
         ``(alpha_inf, alpha_inf_stderr, coefficient, coefficient_stderr, exponent)``.
+
+    Raises
+    ------
+    MemsimError
+        Fewer than two sizes, sizes and loads of different lengths, non-positive sizes or
+        non-finite values, a ``sigma`` of the wrong length or with non-positive entries.
+
+    References
+    ----------
+    Finite-size scaling alpha_c(N) = alpha_inf + c N^(-1/2) as used for the Hopfield network
+    by Amit, Gutfreund & Sompolinsky (1987), section 5, and Hertz, Krogh & Palmer (1991),
+    section 2.5.
     """
     n = _as_float_array(Ns, "Ns").ravel()
     y = _as_float_array(alpha_cs, "alpha_cs").ravel()
@@ -796,6 +985,11 @@ def dense_capacity(
     ------
     MemsimError
         Another interaction, ``n`` not an integer >= 2, ``error_rate`` outside (0, 0.5).
+
+    References
+    ----------
+    Krotov & Hopfield (2016), "Dense associative memory for pattern recognition", NeurIPS,
+    section 2 (capacity from the signal-to-noise ratio).
     """
     n_pow = _dense_order(interaction, n)
     nn = _check_network_size(n_neurons, "n_neurons")
@@ -825,7 +1019,18 @@ def hebbian_capacity() -> float:
 def diluted_capacity() -> float:
     """Critical load alpha_c = P / C = 2 / pi of the extremely diluted asymmetric Hebbian
     network (Derrida, Gardner & Zippelius 1987): the slope of ``erf(m / sqrt(2 alpha))`` at
-    m = 0 is ``sqrt(2 / (pi alpha))``."""
+    m = 0 is ``sqrt(2 / (pi alpha))``.
+
+    Returns
+    -------
+    float
+        2 / pi = 0.6366.
+
+    References
+    ----------
+    Derrida, Gardner & Zippelius (1987), "An exactly solvable asymmetric neural network
+    model", Europhys. Lett. 4, 167, eqs. 7-8.
+    """
     return 2.0 / math.pi
 
 
@@ -835,6 +1040,25 @@ def diluted_retrieval_overlap(alpha):
     The stable fixed point reached from m = 1 of ``m = erf(m / sqrt(2 alpha))`` (Derrida,
     Gardner & Zippelius 1987, eqs. 7-8): the positive root for alpha < 2 / pi, 0 above (the
     transition is continuous). Scalar or array.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Load per connection P / C, > 0.
+
+    Returns
+    -------
+    ndarray or float
+        The overlap m in [0, 1], shaped like ``alpha``.
+
+    Raises
+    ------
+    MemsimError
+        ``alpha`` not > 0 or not finite.
+
+    References
+    ----------
+    Derrida, Gardner & Zippelius (1987), Europhys. Lett. 4, 167, eqs. 7-8.
     """
     a = _as_float_array(alpha, "alpha")
     if (a <= 0).any() or not np.isfinite(a).all():
@@ -856,7 +1080,35 @@ def diluted_finite_overlap(c: int, p: int, m0: float = 1.0, steps: int = 200) ->
     """Overlap after ``steps`` parallel steps from ``m0`` of the exact finite-C map of a
     diluted asymmetric Hebbian network with C inputs per neuron and P patterns (integer fields,
     a neuron keeps its state on a zero field): :func:`memsim.hopfield.dilution.diluted_overlap_map`
-    iterated. Tends to :func:`diluted_retrieval_overlap` at alpha = P / C for large C."""
+    iterated. Tends to :func:`diluted_retrieval_overlap` at alpha = P / C for large C.
+
+    Parameters
+    ----------
+    c : int
+        Inputs per neuron C >= 1.
+    p : int
+        Stored patterns P >= 1.
+    m0 : float
+        Initial overlap in [-1, 1].
+    steps : int
+        Largest number of parallel steps (stops earlier at a fixed point, to 1e-13).
+
+    Returns
+    -------
+    float
+        The overlap after the last step.
+
+    Raises
+    ------
+    MemsimError
+        From :func:`memsim.hopfield.dilution.diluted_overlap_map`: ``c`` or ``p`` < 1, ``m0``
+        outside [-1, 1].
+
+    References
+    ----------
+    Derrida, Gardner & Zippelius (1987), Europhys. Lett. 4, 167 (the map at finite C whose
+    large-C limit is their eq. 7).
+    """
     from memsim.hopfield.dilution import diluted_overlap_map
 
     m = float(m0)
