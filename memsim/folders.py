@@ -228,7 +228,20 @@ def _record(path: Path) -> dict:
 def write_manifest(folder: Path, growing=()) -> None:
     """List everything in ``folder`` in its manifest (written atomically, listing itself):
     each file with its size and SHA-256, so that a file changed since memsim wrote it counts as
-    the user's; ``growing`` files (a checkpoint being appended to) are listed without."""
+    the user's; ``growing`` files (a checkpoint being appended to) are listed without.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+    growing : iterable of str
+        Names of files still being appended to (listed without a checksum).
+
+    Raises
+    ------
+    OSError
+        The folder cannot be written (the caller turns it into a MemsimError).
+    """
 
     files, dirs = _entries(folder)
     names = sorted({*files, MANIFEST} - {INFLIGHT})
@@ -258,7 +271,20 @@ def _dump(folder: Path, files: dict, dirs) -> None:
 
 def add_to_manifest(folder: Path, names) -> None:
     """Add files that grow while memsim writes them (a checkpoint) to ``folder``'s manifest,
-    made if missing; they may not exist yet and are listed without a checksum."""
+    made if missing; they may not exist yet and are listed without a checksum.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+    names : iterable of str
+        File names relative to the folder.
+
+    Raises
+    ------
+    OSError
+        The folder cannot be written.
+    """
     listed = read_manifest(folder)
     files = dict(listed[0]) if listed else {}
     dirs = set(listed[1]) if listed else set()
@@ -269,7 +295,24 @@ def add_to_manifest(folder: Path, names) -> None:
 
 def read_manifest(folder: Path) -> tuple[dict[str, dict | None], set[str]] | None:
     """The files (name -> {size, sha256} or None) and folders a results folder's manifest
-    lists, or None without a valid one."""
+    lists, or None without a valid one.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+
+    Returns
+    -------
+    tuple (dict, set) or None
+        The listed files (name -> ``{"size", "sha256"}`` or None for growing files) and
+        folders; None when the manifest is missing, not a regular file, too large, not JSON or
+        not of this format.
+
+    Raises
+    ------
+    Nothing: an unreadable manifest is reported as None.
+    """
     m = folder / MANIFEST
     try:
         st = os.lstat(m)
@@ -337,7 +380,24 @@ def _is_ours(folder: Path, rel: str, rec: dict | None) -> bool:
 def foreign_entries(folder: Path) -> list[str] | None:
     """What in ``folder`` memsim did not write: None when there is no valid manifest (then
     everything is foreign), else the entries its manifest does not list, links, special files
-    and files changed since memsim wrote them (empty: all memsim's)."""
+    and files changed since memsim wrote them (empty: all memsim's).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+
+    Returns
+    -------
+    list of str or None
+        Relative paths that are not memsim's (folders end in '/'); None without a valid
+        manifest.
+
+    Raises
+    ------
+    OSError
+        The folder cannot be listed or a file cannot be read for its checksum.
+    """
     listed = read_manifest(folder)
     if listed is None:
         return None
@@ -356,6 +416,22 @@ def foreign_entries(folder: Path) -> list[str] | None:
 
 
 def refuse_foreign(folder: Path, extra: list[str] | None, action: str) -> None:
+    """Refuse to touch a folder that holds anything memsim did not write.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+    extra : list of str or None
+        What :func:`foreign_entries` returned (None: no valid manifest).
+    action : str
+        The verb for the message ('replace', 'delete', 'resume in').
+
+    Raises
+    ------
+    MemsimError
+        When ``extra`` is None or not empty, naming the foreign files.
+    """
     if extra is None:
         content = sorted(x.name for x in folder.iterdir())
         more = f" and {len(content) - 6} more" if len(content) > 6 else ""
@@ -386,6 +462,21 @@ def remove_listed(folder: Path) -> list[str]:
 
     Never follows a link: a listed path that passes through a link, or is one, is left alone.
     Returns what was left; nothing else is touched.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+
+    Returns
+    -------
+    list of str
+        Names left in the folder (empty when the folder itself was removed).
+
+    Raises
+    ------
+    OSError
+        A listed file cannot be removed.
     """
     listed = read_manifest(folder)
     if listed is None:
@@ -414,6 +505,25 @@ def check_replaceable(folder: Path, force: bool, *, hint: str = "") -> bool:
 
     Returns True when ``folder`` exists with content to replace (all memsim's, ``force`` given),
     False when it is missing or empty.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder.
+    force : bool
+        Whether the user allowed replacing memsim's own results (--force).
+    hint : str
+        What to suggest in the message instead of --force.
+
+    Returns
+    -------
+    bool
+        True when the folder exists with content that may be replaced.
+
+    Raises
+    ------
+    MemsimError
+        A non-empty folder without ``force``, or one holding files memsim did not write.
     """
     if not folder.is_dir():
         return False
@@ -435,7 +545,23 @@ def check_replaceable(folder: Path, force: bool, *, hint: str = "") -> bool:
 
 # ---------------------------------------------------------------------------- disk space ----
 def check_disk(folder: Path, need: int, *, what: str = "this run") -> None:
-    """Refuse when the file system of ``folder`` has less than ``need`` bytes (+10%) free."""
+    """Refuse when the file system of ``folder`` has less than ``need`` bytes (+10%) free.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results or checkpoint folder. It may not exist yet (its nearest existing parent is
+        measured).
+    need : int
+        Bytes the run will write.
+    what : str
+        How the message names the writer.
+
+    Raises
+    ------
+    MemsimError
+        Less than ``need`` + 10 % + 1 MiB free.
+    """
     base = _existing_ancestor(folder)
     try:
         free = shutil.disk_usage(base).free
@@ -503,7 +629,24 @@ def _clean_stale(target: Path) -> None:
 
 
 def new_staging(target: Path) -> Path:
-    """A fresh hidden staging folder beside ``target`` (parents created as needed)."""
+    """A fresh hidden staging folder beside ``target`` (parents created as needed).
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The checked results folder (see :func:`check_target`).
+
+    Returns
+    -------
+    pathlib.Path
+        A new empty hidden folder ``.<name>.memsim-XXXXXXXX`` beside ``target``, marked with
+        this process's pid.
+
+    Raises
+    ------
+    OSError
+        The parent cannot be created or written.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(target)
     d = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING_TAG}", dir=target.parent))
@@ -515,13 +658,32 @@ def new_staging(target: Path) -> Path:
 
 
 def discard(staging: Path) -> None:
-    """Remove a staging folder memsim made (everything in it is memsim's)."""
+    """Remove a staging folder memsim made (everything in it is memsim's).
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+        A folder made by :func:`new_staging` (or a sweep's .partial folder).
+
+    Raises
+    ------
+    Nothing: errors while removing are ignored (the folder is memsim's own).
+    """
     if staging.is_dir() and not staging.is_symlink():
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def commit(staging: Path, target: Path, force: bool) -> None:
     """Move a finished staging folder into place; the old results (memsim's only) go after.
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+        The finished staging folder.
+    target : pathlib.Path
+        The results folder.
+    force : bool
+        Replace an existing results folder of memsim's.
 
     Raises
     ------
@@ -565,6 +727,11 @@ def staged(
         Replace an existing results folder (memsim's files only).
     expected_bytes : int
         What the run will write, for the disk check.
+
+    Yields
+    ------
+    pathlib.Path
+        The staging folder to write into.
 
     Raises
     ------

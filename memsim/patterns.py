@@ -82,6 +82,11 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
         ``(patterns, shape)``: patterns (len(text), 7 scale * 5 scale) int8 of -1/+1, and the
         (rows, cols) of each picture; usable directly as the patterns array.
 
+    Raises
+    ------
+    MemsimError
+        ``text`` empty or holding characters other than A-Z; ``scale`` not an integer >= 1.
+
     Examples
     --------
     >>> from memsim.patterns import letters, corrupt
@@ -159,6 +164,21 @@ def load_patterns(path: str | Path) -> np.ndarray:
     """Load patterns from ``.npy`` or ``.csv`` (one pattern per row; -1/+1 or 0/1 values).
 
     A 3-D ``.npy`` array (P x rows x cols) is flattened to P x (rows cols).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.npy`` or ``.csv`` file (rows = patterns; -1/+1 or 0/1 values).
+
+    Returns
+    -------
+    (P, N) int8 array of -1/+1
+
+    Raises
+    ------
+    MemsimError
+        Missing, special (FIFO, device), empty or oversized file; unreadable content; values
+        other than -1/+1 or 0/1; NaN; no patterns.
     """
     from memsim._files import load_array
 
@@ -207,6 +227,33 @@ def corrupt(
     With ``return_mask=True`` returns ``(cues, masked)``, ``masked`` a (B, N) boolean array of
     the masked bits (for clamping the known part of a partial cue). The randomness comes from
     ``rng``, else from ``seed`` (reproducible), else from fresh entropy.
+
+    Parameters
+    ----------
+    patterns : (P, N) or (N,) array_like of -1/+1
+        The patterns to corrupt (one cue per row).
+    flip : float in [0, 1]
+        Fraction of bits flipped in each cue (exactly round(flip N)).
+    mask : float in [0, 1]
+        Fraction of bits replaced by ``mask_fill``.
+    mask_fill : {"random", "off", "on"}
+        What a masked bit becomes.
+    rng : numpy.random.Generator, optional
+        Source of randomness.
+    return_mask : bool
+        Also return the (B, N) boolean array of masked bits.
+    seed : int >= 0, optional
+        Seed when no ``rng`` is given (reproducible cues).
+
+    Returns
+    -------
+    (P, N) int8 array, or (cues, masked) with ``return_mask``
+
+    Raises
+    ------
+    MemsimError
+        ``patterns`` not a 2-D array of -1/+1; ``flip`` or ``mask`` outside [0, 1]; an unknown
+        ``mask_fill``; a bad ``seed``.
     """
     raw = np.atleast_2d(np.asarray(patterns))
     if raw.ndim != 2 or raw.dtype.kind not in "biuf" or not np.isin(raw, (-1, 1)).all():

@@ -316,7 +316,24 @@ def kinds() -> dict[str, ModelKind]:
 
 
 def get(name: str) -> ModelKind:
-    """The kind called ``name`` (KeyError listing the known kinds otherwise)."""
+    """The kind called ``name`` (KeyError listing the known kinds otherwise).
+
+    Parameters
+    ----------
+    name : str
+        A model kind (``model.kind`` of a scenario).
+
+    Returns
+    -------
+    ModelKind
+
+    Raises
+    ------
+    KeyError
+        An unknown kind, listing the known ones.
+    KindError
+        A kind's declaration is broken (raised while the registry is built).
+    """
     reg = kinds()
     if name not in reg:
         raise KeyError(f"unknown model kind {name!r}; known: {', '.join(reg)}")

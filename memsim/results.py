@@ -186,7 +186,13 @@ class Result:
 
 
 def versions() -> dict[str, str]:
-    """Versions of memsim, Python and the numerical libraries (for results.json)."""
+    """Versions of memsim, Python and the numerical libraries (for results.json).
+
+    Returns
+    -------
+    dict of str to str
+        Versions of memsim, Python, numpy, numba and scipy.
+    """
     import numba
     import scipy
 
@@ -221,6 +227,21 @@ def _jsonable(x: Any) -> Any:
 
 
 def write_csv(path: Path, cols: dict[str, np.ndarray]) -> None:
+    """Write a tidy table (one column per key) as CSV: floats with 12 significant digits, NaN and
+    inf as empty cells, booleans as true/false.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file to write.
+    cols : dict of str to 1-D array
+        Columns of equal length.
+
+    Raises
+    ------
+    OSError
+        The file cannot be written (disk full, permissions).
+    """
     names = list(cols)
     arrays = [np.asarray(cols[c]) for c in names]
     n = len(arrays[0]) if arrays else 0
@@ -244,7 +265,21 @@ def write_csv(path: Path, cols: dict[str, np.ndarray]) -> None:
 
 def output_bytes(result: Result) -> int:
     """An upper bound of what :func:`save` writes for ``result`` (arrays uncompressed, tables
-    at 24 bytes a cell), for the disk-space check."""
+    at 24 bytes a cell), for the disk-space check.
+
+    Parameters
+    ----------
+    result : Result
+
+    Returns
+    -------
+    int
+        Bytes (an upper bound).
+
+    Raises
+    ------
+    Nothing.
+    """
     arrays = sum(int(np.asarray(a).nbytes) for a in result.arrays.values())
     cells = sum(len(np.asarray(c)) for cols in result.tables.values() for c in cols.values())
     return arrays + 24 * cells + 2**16
@@ -254,7 +289,26 @@ def write_into(result: Result, folder: str | Path, plots: Sequence[str] = ()) ->
     """Write a result's files into an existing folder (no results-folder checks: the folder is
     a staging folder made by :func:`memsim.folders.staged`); ``plots`` are the PNG files
     already drawn there (listed in results.json). Returns the folder. The Result itself is not
-    changed."""
+    changed.
+
+    Parameters
+    ----------
+    result : Result
+    folder : str or Path
+        An existing folder.
+    plots : sequence of str
+        PNG or GIF files already drawn into the folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder``.
+
+    Raises
+    ------
+    OSError
+        A file cannot be written (the staging contract removes the folder).
+    """
     p = Path(folder)
     files = []
     for name, cols in result.tables.items():
@@ -341,7 +395,23 @@ def save(
 
 
 def load(folder: str | Path) -> Result:
-    """Read a results folder written by :func:`save`."""
+    """Read a results folder written by :func:`save`.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A results folder written by memsim.
+
+    Returns
+    -------
+    Result
+        With ``scenario`` as plain data and the tables read back from the CSV files.
+
+    Raises
+    ------
+    MemsimError
+        The folder holds no ``results.json``.
+    """
     p = Path(folder)
     if not (p / "results.json").exists():
         raise MemsimError(f"{p} is not a memsim results folder (no results.json)")
