@@ -1,7 +1,7 @@
 """NTM addressing: content, interpolation, circular shift, sharpening.
 
-Graves, Wayne & Danihelka (2014), "Neural Turing Machines", arXiv:1410.5401, section 3.3
-(``THEORY.md`` section 5). For memory ``M`` (N slots x M width) and one head at time t:
+Graves, Wayne & Danihelka (2014), "Neural Turing Machines", arXiv:1410.5401, section 3.3.
+For memory ``M`` (N slots x M width) and one head at time t:
 
 * content (eq. 5, 6): ``w_c(i) = softmax_i(beta K[k, M(i)])`` with cosine similarity
   ``K[u, v] = u.v / (||u|| ||v|| + eps)``, beta >= 0;
@@ -63,7 +63,31 @@ def _canonical_perm(size: int, order: str) -> np.ndarray:
 
 
 def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
-    """Reorder shift distribution(s) (last axis, length 2R+1) from ``shift_order`` to -R..R."""
+    """Reorder shift distribution(s) (last axis, length 2R+1) from ``shift_order`` to -R..R.
+
+    Parameters
+    ----------
+    shift : (2R+1,) or (..., 2R+1) array_like of float
+        Shift distribution(s) with entries ordered as ``shift_order`` says. Not validated as a
+        distribution here (see :func:`circular_shift`).
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
+        Order of the given entries; "-R..R" (the paper's) returns a copy.
+
+    Returns
+    -------
+    numpy.ndarray of float64, same shape as ``shift``
+        Entry k of the last axis holds the weight of offset k - R.
+
+    Raises
+    ------
+    MemsimError
+        If ``shift_order`` is not one of the accepted names, or ``shift`` has an even length.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.2, eq. 8 (location-based addressing, rotational shift).
+    """
     C.choice("shift_order", shift_order, SHIFT_ORDERS)
     s = np.asarray(shift, dtype=np.float64)
     size = s.shape[-1]
@@ -73,7 +97,30 @@ def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
 
 
 def shift_from_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
-    """Inverse of :func:`shift_to_canonical`."""
+    """Inverse of :func:`shift_to_canonical`: reorder from -R..R to ``shift_order``.
+
+    Parameters
+    ----------
+    shift : (2R+1,) or (..., 2R+1) array_like of float
+        Shift distribution(s) in canonical order (entry k is offset k - R).
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
+        Order wanted for the result.
+
+    Returns
+    -------
+    numpy.ndarray of float64, same shape as ``shift``
+        The entries reordered as ``shift_order`` says.
+
+    Raises
+    ------
+    MemsimError
+        If ``shift_order`` is not one of the accepted names, or ``shift`` has an even length.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.2, eq. 8 (location-based addressing, rotational shift).
+    """
     C.choice("shift_order", shift_order, SHIFT_ORDERS)
     s = np.asarray(shift, dtype=np.float64)
     size = s.shape[-1]
@@ -85,7 +132,33 @@ def shift_from_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
 
 
 def one_hot_shift(offset: int, shift_range: int = 1, shift_order: str = "-R..R") -> np.ndarray:
-    """The shift distribution that moves the focus by exactly ``offset`` slots."""
+    """The shift distribution that moves the focus by exactly ``offset`` slots.
+
+    Parameters
+    ----------
+    offset : int, in [-shift_range, shift_range]
+        Number of slots to move the focus (positive: forward, i -> i + offset).
+    shift_range : int, >= 0, default 1
+        R: the distribution has 2R+1 entries, for offsets -R..R.
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
+        Order of the entries of the result.
+
+    Returns
+    -------
+    (2R+1,) numpy.ndarray of float64
+        One-hot distribution with 1 at the entry for ``offset``.
+
+    Raises
+    ------
+    MemsimError
+        If ``shift_range`` is not an integer >= 0, ``offset`` is not an integer in [-R, R], or
+        ``shift_order`` is not one of the accepted names.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.2, eq. 8 (location-based addressing, rotational shift).
+    """
     r = C.positive_int("shift_range", shift_range, 0)
     if not isinstance(offset, (int, np.integer)) or abs(offset) > r:
         raise MemsimError(f"offset must be an integer in [-{r}, {r}], got {offset!r}")
@@ -153,13 +226,28 @@ def cosine_similarity(memory, key, *, cosine_eps: float = DEFAULT_COSINE_EPS) ->
 
     Parameters
     ----------
-    memory : (N, M) array
-    key : (M,) or (H, M) array
-    cosine_eps : float, default 1e-6
+    memory : (N, M) array_like of float
+        Memory, N >= 1 slots of width M >= 1; finite.
+    key : (M,) or (H, M) array_like of float
+        One key, or one per head; finite.
+    cosine_eps : float, >= 0, default 1e-6
+        Added to the product of the norms.
 
     Returns
     -------
-    (N,) or (H, N) float64 array in [-1, 1].
+    (N,) or (H, N) numpy.ndarray of float64
+        Similarities in [-1, 1].
+
+    Raises
+    ------
+    MemsimError
+        If ``memory`` is not a finite 2-D array with at least one slot and width >= 1, ``key`` is
+        not a finite 1-D or 2-D array of length M, or ``cosine_eps`` is not a finite number >= 0.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.1, eq. 6.
     """
     mem = C.memory(memory)
     k = _key(key, mem.shape[1])
@@ -178,14 +266,33 @@ def content_weighting(memory, key, beta, *, cosine_eps: float = DEFAULT_COSINE_E
 
     Parameters
     ----------
-    memory : (N, M) array
-    key : (M,) or (H, M) array
-    beta : float or (H,) array, >= 0 (beta = 0 gives the uniform weighting)
-    cosine_eps : float, default 1e-6
+    memory : (N, M) array_like of float
+        Memory, N >= 1 slots of width M >= 1; finite.
+    key : (M,) or (H, M) array_like of float
+        One key, or one per head; finite.
+    beta : float or (H,) array_like, >= 0
+        Key strength (beta = 0 gives the uniform weighting); a scalar applies to every head.
+    cosine_eps : float, >= 0, default 1e-6
+        Added to the product of the norms in the cosine similarity.
 
     Returns
     -------
-    (N,) or (H, N) distribution(s).
+    (N,) or (H, N) numpy.ndarray of float64
+        Distribution(s) over the N slots.
+
+    Raises
+    ------
+    MemsimError
+        If ``memory`` is not a finite 2-D array with at least one slot and width >= 1, ``key`` is
+        not a finite 1-D or 2-D array of length M, ``beta`` is not finite, negative, or neither a
+        scalar nor one value per head, or ``cosine_eps`` is not a finite number >= 0.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.1, eqs. 5-6.
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Content-based addressing".
     """
     mem = C.memory(memory)
     k = _key(key, mem.shape[1])
@@ -201,7 +308,34 @@ def content_weighting(memory, key, beta, *, cosine_eps: float = DEFAULT_COSINE_E
 
 
 def interpolate(w_content, w_prev, gate) -> np.ndarray:
-    """Interpolation gate ``w_g = g w_c + (1 - g) w_prev`` (eq. 7), g in [0, 1]."""
+    """Interpolation gate ``w_g = g w_c + (1 - g) w_prev`` (eq. 7), g in [0, 1].
+
+    Parameters
+    ----------
+    w_content : (N,) or (H, N) array_like of float
+        Content weighting(s); finite.
+    w_prev : array_like of float, same shape as ``w_content``
+        Weighting(s) of the previous time step; finite.
+    gate : float or (H,) array_like, in [0, 1]
+        Interpolation gate g (1: content only, 0: previous weighting only); a scalar applies to
+        every head.
+
+    Returns
+    -------
+    numpy.ndarray of float64, same shape as ``w_content``
+        The gated weighting(s).
+
+    Raises
+    ------
+    MemsimError
+        If ``w_content`` or ``w_prev`` is not a finite 1-D or 2-D array, their shapes differ, or
+        ``gate`` is not finite, outside [0, 1], or neither a scalar nor one value per head.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.2, eq. 7.
+    """
     wc = C.array("w_content", w_content, (1, 2))
     wp = C.array("w_prev", w_prev, (1, 2))
     if wc.shape != wp.shape:
@@ -222,9 +356,36 @@ def circular_shift(w, shift, *, shift_order: str = "-R..R") -> np.ndarray:
 
     Parameters
     ----------
-    w : (N,) or (H, N) non-negative array
-    shift : (2R+1,) or (H, 2R+1) distribution over offsets, ordered as ``shift_order`` says
-    shift_order : {"-R..R", "+R..-R", "roll"}, default "-R..R" (paper)
+    w : (N,) or (H, N) array_like of float
+        Weighting(s) to rotate; finite and non-negative.
+    shift : (2R+1,) or (H, 2R+1) array_like of float
+        Distribution(s) over offsets -R..R (non-negative, summing to 1), ordered as
+        ``shift_order`` says; a 1-D shift applies to every head.
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
+        Order of the shift entries (the default is the paper's).
+
+    Returns
+    -------
+    (N,) or (H, N) numpy.ndarray of float64
+        The shifted weighting(s), same shape as ``w``.
+
+    Raises
+    ------
+    MemsimError
+        If ``shift_order`` is not an accepted name; ``w`` is not a finite, non-negative 1-D or
+        2-D array; or ``shift`` is not a finite 1-D or 2-D array (2-D only with one row per
+        head of a 2-D ``w``), has an even length, or is not a distribution (negative entries or
+        sums differing from 1 by more than 1e-6).
+
+    Warns
+    -----
+    MemsimWarning
+        If ``shift`` has more offsets (2R+1) than ``w`` has slots.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
     C.choice("shift_order", shift_order, SHIFT_ORDERS)
     wa = C.array("w", w, (1, 2))
@@ -246,6 +407,29 @@ def sharpen(w, gamma) -> np.ndarray:
     Computed as ``(w / max w)^gamma`` normalised: scale invariant and finite for any finite
     non-negative w (subnormal included) and any finite gamma. An all-zero weighting is returned
     unchanged (all zero), never NaN.
+
+    Parameters
+    ----------
+    w : (N,) or (H, N) array_like of float
+        Weighting(s) to sharpen; finite and non-negative.
+    gamma : float or (H,) array_like, >= 1
+        Sharpening exponent; a scalar applies to every head.
+
+    Returns
+    -------
+    numpy.ndarray of float64, same shape as ``w``
+        Sharpened distribution(s) (all zero where ``w`` is all zero).
+
+    Raises
+    ------
+    MemsimError
+        If ``w`` is not a finite, non-negative 1-D or 2-D array, or ``gamma`` is not finite,
+        smaller than 1, or neither a scalar nor one value per head.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3.2, eq. 9.
     """
     wa = C.array("w", w, (1, 2))
     C.nonneg("w", wa)
@@ -278,26 +462,47 @@ def address(
 
     Parameters
     ----------
-    memory : (N, M) array
-        Memory the content stage compares the key with.
-    key : (M,) array, or (H, M) for H heads addressed at once
+    memory : (N, M) array_like of float
+        Memory the content stage compares the key with; N >= 1, M >= 1, finite.
+    key : (M,) array_like of float, or (H, M) for H heads addressed at once
     beta : float or (H,), >= 0
         Key strength.
     gate : float or (H,), in [0, 1]
         Interpolation gate g (1: content only, 0: previous weighting only).
-    shift : (2R+1,) or (H, 2R+1)
+    shift : (2R+1,) or (H, 2R+1) array_like of float
         Shift distribution over offsets, ordered as ``shift_order`` says (default -R..R).
     gamma : float or (H,), >= 1
         Sharpening exponent.
-    w_prev : (N,) or (H, N), non-negative
+    w_prev : (N,) or (H, N) array_like of float, non-negative
         Previous weighting (a distribution for NTM heads; all zero is allowed and stays zero
         when the gate is 0).
-    shift_order : {"-R..R", "+R..-R", "roll"}, default "-R..R"
-    cosine_eps : float, default 1e-6
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
+    cosine_eps : float, >= 0, default 1e-6
 
     Returns
     -------
-    (N,) weighting, or (H, N) for batched heads.
+    (N,) or (H, N) numpy.ndarray of float64
+        The weighting, one row per head when ``key`` is 2-D.
+
+    Raises
+    ------
+    MemsimError
+        If any argument is not finite, or: ``shift_order`` is not an accepted name; ``memory``
+        is not 2-D with at least one slot and width >= 1; ``key`` is not 1-D or 2-D of length
+        M; ``beta`` is negative, ``gate`` outside [0, 1] or ``gamma`` below 1 (or any of them
+        neither a scalar nor one value per head); ``shift`` has an even length, is not a
+        distribution, or is 2-D without one row per head of a 2-D ``key``; ``w_prev`` does not
+        have shape (N,) (or (H, N) for a 2-D key) or has negative entries; ``cosine_eps`` < 0.
+
+    Warns
+    -----
+    MemsimWarning
+        If ``shift`` has more offsets (2R+1) than memory has slots.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3, eqs. 5-9.
     """
     C.choice("shift_order", shift_order, SHIFT_ORDERS)
     mem = C.memory(memory)

@@ -2,7 +2,7 @@
 
 Graves et al. (2016), "Hybrid computing using a neural network with dynamic external memory",
 Nature 538, 471-476, Methods ("dynamic memory allocation", "write weighting", "temporal memory
-linkage", "read weighting"); ``THEORY.md`` section 6. With t-1 quantities on the right:
+linkage", "read weighting"). With t-1 quantities on the right:
 
 * retention ``psi = prod_i (1 - f_i w^(r,i)_(t-1))``; usage
   ``u_t = (u + w^w - u o w^w)_(t-1) o psi``;
@@ -52,21 +52,37 @@ def _reads(name: str, x, n: int) -> tuple[np.ndarray, bool]:
 def update_usage(usage, write_w, read_ws, free_gates) -> np.ndarray:
     """Usage after the previous step's write and this step's frees (Graves et al. 2016, Methods).
 
+    ``u_t = (u + w^w - u o w^w)_(t-1) o prod_i (1 - f_i w^(r,i)_(t-1))``.
+
     Parameters
     ----------
-    usage : (N,) array in [0, 1]
+    usage : (N,) array_like of float, in [0, 1]
         u_(t-1).
-    write_w : (N,) array
-        Previous write weighting w^w_(t-1) (entries in [0, 1]).
-    read_ws : (R, N) array, or (N,) for one read head
+    write_w : (N,) array_like of float, in [0, 1]
+        Previous write weighting w^w_(t-1).
+    read_ws : (R, N) array_like of float in [0, 1], or (N,) for one read head
         Previous read weightings w^(r,i)_(t-1).
-    free_gates : (R,) array in [0, 1], or a scalar for one read head
+    free_gates : (R,) array_like of float in [0, 1], or a scalar (applied to every read head)
         Free gates f^i_t.
 
     Returns
     -------
-    (N,) usage u_t. A full write (w^w_i = 1) gives exactly 1; a full free (f = 1 and
-    w^r_i = 1) gives exactly 0.
+    (N,) numpy.ndarray of float64
+        Usage u_t. A full write (w^w_i = 1) gives exactly 1; a full free (f = 1 and
+        w^r_i = 1) gives exactly 0.
+
+    Raises
+    ------
+    MemsimError
+        If any argument is not finite; ``usage`` is not 1-D; ``write_w`` is not 1-D with N
+        entries; ``read_ws`` is not 1-D or 2-D with N entries per head; ``free_gates`` is neither
+        a scalar nor one value per read head; or any entry of ``usage``, ``write_w``,
+        ``read_ws`` or ``free_gates`` lies outside [0, 1].
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Dynamic memory allocation" (memory usage vector).
     """
     u = _vec("usage", usage)
     n = u.shape[0]
@@ -88,6 +104,26 @@ def allocation(usage) -> np.ndarray:
     ``a[phi_j] = (1 - u[phi_j]) prod_(i<j) u[phi_i]`` with phi the slots in ascending order of
     usage, ties broken by slot index. A slot with usage 0 gets weight exactly 1 if it is the first
     such slot; all slots fully used give the zero vector.
+
+    Parameters
+    ----------
+    usage : (N,) array_like of float, in [0, 1]
+        Usage vector u_t.
+
+    Returns
+    -------
+    (N,) numpy.ndarray of float64
+        Allocation weighting a_t (non-negative, sum <= 1).
+
+    Raises
+    ------
+    MemsimError
+        If ``usage`` is not a finite 1-D array or has entries outside [0, 1].
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Dynamic memory allocation" (allocation weighting).
     """
     u = _vec("usage", usage)
     C.in_range("usage", u, 0.0, 1.0)
@@ -97,7 +133,35 @@ def allocation(usage) -> np.ndarray:
 
 
 def write_weighting(alloc_w, content_w, alloc_gate: float, write_gate: float) -> np.ndarray:
-    """``w^w = g^w (g^a a + (1 - g^a) c^w)`` (Graves et al. 2016, Methods, "write weighting")."""
+    """``w^w = g^w (g^a a + (1 - g^a) c^w)`` (Graves et al. 2016, Methods, "write weighting").
+
+    Parameters
+    ----------
+    alloc_w : (N,) array_like of float
+        Allocation weighting a_t (see :func:`allocation`).
+    content_w : (N,) array_like of float
+        Write content weighting c^w_t = C(M_(t-1), k^w, beta^w).
+    alloc_gate : float, in [0, 1]
+        Allocation gate g^a (1: allocate, 0: write by content).
+    write_gate : float, in [0, 1]
+        Write gate g^w (0: no write).
+
+    Returns
+    -------
+    (N,) numpy.ndarray of float64
+        Write weighting w^w_t.
+
+    Raises
+    ------
+    MemsimError
+        If ``alloc_w`` or ``content_w`` is not a finite 1-D array, their lengths differ, or
+        ``alloc_gate`` or ``write_gate`` is not a finite number in [0, 1].
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Write weighting".
+    """
     a = _vec("alloc_w", alloc_w)
     c = _vec("content_w", content_w, a.shape[0])
     ga = C.real("alloc_gate", alloc_gate, 0.0, 1.0)
@@ -114,13 +178,31 @@ def update_links(links, precedence, write_w) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    links : (N, N) array
-    precedence : (N,) array
-    write_w : (N,) write weighting (non-negative, sum <= 1)
+    links : (N, N) array_like of float
+        Link matrix L_(t-1).
+    precedence : (N,) array_like of float
+        Precedence weighting p_(t-1).
+    write_w : (N,) array_like of float
+        Write weighting w^w_t (non-negative, sum <= 1).
 
     Returns
     -------
-    (links, precedence) : new (N, N) and (N,) arrays.
+    links : (N, N) numpy.ndarray of float64
+        L_t, with a zero diagonal.
+    precedence : (N,) numpy.ndarray of float64
+        p_t.
+
+    Raises
+    ------
+    MemsimError
+        If any argument is not finite; ``write_w`` is not 1-D, has negative entries or sums to
+        more than 1 (beyond 1e-6); ``precedence`` is not 1-D with N entries; or ``links`` does
+        not have shape (N, N).
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Temporal memory linkage".
     """
     ww = _vec("write_w", write_w)
     n = ww.shape[0]
@@ -140,13 +222,27 @@ def directional_reads(links, read_ws) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    links : (N, N) array
-    read_ws : (R, N), or (N,) for one head
-        Previous read weightings.
+    links : (N, N) array_like of float
+        Link matrix L_t.
+    read_ws : (R, N) array_like of float, or (N,) for one head
+        Previous read weightings w^(r,i)_(t-1); non-negative.
 
     Returns
     -------
-    (forward, backward), each shaped like ``read_ws``.
+    forward : numpy.ndarray of float64, shaped like ``read_ws``
+    backward : numpy.ndarray of float64, shaped like ``read_ws``
+
+    Raises
+    ------
+    MemsimError
+        If ``links`` is not a finite, square 2-D array, or ``read_ws`` is not a finite,
+        non-negative 1-D or 2-D array with N entries per head.
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Temporal memory linkage"
+    (forward and backward weightings).
     """
     lk = C.array("links", links, (2,))
     n = lk.shape[0]
@@ -166,8 +262,33 @@ def read_weighting(content_ws, forward, backward, read_modes) -> np.ndarray:
 
     Parameters
     ----------
-    content_ws, forward, backward : (R, N) arrays, or (N,) for one head
-    read_modes : (R, 3) distributions, or (3,), in the paper's order (backward, content, forward)
+    content_ws : (R, N) array_like of float, or (N,) for one head
+        Read content weightings c^(r,i)_t; non-negative.
+    forward : array_like of float, same shape as ``content_ws``
+        Forward weightings f^i_t; non-negative.
+    backward : array_like of float, same shape as ``content_ws``
+        Backward weightings b^i_t; non-negative.
+    read_modes : (R, 3) array_like of float, or (3,) for one head
+        Read-mode distributions pi^i_t (non-negative, each summing to 1) in the paper's order
+        (backward, content, forward).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shaped like ``content_ws``
+        Read weightings w^(r,i)_t.
+
+    Raises
+    ------
+    MemsimError
+        If any argument is not finite; ``content_ws``, ``forward`` or ``backward`` is not a
+        non-negative 1-D or 2-D array or their shapes differ; ``read_modes`` does not have 3
+        entries per head, one row per head, or is not a distribution (sums differing from 1 by
+        more than 1e-6).
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Read weighting".
     """
     c, single = _reads("content_ws", content_ws, np.shape(content_ws)[-1])
     n = c.shape[1]

@@ -329,16 +329,42 @@ def run_ntm(
 
     Parameters
     ----------
-    memory : (N, M) array
-        Initial memory (not modified); see :func:`memsim.ntm.init_memory`.
+    memory : (N, M) array_like of float
+        Initial memory (not modified), N >= 1, M >= 1, finite; see
+        :func:`memsim.ntm.init_memory`.
     program : NTMProgram
         The controller's emissions for T steps.
     step_order : {"write_first", "read_first"}, default "write_first"
-    shift_order : {"-R..R", "+R..-R", "roll"}, default "-R..R"
+        Whether read heads see the memory after (default) or before this step's write.
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
         Order of the entries of the program's shift distributions.
-    cosine_eps : float, default 1e-6
-    record_memory : bool
+    cosine_eps : float, >= 0, default 1e-6
+        Added to the product of the norms in the cosine similarity.
+    record_memory : bool, default False
         Also keep the memory after every step (T x N x M).
+
+    Returns
+    -------
+    NTMTrace
+        Write weightings (Hw, T, N), read weightings (Hr, T, N), reads (T, Hr, M), memory
+        before and after (N, M) and, with ``record_memory``, the (T, N, M) history; read-only
+        float64 arrays.
+
+    Raises
+    ------
+    MemsimError
+        If ``step_order`` or ``shift_order`` is not an accepted name; ``memory`` is not a finite
+        2-D array with at least one slot and width >= 1; ``program`` is not an NTMProgram, or
+        one of its fields is not a finite array of real numbers, is not 2-D or 3-D, or does not
+        have the shape the others imply (see :class:`NTMProgram`), its shifts have an even
+        length, it has no step or no head, or it has negative betas or initial weightings, gates
+        or erase entries outside [0, 1], gammas below 1, or shifts that are not distributions;
+        or ``cosine_eps`` is not a finite number >= 0.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing).
     """
     C.choice("step_order", step_order, STEP_ORDERS)
     C.choice("shift_order", shift_order, SHIFT_ORDERS)
@@ -396,9 +422,39 @@ def run_ntm_batch(
     ``memories`` is (B, N, M) and ``programs`` B programs of identical shapes. Each trial gives
     exactly what :func:`run_ntm` gives for it, whatever the thread count.
 
+    Parameters
+    ----------
+    memories : (B, N, M) array_like of float
+        Initial memory of each trial (not modified); finite.
+    programs : sequence of B NTMProgram
+        One program per trial, all with the same (T, Hw, Hr, 2R+1).
+    step_order : {"write_first", "read_first"}, default "write_first"
+        As in :func:`run_ntm`.
+    shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
+        Order of the entries of the programs' shift distributions.
+    cosine_eps : float, >= 0, default 1e-6
+        Added to the product of the norms in the cosine similarity.
+    threads : int >= 1, optional
+        Number of Numba threads (capped at the number available); None keeps the current
+        setting.
+
     Returns
     -------
-    (B, T, Hr, M) read vectors.
+    (B, T, Hr, M) numpy.ndarray of float64
+        Read vectors.
+
+    Raises
+    ------
+    MemsimError
+        If ``step_order`` or ``shift_order`` is not an accepted name; ``memories`` is not a
+        finite 3-D array; ``programs`` is empty, does not hold one program per memory, or
+        holds programs of different shapes; a program is invalid (as in :func:`run_ntm`);
+        ``cosine_eps`` is not a finite number >= 0; or ``threads`` is not an integer >= 1.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing).
     """
     C.choice("step_order", step_order, STEP_ORDERS)
     mems = C.array("memories", memories, (3,))
@@ -577,8 +633,30 @@ def _usage0(usage, n: int) -> np.ndarray:
 
 
 def allocation_history(usage) -> np.ndarray:
-    """Allocation weighting for every row of a (T, N) usage history (Graves et al. 2016),
-    exactly as :func:`memsim.ntm.dnc.allocation` computes it for each row."""
+    """Allocation weighting for every row of a (T, N) usage history (Graves et al. 2016).
+
+    Exactly as :func:`memsim.ntm.dnc.allocation` computes it for each row.
+
+    Parameters
+    ----------
+    usage : (T, N) array_like of float, in [0, 1]
+        Usage vectors u_t, one per row.
+
+    Returns
+    -------
+    (T, N) numpy.ndarray of float64
+        Allocation weightings a_t.
+
+    Raises
+    ------
+    MemsimError
+        If ``usage`` is not a finite 2-D array or has entries outside [0, 1].
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Dynamic memory allocation".
+    """
     u = C.array("usage", usage, (2,))
     C.in_range("usage", u, 0.0, 1.0)
     out = np.empty_like(u)
@@ -602,15 +680,42 @@ def run_dnc(
 
     Parameters
     ----------
-    memory : (N, M) array
-        Initial memory (not modified).
+    memory : (N, M) array_like of float
+        Initial memory (not modified), N >= 1, M >= 1, finite.
     program : DNCProgram
-    usage : (N,) array in [0, 1], optional
+        The controller's interface parameters for T steps and R read heads.
+    usage : (N,) array_like of float in [0, 1], optional
         Initial usage (default all zero); slots with usage 1 are "already taken".
     step_order : {"write_first", "read_first"}, default "write_first" (the paper's)
-    cosine_eps : float, default 1e-6
-    record_links, record_memory : bool
+        Whether read heads see the memory and links after or before this step's write.
+    cosine_eps : float, >= 0, default 1e-6
+        Added to the product of the norms in the cosine similarity.
+    record_links, record_memory : bool, default False
         Keep the link matrix / memory after every step.
+
+    Returns
+    -------
+    DNCTrace
+        Write weightings (1, T, N), read weightings (R, T, N), reads (T, R, M), usage,
+        allocation and precedence (T, N), final link matrix (N, N), memory before and after
+        (N, M), and the optional (T, N, N) link and (T, N, M) memory histories; read-only
+        float64 arrays.
+
+    Raises
+    ------
+    MemsimError
+        If ``step_order`` is not an accepted name; ``memory`` is not a finite 2-D array with at
+        least one slot and width >= 1; ``program`` is not a DNCProgram, or one of its fields
+        does not have the shape the others imply (see :class:`DNCProgram`), it has no step or no
+        read head, or it has non-finite values, negative betas, gates or erase entries outside
+        [0, 1], or read modes that are not distributions; ``cosine_eps`` is not a finite number
+        >= 0; or ``usage`` is not finite, of shape (N,), with entries in [0, 1].
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
+    "Temporal memory linkage", "Read weighting".
     """
     C.choice("step_order", step_order, STEP_ORDERS)
     mem0 = C.memory(memory)
@@ -686,6 +791,42 @@ def run_dnc_batch(
     """Run B independent DNC trials in parallel; return the (B, T, R, M) read vectors.
 
     Each trial gives exactly what :func:`run_dnc` gives for it, whatever the thread count.
+
+    Parameters
+    ----------
+    memories : (B, N, M) array_like of float
+        Initial memory of each trial (not modified); finite.
+    programs : sequence of B DNCProgram
+        One program per trial, all with the same (T, R).
+    usages : sequence of B (N,) array_like of float in [0, 1], optional
+        Initial usage of each trial (default all zero).
+    step_order : {"write_first", "read_first"}, default "write_first"
+        As in :func:`run_dnc`.
+    cosine_eps : float, >= 0, default 1e-6
+        Added to the product of the norms in the cosine similarity.
+    threads : int >= 1, optional
+        Number of Numba threads (capped at the number available); None keeps the current
+        setting.
+
+    Returns
+    -------
+    (B, T, R, M) numpy.ndarray of float64
+        Read vectors.
+
+    Raises
+    ------
+    MemsimError
+        If ``step_order`` is not an accepted name; ``memories`` is not a finite 3-D array;
+        ``programs`` does not hold one program per memory or holds programs of different
+        shapes; a program is invalid (as in :func:`run_dnc`); ``usages`` does not hold B
+        finite (N,) vectors in [0, 1]; ``cosine_eps`` is not a finite number >= 0; or
+        ``threads`` is not an integer >= 1.
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
+    "Temporal memory linkage", "Read weighting".
     """
     C.choice("step_order", step_order, STEP_ORDERS)
     mems = C.array("memories", memories, (3,))

@@ -1,9 +1,9 @@
 """NTM memory: initialisation, reading and writing.
 
-Graves, Wayne & Danihelka (2014), section 3.1 (reading, eq. 2) and 3.2 (writing, eqs. 3-4);
-``THEORY.md`` section 5. Memory is an (N, M) float64 array: N slots (rows) of width M. float64
-because the scripted tasks rely on exact statements (a one-hot erase with e = 1 clears a slot
-exactly, a one-hot read returns the stored row bit for bit).
+Graves, Wayne & Danihelka (2014), section 3.1 (reading, eq. 2) and 3.2 (writing, eqs. 3-4).
+Memory is an (N, M) float64 array: N slots (rows) of width M. float64 because the scripted
+tasks rely on exact statements (a one-hot erase with e = 1 clears a slot exactly, a one-hot read
+returns the stored row bit for bit).
 
 Conventions
 -----------
@@ -46,15 +46,34 @@ def init_memory(
 
     Parameters
     ----------
-    slots, width : int
+    slots, width : int, >= 1
         N and M.
     method : {"constant", "uniform", "zero"}, default "constant"
         ``"constant"``: every entry ``value`` (default 1e-6). ``"uniform"``: i.i.d. uniform on
         [-1/sqrt(N+M), 1/sqrt(N+M)] from the stream (seed, trial). ``"zero"``: all zeros.
-    value : float
-        The constant for ``"constant"``.
-    seed, trial : int
-        Random stream for ``"uniform"``.
+    value : float, finite, default 1e-6
+        The constant for ``"constant"`` (ignored otherwise).
+    seed, trial : int, >= 0, default 0
+        Random stream for ``"uniform"`` (ignored otherwise).
+
+    Returns
+    -------
+    (N, M) numpy.ndarray of float64
+        The memory.
+
+    Raises
+    ------
+    MemsimError
+        If ``slots`` or ``width`` is not an integer >= 1, ``method`` is not one of the accepted
+        names, ``value`` is not a finite number (``"constant"``), or ``seed`` or ``trial`` is not
+        an integer >= 0 (``"uniform"``).
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3 (memory matrix; its initialisation is unspecified).
+    Collier, M. & Beel, J. (2018). Implementing Neural Turing Machines. ICANN 2018
+    (constant initialisation).
     """
     n = C.positive_int("slots", slots)
     m = C.positive_int("width", width)
@@ -72,12 +91,26 @@ def read(memory, w) -> np.ndarray:
 
     Parameters
     ----------
-    memory : (N, M) array
-    w : (N,) weighting, or (H, N) for H read heads
+    memory : (N, M) array_like of float
+        Memory, N >= 1 slots of width M >= 1; finite.
+    w : (N,) array_like of float, or (H, N) for H read heads
+        Read weighting(s); finite (a distribution for NTM heads, not checked).
 
     Returns
     -------
-    (M,) read vector, or (H, M).
+    (M,) or (H, M) numpy.ndarray of float64
+        Read vector(s).
+
+    Raises
+    ------
+    MemsimError
+        If ``memory`` is not a finite 2-D array with at least one slot and width >= 1, or ``w``
+        is not a finite 1-D or 2-D array with N entries per head.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.1, eq. 2.
     """
     mem = C.memory(memory)
     wa = C.array("w", w, (1, 2))
@@ -100,14 +133,32 @@ def write(memory, w, erase, add) -> np.ndarray:
 
     Parameters
     ----------
-    memory : (N, M) array
-    w : (N,) weighting, or (H, N) for H write heads
-    erase : (M,) or (H, M), entries in [0, 1]
-    add : (M,) or (H, M)
+    memory : (N, M) array_like of float
+        Memory before the write; N >= 1, M >= 1, finite.
+    w : (N,) array_like of float, or (H, N) for H write heads
+        Write weighting(s); finite and non-negative.
+    erase : (M,) or (H, M) array_like of float, entries in [0, 1]
+        Erase vector(s) e; same number of dimensions as ``w``.
+    add : (M,) or (H, M) array_like of float
+        Add vector(s) a; finite, same number of dimensions as ``w``.
 
     Returns
     -------
-    (N, M) new memory.
+    (N, M) numpy.ndarray of float64
+        The new memory.
+
+    Raises
+    ------
+    MemsimError
+        If any argument is not finite, or: ``memory`` is not 2-D with at least one slot and
+        width >= 1; ``w`` is not 1-D or 2-D with N entries per head or has negative entries;
+        ``erase`` or ``add`` does not have shape (M,) (or (H, M) for a 2-D ``w``); ``erase``
+        has entries outside [0, 1].
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.2, eqs. 3-4.
     """
     mem = C.memory(memory)
     n, m = mem.shape

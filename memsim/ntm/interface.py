@@ -1,7 +1,9 @@
 """Maps from raw (unbounded) controller outputs to head parameters.
 
 A trained controller emits unbounded numbers; these maps give them the ranges the papers require
-(``THEORY.md`` section 5 and Graves et al. 2016, Methods, "interface parameters"):
+(Graves, Wayne & Danihelka 2014, "Neural Turing Machines", section 3.3, and Graves et al. 2016,
+"Hybrid computing using a neural network with dynamic external memory", Methods, "interface
+parameters"):
 
 ======================  ==================  ==========================
 parameter               map                 range
@@ -47,6 +49,26 @@ def softplus(x) -> np.ndarray:
 
     Any finite x is handled (large x gives x, very negative x gives ``exp(x)``, 0 below about
     -745); NaN and +-inf raise :class:`memsim.errors.MemsimError`.
+
+    Parameters
+    ----------
+    x : float or array_like of float, any shape
+        Raw controller output(s); finite.
+
+    Returns
+    -------
+    numpy.ndarray of float64 (a numpy scalar for scalar x)
+        softplus(x), in [0, inf), same shape as ``x``.
+
+    Raises
+    ------
+    MemsimError
+        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3 (key strength beta >= 0).
     """
     return np.logaddexp(0.0, _finite(x))
 
@@ -55,6 +77,28 @@ def oneplus(x) -> np.ndarray:
     """``1 + softplus(x)`` (range [1, inf)): the sharpening map and the DNC strength map.
 
     Finite x only (NaN and +-inf raise MemsimError).
+
+    Parameters
+    ----------
+    x : float or array_like of float, any shape
+        Raw controller output(s); finite.
+
+    Returns
+    -------
+    numpy.ndarray of float64 (a numpy scalar for scalar x)
+        oneplus(x), in [1, inf), same shape as ``x``.
+
+    Raises
+    ------
+    MemsimError
+        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Interface parameters" (oneplus).
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3, eq. 9 (gamma >= 1).
     """
     return 1.0 + softplus(x)
 
@@ -63,6 +107,27 @@ def sigmoid(x) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-x))``, computed as ``exp(-logaddexp(0, -x))``.
 
     No overflow for any finite x; NaN and +-inf raise :class:`memsim.errors.MemsimError`.
+
+    Parameters
+    ----------
+    x : float or array_like of float, any shape
+        Raw controller output(s); finite.
+
+    Returns
+    -------
+    numpy.ndarray of float64 (a numpy scalar for scalar x)
+        sigmoid(x), in [0, 1] (0 or 1 only where it rounds), same shape as ``x``.
+
+    Raises
+    ------
+    MemsimError
+        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Interface parameters"
+    (gates and erase vector).
     """
     return np.exp(-np.logaddexp(0.0, -_finite(x)))
 
@@ -73,6 +138,33 @@ def softmax(x, axis: int = -1) -> np.ndarray:
     Shifted by the maximum, so any finite x is handled and adding a constant changes nothing.
     ``-inf`` entries are masked (weight exactly 0). NaN or ``+inf`` entries, and a slice whose
     entries are all ``-inf``, raise :class:`memsim.errors.MemsimError`.
+
+    Parameters
+    ----------
+    x : array_like of float, at least 1-D, non-empty
+        Raw controller outputs; finite or -inf (masked).
+    axis : int, default -1
+        Axis along which the result sums to 1.
+
+    Returns
+    -------
+    numpy.ndarray of float64, same shape as ``x``
+        Distribution(s) along ``axis``.
+
+    Raises
+    ------
+    MemsimError
+        If ``x`` is not an array of real numbers, is a scalar or empty, contains NaN or +inf, or
+        has a slice along ``axis`` whose entries are all -inf; or if ``axis`` is not an integer
+        in [-x.ndim, x.ndim).
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 3.3, eq. 8 (shift weighting).
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Interface parameters"
+    (read modes).
     """
     try:
         a = np.asarray(x, dtype=np.float64)
@@ -101,7 +193,35 @@ def softmax(x, axis: int = -1) -> np.ndarray:
 
 
 def ntm_head_size(memory_width: int, shift_range: int = 1, write: bool = False) -> int:
-    """Length of the raw vector one NTM head reads from the controller."""
+    """Length of the raw vector one NTM head reads from the controller.
+
+    ``M + 3 + (2R + 1)``, plus ``2 M`` for a write head (erase and add vectors).
+
+    Parameters
+    ----------
+    memory_width : int, >= 1
+        M.
+    shift_range : int, >= 0, default 1
+        R (shifts over offsets -R..R).
+    write : bool, default False
+        Whether the head also writes.
+
+    Returns
+    -------
+    int
+        The raw vector length.
+
+    Raises
+    ------
+    MemsimError
+        If ``memory_width`` is not an integer >= 1 or ``shift_range`` not an integer >= 0.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    sections 3.2-3.3
+    (head parameters k, beta, g, s, gamma, e, a).
+    """
     m = C.positive_int("memory_width", memory_width)
     r = C.positive_int("shift_range", shift_range, 0)
     return m + 3 + (2 * r + 1) + (2 * m if write else 0)
@@ -117,10 +237,34 @@ def ntm_head_params(
     g = sigmoid, s = softmax (returned in -R..R order), gamma = 1 + softplus, erase = sigmoid.
     A leading batch axis is allowed: ``raw`` of shape (..., size).
 
+    Parameters
+    ----------
+    raw : (..., size) array_like of float
+        Raw controller output, finite; ``size = ntm_head_size(memory_width, shift_range, write)``.
+    memory_width : int, >= 1
+        M.
+    shift_range : int, >= 0, default 1
+        R.
+    write : bool, default False
+        Whether ``raw`` also holds the erase and add vectors.
+
     Returns
     -------
-    dict with keys ``key, beta, gate, shift, gamma`` (+ ``erase, add``), ready for
-    :func:`memsim.ntm.address` and :func:`memsim.ntm.write`.
+    dict of str to numpy.ndarray of float64
+        Keys ``key`` (..., M), ``beta`` (...) >= 0, ``gate`` (...) in [0, 1], ``shift``
+        (..., 2R+1), ``gamma`` (...) >= 1, and for a write head ``erase`` (..., M) in [0, 1] and
+        ``add`` (..., M); ready for :func:`memsim.ntm.address` and :func:`memsim.ntm.write`.
+
+    Raises
+    ------
+    MemsimError
+        If ``memory_width`` is not an integer >= 1, ``shift_range`` not an integer >= 0, or
+        ``raw`` is not a finite array of real numbers whose last dimension is ``size``.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    sections 3.2-3.3, eqs. 3-9.
     """
     m = C.positive_int("memory_width", memory_width)
     r = C.positive_int("shift_range", shift_range, 0)
@@ -147,7 +291,30 @@ def ntm_head_params(
 
 
 def dnc_interface_size(memory_width: int, n_reads: int) -> int:
-    """Length of the DNC interface vector: ``R W + 3 W + 5 R + 3`` (Graves et al. 2016, Methods)."""
+    """Length of the DNC interface vector: ``R W + 3 W + 5 R + 3`` (Graves et al. 2016, Methods).
+
+    Parameters
+    ----------
+    memory_width : int, >= 1
+        W.
+    n_reads : int, >= 1
+        R, the number of read heads.
+
+    Returns
+    -------
+    int
+        The interface vector length.
+
+    Raises
+    ------
+    MemsimError
+        If ``memory_width`` or ``n_reads`` is not an integer >= 1.
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Interface parameters".
+    """
     w = C.positive_int("memory_width", memory_width)
     r = C.positive_int("n_reads", n_reads)
     return r * w + 3 * w + 5 * r + 3
@@ -160,6 +327,34 @@ def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]
     erase vector (W), write vector (W), free gates (R), allocation gate, write gate, read modes
     (3 R). Maps: strengths oneplus; erase, free, allocation and write gates sigmoid; read modes
     softmax per head, in the paper's order (backward, content, forward).
+
+    Parameters
+    ----------
+    raw : (size,) array_like of float
+        Interface vector, finite; ``size = dnc_interface_size(memory_width, n_reads)``.
+    memory_width : int, >= 1
+        W.
+    n_reads : int, >= 1
+        R.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray or float
+        ``read_keys`` (R, W), ``read_betas`` (R,) >= 1, ``write_key`` (W,), ``write_beta``
+        float >= 1, ``erase`` (W,) in [0, 1], ``write_vector`` (W,), ``free_gates`` (R,) in
+        [0, 1], ``alloc_gate`` and ``write_gate`` floats in [0, 1], ``read_modes`` (R, 3)
+        distributions (backward, content, forward); all float64.
+
+    Raises
+    ------
+    MemsimError
+        If ``memory_width`` or ``n_reads`` is not an integer >= 1, or ``raw`` is not a finite
+        1-D array of real numbers of length ``size``.
+
+    References
+    ----------
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
     w = C.positive_int("memory_width", memory_width)
     r = C.positive_int("n_reads", n_reads)

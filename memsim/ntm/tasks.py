@@ -494,6 +494,30 @@ def priority_code(priority, bits: int) -> np.ndarray:
     ``a = sqrt(bits) c / sqrt(1 - c^2)`` with ``c`` linear in the priority over
     :data:`PRIORITY_COSINE_RANGE`, so a row ``[+-1 bits, a, 0, ...]`` has cosine exactly ``c``
     with the key ``e_bits``.
+
+    Parameters
+    ----------
+    priority : float or array_like of float, in [-1, 1]
+        Priorities (-1 lowest, 1 highest).
+    bits : int, >= 1
+        Number of data bits in a row (the code goes in column ``bits``).
+
+    Returns
+    -------
+    numpy.ndarray of float64, same shape as ``priority`` (a numpy scalar for a scalar)
+        The codes, increasing with the priority.
+
+    Raises
+    ------
+    MemsimError
+        Never: the arguments are not validated. A priority far enough above 1 (c >= 1) gives
+        NaN or inf, and a ``priority`` that is not numeric raises numpy's TypeError or
+        ValueError.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    section 4.5 (priority sort); section 3.3.1, eqs. 5-6 (content addressing).
     """
     p = np.asarray(priority, dtype=np.float64)
     lo, hi = PRIORITY_COSINE_RANGE
@@ -868,7 +892,30 @@ TASKS: Mapping[str, TaskSpec] = MappingProxyType(
 
 
 def task_spec(name: str) -> TaskSpec:
-    """The registered task ``name`` (MemsimError listing the tasks if unknown)."""
+    """The registered task ``name`` (MemsimError listing the tasks if unknown).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`TASKS`.
+
+    Returns
+    -------
+    TaskSpec
+        Its name, engine ("ntm" or "dnc"), description and default parameters.
+
+    Raises
+    ------
+    MemsimError
+        If ``name`` is not a registered task.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
+    """
     if name not in TASKS:
         raise MemsimError(f"unknown task name {name!r}; known tasks: {', '.join(TASKS)}")
     return TASKS[name]
@@ -937,21 +984,48 @@ def run_task(
     name : str
         A key of :data:`TASKS` (``copy``, ``repeat_copy``, ``associative_recall``,
         ``priority_sort``, ``dnc_allocation``, ``dnc_link_traversal``, ``dnc_repeat_copy``).
-    seed, trial : int
+    seed, trial : int, >= 0, default 0
         The trial's inputs come from the random stream (seed, task, trial); the same trial of
         :func:`sweep` gives the same result.
-    record_memory, record_links : bool
+    record_memory, record_links : bool, default False
         Keep the memory (and, for DNC tasks, the link matrix) after every step.
     **params
         Task parameters; see ``TASKS[name].defaults``. Common to NTM tasks: ``memory_slots``
-        (128), ``memory_width`` (20), ``shift_blur`` (0), ``gamma`` (1), ``shift_range`` (None:
-        1 without blur, 2 with), ``memory_init`` ("constant"), ``step_order`` ("write_first"),
-        ``cosine_eps`` (1e-6). DNC tasks: ``memory_slots``, ``memory_width`` (20),
-        ``memory_init`` ("zero"), ``step_order``, ``cosine_eps``, ``beta`` (100).
+        (128), ``memory_width`` (20), ``shift_blur`` (0, in [0, 0.5]), ``gamma`` (1, >= 1),
+        ``shift_range`` (None: 1 without blur, 2 with), ``memory_init`` ("constant"),
+        ``step_order`` ("write_first"), ``cosine_eps`` (1e-6). DNC tasks: ``memory_slots``,
+        ``memory_width`` (20), ``memory_init`` ("zero"), ``step_order``, ``cosine_eps``,
+        ``beta`` (100).
 
     Returns
     -------
     TaskResult
+        Inputs, targets, outputs, bit errors and the heads' trace (read-only arrays).
+
+    Raises
+    ------
+    MemsimError
+        If ``name`` is not a registered task, ``seed`` or ``trial`` is not an integer >= 0,
+        ``params`` names a parameter the task does not have, or a task parameter is invalid: a
+        size or count (``length``, ``bits``, ``memory_slots``, ``repeats``, ``items``,
+        ``n_vectors``, ``hops``, ...) that is not an integer >= 1 (``items`` >= 2; ``length`` >=
+        3 for dnc_link_traversal), ``hops`` above (length - 1) // 2, ``memory_width`` too narrow
+        for the task's bit and marker columns, ``n_outputs`` > ``n_vectors``, too few bits for
+        distinct items, ``shift_blur`` outside [0, 0.5] or > 0 with ``shift_range`` < 2,
+        ``gamma`` < 1, ``beta`` or ``cosine_eps`` < 0, ``occupied`` outside [0, 1], ``free`` not
+        a bool, or an unknown ``memory_init`` or ``step_order``.
+
+    Warns
+    -----
+    MemsimWarning
+        For DNC tasks, if ``occupied`` leaves fewer free slots than the task writes vectors.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
     """
     spec = task_spec(name)
     seed, trial = _seed_trial(seed, trial)
@@ -1025,7 +1099,12 @@ def sweep(
         A key of :data:`TASKS`.
     grid : mapping of parameter name -> sequence of values
         E.g. ``{"length": [10, 20, 40], "memory_slots": [16, 128], "shift_blur": [0, 0.1]}``.
-    trials, seed, threads : int
+    trials : int, >= 1, default 8
+        Trials per grid point.
+    seed : int, >= 0, default 0
+        Random seed shared by every grid point.
+    threads : int >= 1, optional
+        Number of Numba threads; None keeps the current setting.
     **fixed
         Other task parameters, the same at every grid point.
 
@@ -1035,6 +1114,33 @@ def sweep(
         Keys: ``task``, every resolved parameter, ``seed``, ``trial``, ``steps``, ``bit_errors``,
         ``scored_bits``, ``bit_error_rate``, ``exact``. ``pandas.DataFrame(rows)`` gives a tidy
         table.
+
+    Raises
+    ------
+    MemsimError
+        If ``task`` is not a registered task, ``trials`` is not an integer >= 1, ``seed`` is not
+        an integer >= 0, ``grid`` is not a mapping, a grid entry is not a non-empty sequence (a
+        string is refused), a parameter is given both in ``grid`` and in ``fixed`` or is not a
+        parameter of the task, ``threads`` is not an integer >= 1, or at some grid point a task
+        parameter is invalid: a size or count (``length``, ``bits``, ``memory_slots``,
+        ``repeats``, ``items``, ``n_vectors``, ``hops``, ...) that is not an integer >= 1
+        (``items`` >= 2; ``length`` >= 3 for dnc_link_traversal), ``hops`` above (length - 1) //
+        2, ``memory_width`` too narrow for the task's bit and marker columns, ``n_outputs`` >
+        ``n_vectors``, too few bits for distinct items, ``shift_blur`` outside [0, 0.5] or > 0
+        with ``shift_range`` < 2, ``gamma`` < 1, ``beta`` or ``cosine_eps`` < 0, ``occupied``
+        outside [0, 1], ``free`` not a bool, or an unknown ``memory_init`` or ``step_order``.
+
+    Warns
+    -----
+    MemsimWarning
+        For DNC tasks, if ``occupied`` leaves fewer free slots than the task writes vectors.
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
     """
     spec = task_spec(task)
     trials = C.positive_int("trials", trials)
@@ -1099,6 +1205,42 @@ def capacity_sweep(
 
     A thin wrapper of :func:`sweep` for the ``memsim capacity`` view: bit errors appear when the
     sequence is longer than the memory (wrap-around) or the shift is blurred and not re-sharpened.
+
+    Parameters
+    ----------
+    task : {"copy", "repeat_copy"}, default "copy"
+    lengths : sequence of int >= 1, default (5, 10, 20, 40)
+        Sequence lengths.
+    memory_slots : sequence of int >= 1, default (16, 32, 128)
+        Memory sizes N.
+    shift_blurs : sequence of float in [0, 0.5], default (0.0, 0.05, 0.1)
+        Shift blur eps (mass on offsets 0 and +2).
+    gammas : sequence of float >= 1, default (1.0, 2.0)
+        Sharpening exponents.
+    trials : int, >= 1, default 8
+    seed : int, >= 0, default 0
+    threads : int >= 1, optional
+    **fixed
+        Other task parameters (not ``length``, ``memory_slots``, ``shift_blur`` or ``gamma``).
+
+    Returns
+    -------
+    list of dict
+        One row per (grid point, trial), as :func:`sweep` returns.
+
+    Raises
+    ------
+    MemsimError
+        If ``task`` is not "copy" or "repeat_copy", a grid sequence is empty, ``fixed`` repeats
+        a grid parameter, or :func:`sweep` refuses the arguments (invalid ``trials``, ``seed``,
+        ``threads`` or parameter values).
+
+    References
+    ----------
+    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
+    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
     """
     if task not in ("copy", "repeat_copy"):
         raise MemsimError(f"capacity_sweep supports 'copy' and 'repeat_copy', got {task!r}")

@@ -67,7 +67,7 @@ def locations(M: int, n: int, seed: int = 0) -> np.ndarray:
         Number of hard locations.
     n : int >= 1
         Address length in bits.
-    seed : int
+    seed : int >= 0, default 0
         Stream ``(seed, LOCATION_STREAM_KEY, M, n)``.
 
     Returns
@@ -77,11 +77,11 @@ def locations(M: int, n: int, seed: int = 0) -> np.ndarray:
     Raises
     ------
     MemsimError
-        ``M`` or ``n`` not an integer >= 1.
+        ``M`` or ``n`` not an integer >= 1, or ``seed`` not an integer >= 0.
 
     References
     ----------
-    Kanerva (1988), ch. 6 (hard locations).
+    Kanerva, P. (1988). Sparse Distributed Memory. MIT Press, ch. 6 (hard locations).
     """
     M = A.integer(M, "M", low=1)
     n = A.integer(n, "n", low=1)
@@ -136,7 +136,7 @@ def write(
         Hamming radius of activation.
     counters : (M, d) integer array, optional
         Counters to add to (a copy is returned); default zeros.
-    threads : int, optional
+    threads : int >= 1, optional
         Numba thread count for this call.
 
     Returns
@@ -147,13 +147,14 @@ def write(
     Raises
     ------
     MemsimError
-        ``locations`` or ``addresses`` not 2-D 0/1, different address lengths, ``data`` not
-        0/1 or -1/+1 with one row per address, ``radius`` outside [0, n], ``counters`` of the
-        wrong shape or not integers.
+        ``locations`` or ``addresses`` not a non-empty 2-D array of 0/1, different address
+        lengths, ``data`` not a non-empty 2-D array of only 0/1 or only -1/+1 with one row per
+        address, ``radius`` not an integer in [0, n], ``counters`` of the wrong shape or not
+        integers, or ``threads`` not an integer >= 1.
 
     References
     ----------
-    Kanerva (1988), ch. 7 (storage by counters).
+    Kanerva, P. (1988). Sparse Distributed Memory. MIT Press, ch. 7 (storage by counters).
     """
     loc = _locations(locations)
     m, n = loc.shape
@@ -199,13 +200,13 @@ def read(
         Read addresses.
     radius : int, 0 <= radius <= n
         Hamming radius of activation.
-    bipolar : bool
+    bipolar : bool, default False
         Return -1/+1 instead of 0/1.
-    return_counts : bool
+    return_counts : bool, default False
         Also return the number of activated locations per cue, (B,) int64.
-    return_sums : bool
+    return_sums : bool, default False
         Also return the counter sums, (B, d) int64 (after the counts if both are asked for).
-    threads : int, optional
+    threads : int >= 1, optional
         Numba thread count for this call.
 
     Returns
@@ -217,11 +218,13 @@ def read(
     Raises
     ------
     MemsimError
-        Shapes that do not match, non-integer counters, cues not 0/1, ``radius`` outside [0, n].
+        ``locations`` not a non-empty 2-D array of 0/1; ``counters`` not an integer 2-D array
+        with M rows; ``cues`` not a 1-D or 2-D array of 0/1 with n columns; ``radius`` not an
+        integer in [0, n]; ``threads`` not an integer >= 1.
 
     References
     ----------
-    Kanerva (1988), ch. 7 (reading by pooling counters).
+    Kanerva, P. (1988). Sparse Distributed Memory. MIT Press, ch. 7 (reading by pooling counters).
     """
     loc = _locations(locations)
     m, n = loc.shape
@@ -249,7 +252,30 @@ def read(
 
 
 def activation_probability(n: int, radius: int) -> float:
-    """``P(Binomial(n, 1/2) <= r)``: the chance that a random location is activated."""
+    """``P(Binomial(n, 1/2) <= r)``: the chance that a random location is activated.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Address length in bits.
+    radius : int, 0 <= radius <= n
+        Hamming radius of activation r.
+
+    Returns
+    -------
+    float
+        The probability, in (0, 1].
+
+    Raises
+    ------
+    MemsimError
+        ``n`` not an integer >= 1, or ``radius`` not an integer in [0, n].
+
+    References
+    ----------
+    Kanerva, P. (1988). Sparse Distributed Memory. MIT Press, ch. 6
+    (activation probability of a hard location).
+    """
     n = A.integer(n, "n", low=1)
     r = _radius(radius, n)
     return math.fsum(math.comb(n, k) for k in range(r + 1)) / 2.0**n
@@ -263,6 +289,33 @@ def intersection_size(n: int, radius: int, d: Any) -> np.ndarray:
     are (d - i) + j and i + j, so the count is the sum of C(d, i) C(n - d, j) over the (i, j)
     with both distances <= r. Returned as float64 (exact below 2**53). Divide by 2**n and
     multiply by M for the expected number of hard locations in the intersection.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Address length in bits.
+    radius : int, 0 <= radius <= n
+        Hamming radius r of both balls.
+    d : int or integer array_like, entries in [0, n]
+        Hamming distance(s) between the two addresses.
+
+    Returns
+    -------
+    float or ndarray of float64, shaped like ``d``
+        The intersection size(s).
+
+    Raises
+    ------
+    MemsimError
+        ``n`` not an integer >= 1, ``radius`` not an integer in [0, n], or ``d`` not of integer
+        dtype with entries in [0, n].
+
+    References
+    ----------
+    Kanerva, P. (1988). Sparse Distributed Memory. MIT Press, ch. 6-7
+    (intersection of access circles).
+    Bricken, T. & Pehlevan, C. (2021). Attention approximates sparse distributed memory.
+    NeurIPS 34 (read weight as the intersection size).
     """
     n = A.integer(n, "n", low=1)
     r = _radius(radius, n)
@@ -295,14 +348,29 @@ def intersection_weights(cues: Any, addresses: Any, radius: int) -> np.ndarray:
 
     Parameters
     ----------
-    cues : (B, n) array of 0/1
+    cues : (B, n) or (n,) array of 0/1
+        Read addresses (a single cue is treated as B = 1).
     addresses : (K, n) array of 0/1
+        Write addresses of the stored items.
     radius : int in [0, n]
+        Hamming radius of activation.
 
     Returns
     -------
     ndarray, (B, K) float64
         Rows sum to 1 (a row of zeros when no stored address is within 2 r of the cue).
+
+    Raises
+    ------
+    MemsimError
+        ``cues`` not a non-empty 1-D or 2-D array of 0/1, ``addresses`` not a non-empty 2-D
+        array of 0/1 with n columns, or ``radius`` not an integer in [0, n].
+
+    References
+    ----------
+    Kanerva, P. (1988). Sparse Distributed Memory. MIT Press, ch. 7.
+    Bricken, T. & Pehlevan, C. (2021). Attention approximates sparse distributed memory.
+    NeurIPS 34 (SDM read weights).
     """
     Q = A.bits(np.atleast_2d(A.array(cues, "cues")), "cues")
     n = Q.shape[1]
@@ -322,6 +390,28 @@ def softmax_beta(n: int, radius: int) -> float:
     I(d) > 0: from identical addresses to unrelated ones (distance about n / 2), the range a
     read's weights come from. ``ln I`` is concave in d, so the fit is an approximation (Bricken &
     Pehlevan 2021 fit the same exponential form).
+
+    Parameters
+    ----------
+    n : int >= 1
+        Address length in bits.
+    radius : int, 1 <= radius <= n
+        Hamming radius of activation.
+
+    Returns
+    -------
+    float
+        The fitted beta.
+
+    Raises
+    ------
+    MemsimError
+        ``n`` not an integer >= 1, or ``radius`` not an integer in [1, n].
+
+    References
+    ----------
+    Bricken, T. & Pehlevan, C. (2021). Attention approximates sparse distributed memory.
+    NeurIPS 34.
     """
     n = A.integer(n, "n", low=1)
     r = _radius(radius, n)
@@ -342,9 +432,32 @@ def attention_weights(
     ``beta`` defaults to :func:`softmax_beta` ``(n, radius)``; the softmax is
     :func:`memsim.attention.softmax`.
 
+    Parameters
+    ----------
+    cues : (B, n) or (n,) array of 0/1
+        Read addresses (a single cue is treated as B = 1).
+    addresses : (K, n) array of 0/1
+        Write addresses of the stored items.
+    radius : int in [0, n]
+        Hamming radius of activation (>= 1 when ``beta`` is None).
+    beta : float >= 0, optional
+        Inverse temperature; default :func:`softmax_beta` ``(n, radius)``.
+
     Returns
     -------
     ndarray, (B, K) float64, rows summing to 1.
+
+    Raises
+    ------
+    MemsimError
+        ``cues`` not a non-empty 1-D or 2-D array of 0/1, ``addresses`` not a non-empty 2-D
+        array of 0/1 with n columns, ``radius`` not an integer in [0, n] (or 0 with ``beta``
+        None), or ``beta`` not a finite number >= 0.
+
+    References
+    ----------
+    Bricken, T. & Pehlevan, C. (2021). Attention approximates sparse distributed memory.
+    NeurIPS 34.
     """
     from memsim.attention import softmax
 
