@@ -510,16 +510,21 @@ def priority_code(priority, bits: int) -> np.ndarray:
     Raises
     ------
     MemsimError
-        Never: the arguments are not validated. A priority far enough above 1 (c >= 1) gives
-        NaN or inf, and a ``priority`` that is not numeric raises numpy's TypeError or
-        ValueError.
+        ``priority`` not numbers or outside [-1, 1] (NaN included); ``bits`` not an integer
+        >= 1.
 
     References
     ----------
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 4.5 (priority sort); section 3.3.1, eqs. 5-6 (content addressing).
     """
-    p = np.asarray(priority, dtype=np.float64)
+    try:
+        p = np.asarray(priority, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise MemsimError(f"priority must be numbers in [-1, 1], got {priority!r}") from None
+    if not (np.all(p >= -1.0) and np.all(p <= 1.0)):  # NaN fails both
+        raise MemsimError(f"priority must lie in [-1, 1] (no NaN), got {priority!r}")
+    bits = C.positive_int("bits", bits)
     lo, hi = PRIORITY_COSINE_RANGE
     c = lo + (hi - lo) * (p + 1.0) / 2.0
     return np.sqrt(bits) * c / np.sqrt(1.0 - c * c)
