@@ -260,8 +260,8 @@ def tsallis_entropy(p: np.ndarray, alpha: float, axis: int = -1) -> np.ndarray:
     Returns
     -------
     ndarray of float64
-        Entropy of each distribution, the shape of ``p`` without ``axis`` (a 0-d array for
-        one distribution).
+        Entropy of each distribution, the shape of ``p`` without ``axis`` (a numpy float64
+        for one distribution).
 
     Raises
     ------
