@@ -1,7 +1,7 @@
 """What a recall ended in: classification of final states, and update-order dependence.
 
-Amit, Gutfreund & Sompolinsky (1985) describe the attractors of the Hebbian network (THEORY.md
-section 1): the stored patterns, their reversals -xi^mu (same energy), symmetric mixtures of an
+Amit, Gutfreund & Sompolinsky (1985, Phys. Rev. A 32, 1007) describe the attractors of the
+Hebbian network: the stored patterns, their reversals -xi^mu (same energy), symmetric mixtures of an
 odd number of patterns such as sgn(xi^1 + xi^2 + xi^3) (overlap 1/2 with each), and spin-glass
 states with no macroscopic overlap. A final state is classified by its overlaps
 m^mu = (1/N) sum_i xi_i^mu s_i:
@@ -68,14 +68,37 @@ def classify_states(
 
     Parameters
     ----------
-    patterns : (P, N) array of -1/+1
-    states : (B, N) array of -1/+1
-    cued : (B,) int array, optional
-        Index of the pattern each state was cued with (without it there is no "cued" class).
+    patterns : array_like, shape (P, N)
+        Stored patterns as rows, entries -1/+1.
+    states : array_like, shape (B, N) or (N,)
+        Final states, entries -1/+1.
+    cued : array_like of int, shape (B,) or scalar, optional
+        Index in [0, P) of the pattern each state was cued with (without it there is no
+        "cued" class).
     threshold : float
-        Overlap that counts as "is this state" (default 0.95).
+        Overlap in (0, 1] that counts as "is this state" (default 0.95).
     max_mixture : int
-        Largest (odd) number of patterns in a mixture that is looked for.
+        Largest (odd) number of patterns in a mixture that is looked for (3, 5, ...; capped
+        at P).
+
+    Returns
+    -------
+    Outcomes
+        Read-only arrays of length B: ``label`` (str, one of :data:`OUTCOMES`), ``pattern``
+        (int64, -1 for mixtures and spurious states), ``overlap`` (float64) and ``mixture``
+        (str, e.g. ``"+0+3-7"``).
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` is not 2-D or ``states`` does not have the same N columns, or if
+        ``threshold`` is not in (0, 1]. A ``cued`` that does not broadcast to (B,) or an index
+        out of range raises numpy's own ValueError/IndexError.
+
+    References
+    ----------
+    Amit, D. J., Gutfreund, H. & Sompolinsky, H. (1985). Spin-glass models of neural networks.
+    Phys. Rev. A 32, 1007-1018 (reversed, odd mixture and spin-glass states).
     """
     xi = np.asarray(patterns)
     S = np.atleast_2d(np.asarray(states))
@@ -145,9 +168,44 @@ def order_dependence(
     """Does the final state depend on the (random) asynchronous update order?
 
     Each cue is run ``repeats`` times with different random orders (streams
-    ``(seed, *stream, r, b)``). Returns ``(dependent, distinct)``: whether the final states
-    differ between repeats, and how many distinct final states there were, per cue. This is a
-    documented property of asynchronous dynamics, not a bug (THEORY.md section 1).
+    ``(seed, *stream, r, b)``). This is a documented property of asynchronous dynamics, not a
+    bug (Hopfield 1982).
+
+    Parameters
+    ----------
+    weights : Weights or array_like, shape (N, N)
+        From :func:`memsim.hopfield.classical.store`, or any square finite matrix.
+    cues : array_like, shape (B, N) or (N,)
+        Initial states, entries -1/+1.
+    repeats : int
+        Number of random update orders per cue (>= 2).
+    max_sweeps : int
+        Sweep limit of each recall (>= 1).
+    seed : int
+        Seed of the update orders.
+    stream : tuple of int
+        Extra keys for the random streams.
+    **recall_options
+        Further keyword options of :func:`memsim.hopfield.classical.recall` (``temperature``,
+        ``theta``, ``clamp``, ``threads``, ...).
+
+    Returns
+    -------
+    dependent : ndarray of bool, shape (B,)
+        Whether the final states differ between repeats.
+    distinct : ndarray of int, shape (B,)
+        Number of distinct final states per cue, in [1, repeats].
+
+    Raises
+    ------
+    MemsimError
+        If ``repeats`` < 2, and every error of :func:`memsim.hopfield.classical.recall`
+        (weights not square or not finite, cues not (B, N) of -1/+1, ``max_sweeps`` < 1, an
+        invalid option value, ...).
+
+    References
+    ----------
+    Hopfield, J. J. (1982). PNAS 79, 2554-2558 (asynchronous dynamics, eq. 1).
     """
     from memsim.hopfield.classical import recall
 

@@ -236,6 +236,17 @@ def crosstalk_bit_error(nx: int, pairs: int) -> float:
     Returns
     -------
     float
+        Probability in [0, 1/2] (0 for P = 1).
+
+    Raises
+    ------
+    MemsimError
+        If ``nx`` or ``pairs`` is not an integer >= 1.
+
+    References
+    ----------
+    Kosko, B. (1988). Bidirectional associative memories. IEEE Trans. Systems, Man, and
+    Cybernetics 18, 49-60 (correlation matrix, eq. 4; forward half-step, eq. 5).
     """
     from scipy import stats
 
@@ -285,15 +296,24 @@ def capacity_curve(
     flip : float in [0, 0.5]
         Fraction of x bits flipped in each cue.
     seed : int
+        Seed (>= 0) of the pair sets and of the recall streams.
 
     Returns
     -------
     BAMCapacity
+        Arrays of shape (L,), one entry per P: ``pairs`` (int64), ``stable``, ``recalled``
+        and ``bit_error`` (float64 fractions in [0, 1]).
 
     Raises
     ------
     MemsimError
-        Sizes < 2, ``trials`` < 1, ``pairs`` empty or < 1, ``flip`` outside [0, 0.5].
+        Sizes < 2, ``trials`` < 1, ``pairs`` empty, < 1 or not whole numbers, ``flip``
+        outside [0, 0.5], ``seed`` not an integer >= 0.
+
+    References
+    ----------
+    Kosko, B. (1988). Bidirectional associative memories. IEEE Trans. Systems, Man, and
+    Cybernetics 18, 49-60 (storage eq. 4, recall eqs. 5-6).
     """
     nx = A.integer(nx, "nx", low=2)
     ny = A.integer(ny, "ny", low=2)

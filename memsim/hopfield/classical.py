@@ -5,7 +5,8 @@ References
 Hopfield, J. J. (1982). Neural networks and physical systems with emergent collective
 computational abilities. PNAS 79, 2554-2558.
 Hertz, Krogh & Palmer (1991). Introduction to the Theory of Neural Computation, ch. 2.
-See ``THEORY.md`` section 1 for every equation used here.
+Amit, D. J., Gutfreund, H. & Sompolinsky, H. (1985). Spin-glass models of neural networks.
+Phys. Rev. A 32, 1007-1018 (the 1/N normalisation and the overlaps m^mu).
 
 Conventions
 -----------
@@ -192,10 +193,34 @@ def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
 
 
 def hebbian(patterns: np.ndarray) -> Weights:
-    """Hebbian storage: ``W_ij = (1/N) sum_mu xi_i^mu xi_j^mu``, ``W_ii = 0`` (THEORY.md s. 1).
+    """Hebbian storage: ``W_ij = (1/N) sum_mu xi_i^mu xi_j^mu``, ``W_ii = 0``.
 
     Hopfield (1982) eq. 2 with the 1/N normalisation of Amit, Gutfreund & Sompolinsky (1985).
     The sums are computed exactly in integers (``J = N W``) before the division by N.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        Patterns as rows, entries -1/+1 (any integer or float dtype; stored as int8).
+        P >= 1, N >= 2.
+
+    Returns
+    -------
+    Weights
+        Rule ``"hebbian"``: exact integer couplings ``J = N W`` (int16, or int32 when
+        P > 32767) with scale N, zero thresholds, and the patterns (int8) kept for
+        low-rank recall. ``np.asarray(result)`` is the (N, N) float64 matrix W.
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` is not 2-D, has fewer than 1 pattern or 2 neurons, contains a value
+        other than -1/+1, or if the N x N couplings would not fit in memory.
+
+    References
+    ----------
+    Hopfield, J. J. (1982). PNAS 79, 2554-2558, eq. 2.
+    Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007 (1/N normalisation).
     """
     xi = _check_patterns(patterns)
     p, n = xi.shape
@@ -269,7 +294,8 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     patterns : array_like, shape (P, N)
         Patterns as rows, entries -1/+1.
     rule : {"hebbian", "storkey", "pseudoinverse", "covariance", "perceptron", "unlearning"}
-        Storage rule (THEORY.md section 1); ``"unlearning"`` is Hebbian storage followed by
+        Storage rule (Hopfield 1982; Storkey 1997; Personnaz, Guyon & Dreyfus 1985;
+        Tsodyks & Feigel'man 1988; Gardner 1988); ``"unlearning"`` is Hebbian storage followed by
         Hopfield-Feinstein-Palmer dreams (:func:`memsim.hopfield.dilution.unlearning`).
     **options
         Rule options (``zero_diagonal`` for pseudoinverse, ``activity`` for covariance,
@@ -281,7 +307,28 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     Returns
     -------
     Weights
-        ``np.asarray(result)`` is the N x N weight matrix W.
+        ``np.asarray(result)`` is the (N, N) float64 weight matrix W; ``result.theta`` the
+        (N,) thresholds; ``result.patterns`` the stored (P, N) int8 patterns.
+
+    Raises
+    ------
+    MemsimError
+        If ``rule`` is unknown; if an option is not one the rule takes (named in the
+        message); if ``dilution_kind`` is given without ``dilution``; if ``patterns`` is not
+        a 2-D -1/+1 array with P >= 1 and N >= 2 or its couplings would not fit in memory;
+        and the errors of the rule itself (:mod:`memsim.hopfield.rules`,
+        :func:`memsim.hopfield.dilution.unlearning`) and of
+        :func:`memsim.hopfield.dilution.dilute` (e.g. an invalid ``dilution``).
+
+    References
+    ----------
+    Hopfield, J. J. (1982). PNAS 79, 2554-2558, eq. 2 (Hebbian).
+    Storkey, A. (1997). Increasing the capacity of a Hopfield network without sacrificing
+    functionality. ICANN'97, 451-456 (storkey).
+    Personnaz, Guyon & Dreyfus (1985). J. Physique Lett. 46, L359 (pseudoinverse).
+    Tsodyks & Feigel'man (1988). Europhys. Lett. 6, 101 (covariance).
+    Gardner, E. (1988). J. Phys. A 21, 257 (perceptron).
+    Hopfield, Feinstein & Palmer (1983). Nature 304, 158 (unlearning).
     """
     if rule not in RULES:
         raise MemsimError(f"unknown storage rule {rule!r}; allowed: {', '.join(RULES)}")
@@ -440,10 +487,41 @@ def recall(
         Numba thread count for this call.
     stream : tuple of int
         Extra keys for the random streams (e.g. a trial index).
+    warn : bool
+        Emit a :class:`~memsim.errors.ConvergenceWarning` when, at T = 0, some cue reaches
+        ``max_sweeps`` without a fixed point or 2-cycle.
 
     Returns
     -------
     RecallResult
+        ``states`` (B, N) int8 (or (N,) for a single cue): final states; ``sweeps`` (B,)
+        int64; ``stop`` (B,) of ``"fixed_point"``/``"cycle"``/``"limit"``; ``energy``
+        (B, max_sweeps + 1) float64 trace (NaN after the stop); ``overlap`` (B,
+        max_sweeps + 1) float64 overlap with the target, or None; ``flips`` (B, max_sweeps)
+        int64 flips per sweep (-1 after the stop).
+
+    Raises
+    ------
+    MemsimError
+        If ``weights`` is not a square matrix or contains NaN/inf; if ``cues`` does not have
+        shape (B, N) or (N,) or holds a value other than -1/+1; if ``dynamics`` or ``order``
+        is unknown; if ``max_sweeps`` is not an integer >= 1; if ``temperature`` is negative
+        or not finite; if ``theta`` does not have shape (N,) or is not finite; if
+        ``targets`` or ``clamp`` has the wrong shape (``clamp`` also if not boolean); if the
+        traces for ``max_sweeps`` would not fit in memory; if ``seed``, ``stream`` or
+        ``threads`` is not a valid integer (``threads`` >= 1).
+
+    Warns
+    -----
+    ConvergenceWarning
+        When ``warn`` is true, T = 0 and some cue stopped at the sweep limit.
+
+    References
+    ----------
+    Hopfield, J. J. (1982). PNAS 79, 2554-2558 (asynchronous dynamics, eq. 1).
+    Little, W. A. (1974). Math. Biosci. 19, 101-120 (synchronous dynamics).
+    Glauber, R. J. (1963). J. Math. Phys. 4, 294 (heat-bath dynamics at T > 0).
+    Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007 (overlaps).
     """
     W = _as_weights(weights)
     n = W.n
@@ -678,10 +756,34 @@ def _sync(
 def energy(
     weights: Weights | np.ndarray, states: np.ndarray, theta: np.ndarray | None = None
 ) -> np.ndarray:
-    """Energy ``E(s) = -1/2 s^T W s + theta . s`` of each state (THEORY.md section 1).
+    """Energy ``E(s) = -1/2 s^T W s + theta . s`` of each state.
 
     Non-symmetric weights (perceptron rule) use their symmetric part (the quadratic form is the
     same); for them asynchronous dynamics need not lower E, which the trace then shows.
+
+    Parameters
+    ----------
+    weights : Weights or array_like, shape (N, N)
+        From :func:`store`, or any square finite matrix (used as float64).
+    states : array_like, shape (B, N) or (N,)
+        States, usually -1/+1 (any numeric values are accepted).
+    theta : array_like, shape (N,), optional
+        Thresholds; defaults to ``weights.theta`` (zeros for a plain matrix).
+
+    Returns
+    -------
+    ndarray of float64, shape (B,), or float
+        Energy of each state (a scalar for a single (N,) state).
+
+    Raises
+    ------
+    MemsimError
+        If ``weights`` is not square or contains NaN/inf, or if ``states`` does not have N
+        columns. A ``theta`` of the wrong length raises numpy's own ValueError.
+
+    References
+    ----------
+    Hopfield, J. J. (1982). PNAS 79, 2554-2558, eq. 7 (with thresholds).
     """
     W = _as_weights(weights)
     S = np.asarray(states)
@@ -695,7 +797,31 @@ def energy(
 
 
 def overlaps(patterns: np.ndarray, states: np.ndarray) -> np.ndarray:
-    """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i`` of each state with each pattern, (B, P)."""
+    """Overlaps ``m^mu = (1/N) sum_i xi_i^mu s_i`` of each state with each pattern.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        Patterns as rows (usually -1/+1), any numeric dtype.
+    states : array_like, shape (B, N) or (N,)
+        States (usually -1/+1), any numeric dtype.
+
+    Returns
+    -------
+    ndarray of float64, shape (B, P)
+        Overlaps in [-1, 1] for -1/+1 data (1: retrieval, -1: the reversed pattern). A single
+        (N,) state gives shape (1, P).
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` or ``states`` is not numeric, if ``patterns`` is not 2-D with N >= 1,
+        or if ``states`` does not have the same N columns.
+
+    References
+    ----------
+    Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007 (overlap m^mu).
+    """
     try:
         xi = np.asarray(patterns, dtype=np.float64)
         S = np.atleast_2d(np.asarray(states, dtype=np.float64))

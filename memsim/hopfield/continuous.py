@@ -65,9 +65,11 @@ def energy(weights: Any, u: Any, gain: float, I: Any = None) -> np.ndarray:
     Parameters
     ----------
     weights : (N, N) array
+        Couplings W (float64; symmetric for E to be a Lyapunov function).
     u : (..., N) array
-        Internal states (V = tanh(gain u)).
+        Internal states (V = tanh(gain u)), float64.
     gain : float > 0
+        Slope of the transfer function at u = 0.
     I : (N,) array, optional
         External inputs (default 0).
 
@@ -79,7 +81,14 @@ def energy(weights: Any, u: Any, gain: float, I: Any = None) -> np.ndarray:
     Raises
     ------
     MemsimError
-        Bad shapes, NaN, ``gain`` not > 0.
+        ``weights`` not a square (N, N) numeric array; ``u`` not numeric or without N entries
+        in its last axis; ``I`` not of shape (N,); NaN or inf in an array; ``gain`` not a
+        number > 0.
+
+    References
+    ----------
+    Hopfield, J. J. (1984). Neurons with graded response have collective computational
+    properties like those of two-state neurons. PNAS 81, 3088-3092, eq. 7.
     """
     W = _weights(weights)
     n = W.shape[0]
@@ -277,9 +286,13 @@ def gain_sweep(
     Parameters
     ----------
     weights : (N, N) array
+        Couplings W (float64).
     u0 : (B, N) or (N,) array
+        Initial internal states.
     gains : array_like of float > 0
+        Gains to run, shape (G,).
     duration : float > 0
+        Integration time in units of tau.
     targets : (B, N) or (N,) array of -1/+1, optional
         Patterns each run should retrieve (for the overlap).
     **options
@@ -288,11 +301,19 @@ def gain_sweep(
     Returns
     -------
     GainSweep
+        ``gains`` (G,) float64; ``amplitude`` (G, B) float64 mean |V| in [0, 1]; ``overlap``
+        (G, B) float64 in [-1, 1] or None; ``agrees`` (G, B) bool.
 
     Raises
     ------
     MemsimError
-        ``gains`` empty or not positive, unknown options, and everything :func:`simulate` checks.
+        ``gains`` empty or not positive, unknown options, ``targets`` not -1/+1 with N columns
+        and 1 or B rows, ``I`` not of shape (N,), and everything :func:`simulate` checks.
+
+    References
+    ----------
+    Hopfield, J. J. (1984). PNAS 81, 3088-3092, eq. 5 (dynamics) and its high-gain limit
+    (stable states approach those of the two-state network, Hopfield 1982).
     """
     A.no_options(options, ("tau", "I", "method", "rtol", "atol", "points"), "gain_sweep")
     gs = A.array(gains, "gains").astype(np.float64).ravel()

@@ -6,7 +6,6 @@ Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recogn
 arXiv:1606.01164 (energy ``E = -sum_mu F(xi^mu . s)``, the update rule, capacity estimate).
 Demircigil, M., Heusel, J., Loewe, M., Upgang, S. & Vermet, F. (2017). On a model of associative
 memory with huge storage capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
-See ``THEORY.md`` section 2 for the equations used here.
 
 Conventions
 -----------
@@ -298,6 +297,31 @@ def dense_recall(
     Returns
     -------
     DenseResult
+        ``states`` (B, N) int8 (or (N,) for one cue), ``sweeps`` (B,) int64, ``stop`` (B,)
+        str, ``energy`` and ``log_neg_energy`` (B, max_sweeps + 1) float64, ``flips``
+        (B, max_sweeps) int64, ``overlaps`` (B, P) float64 in [-1, 1]; see
+        :class:`DenseResult`.
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D -1/+1 array with P >= 1 and N >= 2; if ``cues`` is not (B, N)
+        or (N,), is empty or holds a value other than -1/+1; if ``interaction`` is unknown; if
+        ``n`` is not an integer >= 2 (polynomial kinds); if ``dynamics`` or ``order`` is
+        unknown; if ``max_sweeps`` is not an integer >= 1; if ``seed``, ``stream`` or
+        ``threads`` is not a valid integer.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When ``warn`` is true and some cue reached ``max_sweeps`` without a fixed point.
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164, eq. 2 (energy) and eq. 3 (update rule).
+    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
+    capacity. J. Stat. Phys. 168, 288-299 (exponential interaction ``F(x) = exp(x)``).
     """
     xi = _check_stored(stored)
     p, big_n = xi.shape
@@ -399,18 +423,37 @@ def dense_energy(
 
     Parameters
     ----------
-    stored : (P, N) array of -1/+1
-    states : (B, N) or (N,) array of -1/+1
-    interaction, n
+    stored : array_like, shape (P, N)
+        Stored patterns (rows), entries -1/+1.
+    states : array_like, shape (B, N) or (N,)
+        States, entries -1/+1.
+    interaction : {"polynomial", "rectified", "exponential"}
         As in :func:`dense_recall`.
+    n : int
+        Interaction order (>= 2); ignored for "exponential".
     log : bool
         Return ``log(-E) = log sum_mu F(xi^mu . s)`` instead (log-sum-exp for the exponential
         interaction, finite for any N; NaN where ``-E <= 0``).
 
     Returns
     -------
-    (B,) float64 array, or a float for a single state. Computed in float64 (exact while the
-    values stay below 2^53).
+    ndarray of float64, shape (B,), or float
+        E (or log(-E)) of each state, a float for a single state. Computed in float64 (exact
+        while the values stay below 2^53).
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D -1/+1 array with P >= 1 and N >= 2; if ``states`` is not (B,
+        N) or (N,), is empty or holds a value other than -1/+1; if ``interaction`` is unknown;
+        if ``n`` is not an integer >= 2 (polynomial kinds).
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164, eq. 2.
+    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
+    capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
     """
     xi = _check_stored(stored)
     p, big_n = xi.shape
@@ -435,9 +478,35 @@ def dense_unstable_bits(
     A state is a fixed point of the dynamics iff this is 0. Applied to the stored patterns it
     measures the one-step bit error of Krotov & Hopfield's (2016) capacity estimate.
 
+    Parameters
+    ----------
+    stored : array_like, shape (P, N)
+        Stored patterns (rows), entries -1/+1.
+    states : array_like, shape (B, N) or (N,)
+        States to check, entries -1/+1.
+    interaction : {"polynomial", "rectified", "exponential"}
+        As in :func:`dense_recall`.
+    n : int
+        Interaction order (>= 2); ignored for "exponential".
+
     Returns
     -------
-    (B,) int64 array, or an int for a single state.
+    ndarray of int64, shape (B,), or int
+        Unstable neurons per state, in [0, N] (an int for a single state).
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D -1/+1 array with P >= 1 and N >= 2; if ``states`` is not (B,
+        N) or (N,), is empty or holds a value other than -1/+1; if ``interaction`` is unknown;
+        if ``n`` is not an integer >= 2 (polynomial kinds).
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164, eq. 3 (update rule) and its capacity estimate.
+    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
+    capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
     """
     xi = _check_stored(stored)
     p, big_n = xi.shape
@@ -463,7 +532,35 @@ theory_capacity = _theory.dense_capacity
 
 
 def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np.ndarray:
-    """``count`` random unbiased -1/+1 patterns (rows), from ``generator(seed, *keys)``."""
+    """``count`` random unbiased -1/+1 patterns (rows), from ``generator(seed, *keys)``.
+
+    Parameters
+    ----------
+    count : int
+        Number of patterns P (>= 1).
+    n_neurons : int
+        Pattern length N (>= 1).
+    seed : int
+        Seed (>= 0).
+    *keys : int
+        Extra stream keys (>= 0), e.g. ``(N, P)``.
+
+    Returns
+    -------
+    ndarray of int8, shape (count, n_neurons)
+        Independent entries -1/+1 with probability 1/2 each.
+
+    Raises
+    ------
+    MemsimError
+        If ``count`` or ``n_neurons`` is not an integer >= 1, or ``seed`` or a key is not an
+        integer >= 0.
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164 (the random unbiased patterns of its capacity analysis).
+    """
     count = _args.integer(count, "count", 1)
     n_neurons = _args.integer(n_neurons, "n_neurons", 1)
     rng = generator(seed, *keys)
@@ -483,7 +580,39 @@ def bit_error_rate(
 
     Stores ``patterns`` random patterns of ``n_neurons`` bits (stream ``(seed, N, K)``) and counts
     the neurons the update rule would flip when the state is a stored pattern, over the first
-    ``min(cues, patterns)`` patterns. Returns flips / (checked patterns x N).
+    ``min(cues, patterns)`` patterns.
+
+    Parameters
+    ----------
+    n_neurons : int
+        N (>= 2).
+    patterns : int
+        Number of stored patterns K (>= 1).
+    interaction : {"polynomial", "rectified", "exponential"}
+        As in :func:`dense_recall`.
+    n : int
+        Interaction order (>= 2); ignored for "exponential".
+    cues : int
+        Number of stored patterns checked (>= 1; at most ``patterns`` are used).
+    seed : int
+        Seed (>= 0).
+
+    Returns
+    -------
+    float
+        Flips / (checked patterns x N), in [0, 1].
+
+    Raises
+    ------
+    MemsimError
+        If ``n_neurons`` is not an integer >= 2, ``patterns`` or ``cues`` not an integer
+        >= 1, ``seed`` not an integer >= 0; if ``interaction`` is unknown or ``n`` is not an
+        integer >= 2 (polynomial kinds).
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164 (one-step bit error behind the capacity estimate).
     """
     n_neurons = _args.integer(n_neurons, "n_neurons", 2)
     patterns = _args.integer(patterns, "patterns", 1)
@@ -506,7 +635,50 @@ def retrieval_rate(
     seed: int = 0,
 ) -> float:
     """Fraction of noisy cues (``flip_fraction`` of the bits of a stored pattern flipped) that
-    asynchronous dynamics bring back exactly to their pattern."""
+    asynchronous dynamics bring back exactly to their pattern.
+
+    Patterns come from stream ``(seed, N, K)``, the flipped bits from ``(seed, N, K, 1)``;
+    the first ``min(cues, patterns)`` patterns are cued.
+
+    Parameters
+    ----------
+    n_neurons : int
+        N (>= 2).
+    patterns : int
+        Number of stored patterns K (>= 1).
+    interaction : {"polynomial", "rectified", "exponential"}
+        As in :func:`dense_recall`.
+    n : int
+        Interaction order (>= 2); ignored for "exponential".
+    flip_fraction : float
+        Fraction of bits flipped in each cue, in [0, 1] (rounded to a whole number of bits).
+    cues : int
+        Number of cues (>= 1; at most ``patterns``).
+    max_sweeps : int
+        Sweep limit of the asynchronous recall (>= 1).
+    seed : int
+        Seed (>= 0).
+
+    Returns
+    -------
+    float
+        Fraction of cues in [0, 1] whose final state equals their pattern.
+
+    Raises
+    ------
+    MemsimError
+        If ``n_neurons`` is not an integer >= 2, ``patterns`` or ``cues`` not an integer
+        >= 1, ``seed`` not an integer >= 0; if ``flip_fraction`` is outside [0, 1]; and the
+        errors of :func:`dense_recall` (unknown ``interaction``, ``n`` < 2, ``max_sweeps``
+        < 1).
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164, eq. 3 (update rule).
+    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
+    capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
+    """
     n_neurons = _args.integer(n_neurons, "n_neurons", 2)
     patterns = _args.integer(patterns, "patterns", 1)
     cues = _args.integer(cues, "cues", 1)
@@ -548,16 +720,41 @@ def measure_capacity(
         ``"bit_error"``: the one-step bit-error rate at stored patterns (:func:`bit_error_rate`)
         must be <= ``error_rate``. ``"retrieval"``: the fraction of noisy cues retrieved exactly
         (:func:`retrieval_rate`) must be >= ``1 - error_rate``.
+    error_rate : float
+        Tolerated error, in (0, 0.5).
+    flip_fraction : float
+        Cue noise for the "retrieval" criterion, in [0, 1].
+    cues : int
+        Patterns checked (bit_error) or cues run (retrieval) per K (>= 1).
     k_max : int
-        Upper limit of the search.
+        Upper limit of the search (>= 1).
+    seed : int
+        Seed (>= 0).
 
     Returns
     -------
-    dict with ``N``, ``n``, ``interaction``, ``criterion``, ``error_rate``, ``capacity`` (the
-    largest K that passed), ``theory`` (polynomial kinds with the bit-error criterion:
-    :func:`theory_capacity` at ``error_rate``; else NaN) and ``evaluations`` (list of (K, value)).
-    Each K uses its own pattern set (stream ``(seed, N, K)``), so the measured curve is noisy at
-    the level of the sampling error of the rate.
+    dict
+        ``N``, ``n`` (None for exponential), ``interaction``, ``criterion``, ``error_rate``,
+        ``capacity`` (int, the largest K that passed; 0 if K = 1 failed), ``theory`` (float;
+        polynomial kinds with the bit-error criterion: :func:`theory_capacity` at
+        ``error_rate``; else NaN) and ``evaluations`` (list of (K, value)). Each K uses its own
+        pattern set (stream ``(seed, N, K)``), so the measured curve is noisy at the level of
+        the sampling error of the rate.
+
+    Raises
+    ------
+    MemsimError
+        If ``n_neurons`` is not an integer >= 2, ``k_max`` or ``cues`` not an integer >= 1,
+        ``seed`` not an integer >= 0; if ``interaction`` is unknown or ``n`` is not an
+        integer >= 2 (polynomial kinds); if ``criterion`` is unknown; if ``error_rate`` is
+        not in (0, 0.5); if ``flip_fraction`` is outside [0, 1] (retrieval criterion).
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164 (capacity about N^(n-1) / (2 (2n-3)!! ln N)).
+    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
+    capacity. J. Stat. Phys. 168, 288-299 (exponential capacity).
     """
     n_neurons = _args.integer(n_neurons, "n_neurons", 2)
     k_max = _args.integer(k_max, "k_max", 1)
@@ -618,9 +815,39 @@ def capacity_table(
 ) -> dict[str, np.ndarray]:
     """Tidy table of :func:`measure_capacity` over N (and interaction orders n).
 
-    Returns a dict of equal-length columns ``N, n, interaction, criterion, error_rate, capacity,
-    theory, ratio`` (``ratio = capacity / theory``); ``pandas.DataFrame(table)`` loads it. For the
-    exponential interaction ``orders`` is ignored (one row per N).
+    For the exponential interaction ``orders`` is ignored (one row per N).
+
+    Parameters
+    ----------
+    n_values : sequence of int
+        Network sizes N (each >= 2).
+    orders : sequence of int
+        Interaction orders n (each >= 2) for the polynomial kinds.
+    interaction : {"polynomial", "rectified", "exponential"}
+        As in :func:`dense_recall`.
+    **options
+        Keyword options of :func:`measure_capacity` (``criterion``, ``error_rate``,
+        ``flip_fraction``, ``cues``, ``k_max``, ``seed``).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Equal-length read-only columns ``N, n, interaction, criterion, error_rate, capacity,
+        theory, ratio`` (``ratio = capacity / theory``; ``n`` is -1 for exponential rows);
+        ``pandas.DataFrame(table)`` loads it.
+
+    Raises
+    ------
+    MemsimError
+        If ``interaction`` is unknown, and every error of :func:`measure_capacity` (invalid N,
+        n, criterion, error_rate, ...).
+
+    References
+    ----------
+    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
+    NIPS 29, arXiv:1606.01164 (capacity about N^(n-1) / (2 (2n-3)!! ln N)).
+    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
+    capacity. J. Stat. Phys. 168, 288-299 (exponential capacity).
     """
     rows = []
     kind, _ = _check_interaction(interaction, 2)

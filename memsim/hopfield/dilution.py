@@ -47,7 +47,37 @@ UNLEARNING_STREAM_KEY = 0xD2EA
 
 
 def mask(n: int, c: int, kind: str, seed: int) -> np.ndarray:
-    """(N, N) bool connection mask with zero diagonal (see the module docstring)."""
+    """(N, N) bool connection mask with zero diagonal (see the module docstring).
+
+    Parameters
+    ----------
+    n : int
+        Number of neurons N (>= 2).
+    c : int
+        Connections kept per neuron, 1 <= C <= N - 1 (exact for "asymmetric", the mean for
+        "symmetric").
+    kind : {"asymmetric", "symmetric"}
+        Dilution kind; row i of the asymmetric mask marks the inputs of neuron i.
+    seed : int
+        Seed (>= 0); the stream is ``(seed, DILUTION_STREAM_KEY, N, C, kind index)``.
+
+    Returns
+    -------
+    ndarray of bool, shape (N, N)
+        ``mask[i, j]``: coupling W_ij kept (symmetric for "symmetric").
+
+    Raises
+    ------
+    MemsimError
+        If ``seed``, ``n`` or ``c`` is not an integer >= 0 (random stream keys). Nothing else
+        is validated here (:func:`dilute` checks C and the kind): an unknown ``kind`` raises
+        ValueError.
+
+    References
+    ----------
+    Derrida, B., Gardner, E. & Zippelius, A. (1987). An exactly solvable asymmetric neural
+    network model. Europhys. Lett. 4, 167-173 (asymmetric dilution).
+    """
     g = generator(seed, DILUTION_STREAM_KEY, n, c, DILUTION_KINDS.index(kind))
     if kind == "asymmetric":
         keys = g.random((n, n))
@@ -186,7 +216,32 @@ def unlearning(
 
 def erf_map(m: Any, alpha: float) -> np.ndarray:
     """``erf(m / sqrt(2 alpha))``: one parallel step of the extremely diluted asymmetric network
-    (Derrida, Gardner & Zippelius 1987) in the limit of many connections per neuron."""
+    (Derrida, Gardner & Zippelius 1987) in the limit of many connections per neuron.
+
+    Parameters
+    ----------
+    m : array_like of float
+        Overlaps m_t, in [-1, 1] (any shape).
+    alpha : float > 0
+        Load P / C (patterns per connection).
+
+    Returns
+    -------
+    ndarray of float64, shape of ``m``
+        Overlaps m_{t+1}, in [-1, 1]. Retrieval (a stable m > 0) exists for
+        alpha < 2 / pi.
+
+    Raises
+    ------
+    MemsimError
+        If ``alpha`` is not a real number > 0. Non-numeric ``m`` raises numpy's own
+        ValueError.
+
+    References
+    ----------
+    Derrida, B., Gardner, E. & Zippelius, A. (1987). An exactly solvable asymmetric neural
+    network model. Europhys. Lett. 4, 167-173, eqs. 7-8.
+    """
     a = A.real(alpha, "alpha", low=0.0, low_open=True)
     from scipy.special import erf
 
@@ -200,6 +255,31 @@ def diluted_overlap_map(m: Any, c: int, p: int) -> np.ndarray:
     ``xi_i h_i = (2 B1 - C) + (2 B2 - (P - 1) C)`` with ``B1 ~ Binomial(C, (1 + m) / 2)`` and
     ``B2 ~ Binomial((P - 1) C, 1/2)`` independent; ``m' = P(X > 0) - P(X < 0) + m P(X = 0)``.
     Tends to :func:`erf_map` with alpha = P / C for large C.
+
+    Parameters
+    ----------
+    m : array_like of float
+        Overlaps m_t, in [-1, 1] (scalar or 1-D; outside [-1, 1] the result is NaN).
+    c : int >= 1
+        Connections per neuron C.
+    p : int >= 1
+        Number of stored patterns P.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(m),), or numpy float64 for a scalar ``m``
+        Overlaps m_{t+1}, in [-1, 1].
+
+    Raises
+    ------
+    MemsimError
+        If ``c`` or ``p`` is not an integer >= 1. Non-numeric ``m`` raises numpy's own
+        ValueError.
+
+    References
+    ----------
+    Derrida, B., Gardner, E. & Zippelius, A. (1987). An exactly solvable asymmetric neural
+    network model. Europhys. Lett. 4, 167-173, eqs. 7-8 (the large-C limit of this map).
     """
     c = A.integer(c, "c", low=1)
     p = A.integer(p, "p", low=1)

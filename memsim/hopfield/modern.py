@@ -10,11 +10,10 @@ Hu, J. Y.-C. et al. (2023). On sparse modern Hopfield model. NeurIPS 2023, arXiv
 Santos, S., Niculae, V., McNamee, D. & Martins, A. F. T. (2024). Sparse and structured Hopfield
 networks. ICML 2024 (Hopfield-Fenchel-Young energies for entmax / Tsallis entropies).
 Peters, B., Niculae, V. & Martins, A. F. T. (2019). Sparse sequence-to-sequence models (entmax).
-See ``THEORY.md`` section 3.
 
 Conventions
 -----------
-* Stored patterns are the **rows** of a P x d array ``X`` (THEORY.md and the paper use the
+* Stored patterns are the **rows** of a P x d array ``X`` (the paper uses the
   columns of a d x P matrix). A state/query is a d-vector ``xi``; a batch is B x d.
 * Update (eq. 3 in rows form): ``xi_new = norm(beta * xi @ X.T) @ X`` with ``norm`` softmax
   (default), sparsemax, 1.5-entmax or alpha-entmax.
@@ -247,6 +246,33 @@ def tsallis_entropy(p: np.ndarray, alpha: float, axis: int = -1) -> np.ndarray:
     """Tsallis entropy ``H_alpha(p) = (1 - sum p^alpha) / (alpha (alpha - 1))``; Shannon at 1.
 
     Peters, Niculae & Martins (2019), eq. (8) (``H^T_alpha``); 0 ln 0 = 0 for alpha = 1.
+
+    Parameters
+    ----------
+    p : array_like
+        Probability distributions along ``axis`` (negative entries are clipped to 0 for
+        alpha != 1).
+    alpha : float
+        Tsallis order (alpha = 1: Shannon entropy in nats; 2: Gini entropy ``(1 - ||p||^2)/2``).
+    axis : int
+        Axis holding the distribution.
+
+    Returns
+    -------
+    ndarray of float64
+        Entropy of each distribution, the shape of ``p`` without ``axis`` (a numpy float64
+        for one distribution).
+
+    Raises
+    ------
+    Nothing beyond numpy's own errors (e.g. an ``axis`` out of range, non-numeric ``p``);
+    alpha = 0 divides by zero (inf/NaN, no exception).
+
+    References
+    ----------
+    Peters, B., Niculae, V. & Martins, A. F. T. (2019). Sparse sequence-to-sequence models.
+    ACL 2019, eq. (8).
+    Tsallis, C. (1988). J. Stat. Phys. 52, 479-487.
     """
     p = np.asarray(p, dtype=np.float64)
     if alpha == 1.0:
@@ -311,18 +337,40 @@ def energy(
 
     Parameters
     ----------
-    stored : (P, d) array
-        Stored patterns (rows).
-    states : (B, d) or (d,) array
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (used as float64).
+    states : array_like, shape (B, d) or (d,)
+        States, real (float64).
     beta : float
-        Inverse temperature (``beta / sqrt(d)`` with ``scale_beta=True``).
+        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
     normaliser : str
         "softmax", "sparsemax", "entmax15" or "entmax_bisect" (option ``alpha``). Other
         normalisers have no energy here (NaN).
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    **options
+        Normaliser options (e.g. ``alpha``).
 
     Returns
     -------
-    (B,) float64, or a float for a single state.
+    ndarray of float64, shape (B,), or float
+        Energy of each state, >= 0 for the entmax family (a float for a single state).
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``states`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
+        ``normaliser`` is unknown or gets an option it does not take (``entmax_bisect`` needs
+        ``alpha`` >= 1); if ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``); if the
+        scores ``beta X xi`` overflow, or the energy is not finite (norms beyond about 1e154).
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, eq. (2).
+    Hu, J. Y.-C. et al. (2023). On sparse modern Hopfield model. NeurIPS 2023 (sparsemax).
+    Santos, S. et al. (2024). Sparse and structured Hopfield networks. ICML 2024 (entmax).
     """
     X = _check_stored(stored)
     S, single = _check_queries(states, X.shape[1], "states")
@@ -506,17 +554,22 @@ def retrieve(
 
     Returns
     -------
-    (B, d) or (d,) array of final states, or a :class:`Trajectory`. float32 when stored and
-    queries are both float32 (computed in float32: float32 BLAS and exponential, float64 row
-    sums; relative error against float64 on the same numbers about
-    ``eps32 * (1 + beta max |x . xi|)`` per update, tests/unit/test_modern.py), else float64.
-    Trajectories are computed in float64.
+    ndarray, shape (B, d) or (d,), or Trajectory
+        Final states, or a :class:`Trajectory`. float32 when stored and queries are both
+        float32 (computed in float32: float32 BLAS and exponential, float64 row sums;
+        relative error against float64 on the same numbers about
+        ``eps32 * (1 + beta max |x . xi|)`` per update, tests/unit/test_modern.py), else
+        float64. Trajectories are computed in float64.
 
     Raises
     ------
     MemsimError
-        NaN or inf in stored or queries, beta not a positive finite number, scores
-        ``beta X xi`` overflowing the float range, a bad clamp, unknown options.
+        NaN or inf in stored or queries (or produced by the update); ``stored`` not a 2-D
+        real (P, d) array; ``queries`` not (B, d) or (d,), empty or not real; ``beta`` not a
+        finite number >= 1e-300; ``steps`` not an integer >= 0; ``tol`` negative or not
+        finite; ``clamp`` not boolean or not (B, d) or (d,); scores ``beta X xi`` overflowing
+        the float range; an unknown normaliser or option (``entmax_bisect`` needs ``alpha``
+        >= 1); ``threads`` not an integer >= 1.
 
     Notes
     -----
@@ -526,6 +579,13 @@ def retrieve(
     per row: maximum, non-finite count, vectorised exponential with a float64 row sum; parallel
     over rows for large blocks). Energy is never
     increased by an update (Theorem 1, CCCP); :func:`energy` evaluates it.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, eq. (3) (update), Theorem 1 (CCCP convergence), eq. (10) (attention).
+    Hu, J. Y.-C. et al. (2023). On sparse modern Hopfield model. NeurIPS 2023 (sparsemax).
+    Santos, S. et al. (2024). Sparse and structured Hopfield networks. ICML 2024 (entmax).
     """
     # the O(P d) finiteness scan of the stored patterns would cost as much as a small-batch
     # update; a NaN/inf pattern makes the result non-finite, which is checked instead (O(B d))
@@ -650,7 +710,42 @@ def association(
     scale_beta: bool = False,
     **options: Any,
 ) -> np.ndarray:
-    """Association (attention) weights ``norm(beta * states @ X.T)``, (B, P) or (P,)."""
+    """Association (attention) weights ``norm(beta * states @ X.T)``.
+
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+    states : array_like, shape (B, d) or (d,)
+        States / queries, real (float64).
+    beta : float
+        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
+    normaliser : str
+        "softmax" (default) or any kind of :func:`memsim.attention.normalise`.
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    **options
+        Normaliser options (e.g. ``alpha``).
+
+    Returns
+    -------
+    ndarray of float64, shape (B, P) or (P,)
+        Rows are probability distributions over the stored patterns (sum 1).
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``states`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
+        ``normaliser`` is unknown or gets an option it does not take (``entmax_bisect`` needs
+        ``alpha`` >= 1); if ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``); if the
+        scores ``beta X xi`` overflow.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, eq. (3) (the softmax in the update) and eq. (10) (attention).
+    """
     X = _check_stored(stored)
     S, single = _check_queries(states, X.shape[1], "states")
     _check_normaliser(normaliser, options)
@@ -732,6 +827,46 @@ def classify_fixed_points(
 
     The states should be fixed points (e.g. from :func:`retrieve` with ``tol``); ``residual``
     reports ``||f(xi) - xi||`` so that this can be checked.
+
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+    states : array_like, shape (B, d) or (d,)
+        States to classify, real (float64).
+    beta : float
+        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
+    normaliser : str
+        "softmax" (default) or any kind of :func:`memsim.attention.normalise`.
+    mass : float
+        Weight fraction in (0, 1] the subset must carry (default 0.9).
+    global_fraction : float
+        Fraction of P in (0, 1) above which a subset counts as "global" (default 0.5).
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    **options
+        Normaliser options (e.g. ``alpha``).
+
+    Returns
+    -------
+    FixedPointClasses
+        Read-only per-state arrays (length B; length 1 for a single state): ``kind`` (str),
+        ``subset_size`` (int64), ``subset`` (B, P) bool, ``nearest`` (int64), ``top_weight``,
+        ``effective_number``, ``residual``, ``distance`` (float64), plus the settings.
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``states`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
+        ``normaliser`` is unknown or gets an option it does not take (``entmax_bisect`` needs
+        ``alpha`` >= 1); if ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``); if
+        ``mass`` is not in (0, 1] or ``global_fraction`` not in (0, 1); if the scores overflow.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, section 2 (global, metastable and single-pattern fixed points).
     """
     X = _check_stored(stored)
     S, single = _check_queries(states, X.shape[1], "states")
@@ -803,6 +938,46 @@ def beta_sweep(
     ``kind``, ``subset_size``, ``nearest``, ``top_weight``, ``effective_number``, ``residual``,
     ``energy``, ``steps``, ``converged``. Small beta gives the global average, intermediate
     beta metastable states, large beta single patterns (Ramsauer et al. 2020, section 2).
+
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+    queries : array_like, shape (B, d) or (d,)
+        Initial states, real (float64).
+    betas : array_like of float
+        Inverse temperatures (> 0) to sweep.
+    steps : int
+        Largest number of updates per query (>= 0).
+    tol : float
+        Convergence tolerance ``||xi_new - xi||_2 <= tol`` (>= 0).
+    normaliser : str
+        As in :func:`retrieve`.
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    mass, global_fraction : float
+        Classification settings of :func:`classify_fixed_points`.
+    **options
+        Normaliser options (e.g. ``alpha``).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Read-only columns of length ``len(betas) * B``, as listed above.
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``queries`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf;
+        and every error of :func:`retrieve` and :func:`classify_fixed_points` (a bad beta,
+        steps, tol, normaliser, option, mass or global_fraction). Non-numeric ``betas`` raise
+        numpy's own ValueError.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, section 2 and Theorem 1 (convergence of the update to fixed points).
     """
     X = _check_stored(stored)
     Q, _ = _check_queries(queries, X.shape[1])
@@ -861,7 +1036,25 @@ def beta_sweep(
 def separation(stored: np.ndarray) -> np.ndarray:
     """Separation of each pattern, ``Delta_i = x_i.x_i - max_{j != i} x_i.x_j`` (eq. 5).
 
-    Returns (P,) float64 (``inf`` when P = 1).
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+
+    Returns
+    -------
+    ndarray of float64, shape (P,)
+        Delta_i (``inf`` when P = 1).
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, eq. (5).
     """
     X = _check_stored(stored)
     G = X @ X.T
@@ -884,7 +1077,40 @@ def retrieval_error_bound(
     ``2 (P - 1) exp(-beta (Delta_i - 2 r M)) M`` with ``r = max(||xi - x_i||, ||x*_i - x_i||)``
     (``r = ||xi - x_i||`` when no fixed points are given), ``M = max_j ||x_j||`` and the
     separation ``Delta_i`` of target pattern i (eq. 5). Capped at ``2 M`` (the error can never
-    exceed the diameter of the pattern set's ball). Returns (B,) float64.
+    exceed the diameter of the pattern set's ball).
+
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+    targets : array_like of int, shape (B,)
+        Index in [0, P) of the pattern each query aims at.
+    queries : array_like, shape (B, d) or (d,)
+        Queries xi, real (float64).
+    beta : float
+        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
+    fixed_points : array_like, shape (B, d), optional
+        Fixed points x*_i near the targets (enlarges r).
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+
+    Returns
+    -------
+    ndarray of float64, shape (B,)
+        Bound in the units of the patterns, in [0, 2 M].
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``queries`` or ``fixed_points`` is not (B, d) or (d,), is empty, not real numeric or
+        contains NaN/inf; if ``targets`` does not hold one index in [0, P) per query; if
+        ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``).
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, Theorem 5 and eq. (5).
     """
     X = _check_stored(stored)
     Q, _ = _check_queries(queries, X.shape[1])
@@ -920,6 +1146,43 @@ def retrieval_error_table(
     distance ``||xi - x_i||``, the fixed point ``x*_i`` reached by iterating from ``x_i``, the
     one-update error ``||f(xi) - x_i||`` and the Theorem 5 bound. Tidy table (dict of columns):
     ``query, target, separation, query_distance, fixed_point_distance, error, bound, beta``.
+
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+    targets : array_like of int, shape (B,)
+        Index in [0, P) of the pattern each query aims at.
+    queries : array_like, shape (B, d) or (d,)
+        Queries, real (float64).
+    beta : float
+        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    fixed_point_steps : int
+        Largest number of updates to reach x*_i from x_i (>= 0).
+    tol : float
+        Convergence tolerance of that iteration (>= 0).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Read-only columns of length B, as listed above (distances and errors in the units of
+        the patterns; ``beta`` as used).
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``queries`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
+        ``targets`` does not hold one index in [0, P) per query; if ``beta`` is not a finite
+        number >= 1e-300 (``BETA_MIN``); if ``fixed_point_steps`` or ``tol`` is invalid, or the
+        update overflows (errors of :func:`retrieve`).
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, Theorem 5 and eq. (5).
     """
     X = _check_stored(stored)
     Q, _ = _check_queries(queries, X.shape[1])
@@ -949,10 +1212,32 @@ def random_patterns(
     """Random patterns (rows): "binary" (-1/+1 entries, norm sqrt(d)), "gaussian" (N(0, 1)
     entries) or "sphere" (uniform on the sphere of radius sqrt(d)); stream ``(seed, *keys)``.
 
+    Parameters
+    ----------
+    count : int
+        Number of patterns P (>= 0).
+    dim : int
+        Dimension d (>= 1).
+    kind : {"binary", "gaussian", "sphere"}
+        Pattern distribution.
+    seed : int
+        Seed (>= 0).
+    *keys : int
+        Extra stream keys (>= 0), e.g. ``(d, P)``.
+
+    Returns
+    -------
+    ndarray of float64, shape (count, dim)
+
     Raises
     ------
     MemsimError
-        ``count`` < 0, ``dim`` < 1, a bad ``seed`` or an unknown ``kind`` (each named).
+        ``count`` < 0, ``dim`` < 1, a bad ``seed`` or key, or an unknown ``kind`` (each named).
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, section 3 (random patterns of the storage-capacity analysis).
     """
     count = _args.integer(count, "count", 0)
     dim = _args.integer(dim, "dim", 1)
@@ -985,7 +1270,48 @@ def retrieval_rate(
     ``patterns`` random patterns (stream ``(seed, d, P)``); query b is pattern b (b < queries)
     with a fraction ``noise`` of its signs flipped ("binary") or plus Gaussian noise of norm
     ``noise * ||x||`` (other kinds). Retrieved means ``||xi_final - x_b|| <= rel_error * ||x_b||``
-    after ``steps`` updates.
+    after ``steps`` softmax updates.
+
+    Parameters
+    ----------
+    dim : int
+        Dimension d (>= 1).
+    patterns : int
+        Number of stored patterns P (>= 1).
+    beta : float
+        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
+    pattern_kind : {"binary", "gaussian", "sphere"}
+        As in :func:`random_patterns`.
+    noise : float
+        Fraction of flipped signs in [0, 1] ("binary"), else relative noise norm (>= 0).
+    queries : int
+        Number of queries (at most ``patterns`` are used).
+    steps : int
+        Number of updates (>= 0).
+    rel_error : float
+        Tolerated relative distance to the pattern.
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    seed : int
+        Seed (>= 0).
+
+    Returns
+    -------
+    float
+        Fraction in [0, 1] of queries retrieved.
+
+    Raises
+    ------
+    MemsimError
+        If ``dim`` < 1, ``patterns`` < 0, ``seed`` not an integer >= 0 or ``pattern_kind``
+        unknown (:func:`random_patterns`); and the errors of :func:`retrieve` (``patterns`` < 1,
+        a bad ``beta`` or ``steps``). A ``noise`` above 1 for "binary" raises numpy's own
+        ValueError.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, Theorem 5 (one-update retrieval) and section 3 (storage capacity).
     """
     X = random_patterns(patterns, dim, pattern_kind, seed, dim, patterns)
     c = min(int(queries), patterns)
@@ -1021,6 +1347,38 @@ def measure_capacity(
     rel_error, scale_beta). Returns a dict with ``d``, ``beta``, ``capacity``,
     ``capacity_over_d`` and ``evaluations`` (list of (P, rate)); ``capacity`` is capped at
     ``k_max`` (``at_limit`` says so).
+
+    Parameters
+    ----------
+    dim : int
+        Dimension d (>= 1).
+    beta : float
+        Inverse temperature > 0.
+    error_rate : float
+        Tolerated fraction of failed queries, in (0, 1).
+    k_max : int
+        Upper limit of the search.
+    seed : int
+        Seed (>= 0).
+    **options
+        Options of :func:`retrieval_rate`.
+
+    Returns
+    -------
+    dict
+        ``d`` (int), ``beta`` (float), ``capacity`` (int), ``capacity_over_d`` (float),
+        ``at_limit`` (bool) and ``evaluations`` (list of (P, rate)).
+
+    Raises
+    ------
+    MemsimError
+        If an option is not one :func:`retrieval_rate` takes; if ``dim`` is not an integer
+        >= 1; if ``error_rate`` is not in (0, 1); and the errors of :func:`retrieval_rate`.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, section 3 (storage capacity exponential in d).
     """
     allowed = ("pattern_kind", "noise", "queries", "steps", "rel_error", "scale_beta")
     unknown = sorted(set(options) - set(allowed))
@@ -1071,8 +1429,34 @@ def measure_capacity(
 def capacity_table(
     dims: list[int] | np.ndarray, beta: float = 1.0, **options: Any
 ) -> dict[str, np.ndarray]:
-    """Tidy table of :func:`measure_capacity` over dimensions d: columns ``d, beta, capacity,
-    capacity_over_d, at_limit`` (compare ``capacity_over_d`` with the classical 0.138)."""
+    """Tidy table of :func:`measure_capacity` over dimensions d.
+
+    Parameters
+    ----------
+    dims : sequence of int
+        Dimensions d (each >= 1).
+    beta : float
+        Inverse temperature > 0.
+    **options
+        Keyword options of :func:`measure_capacity`.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Read-only columns ``d, beta, capacity, capacity_over_d, at_limit``, one row per d
+        (compare ``capacity_over_d`` with the classical 0.138).
+
+    Raises
+    ------
+    MemsimError
+        Every error of :func:`measure_capacity`.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, section 3 (storage capacity).
+    Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007 (classical alpha_c = 0.138).
+    """
     rows = [measure_capacity(int(d), beta, **options) for d in dims]
     cols = ["d", "beta", "capacity", "capacity_over_d", "at_limit"]
     return {c: _readonly(np.asarray([r[c] for r in rows])) for c in cols}

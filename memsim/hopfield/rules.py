@@ -78,8 +78,7 @@ def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
 def storkey_weights(patterns: np.ndarray, zero_diagonal: bool = True) -> np.ndarray:
     """Storkey (1997) learning rule: local, incremental, capacity about N / sqrt(2 ln N).
 
-    Starting from W = 0, each pattern xi = xi^nu in turn updates every weight (Storkey 1997;
-    THEORY.md section 1)::
+    Starting from W = 0, each pattern xi = xi^nu in turn updates every weight (Storkey 1997)::
 
         W_ij <- W_ij + (1/N) xi_i xi_j - (1/N) xi_i h_ji - (1/N) h_ij xi_j,
         h_ij  = sum_{k != i, j} W_ik xi_k,
@@ -108,6 +107,18 @@ def storkey_weights(patterns: np.ndarray, zero_diagonal: bool = True) -> np.ndar
     Returns
     -------
     ndarray, shape (N, N), float64
+        Symmetric weights W.
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` is not a 2-D numeric array, has fewer than 1 pattern or 2 neurons, or
+        contains a value other than -1/+1.
+
+    References
+    ----------
+    Storkey, A. (1997). Increasing the capacity of a Hopfield network without sacrificing
+    functionality. ICANN'97, LNCS 1327, 451-456 (the update rule and local field h_ij above).
     """
     xi = _check_patterns(patterns)
     n = xi.shape[1]
@@ -127,7 +138,7 @@ def storkey_weights(patterns: np.ndarray, zero_diagonal: bool = True) -> np.ndar
 def pseudoinverse_weights(patterns: np.ndarray, zero_diagonal: bool = False) -> np.ndarray:
     """Pseudo-inverse (projection) rule: ``W = Xi^T (Xi Xi^T)^(-1) Xi``.
 
-    Personnaz, Guyon & Dreyfus (1985); Kanter & Sompolinsky (1987); THEORY.md section 1.
+    Personnaz, Guyon & Dreyfus (1985); Kanter & Sompolinsky (1987).
     Xi is the P x N pattern matrix (rows = patterns). W is the orthogonal projector onto the
     span of the stored patterns, so every stored pattern satisfies ``W xi = xi`` exactly and is a
     fixed point of ``sgn`` dynamics; the capacity is N linearly independent patterns.
@@ -153,6 +164,27 @@ def pseudoinverse_weights(patterns: np.ndarray, zero_diagonal: bool = False) -> 
     Returns
     -------
     ndarray, shape (N, N), float64
+        Symmetric weights W (the projector onto the span of the patterns, diagonal zeroed if
+        requested).
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` is not a 2-D numeric array, has fewer than 1 pattern or 2 neurons, or
+        contains a value other than -1/+1.
+
+    Warns
+    -----
+    MemsimWarning
+        If the patterns are linearly dependent (always when P > N) or their overlap matrix has
+        a condition number above ``PSEUDOINVERSE_MAX_CONDITION`` (the SVD path is then used).
+
+    References
+    ----------
+    Personnaz, L., Guyon, I. & Dreyfus, G. (1985). Information storage and retrieval in
+    spin-glass like neural networks. J. Physique Lett. 46, L359-L365.
+    Kanter, I. & Sompolinsky, H. (1987). Associative recall of memory without errors.
+    Phys. Rev. A 35, 380-392.
     """
     xi = _check_patterns(patterns)
     p, n = xi.shape
@@ -236,6 +268,19 @@ def covariance_weights(
         Symmetric, zero diagonal.
     theta : ndarray, shape (N,), float64
         Thresholds.
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` is not a 2-D numeric array, has fewer than 1 pattern or 2 neurons, or
+        contains a value other than -1/+1.
+        If ``activity`` is not a number strictly between 0 and 1, or (``activity=None``) if
+        every entry of ``patterns`` is +1 or every entry is -1.
+
+    References
+    ----------
+    Tsodyks, M. V. & Feigel'man, M. V. (1988). The enhanced storage capacity in neural networks
+    with low activity level. Europhys. Lett. 6, 101-105 (covariance couplings and threshold).
     """
     xi = _check_patterns(patterns)
     p, n = xi.shape
@@ -321,6 +366,30 @@ def perceptron_weights(
         ``converged`` (bool, every pattern stable for every neuron), ``epochs`` (int, largest
         number of epochs with updates over the neurons), ``unstable`` (int, unstable
         (neuron, pattern) pairs at the end), ``kappa`` (float).
+
+    Raises
+    ------
+    MemsimError
+        If ``patterns`` is not a 2-D numeric array, has fewer than 1 pattern or 2 neurons, or
+        contains a value other than -1/+1.
+        If ``kappa`` is not a finite number; if ``max_epochs`` is not an integer >= 1; if
+        ``learning_rate`` is not a finite number > 0; if ``seed`` is not a non-negative
+        integer.
+
+    Warns
+    -----
+    MemsimWarning
+        If P exceeds the Gardner capacity ``alpha_c(kappa) (N - 1)`` (learning cannot converge).
+    ConvergenceWarning
+        If some (neuron, pattern) pair is still unstable after ``max_epochs``.
+
+    References
+    ----------
+    Gardner, E. (1988). The space of interactions in neural network models. J. Phys. A 21,
+    257-270 (stability with margin kappa, capacity alpha_c(kappa), 2 at kappa = 0).
+    Krauth, W. & Mezard, M. (1987). Learning algorithms with optimal stability in neural
+    networks. J. Phys. A 20, L745-L752.
+    Diederich, S. & Opper, M. (1987). Phys. Rev. Lett. 58, 949-952 (local perceptron learning).
     """
     xi = _check_patterns(patterns)
     p, n = xi.shape

@@ -232,8 +232,7 @@ def recall(
     References
     ----------
     Sompolinsky & Kanter (1986), Phys. Rev. Lett. 57, 2861 (dynamics with slow synapses);
-    During, Coolen &
-    Sherrington (1998), J. Phys. A 31, 8607.
+    During, Coolen & Sherrington (1998), J. Phys. A 31, 8607.
     """
     if not isinstance(weights, SequenceWeights):
         raise A.MemsimError(
@@ -354,15 +353,27 @@ def capacity_curve(
     steps : int >= 1
         Synchronous steps before the overlap is measured.
     seed : int
+        Seed (>= 0) of the pattern sets.
 
     Returns
     -------
     SequenceCapacity
+        Arrays of shape (L,) float64, one entry per load: ``loads`` (alpha = P / N actually
+        used), ``overlap`` (mean final overlap in [-1, 1]), ``stderr`` (NaN for one trial) and
+        ``success`` (fraction of trials with final overlap > 0.9).
 
     Raises
     ------
     MemsimError
-        ``n`` < 2, ``trials`` or ``steps`` < 1, ``loads`` empty or not positive.
+        ``n`` < 2, ``trials`` or ``steps`` < 1, ``loads`` empty or not positive, ``seed`` not
+        an integer >= 0.
+
+    References
+    ----------
+    Amari, S.-I. (1972). IEEE Trans. Computers C-21, 1197 (asymmetric sequence couplings).
+    During, A., Coolen, A. C. C. & Sherrington, D. (1998). Phase diagram and storage capacity
+    of sequence processing neural networks. J. Phys. A 31, 8607-8621 (alpha_c ~ 0.269, sync,
+    T = 0).
     """
     n = A.integer(n, "n", low=2)
     trials = A.integer(trials, "trials", low=1)

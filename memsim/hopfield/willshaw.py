@@ -183,7 +183,34 @@ def recall(
 
 
 def sparse_patterns(count: int, n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` random 0/1 patterns of length ``n`` with exactly ``k`` ones each (uint8)."""
+    """``count`` random 0/1 patterns of length ``n`` with exactly ``k`` ones each.
+
+    Parameters
+    ----------
+    count : int >= 1
+        Number of patterns.
+    n : int >= 1
+        Pattern length (units).
+    k : int, 1 <= k <= n
+        Active units per pattern.
+    rng : numpy.random.Generator
+        Source of randomness (e.g. ``memsim._rng.generator(seed, ...)``).
+
+    Returns
+    -------
+    ndarray of uint8, shape (count, n)
+        Each row has exactly ``k`` ones at uniformly random positions.
+
+    Raises
+    ------
+    MemsimError
+        If ``count`` or ``n`` is not an integer >= 1, or ``k`` not an integer in [1, n].
+
+    References
+    ----------
+    Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic
+    associative memory. Nature 222, 960-962 (random K-of-N patterns).
+    """
     count = A.integer(count, "count", low=1)
     n = A.integer(n, "n", low=1)
     k = A.integer(k, "k", low=1, high=n)
@@ -195,14 +222,67 @@ def sparse_patterns(count: int, n: int, k: int, rng: np.random.Generator) -> np.
 
 
 def fraction_set(m: Any, k_in: int, k_out: int, n_in: int, n_out: int) -> np.ndarray:
-    """``p1 = 1 - (1 - K_in K_out / (N_in N_out))^M`` (Willshaw et al. 1969), for each M."""
+    """``p1 = 1 - (1 - K_in K_out / (N_in N_out))^M`` (Willshaw et al. 1969), for each M.
+
+    Parameters
+    ----------
+    m : array_like of float
+        Numbers of stored associations M (any shape).
+    k_in, k_out : int
+        Active units per input / output pattern.
+    n_in, n_out : int
+        Layer sizes.
+
+    Returns
+    -------
+    ndarray of float64, shape of ``m``
+        Expected fraction of set synapses p1, in [0, 1].
+
+    Raises
+    ------
+    Nothing beyond numpy's and Python's own errors: the arguments are not validated (e.g.
+    ``n_in`` or ``n_out`` = 0 raises ZeroDivisionError; non-numeric ``m`` raises numpy's
+    ValueError).
+
+    References
+    ----------
+    Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic
+    associative memory. Nature 222, 960-962.
+    Palm, G. (1980). On associative memory. Biol. Cybern. 36, 19-31.
+    """
     m = np.asarray(m, dtype=np.float64)
     q = k_in * k_out / (n_in * n_out)
     return 1.0 - (1.0 - q) ** m
 
 
 def false_positive_rate(p1: Any, k_in: int) -> np.ndarray:
-    """Probability ``p1^K_in`` that a silent output unit fires for a clean cue."""
+    """Probability ``p1^K_in`` that a silent output unit fires for a clean cue.
+
+    The approximation treats the K_in synapses from the active cue units as independent.
+
+    Parameters
+    ----------
+    p1 : array_like of float
+        Fraction of set synapses, in [0, 1] (any shape).
+    k_in : int
+        Active units per input pattern (the threshold theta = K_in).
+
+    Returns
+    -------
+    ndarray of float64, shape of ``p1``
+        False-positive probability per silent output unit, in [0, 1].
+
+    Raises
+    ------
+    Nothing beyond numpy's own errors (``p1`` and ``k_in`` are not validated; non-numeric
+    ``p1`` raises numpy's ValueError).
+
+    References
+    ----------
+    Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic
+    associative memory. Nature 222, 960-962.
+    Palm, G. (1980). On associative memory. Biol. Cybern. 36, 19-31.
+    """
     return np.asarray(p1, dtype=np.float64) ** k_in
 
 
@@ -223,6 +303,36 @@ def information_per_synapse(
     positives with probability f (default ``p1^K_in``); M N_out such bits over N_in N_out
     synapses. The maximum over M tends to ln 2 = 0.69 bit for sparse patterns at large N
     (Palm 1980).
+
+    Parameters
+    ----------
+    m : array_like of float
+        Numbers of stored associations M (any shape).
+    k_in, k_out : int
+        Active units per input / output pattern.
+    n_in, n_out : int
+        Layer sizes.
+    fp : array_like of float, optional
+        False-positive probabilities f in [0, 1], broadcastable with ``m`` (e.g. measured
+        ones); default :func:`false_positive_rate` of :func:`fraction_set`.
+
+    Returns
+    -------
+    ndarray of float64, shape of ``m`` (broadcast with ``fp``)
+        Information in bits per synapse (>= 0).
+
+    Raises
+    ------
+    Nothing beyond numpy's and Python's own errors: the arguments are not validated (e.g.
+    ``n_in`` or ``n_out`` = 0 raises ZeroDivisionError; non-numeric ``m`` raises numpy's
+    ValueError).
+
+    References
+    ----------
+    Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic
+    associative memory. Nature 222, 960-962.
+    Palm, G. (1980). On associative memory. Biol. Cybern. 36, 19-31 (information per
+    synapse, ln 2 bound).
     """
     m = np.asarray(m, dtype=np.float64)
     q = k_out / n_out
@@ -277,15 +387,26 @@ def capacity_curve(
     cues : int >= 1
         Stored associations recalled per trial (the first ``min(cues, M)``).
     seed : int
+        Seed (>= 0) of the pattern sets.
 
     Returns
     -------
     WillshawCapacity
+        Read-only (L,) float64 arrays, one entry per M: ``m``, ``p1``, ``p1_theory``,
+        ``false_positive``, ``false_positive_theory``, ``misses`` (fractions in [0, 1]),
+        ``info`` and ``info_theory`` (bits per synapse).
 
     Raises
     ------
     MemsimError
-        Sizes < 1, k outside [1, n], ``m`` empty or < 1, ``trials``/``cues`` < 1.
+        Sizes < 1, k outside [1, n], ``m`` empty, < 1 or not whole numbers, ``trials``/``cues``
+        < 1, ``seed`` not an integer >= 0.
+
+    References
+    ----------
+    Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic
+    associative memory. Nature 222, 960-962 (storage, recall and p1).
+    Palm, G. (1980). On associative memory. Biol. Cybern. 36, 19-31 (information per synapse).
     """
     n_in = A.integer(n_in, "n_in", low=1)
     n_out = A.integer(n_out, "n_out", low=1)
