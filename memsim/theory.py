@@ -1,7 +1,7 @@
 """Theory curves for associative memories: closed forms and numerically solved equations.
 
-Everything here is computed from the equations (THEORY.md sections 1 and 2); no tabulated numbers
-are copied into the code. Plots and validation tests call these functions.
+Everything here is computed from the equations (the papers cited in each function); no
+tabulated numbers are copied into the code. Plots and validation tests call these functions.
 
 Conventions
 -----------

@@ -1,4 +1,4 @@
-"""Recall experiment of key-value attention (model kind ``attention``, THEORY.md section 4).
+"""Recall experiment of key-value attention (model kind ``attention``; Vaswani et al. 2017).
 
 ``memsim recall`` scores a batch of queries against a set of keys (``memsim.attention.score``),
 normalises the scores into an attention map (queries x keys) and reads ``sum_k p_k v_k`` from

@@ -521,7 +521,7 @@ def run_capacity(
     comparisons are paired), store them, cue ``capacity.cues_per_trial`` of them and run the
     dynamics. Recorded per point and trial: final overlaps, fraction retrieved, outcome classes,
     the one-step bit error and the fraction of stored patterns that are exact fixed points
-    (THEORY.md section 1).
+    (Amit, Gutfreund & Sompolinsky 1987).
     """
     progress = progress or Progress()
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@ Private module: the public functions in :mod:`memsim.hopfield.dense` validate an
 kernels compute and never validate (stumpy style).
 
 Every kernel keeps, for each cue, the P overlaps ``m_mu = xi^mu . s`` (int64) and updates them in
-O(P) when a neuron flips. The exact update of neuron i (THEORY.md section 2) is
+O(P) when a neuron flips. The exact update of neuron i (Krotov & Hopfield 2016) is
 
     s_i <- sgn( sum_mu [ F(xi_i^mu + h_mu) - F(-xi_i^mu + h_mu) ] ),   h_mu = m_mu - xi_i^mu s_i.
 

@@ -2,7 +2,7 @@
 
 Kernels compute and never validate; :mod:`memsim.hopfield.classical` validates and allocates.
 
-Fields are kept incrementally (Hertz, Krogh & Palmer 1991, ch. 2; THEORY.md section 1): checking a
+Fields are kept incrementally (Hertz, Krogh & Palmer 1991, ch. 2): checking a
 neuron costs O(1), a flip of neuron j costs O(N) (``h += 2 s_j_new W[:, j]``) and changes the
 energy by ``-2 s_j_new (h_j - W_jj s_j_old - theta_j)``, so energy traces cost nothing extra.
 
@@ -59,7 +59,8 @@ def _async_one(
     ``h`` holds the fields in units of ``1/scale``; ``theta_s`` the thresholds in the same units.
     ``energy`` and ``overlap`` (length max_sweeps + 1) receive the trace; entry 0 is the cue.
     Zero temperature: deterministic sgn with the keep-state convention. Positive temperature:
-    Glauber heat bath, P(s_i = +1) = 1 / (1 + exp(-2 (h_i - theta_i) / T)) (THEORY.md section 1).
+    Glauber heat bath, P(s_i = +1) = 1 / (1 + exp(-2 (h_i - theta_i) / T)) (Glauber 1963;
+    Hertz, Krogh & Palmer 1991, ch. 2).
     """
     n = s.shape[0]
     inv = 1.0 / scale

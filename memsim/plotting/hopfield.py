@@ -308,7 +308,8 @@ def plot_basins(result: Result, path: Path) -> Path:
 @style.styled
 def plot_rules(result: Result, path: Path) -> Path:
     """Storage rules side by side: stability of the stored patterns and retrieval from noisy cues,
-    each against load, with each rule's capacity (THEORY.md section 1), every capacity line drawn
+    each against load, with each rule's capacity (McEliece et al. 1987; Storkey 1997; Gardner
+    1988), every capacity line drawn
     (the x axis reaches the largest one)."""
     from memsim import theory
 

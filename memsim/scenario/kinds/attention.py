@@ -1,4 +1,5 @@
-"""Scenario sections of key-value attention (model kind ``attention``, THEORY.md section 4).
+"""Scenario sections of key-value attention (model kind ``attention``; Bahdanau et al. 2015;
+Vaswani et al. 2017).
 
 A batch of queries is scored against a set of keys, the scores are normalised into attention
 weights (an attention map, queries x keys), and each query reads ``sum_k p_k v_k`` from the
@@ -219,7 +220,8 @@ _SPEC_CLASSES = {
 
 # ------------------------------------------------------------------------------- model -------
 class AttentionModel(Strict):
-    """Key-value attention: scores, a normaliser, read-outs (THEORY.md section 4)."""
+    """Key-value attention: scores, a normaliser, read-outs (Vaswani et al. 2017; Martins &
+    Astudillo 2016; Peters et al. 2019)."""
 
     kind: Literal["attention"] = Field(description="model family")
     score: ScoreName = Field(

@@ -1,4 +1,4 @@
-"""Scenario sections of dense associative memory (model kind ``dense``; THEORY.md section 2).
+"""Scenario sections of dense associative memory (model kind ``dense``; Krotov & Hopfield 2016).
 
 Krotov & Hopfield (2016) polynomial / rectified interactions ``F(x) = x^n``, ``max(x, 0)^n`` and
 the exponential interaction of Demircigil et al. (2017), run by :mod:`memsim.hopfield.dense`.

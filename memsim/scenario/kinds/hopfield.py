@@ -16,7 +16,7 @@ RuleName = Literal["hebbian", "storkey", "pseudoinverse", "covariance", "percept
 
 
 class HopfieldModel(Strict):
-    """Classical Hopfield network (THEORY.md section 1)."""
+    """Classical Hopfield network (Hopfield 1982; Amit, Gutfreund & Sompolinsky 1985)."""
 
     kind: Literal["hopfield"] = Field(description="model family")
     rule: RuleName = Field("hebbian", description="storage rule")

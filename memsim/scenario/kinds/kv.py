@@ -1,6 +1,6 @@
 """Scenario sections of key-value memories and end-to-end memory networks (model kind ``kv``).
 
-Two modes (THEORY.md section 7):
+Two modes (Sukhbaatar et al. 2015; Miller et al. 2016):
 
 * ``retrieval`` -- one read of a random key-value memory (Miller et al. 2016, eq. 1-4): S slots
   of unit keys (d_k) and values (d_v), queries = target key + Gaussian noise; accuracy of the

@@ -1,6 +1,6 @@
 """Scenario sections of the continuous modern Hopfield network (model kind ``modern``).
 
-Ramsauer et al. (2021), "Hopfield networks is all you need" (THEORY.md section 3), run by
+Ramsauer et al. (2021), "Hopfield networks is all you need", run by
 :mod:`memsim.hopfield.modern`; sparse normalisers after Hu et al. (2023) and Santos et al. (2024).
 """
 
