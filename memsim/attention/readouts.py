@@ -1134,7 +1134,7 @@ def self_attention(
     Raises
     ------
     MemsimError
-        If ``x`` is not a finite 2-D array (with at least one row when ``causal``); some but
+        If ``x`` is not a finite 2-D array with at least one row; some but
         not all of the projections are 3-D; a 2-D projection is not finite or its first axis
         is not d; ``w_out`` is not a finite 2-D array with as many rows as the read-out has
         columns; or :func:`multi_head_attention` / :func:`attend` rejects the projections,
