@@ -2,7 +2,8 @@
 
 Shapes: queries are rows (B x d_q, or one d_q-vector), keys rows (K x d_k), values rows
 (K x d_v); weights (attention maps) are B x K. ``-inf`` scores and ``False`` mask entries mark
-masked keys (weight exactly 0). See THEORY.md section 4.
+masked keys (weight exactly 0). Sources: Bahdanau, Cho & Bengio (2015); Luong, Pham & Manning
+(2015); Vaswani et al. (2017), eq. 1; Martins & Astudillo (2016); Peters, Niculae & Martins (2019).
 
 Scores (:mod:`memsim.attention.scores`)
     :func:`score`, registry :data:`SCORES` (dot, scaled_dot, cosine, general, additive,

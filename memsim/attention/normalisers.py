@@ -10,8 +10,8 @@ its maximum first, so scores as large as 1e300 neither overflow nor lose the ans
 difference larger than the float range, e.g. 1e308 against -1e308, becomes -inf, which is the
 limit the weight tends to anyway.)
 
-References (THEORY.md section 4)
---------------------------------
+References
+----------
 * softmax with temperature T: ``p_i = exp(z_i / T) / sum_j exp(z_j / T)`` (Bridle 1990; the
   attention of Bahdanau et al. 2015, eq. 6, and Vaswani et al. 2017, eq. 1).
 * sparsemax: Euclidean projection of z onto the simplex, ``p = [z - tau]_+``
@@ -120,12 +120,26 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
         float32 ulp plus ``eps32 * |z_i - max z|`` from the rounding of the inputs'
         differences; tests/unit/test_attention_precision.py), float64 otherwise.
 
+    Raises
+    ------
+    MemsimError
+        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+        key masked); if ``axis`` is not an integer in range for ``z``; or if
+        ``temperature`` is not a finite real > 0.
+
     Notes
     -----
     float32/float64 arrays with ``temperature=1`` take one Numba pass per row (maximum,
     NaN/+inf check, vectorised ``exp(z - max)`` with a float64 sum and the scaling while the row
     is in cache; serial unless :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` is set); nothing else scans
     the input.
+
+    References
+    ----------
+    Bridle (1990), "Probabilistic interpretation of feedforward classification network
+    outputs"; as the attention normaliser: Bahdanau, Cho & Bengio (2015), eq. 6, and
+    Vaswani et al. (2017), "Attention is all you need", eq. 1.
     """
     t = real(temperature, "temperature", low=0.0, low_open=True)
     if t == 1.0 and isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
@@ -199,6 +213,18 @@ def sparsemax(z: Any, axis: int = -1) -> np.ndarray:
     numpy.ndarray
         float64, same shape as z.
 
+    Raises
+    ------
+    MemsimError
+        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+        key masked); or if ``axis`` is not an integer in range for ``z``.
+
+    References
+    ----------
+    Martins & Astudillo (2016), "From softmax to sparsemax: a sparse model of attention and
+    multi-label classification", eq. 2, Proposition 1 and Algorithm 1.
+
     Examples
     --------
     >>> sparsemax([-2.0, 0.0, 0.5])
@@ -237,6 +263,20 @@ def entmax15(z: Any, axis: int = -1) -> np.ndarray:
     -------
     numpy.ndarray
         float64, same shape as z.
+
+    Raises
+    ------
+    MemsimError
+        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+        key masked); or if ``axis`` is not an integer in range for ``z``.
+
+    References
+    ----------
+    Peters, Niculae & Martins (2019), "Sparse sequence-to-sequence models", section 3 (the
+    threshold form of alpha-entmax and the exact sort-based algorithm for alpha = 1.5).
+    Blondel, Martins & Niculae (2019), "Learning classifiers with Fenchel-Young losses:
+    generalized entropies, margins, and algorithms".
 
     Examples
     --------
@@ -291,6 +331,14 @@ def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
     numpy.ndarray
         float64, same shape as z.
 
+    Raises
+    ------
+    MemsimError
+        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+        key masked); if ``axis`` is not an integer in range for ``z``; or if
+        ``alpha`` is not a finite real >= 1.
+
     Notes
     -----
     Numerical contract: for any finite alpha >= 1 (tested up to 50) and any finite scores
@@ -300,6 +348,13 @@ def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
     to rounding. Scores are shifted by their maximum first, so the result is invariant to
     adding a constant. NaN and ``+inf`` scores, and slices with every key masked, raise
     :class:`memsim.errors.MemsimError`.
+
+    References
+    ----------
+    Peters, Niculae & Martins (2019), "Sparse sequence-to-sequence models", eq. 11 and
+    section 3. Blondel, Martins & Niculae (2019), "Learning classifiers with Fenchel-Young
+    losses: generalized entropies, margins, and algorithms" (Tsallis alpha-entmax and its
+    bisection).
     """
     a = real(alpha, "alpha", low=1.0)
     if a == 1.0:
@@ -317,10 +372,29 @@ def hard(z: Any, axis: int = -1) -> np.ndarray:
     **Ties: the first maximum** (lowest index along ``axis``) gets the weight 1, as
     ``numpy.argmax``. Masked keys (-inf) are never chosen.
 
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key.
+    axis : int
+        Axis to normalise over.
+
     Returns
     -------
     numpy.ndarray
         float64, same shape as z, one 1.0 per slice.
+
+    Raises
+    ------
+    MemsimError
+        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+        key masked); or if ``axis`` is not an integer in range for ``z``.
+
+    References
+    ----------
+    Xu et al. (2015), "Show, attend and tell", section 4.1 (stochastic hard attention; memsim
+    takes the deterministic argmax).
     """
     rows, restore = _rows(z, axis, "hard")
     out = np.zeros_like(rows)
@@ -350,6 +424,19 @@ def topk(z: Any, k: int, axis: int = -1, temperature: float = 1.0) -> np.ndarray
     -------
     numpy.ndarray
         float64, same shape as z.
+
+    Raises
+    ------
+    MemsimError
+        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+        key masked); if ``axis`` is not an integer in range for ``z``; or if
+        ``k`` is not an integer >= 1 or ``temperature`` not a finite real > 0.
+
+    References
+    ----------
+    Top-k masking of the scores followed by the softmax of Vaswani et al. (2017),
+    "Attention is all you need", eq. 1 (Bahdanau, Cho & Bengio 2015, eq. 6).
     """
     kk = integer(k, "k", low=1)
     t = real(temperature, "temperature", low=0.0, low_open=True)
@@ -384,6 +471,40 @@ def normalise(z: Any, kind: str = "softmax", axis: int = -1, **options: Any) -> 
 
     Options are passed on: ``temperature`` (softmax, topk), ``alpha`` (entmax_bisect, required),
     ``k`` (topk, required). An option the normaliser does not take raises MemsimError.
+
+    Parameters
+    ----------
+    z : array_like, any shape (at least 1-D)
+        Scores; ``-inf`` marks a masked key.
+    kind : str
+        A name in :data:`NORMALISERS`: ``"softmax"``, ``"sparsemax"``, ``"entmax15"``,
+        ``"entmax_bisect"``, ``"hard"``, ``"topk"``.
+    axis : int
+        Axis to normalise over.
+    **options
+        Options of that normaliser: ``temperature`` (softmax, topk), ``alpha``
+        (entmax_bisect, required), ``k`` (topk, required).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights, same shape as z; each slice along ``axis`` sums to 1. float64 (softmax of a
+        float32 array: float32).
+
+    Raises
+    ------
+    MemsimError
+        If ``kind`` is not a name in :data:`NORMALISERS`; an option is one the normaliser does
+        not take or a required one (``alpha``, ``k``) is missing; or the normaliser rejects
+        ``z``, ``axis`` or an option value (see :func:`softmax`, :func:`sparsemax`,
+        :func:`entmax15`, :func:`entmax_bisect`, :func:`hard`, :func:`topk`).
+
+    References
+    ----------
+    Softmax: Bahdanau, Cho & Bengio (2015), eq. 6; Vaswani et al. (2017), eq. 1. Sparsemax:
+    Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & Martins
+    (2019), "Sparse sequence-to-sequence models", section 3 and eq. 11; Blondel, Martins &
+    Niculae (2019). Hard attention: Xu et al. (2015), section 4.1.
 
     Examples
     --------
@@ -443,6 +564,20 @@ def compare_normalisers(
     dict
         label -> :class:`NormaliserOutcome`, in the order of ``specs``. The default label is the
         name followed by its options, e.g. ``"entmax_bisect(alpha=1.2)"``.
+
+    Raises
+    ------
+    MemsimError
+        If a dict in ``specs`` has no ``"kind"``; an entry of ``specs`` is neither a str nor a
+        dict; two specs get the same label; or :func:`normalise` rejects a spec's kind, its
+        options or ``scores`` (NaN, ``+inf``, a scalar, a row with every key masked).
+
+    References
+    ----------
+    Softmax: Bahdanau, Cho & Bengio (2015), eq. 6; Vaswani et al. (2017), eq. 1. Sparsemax:
+    Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & Martins
+    (2019), "Sparse sequence-to-sequence models", section 3 and eq. 11; Blondel, Martins &
+    Niculae (2019). Hard attention: Xu et al. (2015), section 4.1.
 
     Examples
     --------

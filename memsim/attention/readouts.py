@@ -148,7 +148,8 @@ def softmax_readout(
     ``score`` in ``"dot"``, ``"scaled_dot"``, ``"cosine"``. Scales are folded into the queries
     (for cosine the rows are normalised first). With ``values = keys`` and ``score="dot"`` this
     is one update of the continuous modern Hopfield network, ``xi <- X^T softmax(beta X xi)``
-    (Ramsauer et al. 2020, THEORY.md section 3; memsim's patterns are rows of X).
+    (Ramsauer et al. 2020, "Hopfield networks is all you need"; memsim's patterns are rows of
+    X).
 
     Two methods:
 
@@ -187,6 +188,19 @@ def softmax_readout(
         (B, d_v) read-outs ((d_v,) for one query; a value vector of shape (K,) gives (B,)),
         float32 when queries, keys and values are all float32, else float64.
 
+    Raises
+    ------
+    MemsimError
+        If ``score`` is not ``"dot"``, ``"scaled_dot"`` or ``"cosine"``; ``method`` is not
+        ``"chunked"`` or ``"fused"``; ``beta`` or ``eps`` is not a finite real (``eps`` < 0),
+        ``temperature`` not a finite real > 0; ``chunk_entries`` (or, for ``"fused"``,
+        ``block_q``, ``block_k``) is not an integer >= 1; ``queries`` is not a 1-D or 2-D
+        array, ``keys`` not a 2-D array with at least one row, or ``values`` not a 1-D or 2-D
+        array with one row per key; queries and keys differ in dimension; ``queries``,
+        ``keys`` or ``values`` contain NaN or inf; ``mask`` is not a boolean array of shape
+        (K,) or (B, K) or leaves a query with no available key; or a score of an available key
+        overflows.
+
     Notes
     -----
     Precision: float64 inputs are computed in float64 (relative error of the read-out about
@@ -204,6 +218,13 @@ def softmax_readout(
     the read-out is checked for NaN/inf (a NaN or inf value always gives one, also at weight
     0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the argument. With a
     mask, keys and values are scanned up front (masked keys are never scored).
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", eq. 1. Ramsauer et al. (2020),
+    "Hopfield networks is all you need" (the continuous modern Hopfield update
+    ``xi <- X softmax(beta X^T xi)``). Milakov & Gimelshein (2018), "Online normalizer
+    calculation for softmax" (the ``"fused"`` method).
     """
     return _softmax_read(
         queries,
@@ -471,6 +492,23 @@ def attend(
     weights : numpy.ndarray
         (B, K) weights, only when ``return_weights``.
 
+    Raises
+    ------
+    MemsimError
+        If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
+        with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
+        queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
+        ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
+        is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
+        invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
+        ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
+        available key; or the score of an available key overflows (``+inf`` or NaN, or every
+        available key of a query at ``-inf``).
+        Also if ``method`` is not one of ``"auto"``, ``"matrix"``, ``"chunked"``,
+        ``"fused"``, or is ``"chunked"`` / ``"fused"`` with another normaliser than softmax,
+        another score than dot / scaled_dot / cosine, weight-matrix options or
+        ``return_weights=True``.
+
     Notes
     -----
     Numerical contract, the same for every method: queries, keys and values must be finite
@@ -480,6 +518,12 @@ def attend(
     fine). Among available keys a score overflowing to ``+inf`` (or NaN) raises; one
     overflowing to ``-inf`` gets weight 0 (the limit), unless all of a query's available keys
     do. Normalisers shift by the maximum, so scores up to the float range are handled.
+
+    References
+    ----------
+    Bahdanau, Cho & Bengio (2015), "Neural machine translation by jointly learning to align and
+    translate", eqs. 5-6. Vaswani et al. (2017), "Attention is all you need", eq. 1 (scaled
+    dot-product attention).
     """
     if (
         method in ("auto", "chunked", "matrix")
@@ -566,6 +610,47 @@ def soft_attention(
 
     ``r = sum_k p_k m_k`` with ``p = normaliser(s(q, m_1..K))`` -- the weighted sum of the
     memory rows (Bahdanau et al. 2015, eq. 5). Same as ``attend(queries, memory, memory, ...)``.
+
+    Parameters
+    ----------
+    queries : array_like, (B, d) or (d,)
+        Queries as rows.
+    memory : array_like, (K, d)
+        Memory rows m_k, used as both keys and values.
+    score : str
+        A name in :data:`memsim.attention.SCORES`.
+    normaliser : str
+        A name in :data:`memsim.attention.NORMALISERS`.
+    return_weights : bool
+        Also return the (B, K) weights.
+    mask : bool array, (K,) or (B, K), optional
+        True = key available; every query needs one.
+    **options
+        Score and normaliser options, as in :func:`attend`.
+
+    Returns
+    -------
+    read : numpy.ndarray
+        (B, d) read-outs ((d,) for one query).
+    weights : numpy.ndarray
+        (B, K) weights ((K,) for one query), only when ``return_weights``.
+
+    Raises
+    ------
+    MemsimError
+        If ``queries`` is not a finite numeric 1-D or 2-D array, ``memory`` not a finite 2-D array
+        with at least one row; queries and memory differ in dimension (``"dot"``, ``"scaled_dot"``,
+        ``"cosine"``, ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name;
+        an option is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``)
+        or invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes); ``mask``
+        is not a boolean array of shape (K,) or (B, K) or leaves a query with no available key; or
+        the score of an available key overflows (``+inf`` or NaN, or every available key of a query
+        at ``-inf``).
+
+    References
+    ----------
+    Bahdanau, Cho & Bengio (2015), "Neural machine translation by jointly learning to align and
+    translate", eq. 5 (context vector) and eq. 6 (softmax weights).
     """
     return attend(
         queries,
@@ -595,6 +680,51 @@ def global_attention(
     ``a_t(s) = align(h_t, h_s) = softmax_s(score(h_t, h_s))`` (eq. 7) with Luong's scores
     ``"dot"``, ``"general"`` and (the concat score written as) ``"additive"`` (eq. 8);
     ``c_t = sum_s a_t(s) h_s``. Identical to :func:`attend`; named for the taxonomy.
+
+    Parameters
+    ----------
+    queries : array_like, (B, d_q) or (d_q,)
+        Target hidden states h_t.
+    keys : array_like, (S, d_k)
+        Source hidden states h_s.
+    values : array_like, (S, d_v) or (S,)
+        Vectors averaged into the context c_t (usually the source states again).
+    score : str
+        A name in :data:`memsim.attention.SCORES` (Luong: ``"dot"``, ``"general"``,
+        ``"additive"``).
+    normaliser : str
+        A name in :data:`memsim.attention.NORMALISERS`.
+    return_weights : bool
+        Also return the (B, S) alignment weights a_t.
+    mask : bool array, (S,) or (B, S), optional
+        True = source position available; every query needs one.
+    **options
+        Score and normaliser options, as in :func:`attend`.
+
+    Returns
+    -------
+    read : numpy.ndarray
+        (B, d_v) context vectors c_t ((d_v,) for one query, (B,) for 1-D values).
+    weights : numpy.ndarray
+        (B, S) alignment weights, only when ``return_weights``.
+
+    Raises
+    ------
+    MemsimError
+        If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
+        with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
+        queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
+        ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
+        is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
+        invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
+        ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
+        available key; or the score of an available key overflows (``+inf`` or NaN, or every
+        available key of a query at ``-inf``).
+
+    References
+    ----------
+    Luong, Pham & Manning (2015), "Effective approaches to attention-based neural machine
+    translation", section 3.1, eqs. 7-8.
     """
     return attend(
         queries,
@@ -626,6 +756,18 @@ def predict_positions(queries: Any, w_p: Any, v_p: Any, source_length: int) -> n
     -------
     numpy.ndarray
         (B,) float64 positions (a 0-d array for one query).
+
+    Raises
+    ------
+    MemsimError
+        If ``queries`` is not a finite 1-D or 2-D array; ``w_p`` not a finite 2-D array of
+        shape (len(v_p), d); ``v_p`` not a finite 1-D array; or ``source_length`` not an
+        integer >= 1.
+
+    References
+    ----------
+    Luong, Pham & Manning (2015), "Effective approaches to attention-based neural machine
+    translation", section 3.2, eq. 9 (local-p).
     """
     q, single = _queries(queries)
     w = float_array(w_p, "w_p", (2,))
@@ -685,6 +827,22 @@ def local_attention(
     Returns
     -------
     read, and weights (B, S) when ``return_weights``.
+
+    Raises
+    ------
+    MemsimError
+        If ``window`` is not an integer >= 0; ``positions`` is not a finite scalar or 1-D array
+        with one entry per query; the window of some query contains no source position;
+        ``sigma`` is not a finite real > 0, or ``gaussian=True`` with ``window=0`` and no
+        ``sigma``; ``queries``, ``keys`` or ``values`` is invalid (see :func:`attend`: finite
+        arrays, (S, d_k) keys with at least one row, one value row per key, matching
+        dimensions); or ``score``, ``normaliser`` or an option is rejected by
+        :func:`attend`.
+
+    References
+    ----------
+    Luong, Pham & Manning (2015), "Effective approaches to attention-based neural machine
+    translation", section 3.2: local-m and local-p (eq. 9), Gaussian weighting (eq. 10).
     """
     q, single = _queries(queries)
     k = float_array(keys, "keys", (2,))
@@ -784,6 +942,23 @@ def multi_head_attention(
     -------
     out : (B, d_out) (or (B, h * d_value_head) without w_out)
     weights : (h, B, K), when asked
+
+    Raises
+    ------
+    MemsimError
+        If ``queries`` is not a finite 1-D or 2-D array or ``keys`` / ``values`` not finite
+        2-D arrays; ``w_query``, ``w_key`` or ``w_value`` is not a finite 3-D array, has a
+        different number of heads than ``w_query`` or a second axis that does not match the
+        dimension of the inputs it projects; ``w_query`` and ``w_key`` project to different
+        head dimensions for a score other than ``"general"`` / ``"additive"``; ``w_out`` is
+        not a finite 2-D array with ``h * d_value_head`` rows; or :func:`attend` rejects a head
+        (no keys, keys and values with different numbers of rows, ``score``, ``normaliser``,
+        an option, ``mask``, or an overflowing score).
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", section 3.2.2 (multi-head attention)
+    over the scaled dot-product attention of eq. 1.
     """
     q, single = _queries(queries)
     k = float_array(keys, "keys", (2,))
@@ -840,6 +1015,36 @@ def random_multi_head_weights(
     ``d_model // heads`` (as in Vaswani et al. 2017), d_out to d_model. Returns a dict with
     ``w_query``, ``w_key``, ``w_value`` (each (heads, d_model, d_head)) and ``w_out``
     ((heads * d_head, d_out)), so ``multi_head_attention(q, k, v, **weights)`` works.
+
+    Parameters
+    ----------
+    d_model : int >= 1
+        Dimension of the inputs (queries, keys and values).
+    heads : int >= 1
+        Number of heads h.
+    d_head : int >= 1, optional
+        Head dimension; default ``max(d_model // heads, 1)``.
+    d_out : int >= 1, optional
+        Output dimension of ``w_out``; default d_model.
+    seed : int >= 0
+        Random seed.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        float64 ``w_query``, ``w_key``, ``w_value`` of shape (heads, d_model, d_head) and
+        ``w_out`` of shape (heads * d_head, d_out).
+
+    Raises
+    ------
+    MemsimError
+        If ``d_model``, ``heads``, ``d_head`` or ``d_out`` is not an integer >= 1, or ``seed``
+        not an integer >= 0.
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", section 3.2.2
+    (``d_k = d_v = d_model / h``).
     """
     dm = integer(d_model, "d_model", low=1)
     h = integer(heads, "heads", low=1)
@@ -856,7 +1061,28 @@ def random_multi_head_weights(
 
 
 def causal_mask(length: int) -> np.ndarray:
-    """(T, T) bool mask with True where key j <= query i (no attention to the future)."""
+    """(T, T) bool mask with True where key j <= query i (no attention to the future).
+
+    Parameters
+    ----------
+    length : int >= 1
+        Sequence length T.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, T) bool, lower triangular including the diagonal.
+
+    Raises
+    ------
+    MemsimError
+        If ``length`` is not an integer >= 1.
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", section 3.2.3 (masking in the decoder
+    self-attention).
+    """
     t = integer(length, "length", low=1)
     return np.tril(np.ones((t, t), dtype=bool))
 
@@ -882,10 +1108,43 @@ def self_attention(
     projection is the identity); 3-D projections (h, d, d_head) give multi-head self-attention
     with optional ``w_out`` (see :func:`multi_head_attention`).
 
+    Parameters
+    ----------
+    x : array_like, (T, d)
+        The sequence, one position per row.
+    w_query, w_key, w_value : array_like, (d, d_head) or (h, d, d_head), optional
+        Projections W^Q, W^K, W^V; None is the identity (one head only). All three 3-D gives
+        multi-head self-attention.
+    w_out : array_like, (d_value_head, d_out) or (h * d_value_head, d_out), optional
+        Output projection W^O.
+    causal : bool
+        Mask the future: position i attends to positions j <= i (:func:`causal_mask`).
+    score, normaliser : str
+        As in :func:`attend` (default score ``"scaled_dot"``).
+    return_weights : bool
+        Also return the weights.
+    **options
+        Score and normaliser options, as in :func:`attend`.
+
     Returns
     -------
     out : (T, d_out)
     weights : (T, T) for one head, (h, T, T) for several, when ``return_weights``.
+
+    Raises
+    ------
+    MemsimError
+        If ``x`` is not a finite 2-D array with at least one row; some but
+        not all of the projections are 3-D; a 2-D projection is not finite or its first axis
+        is not d; ``w_out`` is not a finite 2-D array with as many rows as the read-out has
+        columns; or :func:`multi_head_attention` / :func:`attend` rejects the projections,
+        ``score``, ``normaliser``, an option, or an overflowing score (e.g. query and key
+        projections of different widths with a dot score).
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", eq. 1, section 3.2.2 (multi-head) and
+    section 3.2.3 (causal masking).
     """
     xs = float_array(x, "x", (2,))
     mask = causal_mask(xs.shape[0]) if causal else None
@@ -958,10 +1217,39 @@ def pointer_attention(
     the inputs e_j), ``w_query`` = W2 (applied to the decoder state d_i) and ``v``.
     Use ``mask`` to forbid inputs (e.g. ones already pointed at).
 
+    Parameters
+    ----------
+    queries : array_like, (B, d_q) or (d_q,)
+        Decoder states d_i.
+    inputs : array_like, (K, d_k)
+        Encoder states e_j, one per input that can be pointed at.
+    score : str
+        A name in :data:`memsim.attention.SCORES` (the paper: ``"additive"``).
+    mask : bool array, (K,) or (B, K), optional
+        True = input may be pointed at; every query needs one.
+    return_weights : bool
+        Also return the softmax weights.
+    **score_options
+        Score options only: beta, weight, w_query, w_key, v, eps.
+
     Returns
     -------
     index : (B,) int64 array, or an int for a single query
     weights : (B, K) softmax weights, when ``return_weights``
+
+    Raises
+    ------
+    MemsimError
+        If an option is not a score option; ``queries`` is not a finite 1-D or 2-D array or
+        ``inputs`` not a finite 2-D array with at least one row; ``score`` is not a registered
+        name or its options are missing, unknown or invalid (including queries and inputs of
+        different dimensions for dot-type scores); ``mask`` is not a boolean array of shape
+        (K,) or (B, K) or leaves a query with nothing to point at; or a score of an available
+        input overflows.
+
+    References
+    ----------
+    Vinyals, Fortunato & Jaitly (2015), "Pointer networks", eq. 3.
     """
     unknown = sorted(set(score_options) - set(SCORE_OPTIONS))
     if unknown:

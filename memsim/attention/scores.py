@@ -1,4 +1,4 @@
-"""Score functions s(q, k) for a batch of queries against a set of keys (THEORY.md section 4).
+"""Score functions s(q, k) for a batch of queries against a set of keys.
 
 Queries are rows of a B x d_q array (or one d_q-vector), keys rows of a K x d_k array; the result
 is B x K (or K for a single query), float64. Every score is multiplied by the strength ``beta``
@@ -194,6 +194,27 @@ def score(
     -------
     numpy.ndarray
         (B, K) float64, or (K,) for a single query.
+
+    Raises
+    ------
+    MemsimError
+        If ``kind`` is not a name in :data:`SCORES`; ``beta`` or ``eps`` is not a finite real
+        (``eps`` < 0); an option the score needs is missing (``weight`` for ``"general"``;
+        ``w_query``, ``w_key``, ``v`` for ``"additive"``) or one it does not take is given;
+        ``queries`` is not a finite numeric 1-D or 2-D array, or ``keys`` not a finite 2-D one;
+        ``keys`` has no rows; queries and keys differ in dimension (``"dot"``,
+        ``"scaled_dot"``, ``"cosine"``, ``"neg_sq_distance"``); ``weight``, ``w_query``,
+        ``w_key`` or ``v`` is not finite or has the wrong shape; or a score overflows (is not
+        finite).
+
+    References
+    ----------
+    Luong, Pham & Manning (2015), "Effective approaches to attention-based neural machine
+    translation", eq. 8 (dot and general scores). Vaswani et al. (2017), "Attention is all you
+    need", eq. 1 (scaled dot product). Bahdanau, Cho & Bengio (2015), "Neural machine
+    translation by jointly learning to align and translate", appendix A.1.2 (additive score).
+    Graves, Wayne & Danihelka (2014), "Neural Turing machines", eq. 6 (cosine with key
+    strength beta, eq. 5).
 
     Notes
     -----

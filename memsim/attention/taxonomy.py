@@ -56,10 +56,29 @@ def sinusoidal_position_encoding(length: int, d_model: int, *, base: float = 100
     columns is a rotation at its own frequency, so ``PE[pos + k]`` is a fixed linear function of
     ``PE[pos]``. An odd d_model ends with a sine column.
 
+    Parameters
+    ----------
+    length : int >= 0
+        Number of positions.
+    d_model : int >= 1
+        Encoding dimension.
+    base : float > 1
+        Base of the wavelengths (10000 in the paper).
+
     Returns
     -------
     numpy.ndarray
         (length, d_model) float64.
+
+    Raises
+    ------
+    MemsimError
+        If ``length`` is not an integer >= 0, ``d_model`` not an integer >= 1, or ``base`` not
+        a finite real > 1.
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", section 3.5.
     """
     n = integer(length, "length", low=0)
     d = integer(d_model, "d_model", low=1)
@@ -164,6 +183,24 @@ def hierarchical_attention_pool(
     Returns
     -------
     HierarchicalPooling
+
+    Raises
+    ------
+    MemsimError
+        If ``sentences`` is empty, a sentence is not a finite 2-D array, has no words or a word
+        dimension different from ``sentences[0]``; a context vector is not a finite 1-D array
+        (of length d without a projection); a projection is not a finite 2-D array of shape
+        (d_u, d); a bias is given without its projection or is not a finite 1-D array of
+        length d_u; or :func:`memsim.attention.normalise` rejects the
+        normaliser (unknown ``normaliser``, a missing or unknown option, an invalid
+        ``temperature``, ``alpha`` or ``k``) or the scores (overflow to ``+inf``).
+
+    References
+    ----------
+    Yang et al. (2016), "Hierarchical attention networks for document classification",
+    section 2.2, eqs. 5-7 (word attention) and 8-10 (sentence attention). Lin et al. (2017),
+    "A structured self-attentive sentence embedding" (attention pooling of a sequence into one
+    vector).
     """
     if isinstance(sentences, np.ndarray) and sentences.ndim == 3:
         sents = [sentences[i] for i in range(sentences.shape[0])]
@@ -248,6 +285,25 @@ def multidimensional_attention(
     -------
     read : (B, d_v), or (d_v,) for one or no query
     weights : when asked
+
+    Raises
+    ------
+    MemsimError
+        If ``activation`` is unknown; ``keys`` or ``values`` is not a finite 2-D array, they
+        differ in number of rows or have none; ``w_key`` is not a finite 2-D array of shape
+        (h, d_k), ``w_out`` not of shape (h, d_v), ``bias`` not of length h, ``out_bias`` not of
+        length d_v; ``w_query`` is given without queries or missing with them, or not of shape
+        (h, d_q); ``queries`` is not a finite 1-D or 2-D array; the feature scores overflow; or
+        :func:`memsim.attention.normalise` rejects the
+        normaliser (unknown ``normaliser``, a missing or unknown option, an invalid
+        ``temperature``, ``alpha`` or ``k``) or the scores (overflow to ``+inf``).
+
+    References
+    ----------
+    Shen et al. (2018), "DiSAN: directional self-attention network for RNN/CNN-free language
+    understanding", section 3.1 (multi-dimensional attention, source2token form). Lin et al.
+    (2017), "A structured self-attentive sentence embedding" (a matrix of attention weights
+    instead of one vector).
     """
     if activation not in ACTIVATIONS:
         raise MemsimError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
@@ -346,6 +402,20 @@ def co_attention(
     Returns
     -------
     CoAttention
+
+    Raises
+    ------
+    MemsimError
+        If ``a`` or ``b`` is not a finite 2-D array or has no rows; ``a`` and ``b`` differ in
+        dimension and no ``weight`` is given; ``weight`` is not a finite 2-D array of shape
+        (d_a, d_b); the affinities overflow; or :func:`memsim.attention.normalise` rejects the
+        normaliser (unknown ``normaliser``, a missing or unknown option, an invalid
+        ``temperature``, ``alpha`` or ``k``) or the scores (overflow to ``+inf``).
+
+    References
+    ----------
+    Xiong, Zhong & Socher (2017), "Dynamic coattention networks for question answering",
+    section 2.2 (coattention encoder).
     """
     aa = float_array(a, "a", (2,))
     bb = float_array(b, "b", (2,))

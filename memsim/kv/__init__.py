@@ -1,4 +1,7 @@
-"""memsim.kv: key-value memory networks and end-to-end memory networks (THEORY.md section 7).
+"""memsim.kv: key-value memory networks and end-to-end memory networks.
+
+Sources: Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks"; Miller et al.
+(2016), "Key-value memory networks for directly reading documents".
 
 Shapes: queries are rows (B x d, or one d-vector), keys rows (S x d_k), values rows (S x d_v);
 attention over slots is B x S. Empty slots are marked by a boolean mask (True = present) and get

@@ -70,6 +70,18 @@ def position_encoding(sentence_length: int, dim: int, variant: str = "paper") ->
     numpy.ndarray
         (J, d) float64, read-only.
 
+    Raises
+    ------
+    MemsimError
+        If ``sentence_length`` or ``dim`` is not an integer >= 1, or ``variant`` is not
+        ``"paper"`` or ``"memn2n_code"``.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 4.1 (position
+    encoding and bag-of-words sentence representations). The ``"memn2n_code"`` variant: the authors'
+    MATLAB code, facebookarchive/MemNN, ``MemN2N-babi-matlab/build_model.m``.
+
     Examples
     --------
     >>> position_encoding(2, 2)
@@ -128,6 +140,31 @@ def word_vectors(count: int, dim: int, seed: int = 0) -> np.ndarray:
     Each vector has squared norm about 1 and two vectors have dot product about
     ``N(0, 1/dim)``. Drawn from the stream ``(seed, 801)``, so the same seed gives the same
     vectors. Row ``i`` is the vector of word ``i``.
+
+    Parameters
+    ----------
+    count : int >= 0
+        Number of words (rows).
+    dim : int >= 1
+        Embedding dimension d.
+    seed : int >= 0
+        Random seed.
+
+    Returns
+    -------
+    numpy.ndarray
+        (count, dim) float64, read-only.
+
+    Raises
+    ------
+    MemsimError
+        If ``count`` is not an integer >= 0, ``dim`` not an integer >= 1, or ``seed`` not an
+        integer >= 0.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.1 (the
+    embedding matrices A, B, C; memsim uses fixed random embeddings instead of learned ones).
     """
     n = integer(count, "count", low=0)
     d = integer(dim, "dim", low=1)
@@ -142,6 +179,36 @@ def bag_of_words(ids: Any, vectors: Any, weights: np.ndarray | None = None) -> n
 
     ``weights`` (J, d) are position-encoding weights (row j for the j-th word), or None for a
     plain bag of words.
+
+    Parameters
+    ----------
+    ids : array_like of int, (J,)
+        Word ids of one sentence; ``-1`` marks padding (skipped).
+    vectors : array_like, (V, d)
+        Word vectors, row = word id.
+    weights : numpy.ndarray, (J, d), optional
+        Position-encoding weights, e.g. :func:`position_encoding`; None = plain sum.
+
+    Returns
+    -------
+    numpy.ndarray
+        (d,) float64; the zero vector for an all-padding sentence.
+
+    Raises
+    ------
+    IndexError
+        If an id is >= V, ``vectors`` is not 2-D, or ``weights`` has fewer than J rows.
+    ValueError, TypeError
+        If ``ids`` or ``vectors`` cannot be converted to int64 / float64 arrays, ``ids`` is
+        not 1-D, or ``weights`` rows do not have length d.
+
+    This per-sentence helper does not validate its inputs (no MemsimError); use
+    :func:`encode_sentences` for checked input.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 4.1
+    (position encoding and bag-of-words sentence representations).
     """
     idx = np.asarray(ids, dtype=np.int64)
     vec = np.asarray(vectors, dtype=np.float64)
@@ -187,6 +254,20 @@ def encode_sentences(
     -------
     numpy.ndarray
         (..., d) float64.
+
+    Raises
+    ------
+    MemsimError
+        If ``encoding`` is not ``"position"`` or ``"bow"``; ``variant`` is not ``"paper"`` or
+        ``"memn2n_code"``; ``ids`` is not an integer array with at least one dimension, or has
+        ids outside [-1, V-1]; ``vectors`` is not 2-D; ``sentence_length`` is not an integer
+        >= 1 or is shorter than the last axis of ``ids``; or, with ``sentence_length=None``,
+        a sentence has padding before a word.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 4.1
+    (position encoding and bag-of-words sentence representations).
     """
     choice(encoding, "encoding", ENCODINGS)
     choice(variant, "variant", PE_VARIANTS)

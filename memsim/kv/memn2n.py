@@ -1,6 +1,6 @@
 """End-to-end memory network (MemN2N) forward pass, with weights given by the caller or random.
 
-Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks" (THEORY.md section 7):
+Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks":
 
 * input memory ``m_i = sum_j l_j * A x_ij + T_A(i)`` and output memory
   ``c_i = sum_j l_j * C x_ij + T_C(i)`` (section 2.1 with the position encoding l and the
@@ -120,6 +120,22 @@ def adjacent_weights(embeddings: Any, *, temporal: Any = None) -> MemN2NWeights:
     ----------
     embeddings : (K + 1, V, d)
     temporal : (K + 1, M, d), optional
+
+    Returns
+    -------
+    MemN2NWeights
+        Tied, read-only weights.
+
+    Raises
+    ------
+    MemsimError
+        If ``embeddings`` is not a finite 3-D array or holds fewer than 2 matrices, or
+        ``temporal`` is not a finite 3-D array of shape (K + 1, M, d).
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.2 (adjacent
+    weight tying) and section 4.1 (temporal encoding).
     """
     e = float_array(embeddings, "embeddings", (3,))
     if e.shape[0] < 2:
@@ -160,6 +176,24 @@ def layerwise_weights(
     H : (d, d), optional
         None = identity (``u_{k+1} = u_k + o_k``).
     T_A, T_C : (M, d), optional (both or neither)
+
+    Returns
+    -------
+    MemN2NWeights
+        Tied, read-only weights.
+
+    Raises
+    ------
+    MemsimError
+        If ``hops`` is not an integer >= 1; ``A``, ``C``, ``B`` or ``W`` is not a finite 2-D
+        array; ``C`` or ``B`` does not have the shape of ``A``; ``W`` does not have d columns;
+        ``H`` is not a finite (d, d) array; only one of ``T_A``, ``T_C`` is given, or they are
+        not finite 2-D arrays of the same shape (M, d).
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.2
+    (layer-wise, RNN-like tying with the linear map H).
     """
     k = integer(hops, "hops", low=1)
     a = float_array(A, "A", (2,))
@@ -214,6 +248,43 @@ def random_memn2n(
     encodings (M rows). Layer-wise tying draws A, C, B, W, T_A, T_C and H (H = identity plus
     noise of the same size); ``answer_size`` (layer-wise only) sets the rows of W (default V).
     Drawn from the stream ``(seed, 804, vocab_size, dim, hops)``.
+
+    Parameters
+    ----------
+    vocab_size : int >= 1
+        V, rows of the embeddings.
+    dim : int >= 1
+        Embedding dimension d.
+    hops : int >= 1
+        Number of hops K.
+    memory_size : int >= 1, optional
+        M, rows of the temporal encodings; None = no temporal encoding.
+    tying : {"adjacent", "layerwise"}
+        Weight tying.
+    std : float >= 0
+        Standard deviation of the entries.
+    answer_size : int >= 1, optional
+        Rows of W (layer-wise tying only; default V).
+    seed : int >= 0
+        Random seed.
+
+    Returns
+    -------
+    MemN2NWeights
+        Tied, read-only weights.
+
+    Raises
+    ------
+    MemsimError
+        If ``vocab_size``, ``dim`` or ``hops`` is not an integer >= 1; ``tying`` is not
+        ``"adjacent"`` or ``"layerwise"``; ``std`` is not a finite real >= 0; ``memory_size``
+        or ``answer_size`` is not an integer >= 1; ``seed`` is not an integer >= 0; or
+        ``answer_size`` is given with adjacent tying.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.2 (weight
+    tying) and section 4.2 (initialisation with standard deviation 0.1).
     """
     v = integer(vocab_size, "vocab_size", low=1)
     d = integer(dim, "dim", low=1)
@@ -310,6 +381,24 @@ def memn2n_forward(
     Returns
     -------
     MemN2NResult
+
+    Raises
+    ------
+    MemsimError
+        If ``weights`` is not :class:`MemN2NWeights`; ``encoding`` is not ``"position"`` or
+        ``"bow"``; ``variant`` is not ``"paper"`` or ``"memn2n_code"``; ``sentences`` is not a
+        3-D or ``questions`` not a 2-D integer array of ids in [-1, V-1]; ``questions`` does
+        not have one row per story; ``present`` is not a bool array of shape (n, M); a story
+        has more present sentences than the temporal encodings have rows;
+        ``sentence_length`` is not an integer >= 1 and at least the sentences' last axis (or,
+        when None, a sentence has padding before a word); or :func:`memsim.kv.read` rejects
+        ``score``, ``normaliser`` or an option, or a score overflows.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks": eqs. 1-3, section 2.1
+    (one hop), section 2.2 (multiple hops and weight tying), section 4.1 (position and temporal
+    encoding).
     """
     if not isinstance(weights, MemN2NWeights):
         raise MemsimError(f"weights must be MemN2NWeights, got {type(weights).__name__}")

@@ -5,8 +5,8 @@ values rows (S x d_v); attention weights over the slots are B x S. A boolean ``m
 slot present) marks empty slots; their scores are set to ``-inf`` (never a large negative
 constant), so their weight is exactly 0.
 
-References (THEORY.md section 7)
---------------------------------
+References
+----------
 * Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
   reading documents", section 3.1: key hashing pre-selects memories ``(k_h1, v_h1) ..
   (k_hN, v_hN)`` that share at least one word of frequency below F with the question (an
@@ -18,8 +18,9 @@ References (THEORY.md section 7)
   ``p_i = softmax(u^T m_i)`` (eq. 1), ``o = sum_i p_i c_i`` (eq. 2); see
   :mod:`memsim.kv.memn2n`.
 
-Scores and normalisers are those of :mod:`memsim.attention` (THEORY.md section 4); this module
-only masks, batches and hops.
+Scores and normalisers are those of :mod:`memsim.attention` (Bahdanau, Cho & Bengio 2015; Luong,
+Pham & Manning 2015; Vaswani et al. 2017; Martins & Astudillo 2016; Peters, Niculae & Martins
+2019); this module only masks, batches and hops.
 """
 
 from __future__ import annotations
@@ -255,8 +256,23 @@ def read(
     Raises
     ------
     MemsimError
-        A query whose size does not match the keys, values whose slots do not match the keys,
-        a bad mask, unknown score / normaliser / options, NaN or inf inputs, overflowing scores.
+        If an option is neither a score nor a normaliser option; ``score`` or ``normaliser`` is
+        not a registered name, or a normaliser option is missing or invalid (``alpha``, ``k``,
+        ``temperature``); ``method`` is not one of ``"auto"``, ``"matrix"``, ``"blocked"``, or
+        is ``"blocked"`` for another normaliser / score, 3-D keys, weight-matrix options or
+        ``return_weights=True``; ``key_block`` is not an integer >= 1; ``return_weights`` is
+        not a bool; ``queries`` is not a finite 1-D or 2-D array, ``keys`` not a finite 2-D or
+        3-D array (3-D: one memory per query); the query size differs from the key size for
+        dot, scaled_dot, cosine or neg_sq_distance; ``values`` is not finite or does not have
+        one value per slot; ``mask`` is not a boolean array of shape (S,) or (B, S); a score
+        option is invalid (``beta``, ``eps``, ``weight``, ``w_query``, ``w_key``, ``v``); or a
+        score of a present slot overflows.
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for
+    directly reading documents", section 3.1, eqs. 1-2 (key addressing and value reading).
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", eqs. 1-2.
     """
     sopts, nopts = _split_options(options, "read")
     _check_kinds(score, normaliser, nopts)
@@ -405,6 +421,25 @@ def key_value_memory(
         2016). Needed for key hashing (:func:`hash_candidates`).
     n_features : int, optional
         Number of feature ids (default: largest id + 1).
+
+    Returns
+    -------
+    KeyValueMemory
+        Read-only arrays; with features, the inverted index for :func:`hash_candidates`.
+
+    Raises
+    ------
+    MemsimError
+        If ``keys`` is not a finite 2-D array; ``values`` is not a finite 1-D or 2-D array with
+        one row per key; ``present`` is not a bool array of shape (S,); ``features`` is not a
+        list of id lists or a 2-D integer array with one row per slot (ids >= 0, -1 = padding
+        in an array); ``n_features`` is not an integer >= 0, is smaller than the largest
+        feature id + 1, or is given without ``features``.
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
+    reading documents", section 3.1 (key-value memories and key hashing through an inverted index).
     """
     k = float_array(keys, "keys", (2,))
     v = float_array(values, "values", (1, 2))
@@ -464,6 +499,43 @@ def random_memory(
 
     Drawn from the stream ``(seed, 802, trial, slots, key_dim, value_dim)``: ``trial`` gives
     independent memories of the same size.
+
+    Parameters
+    ----------
+    slots : int >= 0
+        Number of slots S.
+    key_dim : int >= 1
+        Key size d_k.
+    value_dim : int >= 1, optional
+        Value size d_v (default d_k).
+    seed : int >= 0
+        Random seed.
+    trial : int >= 0
+        Index of an independent memory of the same size.
+    features_per_slot : int >= 0
+        Hashing features per slot f (0 = none).
+    n_features : int >= features_per_slot, optional
+        Number of feature ids (only with ``features_per_slot > 0``).
+    unit : bool
+        Unit-norm keys and values (else entries of variance 1/d).
+
+    Returns
+    -------
+    KeyValueMemory
+        S present slots, float64 keys (S, d_k) and values (S, d_v).
+
+    Raises
+    ------
+    MemsimError
+        If ``slots``, ``features_per_slot`` or ``trial`` is not an integer >= 0, ``key_dim``
+        or ``value_dim`` not an integer >= 1, ``seed`` not an integer >= 0, ``unit`` not a
+        bool; ``n_features`` is smaller than ``features_per_slot`` or given with
+        ``features_per_slot=0``.
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
+    reading documents", section 3.1 (the features stand in for the key words used by key hashing).
     """
     s = integer(slots, "slots", low=0)
     dk = integer(key_dim, "key_dim", low=1)
@@ -525,6 +597,27 @@ def fact_memory(
     value_encoding : str, optional
         Encoding of the values (default: the keys' encoding).
     present : bool (S,), optional
+
+    Returns
+    -------
+    KeyValueMemory
+        Read-only arrays; with features, the inverted index for :func:`hash_candidates`.
+
+    Raises
+    ------
+    MemsimError
+        If ``key_ids`` and ``value_ids`` are not 2-D with the same number of rows;
+        :func:`memsim.kv.encoding.encode_sentences` rejects the ids (not integer, outside
+        [-1, V-1], padding before a word), ``vectors`` (not 2-D), ``encoding``,
+        ``value_encoding`` or ``variant``; or ``present`` is not a bool array of shape
+        (S,).
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
+    reading documents", section 3.2 (key-value memories of knowledge-base facts) and section 3.1
+    (key hashing). Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section
+    4.1 (position encoding).
     """
     from memsim.kv.encoding import encode_sentences
 
@@ -597,6 +690,18 @@ def hash_candidates(
     Returns
     -------
     Candidates
+
+    Raises
+    ------
+    MemsimError
+        If ``memory`` is not a :class:`KeyValueMemory` or was built without features;
+        ``query_features`` is not a list of integer id lists or a 2-D integer array (ids >= 0,
+        -1 = padding in an array); or ``max_frequency`` is not an integer >= 0.
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
+    reading documents", section 3.1 (key hashing with an inverted index, word frequency < F).
     """
     if not isinstance(memory, KeyValueMemory):
         raise MemsimError(f"memory must be a KeyValueMemory, got {type(memory).__name__}")
@@ -723,10 +828,44 @@ def kv_read(
     ``method="matrix"``, read each query's candidates with :func:`read` (same numbers up to
     rounding). A query without candidates reads the zero vector.
 
+    Parameters
+    ----------
+    memory : KeyValueMemory
+        The memory; absent slots are masked.
+    queries : array_like, (B, d) or (d,)
+        Queries as rows.
+    score, normaliser : str
+        As in :func:`read`.
+    candidates : Candidates, optional
+        From :func:`hash_candidates`, one row per query; None reads every present slot.
+    return_weights : bool
+        Also return the (B, S) weights.
+    method : {"auto", "matrix", "blocked"}
+        As above and in :func:`read`.
+    **options
+        Score and normaliser options, as in :func:`read`.
+
     Returns
     -------
     read : (B, d_v) ((d_v,) for one query)
     weights : (B, S), when ``return_weights``
+
+    Raises
+    ------
+    MemsimError
+        If ``memory`` is not a :class:`KeyValueMemory`; ``candidates`` does not come from
+        :func:`hash_candidates` or is for a different number of queries; ``method="blocked"`` with
+        hashing and a normaliser other than softmax or a score other than dot, scaled_dot, cosine;
+        or :func:`read`'s checks fail (unknown score or normaliser, an unknown option, a normaliser
+        option that is missing or invalid (``alpha``, ``k``, ``temperature``) or a score option that
+        is invalid (``beta``, ``eps``, ``weight``, ``w_query``, ``w_key``, ``v``), a bad ``method``
+        or ``return_weights``, ``queries`` not a finite 1-D or 2-D array of the key size, or an
+        overflowing score).
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for
+    directly reading documents", section 3.1, eqs. 1-2, with key hashing.
     """
     if not isinstance(memory, KeyValueMemory):
         raise MemsimError(f"memory must be a KeyValueMemory, got {type(memory).__name__}")
@@ -844,7 +983,7 @@ def multi_hop(
 ) -> HopResult:
     """H hops ``o_j = read(q_j)``, ``q_{j+1} = R_j (q_j + o_j)``, then the best candidate answer.
 
-    Miller et al. (2016), eqs. 1-4 (THEORY.md section 7). Reads go through :func:`read`, so any
+    Miller et al. (2016), eqs. 1-4. Reads go through :func:`read`, so any
     score and normaliser of :mod:`memsim.attention`, 2-D keys (one shared memory) or 3-D keys
     (one memory per query, e.g. one story each) and a mask of empty slots are allowed.
 
@@ -868,6 +1007,24 @@ def multi_hop(
     Returns
     -------
     HopResult
+
+    Raises
+    ------
+    MemsimError
+        If ``hops`` is not an integer >= 1; ``answer_from`` is not ``"query"`` or ``"read"``;
+        ``queries`` is not a finite 1-D or 2-D array; ``values`` is not a finite 2-D or 3-D
+        array whose last axis is d; ``R`` is not finite, has a number of matrices other than
+        ``hops`` or a matrix not of shape (d, d); ``return_weights`` is not a bool;
+        :func:`read` rejects ``keys``, ``mask``, ``score``, ``normaliser`` or an option, or a
+        score overflows; or ``answers`` is not a finite 2-D array with at least one row of
+        size d.
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for directly
+    reading documents", section 3.1, eqs. 1-4 (addressing, reading, ``q_(j+1) = R_j (q_j + o)``,
+    answer). Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.2
+    (``u_(k+1) = u_k + o_k``).
     """
     h = integer(hops, "hops", low=1)
     choice(answer_from, "answer_from", ANSWER_FROM)
@@ -956,10 +1113,58 @@ def kv_hops(
     is read. Hops and answer as in :func:`multi_hop`; ``answers=None`` with
     ``answer_from="read"`` uses the memory's values as the candidate answers.
 
+    Parameters
+    ----------
+    memory : KeyValueMemory
+        The memory; values must have the query size d (hops add q + o).
+    queries : array_like, (B, d) or (d,)
+        Initial queries q_1.
+    hops : int >= 1
+        Number of hops H.
+    R : None, (d, d), (H, d, d) or a list of H (d, d) arrays / None
+        Query update after each hop, as in :func:`multi_hop`.
+    answers : (n_answers, d), optional
+        Candidate answer embeddings, as in :func:`multi_hop`.
+    answer_from : {"query", "read"}
+        As in :func:`multi_hop`.
+    score, normaliser : str
+        As in :func:`read`.
+    query_features : list of int lists, or (B, m) int array with -1 padding, optional
+        Features of each query for key hashing (only with ``hashing=True``).
+    hashing : bool
+        Read only the candidates of :func:`hash_candidates`.
+    max_frequency : int >= 0, optional
+        As in :func:`hash_candidates` (only with ``hashing=True``).
+    return_weights : bool
+        Keep the (H, B, S) attention over the slots.
+    method : {"auto", "matrix", "blocked"}
+        As in :func:`kv_read`.
+    **options
+        Score and normaliser options, as in :func:`read`.
+
     Returns
     -------
     HopResult
         ``candidates`` holds the number of slots each query could read.
+
+    Raises
+    ------
+    MemsimError
+        If ``memory`` is not a :class:`KeyValueMemory`; ``hops`` is not an integer >= 1;
+        ``answer_from`` is not ``"query"`` or ``"read"``; ``hashing`` is not a bool; ``queries`` is
+        not a finite 1-D or 2-D array of the value size; ``R`` is invalid (see :func:`multi_hop`);
+        ``hashing=True`` without ``query_features``, or ``query_features`` with a number of rows
+        other than B; ``query_features`` or ``max_frequency`` given without hashing;
+        :func:`hash_candidates` or :func:`kv_read` rejects its inputs (unknown score or normaliser,
+        an unknown option, a normaliser option that is missing or invalid (``alpha``, ``k``,
+        ``temperature``) or a score option that is invalid (``beta``, ``eps``, ``weight``,
+        ``w_query``, ``w_key``, ``v``), a bad ``method``, an overflowing score); or ``answers`` is
+        not a finite 2-D array with at least one row of size d.
+
+    References
+    ----------
+    Miller, Fisch, Dodge, Karimi, Bordes & Weston (2016), "Key-value memory networks for
+    directly reading documents", section 3.1, eqs. 1-4, with key hashing.
     """
     if not isinstance(memory, KeyValueMemory):
         raise MemsimError(f"memory must be a KeyValueMemory, got {type(memory).__name__}")

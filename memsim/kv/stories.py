@@ -130,7 +130,19 @@ class Story:
 
 
 def story_vocabulary() -> Vocabulary:
-    """The fixed vocabulary of every generated story (same order whatever the task)."""
+    """The fixed vocabulary of every generated story (same order whatever the task).
+
+    Returns
+    -------
+    Vocabulary
+        35 words: people, locations, objects, motion verbs, pick-up words, function words.
+
+    References
+    ----------
+    Weston, Bordes, Chopra, Rush, van Merrienboer, Joulin & Mikolov (2015), "Towards AI-complete
+    question answering: a set of prerequisite toy tasks", tasks 1 and 2 (the vocabulary is modelled
+    on theirs).
+    """
     return Vocabulary(PEOPLE + LOCATIONS + OBJECTS + MOTION_VERBS + PICK_WORDS + FUNCTION_WORDS)
 
 
@@ -216,6 +228,21 @@ def generate_stories(
     Returns
     -------
     tuple of Story
+
+    Raises
+    ------
+    MemsimError
+        If ``task`` is not ``"one_fact"`` or ``"two_facts"``; ``count`` is not an integer
+        >= 0; ``sentences`` is not an integer >= 1 (>= 2 for two_facts); ``people`` is not an
+        integer in 1..8, ``locations`` in 2..8, ``objects`` in 1..6; ``pick_probability`` is
+        not a real in [0, 1] (in (0, 1) for two_facts); ``seed`` is not an integer >= 0; or
+        no answerable story is found in 10000 draws.
+
+    References
+    ----------
+    Weston, Bordes, Chopra, Rush, van Merrienboer, Joulin & Mikolov (2015), "Towards AI-complete
+    question answering: a set of prerequisite toy tasks", task 1 (single supporting fact) and task 2
+    (two supporting facts).
     """
     choice(task, "task", TASKS)
     n_st = integer(count, "count", low=0)
@@ -274,6 +301,34 @@ def story_ids(
 
     A story longer than ``memory_size`` keeps its last M sentences (as the released MemN2N code
     does); supporting facts that fall out become -1.
+
+    Parameters
+    ----------
+    stories : sequence of Story
+        From :func:`generate_stories`.
+    vocabulary : Vocabulary, optional
+        Word ids; default :func:`story_vocabulary`.
+    memory_size : int >= 1, optional
+        M; default the longest story.
+
+    Returns
+    -------
+    EncodedStories
+        int64 sentence ids (n, M, J), present (n, M), question ids (n, J_q), answer ids (n,)
+        and supporting slots (n, 2), read-only.
+
+    Raises
+    ------
+    MemsimError
+        If ``stories`` is not a sequence of :class:`Story`; ``memory_size`` is not an integer
+        >= 1; or a word of a story is not in ``vocabulary``.
+
+    References
+    ----------
+    Weston, Bordes, Chopra, Rush, van Merrienboer, Joulin & Mikolov (2015), "Towards AI-complete
+    question answering: a set of prerequisite toy tasks", tasks 1-2. Sukhbaatar, Szlam, Weston &
+    Fergus (2015), "End-to-end memory networks", section 4.2 (a memory that holds only the most
+    recent sentences).
     """
     voc = story_vocabulary() if vocabulary is None else vocabulary
     if not isinstance(stories, Sequence) or not all(isinstance(s, Story) for s in stories):
@@ -314,6 +369,40 @@ def encode_stories(
 
     Bags of the word vectors (rows of ``vectors``, indexed by :func:`story_vocabulary`) with
     position encoding (``encoding="position"``, J = each sentence's own length) or without.
+
+    Parameters
+    ----------
+    stories : sequence of Story, or EncodedStories
+        Stories, or their ids from :func:`story_ids`.
+    vectors : numpy.ndarray, (V, d)
+        Word vectors, row = id in :func:`story_vocabulary`.
+    encoding : {"position", "bow"}
+        Position encoding or plain bag of words.
+    variant : {"paper", "memn2n_code"}
+        Position-encoding variant (:func:`memsim.kv.encoding.position_encoding`).
+    memory_size : int >= 1, optional
+        M, as in :func:`story_ids` (ignored for EncodedStories).
+
+    Returns
+    -------
+    memories : numpy.ndarray
+        (n, M, d) float64 sentence encodings (zero in empty slots).
+    present : numpy.ndarray
+        (n, M) bool, False = empty slot.
+    questions : numpy.ndarray
+        (n, d) float64 question encodings.
+
+    Raises
+    ------
+    MemsimError
+        If :func:`story_ids` rejects ``stories`` or ``memory_size``; or ``vectors`` is not 2-D or
+        has fewer rows than the vocabulary, ``encoding`` is not ``"position"`` or ``"bow"``,
+        ``variant`` is not ``"paper"`` or ``"memn2n_code"``.
+
+    References
+    ----------
+    Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 4.1
+    (bag-of-words and position encoding of sentences).
     """
     ids = stories if isinstance(stories, EncodedStories) else story_ids(stories, None, memory_size)
     mem = encode_sentences(ids.sentences, vectors, encoding=encoding, variant=variant)
@@ -374,6 +463,45 @@ def scripted_program(
 
     See the module docstring. With d >= V J (35 x 5 = 175 for the default vocabulary and J) the
     maps are exact: a key scores ``beta (matches + recency (i + 1) / n)``.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray, (V, d)
+        Word vectors, one row per word of :func:`story_vocabulary` (V = 35).
+    recency : float >= 0
+        Weight of the time coordinate in the initial query (prefer the latest sentence).
+    motion : float >= 0
+        Gain of the verb-to-"to" link of the hop update R_1.
+    beta : float > 0
+        Multiplies every score.
+    locations : int in 1..8
+        Number of candidate answers (the first locations of :data:`LOCATIONS`).
+    encoding : {"position", "bow"}
+        Sentence encoding the maps are built for.
+    variant : {"paper", "memn2n_code"}
+        Position-encoding variant.
+    sentence_length : int >= 1
+        The fixed J of the position encoding (1 with ``"bow"``).
+
+    Returns
+    -------
+    ScriptedProgram
+        Question map, hop updates and candidate answers, read-only.
+
+    Raises
+    ------
+    MemsimError
+        If ``vectors`` is not 2-D with one row per vocabulary word; ``recency`` or ``motion``
+        is not a finite real >= 0; ``beta`` is not a finite real > 0; ``locations`` is not an
+        integer in 1..8; ``encoding`` is not ``"position"`` or ``"bow"``;
+        ``sentence_length`` is not an integer >= 1; or, with position encoding, ``variant`` is
+        not ``"paper"`` or ``"memn2n_code"``.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1,
+    eqs. 3-4 (query updates ``q_(j+1) = R_j (q_j + o)`` and the answer). Sukhbaatar, Szlam, Weston &
+    Fergus (2015), "End-to-end memory networks", section 4.1 (position and temporal encoding).
     """
     voc = story_vocabulary()
     e = np.asarray(vectors, dtype=np.float64)
@@ -502,6 +630,27 @@ def answer_stories(
     Returns
     -------
     StoryAnswers
+
+    Raises
+    ------
+    MemsimError
+        If ``hops`` or ``dim`` is not an integer >= 1; ``variant`` is not ``"paper"`` or
+        ``"memn2n_code"``; ``encoding`` is not ``"position"`` or ``"bow"``; ``stories`` is not
+        a sequence of :class:`Story`; ``seed`` is not an integer >= 0; ``program`` sets
+        ``encoding``, ``variant`` or ``sentence_length``, or an invalid ``recency``,
+        ``motion``, ``beta`` or ``locations`` (see :func:`scripted_program`); or
+        :func:`memsim.kv.multi_hop` rejects ``score``, ``normaliser`` or an option, or a score
+        overflows.
+    TypeError
+        If ``program`` has an option :func:`scripted_program` does not take.
+
+    References
+    ----------
+    Weston, Bordes, Chopra, Rush, van Merrienboer, Joulin & Mikolov (2015), "Towards AI-complete
+    question answering: a set of prerequisite toy tasks", tasks 1-2. Miller et al. (2016),
+    "Key-value memory networks for directly reading documents", section 3.1, eqs. 1-4 (multi-hop
+    key-value reads). Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks",
+    section 4.1 (position and temporal encoding).
     """
     h = integer(hops, "hops", low=1)
     d = integer(dim, "dim", low=1)

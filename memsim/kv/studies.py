@@ -11,10 +11,10 @@
 * :func:`story_attention` -- one story's attention over its sentences at every hop (the arrays
   of a heat map).
 
-Retrieval trial (THEORY.md section 7): a :func:`memsim.kv.random_memory` of S slots with unit
-keys (d_k) and unit values (d_v); B target slots drawn without replacement; the query is the
-target key plus Gaussian noise of norm about ``key_noise`` (``key_noise * N(0, I / d_k)``); one
-read (:func:`memsim.kv.kv_read`); the answer is the slot whose value best matches the read-out
+Retrieval trial (Miller et al. 2016, section 3.1): a :func:`memsim.kv.random_memory` of S slots with
+unit keys (d_k) and unit values (d_v); B target slots drawn without replacement; the query is the
+target key plus Gaussian noise of norm about ``key_noise`` (``key_noise * N(0, I / d_k)``); one read
+(:func:`memsim.kv.kv_read`); the answer is the slot whose value best matches the read-out
 (``argmax_i v_i . o``, Miller et al. 2016, eq. 4 with the values as candidate answers). With
 hashing, every slot has ``features_per_slot`` random features, a query carries its target's
 features, and the read is restricted to the slots sharing one (:func:`memsim.kv.hash_candidates`).
@@ -147,6 +147,21 @@ def retrieval_trial(seed: int = 0, trial: int = 0, **params: Any) -> dict[str, A
         the target slot), ``mean_cosine`` (cosine of read-out and target value),
         ``mean_candidates`` (slots read per query), ``read_seconds`` (hashing + read) and
         ``seconds_per_query``.
+
+    Raises
+    ------
+    MemsimError
+        If ``seed`` is not an integer >= 0 or ``trial`` not an integer >= 0; or ``params`` holds an
+        unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot`` or ``queries``
+        not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a bool;
+        ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
+    eqs. 1-2 (one read), eq. 4 (answer = best-matching value), key hashing.
     """
     p = _resolve(params)
     s = integer(seed, "seed")
@@ -220,6 +235,23 @@ def retrieval_sweep(
     -------
     list of dict
         Rows of :func:`retrieval_trial`.
+
+    Raises
+    ------
+    MemsimError
+        If ``trials`` is not an integer >= 1 or ``seed`` not an integer >= 0; ``grid`` is not a
+        mapping, or one of its entries is not a non-empty list; a parameter is in both ``grid`` and
+        ``fixed``; or :func:`retrieval_trial` rejects a parameter: an unknown name; ``slots``,
+        ``key_dim``, ``value_dim``, ``features_per_slot`` or ``queries`` not an integer >= 1;
+        ``key_noise`` not a finite real >= 0; ``hashing`` not a bool; ``n_features`` below
+        ``features_per_slot``; ``max_frequency`` not an integer >= 0; a normaliser that is neither a
+        name nor a dict with a ``'kind'``; an unknown score, normaliser or option
+        (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
+    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
     """
     n_trials = integer(trials, "trials", low=1)
     if not isinstance(grid, Mapping):
@@ -248,21 +280,111 @@ def retrieval_sweep(
 def accuracy_vs_slots(
     slots: Sequence[int] = (100, 1000, 10_000, 100_000), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy against the number of slots (other parameters via ``kw``)."""
+    """Retrieval accuracy against the number of slots (other parameters via ``kw``).
+
+    Parameters
+    ----------
+    slots : sequence of int >= 1
+        Numbers of slots S.
+    **kw
+        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
+        :func:`retrieval_trial`.
+
+    Returns
+    -------
+    list of dict
+        Rows of :func:`retrieval_trial`, one per (value, trial).
+
+    Raises
+    ------
+    MemsimError
+        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
+        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
+        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
+        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
+        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
+    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
+    """
     return retrieval_sweep({"slots": list(slots)}, **kw)
 
 
 def accuracy_vs_key_dim(
     key_dim: Sequence[int] = (4, 8, 16, 32, 64, 128), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy against the key dimension (values keep ``value_dim``, default d_k)."""
+    """Retrieval accuracy against the key dimension (values keep ``value_dim``, default d_k).
+
+    Parameters
+    ----------
+    key_dim : sequence of int >= 1
+        Key dimensions d_k.
+    **kw
+        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
+        :func:`retrieval_trial`.
+
+    Returns
+    -------
+    list of dict
+        Rows of :func:`retrieval_trial`, one per (value, trial).
+
+    Raises
+    ------
+    MemsimError
+        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
+        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
+        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
+        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
+        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
+    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
+    """
     return retrieval_sweep({"key_dim": list(key_dim)}, **kw)
 
 
 def accuracy_vs_noise(
     key_noise: Sequence[float] = (0.0, 0.5, 1.0, 1.25, 1.5, 2.0, 3.0), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy against the relative key noise ``|noise| / |key|``."""
+    """Retrieval accuracy against the relative key noise ``|noise| / |key|``.
+
+    Parameters
+    ----------
+    key_noise : sequence of float >= 0
+        Relative key noise levels.
+    **kw
+        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
+        :func:`retrieval_trial`.
+
+    Returns
+    -------
+    list of dict
+        Rows of :func:`retrieval_trial`, one per (value, trial).
+
+    Raises
+    ------
+    MemsimError
+        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
+        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
+        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
+        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
+        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
+    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
+    """
     return retrieval_sweep({"key_noise": list(key_noise)}, **kw)
 
 
@@ -284,6 +406,37 @@ def accuracy_vs_normaliser(
     """Retrieval accuracy for several normalisers (softmax temperatures, sparsemax, hard, ...).
 
     Every normaliser sees the same memories and queries (paired comparison).
+
+    Parameters
+    ----------
+    normalisers : sequence of str or dict
+        Normaliser names or dicts with ``'kind'`` and options (and an optional ``'label'``).
+    **kw
+        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
+        :func:`retrieval_trial`.
+
+    Returns
+    -------
+    list of dict
+        Rows of :func:`retrieval_trial`, one per (value, trial).
+
+    Raises
+    ------
+    MemsimError
+        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
+        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
+        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
+        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
+        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
+    eqs. 1-2 (one read), eq. 4 (answer = best-matching value). Normalisers: Vaswani et al. (2017),
+    eq. 1 (softmax); Martins & Astudillo (2016), eq. 2 (sparsemax); Peters, Niculae & Martins
+    (2019), section 3 (entmax).
     """
     return retrieval_sweep({"normaliser": list(normalisers)}, **kw)
 
@@ -296,6 +449,35 @@ def hashing_study(
     The same memories and queries with and without hashing; ``read_seconds`` includes the
     candidate lookup. Timing rows are wall-clock on a possibly busy machine: compare within a
     run.
+
+    Parameters
+    ----------
+    slots : sequence of int >= 1
+        Numbers of slots S.
+    **kw
+        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
+        :func:`retrieval_trial`.
+
+    Returns
+    -------
+    list of dict
+        Rows of :func:`retrieval_trial`, one per (slots, hashing, trial).
+
+    Raises
+    ------
+    MemsimError
+        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
+        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
+        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
+        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
+        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
+
+    References
+    ----------
+    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1
+    (key hashing through an inverted index), eqs. 1-2 and 4.
     """
     return retrieval_sweep({"slots": list(slots), "hashing": [False, True]}, **kw)
 
@@ -339,6 +521,23 @@ def hops_study(
     list of dict
         Keys: task, hops, dim, sentences, stories, seed, accuracy, correct, plus the mean
         attention on the supporting facts at the last hop (``support_weight``).
+
+    Raises
+    ------
+    MemsimError
+        If :func:`memsim.kv.generate_stories` rejects a task, ``stories``, ``seed``,
+        ``sentences`` or a value in ``story_options``; or
+        :func:`memsim.kv.answer_stories` rejects a hop count, a dimension, or an option in
+        ``reader`` (unknown score, normaliser or option, bad ``program``).
+    TypeError
+        If ``story_options`` has an option :func:`memsim.kv.generate_stories` does not take.
+
+    References
+    ----------
+    Weston et al. (2015), "Towards AI-complete question answering: a set of prerequisite toy tasks",
+    tasks 1-2. Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.2
+    (multiple hops). Miller et al. (2016), "Key-value memory networks for directly reading
+    documents", eq. 3 (query update).
     """
     dims = [dim] if isinstance(dim, (int, np.integer)) else list(dim)
     rows = []
@@ -420,7 +619,48 @@ def story_attention(
     story_options: Mapping[str, Any] | None = None,
     **reader: Any,
 ) -> StoryAttention:
-    """The attention over sentences per hop for story ``index`` of a seeded task (heat map)."""
+    """The attention over sentences per hop for story ``index`` of a seeded task (heat map).
+
+    Parameters
+    ----------
+    task : {"one_fact", "two_facts"}
+        Story task.
+    index : int >= 0
+        Which story of the seeded task.
+    hops : int >= 1
+        Number of hops H.
+    seed : int >= 0
+        Seeds the stories and the word vectors.
+    dim : int >= 1
+        Word-vector dimension.
+    sentences : int >= 1
+        Sentences per story.
+    story_options : dict, optional
+        More options of :func:`memsim.kv.generate_stories`.
+    **reader
+        Options of :func:`memsim.kv.answer_stories`.
+
+    Returns
+    -------
+    StoryAttention
+        Sentences, question, answer, prediction and the (H, n_sentences) weights.
+
+    Raises
+    ------
+    MemsimError
+        If ``index`` is not an integer >= 0; :func:`memsim.kv.generate_stories` rejects
+        ``task``, ``seed``, ``sentences`` or a value in ``story_options``; or
+        :func:`memsim.kv.answer_stories` rejects ``hops``, ``dim`` or an option in
+        ``reader``.
+    TypeError
+        If ``story_options`` has an option :func:`memsim.kv.generate_stories` does not take.
+
+    References
+    ----------
+    Weston et al. (2015), "Towards AI-complete question answering: a set of prerequisite toy tasks",
+    tasks 1-2. Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", section 2.2
+    (attention over the sentences at every hop).
+    """
     i = integer(index, "index", low=0)
     st = generate_stories(task, i + 1, seed=seed, sentences=sentences, **dict(story_options or {}))[
         i
