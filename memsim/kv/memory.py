@@ -114,13 +114,17 @@ def _unit_rows(x: np.ndarray, eps: float) -> np.ndarray:
 
 def _fast_queries(q: np.ndarray, score: str, sopts: dict, nopts: dict) -> np.ndarray:
     """Queries with beta / temperature (and 1/sqrt(d) or unit norm) folded in."""
-    beta = float(sopts.get("beta", 1.0))
-    temp = float(nopts.get("temperature", 1.0))
+    from memsim.attention._validate import real
+
+    beta = real(sopts.get("beta", 1.0), "beta")
+    temp = real(nopts.get("temperature", 1.0), "temperature")
+    if temp <= 0:
+        raise MemsimError(f"temperature must be > 0, got {temp!r}")
     scale = beta / temp
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
     if score == "cosine":
-        return _unit_rows(q, float(sopts.get("eps", 1e-8))) * scale
+        return _unit_rows(q, real(sopts.get("eps", 1e-8), "eps", low=0.0)) * scale
     return q * scale
 
 

@@ -126,3 +126,22 @@ def test_pattern_file_messages(tmp_path):
     with pytest.raises(MemsimError, match="more than 4300 digits") as e:
         load_scenario(tmp_path / "digits.yaml")
     assert "set_int_max_str_digits" not in str(e.value)
+
+
+@pytest.mark.parametrize("method", ["blocked", "matrix"])
+@pytest.mark.parametrize("beta", ["x", float("nan"), float("inf")])
+def test_kv_read_names_a_bad_beta_on_every_path(method, beta):
+    import memsim.kv as kv
+
+    q, k, v = np.ones((2, 3)), np.ones((4, 3)), np.ones((4, 2))
+    with pytest.raises(MemsimError, match="beta"):
+        kv.read(q, k, v, method=method, beta=beta)
+
+
+def test_priority_code_refuses_priorities_outside_the_range():
+    from memsim.ntm.tasks import priority_code
+
+    assert np.all(np.diff(priority_code([-1.0, 0.0, 1.0], 8)) > 0)
+    for bad in (1.2, -1.5, float("nan")):
+        with pytest.raises(MemsimError, match="priority"):
+            priority_code(bad, 8)
