@@ -199,7 +199,9 @@ def order_dependence(
     Raises
     ------
     MemsimError
-        If ``repeats`` < 2, and every error of :func:`memsim.hopfield.classical.recall`
+        If ``repeats`` < 2, if ``recall_options`` holds an argument this function sets itself
+        (``dynamics``, ``order``, ``max_sweeps``, ``seed``, ``stream``, ``warn``), and every
+        error of :func:`memsim.hopfield.classical.recall`
         (weights not square or not finite, cues not (B, N) of -1/+1, ``max_sweeps`` < 1, an
         invalid option value, ...).
 
@@ -211,6 +213,13 @@ def order_dependence(
 
     if repeats < 2:
         raise MemsimError(f"repeats must be >= 2 to compare update orders, got {repeats}")
+    fixed = {"dynamics", "order", "max_sweeps", "seed", "stream", "warn", "weights", "cues"}
+    clash = sorted(fixed & set(recall_options))
+    if clash:
+        raise MemsimError(
+            f"order_dependence: {clash[0]!r} cannot be passed on to recall here (the comparison "
+            "runs asynchronous dynamics in random orders, one stream per repeat)"
+        )
     finals = []
     for r in range(repeats):
         res = recall(

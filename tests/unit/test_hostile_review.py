@@ -145,3 +145,13 @@ def test_priority_code_refuses_priorities_outside_the_range():
     for bad in (1.2, -1.5, float("nan")):
         with pytest.raises(MemsimError, match="priority"):
             priority_code(bad, 8)
+
+
+def test_order_dependence_names_an_option_it_sets_itself():
+    from memsim.hopfield import store
+    from memsim.hopfield.analysis import order_dependence
+    from memsim.patterns import corrupt, random_patterns
+
+    X = random_patterns(3, 40, seed=1)
+    with pytest.raises(MemsimError, match="'dynamics' cannot be passed"):
+        order_dependence(store(X), corrupt(X, flip=0.2, seed=2), dynamics="sync")
