@@ -63,7 +63,9 @@ def plot_recall(result: Result, path: Path) -> Path:
     )
     _legend_below(ax1)
     fig.suptitle(
-        f"{result.scenario['name']}: {s['items']} items read back ({_tag(result)})", fontsize=9
+        f"{result.scenario['name']}: {s['items']} items stored, {s['cues']} cues read per trial "
+        f"({_tag(result)})",
+        fontsize=9,
     )
     fig.savefig(path, dpi=120)
     plt.close(fig)

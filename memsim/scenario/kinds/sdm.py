@@ -128,7 +128,7 @@ KIND = ModelKind(
         "recall": Summary(
             columns=(
                 Column("address bits n, locations M, radius r", "{n}, {M}, {radius}"),
-                Column("items (cues x trials)", "{items} ({cues} x {trials})"),
+                Column("items stored; reads (cues x trials)", "{items}; {cues} x {trials}"),
                 Column("cue flip", "flip", "g"),
                 Column("activated locations (mean)", "mean_activated", ".1f"),
                 Column("binomial expectation M p", "expected_activated", ".1f"),
