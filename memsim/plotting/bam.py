@@ -7,18 +7,18 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
 from memsim.results import Result
 
 
+@style.styled
 def plot_energy(result: Result, path: Path) -> Path:
     """E(x, y) = -y^T W x before and after every half-step, one line per cue."""
-    plt = _plt()
     e = result.arrays["energy"]
     n = e.shape[0]
     rows = np.arange(n) if n <= 100 else np.linspace(0, n - 1, 100).astype(int)
     alpha = 0.9 if len(rows) <= 10 else max(0.35, 6.0 / len(rows))
-    fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
+    fig, ax = style.subplots(figsize=(6.4, 4))
     for r in rows:
         k = np.flatnonzero(np.isfinite(e[r]))
         ax.plot(np.arange(k[-1] + 1), e[r, : k[-1] + 1], "-o", ms=3, lw=1, alpha=alpha)
@@ -31,11 +31,10 @@ def plot_energy(result: Result, path: Path) -> Path:
         f"({s['pairs']} pairs, Nx={s['nx']}, Ny={s['ny']}, cue side {s['cue_side']})",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_pictures(result: Result, path: Path) -> Path | None:
     """Rows: cues of the first trial; columns: cue, recalled x, recalled y, stored x, stored y
     (a side is drawn as a picture when it has a picture shape)."""
@@ -43,7 +42,6 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
     ys = result.meta.get("y_picture_shape")
     if not xs and not ys:
         return None
-    plt = _plt()
     s = result.summary
     cue_shape = xs if s["cue_side"] == "x" else ys
     cols = []
@@ -59,12 +57,11 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
         cols.append(("stored_y", "pair", ys, "stored y"))
     c = result.tables["cues"]
     first = np.flatnonzero(c["trial"] == c["trial"][0])[:8]
-    fig, axes = plt.subplots(
+    fig, axes = style.subplots(
         len(first),
         len(cols),
         figsize=(1.45 * len(cols) + 0.4, 1.6 * len(first) + 0.6),
         squeeze=False,
-        layout="constrained",
     )
     for r, row in enumerate(first):
         pair = int(c["pair"][row])
@@ -85,18 +82,16 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
         f"({s['fraction_exact']:.0%} exact)",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_capacity(result: Result, path: Path) -> Path:
     """Left: fractions of stable and recalled pairs against P. Right: one-step bit error of y
     against P with the exact crosstalk value (memsim.hopfield.bam.crosstalk_bit_error)."""
-    plt = _plt()
     st = result.tables["capacity_summary"]
     s = result.summary
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    fig, (a1, a2) = style.subplots(1, 2, figsize=(10, 4.2))
     p = st["pairs"]
     a1.plot(p, st["stable"], "o-", label="stored pair is stable")
     a1.errorbar(
@@ -121,9 +116,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
     a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
     a2.set_title("one-step bit error", fontsize=9)
     fig.suptitle(f"{result.scenario['name']}: BAM capacity (Kosko 1988)", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS = {"energy": plot_energy, "pictures": plot_pictures, "capacity": plot_capacity}

@@ -8,19 +8,19 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
 from memsim.results import Result
 
 
+@style.styled
 def plot_trajectories(result: Result, path: Path) -> Path:
     """Left: V_i(t) of 12 neurons of the first cue. Right: overlap with the cued pattern
     against time for every cue of trial 0."""
-    plt = _plt()
     t = result.arrays["t"]
     V = result.arrays["V"]
     ov = result.arrays["overlaps"]
     c = result.tables["cues"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    fig, (a1, a2) = style.subplots(1, 2, figsize=(10, 4.2))
     n = V.shape[2]
     for i in np.linspace(0, n - 1, min(n, 12)).astype(int):
         a1.plot(t, V[0, :, i], lw=1)
@@ -45,17 +45,15 @@ def plot_trajectories(result: Result, path: Path) -> Path:
         f"{s['critical_gain']:.3f}), P={s['patterns']}, N={s['neurons']}",
         fontsize=10,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_energy(result: Result, path: Path) -> Path:
     """Lyapunov energy (Hopfield 1984, eq. 7) against time, one line per cue."""
-    plt = _plt()
     t = result.arrays["t"]
     e = result.arrays["energy"]
-    fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
+    fig, ax = style.subplots(figsize=(6.4, 4))
     rows = np.arange(e.shape[0])[:100]
     alpha = 0.9 if len(rows) <= 10 else max(0.3, 6.0 / len(rows))
     for r in rows:
@@ -67,21 +65,17 @@ def plot_energy(result: Result, path: Path) -> Path:
         f"{result.summary['largest_energy_increase']:.1e})",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_pictures(result: Result, path: Path) -> Path | None:
     if not result.meta.get("picture_shape"):
         return None
-    plt = _plt()
     shape = tuple(result.meta["picture_shape"])
     c = result.tables["cues"]
     first = np.flatnonzero(c["trial"] == c["trial"][0])[:8]
-    fig, axes = plt.subplots(
-        len(first), 3, figsize=(4.9, 1.6 * len(first) + 0.6), squeeze=False, layout="constrained"
-    )
+    fig, axes = style.subplots(len(first), 3, figsize=(4.9, 1.6 * len(first) + 0.6), squeeze=False)
     for r, row in enumerate(first):
         imgs = (
             result.arrays["stored"][int(c["pattern"][row])],
@@ -97,18 +91,16 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
                 ax.set_title(title, fontsize=9)
         axes[r, 2].set_xlabel(f"m={c['final_overlap'][row]:.2f}", fontsize=8)
     fig.suptitle(f"{result.scenario['name']}: graded recall", fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_gain_sweep(result: Result, path: Path) -> Path:
     """Final mean |V|, overlap with the cued pattern and fraction of discrete fixed points
     against the gain (log axis), with the critical gain 1 / lambda_max(W)."""
-    plt = _plt()
     st = result.tables["gain_summary"]
     s = result.summary
-    fig, ax = plt.subplots(figsize=(7.6, 4.4), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.6, 4.4))
     g = st["gain"]
     ax.plot(g, st["mean_amplitude"], "o-", label="final mean |V|")
     ax.errorbar(
@@ -138,9 +130,7 @@ def plot_gain_sweep(result: Result, path: Path) -> Path:
         f"(Hopfield 1984)",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
 from memsim.results import Result
 
 
@@ -21,14 +21,14 @@ def _legend_below(ax, ncol=1):
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol)
 
 
+@style.styled
 def plot_recall(result: Result, path: Path) -> Path:
     """Left: activated locations per read (histogram) beside Binomial(M, p). Right: bit
     accuracy per read."""
-    plt = _plt()
     c = result.tables["cues"]
     act = result.tables["activation"]
     s = result.summary
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.3), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(10, 4.3))
     counts = c["activated"]
     lo = min(int(counts.min()), int(act["activated"].min()))
     hi = max(int(counts.max()), int(act["activated"].max()))
@@ -67,11 +67,10 @@ def plot_recall(result: Result, path: Path) -> Path:
         f"({_tag(result)})",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_attention(result: Result, path: Path) -> Path | None:
     """Left: normalised intersection I(d)/I(0) of two Hamming balls against the distance d of
     their centres, beside exp(beta (cos - 1)). Right: the read weights of every stored item for
@@ -79,11 +78,10 @@ def plot_attention(result: Result, path: Path) -> Path | None:
     locations), on log axes, with the diagonal."""
     if "attention" not in result.tables:
         return None
-    plt = _plt()
     it = result.tables["intersection"]
     a = result.tables["attention"]
     s = result.summary
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(10.5, 4.6))
     ok = it["intersection_normalised"] > 0
     ax0.semilogy(
         it["distance"][ok],
@@ -146,21 +144,21 @@ def plot_attention(result: Result, path: Path) -> Path | None:
         f"{result.scenario['name']}: SDM read weights and softmax attention ({_tag(result)})",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_capacity(result: Result, path: Path) -> Path:
     """Left: bit accuracy against cue noise, a line per load. Right: against the number of
     stored items, a line per cue noise."""
-    plt = _plt()
     st = result.tables["capacity_summary"]
     s = result.summary
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(10.5, 4.6))
     items = sorted(set(st["items"].tolist()))
     flips = sorted(set(st["flip"].tolist()))
-    cmap = plt.get_cmap("viridis")
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"]
     for i, k in enumerate(items):
         sel = st["items"] == k
         o = np.argsort(st["flip"][sel])
@@ -201,9 +199,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
         fontsize=9,
     )
     fig.suptitle(f"{result.scenario['name']}: SDM read accuracy ({_tag(result)})", fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS = {"recall": plot_recall, "attention": plot_attention, "capacity": plot_capacity}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
 from memsim.results import Result
 
 
@@ -22,24 +22,21 @@ def _run_label(s: dict) -> str:
     return f"{s['dynamics']}, lam={s['lam']:g}{tau}, {cyc}, P={s['patterns']}, N={s['neurons']}"
 
 
+@style.styled
 def plot_overlaps(result: Result, path: Path) -> Path:
     """Overlap m^mu(t) with every stored pattern against time, for the first cues of trial 0:
     the staircase of a sequence moving from pattern to pattern."""
-    plt = _plt()
     ov = result.arrays["overlaps"]  # (B, steps + 1, P)
     b_all, t_len, p = ov.shape
     show = min(b_all, 3)
     labels = _labels(result, p)
-    cmap = plt.get_cmap("tab10" if p <= 10 else "tab20")
-    fig, axes = plt.subplots(
-        show, 1, figsize=(7.5, 1.9 * show + 1.0), sharex=True, squeeze=False, layout="constrained"
-    )
+    fig, axes = style.subplots(show, 1, figsize=(7.5, 1.9 * show + 1.0), sharex=True, squeeze=False)
     c = result.tables["cues"]
     t = np.arange(t_len)
     for r in range(show):
         ax = axes[r, 0]
         for mu in range(p):
-            ax.plot(t, ov[r, :, mu], "-", color=cmap(mu % cmap.N), lw=1.4, label=labels[mu])
+            ax.plot(t, ov[r, :, mu], "-", color=style.cue_color(mu, p), lw=1.4, label=labels[mu])
         ax.axhline(result.summary["retrieval_overlap"], color="k", ls=":", lw=0.8)
         ax.set_ylim(-1.05, 1.05)
         ax.set_ylabel("overlap m")
@@ -67,16 +64,14 @@ def plot_overlaps(result: Result, path: Path) -> Path:
         f"({_run_label(result.summary)})",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_pictures(result: Result, path: Path) -> Path | None:
     """The state of the first cue as a picture at successive steps (letters or shaped files)."""
     if not result.meta.get("picture_shape"):
         return None
-    plt = _plt()
     shape = tuple(result.meta["picture_shape"])
     states = result.arrays["states"]  # (B, steps + 1, N)
     ov = result.arrays["overlaps"]
@@ -85,12 +80,11 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
     ks = np.unique(np.linspace(0, t_len - 1, cols).round().astype(int))
     rows = min(states.shape[0], 3)
     labels = _labels(result, ov.shape[2])
-    fig, axes = plt.subplots(
+    fig, axes = style.subplots(
         rows,
         len(ks),
         figsize=(0.95 * len(ks) + 0.4, 1.45 * rows + 0.6),
         squeeze=False,
-        layout="constrained",
     )
     for r in range(rows):
         for j, k in enumerate(ks):
@@ -107,19 +101,17 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
         f"{result.scenario['name']}: state at successive steps (label: closest pattern, overlap)",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_capacity(result: Result, path: Path) -> Path:
     """Mean final overlap (and success fraction) against the load, one line per N, with the
     published critical load alpha_c = 0.269 of sync sequence recall (During et al. 1998)."""
-    plt = _plt()
     s = result.summary
     tab = result.tables["capacity_summary"]
     crit = result.tables["critical_loads"]
-    fig, ax = plt.subplots(figsize=(7.2, 4.4), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.2, 4.4))
     for i, n in enumerate(dict.fromkeys(tab["size"].tolist())):
         sel = tab["size"] == n
         err = np.nan_to_num(tab["stderr"][sel])
@@ -164,9 +156,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
         f"(cue flip {s['flip']:g})",
         fontsize=9,
     )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS = {"overlaps": plot_overlaps, "pictures": plot_pictures, "capacity": plot_capacity}

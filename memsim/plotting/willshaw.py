@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting.common import plt_module as _plt
+from memsim.plotting import style
 from memsim.results import Result
 
 
@@ -20,13 +20,13 @@ def _title(result: Result, what: str) -> str:
     )
 
 
+@style.styled
 def plot_recall(result: Result, path: Path) -> Path:
     """Left: dendritic sums of the first cue, stored units and silent units apart, with the
     threshold. Right: false positives and misses per cue (histograms)."""
-    plt = _plt()
     a = result.arrays
     c = result.tables["cues"]
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(10, 4.2))
     sums = np.asarray(a["sums"], dtype=float)
     tgt = np.asarray(a["targets"], dtype=bool)
     on = np.concatenate([sums[i][tgt[i]] for i in range(sums.shape[0])])
@@ -65,19 +65,17 @@ def plot_recall(result: Result, path: Path) -> Path:
     )
     ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     fig.suptitle(_title(result, f"recall of M = {s['memories']} memories"), fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
+@style.styled
 def plot_capacity(result: Result, path: Path) -> Path:
     """Three panels against M (log axis): p1, false-positive rate, bits per synapse."""
-    plt = _plt()
     st = result.tables["capacity_summary"]
     th = result.tables["theory"]
     s = result.summary
     m = np.asarray(st["memories"], dtype=float)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.4), layout="constrained")
+    fig, axes = style.subplots(1, 3, figsize=(13, 4.4))
     ax = axes[0]
     ax.errorbar(
         m, st["p1"], yerr=np.nan_to_num(st["sem_p1"]), fmt="o", color="C0", ms=4, label="measured"
@@ -124,9 +122,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
         ax.set_xlabel("stored associations M")
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
     fig.suptitle(_title(result, "capacity"), fontsize=9)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return style.save(fig, path)
 
 
 PLOTTERS = {"recall": plot_recall, "capacity": plot_capacity}

@@ -109,3 +109,16 @@ def test_result_plot_returns_figures_and_writes_pngs(tmp_path):
     frames = res.arrays["frames_trial0"]
     assert frames.shape[0] == 12 and frames.shape[2] == 140
     np.testing.assert_array_equal(frames[:, 0], res.arrays["cues"][:12])
+
+
+@pytest.mark.parametrize("scenario", ["bam_pairs", "sequence_letters", "willshaw_recall"])
+def test_result_plot_returns_the_figures_of_every_kind(scenario):
+    """The newer kinds draw through memsim.plotting.style too, so Result.plot hands back their
+    figures instead of closing them."""
+    import matplotlib.pyplot as plt
+
+    res = memsim.run(f"scenarios/{scenario}.yaml", overrides=["run.trials=1"])
+    figs = res.plot()
+    assert figs and all(f.axes for f in figs)
+    for f in figs:
+        plt.close(f)
