@@ -27,12 +27,7 @@ def format_exceptions(debug: bool) -> Iterator[None]:
         _error_panel(str(exc), "memsim: error")
         sys.exit(1)
     except KeyboardInterrupt as exc:
-        how = "stopped by a signal" if isinstance(exc, Terminated) else "interrupted by the user"
-        _error_panel(
-            f"{how}; nothing of this run was saved and earlier results were left as they were",
-            "memsim",
-        )
-        sys.exit(143 if isinstance(exc, Terminated) else 130)
+        _stop(exc, "nothing of this run was saved and earlier results were left as they were")
     except click.exceptions.Exit:
         raise
     except (click.ClickException, click.Abort):
@@ -65,6 +60,14 @@ def format_exceptions(debug: bool) -> Iterator[None]:
             "memsim: internal error",
         )
         sys.exit(3)
+
+
+def _stop(exc: KeyboardInterrupt, what: str) -> None:
+    """Say why the run stopped (Ctrl-C, or SIGTERM/SIGHUP) and what was kept; exit 130/143."""
+    signal = isinstance(exc, Terminated)
+    how = "stopped by a signal" if signal else "interrupted by the user"
+    _error_panel(f"{how}; {what}", "memsim")
+    sys.exit(143 if signal else 130)
 
 
 class Terminated(KeyboardInterrupt):
@@ -262,12 +265,13 @@ def _run_command(
         sc = load_scenario(scenario, overrides, _typed_overrides(seed, threads))
         check_runnable(sc, command, str(scenario))
         target = check_target(out if out is not None else default_folder(sc.name, command))
+        notes = _thread_notes(threads)
         if sweep is not None:
             from memsim.experiments.distributed import sweep_functions
 
             if sweep_functions(sc.model.kind) is not None:
                 _run_sweep(
-                    sc, target, sched, force, quiet, no_plots, sweep["resume"], threads, t_start
+                    sc, target, sched, force, quiet, no_plots, sweep["resume"], notes, t_start
                 )
                 return
             if sweep["scheduler"] != "local" or sweep["resume"]:
@@ -277,7 +281,6 @@ def _run_command(
                 )
         check_replaceable(target, force)
         check_disk(target, 0)
-        notes = _thread_notes(threads)
         runner = get(sc.model.kind).runner(command)  # checked once above: no second check
         with _collect_warnings() as caught:
             result = runner(sc, scenario.parent, RichProgress(quiet))
@@ -365,7 +368,7 @@ def _sweep_options(f):
     return f
 
 
-def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_start) -> None:
+def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, notes, t_start) -> None:
     """`memsim capacity` of a task-based sweep: checkpointed in <target>.partial (kept after an
     interruption, for --resume), moved to the target when the sweep and its files are done."""
     from memsim.experiments.checkpoint import open_sweep, strip_outputs
@@ -373,7 +376,6 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_sta
     from memsim.folders import check_disk, commit, remove_listed
     from memsim.results import output_bytes, write_into
 
-    notes = _thread_notes(threads)
     points = sweep_functions(sc.model.kind)[0](sc)
     check_disk(target, 0)
     ck = open_sweep(target, sc, points, resume=resume, force=force)
@@ -394,20 +396,16 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_sta
                 sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
             )
     except KeyboardInterrupt as exc:
-        ck.close()
         if not ck.done:
             remove_listed(part)
             raise
-        how = "stopped by a signal" if isinstance(exc, Terminated) else "interrupted"
-        _error_panel(
-            f"{how}; {len(ck.done)} of {total} trials are saved in {ck.rows_path} (the "
-            f"results folder {target} was not touched). Run the same command with --resume to "
-            "compute only the rest",
-            "memsim",
+        _stop(
+            exc,
+            f"{len(ck.done)} of {total} trials are saved in {ck.rows_path} (the results folder "
+            f"{target} was not touched). Run the same command with --resume to compute only "
+            "the rest",
         )
-        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except BaseException:
-        ck.close()
         if not ck.done and part.is_dir():
             remove_listed(part)
         raise
@@ -427,15 +425,13 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, threads, t_sta
         commit(part, target, force or resume)
     except KeyboardInterrupt as exc:
         strip_outputs(part)
-        how = "stopped by a signal" if isinstance(exc, Terminated) else "interrupted"
-        _error_panel(
-            f"{how} while writing the tables and plots; the sweep itself is complete: all "
+        _stop(
+            exc,
+            f"the tables and plots were not written, but the sweep itself is complete: all "
             f"{len(ck.done)} trials are saved in {ck.rows_path} (the results folder {target} was "
             "not touched). Run the same command with --resume to write the results without "
             "computing anything again",
-            "memsim",
         )
-        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except BaseException as exc:
         strip_outputs(part)
         if isinstance(exc, OSError):
