@@ -225,17 +225,16 @@ def _record(path: Path) -> dict:
     return {"size": os.lstat(path).st_size, "sha256": _sha256(path)}
 
 
-def write_manifest(folder: Path, growing=()) -> None:
+def write_manifest(folder: Path) -> None:
     """List everything in ``folder`` in its manifest (written atomically, listing itself):
     each file with its size and SHA-256, so that a file changed since memsim wrote it counts as
-    the user's; ``growing`` files (a checkpoint being appended to) are listed without.
+    the user's (files still growing, such as a checkpoint in flight, are listed without one by
+    :func:`add_to_manifest`).
 
     Parameters
     ----------
     folder : pathlib.Path
         A results or checkpoint folder.
-    growing : iterable of str
-        Names of files still being appended to (listed without a checksum).
 
     Raises
     ------
@@ -248,7 +247,7 @@ def write_manifest(folder: Path, growing=()) -> None:
     listed = {}
     for rel in names:
         f = folder / rel
-        if rel == MANIFEST or rel in growing or not _plain_file(f):
+        if rel == MANIFEST or not _plain_file(f):
             listed[rel] = None
         else:
             listed[rel] = _record(f)
