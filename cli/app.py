@@ -396,17 +396,18 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, notes, t_start
                 sc, sched, checkpoint=ck, progress=RichProgress(quiet), log=note
             )
     except KeyboardInterrupt as exc:
-        if not ck.done:
+        saved = ck.saved_trials()  # from the file: the interrupt may precede done's update
+        if not saved:
             remove_listed(part)
             raise
         _stop(
             exc,
-            f"{len(ck.done)} of {total} trials are saved in {ck.rows_path} (the results folder "
+            f"{saved} of {total} trials are saved in {ck.rows_path} (the results folder "
             f"{target} was not touched). Run the same command with --resume to compute only "
             "the rest",
         )
     except BaseException:
-        if not ck.done and part.is_dir():
+        if part.is_dir() and not ck.saved_trials():
             remove_listed(part)
         raise
     finally:

@@ -226,6 +226,29 @@ class Checkpoint:
         for r in rows:
             self.done.setdefault((point, int(r["trial"])), r)
 
+    def saved_trials(self) -> int:
+        """Trials whose rows are on disk (complete lines of the rows file). Read from the file,
+        not from ``done``: an interrupt can land between a line's fsync and ``done``'s update.
+
+        Returns
+        -------
+        int
+            0 when there is no rows file.
+        """
+        try:
+            raw = self.rows_path.read_bytes()
+        except OSError:
+            return 0
+        n = 0
+        for line in raw.splitlines(keepends=True):
+            if not line.endswith(b"\n"):
+                break
+            try:
+                n += len(json.loads(line)["rows"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return n
+
     # -- reading ---------------------------------------------------------------------------
     def _read_manifest(self) -> dict:
         path = self.manifest_path

@@ -845,3 +845,28 @@ def test_resume_does_not_follow_a_linked_checkpoint_of_a_finished_run(work):
     assert not (work / "c.partial").exists() or not any(
         "my notes" in f.read_text() for f in (work / "c.partial").glob("*.jsonl")
     )
+
+
+def test_interrupt_right_after_a_line_is_written_keeps_the_checkpoint(work, monkeypatch):
+    """Ctrl-C can land after a task's line is fsynced but before the in-memory record of it is
+    updated: the partial folder (and its line) must be kept, and the count taken from disk."""
+    from memsim.experiments.checkpoint import Checkpoint
+
+    original = Checkpoint.append
+
+    def append_then_interrupt(self, point, rows):
+        original(self, point, rows)
+        self.done.clear()  # as if the interrupt came before done was updated
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Checkpoint, "append", append_then_interrupt)
+    run(
+        "capacity",
+        "sweep.yaml",
+        "--out",
+        "cut",
+        "--no-plots",
+        expect=130,
+        fragment=("3 of 18 trials are saved", "--resume"),
+    )
+    assert (work / "cut.partial" / "checkpoint.jsonl").read_text().count("\n") == 1
