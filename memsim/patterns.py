@@ -5,7 +5,11 @@ Patterns are rows of a P x N int8 array in {-1, +1}. Sources:
 * :func:`random_patterns` -- independent random bits with a chosen mean (bias);
 * :func:`letters` -- built-in 7 x 5 bitmaps of the letters A-Z (upscaled on request), the classic
   classroom demonstration of associative recall;
-* :func:`load_patterns` -- a user's ``.npy`` or ``.csv`` file (values -1/+1 or 0/1).
+* :func:`load_patterns` -- a user's ``.npy`` or ``.csv`` file (values -1/+1 or 0/1);
+* :func:`digits` -- scikit-learn's bundled 8 x 8 handwritten digits, binarised (or grey), a chosen
+  subset of classes and samples (needs the optional ``memsim[data]``);
+* :func:`images` -- PNG / JPEG files or folders via Pillow, resized, binarised by threshold or
+  Floyd-Steinberg dithering (or grey values in [-1, 1] for the modern network).
 
 Cues are stored patterns with a fraction of bits flipped and/or masked (:func:`corrupt`).
 """
@@ -290,3 +294,449 @@ def corrupt(
             else:
                 cues[row, idx] = 1 if mask_fill == "on" else -1
     return (cues, masked) if return_mask else cues
+
+
+# ----------------------------------------------------------------------------- real data ----
+# The digits and image sources. Both give pictures: rows of a P x N array plus the picture shape
+# (rows, cols) and one label per pattern (the digit class, or the image file's name).
+
+
+class Pictures(NamedTuple):
+    """What :func:`digits` and :func:`images` return: patterns, picture shape and labels.
+
+    ``patterns`` is (P, rows cols): int8 of -1/+1 when binarised, float64 in [-1, 1] for grey
+    values; ``shape`` is (rows, cols); ``labels`` names each pattern (its digit class, or its
+    image file's name). Works wherever an array of patterns is expected (it converts to its
+    ``patterns``).
+    """
+
+    patterns: np.ndarray
+    shape: tuple[int, int]
+    labels: tuple[str, ...]
+
+    def __array__(self, dtype=None, copy=None):
+        return self.patterns if dtype is None else self.patterns.astype(dtype)
+
+
+#: digits: grey levels of scikit-learn's 8 x 8 digits run from 0 (blank) to 16 (full ink)
+DIGIT_LEVELS = 16
+DIGIT_SHAPE = (8, 8)
+DIGIT_PICKS = ("first", "random")
+DIGIT_BINARISE = ("threshold", "none")
+
+_DATA_EXTRA = 'pip install "memsim[data]"'
+
+
+def _digit_data() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's bundled digits as read-only ``(images (1797, 8, 8) float64, target)``."""
+    global _DIGITS
+    if _DIGITS is not None:
+        return _DIGITS
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise MemsimError(
+            "the digits pattern source (patterns.source: digits) needs scikit-learn, which is "
+            "not installed; scikit-learn is an optional dependency of memsim: install it with "
+            f"{_DATA_EXTRA} (or pip install scikit-learn); nothing is downloaded, the digits "
+            "ship inside scikit-learn"
+        ) from None
+    bunch = load_digits()
+    images = np.array(bunch.images, dtype=np.float64)
+    target = np.array(bunch.target, dtype=np.int64)
+    images.setflags(write=False)
+    target.setflags(write=False)
+    _DIGITS = (images, target)
+    return _DIGITS
+
+
+_DIGITS: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def digit_counts() -> dict[int, int]:
+    """How many samples of each class scikit-learn's bundled digits hold.
+
+    Returns
+    -------
+    dict of int to int
+        Class 0-9 to its number of 8 x 8 samples (174 to 183; 1797 in all).
+
+    Raises
+    ------
+    MemsimError
+        scikit-learn is not installed (it comes with ``pip install "memsim[data]"``).
+
+    References
+    ----------
+    Alpaydin, E. & Kaynak, C. (1998). Optical Recognition of Handwritten Digits. UCI Machine
+    Learning Repository (optdigits), as bundled by scikit-learn (``load_digits``).
+    """
+    _, target = _digit_data()
+    return {int(c): int(n) for c, n in enumerate(np.bincount(target, minlength=10))}
+
+
+def digits(
+    classes=range(10),
+    per_class: int = 1,
+    threshold: int = 8,
+    pick: str = "first",
+    seed: int = 0,
+    scale: int = 1,
+    binarise: str = "threshold",
+) -> Pictures:
+    """Handwritten digits (scikit-learn's bundled 8 x 8 images), binarised, as patterns.
+
+    Each sample is an 8 x 8 picture of grey levels 0 (blank) to 16 (full ink). A pixel becomes
+    +1 (ink, drawn black) when its level is ``>= threshold``, else -1. With ``binarise="none"``
+    the levels are kept as grey values ``2 level / 16 - 1`` in [-1, 1] (for the modern network,
+    whose update works on real vectors). Patterns come class by class in the order of ``classes``,
+    ``per_class`` samples of each. Nothing is downloaded: the digits ship with scikit-learn.
+
+    Parameters
+    ----------
+    classes : iterable of int in 0..9
+        The digit classes, in order, each at most once (default all ten).
+    per_class : int >= 1
+        Samples of each class (at most 174, the size of the smallest class).
+    threshold : int in 1..16
+        Smallest grey level that counts as ink.
+    pick : {"first", "random"}
+        ``"first"``: the first ``per_class`` samples of each class in the data set's order;
+        ``"random"``: a seeded choice without replacement (kept in the data set's order).
+    seed : int >= 0
+        Seed of the ``"random"`` pick (ignored for ``"first"``).
+    scale : int >= 1
+        Each pixel becomes a ``scale x scale`` block (scale 2 gives 16 x 16 = 256 neurons).
+    binarise : {"threshold", "none"}
+        ``"threshold"``: -1/+1 by ``threshold``; ``"none"``: grey values in [-1, 1] (float64).
+
+    Returns
+    -------
+    Pictures
+        ``(patterns, shape, labels)``: patterns (len(classes) per_class, 64 scale^2), int8
+        of -1/+1 (float64 in [-1, 1] with ``binarise="none"``); shape ``(8 scale, 8 scale)``;
+        labels the class of each pattern as text (``"7"``).
+
+    Raises
+    ------
+    MemsimError
+        scikit-learn missing (install ``memsim[data]``); a class outside 0-9 or listed twice;
+        no classes; ``per_class``, ``threshold``, ``scale`` or ``seed`` out of range; an
+        unknown ``pick`` or ``binarise``.
+
+    References
+    ----------
+    Alpaydin, E. & Kaynak, C. (1998). Optical Recognition of Handwritten Digits. UCI Machine
+    Learning Repository (optdigits; the 8 x 8 test set of 1797 samples that scikit-learn ships as
+    ``sklearn.datasets.load_digits``).
+
+    Examples
+    --------
+    >>> from memsim.patterns import digits
+    >>> X, shape, labels = digits([0, 1, 7], per_class=2)   # doctest: +SKIP
+    >>> X.shape, shape, labels                               # doctest: +SKIP
+    ((6, 64), (8, 8), ('0', '0', '1', '1', '7', '7'))
+    """
+    from memsim import _args
+
+    if isinstance(classes, int | np.integer):
+        classes = [classes]
+    try:
+        cls = [_args.integer(c, "digits: each class", 0) for c in classes]
+    except TypeError:
+        raise MemsimError(
+            f"digits: classes must be a list of digits 0-9, got {classes!r}"
+        ) from None
+    if not cls:
+        raise MemsimError("digits: give at least one class (allowed: 0-9)")
+    bad = [c for c in cls if c > 9]
+    if bad:
+        raise MemsimError(f"digits: class {bad[0]} does not exist; allowed: 0-9")
+    dup = sorted({c for c in cls if cls.count(c) > 1})
+    if dup:
+        raise MemsimError(f"digits: class {dup[0]} is listed twice; give each class once")
+    per_class = _args.integer(per_class, "digits: per_class", 1)
+    threshold = _args.integer(threshold, "digits: threshold", 1)
+    if threshold > DIGIT_LEVELS:
+        raise MemsimError(
+            f"digits: threshold must lie in 1..{DIGIT_LEVELS} (grey levels run 0-16), got "
+            f"{threshold}"
+        )
+    scale = _args.integer(scale, "digits: scale", 1)
+    if pick not in DIGIT_PICKS:
+        raise MemsimError(f"digits: unknown pick {pick!r}; allowed: {', '.join(DIGIT_PICKS)}")
+    seed = _args.seed(seed, "digits: seed")
+    if binarise not in DIGIT_BINARISE:
+        raise MemsimError(
+            f"digits: unknown binarise {binarise!r}; allowed: {', '.join(DIGIT_BINARISE)}"
+        )
+    images, target = _digit_data()
+    counts = np.bincount(target, minlength=10)
+    short = [c for c in cls if counts[c] < per_class]
+    if short:
+        raise MemsimError(
+            f"digits: per_class is {per_class} but class {short[0]} has only "
+            f"{int(counts[short[0]])} samples (allowed: 1 to {int(counts[cls].min())} for "
+            "these classes)"
+        )
+    rng = None
+    if pick == "random":
+        from memsim._rng import generator
+
+        rng = generator(seed)
+    chosen = []
+    for c in cls:
+        where = np.flatnonzero(target == c)
+        if rng is None:
+            chosen.append(where[:per_class])
+        else:
+            chosen.append(np.sort(rng.choice(where, size=per_class, replace=False)))
+    idx = np.concatenate(chosen)
+    levels = images[idx]  # (P, 8, 8)
+    if binarise == "none":
+        pics = 2.0 * levels / DIGIT_LEVELS - 1.0
+    else:
+        pics = np.where(levels >= threshold, 1, -1).astype(np.int8)
+    block = np.ones((scale, scale), dtype=pics.dtype)
+    big = np.stack([np.kron(p, block) for p in pics])
+    shape = (DIGIT_SHAPE[0] * scale, DIGIT_SHAPE[1] * scale)
+    labels = tuple(str(int(target[i])) for i in idx)
+    out = np.ascontiguousarray(big.reshape(len(idx), -1))
+    return Pictures(out, shape, labels)
+
+
+#: image files read by :func:`images` (by suffix, case-insensitive)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+IMAGE_BINARISE = ("threshold", "dither", "none")
+#: largest image file read
+MAX_IMAGE_BYTES = 64 * 2**20
+#: most pixels of an image before it is resized (a small file that decodes to a huge picture,
+#: a "decompression bomb", is refused before it is decoded)
+MAX_IMAGE_PIXELS = 50_000_000
+#: most images one source reads
+MAX_IMAGES = 10_000
+
+
+def image_files(paths) -> list[Path]:
+    """The image files that ``paths`` name: files as given, folders as their images in sorted
+    order of file name.
+
+    Parameters
+    ----------
+    paths : str, Path or list of them
+        PNG / JPEG files (suffix ``.png``, ``.jpg`` or ``.jpeg``, any case) and folders.
+
+    Returns
+    -------
+    list of Path
+        The files, in the order given (each folder's images sorted by name).
+
+    Raises
+    ------
+    MemsimError
+        A path that does not exist; a file with another suffix; a folder without images; more
+        than ``MAX_IMAGES`` images; no paths at all.
+    """
+    import os
+    import stat
+
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            raise MemsimError(f"image path {p} does not exist") from None
+        except OSError as exc:
+            raise MemsimError(f"image path {p} cannot be read: {exc.strerror or exc}") from None
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                names = sorted(
+                    e.name for e in os.scandir(p) if e.name.lower().endswith(IMAGE_SUFFIXES)
+                )
+            except OSError as exc:
+                raise MemsimError(
+                    f"image folder {p} cannot be listed: {exc.strerror or exc}"
+                ) from None
+            if not names:
+                raise MemsimError(
+                    f"image folder {p} holds no images (files ending in "
+                    f"{', '.join(IMAGE_SUFFIXES)}); it needs at least one"
+                )
+            out.extend(p / n for n in names)
+        elif not p.name.lower().endswith(IMAGE_SUFFIXES):
+            raise MemsimError(
+                f"image file {p}: unsupported type {p.suffix or '(no suffix)'!r}; allowed: "
+                f"{', '.join(IMAGE_SUFFIXES)} files or a folder of them"
+            )
+        else:
+            out.append(p)
+        if len(out) > MAX_IMAGES:
+            raise MemsimError(f"more than {MAX_IMAGES} images; memsim reads at most that many")
+    if not out:
+        raise MemsimError("no image files given: name at least one file or folder")
+    return out
+
+
+def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, object]:
+    """Brightness in [0, 1] (0 black) of a user's image resized to ``shape``, as a float64
+    array, and the resized 8-bit Pillow image (for dithering). The file is opened through
+    :func:`memsim._files.open_regular` and read into memory; it is never written."""
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    from memsim._files import _size_text, open_regular
+
+    f, size = open_regular(path, "image file", MAX_IMAGE_BYTES)
+    with f:
+        data = f.read(MAX_IMAGE_BYTES + 1)
+    if size == 0 or not data:
+        raise MemsimError(f"image file {path} is empty (0 bytes)")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise MemsimError(f"image file {path} is larger than {_size_text(MAX_IMAGE_BYTES)}")
+    bomb = (
+        f"image file {path} would decode to more than {MAX_IMAGE_PIXELS:,} pixels (a "
+        "'decompression bomb', or simply a huge picture); memsim reads pictures up to that size: "
+        "shrink it first"
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data), formats=["PNG", "JPEG"])
+            w, h = im.size
+            if w * h > MAX_IMAGE_PIXELS:
+                raise MemsimError(bomb + f" (it is {w} x {h})")
+            im.load()
+            im = _to_grey(im)
+            rows, cols = shape
+            small = im.resize((cols, rows), Image.Resampling.LANCZOS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise MemsimError(bomb) from None
+    except UnidentifiedImageError:
+        raise MemsimError(
+            f"image file {path} is not a PNG or JPEG image (its content is not recognised, "
+            "whatever its suffix)"
+        ) from None
+    except MemsimError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+        raise MemsimError(
+            f"image file {path} could not be decoded (truncated or corrupt?): {exc}"
+        ) from None
+    level = np.clip(np.asarray(small, dtype=np.float64), 0.0, 255.0)
+    eight_bit = Image.fromarray(np.rint(level).astype(np.uint8))
+    return level / 255.0, eight_bit
+
+
+def _to_grey(im):
+    """A Pillow image as one grey channel: "L" (8 bit) or "F" (16-bit sources, 0-255 floats).
+    Transparent pixels are laid over white (a drawing on a transparent background)."""
+    from PIL import Image
+
+    mode = im.mode
+    if mode.startswith("I"):  # 16-bit (or 32-bit integer) grey PNG
+        full = 65535.0 if mode.startswith("I;16") or np.asarray(im).max() > 255 else 255.0
+        arr = np.asarray(im, dtype=np.float64) * (255.0 / full)
+        return Image.fromarray(arr.astype(np.float32), mode="F")
+    if mode == "F":
+        return im
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L")
+    return im.convert("L")
+
+
+def images(
+    files,
+    shape: tuple[int, int],
+    binarise: str = "threshold",
+    threshold: float = 0.5,
+    invert: bool = False,
+) -> Pictures:
+    """PNG / JPEG pictures (files, or folders of them) as patterns, via Pillow.
+
+    Each picture is converted to one grey channel (transparent pixels laid over white), resized
+    to ``shape`` (Lanczos filter) and turned into a pattern. Dark pixels become +1 (ink, drawn
+    black in memsim's pictures) and light pixels -1, so the patterns look like the files;
+    ``invert=True`` swaps them (light drawings on a dark background):
+
+    * ``"threshold"``: +1 where the brightness b (0 black .. 1 white) is below ``threshold``;
+    * ``"dither"``: Floyd-Steinberg error diffusion (Pillow's), which keeps the mean grey level
+      of every region as a density of +1 pixels;
+    * ``"none"``: grey values ``1 - 2 b`` in [-1, 1] (float64: -1 white, +1 black), for the
+      modern network (its update ``X^T softmax(beta X xi)`` works on real vectors).
+
+    The files are only read (regular files up to ``MAX_IMAGE_BYTES``; pictures of more than
+    ``MAX_IMAGE_PIXELS`` pixels are refused before they are decoded).
+
+    Parameters
+    ----------
+    files : str, Path or list of them
+        Image files (``.png``, ``.jpg``, ``.jpeg``) and folders (their images, sorted by name).
+    shape : (int, int)
+        (rows, cols) of every pattern's picture, each >= 1, rows cols >= 2.
+    binarise : {"threshold", "dither", "none"}
+        How grey levels become pattern values (see above).
+    threshold : float in (0, 1)
+        Brightness below which a pixel is ink (``"threshold"`` only).
+    invert : bool
+        Light pixels become +1 instead.
+
+    Returns
+    -------
+    Pictures
+        ``(patterns, shape, labels)``: patterns (P, rows cols) int8 of -1/+1 (float64 in [-1, 1]
+        for ``binarise="none"``), one row per image in order; the shape; labels the file names.
+
+    Raises
+    ------
+    MemsimError
+        Naming the file: missing, not a regular file (folder without images, FIFO, device),
+        empty, too large, not a PNG / JPEG, truncated or corrupt, a decompression bomb; a bad
+        ``shape``, ``binarise`` or ``threshold``.
+
+    References
+    ----------
+    Floyd, R. W. & Steinberg, L. (1976). An adaptive algorithm for spatial greyscale. Proceedings
+    of the Society for Information Display 17(2), 75-77 (the error-diffusion weights 7/16, 3/16,
+    5/16, 1/16).
+    """
+    from memsim import _args
+
+    try:
+        rows, cols = (int(_args.integer(s, "images: shape", 1)) for s in shape)
+    except (TypeError, ValueError):
+        raise MemsimError(f"images: shape must be (rows, cols), got {shape!r}") from None
+    if rows * cols < 2:
+        raise MemsimError(f"images: shape {shape} has fewer than 2 pixels (neurons)")
+    if binarise not in IMAGE_BINARISE:
+        raise MemsimError(
+            f"images: unknown binarise {binarise!r}; allowed: {', '.join(IMAGE_BINARISE)}"
+        )
+    if not 0.0 < float(threshold) < 1.0:
+        raise MemsimError(f"images: threshold must lie strictly between 0 and 1, got {threshold}")
+    paths = image_files(files)
+    out = []
+    for p in paths:
+        b, eight_bit = _image_brightness(p, (rows, cols))
+        if binarise == "none":
+            v = 1.0 - 2.0 * b
+            out.append(-v if invert else v)
+            continue
+        if binarise == "threshold":
+            ink = b < threshold
+        else:
+            from PIL import Image
+
+            white = np.asarray(eight_bit.convert("1", dither=Image.Dither.FLOYDSTEINBERG), bool)
+            ink = ~white
+        if invert:
+            ink = ~ink
+        out.append(np.where(ink, 1, -1).astype(np.int8))
+    pats = np.stack([o.ravel() for o in out])
+    return Pictures(np.ascontiguousarray(pats), (rows, cols), tuple(p.name for p in paths))

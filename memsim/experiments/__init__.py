@@ -84,8 +84,8 @@ def _check_picture_plots(sc: Scenario, file: str | None) -> None:
     pic = [k for k in PICTURE_PLOTS if k in (sc.output.plots or [])]
     if pic and sc.patterns is not None and not has_picture_shape(sc):
         raise ScenarioError(
-            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, give patterns.shape "
-            "for a file, or leave it out of output.plots",
+            f"'{pic[0]}' needs 2-D patterns: use patterns.source letters, digits or image, "
+            "give patterns.shape for a file, or leave it out of output.plots",
             file=file,
             field="output.plots",
         )

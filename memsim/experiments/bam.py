@@ -23,7 +23,7 @@ from memsim._rng import generator
 from memsim.experiments.progress import Progress
 from memsim.hopfield import bam
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, resolve_pattern_path
+from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
 
 
 def x_patterns(sc, trial: int, base_dir: Path | None):
@@ -34,6 +34,9 @@ def x_patterns(sc, trial: int, base_dir: Path | None):
     if src.source == "letters":
         xi, shape = pat.letters(src.letters, src.scale)
         return xi, shape
+    if src.source in ("digits", "image"):
+        pics = picture_patterns(sc, base_dir)
+        return pics.patterns, pics.shape
     xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
     return xi, (tuple(src.shape) if src.shape else None)
 

@@ -21,7 +21,7 @@ from memsim.errors import ConvergenceWarning
 from memsim.experiments.progress import Progress
 from memsim.hopfield import continuous as ct
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, resolve_pattern_path
+from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
 
 
 def stored_patterns(sc, trial: int, base_dir: Path | None):
@@ -32,6 +32,9 @@ def stored_patterns(sc, trial: int, base_dir: Path | None):
         ), None
     if src.source == "letters":
         return pat.letters(src.letters, src.scale)
+    if src.source in ("digits", "image"):
+        pics = picture_patterns(sc, base_dir)
+        return pics.patterns, pics.shape
     xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
     return xi, (tuple(src.shape) if src.shape else None)
 

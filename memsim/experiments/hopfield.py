@@ -26,7 +26,7 @@ from memsim.experiments.progress import Progress
 from memsim.hopfield import classical
 from memsim.hopfield.analysis import OUTCOMES, classify_states, order_dependence
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, resolve_pattern_path
+from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
 from memsim.scenario.schema import Scenario
 
 
@@ -37,6 +37,9 @@ def _stored_patterns(sc: Scenario, trial: int, base_dir: Path | None):
         return pat.random_patterns(src.count, src.size, src.bias, rng), None
     if src.source == "letters":
         return pat.letters(src.letters, src.scale)
+    if src.source in ("digits", "image"):
+        pics = picture_patterns(sc, base_dir)
+        return pics.patterns, pics.shape
     xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
     return xi, (tuple(src.shape) if src.shape else None)
 

@@ -34,6 +34,26 @@ def _pad(a: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
+def _cues_with_mask(sc, xi: np.ndarray, idx: np.ndarray, trial: int):
+    """Cues of the stored patterns ``xi[idx]`` and the (B, N) mask of hidden components, from the
+    stream ``generator(seed, 2, trial)`` (the same stream as :func:`make_cues`).
+
+    -1/+1 patterns go through :func:`memsim.patterns.corrupt`. Grey patterns (values in [-1, 1],
+    from ``binarise: none``) are corrupted the same way: the same draws are made on a matrix of
+    ones, whose -1 entries then mark the flipped components (``x -> -x``) and whose masked
+    entries hold the fill values (random -1/+1, -1 "off" or +1 "on"); for -1/+1 patterns this
+    gives exactly the cues of ``corrupt``."""
+    rng = generator(sc.run.seed, 2, trial)
+    c = sc.cue
+    if xi.dtype.kind != "f":
+        return pat.corrupt(xi[idx], c.flip, c.mask, c.mask_fill, rng, return_mask=True)
+    signs, masked = pat.corrupt(
+        np.ones((len(idx), xi.shape[1]), np.int8), c.flip, c.mask, c.mask_fill, rng, True
+    )
+    cues = np.where(masked, signs.astype(np.float64), xi[idx] * signs)
+    return cues, masked
+
+
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue stored patterns and iterate ``xi <- norm(beta xi X^T) X`` to a fixed point (eq. 3);
     with ``model.compare_classical`` also run a Hebbian network on the same cues.
@@ -76,16 +96,12 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             stored_first = xi
         X = xi.astype(np.float64)
         d = X.shape[1]
+        # overlap <state, x_i> / <x_i, x_i>: the usual (1/d) sum for -1/+1 patterns (where
+        # <x_i, x_i> = d exactly), and 1 at x_i for grey patterns too
+        norm2 = np.maximum(np.einsum("pd,pd->p", X, X), np.finfo(np.float64).tiny)
         idx = cued_indices(sc, xi.shape[0])
         # the same stream as make_cues; the mask of hidden components feeds cue.clamp
-        cues, masked = pat.corrupt(
-            xi[idx],
-            sc.cue.flip,
-            sc.cue.mask,
-            sc.cue.mask_fill,
-            generator(sc.run.seed, 2, t),
-            return_mask=True,
-        )
+        cues, masked = _cues_with_mask(sc, xi, idx, t)
         clamp = ~masked if sc.cue.clamp == "unmasked" else None
         tr = modern.retrieve(
             X,
@@ -105,7 +121,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             X, fin, tr.beta, m.normaliser, mass=m.mass, global_fraction=m.global_fraction
         )
         en = np.array(tr.energy, dtype=np.float64)
-        ov = np.einsum("btd,bd->bt", tr.states, X[idx]) / d
+        ov = np.einsum("btd,bd->bt", tr.states, X[idx]) / norm2[idx][:, None]
         for b in range(len(idx)):
             en[b, tr.steps[b] + 1 :] = np.nan
             ov[b, tr.steps[b] + 1 :] = np.nan
@@ -136,14 +152,14 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             classical_finals.append(np.asarray(cres.states))
         for b, i in enumerate(idx):
             s = int(tr.steps[b])
-            f_ov = float(fin[b] @ X[i] / d)
+            f_ov = float(fin[b] @ X[i] / norm2[i])
             rows["trial"].append(t)
             rows["cue"].append(b)
             rows["pattern"].append(int(i))
             rows["initial_overlap"].append(float(ov[b, 0]))
             rows["final_overlap"].append(f_ov)
             rows["error"].append(float(np.linalg.norm(fin[b] - X[i])))
-            rows["sign_exact"].append(bool(np.array_equal(np.sign(fin[b]), X[i])))
+            rows["sign_exact"].append(bool(np.array_equal(np.sign(fin[b]), np.sign(X[i]))))
             rows["retrieved"].append(bool(f_ov >= sc.run.retrieval_overlap))
             rows["steps"].append(s)
             rows["converged"].append(bool(tr.converged[b]))
@@ -227,6 +243,16 @@ def check_capacity(sc, file: str | None = None) -> None:
     from memsim.errors import ScenarioError
 
     cap = sc.capacity
+    from memsim.scenario.load import grey_patterns
+
+    if grey_patterns(sc):
+        raise ScenarioError(
+            "the modern capacity studies cue -1/+1 patterns; patterns.binarise is 'none' (grey "
+            "values, for `memsim recall` only); allowed here: 'threshold'"
+            + (" or 'dither'" if sc.patterns.source == "image" else ""),
+            file=file,
+            field="patterns.binarise",
+        )
     if cap.study == "separation" and cap.biases and sc.patterns.source != "random":
         raise ScenarioError(
             "capacity.biases draws random pattern sets: patterns.source must be 'random' "

@@ -575,12 +575,54 @@ def resolve_pattern_path(sc: Scenario, base_dir: Path | None) -> Path:
     return p
 
 
+def resolve_image_paths(sc: Scenario, base_dir: Path | None) -> list[Path]:
+    """The ``image`` source's files and folders, relative ones taken from ``base_dir``."""
+    files = sc.patterns.files
+    out = []
+    for f in [files] if isinstance(files, str) else files:
+        p = Path(f).expanduser()
+        out.append(base_dir / p if not p.is_absolute() and base_dir is not None else p)
+    return out
+
+
+def picture_patterns(sc: Scenario, base_dir: Path | None):
+    """The patterns of a ``digits`` or ``image`` source (:class:`memsim.patterns.Pictures`)."""
+    from memsim import patterns as pat
+
+    src = sc.patterns
+    if src.source == "digits":
+        return pat.digits(
+            src.digits,
+            src.per_class,
+            src.threshold,
+            src.pick,
+            src.pick_seed,
+            src.scale,
+            src.binarise,
+        )
+    return pat.images(
+        resolve_image_paths(sc, base_dir), tuple(src.shape), src.binarise, src.threshold, src.invert
+    )
+
+
+def grey_patterns(sc: Scenario) -> bool:
+    """Whether the scenario's patterns are grey values in [-1, 1] rather than -1/+1."""
+    src = sc.patterns
+    return src is not None and src.source in ("digits", "image") and src.binarise == "none"
+
+
 def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:
     src = sc.patterns
     if src.source == "random":
         return src.count, src.size
     if src.source == "letters":
         return len(src.letters), 35 * src.scale * src.scale
+    if src.source == "digits":
+        return len(src.digits) * src.per_class, 64 * src.scale * src.scale
+    if src.source == "image":
+        from memsim.patterns import image_files
+
+        return len(image_files(resolve_image_paths(sc, base_dir))), src.shape[0] * src.shape[1]
     from memsim.patterns import load_patterns
 
     a = load_patterns(resolve_pattern_path(sc, base_dir))
@@ -611,8 +653,8 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
     kind = get(sc.model.kind)
     if kind.needs_patterns and sc.patterns is None:
         raise ScenarioError(
-            f"model kind '{sc.model.kind}' needs a 'patterns' section (source: random, letters "
-            "or file)",
+            f"model kind '{sc.model.kind}' needs a 'patterns' section (source: random, "
+            "letters, file, digits or image)",
             file=file,
             field="patterns",
         )
@@ -637,6 +679,8 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
                 file=file,
                 field="patterns.shape",
             )
+    if sc.patterns is not None and sc.patterns.source in ("digits", "image"):
+        _check_pictures(sc, file, base_dir)
     if sc.output.plots:
         allowed = kind.plot_names("recall") + kind.plot_names("capacity")
         for i, name in enumerate(sc.output.plots):
@@ -650,6 +694,48 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
     check = kind.cross_check()
     if check is not None:
         check(sc, file, base_dir)
+
+
+#: model kinds whose networks take real-valued (grey) patterns
+GREY_KINDS = ("modern",)
+
+
+def _check_pictures(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
+    """Digits and image sources: grey values only for kinds that take them; the data are read
+    now (scikit-learn present, every image readable) so that `memsim validate` finds problems."""
+    from memsim.errors import MemsimError
+
+    src = sc.patterns
+    if src.binarise == "none" and sc.model.kind not in GREY_KINDS:
+        allowed = "'threshold'" + (", 'dither'" if src.source == "image" else "")
+        raise ScenarioError(
+            f"binarise 'none' keeps grey values, which only the {', '.join(GREY_KINDS)} kind "
+            f"takes; model kind '{sc.model.kind}' stores -1/+1 patterns (allowed here: {allowed})",
+            file=file,
+            field="patterns.binarise",
+        )
+    field = "patterns.source" if src.source == "digits" else "patterns.files"
+    try:
+        if src.source == "digits":
+            # scikit-learn present, enough samples of each class; no need to build the patterns
+            from memsim.patterns import digit_counts
+
+            counts = digit_counts()
+            short = [c for c in src.digits if counts[c] < src.per_class]
+            if short:
+                raise ScenarioError(
+                    f"per_class is {src.per_class} but class {short[0]} has only "
+                    f"{counts[short[0]]} samples (allowed: 1 to "
+                    f"{min(counts[c] for c in src.digits)} for these classes)",
+                    file=file,
+                    field="patterns.per_class",
+                )
+        else:
+            picture_patterns(sc, base_dir)
+    except ScenarioError:
+        raise
+    except MemsimError as exc:
+        raise ScenarioError(str(exc), file=file, field=field) from None
 
 
 def check_memory(need: int, file: str | None, field: str) -> None:
@@ -669,4 +755,6 @@ def has_picture_shape(sc: Scenario) -> bool:
     src = sc.patterns
     if src is None:
         return False
-    return src.source == "letters" or (src.source == "file" and src.shape is not None)
+    return src.source in ("letters", "digits", "image") or (
+        src.source == "file" and src.shape is not None
+    )

@@ -5,7 +5,7 @@ A scenario file has these top-level sections::
     name: hebbian_letters          # optional, defaults to the file name
     description: ...               # optional free text
     model:    {kind: hopfield, rule: hebbian, dynamics: async, order: random, max_sweeps: 50}
-    patterns: {source: letters, letters: ABCDE, scale: 2}   # or random / file
+    patterns: {source: letters, letters: ABCDE, scale: 2}   # or random / file / digits / image
     cue:      {pattern: all, flip: 0.2, mask: 0.0, mask_fill: random}
     run:      {trials: 10, seed: 1, threads: null, retrieval_overlap: 0.95}
     capacity: {loads: [0.05, 0.1], sizes: [500]}           # for `memsim capacity`
@@ -82,8 +82,76 @@ class FilePatterns(Strict):
         return v
 
 
+class DigitPatterns(Strict):
+    """scikit-learn's bundled 8 x 8 handwritten digits (Alpaydin & Kaynak 1998, UCI optdigits),
+    binarised; needs the optional extra ``pip install "memsim[data]"`` (nothing is downloaded)."""
+
+    source: Literal["digits"]
+    digits: list[Annotated[int, Field(ge=0, le=9)]] = Field(
+        default_factory=lambda: list(range(10)),
+        min_length=1,
+        max_length=10,
+        description="digit classes 0-9, each at most once; patterns come class by class in "
+        "this order",
+    )
+    per_class: int = Field(1, ge=1, le=174, description="samples of each class")
+    pick: Literal["first", "random"] = Field(
+        "first",
+        description="first: the data set's first samples of each class; random: a seeded choice",
+    )
+    pick_seed: int = Field(0, ge=0, le=2**63 - 1, description="seed of pick: random")
+    binarise: Literal["threshold", "none"] = Field(
+        "threshold", description="threshold: -1/+1; none: grey values in [-1, 1] (modern only)"
+    )
+    threshold: int = Field(
+        8, ge=1, le=16, description="grey level (0-16) from which a pixel is ink"
+    )
+    scale: int = Field(1, ge=1, le=16, description="each pixel becomes a scale x scale block")
+
+    @field_validator("digits")
+    @classmethod
+    def _once(cls, v):
+        dup = sorted({c for c in v if v.count(c) > 1})
+        if dup:
+            raise ValueError(f"class {dup[0]} is listed twice; give each class once")
+        return v
+
+
+class ImagePatterns(Strict):
+    """PNG / JPEG files or folders of them (relative to the scenario file), read with Pillow,
+    resized to ``shape`` and binarised (or grey values in [-1, 1] for the modern kind); dark
+    pixels become +1."""
+
+    source: Literal["image"]
+    files: str | list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1,
+        description="an image file or folder, or a list of them (.png, .jpg, .jpeg; a folder "
+        "gives its images sorted by name)",
+    )
+    shape: tuple[int, int] = Field(description="picture shape (rows, cols) after resizing")
+    binarise: Literal["threshold", "dither", "none"] = Field(
+        "threshold",
+        description="threshold: ink where brightness < threshold; dither: Floyd-Steinberg; "
+        "none: grey values in [-1, 1] (modern kind only)",
+    )
+    threshold: float = Field(
+        0.5, gt=0.0, lt=1.0, description="brightness (0 black, 1 white) below which a pixel is ink"
+    )
+    invert: bool = Field(False, description="light pixels become +1 instead of dark ones")
+
+    @field_validator("shape")
+    @classmethod
+    def _size(cls, v):
+        if v[0] < 1 or v[1] < 1 or v[0] > 4096 or v[1] > 4096:
+            raise ValueError("rows and cols must lie in 1..4096")
+        if v[0] * v[1] < 2:
+            raise ValueError("the picture needs at least 2 pixels (neurons)")
+        return v
+
+
 PatternSpec = Annotated[
-    RandomPatterns | LetterPatterns | FilePatterns, Field(discriminator="source")
+    RandomPatterns | LetterPatterns | FilePatterns | DigitPatterns | ImagePatterns,
+    Field(discriminator="source"),
 ]
 
 

@@ -100,6 +100,16 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             file=file,
             field="patterns.count",
         )
+    from memsim.scenario.load import grey_patterns
+
+    if grey_patterns(sc) and sc.model.compare_classical:
+        raise ScenarioError(
+            "model.compare_classical stores the patterns in a Hebbian network, which needs -1/+1 "
+            "patterns; patterns.binarise is 'none' (grey values): set compare_classical: false "
+            "or binarise the patterns",
+            file=file,
+            field="model.compare_classical",
+        )
     n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     # trajectory: B x (steps + 1) x (d + P) float64
     need = n_cues * (sc.model.steps + 1) * (n + p) * 8 + p * n * 8
