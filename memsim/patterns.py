@@ -613,7 +613,7 @@ def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, o
             im.load()
             im = _to_grey(im)
             rows, cols = shape
-            small = im.resize((cols, rows), Image.Resampling.LANCZOS)
+            small = im.resize((cols, rows), Image.Resampling.BOX)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise MemsimError(bomb) from None
     except UnidentifiedImageError:
@@ -661,7 +661,8 @@ def images(
     """PNG / JPEG pictures (files, or folders of them) as patterns, via Pillow.
 
     Each picture is converted to one grey channel (transparent pixels laid over white), resized
-    to ``shape`` (Lanczos filter) and turned into a pattern. Dark pixels become +1 (ink, drawn
+    to ``shape`` (box filter: each pixel the mean of the area it covers, no ringing) and turned
+    into a pattern. Dark pixels become +1 (ink, drawn
     black in memsim's pictures) and light pixels -1, so the patterns look like the files;
     ``invert=True`` swaps them (light drawings on a dark background):
 
