@@ -1,0 +1,303 @@
+"""The digits and image pattern sources (memsim.patterns.digits / images): values against plain
+numpy references computed here from scikit-learn's data and from the pixels written, class
+subsets and counts, the missing-scikit-learn message, and hostile image files (missing, special,
+empty, corrupt, truncated, decompression bombs), which are only ever read."""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from memsim import patterns as pat
+from memsim.errors import MemsimError
+
+sklearn_datasets = pytest.importorskip("sklearn.datasets")  # installed by the test extra
+
+
+def _reference_digits(classes, per_class, threshold, scale):
+    """Plain reference: first per_class samples of each class, >= threshold -> +1, blocks."""
+    d = sklearn_datasets.load_digits()
+    rows, labels = [], []
+    for c in classes:
+        for i in np.flatnonzero(d.target == c)[:per_class]:
+            img = np.where(d.images[i] >= threshold, 1, -1)
+            img = np.repeat(np.repeat(img, scale, axis=0), scale, axis=1)
+            rows.append(img.ravel())
+            labels.append(str(c))
+    return np.array(rows), tuple(labels)
+
+
+# ------------------------------------------------------------------------------- digits ----
+@pytest.mark.parametrize(
+    ("classes", "per_class", "threshold", "scale"),
+    [([0, 1, 7], 1, 8, 1), ([9, 3], 4, 5, 2), (list(range(10)), 2, 16, 3), ([4], 1, 1, 1)],
+)
+def test_digits_match_a_numpy_reference(classes, per_class, threshold, scale):
+    X, shape, labels = pat.digits(classes, per_class, threshold, scale=scale)
+    ref, ref_labels = _reference_digits(classes, per_class, threshold, scale)
+    assert X.dtype == np.int8 and X.flags.c_contiguous
+    assert X.shape == (len(classes) * per_class, 64 * scale * scale)
+    assert shape == (8 * scale, 8 * scale)
+    np.testing.assert_array_equal(X, ref)
+    assert labels == ref_labels
+
+
+def test_digit_grey_values_and_threshold_ends():
+    d = sklearn_datasets.load_digits()
+    first7 = d.images[np.flatnonzero(d.target == 7)[0]]
+    X, _, _ = pat.digits([7], binarise="none")
+    assert X.dtype == np.float64
+    np.testing.assert_allclose(X[0], (2 * first7 / 16 - 1).ravel())
+    assert X.min() >= -1 and X.max() <= 1
+    # threshold 1: every pixel with any ink; 16: only full ink
+    lo = pat.digits([7], threshold=1).patterns[0]
+    hi = pat.digits([7], threshold=16).patterns[0]
+    np.testing.assert_array_equal(lo == 1, first7.ravel() >= 1)
+    np.testing.assert_array_equal(hi == 1, first7.ravel() == 16)
+
+
+def test_digit_counts_and_random_pick():
+    d = sklearn_datasets.load_digits()
+    counts = pat.digit_counts()
+    assert counts == {c: int((d.target == c).sum()) for c in range(10)}
+    assert sum(counts.values()) == 1797
+    a = pat.digits([2, 5], per_class=6, pick="random", seed=3)
+    b = pat.digits([2, 5], per_class=6, pick="random", seed=3)
+    c = pat.digits([2, 5], per_class=6, pick="random", seed=4)
+    np.testing.assert_array_equal(a.patterns, b.patterns)
+    assert not np.array_equal(a.patterns, c.patterns)
+    assert a.labels == ("2",) * 6 + ("5",) * 6
+    # every chosen row is a distinct sample of its class
+    binar = np.where(d.images >= 8, 1, -1).reshape(len(d.target), -1)
+    for row, lab in zip(a.patterns, a.labels, strict=True):
+        hits = np.flatnonzero((binar == row).all(axis=1))
+        assert hits.size and (d.target[hits] == int(lab)).any()
+    assert len({r.tobytes() for r in a.patterns}) == 12
+    # the whole smallest class can be taken
+    small = min(counts, key=counts.get)
+    assert pat.digits([small], per_class=counts[small]).patterns.shape[0] == counts[small]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"classes": [10]}, ["class 10", "0-9"]),
+        ({"classes": [1, 1]}, ["listed twice"]),
+        ({"classes": []}, ["at least one class"]),
+        ({"per_class": 175}, ["only", "samples"]),
+        ({"per_class": 0}, ["per_class", ">= 1"]),
+        ({"threshold": 17}, ["threshold", "1..16"]),
+        ({"threshold": 0}, ["threshold"]),
+        ({"pick": "best"}, ["pick", "first, random"]),
+        ({"binarise": "dither"}, ["binarise", "threshold, none"]),
+        ({"scale": 0}, ["scale"]),
+    ],
+)
+def test_digit_arguments_refused(kwargs, words):
+    with pytest.raises(MemsimError) as e:
+        pat.digits(**kwargs)
+    for w in words:
+        assert w in str(e.value)
+
+
+def test_missing_scikit_learn_gives_one_clear_paragraph(monkeypatch):
+    monkeypatch.setattr(pat, "_DIGITS", None)
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn... raises ImportError
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(MemsimError) as e:
+        pat.digits([1])
+    msg = str(e.value)
+    assert 'pip install "memsim[data]"' in msg and "patterns.source: digits" in msg
+    assert "\n" not in msg
+
+
+# ------------------------------------------------------------------------------- images ----
+def _png(path: Path, grey: np.ndarray) -> Path:
+    Image.fromarray(np.asarray(grey, dtype=np.uint8)).save(path)
+    return path
+
+
+@pytest.fixture
+def grey_pixels():
+    """Random 8-bit grey levels, as int64 (arithmetic on them must not wrap around)."""
+    rng = np.random.default_rng(7)
+    return rng.integers(0, 256, size=(6, 9))
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+@pytest.mark.parametrize("invert", [False, True])
+def test_image_threshold_matches_numpy(tmp_path, grey_pixels, threshold, invert):
+    f = _png(tmp_path / "a.png", grey_pixels)
+    X, shape, labels = pat.images(f, (6, 9), "threshold", threshold, invert)
+    ink = grey_pixels / 255.0 < threshold
+    ref = np.where(ink != invert, 1, -1)
+    assert X.dtype == np.int8 and shape == (6, 9) and labels == ("a.png",)
+    np.testing.assert_array_equal(X[0], ref.ravel())
+
+
+def test_image_grey_values_match_numpy(tmp_path, grey_pixels):
+    f = _png(tmp_path / "a.png", grey_pixels)
+    X = pat.images([f], (6, 9), "none").patterns
+    assert X.dtype == np.float64
+    np.testing.assert_allclose(X[0], (1 - 2 * grey_pixels / 255.0).ravel(), atol=1e-12)
+    Xi = pat.images([f], (6, 9), "none", invert=True).patterns
+    np.testing.assert_allclose(Xi, -X)
+
+
+def test_image_resize_is_the_block_mean(tmp_path):
+    """Shrinking a picture made of k x k blocks gives each block's value back (box filter)."""
+    rng = np.random.default_rng(1)
+    small = rng.integers(0, 256, size=(5, 4))
+    big = np.kron(small, np.ones((4, 4), np.int64))
+    f = _png(tmp_path / "big.png", big)
+    X = pat.images(f, (5, 4), "none").patterns[0]
+    np.testing.assert_allclose(X, (1 - 2 * small / 255.0).ravel(), atol=1 / 255)
+    # and a cropped-looking aspect change still gives the requested shape
+    assert pat.images(f, (3, 7)).patterns.shape == (1, 21)
+
+
+@pytest.mark.parametrize("level", [40, 128, 200])
+def test_dither_keeps_the_grey_level_as_ink_density(tmp_path, level):
+    """Floyd-Steinberg turns a uniform grey into +1 pixels at density 1 - level/255 (the error
+    diffusion conserves the mean), where a threshold gives all or nothing."""
+    f = _png(tmp_path / "g.png", np.full((40, 40), level))
+    X = pat.images(f, (40, 40), "dither").patterns[0]
+    assert set(np.unique(X)) <= {-1, 1}
+    assert abs(np.mean(X == 1) - (1 - level / 255)) < 0.03
+    t = pat.images(f, (40, 40), "threshold").patterns[0]
+    assert len(np.unique(t)) == 1
+
+
+def test_image_modes_rgb_rgba_16bit_and_jpeg(tmp_path):
+    # RGB: luminance L = (299 R + 587 G + 114 B) / 1000 (ITU-R 601-2, Pillow's convert("L"))
+    rgb = np.zeros((4, 4, 3), np.uint8)
+    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 200, 100, 50
+    Image.fromarray(rgb).save(tmp_path / "c.png")
+    lum = (299 * 200 + 587 * 100 + 114 * 50) / 1000
+    X = pat.images(tmp_path / "c.png", (4, 4), "none").patterns[0]
+    np.testing.assert_allclose(X, 1 - 2 * lum / 255, atol=1.5 / 255)
+    # fully transparent pixels count as white background, opaque black as ink
+    rgba = np.zeros((4, 4, 4), np.uint8)
+    rgba[:2, :, 3] = 255  # top half opaque black, bottom half transparent (black but alpha 0)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
+    T = pat.images(tmp_path / "t.png", (4, 4)).patterns[0].reshape(4, 4)
+    np.testing.assert_array_equal(T, np.r_[np.ones((2, 4)), -np.ones((2, 4))])
+    # 16-bit grey: 0..65535 scaled onto black..white
+    g16 = np.array([[0, 65535], [32768, 16384]], dtype=np.uint16)
+    Image.fromarray(g16).save(tmp_path / "s.png")
+    S = pat.images(tmp_path / "s.png", (2, 2), "none").patterns[0]
+    np.testing.assert_allclose(S, 1 - 2 * g16.ravel().astype(float) / 65535, atol=1 / 255)
+    # JPEG (lossy, so a flat picture compared with a tolerance)
+    Image.fromarray(np.full((16, 16), 60, np.uint8)).save(tmp_path / "j.jpg", quality=95)
+    J = pat.images(tmp_path / "j.jpg", (16, 16), "none").patterns[0]
+    np.testing.assert_allclose(J, 1 - 2 * 60 / 255, atol=3 / 255)
+
+
+def test_folder_gives_sorted_images_and_files_are_not_modified(tmp_path):
+    d = tmp_path / "pics"
+    d.mkdir()
+    for name, v in (("b.png", 0), ("a.PNG", 255), ("c.jpeg", 0)):
+        img = Image.fromarray(np.full((3, 3), v, np.uint8))
+        img.save(d / name, format="JPEG" if name.endswith("jpeg") else "PNG")
+    (d / "notes.txt").write_text("not an image")
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in d.iterdir()}
+    X, shape, labels = pat.images(d, (3, 3))
+    assert labels == ("a.PNG", "b.png", "c.jpeg")
+    np.testing.assert_array_equal(X[:, 0], [-1, 1, 1])
+    # files and folders mixed, in the order given
+    assert pat.images([d / "c.jpeg", d], (3, 3)).labels == ("c.jpeg", "a.PNG", "b.png", "c.jpeg")
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in d.iterdir()}
+    assert after == before
+
+
+def _bomb_png(path: Path, width: int, height: int) -> Path:
+    """A tiny PNG whose header promises width x height pixels (no real data follows)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1000)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _fifo(tmp_path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    p = tmp_path / "pipe.png"
+    os.mkfifo(p)
+    return p
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda t: t / "missing.png", ["missing.png", "does not exist"]),
+        (lambda t: _write(t / "x.gif", b"GIF89a"), ["unsupported", ".png"]),
+        (lambda t: _write(t / "e.png", b""), ["empty"]),
+        (lambda t: _write(t / "n.png", b"hello"), ["not a PNG or JPEG"]),
+        (lambda t: _bomb_png(t / "bomb.png", 100_000, 100_000), ["decompression bomb"]),
+        (_fifo, ["FIFO", "only regular files"]),
+        (lambda t: (t / "empty_dir").mkdir() or t / "empty_dir", ["holds no images"]),
+    ],
+    ids=["missing", "suffix", "empty", "not-image", "bomb", "fifo", "empty-folder"],
+)
+def test_bad_image_files_refused_clearly(tmp_path, make, words):
+    target = make(tmp_path)
+    with pytest.raises(MemsimError) as e:
+        pat.images(target, (4, 4))
+    msg = str(e.value)
+    for w in words:
+        assert w in msg, msg
+    assert "\n" not in msg
+
+
+def test_truncated_png_refused(tmp_path):
+    f = _png(tmp_path / "full.png", np.random.default_rng(0).integers(0, 256, (64, 64)))
+    data = f.read_bytes()
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(MemsimError, match="could not be decoded|truncated"):
+        pat.images(cut, (8, 8))
+
+
+def test_pixel_limits_are_memsims_own(tmp_path, monkeypatch):
+    """memsim's limit holds even when a program raised Pillow's (or Pillow's own check fires)."""
+    f = _png(tmp_path / "p.png", np.zeros((20, 20)))
+    monkeypatch.setattr(pat, "MAX_IMAGE_PIXELS", 399)
+    with pytest.raises(MemsimError, match="decompression bomb.*20 x 20"):
+        pat.images(f, (4, 4))
+    monkeypatch.setattr(pat, "MAX_IMAGE_PIXELS", 10**9)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 50)  # Pillow warns above 50, errors above 100
+    with pytest.raises(MemsimError, match="decompression bomb"):
+        pat.images(f, (4, 4))
+
+
+def test_image_arguments_refused(tmp_path, grey_pixels):
+    f = _png(tmp_path / "a.png", grey_pixels)
+    for kwargs, word in (
+        ({"shape": (1, 1)}, "fewer than 2"),
+        ({"shape": (0, 4)}, "shape"),
+        ({"shape": (4, 4), "binarise": "halftone"}, "threshold, dither, none"),
+        ({"shape": (4, 4), "threshold": 1.0}, "between 0 and 1"),
+    ):
+        with pytest.raises(MemsimError, match=word):
+            pat.images(f, **kwargs)
+    with pytest.raises(MemsimError, match="no image files"):
+        pat.images([], (4, 4))
