@@ -27,7 +27,7 @@ The model modules (each also ``memsim.<name>`` after ``import memsim``):
   attention read-outs
 * ``memsim.ntm`` -- Neural Turing Machine and DNC memory heads, scripted tasks
 * ``memsim.kv`` -- key-value memories and end-to-end memory networks
-* ``memsim.patterns`` -- random patterns, letters, pattern files, cue corruption
+* ``memsim.patterns`` -- random patterns, letters, pattern files, digits, images, cue corruption
 * ``memsim.theory`` -- the published theory curves memsim reproduces
 * ``memsim.results`` -- results and their folders; ``memsim.registry`` -- the model kinds
 
