@@ -735,7 +735,13 @@ def _check_pictures(sc: Scenario, file: str | None, base_dir: Path | None) -> No
     except ScenarioError:
         raise
     except MemsimError as exc:
-        raise ScenarioError(str(exc), file=file, field=field) from None
+        msg = str(exc)
+        if src.source == "image" and "does not exist" in msg:
+            msg += (
+                " (relative paths are read from the scenario file's folder; if the scenario's "
+                "header says how its pictures are made, make them first)"
+            )
+        raise ScenarioError(msg, file=file, field=field) from None
 
 
 def check_memory(need: int, file: str | None, field: str) -> None:

@@ -159,7 +159,7 @@ BAD = [
     ),
     (
         "model: {kind: hopfield}\npatterns: {source: image, files: nowhere, shape: [8, 8]}\n",
-        ["patterns.files", "does not exist"],
+        ["patterns.files", "does not exist", "scenario file's folder"],
     ),
     (
         "model: {kind: hopfield}\npatterns: {source: image, files: pics}\n",
