@@ -587,7 +587,7 @@ def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, o
     import io
     import warnings
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     from memsim._files import _size_text, open_regular
 
@@ -611,6 +611,7 @@ def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, o
             if w * h > MAX_IMAGE_PIXELS:
                 raise MemsimError(bomb + f" (it is {w} x {h})")
             im.load()
+            im = ImageOps.exif_transpose(im)  # a photo's EXIF orientation: upright as displayed
             im = _to_grey(im)
             rows, cols = shape
             small = im.resize((cols, rows), Image.Resampling.BOX)
@@ -660,7 +661,8 @@ def images(
 ) -> Pictures:
     """PNG / JPEG pictures (files, or folders of them) as patterns, via Pillow.
 
-    Each picture is converted to one grey channel (transparent pixels laid over white), resized
+    Each picture is turned upright by its EXIF orientation (photos), converted to one grey
+    channel (transparent pixels laid over white), resized
     to ``shape`` (box filter: each pixel the mean of the area it covers, no ringing) and turned
     into a pattern. Dark pixels become +1 (ink, drawn
     black in memsim's pictures) and light pixels -1, so the patterns look like the files;

@@ -301,3 +301,17 @@ def test_image_arguments_refused(tmp_path, grey_pixels):
             pat.images(f, **kwargs)
     with pytest.raises(MemsimError, match="no image files"):
         pat.images([], (4, 4))
+
+
+def test_jpeg_exif_orientation_is_applied(tmp_path):
+    """A photo stored sideways with EXIF orientation 6 (shown rotated 90 degrees clockwise) is
+    read as it is displayed."""
+    stored = np.full((16, 32), 255, np.uint8)
+    stored[:, :16] = 0  # left half black as stored
+    im = Image.fromarray(stored)
+    exif = im.getexif()
+    exif[0x0112] = 6
+    im.save(tmp_path / "photo.jpg", exif=exif, quality=95)
+    X = pat.images(tmp_path / "photo.jpg", (32, 16)).patterns[0].reshape(32, 16)
+    shown = np.rot90(stored, k=-1)  # clockwise: the stored left half ends on top
+    np.testing.assert_array_equal(X, np.where(shown < 128, 1, -1))
