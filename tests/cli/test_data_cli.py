@@ -130,7 +130,13 @@ def test_image_scenario_stores_grey_pictures_and_restores_them(tmp_path):
     small = Image.open(first).convert("L").resize((24, 24), Image.Resampling.BOX)
     expect = 1 - 2 * np.asarray(small, dtype=np.float64) / 255
     np.testing.assert_allclose(stored[0], expect.ravel(), atol=1 / 255)
-    np.testing.assert_allclose(res.arrays["final_states"][0], stored[0], atol=0.05)
+    fin = res.arrays["final_states"]
+    np.testing.assert_allclose(fin[0], stored[0], atol=0.05)
+    # the overlap of grey patterns is <state, x> / <x, x> (1 at x), as the header says
+    cues = res.tables["cues"]
+    for row in range(len(cues["pattern"])):
+        x = stored[int(cues["pattern"][row])]
+        assert cues["final_overlap"][row] == pytest.approx(fin[row] @ x / (x @ x), rel=1e-9)
 
 
 def test_image_source_dithered_in_a_hopfield_network(tmp_path):

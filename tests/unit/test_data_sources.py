@@ -315,3 +315,38 @@ def test_jpeg_exif_orientation_is_applied(tmp_path):
     X = pat.images(tmp_path / "photo.jpg", (32, 16)).patterns[0].reshape(32, 16)
     shown = np.rot90(stored, k=-1)  # clockwise: the stored left half ends on top
     np.testing.assert_array_equal(X, np.where(shown < 128, 1, -1))
+
+
+@pytest.mark.parametrize(("flip", "mask", "fill"), [(0.2, 0.0, "random"), (0.1, 0.5, "off")])
+def test_grey_cues_corrupt_like_binary_cues(flip, mask, fill):
+    """The modern recall's cues for grey patterns make the same random draws as
+    memsim.patterns.corrupt: for -1/+1 patterns given as floats (the grey path) they are exactly
+    corrupt's cues; for grey patterns the flipped components are negated and the masked ones
+    hold the fill."""
+    from memsim.experiments.modern import _cues_with_mask
+    from memsim.scenario.load import validate
+
+    sc = validate(
+        {
+            "model": {"kind": "modern"},
+            "patterns": {"source": "random", "count": 6, "size": 50},
+            "cue": {"flip": flip, "mask": mask, "mask_fill": fill},
+            "run": {"seed": 11},
+        }
+    )
+    xi = pat.random_patterns(6, 50, seed=2)
+    idx = np.array([0, 2, 5])
+    from memsim._rng import generator
+
+    want, want_mask = pat.corrupt(xi[idx], flip, mask, fill, generator(11, 2, 3), return_mask=True)
+    got, got_mask = _cues_with_mask(sc, xi.astype(np.float64), idx, 3)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got_mask, want_mask)
+    grey = xi.astype(np.float64) * np.linspace(0.1, 1.0, 50)  # same signs, grey magnitudes
+    g, g_mask = _cues_with_mask(sc, grey, idx, 3)
+    np.testing.assert_array_equal(g_mask, want_mask)
+    flipped = (want != xi[idx]) & ~want_mask
+    np.testing.assert_allclose(g[flipped], -grey[idx][flipped])
+    kept = (want == xi[idx]) & ~want_mask
+    np.testing.assert_allclose(g[kept], grey[idx][kept])
+    np.testing.assert_array_equal(g[want_mask], want[want_mask])
