@@ -89,6 +89,13 @@ def test_digits_hebbian_fails_where_pseudoinverse_and_modern_retrieve(tmp_path):
     modern network retrieve every digit."""
     sets = ["run.trials=2"]
     heb = run_recall(SCEN / "digits_hebbian.yaml", tmp_path / "h", sets, plots=False)["summary"]
+    # every Hebbian cue ends in the mixture of all ten digits: sgn(sum of the stored digits)
+    # wherever that sum is not 0
+    res = load(tmp_path / "h" / "out")
+    total = res.arrays["stored"].astype(np.int64).sum(axis=0)
+    decided = total != 0
+    fin = res.arrays["final_states"]
+    assert np.all(fin[:, decided] == np.sign(total[decided]))
     pin = run_recall(SCEN / "digits_pseudoinverse.yaml", tmp_path / "p", sets, plots=False)
     mod = run_recall(SCEN / "digits_modern.yaml", tmp_path / "m", sets, plots=False)["summary"]
     pin = pin["summary"]
