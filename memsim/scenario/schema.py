@@ -94,7 +94,9 @@ class DigitPatterns(Strict):
         description="digit classes 0-9, each at most once; patterns come class by class in "
         "this order",
     )
-    per_class: int = Field(1, ge=1, le=174, description="samples of each class")
+    per_class: int = Field(
+        1, ge=1, le=183, description="samples of each class (174 to 183, depending on the class)"
+    )
     pick: Literal["first", "random"] = Field(
         "first",
         description="first: the data set's first samples of each class; random: a seeded choice",
