@@ -2,8 +2,8 @@
 
 The browser is driven over the Chrome DevTools Protocol on a pipe (``--remote-debugging-pipe``:
 JSON messages ending in a NUL byte on file descriptors 3 and 4), so no port is opened and no
-third-party package is needed. :func:`check_page` loads a file, waits for its load event and
-returns every <img> with its natural size, the number of <script> elements, and every console
+third-party package is needed. :func:`check_pages` loads files, waits for each one's load event
+and returns every <img> with its natural size, the number of <script> elements, and every console
 message of level error, uncaught exception and browser log entry of level error (a blocked or
 failed resource load, a Content-Security-Policy violation).
 """
@@ -110,17 +110,22 @@ _PROBE = """JSON.stringify({
 })"""
 
 
-def check_page(path: str | os.PathLike, timeout: float = 30.0, chromium: str | None = None):
-    """Load a local HTML file in headless Chromium.
+def check_page(path: str | os.PathLike, timeout: float = 30.0) -> dict:
+    """:func:`check_pages` for one page."""
+    return check_pages([path], timeout)[0]
 
-    Returns a dict: ``images`` (src head, complete, width, height per <img>), ``scripts``
-    (number of <script> elements), ``title``, ``text`` (length of the visible text) and
-    ``problems`` (console errors, exceptions, browser log errors).
+
+def check_pages(paths, timeout: float = 30.0, chromium: str | None = None) -> list[dict]:
+    """Load local HTML files one after the other in one headless Chromium.
+
+    Returns a dict per page: ``images`` (src head, complete, width, height per <img>),
+    ``scripts`` (number of <script> elements), ``title``, ``text`` (length of the visible
+    text) and ``problems`` (console errors, exceptions, browser log errors).
     """
     binary = chromium or find_chromium()
     if binary is None:
         raise FileNotFoundError("no Chromium binary")
-    url = Path(path).resolve().as_uri()
+    urls = [Path(p).resolve().as_uri() for p in paths]
     to_r, to_w = os.pipe()
     from_r, from_w = os.pipe()
     # the child reads commands on fd 3 and writes answers on fd 4: copies of the pipe ends at
@@ -170,18 +175,22 @@ def check_page(path: str | os.PathLike, timeout: float = 30.0, chromium: str | N
         ]
         for domain in ("Page", "Runtime", "Log"):
             pipe.send(f"{domain}.enable", session=session)
-        pipe.send("Page.navigate", {"url": url}, session=session)
-        pipe.wait_event("Page.loadEventFired", session)
-        value = pipe.send(
-            "Runtime.evaluate", {"expression": _PROBE, "returnByValue": True}, session=session
-        )["result"]["value"]
-        result = json.loads(value)
-        result["problems"] = _problems(pipe.events)
+        results = []
+        for url in urls:
+            pipe.events.clear()
+            pipe.send("Page.navigate", {"url": url}, session=session)
+            pipe.wait_event("Page.loadEventFired", session)
+            value = pipe.send(
+                "Runtime.evaluate", {"expression": _PROBE, "returnByValue": True}, session=session
+            )["result"]["value"]
+            result = json.loads(value)
+            result["problems"] = _problems(pipe.events)
+            results.append(result)
         try:
             pipe.send("Browser.close")
         except (RuntimeError, TimeoutError):
             pass
-        return result
+        return results
     finally:
         for fd in (to_w, from_r):
             try:
