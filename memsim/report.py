@@ -129,9 +129,12 @@ def _number(v: Any) -> str:
     return _short(str(v), _MAX_SUMMARY_TEXT)
 
 
+_NUMBER = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?|[-+]?(inf|nan)|true|false")
+
+
 def _cell(text: str) -> str:
     """A CSV cell for display: numbers with a fraction to 6 significant digits."""
-    if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", text) and not text.isdigit():
+    if _NUMBER.fullmatch(text) and not text.isdigit() and text[-1:].isdigit():
         with contextlib.suppress(ValueError):
             return format(float(text), ".6g")
     return _short(text, _MAX_CELL)
@@ -272,6 +275,7 @@ def _image(folder: Path, name: str, kind: str) -> dict:
         "size": _bytes(size),
         "src": None,
         "why": "",
+        "wide": False,
     }
     if size > MAX_EMBED:
         item["why"] = f"too large to embed ({_bytes(size)}): open the file"
@@ -281,7 +285,18 @@ def _image(folder: Path, name: str, kind: str) -> dict:
         item["why"] = "not a valid image file"
         return item
     item["src"] = f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+    width, height = _image_size(data)
+    item["wide"] = height > 0 and width > 2.2 * height  # a wide figure gets a whole row
     return item
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR chunk or a GIF's screen descriptor."""
+    if data.startswith(b"\x89PNG") and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data.startswith(b"GIF") and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    return 0, 0
 
 
 def _bytes(n: int) -> str:
@@ -311,15 +326,22 @@ def _table(folder: Path, name: str) -> dict:
             "stem": Path(name).stem,
             "error": str(exc),
             "columns": [],
+            "numeric": [],
             "rows": [],
             "n_rows": 0,
             "size": "",
         }
+    width = max([len(header), *(len(r) for r in rows)])
+    numeric = [
+        all(_NUMBER.fullmatch(r[j]) for r in rows if j < len(r) and r[j] not in ("", "n/a"))
+        for j in range(width)
+    ]
     return {
         "name": name,
         "href": _href(name),
         "stem": Path(name).stem,
         "columns": [_short(h, 60) for h in header],
+        "numeric": numeric,
         "rows": rows,
         "n_rows": n,
         "error": "",
