@@ -110,12 +110,12 @@ _PROBE = """JSON.stringify({
 })"""
 
 
-def check_page(path: str | os.PathLike, timeout: float = 30.0) -> dict:
+def check_page(path: str | os.PathLike, timeout: float = 60.0) -> dict:
     """:func:`check_pages` for one page."""
     return check_pages([path], timeout)[0]
 
 
-def check_pages(paths, timeout: float = 30.0, chromium: str | None = None) -> list[dict]:
+def check_pages(paths, timeout: float = 60.0, chromium: str | None = None) -> list[dict]:
     """Load local HTML files one after the other in one headless Chromium.
 
     Returns a dict per page: ``images`` (src head, complete, width, height per <img>),

@@ -211,16 +211,35 @@ def test_rebuild_refuses_folders_memsim_did_not_write(tmp_path):
         rebuild_page(plain / "results.json")
 
 
+def test_rebuild_refuses_unfinished_folders(tmp_path):
+    """A sweep's checkpoint folder (a manifest but no results.json yet) and a folder a run is
+    still writing are not pages to rebuild."""
+    from memsim.folders import INFLIGHT, add_to_manifest
+
+    part = tmp_path / "sweep.partial"
+    part.mkdir()
+    (part / "checkpoint.jsonl").write_text("")
+    add_to_manifest(part, ["checkpoint.jsonl"])
+    with pytest.raises(MemsimError, match="lists no results.json"):
+        rebuild_page(part)
+    assert sorted(os.listdir(part)) == ["checkpoint.jsonl", MANIFEST]
+    out = _result().save(tmp_path / "run", plots=False)
+    (out / INFLIGHT).write_text("{}")
+    with pytest.raises(MemsimError, match="still writing"):
+        rebuild_page(out)
+
+
 def test_rebuild_refuses_a_results_json_pointing_outside(tmp_path):
     """File names in results.json are only plain names inside the folder."""
     secret = tmp_path / "secret.csv"
     secret.write_text("password\nhunter2\n")
     out = _result().save(tmp_path / "run", plots=False)
     doc = json.loads((out / "results.json").read_text())
-    doc["files"] += ["../secret.csv", str(secret)]
+    doc["files"] += ["../secret.csv", str(secret), "link.csv"]
     (out / "results.json").write_text(json.dumps(doc))
+    (out / "link.csv").symlink_to(secret)  # a link inside the folder is not followed either
     html = render_page(out)
-    assert "hunter2" not in html and "secret.csv" not in html
+    assert "hunter2" not in html and "secret.csv" not in html and "link.csv" not in html
 
 
 # ------------------------------------------------------------------------- comparison ----
