@@ -513,6 +513,7 @@ def _run_view(folder: Path) -> dict:
     return {
         "folder": str(folder.parent / _final_name(folder)),
         "folder_name": _final_name(folder),
+        "rebuild": shlex.join(["memsim", "report", _final_name(folder)]),
         "name": str(scenario.get("name") or _final_name(folder)),
         "description": str(scenario.get("description") or ""),
         "kind": kind,
@@ -775,6 +776,21 @@ def _pairs(a: dict, b: dict, none: str = "n/a") -> list[dict]:
     return [{"key": k, "a": show(fa, k), "b": show(fb, k), "differs": k in differ} for k in keys]
 
 
+def _facts(run: dict) -> dict[str, str]:
+    """The facts of a run shown in the comparison's 'Runs' table."""
+    return {
+        "folder": run["folder"],
+        "scenario name": run["name"],
+        "command": run["command"],
+        "model kind": run["kind"],
+        "seed": run["seed"],
+        "date": run["date"],
+        "run time": run["seconds"],
+        "command line": run["command_line"] or "(Python API)",
+        **{f"version of {k}": v for k, v in run["versions"].items()},
+    }
+
+
 def render_comparison(
     folder_a: str | os.PathLike, folder_b: str | os.PathLike, page_dir: str | os.PathLike
 ) -> str:
@@ -808,28 +824,7 @@ def render_comparison(
         for t in [*run["tables"], *run["others"], *run["images"]]:
             t["href"] = _rel_link(base / t["name"], page_dir)
     a, b = runs
-    facts_a = {
-        "folder": a["folder"],
-        "scenario name": a["name"],
-        "command": a["command"],
-        "model kind": a["kind"],
-        "seed": a["seed"],
-        "date": a["date"],
-        "run time": a["seconds"],
-        "command line": a["command_line"] or "(Python API)",
-        **{f"version of {k}": v for k, v in a["versions"].items()},
-    }
-    facts_b = {
-        "folder": b["folder"],
-        "scenario name": b["name"],
-        "command": b["command"],
-        "model kind": b["kind"],
-        "seed": b["seed"],
-        "date": b["date"],
-        "run time": b["seconds"],
-        "command line": b["command_line"] or "(Python API)",
-        **{f"version of {k}": v for k, v in b["versions"].items()},
-    }
+    facts_a, facts_b = _facts(a), _facts(b)
     scenario_rows = _pairs(a["scenario"], b["scenario"], none="null")
     ia = {i["name"]: i for i in a["images"]}
     ib = {i["name"]: i for i in b["images"]}
