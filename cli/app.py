@@ -196,9 +196,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     memsim validate scenarios/hebbian_letters.yaml    check a scenario without running it
     memsim recall   scenarios/hebbian_letters.yaml    cue stored patterns, run the dynamics
     memsim capacity scenarios/hebbian_capacity.yaml   sweep the load, measure retrieval
+    memsim report   results/hebbian_letters           rebuild a results folder's page
 
-    Results (results.json, tidy CSV tables, arrays.npz, PNG plots) go to results/<name>/
-    (recall) and results/<name>.capacity/ (capacity).
+    Results (results.json, tidy CSV tables, arrays.npz, PNG plots and index.html, a page
+    showing them all) go to results/<name>/ (recall) and results/<name>.capacity/ (capacity).
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
@@ -283,12 +284,50 @@ def _run_command(
         check_disk(target, 0)
         runner = get(sc.model.kind).runner(command)  # checked once above: no second check
         with _collect_warnings() as caught:
-            result = runner(sc, scenario.parent, RichProgress(quiet))
+            result = _with_command_line(runner(sc, scenario.parent, RichProgress(quiet)))
             with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
                 drawn = [] if no_plots else _plots(result, tmp, sc, quiet)
                 write_into(result, tmp, drawn)
         if not quiet:
             _print_summary(result, target, caught, notes, time.perf_counter() - t_start)
+
+
+def _command_line() -> str:
+    """The memsim command of this run as a shell line, rebuilt from the parameters given on
+    the command line (recorded in results.json and shown on the results page)."""
+    import shlex
+
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:  # pragma: no cover - always inside a command
+        return ""
+    words = ["memsim", ctx.info_name or ""]
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+            continue
+        value = ctx.params.get(param.name)
+        if isinstance(param, click.Argument):
+            words.append(str(value))
+            continue
+        opt = max(param.opts, key=len)
+        if getattr(param, "is_flag", False):
+            if value:
+                words.append(opt)
+        elif param.multiple:
+            for v in value:
+                words += [opt, str(v)]
+        elif value is not None:
+            words += [opt, str(value)]
+    return shlex.join(words)
+
+
+def _with_command_line(result):
+    """The result with its command line in ``meta`` (a new Result: results are never changed)."""
+    import dataclasses
+
+    return dataclasses.replace(result, meta={**result.meta, "command_line": _command_line()})
 
 
 def default_folder(name: str, command: str) -> Path:
@@ -418,6 +457,7 @@ def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, notes, t_start
         result = dataclasses.replace(
             result, meta={**result.meta, "notes": [*result.meta.get("notes", []), dropped]}
         )
+    result = _with_command_line(result)
     try:
         check_disk(part, output_bytes(result))
         with _collect_warnings(caught):
@@ -490,6 +530,53 @@ def capacity(
     _run_command(
         ctx, "capacity", scenario, out, force, seed, threads, quiet, no_plots, overrides, sweep
     )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The comparison page (two folders only) [default: compare-<DIR1>-<DIR2>.html in the "
+    "current folder].",
+)
+@click.pass_context
+def report(ctx, folders: tuple[Path, ...], out: Path | None) -> None:
+    """Rebuild the page of a results folder, or put two runs side by side.
+
+    \b
+    memsim report results/hebbian_letters        rewrite results/hebbian_letters/index.html
+    memsim report results/run1 results/run2      write compare-run1-run2.html
+
+    One folder: rewrites its index.html (plots embedded, summary, tables, scenario, versions)
+    and that file's entry in memsim-manifest.json; nothing else is touched. A folder memsim did
+    not write (no valid memsim-manifest.json), or an index.html memsim did not write, is
+    refused.
+
+    Two folders: writes one page with the scenario fields that differ highlighted, and the
+    summaries and plots side by side. An existing file at --out is replaced only when it is a
+    comparison page memsim wrote and nobody changed since; anything else is refused.
+    """
+    with format_exceptions(ctx.obj["debug"]):
+        from memsim.report import rebuild_page, write_comparison
+
+        if len(folders) > 2:
+            raise MemsimError(
+                f"memsim report takes one results folder (to rebuild its page) or two (to "
+                f"compare them), got {len(folders)}: {', '.join(map(str, folders))}"
+            )
+        if len(folders) == 1:
+            if out is not None:
+                raise MemsimError(
+                    "--out is for the comparison page of two folders; the page of one results "
+                    f"folder is always {folders[0]}/index.html"
+                )
+            page = rebuild_page(folders[0])
+        else:
+            page = write_comparison(folders[0], folders[1], out)
+        click.echo(f"page written: {page}")
 
 
 def _thread_notes(threads: int | None) -> list[str]:

@@ -292,6 +292,63 @@ def add_to_manifest(folder: Path, names) -> None:
     _dump(folder, files, dirs)
 
 
+def record_files(folder: Path, names, *, checksum: bool = True) -> None:
+    """List files memsim (re)wrote in an existing results folder in its manifest, keeping
+    every other entry (used by ``memsim report`` when it rewrites ``index.html``).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results folder with a valid manifest.
+    names : iterable of str
+        File names relative to the folder.
+    checksum : bool
+        ``True``: record each file's size and SHA-256 (the files must exist); ``False``: list
+        them without a checksum (files about to be written: any content counts as memsim's
+        until they are recorded with one).
+
+    Raises
+    ------
+    MemsimError
+        The folder has no valid manifest.
+    OSError
+        A file cannot be read or the manifest cannot be written.
+    """
+    listed = read_manifest(folder)
+    if listed is None:
+        raise MemsimError(f"{folder} has no valid {MANIFEST}; memsim does not write into it")
+    files, dirs = dict(listed[0]), set(listed[1])
+    for n in names:
+        files[n] = _record(folder / n) if checksum else None
+    files.setdefault(MANIFEST, None)
+    _dump(folder, files, dirs)
+
+
+def forget_files(folder: Path, names) -> None:
+    """Remove entries from a results folder's manifest (files memsim removed itself).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results folder with a valid manifest.
+    names : iterable of str
+        File names relative to the folder.
+
+    Raises
+    ------
+    MemsimError
+        The folder has no valid manifest.
+    OSError
+        The manifest cannot be written.
+    """
+    listed = read_manifest(folder)
+    if listed is None:
+        raise MemsimError(f"{folder} has no valid {MANIFEST}; memsim does not write into it")
+    files = {k: v for k, v in listed[0].items() if k not in set(names)}
+    files.setdefault(MANIFEST, None)
+    _dump(folder, files, listed[1])
+
+
 def read_manifest(folder: Path) -> tuple[dict[str, dict | None], set[str]] | None:
     """The files (name -> {size, sha256} or None) and folders a results folder's manifest
     lists, or None without a valid one.
@@ -374,6 +431,33 @@ def _is_ours(folder: Path, rel: str, rec: dict | None) -> bool:
     if rec is None:
         return True
     return os.lstat(f).st_size == rec["size"] and _sha256(f) == rec["sha256"]
+
+
+def is_memsims(folder: Path, rel: str) -> bool:
+    """Whether one file of a results folder is memsim's: listed in its manifest, a regular file
+    reached without links and, where the manifest has its checksum, unchanged since.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A results folder.
+    rel : str
+        A file name relative to the folder.
+
+    Returns
+    -------
+    bool
+        False also when the folder has no valid manifest.
+
+    Raises
+    ------
+    OSError
+        The file cannot be read for its checksum.
+    """
+    listed = read_manifest(folder)
+    if listed is None or rel not in listed[0]:
+        return False
+    return _is_ours(folder, rel, listed[0][rel])
 
 
 def foreign_entries(folder: Path) -> list[str] | None:
@@ -764,9 +848,12 @@ __all__ = [
     "commit",
     "discard",
     "foreign_entries",
+    "is_memsims",
     "refuse_foreign",
     "new_staging",
     "read_manifest",
+    "record_files",
+    "forget_files",
     "remove_listed",
     "staged",
     "write_manifest",

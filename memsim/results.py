@@ -7,6 +7,7 @@ observation, columns as 1-D arrays), arrays (for .npz) and metadata. :func:`save
     <table>.csv       one tidy CSV per table (pandas.read_csv reads each in one line)
     arrays.npz        the arrays
     *.png             plots (written by memsim.plotting)
+    index.html        the folder's page, plots embedded (written by memsim.report)
     memsim-manifest.json   every file memsim wrote (see :mod:`memsim.folders`)
 
 The folder is written through memsim's results-folder contract (:mod:`memsim.folders`): staged
@@ -309,6 +310,8 @@ def write_into(result: Result, folder: str | Path, plots: Sequence[str] = ()) ->
     OSError
         A file cannot be written (the staging contract removes the folder).
     """
+    from memsim.report import utc_date, write_page
+
     p = Path(folder)
     files = []
     for name, cols in result.tables.items():
@@ -322,10 +325,11 @@ def write_into(result: Result, folder: str | Path, plots: Sequence[str] = ()) ->
         "kind": result.kind,
         "summary": result.summary,
         "scenario": result.scenario,
-        "meta": {**result.meta, "plots": list(plots), "versions": versions()},
+        "meta": {**result.meta, "plots": list(plots), "versions": versions(), "date": utc_date()},
         "files": files + list(plots),
     }
     (p / "results.json").write_text(json.dumps(_jsonable(doc), indent=2) + "\n")
+    write_page(p)  # index.html, the folder's page (memsim.report)
     return p
 
 

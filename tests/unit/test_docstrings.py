@@ -26,6 +26,7 @@ WALKED = (
     "memsim.results",
     "memsim.folders",
     "memsim.registry",
+    "memsim.report",
 )
 #: physics: these also cite their source
 PHYSICS = (
