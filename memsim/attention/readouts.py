@@ -61,18 +61,28 @@ _FAST_OPTIONS = frozenset({"beta", "eps", "temperature"})
 #: matrix path (benchmarks/bench_attention.py).
 STREAM_MIN_PAIRS = 1 << 20
 
-#: Score entries per block of the blocked read-out: at most 16 M (128 MB of float64) and
-#: never more than the B x K matrix plain numpy builds. One block for the benchmark sizes:
-#: every switch between the BLAS and the Numba thread pools costs time on a loaded 2-core
-#: machine, more than keeping the block in cache saves (blocks of 2^16..2^22 entries measured
-#: slower, benchmarks/bench_attention.py).
-CHUNK_ENTRIES = 1 << 24
+#: Multiply-adds per BLAS call of the tiled read-out (``softmax_readout(method="chunked")``,
+#: the path of ``attend``): below 2 x 4 x 65536, the size under which OpenBLAS runs a GEMM in
+#: the calling thread (interface/gemm.c, GEMM_MULTITHREAD_THRESHOLD = 4), so the tiles of
+#: different Numba threads never wait for each other in the BLAS library. With another BLAS
+#: only the speed changes, never the numbers.
+TILE_MULTIPLY_ADDS = (1 << 19) - 1
 
-#: Blocks with at least this many score entries run the row softmax in parallel Numba (over
-#: rows); smaller ones (and all, with ``None``) serially. Between two multithreaded BLAS
-#: products the BLAS and Numba thread pools spin on the same cores, so a parallel region only
-#: pays for large blocks (measured on the 2-core development machine,
-#: benchmarks/bench_attention.py; results are bit-identical either way).
+#: Largest number of keys per tile (the score tile of a single query stays in L1/L2 cache).
+TILE_MAX_KEYS = 2048
+
+#: With fewer query blocks than this the keys are split into chunks (merged per query in chunk
+#: order afterwards), so small batches run in parallel too. A constant, not the thread count:
+#: the numbers never depend on the number of threads.
+TILE_TASKS = 8
+
+#: Tiled read-outs with at least this many multiply-adds (B K (d + d_v)) run in parallel, smaller
+#: ones serially (same tasks, same numbers; a parallel region costs tens of microseconds).
+PARALLEL_MIN_WORK: int | None = 1 << 22
+
+#: Blocks with at least this many score entries run the row softmax of the one-block path (the
+#: weights of ``attend(return_weights=True)`` / ``method="matrix"``) in parallel Numba (over
+#: rows); smaller ones (and all, with ``None``) serially. Results are bit-identical either way.
 PARALLEL_MIN_ENTRIES: int | None = 1 << 20
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
@@ -138,9 +148,9 @@ def softmax_readout(
     eps: float = 1e-8,
     mask: Any = None,
     method: str = "chunked",
-    chunk_entries: int = CHUNK_ENTRIES,
-    block_q: int = FUSED_BLOCK_Q,
-    block_k: int = FUSED_BLOCK_K,
+    chunk_entries: int | None = None,
+    block_q: int | None = None,
+    block_k: int | None = None,
 ) -> np.ndarray:
     """``softmax(beta s(Q, K) / T) V`` without storing the B x K score matrix.
 
@@ -270,10 +280,12 @@ def _softmax_read(
         t = temperature  # hot path: a plain positive float
     else:
         t = real(temperature, "temperature", low=0.0, low_open=True)
+    bq = None if block_q is None else integer(block_q, "block_q", low=1)
+    bk = None if block_k is None else integer(block_k, "block_k", low=1)
+    ce = None if chunk_entries is None else integer(chunk_entries, "chunk_entries", low=1)
     if method == "fused":
-        bq = integer(block_q, "block_q", low=1)
-        bk = integer(block_k, "block_k", low=1)
-    ce = integer(chunk_entries, "chunk_entries", low=1)
+        bq = FUSED_BLOCK_Q if bq is None else bq
+        bk = FUSED_BLOCK_K if bk is None else bk
     q = _fast_array(queries, "queries", (1, 2))
     single = q.ndim == 1
     if single:
@@ -297,8 +309,10 @@ def _softmax_read(
         _check_finite(q, "queries")
         _check_finite(k, "keys")
         _check_finite(v, "values")
-    dt = _common_dtype(q, k, v)
-    q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
+    dt = q.dtype.type
+    if not (k.dtype == q.dtype and v.dtype == q.dtype):
+        dt = _common_dtype(q, k, v)
+        q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
@@ -308,10 +322,12 @@ def _softmax_read(
         _check_finite(k, "keys")
         qs = unit_rows(q, e) * dt(scale)
         ks = unit_rows(k, e)
-    else:
+    elif scale != 1.0:
         with np.errstate(over="ignore", invalid="ignore"):
-            qs = q * dt(scale) if scale != 1.0 else q
+            qs = q * dt(scale)
         ks = k
+    else:
+        qs, ks = q, k
     out = np.empty((q.shape[0], v.shape[1]), dtype=dt)
     if out.size and method == "fused":
         mk = np.zeros((0, k.shape[0]), dtype=bool) if m is None else m
@@ -328,13 +344,17 @@ def _softmax_read(
         )
         out[...] = o64
         flags = np.zeros(0, np.int64)
+    elif out.size and not one_block:
+        f = _tiled_read(qs, ks, v, m, out, ce, bq, bk)
+        if f:
+            _raise_flags(f, ((q, "queries"), (k, "keys")), v, "softmax_readout")
+        flags = None
     elif out.size or want_weights:
-        if one_block:
-            ce = max(1, q.shape[0] * k.shape[0])
-        flags, w = _blocked_softmax_read(qs, ks, v, m, out, ce, want_weights)
+        flags, w = _blocked_softmax_read(qs, ks, v, m, out, max(1, q.shape[0] * k.shape[0]), True)
     else:
         flags = np.zeros(0, np.int64)
-    _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
+    if flags is not None:
+        _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
     if vec:
         out = out[:, 0]
     if want_weights:
@@ -363,6 +383,60 @@ def _common_dtype(*arrays: np.ndarray) -> type:
 def _check_finite(x: np.ndarray, name: str) -> None:
     if x.size and not np.isfinite(x).all():
         raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
+
+
+def tile_sizes(
+    nb: int, nk: int, d: int, dv: int, entries: int | None = None
+) -> tuple[int, int, int]:
+    """(block_q, block_k, chunk_k) of the tiled read-out, from the shapes only.
+
+    A tile of ``block_q`` queries x ``block_k`` keys keeps both BLAS products below
+    :data:`TILE_MULTIPLY_ADDS` multiply-adds (so they run in the calling thread) and at most
+    ``entries`` scores; when there are fewer than :data:`TILE_TASKS` query blocks the keys are
+    split into chunks of ``chunk_k`` so that there are about that many tasks. Nothing here
+    depends on the thread count.
+    """
+    w = max(d, dv, 1)
+    bq = min(nb, 64 if w <= 128 else 32 if w <= 512 else 16)
+    bk = max(8, TILE_MULTIPLY_ADDS // (bq * w) // 8 * 8)
+    bk = min(bk, TILE_MAX_KEYS, nk)
+    if entries is not None and bq * bk > entries:
+        bk = max(1, min(bk, entries // bq))
+        bq = max(1, min(bq, entries // bk))
+    nqb = -(-nb // bq)
+    nkb = -(-nk // bk)
+    chunks = max(1, min(nkb, TILE_TASKS // nqb))
+    chunk_k = -(-nkb // chunks) * bk
+    return bq, bk, chunk_k
+
+
+def _tiled_read(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    out: np.ndarray,
+    entries: int | None,
+    block_q: int | None,
+    block_k: int | None,
+) -> np.ndarray:
+    """out = softmax(q k^T) v by :func:`memsim.attention._kernels.tiled_softmax_read` (scores
+    already scaled); returns the OR of the row flags (0 when all is well)."""
+    nb, nk = q.shape[0], k.shape[0]
+    bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    if block_q is not None or block_k is not None:
+        bq = bq if block_q is None else block_q
+        bk = bk if block_k is None else block_k
+        ck = -(-ck // bk) * bk
+    flags = np.empty(nb, np.int64)
+    work = nb * nk * (q.shape[1] + v.shape[1])
+    par = PARALLEL_MIN_WORK is not None and work >= PARALLEL_MIN_WORK
+    kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
+    qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
+    kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)
+    vc = v if v.flags.c_contiguous else np.ascontiguousarray(v)
+    m = _NO_MASK if mask is None else mask
+    return kern(qc, kc, vc, m, mask is not None, out, flags, bq, bk, ck)
 
 
 def _blocked_softmax_read(
@@ -408,6 +482,17 @@ def _blocked_softmax_read(
 
 
 _NO_MASK = np.empty((1, 0), dtype=bool)
+
+
+def _raise_flags(
+    f: int, inputs: tuple[tuple[np.ndarray, str], ...], values: np.ndarray, who: str
+) -> None:
+    """Raise the documented error for the OR ``f`` of the row flags of the tiled read-out
+    (inputs scanned only here, on the rare path, to name the argument)."""
+    if f & (K.FLAG_BAD | K.FLAG_DEAD):
+        _diagnose(np.array([f & (K.FLAG_BAD | K.FLAG_DEAD)]), np.zeros(0), inputs, values, who)
+    if f & K.FLAG_OUT:
+        _diagnose(np.zeros(1, np.int64), np.array([np.nan]), inputs, values, who)
 
 
 def _diagnose(
@@ -549,9 +634,9 @@ def attend(
             o.get("eps", 1e-8),
             mask,
             "chunked",
-            CHUNK_ENTRIES,
-            FUSED_BLOCK_Q,
-            FUSED_BLOCK_K,
+            None,
+            None,
+            None,
             return_weights or method == "matrix",
             return_weights,
         )
