@@ -50,6 +50,7 @@ from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import generator
 from memsim.attention import _kernels as AK
+from memsim.attention.readouts import _tiled_read
 from memsim.errors import MemsimError
 from memsim.hopfield import _modern_kernels as K
 
@@ -59,15 +60,7 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-# score block size (B_block x P) for the batched path: 128 MiB of float64 at most, never more
-# than B x P; one block at the benchmark size (fewer switches between the BLAS and Numba thread
-# pools measured 1.1-1.2x the two BLAS products against 1.3-1.7x with 32 MiB blocks)
-_BLOCK_ELEMENTS = 1 << 24
 _PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
-# score entries per block from which the row pass between the two BLAS products runs in
-# parallel; None = always serial (see memsim.attention.readouts.PARALLEL_MIN_ENTRIES)
-_PARALLEL_MIN_ROWS_WORK: int | None = 1 << 20
-_NO_MASK = np.empty((1, 0), dtype=bool)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -415,25 +408,12 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         if o64 is not out:
             out[...] = o64
         return out
-    rows = max(1, min(b_count, _BLOCK_ELEMENTS // p_count))
-    buf = np.empty((rows, p_count), dtype=X.dtype)
-    sums = np.empty(b_count)
-    flags = np.empty(b_count, np.int64)
-    par = _PARALLEL_MIN_ROWS_WORK is not None and rows * p_count >= _PARALLEL_MIN_ROWS_WORK
-    kern = AK.softmax_block if par else AK.softmax_block_serial
-    XT = X.T
-    for i in range(0, b_count, rows):
-        q = Q[i : i + rows] * X.dtype.type(beta)
-        nb = q.shape[0]
-        S = buf[:nb]
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.matmul(q, XT, out=S)
-        # one Numba pass per row: maximum, NaN/inf count, exp(s - max) and a float64 row sum
-        kern(S, _NO_MASK, False, 0, sums[i : i + nb], flags[i : i + nb])
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.matmul(S, X, out=out[i : i + nb])
-    out *= (1.0 / sums)[:, None]
-    if flags.any() and (np.bitwise_or.reduce(flags) & (AK.FLAG_BAD | AK.FLAG_DEAD)):
+    # the tiled attention read-out (keys = values = X): BLAS products on cache-sized tiles in
+    # one parallel region, online softmax per tile (memsim.attention.readouts)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = Q * X.dtype.type(beta)
+    f = _tiled_read(q, X, X, None, out, None, None, None)
+    if f & (AK.FLAG_BAD | AK.FLAG_DEAD):
         out[...] = np.nan  # reported by retrieve (stored not finite, or overflow)
     return out
 
