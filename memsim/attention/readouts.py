@@ -47,6 +47,7 @@ __all__ = [
     "self_attention",
     "soft_attention",
     "softmax_readout",
+    "tile_sizes",
 ]
 
 SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
@@ -163,12 +164,17 @@ def softmax_readout(
 
     Two methods:
 
-    * ``"chunked"`` (default, fastest measured; the path of ``attend(method="auto")``): queries
-      in blocks of ``min(B, chunk_entries / K)`` rows; per block a BLAS product for the scores,
-      one Numba pass per row (mask, maximum, a count of non-finite scores, ``exp(s - max)``
-      with a float64 row sum; in parallel over rows for large blocks), a BLAS product for the
-      read-out; rows divided by their sums at the end. Memory at most
-      ``min(chunk_entries, B K)`` scores, never more than plain numpy's B x K matrix.
+    * ``"chunked"`` (default, fastest measured; the path of ``attend(method="auto")``): tiles
+      of ``block_q`` queries x ``block_k`` keys (:func:`tile_sizes`: both BLAS products of a
+      tile below :data:`TILE_MULTIPLY_ADDS` multiply-adds, so they run in the calling thread and
+      the tile stays in the core's cache). One Numba parallel region runs fixed tasks (query
+      blocks x key chunks); per tile a BLAS product for the scores, one pass per row (mask,
+      maximum, a count of non-finite scores, ``exp(s - running max)`` with a float64 sum,
+      online rescaling as in Milakov & Gimelshein 2018), a BLAS product of the weights with the
+      values into a float64 accumulator. Key chunks (used when there are fewer than
+      :data:`TILE_TASKS` query blocks, so small batches run in parallel too) are merged per
+      query in chunk order. Memory O(B d_v x chunks + threads x block_q x block_k), far below
+      plain numpy's B x K matrix. Serial below :data:`PARALLEL_MIN_WORK` multiply-adds.
     * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
       BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
       a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
@@ -187,10 +193,10 @@ def softmax_readout(
     mask : bool array (K,) or (B, K), optional
         True = key available; every query needs one.
     method : {"chunked", "fused"}
-    chunk_entries : int
-        Score entries per chunk (``"chunked"``).
-    block_q, block_k : int
-        Tile sizes (``"fused"``).
+    chunk_entries : int, optional
+        At most this many scores per tile (``"chunked"``; default from :func:`tile_sizes`).
+    block_q, block_k : int, optional
+        Tile sizes (default: :func:`tile_sizes` for ``"chunked"``, 16 x 1024 for ``"fused"``).
 
     Returns
     -------
@@ -203,8 +209,8 @@ def softmax_readout(
     MemsimError
         If ``score`` is not ``"dot"``, ``"scaled_dot"`` or ``"cosine"``; ``method`` is not
         ``"chunked"`` or ``"fused"``; ``beta`` or ``eps`` is not a finite real (``eps`` < 0),
-        ``temperature`` not a finite real > 0; ``chunk_entries`` (or, for ``"fused"``,
-        ``block_q``, ``block_k``) is not an integer >= 1; ``queries`` is not a 1-D or 2-D
+        ``temperature`` not a finite real > 0; ``chunk_entries``, ``block_q`` or ``block_k``
+        is given and not an integer >= 1; ``queries`` is not a 1-D or 2-D
         array, ``keys`` not a 2-D array with at least one row, or ``values`` not a 1-D or 2-D
         array with one row per key; queries and keys differ in dimension; ``queries``,
         ``keys`` or ``values`` contain NaN or inf; ``mask`` is not a boolean array of shape
@@ -215,19 +221,20 @@ def softmax_readout(
     -----
     Precision: float64 inputs are computed in float64 (relative error of the read-out about
     1e-15). When all three inputs are float32 everything stays float32 (float32 BLAS, a float32
-    exponential accurate to 1-2 ulp) except the row sums of the weights, accumulated in float64;
-    no float64 copy of the inputs is made. The error against the float64 computation on the
-    same (float32) numbers is about ``eps32 * (1 + max |score|)`` relative to ``max |v|``
-    (eps32 = 1.2e-7; the score term is the rounding of the float32 scores, which the
-    exponential turns into a relative error of the weights): measured 4e-7 to 1e-6 for B = 1000,
-    K = 10^4, d = 64 with scores of order 1 (tests/unit/test_attention_precision.py). The
-    ``"fused"`` method computes in float64 and rounds the result to float32.
+    exponential accurate to 1-2 ulp) except the row sums of the weights and the accumulation of
+    the per-tile read-outs, both in float64; no float64 copy of the inputs is made. The error
+    against the float64 computation on the same (float32) numbers is about
+    ``eps32 * (1 + max |score|)`` relative to ``max |v|`` (eps32 = 1.2e-7; the score term is
+    the rounding of the float32 scores, which the exponential turns into a relative error of
+    the weights): measured 4e-7 to 1e-6 for B = 1000, K = 10^4, d = 64 with scores of order 1
+    (tests/unit/test_attention_precision.py). The ``"fused"`` method computes in float64 and
+    rounds the result to float32.
 
     Checks: the inputs are not scanned separately for NaN/inf. The Numba row pass counts NaN
     and +inf scores of available keys (a NaN or inf in a query or key always gives one) and
-    the read-out is checked for NaN/inf (a NaN or inf value always gives one, also at weight
-    0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the argument. With a
-    mask, keys and values are scanned up front (masked keys are never scored).
+    the read-out is checked for NaN/inf as it is written (a NaN or inf value always gives one,
+    also at weight 0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the
+    argument. With a mask, keys and values are scanned up front (masked keys are never scored).
 
     References
     ----------
@@ -388,13 +395,38 @@ def _check_finite(x: np.ndarray, name: str) -> None:
 def tile_sizes(
     nb: int, nk: int, d: int, dv: int, entries: int | None = None
 ) -> tuple[int, int, int]:
-    """(block_q, block_k, chunk_k) of the tiled read-out, from the shapes only.
+    """Tile and chunk sizes of the tiled read-out (``softmax_readout(method="chunked")``).
 
     A tile of ``block_q`` queries x ``block_k`` keys keeps both BLAS products below
     :data:`TILE_MULTIPLY_ADDS` multiply-adds (so they run in the calling thread) and at most
     ``entries`` scores; when there are fewer than :data:`TILE_TASKS` query blocks the keys are
-    split into chunks of ``chunk_k`` so that there are about that many tasks. Nothing here
-    depends on the thread count.
+    split into chunks of ``chunk_k`` so that there are about that many tasks. Computed from
+    the shapes only, never from the thread count, so the numbers do not depend on it.
+
+    Parameters
+    ----------
+    nb, nk : int >= 1
+        Number of queries B and of keys K.
+    d, dv : int >= 0
+        Dimension of queries/keys and of values.
+    entries : int >= 1, optional
+        Largest number of scores per tile.
+
+    Returns
+    -------
+    tuple of int
+        ``(block_q, block_k, chunk_k)``; ``chunk_k`` is a multiple of ``block_k``.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``nb`` or ``nk`` is 0 (callers pass non-empty shapes).
+
+    References
+    ----------
+    Dao et al. (2022), "FlashAttention: fast and memory-efficient exact attention with
+    IO-awareness", algorithm 1 (tiling with online softmax); Milakov & Gimelshein (2018),
+    "Online normalizer calculation for softmax".
     """
     w = max(d, dv, 1)
     bq = min(nb, 64 if w <= 128 else 32 if w <= 512 else 16)
@@ -562,10 +594,10 @@ def attend(
         :func:`softmax_readout` with that method (softmax with dot / scaled_dot / cosine only, no
         weights). ``"auto"`` uses ``"chunked"`` whenever it is allowed, else ``"matrix"``. For
         softmax with dot / scaled_dot / cosine (options beta, eps, temperature) ``"auto"`` and
-        ``"matrix"`` both run the blocked kernel of :func:`softmax_readout` (``"matrix"`` and
-        ``return_weights`` as one block of all B x K scores), so every method agrees to the
-        last bit with and without weights, and float32 inputs stay float32. Other scores and
-        normalisers compute in float64.
+        ``"matrix"`` both run Numba kernels with BLAS products (``"auto"`` the tiled kernel of
+        :func:`softmax_readout`, ``"matrix"`` and ``return_weights`` one block of all B x K
+        scores with the same row pass); the two agree to rounding (relative 1e-13 in float64)
+        and float32 inputs stay float32. Other scores and normalisers compute in float64.
     **options
         Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
         (temperature, alpha, k).
