@@ -63,11 +63,21 @@ _FAST_OPTIONS = frozenset({"beta", "eps", "temperature"})
 STREAM_MIN_PAIRS = 1 << 20
 
 #: Multiply-adds per BLAS call of the tiled read-out (``softmax_readout(method="chunked")``,
-#: the path of ``attend``): below 2 x 4 x 65536, the size under which OpenBLAS runs a GEMM in
-#: the calling thread (interface/gemm.c, GEMM_MULTITHREAD_THRESHOLD = 4), so the tiles of
-#: different Numba threads never wait for each other in the BLAS library. With another BLAS
-#: only the speed changes, never the numbers.
-TILE_MULTIPLY_ADDS = (1 << 19) - 1
+#: the path of ``attend``): at most 65536 x 4, the size up to which every recent OpenBLAS runs
+#: a GEMM in the calling thread (interface/gemm.c: SMP_THRESHOLD_MIN x
+#: GEMM_MULTITHREAD_THRESHOLD), so the tiles of different Numba threads never wait for each
+#: other inside the BLAS library (a multithreaded GEMM called from two threads at once was
+#: measured 10-100x slower). With another BLAS only the speed changes, never the numbers.
+TILE_MULTIPLY_ADDS = 65536 * 4
+
+#: The tiled read-out is used up to this query/value dimension; above it tiles under
+#: :data:`TILE_MULTIPLY_ADDS` get too small for BLAS to be efficient, and the read-out runs as
+#: blocks of :data:`CHUNK_ENTRIES` scores between two multithreaded BLAS products instead.
+TILE_MAX_DIM = 128
+
+#: Score entries per block of the blocked read-out (dimensions above :data:`TILE_MAX_DIM`):
+#: at most 16 M (128 MB of float64), never more than plain numpy's B x K matrix.
+CHUNK_ENTRIES = 1 << 24
 
 #: Largest number of keys per tile (the score tile of a single query stays in L1/L2 cache).
 TILE_MAX_KEYS = 2048
@@ -352,7 +362,7 @@ def _softmax_read(
         out[...] = o64
         flags = np.zeros(0, np.int64)
     elif out.size and not one_block:
-        f = _tiled_read(qs, ks, v, m, out, ce, bq, bk)
+        f = _read_into(qs, ks, v, m, out, ce, bq, bk)
         if f:
             _raise_flags(f, ((q, "queries"), (k, "keys")), v, "softmax_readout")
         flags = None
@@ -429,7 +439,7 @@ def tile_sizes(
     "Online normalizer calculation for softmax".
     """
     w = max(d, dv, 1)
-    bq = min(nb, 64 if w <= 128 else 32 if w <= 512 else 16)
+    bq = min(nb, 64 if w <= 64 else 32 if w <= 512 else 16)
     bk = max(8, TILE_MULTIPLY_ADDS // (bq * w) // 8 * 8)
     bk = min(bk, TILE_MAX_KEYS, nk)
     if entries is not None and bq * bk > entries:
@@ -440,6 +450,29 @@ def tile_sizes(
     chunks = max(1, min(nkb, TILE_TASKS // nqb))
     chunk_k = -(-nkb // chunks) * bk
     return bq, bk, chunk_k
+
+
+def _read_into(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    out: np.ndarray,
+    entries: int | None = None,
+    block_q: int | None = None,
+    block_k: int | None = None,
+) -> int:
+    """out = softmax(q k^T) v (scores already scaled) by the tiled kernel, or for dimensions
+    above :data:`TILE_MAX_DIM` (and no explicit tiles) by score blocks between two BLAS
+    products. Returns the OR of the row flags, with FLAG_OUT for a non-finite read-out."""
+    if max(q.shape[1], v.shape[1]) <= TILE_MAX_DIM or block_q is not None or block_k is not None:
+        return _tiled_read(q, k, v, mask, out, entries, block_q, block_k)
+    ce = CHUNK_ENTRIES if entries is None else entries
+    flags, _ = _blocked_softmax_read(q, k, v, mask, out, ce)
+    f = int(np.bitwise_or.reduce(flags)) if flags.any() else 0
+    if not np.isfinite(out).all():
+        f |= K.FLAG_OUT
+    return f
 
 
 def _tiled_read(
@@ -462,7 +495,9 @@ def _tiled_read(
         ck = -(-ck // bk) * bk
     flags = np.empty(nb, np.int64)
     work = nb * nk * (q.shape[1] + v.shape[1])
-    par = PARALLEL_MIN_WORK is not None and work >= PARALLEL_MIN_WORK
+    # one query per tile (B = 1) stays serial: its products are BLAS matrix-vector products,
+    # which OpenBLAS threads itself from 2304 x 4 entries on
+    par = PARALLEL_MIN_WORK is not None and work >= PARALLEL_MIN_WORK and bq > 1
     kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
     qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)

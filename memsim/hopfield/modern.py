@@ -50,7 +50,7 @@ from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import generator
 from memsim.attention import _kernels as AK
-from memsim.attention.readouts import _tiled_read
+from memsim.attention.readouts import _read_into
 from memsim.errors import MemsimError
 from memsim.hopfield import _modern_kernels as K
 
@@ -408,11 +408,12 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         if o64 is not out:
             out[...] = o64
         return out
-    # the tiled attention read-out (keys = values = X): BLAS products on cache-sized tiles in
-    # one parallel region, online softmax per tile (memsim.attention.readouts)
+    # the attention read-out with keys = values = X (memsim.attention.readouts): tiles with
+    # BLAS products in one parallel region for d <= 128, else score blocks between two BLAS
+    # products with one Numba row pass
     with np.errstate(over="ignore", invalid="ignore"):
         q = Q * X.dtype.type(beta)
-    f = _tiled_read(q, X, X, None, out, None, None, None)
+    f = _read_into(q, X, X, None, out)
     if f & (AK.FLAG_BAD | AK.FLAG_DEAD):
         out[...] = np.nan  # reported by retrieve (stored not finite, or overflow)
     return out

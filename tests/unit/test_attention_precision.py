@@ -188,3 +188,20 @@ def test_key_chunks_merge_like_one_pass(dtype):
     tol = 1e-13 if dtype == np.float64 else 50 * EPS32
     np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(v).max())
     np.testing.assert_array_equal(got[1], v[-1])  # one available key: its value exactly
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_wide_inputs_use_score_blocks_with_the_same_result(dtype):
+    # d above TILE_MAX_DIM: blocks of scores between two BLAS products (several blocks here)
+    q, keys, _ = _data(40, 300, readouts.TILE_MAX_DIM + 32, seed=5, dtype=dtype)
+    v = keys[:, :10].copy()
+    want = _reference(q, keys, v)
+    tol = 1e-13 if dtype == np.float64 else 1e-5
+    for entries in (None, 7 * 300):
+        got = A.softmax_readout(q, keys, v, chunk_entries=entries)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(v).max())
+    with pytest.raises(MemsimError, match="values"):
+        bad = v.copy()
+        bad[3, 2] = np.nan
+        A.attend(q, keys, bad)
