@@ -82,6 +82,9 @@ CHUNK_ENTRIES = 1 << 24
 #: Largest number of keys per tile (the score tile of a single query stays in L1/L2 cache).
 TILE_MAX_KEYS = 2048
 
+#: Largest number of keys per tile for a single query (B = 1).
+TILE_MAX_KEYS_ONE_QUERY = 1 << 14
+
 #: With fewer query blocks than this the keys are split into chunks (merged per query in chunk
 #: order afterwards), so small batches run in parallel too. A constant, not the thread count:
 #: the numbers never depend on the number of threads.
@@ -440,8 +443,13 @@ def tile_sizes(
     """
     w = max(d, dv, 1)
     bq = min(nb, 64 if w <= 64 else 32 if w <= 512 else 16)
-    bk = max(8, TILE_MULTIPLY_ADDS // (bq * w) // 8 * 8)
-    bk = min(bk, TILE_MAX_KEYS, nk)
+    if bq == 1:
+        # one query: matrix-vector products, run serially (see _tiled_read); long tiles mean
+        # few BLAS calls (a tile of 2^14 float64 scores is 128 KiB, in L2 cache)
+        bk = min(nk, TILE_MAX_KEYS_ONE_QUERY)
+    else:
+        bk = max(8, TILE_MULTIPLY_ADDS // (bq * w) // 8 * 8)
+        bk = min(bk, TILE_MAX_KEYS, nk)
     if entries is not None and bq * bk > entries:
         bk = max(1, min(bk, entries // bq))
         bq = max(1, min(bq, entries // bk))

@@ -556,9 +556,11 @@ def retrieve(
     -----
     The softmax path is computed without forming a normalised weight matrix: for up to 10
     queries one fused pass over the stored patterns (online softmax, parallel over fixed
-    chunks), otherwise BLAS products with the attention row kernel between them (one Numba pass
-    per row: maximum, non-finite count, vectorised exponential with a float64 row sum; parallel
-    over rows for large blocks). Energy is never
+    chunks), otherwise the attention read-out of :func:`memsim.attention.softmax_readout`
+    with keys = values = X: for d <= 128 tiles of queries x patterns whose two small BLAS
+    products and row pass (maximum, non-finite count, vectorised exponential with a float64
+    sum, online rescaling) run in one Numba parallel region; for larger d score blocks between
+    two BLAS products with one Numba pass per row. Energy is never
     increased by an update (Theorem 1, CCCP); :func:`energy` evaluates it.
 
     References

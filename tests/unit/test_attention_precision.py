@@ -155,12 +155,14 @@ def test_tile_sizes_follow_the_shapes_only():
         (1000, 10_000, 64, 8),
         (5, 3, 700, 2),
         (1000, 100, 4, 4),
+        (1, 40_000, 8, 8),
     ]
     for nb, nk, d, dv in shapes:
         bq, bk, ck = readouts.tile_sizes(nb, nk, d, dv)
         assert 1 <= bq <= nb and 1 <= bk <= nk and ck % bk == 0
         # each BLAS product of a tile stays below the single-thread size (or is the 8-key floor)
-        assert bq * bk * max(d, dv) <= readouts.TILE_MULTIPLY_ADDS or bk == 8
+        # (one query: matrix-vector products, always serial, long tiles)
+        assert bq * bk * max(d, dv) <= readouts.TILE_MULTIPLY_ADDS or bk == 8 or bq == 1
         n_qblocks, n_tiles, n_chunks = -(-nb // bq), -(-nk // bk), -(-nk // ck)
         if n_qblocks >= readouts.TILE_TASKS or n_tiles == 1:
             assert n_chunks == 1
@@ -205,3 +207,9 @@ def test_wide_inputs_use_score_blocks_with_the_same_result(dtype):
         bad = v.copy()
         bad[3, 2] = np.nan
         A.attend(q, keys, bad)
+
+
+def test_one_query_over_several_long_tiles():
+    q, keys, v = _data(1, 2 * readouts.TILE_MAX_KEYS_ONE_QUERY + 5, 4, seed=6)
+    assert readouts.tile_sizes(1, keys.shape[0], 4, 8)[1] < keys.shape[0]  # several tiles
+    np.testing.assert_allclose(A.attend(q[0], keys, v), _reference(q, keys, v)[0], rtol=1e-12)
