@@ -1,10 +1,12 @@
-"""Peer timings for benchmarks/bench_attention.py: torch (CPU) and the entmax package.
+"""Peer timings for the attention benchmarks: torch (CPU) and the entmax package.
 
-Run by bench_attention.py in a separate process (its own venv, e.g. /work/venv-torch) as
-``python peer_attention_torch.py DATA_DIR``: reads the same .npy inputs that memsim was timed on,
-times torch's ``scaled_dot_product_attention`` (scale 1, i.e. memsim's default "dot" score),
-``torch.softmax`` and the entmax package's normalisers, and prints one JSON object
-``{name: best seconds}``. Times are the best of the given repeats after a warm-up.
+Run by bench_attention.py and peers_attention.py in a separate process (its own venv, e.g.
+/work/venv-torch) as ``python peer_attention_torch.py DATA_DIR``: reads the same .npy inputs
+that memsim was timed on, times torch's ``scaled_dot_product_attention`` (scale 1, i.e.
+memsim's default "dot" score), ``torch.softmax``, one modern Hopfield update as
+``sdpa(Q, X, X, scale=beta)`` (optional ``modern`` entries of the spec) and the entmax
+package's normalisers, and prints one JSON object ``{name: best seconds}``. Times are the best
+of the given repeats after a warm-up.
 """
 
 from __future__ import annotations
@@ -47,6 +49,14 @@ def main() -> None:
         for name in spec["softmax"]:
             z = torch.from_numpy(np.load(data / f"{name}.npy"))
             result[f"torch_softmax:{name}"] = best(lambda z=z: torch.softmax(z, dim=-1), 10)
+        for name in spec.get("modern", []):
+            # one modern Hopfield update softmax(beta Q X^T) X = sdpa(Q, X, X, scale=beta)
+            x = torch.from_numpy(np.load(data / f"{name}_x.npy"))
+            q = torch.from_numpy(np.load(data / f"{name}_q.npy"))
+            beta = float(spec["beta"][name])
+            result[f"torch_sdpa:{name}"] = best(
+                lambda q=q, x=x, beta=beta: sdpa(q[None], x[None], x[None], scale=beta), 5
+            )
     except ImportError as exc:
         result["torch_missing"] = str(exc)
     try:

@@ -432,6 +432,7 @@ _EXP_TILE = 512
 FLAG_BAD = 1  # NaN or +inf among the available entries
 FLAG_NEG_INF = 2  # -inf among the available entries (an overflow to -inf, or an inf input)
 FLAG_DEAD = 4  # no entry above -inf
+FLAG_OUT = 8  # a non-finite read-out (returned by the tiled read-out only)
 
 
 @jit(fastmath=CONTRACT)
@@ -698,3 +699,222 @@ def softmax_rows_out_serial(z, out, flags):
     kbuf = np.empty(_EXP_TILE, np.int64)
     for i in range(z.shape[0]):
         flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)
+
+
+# ------------------------------------------------------------------------------------------------
+# tiled read-out: BLAS products on cache-sized tiles inside the parallel region
+# ------------------------------------------------------------------------------------------------
+#
+# softmax(Q K^T) V for tiles of block_q queries x block_k keys: per tile one BLAS product for the
+# scores (np.dot inside Numba calls the BLAS that scipy links), one pass per row (mask, maximum,
+# exp(s - running max) with a float64 sum, online rescaling as in Milakov & Gimelshein 2018), one
+# BLAS product of the weights with the values, added to a float64 accumulator. The tile stays in
+# the core's cache between the three steps and the BLAS products run in the calling thread (the
+# caller sizes tiles below the BLAS library's own multithreading threshold), so there is one
+# parallel region per call and no switch between two thread pools.
+#
+# Work is split into fixed tasks (query blocks x key chunks) chosen from the shapes only; key
+# chunks are merged per query in chunk order: the numbers do not depend on the thread count.
+
+
+@jit
+def _tile_rows(s, mask, use_mask, mrow0, k0, mx, lsum, acc, flags, pbuf, kbuf):
+    """Online-softmax update of one score tile ``s`` (nq x nk, in place -> exp(s - new max)).
+
+    ``mx``, ``lsum`` (float64), ``acc`` (nq x d_v float64) and ``flags`` are the running state of
+    the tile's queries; ``acc`` is rescaled when a row's maximum grows. A row whose entries in this
+    tile are all masked (or -inf) is zeroed and leaves the state unchanged.
+    """
+    nq, nk = s.shape
+    nm = mask.shape[0]
+    for i in range(nq):
+        row = s[i]
+        masked = 0
+        if use_mask:
+            mrow = mask[0] if nm == 1 else mask[mrow0 + i]
+            for j in range(nk):
+                if not mrow[k0 + j]:
+                    row[j] = -np.inf
+                    masked += 1
+        m, neg = _scan_row(row)
+        if neg > masked:
+            flags[i] |= FLAG_NEG_INF
+        if not (m > -np.inf) or m == np.inf:
+            if m == np.inf or neg < nk:
+                flags[i] |= FLAG_BAD  # +inf, or NaN entries (skipped by the maximum)
+            row[:] = 0.0
+            continue
+        old = mx[i]
+        new = m if m > old else old
+        mx[i] = new
+        total = 0.0
+        for j0 in range(0, nk, _EXP_TILE):
+            seg = row[j0 : min(nk, j0 + _EXP_TILE)]
+            _exp_shift(seg, new, pbuf, kbuf)
+            total += _sum64(seg)
+        if total != total:
+            flags[i] |= FLAG_BAD
+            row[:] = 0.0
+            continue
+        if new > old and old > -np.inf:
+            sc = np.exp(old - new)
+            lsum[i] = lsum[i] * sc + total
+            a = acc[i]
+            for c in range(a.shape[0]):
+                a[c] *= sc
+        else:
+            lsum[i] += total
+
+
+@jit
+def _tile_task(q, k, v, mask, use_mask, q0, nq, k0, k1, block_k, mx, lsum, acc, flags):
+    """One task: queries q0..q0+nq against keys k0..k1 in tiles of block_k keys."""
+    dt = q.dtype
+    qb = q[q0 : q0 + nq]
+    s = np.empty((nq, block_k), dt)
+    tmp = np.empty((nq, v.shape[1]), dt)
+    pbuf = np.empty(_EXP_TILE)
+    kbuf = np.empty(_EXP_TILE, np.int64)
+    for t0 in range(k0, k1, block_k):
+        nk = min(k1, t0 + block_k) - t0
+        st = s if nk == block_k else np.empty((nq, nk), dt)
+        if nq == 1:  # matrix-vector products (BLAS gemv)
+            np.dot(k[t0 : t0 + nk], qb[0], st[0])
+        else:
+            np.dot(qb, k[t0 : t0 + nk].T, st)
+        _tile_rows(st, mask, use_mask, q0, t0, mx, lsum, acc, flags, pbuf, kbuf)
+        if nq == 1:
+            np.dot(st[0], v[t0 : t0 + nk], tmp[0])
+        else:
+            np.dot(st, v[t0 : t0 + nk], tmp)
+        for i in range(nq):
+            for c in range(tmp.shape[1]):
+                acc[i, c] += tmp[i, c]
+
+
+@jit
+def _tile_merge(out, mx, lsum, acc, flags, fl_out):
+    """Merge the key chunks of each query in chunk order and write ``out = acc / lsum``.
+
+    Returns the OR of all flags, with FLAG_OUT when a read-out is not finite (a NaN or inf
+    value, also one at weight 0, gives a NaN read-out: IEEE ``0 * inf = NaN``)."""
+    nc, nb = mx.shape
+    dv = out.shape[1]
+    every = 0
+    for b in range(nb):
+        m = -np.inf
+        f = 0
+        for c in range(nc):
+            m = max(m, mx[c, b])
+            f |= flags[c, b]
+        if not (m > -np.inf):
+            fl_out[b] = f | FLAG_DEAD
+            every |= f | FLAG_DEAD
+            for j in range(dv):
+                out[b, j] = 0.0
+            continue
+        fl_out[b] = f
+        every |= f
+        tot = 0.0
+        for c in range(nc):
+            if mx[c, b] > -np.inf:
+                tot += lsum[c, b] * np.exp(mx[c, b] - m)
+        inv = 1.0 / tot
+        for j in range(dv):
+            a = 0.0
+            for c in range(nc):
+                if mx[c, b] > -np.inf:
+                    a += acc[c, b, j] * np.exp(mx[c, b] - m)
+            out[b, j] = a * inv
+            if not (abs(out[b, j]) < np.inf):
+                every |= FLAG_OUT  # NaN or inf (also after rounding to float32)
+    return every
+
+
+@jit
+def _tile_state(n_chunks, nb, dv):
+    mx = np.full((n_chunks, nb), -np.inf)
+    lsum = np.zeros((n_chunks, nb))
+    acc = np.zeros((n_chunks, nb, dv))
+    flags = np.zeros((n_chunks, nb), np.int64)
+    return mx, lsum, acc, flags
+
+
+@pjit
+def tiled_softmax_read(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
+    """``out = softmax(q k^T) v`` (scores already scaled), tiles computed in parallel.
+
+    Parameters
+    ----------
+    q : (B, d), k : (K, d), v : (K, d_v)
+        C-contiguous, all float32 or all float64.
+    mask : (M, K) bool; used when ``use_mask`` (M = 1 shared, M = B one row per query).
+    out : (B, d_v), same dtype as q (written).
+    flags_out : (B,) int64 (written): FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD per query.
+    block_q, block_k : tile size; chunk_k : keys per task (a multiple of block_k).
+
+    Returns the OR of all flags (FLAG_OUT added when a read-out is not finite).
+    """
+    nb = q.shape[0]
+    nk = k.shape[0]
+    nqb = (nb + block_q - 1) // block_q
+    nkc = (nk + chunk_k - 1) // chunk_k
+    mx, lsum, acc, flags = _tile_state(nkc, nb, v.shape[1])
+    for t in prange(nqb * nkc):
+        qi = t // nkc
+        c = t - qi * nkc
+        q0 = qi * block_q
+        nq = min(nb, q0 + block_q) - q0
+        k0 = c * chunk_k
+        k1 = min(nk, k0 + chunk_k)
+        _tile_task(
+            q,
+            k,
+            v,
+            mask,
+            use_mask,
+            q0,
+            nq,
+            k0,
+            k1,
+            block_k,
+            mx[c, q0 : q0 + nq],
+            lsum[c, q0 : q0 + nq],
+            acc[c, q0 : q0 + nq],
+            flags[c, q0 : q0 + nq],
+        )
+    return _tile_merge(out, mx, lsum, acc, flags, flags_out)
+
+
+@jit
+def tiled_softmax_read_serial(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
+    """Serial twin of :func:`tiled_softmax_read` (same tasks, same numbers)."""
+    nb = q.shape[0]
+    nk = k.shape[0]
+    nqb = (nb + block_q - 1) // block_q
+    nkc = (nk + chunk_k - 1) // chunk_k
+    mx, lsum, acc, flags = _tile_state(nkc, nb, v.shape[1])
+    for t in range(nqb * nkc):
+        qi = t // nkc
+        c = t - qi * nkc
+        q0 = qi * block_q
+        nq = min(nb, q0 + block_q) - q0
+        k0 = c * chunk_k
+        k1 = min(nk, k0 + chunk_k)
+        _tile_task(
+            q,
+            k,
+            v,
+            mask,
+            use_mask,
+            q0,
+            nq,
+            k0,
+            k1,
+            block_k,
+            mx[c, q0 : q0 + nq],
+            lsum[c, q0 : q0 + nq],
+            acc[c, q0 : q0 + nq],
+            flags[c, q0 : q0 + nq],
+        )
+    return _tile_merge(out, mx, lsum, acc, flags, flags_out)

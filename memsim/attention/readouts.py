@@ -47,6 +47,7 @@ __all__ = [
     "self_attention",
     "soft_attention",
     "softmax_readout",
+    "tile_sizes",
 ]
 
 SCORE_OPTIONS = ("beta", "weight", "w_query", "w_key", "v", "eps")
@@ -61,18 +62,41 @@ _FAST_OPTIONS = frozenset({"beta", "eps", "temperature"})
 #: matrix path (benchmarks/bench_attention.py).
 STREAM_MIN_PAIRS = 1 << 20
 
-#: Score entries per block of the blocked read-out: at most 16 M (128 MB of float64) and
-#: never more than the B x K matrix plain numpy builds. One block for the benchmark sizes:
-#: every switch between the BLAS and the Numba thread pools costs time on a loaded 2-core
-#: machine, more than keeping the block in cache saves (blocks of 2^16..2^22 entries measured
-#: slower, benchmarks/bench_attention.py).
+#: Multiply-adds per BLAS call of the tiled read-out (``softmax_readout(method="chunked")``,
+#: the path of ``attend``): at most 65536 x 4, the size up to which every recent OpenBLAS runs
+#: a GEMM in the calling thread (interface/gemm.c: SMP_THRESHOLD_MIN x
+#: GEMM_MULTITHREAD_THRESHOLD), so the tiles of different Numba threads never wait for each
+#: other inside the BLAS library (a multithreaded GEMM called from two threads at once was
+#: measured 10-100x slower). With another BLAS only the speed changes, never the numbers.
+TILE_MULTIPLY_ADDS = 65536 * 4
+
+#: The tiled read-out is used up to this query/value dimension; above it tiles under
+#: :data:`TILE_MULTIPLY_ADDS` get too small for BLAS to be efficient, and the read-out runs as
+#: blocks of :data:`CHUNK_ENTRIES` scores between two multithreaded BLAS products instead.
+TILE_MAX_DIM = 128
+
+#: Score entries per block of the blocked read-out (dimensions above :data:`TILE_MAX_DIM`):
+#: at most 16 M (128 MB of float64), never more than plain numpy's B x K matrix.
 CHUNK_ENTRIES = 1 << 24
 
-#: Blocks with at least this many score entries run the row softmax in parallel Numba (over
-#: rows); smaller ones (and all, with ``None``) serially. Between two multithreaded BLAS
-#: products the BLAS and Numba thread pools spin on the same cores, so a parallel region only
-#: pays for large blocks (measured on the 2-core development machine,
-#: benchmarks/bench_attention.py; results are bit-identical either way).
+#: Largest number of keys per tile (the score tile of a single query stays in L1/L2 cache).
+TILE_MAX_KEYS = 2048
+
+#: Largest number of keys per tile for a single query (B = 1).
+TILE_MAX_KEYS_ONE_QUERY = 1 << 14
+
+#: With fewer query blocks than this the keys are split into chunks (merged per query in chunk
+#: order afterwards), so small batches run in parallel too. A constant, not the thread count:
+#: the numbers never depend on the number of threads.
+TILE_TASKS = 8
+
+#: Tiled read-outs with at least this many multiply-adds (B K (d + d_v)) run in parallel, smaller
+#: ones serially (same tasks, same numbers; a parallel region costs tens of microseconds).
+PARALLEL_MIN_WORK: int | None = 1 << 22
+
+#: Blocks with at least this many score entries run the row softmax of the one-block path (the
+#: weights of ``attend(return_weights=True)`` / ``method="matrix"``) in parallel Numba (over
+#: rows); smaller ones (and all, with ``None``) serially. Results are bit-identical either way.
 PARALLEL_MIN_ENTRIES: int | None = 1 << 20
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
@@ -138,9 +162,9 @@ def softmax_readout(
     eps: float = 1e-8,
     mask: Any = None,
     method: str = "chunked",
-    chunk_entries: int = CHUNK_ENTRIES,
-    block_q: int = FUSED_BLOCK_Q,
-    block_k: int = FUSED_BLOCK_K,
+    chunk_entries: int | None = None,
+    block_q: int | None = None,
+    block_k: int | None = None,
 ) -> np.ndarray:
     """``softmax(beta s(Q, K) / T) V`` without storing the B x K score matrix.
 
@@ -153,12 +177,17 @@ def softmax_readout(
 
     Two methods:
 
-    * ``"chunked"`` (default, fastest measured; the path of ``attend(method="auto")``): queries
-      in blocks of ``min(B, chunk_entries / K)`` rows; per block a BLAS product for the scores,
-      one Numba pass per row (mask, maximum, a count of non-finite scores, ``exp(s - max)``
-      with a float64 row sum; in parallel over rows for large blocks), a BLAS product for the
-      read-out; rows divided by their sums at the end. Memory at most
-      ``min(chunk_entries, B K)`` scores, never more than plain numpy's B x K matrix.
+    * ``"chunked"`` (default, fastest measured; the path of ``attend(method="auto")``): tiles
+      of ``block_q`` queries x ``block_k`` keys (:func:`tile_sizes`: both BLAS products of a
+      tile below :data:`TILE_MULTIPLY_ADDS` multiply-adds, so they run in the calling thread and
+      the tile stays in the core's cache). One Numba parallel region runs fixed tasks (query
+      blocks x key chunks); per tile a BLAS product for the scores, one pass per row (mask,
+      maximum, a count of non-finite scores, ``exp(s - running max)`` with a float64 sum,
+      online rescaling as in Milakov & Gimelshein 2018), a BLAS product of the weights with the
+      values into a float64 accumulator. Key chunks (used when there are fewer than
+      :data:`TILE_TASKS` query blocks, so small batches run in parallel too) are merged per
+      query in chunk order. Memory O(B d_v x chunks + threads x block_q x block_k), far below
+      plain numpy's B x K matrix. Serial below :data:`PARALLEL_MIN_WORK` multiply-adds.
     * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
       BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
       a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
@@ -177,10 +206,10 @@ def softmax_readout(
     mask : bool array (K,) or (B, K), optional
         True = key available; every query needs one.
     method : {"chunked", "fused"}
-    chunk_entries : int
-        Score entries per chunk (``"chunked"``).
-    block_q, block_k : int
-        Tile sizes (``"fused"``).
+    chunk_entries : int, optional
+        At most this many scores per tile (``"chunked"``; default from :func:`tile_sizes`).
+    block_q, block_k : int, optional
+        Tile sizes (default: :func:`tile_sizes` for ``"chunked"``, 16 x 1024 for ``"fused"``).
 
     Returns
     -------
@@ -193,8 +222,8 @@ def softmax_readout(
     MemsimError
         If ``score`` is not ``"dot"``, ``"scaled_dot"`` or ``"cosine"``; ``method`` is not
         ``"chunked"`` or ``"fused"``; ``beta`` or ``eps`` is not a finite real (``eps`` < 0),
-        ``temperature`` not a finite real > 0; ``chunk_entries`` (or, for ``"fused"``,
-        ``block_q``, ``block_k``) is not an integer >= 1; ``queries`` is not a 1-D or 2-D
+        ``temperature`` not a finite real > 0; ``chunk_entries``, ``block_q`` or ``block_k``
+        is given and not an integer >= 1; ``queries`` is not a 1-D or 2-D
         array, ``keys`` not a 2-D array with at least one row, or ``values`` not a 1-D or 2-D
         array with one row per key; queries and keys differ in dimension; ``queries``,
         ``keys`` or ``values`` contain NaN or inf; ``mask`` is not a boolean array of shape
@@ -205,19 +234,20 @@ def softmax_readout(
     -----
     Precision: float64 inputs are computed in float64 (relative error of the read-out about
     1e-15). When all three inputs are float32 everything stays float32 (float32 BLAS, a float32
-    exponential accurate to 1-2 ulp) except the row sums of the weights, accumulated in float64;
-    no float64 copy of the inputs is made. The error against the float64 computation on the
-    same (float32) numbers is about ``eps32 * (1 + max |score|)`` relative to ``max |v|``
-    (eps32 = 1.2e-7; the score term is the rounding of the float32 scores, which the
-    exponential turns into a relative error of the weights): measured 4e-7 to 1e-6 for B = 1000,
-    K = 10^4, d = 64 with scores of order 1 (tests/unit/test_attention_precision.py). The
-    ``"fused"`` method computes in float64 and rounds the result to float32.
+    exponential accurate to 1-2 ulp) except the row sums of the weights and the accumulation of
+    the per-tile read-outs, both in float64; no float64 copy of the inputs is made. The error
+    against the float64 computation on the same (float32) numbers is about
+    ``eps32 * (1 + max |score|)`` relative to ``max |v|`` (eps32 = 1.2e-7; the score term is
+    the rounding of the float32 scores, which the exponential turns into a relative error of
+    the weights): measured 4e-7 to 1e-6 for B = 1000, K = 10^4, d = 64 with scores of order 1
+    (tests/unit/test_attention_precision.py). The ``"fused"`` method computes in float64 and
+    rounds the result to float32.
 
     Checks: the inputs are not scanned separately for NaN/inf. The Numba row pass counts NaN
     and +inf scores of available keys (a NaN or inf in a query or key always gives one) and
-    the read-out is checked for NaN/inf (a NaN or inf value always gives one, also at weight
-    0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the argument. With a
-    mask, keys and values are scanned up front (masked keys are never scored).
+    the read-out is checked for NaN/inf as it is written (a NaN or inf value always gives one,
+    also at weight 0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the
+    argument. With a mask, keys and values are scanned up front (masked keys are never scored).
 
     References
     ----------
@@ -270,10 +300,12 @@ def _softmax_read(
         t = temperature  # hot path: a plain positive float
     else:
         t = real(temperature, "temperature", low=0.0, low_open=True)
+    bq = None if block_q is None else integer(block_q, "block_q", low=1)
+    bk = None if block_k is None else integer(block_k, "block_k", low=1)
+    ce = None if chunk_entries is None else integer(chunk_entries, "chunk_entries", low=1)
     if method == "fused":
-        bq = integer(block_q, "block_q", low=1)
-        bk = integer(block_k, "block_k", low=1)
-    ce = integer(chunk_entries, "chunk_entries", low=1)
+        bq = FUSED_BLOCK_Q if bq is None else bq
+        bk = FUSED_BLOCK_K if bk is None else bk
     q = _fast_array(queries, "queries", (1, 2))
     single = q.ndim == 1
     if single:
@@ -297,8 +329,10 @@ def _softmax_read(
         _check_finite(q, "queries")
         _check_finite(k, "keys")
         _check_finite(v, "values")
-    dt = _common_dtype(q, k, v)
-    q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
+    dt = q.dtype.type
+    if not (k.dtype == q.dtype and v.dtype == q.dtype):
+        dt = _common_dtype(q, k, v)
+        q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
@@ -308,10 +342,12 @@ def _softmax_read(
         _check_finite(k, "keys")
         qs = unit_rows(q, e) * dt(scale)
         ks = unit_rows(k, e)
-    else:
+    elif scale != 1.0:
         with np.errstate(over="ignore", invalid="ignore"):
-            qs = q * dt(scale) if scale != 1.0 else q
+            qs = q * dt(scale)
         ks = k
+    else:
+        qs, ks = q, k
     out = np.empty((q.shape[0], v.shape[1]), dtype=dt)
     if out.size and method == "fused":
         mk = np.zeros((0, k.shape[0]), dtype=bool) if m is None else m
@@ -328,13 +364,17 @@ def _softmax_read(
         )
         out[...] = o64
         flags = np.zeros(0, np.int64)
+    elif out.size and not one_block:
+        f = _read_into(qs, ks, v, m, out, ce, bq, bk)
+        if f:
+            _raise_flags(f, ((q, "queries"), (k, "keys")), v, "softmax_readout")
+        flags = None
     elif out.size or want_weights:
-        if one_block:
-            ce = max(1, q.shape[0] * k.shape[0])
-        flags, w = _blocked_softmax_read(qs, ks, v, m, out, ce, want_weights)
+        flags, w = _blocked_softmax_read(qs, ks, v, m, out, max(1, q.shape[0] * k.shape[0]), True)
     else:
         flags = np.zeros(0, np.int64)
-    _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
+    if flags is not None:
+        _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
     if vec:
         out = out[:, 0]
     if want_weights:
@@ -363,6 +403,115 @@ def _common_dtype(*arrays: np.ndarray) -> type:
 def _check_finite(x: np.ndarray, name: str) -> None:
     if x.size and not np.isfinite(x).all():
         raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
+
+
+def tile_sizes(
+    nb: int, nk: int, d: int, dv: int, entries: int | None = None
+) -> tuple[int, int, int]:
+    """Tile and chunk sizes of the tiled read-out (``softmax_readout(method="chunked")``).
+
+    A tile of ``block_q`` queries x ``block_k`` keys keeps both BLAS products below
+    :data:`TILE_MULTIPLY_ADDS` multiply-adds (so they run in the calling thread) and at most
+    ``entries`` scores; when there are fewer than :data:`TILE_TASKS` query blocks the keys are
+    split into chunks of ``chunk_k`` so that there are about that many tasks. Computed from
+    the shapes only, never from the thread count, so the numbers do not depend on it.
+
+    Parameters
+    ----------
+    nb, nk : int >= 1
+        Number of queries B and of keys K.
+    d, dv : int >= 0
+        Dimension of queries/keys and of values.
+    entries : int >= 1, optional
+        Largest number of scores per tile.
+
+    Returns
+    -------
+    tuple of int
+        ``(block_q, block_k, chunk_k)``; ``chunk_k`` is a multiple of ``block_k``.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``nb`` or ``nk`` is 0 (callers pass non-empty shapes).
+
+    References
+    ----------
+    Dao et al. (2022), "FlashAttention: fast and memory-efficient exact attention with
+    IO-awareness", algorithm 1 (tiling with online softmax); Milakov & Gimelshein (2018),
+    "Online normalizer calculation for softmax".
+    """
+    w = max(d, dv, 1)
+    bq = min(nb, 64 if w <= 64 else 32 if w <= 512 else 16)
+    if bq == 1:
+        # one query: matrix-vector products, run serially (see _tiled_read); long tiles mean
+        # few BLAS calls (a tile of 2^14 float64 scores is 128 KiB, in L2 cache)
+        bk = min(nk, TILE_MAX_KEYS_ONE_QUERY)
+    else:
+        bk = max(8, TILE_MULTIPLY_ADDS // (bq * w) // 8 * 8)
+        bk = min(bk, TILE_MAX_KEYS, nk)
+    if entries is not None and bq * bk > entries:
+        bk = max(1, min(bk, entries // bq))
+        bq = max(1, min(bq, entries // bk))
+    nqb = -(-nb // bq)
+    nkb = -(-nk // bk)
+    chunks = max(1, min(nkb, TILE_TASKS // nqb))
+    chunk_k = -(-nkb // chunks) * bk
+    return bq, bk, chunk_k
+
+
+def _read_into(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    out: np.ndarray,
+    entries: int | None = None,
+    block_q: int | None = None,
+    block_k: int | None = None,
+) -> int:
+    """out = softmax(q k^T) v (scores already scaled) by the tiled kernel, or for dimensions
+    above :data:`TILE_MAX_DIM` (and no explicit tiles) by score blocks between two BLAS
+    products. Returns the OR of the row flags, with FLAG_OUT for a non-finite read-out."""
+    if max(q.shape[1], v.shape[1]) <= TILE_MAX_DIM or block_q is not None or block_k is not None:
+        return _tiled_read(q, k, v, mask, out, entries, block_q, block_k)
+    ce = CHUNK_ENTRIES if entries is None else entries
+    flags, _ = _blocked_softmax_read(q, k, v, mask, out, ce)
+    f = int(np.bitwise_or.reduce(flags)) if flags.any() else 0
+    if not np.isfinite(out).all():
+        f |= K.FLAG_OUT
+    return f
+
+
+def _tiled_read(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    out: np.ndarray,
+    entries: int | None,
+    block_q: int | None,
+    block_k: int | None,
+) -> np.ndarray:
+    """out = softmax(q k^T) v by :func:`memsim.attention._kernels.tiled_softmax_read` (scores
+    already scaled); returns the OR of the row flags (0 when all is well)."""
+    nb, nk = q.shape[0], k.shape[0]
+    bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    if block_q is not None or block_k is not None:
+        bq = bq if block_q is None else block_q
+        bk = bk if block_k is None else block_k
+        ck = -(-ck // bk) * bk
+    flags = np.empty(nb, np.int64)
+    work = nb * nk * (q.shape[1] + v.shape[1])
+    # one query per tile (B = 1) stays serial: its products are BLAS matrix-vector products,
+    # which OpenBLAS threads itself from 2304 x 4 entries on
+    par = PARALLEL_MIN_WORK is not None and work >= PARALLEL_MIN_WORK and bq > 1
+    kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
+    qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
+    kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)
+    vc = v if v.flags.c_contiguous else np.ascontiguousarray(v)
+    m = _NO_MASK if mask is None else mask
+    return kern(qc, kc, vc, m, mask is not None, out, flags, bq, bk, ck)
 
 
 def _blocked_softmax_read(
@@ -408,6 +557,17 @@ def _blocked_softmax_read(
 
 
 _NO_MASK = np.empty((1, 0), dtype=bool)
+
+
+def _raise_flags(
+    f: int, inputs: tuple[tuple[np.ndarray, str], ...], values: np.ndarray, who: str
+) -> None:
+    """Raise the documented error for the OR ``f`` of the row flags of the tiled read-out
+    (inputs scanned only here, on the rare path, to name the argument)."""
+    if f & (K.FLAG_BAD | K.FLAG_DEAD):
+        _diagnose(np.array([f & (K.FLAG_BAD | K.FLAG_DEAD)]), np.zeros(0), inputs, values, who)
+    if f & K.FLAG_OUT:
+        _diagnose(np.zeros(1, np.int64), np.array([np.nan]), inputs, values, who)
 
 
 def _diagnose(
@@ -477,10 +637,10 @@ def attend(
         :func:`softmax_readout` with that method (softmax with dot / scaled_dot / cosine only, no
         weights). ``"auto"`` uses ``"chunked"`` whenever it is allowed, else ``"matrix"``. For
         softmax with dot / scaled_dot / cosine (options beta, eps, temperature) ``"auto"`` and
-        ``"matrix"`` both run the blocked kernel of :func:`softmax_readout` (``"matrix"`` and
-        ``return_weights`` as one block of all B x K scores), so every method agrees to the
-        last bit with and without weights, and float32 inputs stay float32. Other scores and
-        normalisers compute in float64.
+        ``"matrix"`` both run Numba kernels with BLAS products (``"auto"`` the tiled kernel of
+        :func:`softmax_readout`, ``"matrix"`` and ``return_weights`` one block of all B x K
+        scores with the same row pass); the two agree to rounding (relative 1e-13 in float64)
+        and float32 inputs stay float32. Other scores and normalisers compute in float64.
     **options
         Score options (beta, weight, w_query, w_key, v, eps) and normaliser options
         (temperature, alpha, k).
@@ -549,9 +709,9 @@ def attend(
             o.get("eps", 1e-8),
             mask,
             "chunked",
-            CHUNK_ENTRIES,
-            FUSED_BLOCK_Q,
-            FUSED_BLOCK_K,
+            None,
+            None,
+            None,
             return_weights or method == "matrix",
             return_weights,
         )

@@ -50,6 +50,7 @@ from memsim import _args
 from memsim._jit import set_threads
 from memsim._rng import generator
 from memsim.attention import _kernels as AK
+from memsim.attention.readouts import _read_into
 from memsim.errors import MemsimError
 from memsim.hopfield import _modern_kernels as K
 
@@ -59,15 +60,7 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-# score block size (B_block x P) for the batched path: 128 MiB of float64 at most, never more
-# than B x P; one block at the benchmark size (fewer switches between the BLAS and Numba thread
-# pools measured 1.1-1.2x the two BLAS products against 1.3-1.7x with 32 MiB blocks)
-_BLOCK_ELEMENTS = 1 << 24
 _PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
-# score entries per block from which the row pass between the two BLAS products runs in
-# parallel; None = always serial (see memsim.attention.readouts.PARALLEL_MIN_ENTRIES)
-_PARALLEL_MIN_ROWS_WORK: int | None = 1 << 20
-_NO_MASK = np.empty((1, 0), dtype=bool)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -415,25 +408,13 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         if o64 is not out:
             out[...] = o64
         return out
-    rows = max(1, min(b_count, _BLOCK_ELEMENTS // p_count))
-    buf = np.empty((rows, p_count), dtype=X.dtype)
-    sums = np.empty(b_count)
-    flags = np.empty(b_count, np.int64)
-    par = _PARALLEL_MIN_ROWS_WORK is not None and rows * p_count >= _PARALLEL_MIN_ROWS_WORK
-    kern = AK.softmax_block if par else AK.softmax_block_serial
-    XT = X.T
-    for i in range(0, b_count, rows):
-        q = Q[i : i + rows] * X.dtype.type(beta)
-        nb = q.shape[0]
-        S = buf[:nb]
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.matmul(q, XT, out=S)
-        # one Numba pass per row: maximum, NaN/inf count, exp(s - max) and a float64 row sum
-        kern(S, _NO_MASK, False, 0, sums[i : i + nb], flags[i : i + nb])
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.matmul(S, X, out=out[i : i + nb])
-    out *= (1.0 / sums)[:, None]
-    if flags.any() and (np.bitwise_or.reduce(flags) & (AK.FLAG_BAD | AK.FLAG_DEAD)):
+    # the attention read-out with keys = values = X (memsim.attention.readouts): tiles with
+    # BLAS products in one parallel region for d <= 128, else score blocks between two BLAS
+    # products with one Numba row pass
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = Q * X.dtype.type(beta)
+    f = _read_into(q, X, X, None, out)
+    if f & (AK.FLAG_BAD | AK.FLAG_DEAD):
         out[...] = np.nan  # reported by retrieve (stored not finite, or overflow)
     return out
 
@@ -575,9 +556,11 @@ def retrieve(
     -----
     The softmax path is computed without forming a normalised weight matrix: for up to 10
     queries one fused pass over the stored patterns (online softmax, parallel over fixed
-    chunks), otherwise BLAS products with the attention row kernel between them (one Numba pass
-    per row: maximum, non-finite count, vectorised exponential with a float64 row sum; parallel
-    over rows for large blocks). Energy is never
+    chunks), otherwise the attention read-out of :func:`memsim.attention.softmax_readout`
+    with keys = values = X: for d <= 128 tiles of queries x patterns whose two small BLAS
+    products and row pass (maximum, non-finite count, vectorised exponential with a float64
+    sum, online rescaling) run in one Numba parallel region; for larger d score blocks between
+    two BLAS products with one Numba pass per row. Energy is never
     increased by an update (Theorem 1, CCCP); :func:`energy` evaluates it.
 
     References

@@ -70,6 +70,7 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
     q, keys, v = _data(200, 3000, 16, dtype=dtype)
     mask = np.random.default_rng(1).random((200, 3000)) < 0.9
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", 1)  # force the parallel kernels
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", 1)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", 1)
     before = numba.get_num_threads()
     try:
@@ -85,6 +86,7 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
         numba.set_num_threads(before)
     # the serial kernels give the same numbers as the parallel ones
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", None)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", None)
     np.testing.assert_array_equal(A.attend(q, keys, v), outs[0][0])
     np.testing.assert_array_equal(A.softmax(q @ keys.T), outs[0][2])
@@ -144,3 +146,70 @@ def test_softmax_float32_precision_and_dtype():
     assert np.all(rel[want > 1e-30] <= (8.0 + gap[want > 1e-30]) * EPS32)
     np.testing.assert_allclose(A.softmax(z64), want, rtol=1e-14, atol=1e-300)
     np.testing.assert_allclose(A.softmax(z, axis=0), A.softmax(z.T).T)
+
+
+def test_tile_sizes_follow_the_shapes_only():
+    shapes = [
+        (1, 10_000, 64, 64),
+        (64, 1000, 64, 64),
+        (1000, 10_000, 64, 8),
+        (5, 3, 700, 2),
+        (1000, 100, 4, 4),
+        (1, 40_000, 8, 8),
+    ]
+    for nb, nk, d, dv in shapes:
+        bq, bk, ck = readouts.tile_sizes(nb, nk, d, dv)
+        assert 1 <= bq <= nb and 1 <= bk <= nk and ck % bk == 0
+        # each BLAS product of a tile stays below the single-thread size (or is the 8-key floor)
+        # (one query: matrix-vector products, always serial, long tiles)
+        assert bq * bk * max(d, dv) <= readouts.TILE_MULTIPLY_ADDS or bk == 8 or bq == 1
+        n_qblocks, n_tiles, n_chunks = -(-nb // bq), -(-nk // bk), -(-nk // ck)
+        if n_qblocks >= readouts.TILE_TASKS or n_tiles == 1:
+            assert n_chunks == 1
+        else:  # few query blocks: keys split so there are tasks for several threads
+            assert n_chunks > 1
+    bq, bk, _ = readouts.tile_sizes(1000, 10_000, 64, 64, entries=100)
+    assert bq * bk <= 100
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_key_chunks_merge_like_one_pass(dtype):
+    # two queries, 5000 keys: one query block, so the keys are split into chunks merged per query;
+    # query 0 has every key of the first chunks masked, query 1 only the last key available
+    q, keys, v = _data(2, 5000, 16, seed=4, dtype=dtype)
+    mask = np.ones((2, 5000), bool)
+    mask[0, :4500] = False
+    mask[1, :-1] = False
+    bq, bk, ck = readouts.tile_sizes(2, 5000, 16, 8)
+    assert -(-5000 // ck) > 2  # really several chunks
+    got = A.attend(q, keys, v, mask=mask)
+    s = q.astype(np.float64) @ keys.astype(np.float64).T
+    s[~mask] = -np.inf
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    want = (e @ v.astype(np.float64)) / e.sum(axis=1, keepdims=True)
+    tol = 1e-13 if dtype == np.float64 else 50 * EPS32
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(v).max())
+    np.testing.assert_array_equal(got[1], v[-1])  # one available key: its value exactly
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_wide_inputs_use_score_blocks_with_the_same_result(dtype):
+    # d above TILE_MAX_DIM: blocks of scores between two BLAS products (several blocks here)
+    q, keys, _ = _data(40, 300, readouts.TILE_MAX_DIM + 32, seed=5, dtype=dtype)
+    v = keys[:, :10].copy()
+    want = _reference(q, keys, v)
+    tol = 1e-13 if dtype == np.float64 else 1e-5
+    for entries in (None, 7 * 300):
+        got = A.softmax_readout(q, keys, v, chunk_entries=entries)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(v).max())
+    with pytest.raises(MemsimError, match="values"):
+        bad = v.copy()
+        bad[3, 2] = np.nan
+        A.attend(q, keys, bad)
+
+
+def test_one_query_over_several_long_tiles():
+    q, keys, v = _data(1, 2 * readouts.TILE_MAX_KEYS_ONE_QUERY + 5, 4, seed=6)
+    assert readouts.tile_sizes(1, keys.shape[0], 4, 8)[1] < keys.shape[0]  # several tiles
+    np.testing.assert_allclose(A.attend(q[0], keys, v), _reference(q, keys, v)[0], rtol=1e-12)

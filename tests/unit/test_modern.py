@@ -42,7 +42,9 @@ def test_single_query_and_scale_beta():
 
 
 def test_large_batch_uses_blocks(monkeypatch):
-    monkeypatch.setattr(modern, "_BLOCK_ELEMENTS", 64 * 40)  # several score blocks
+    from memsim.attention import readouts
+
+    monkeypatch.setattr(readouts, "TILE_MAX_KEYS", 24)  # several score tiles per query block
     X = gauss(64, 8, 5)
     Q = gauss(150, 8, 6)
     np.testing.assert_allclose(
@@ -269,7 +271,9 @@ def test_retrieve_bit_identical_for_any_thread_count(monkeypatch):
     rng = np.random.default_rng(6)
     X = rng.standard_normal((2000, 16))
     Q = rng.standard_normal((300, 16))
-    monkeypatch.setattr(modern, "_PARALLEL_MIN_ROWS_WORK", 1)
+    from memsim.attention import readouts
+
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", 1)  # the parallel tiled kernel
     before = numba.get_num_threads()
     try:
         outs = []
