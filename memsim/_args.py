@@ -6,8 +6,12 @@ sizes live here so every engine words them the same way.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from memsim.errors import MemsimError
 
@@ -88,3 +92,36 @@ def check_fits(nbytes: int, name: str, what: str) -> None:
             f"{name}: {what} would need about {nbytes / 2**30:.2f} GiB of memory but only "
             f"{avail / 2**30:.2f} GiB are available; make {name} smaller"
         )
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def renamed_keywords(**renames: str) -> Callable[[_F], _F]:
+    """Decorator keeping old keyword names of a public function working after a rename.
+
+    ``@renamed_keywords(size="n_neurons")`` lets ``f(size=100)`` call ``f(n_neurons=100)`` with
+    a :class:`DeprecationWarning` naming both; giving both names is a MemsimError. Positional
+    calls are untouched, so the numbers never change.
+    """
+
+    def wrap(func: _F) -> _F:
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise MemsimError(
+                            f"{func.__name__}: give {new} only ({old} is its deprecated old name)"
+                        )
+                    warnings.warn(
+                        f"{func.__name__}: the keyword {old}= is deprecated; use {new}=",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return inner  # type: ignore[return-value]
+
+    return wrap

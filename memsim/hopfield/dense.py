@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _args
+from memsim import patterns as _patterns
 from memsim import theory as _theory
 from memsim._jit import set_threads
 from memsim._rng import generator, stream_states
@@ -534,6 +535,10 @@ theory_capacity = _theory.dense_capacity
 def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np.ndarray:
     """``count`` random unbiased -1/+1 patterns (rows), from ``generator(seed, *keys)``.
 
+    A thin alias kept for existing code: it returns exactly
+    ``memsim.patterns.random_patterns(count, n_neurons, seed=seed, keys=keys,
+    distribution="coin")``, the one pattern generator; use that in new code.
+
     Parameters
     ----------
     count : int
@@ -562,9 +567,9 @@ def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np
     NIPS 29, arXiv:1606.01164 (the random unbiased patterns of its capacity analysis).
     """
     count = _args.integer(count, "count", 1)
-    n_neurons = _args.integer(n_neurons, "n_neurons", 1)
-    rng = generator(seed, *keys)
-    return (2 * rng.integers(0, 2, size=(count, n_neurons), dtype=np.int8) - 1).astype(np.int8)
+    return _patterns.random_patterns(
+        count, _args.integer(n_neurons, "n_neurons", 1), seed=seed, keys=keys, distribution="coin"
+    )
 
 
 def bit_error_rate(
@@ -617,7 +622,9 @@ def bit_error_rate(
     n_neurons = _args.integer(n_neurons, "n_neurons", 2)
     patterns = _args.integer(patterns, "patterns", 1)
     cues = _args.integer(cues, "cues", 1)
-    xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
+    xi = _patterns.random_patterns(
+        patterns, n_neurons, seed=seed, keys=(n_neurons, patterns), distribution="coin"
+    )
     c = min(int(cues), patterns)
     bad = dense_unstable_bits(xi, xi[:c], interaction, n)
     return float(np.sum(bad)) / (c * n_neurons)
@@ -684,7 +691,9 @@ def retrieval_rate(
     cues = _args.integer(cues, "cues", 1)
     if not 0.0 <= flip_fraction <= 1.0:
         raise MemsimError(f"flip_fraction must be within [0, 1], got {flip_fraction}")
-    xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
+    xi = _patterns.random_patterns(
+        patterns, n_neurons, seed=seed, keys=(n_neurons, patterns), distribution="coin"
+    )
     c = min(int(cues), patterns)
     rng = generator(seed, n_neurons, patterns, 1)
     cue = xi[:c].copy()

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _args
+from memsim import patterns as _patterns
 from memsim._jit import set_threads
 from memsim._rng import generator
 from memsim.attention import _kernels as AK
@@ -1212,6 +1213,10 @@ def random_patterns(
     """Random patterns (rows): "binary" (-1/+1 entries, norm sqrt(d)), "gaussian" (N(0, 1)
     entries) or "sphere" (uniform on the sphere of radius sqrt(d)); stream ``(seed, *keys)``.
 
+    A thin alias kept for existing code: it returns exactly
+    ``memsim.patterns.random_patterns(count, dim, seed=seed, keys=keys, distribution=...,
+    dtype=float64)`` with ``"binary"`` drawn as ``distribution="coin"``; use that in new code.
+
     Parameters
     ----------
     count : int
@@ -1241,15 +1246,16 @@ def random_patterns(
     """
     count = _args.integer(count, "count", 0)
     dim = _args.integer(dim, "dim", 1)
-    rng = generator(seed, *keys)
-    if kind == "binary":
-        return (2.0 * rng.integers(0, 2, size=(count, dim)) - 1.0).astype(np.float64)
-    if kind == "gaussian":
-        return rng.standard_normal((count, dim))
-    if kind == "sphere":
-        g = rng.standard_normal((count, dim))
-        return g / np.linalg.norm(g, axis=1, keepdims=True) * math.sqrt(dim)
-    raise MemsimError(f"unknown pattern kind {kind!r}; allowed: binary, gaussian, sphere")
+    if kind not in ("binary", "gaussian", "sphere"):
+        raise MemsimError(f"unknown pattern kind {kind!r}; allowed: binary, gaussian, sphere")
+    return _patterns.random_patterns(
+        count,
+        dim,
+        seed=seed,
+        keys=keys,
+        distribution="coin" if kind == "binary" else kind,
+        dtype=np.float64,
+    )
 
 
 def retrieval_rate(
@@ -1313,7 +1319,7 @@ def retrieval_rate(
     Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
     arXiv:2008.02217, Theorem 5 (one-update retrieval) and section 3 (storage capacity).
     """
-    X = random_patterns(patterns, dim, pattern_kind, seed, dim, patterns)
+    X = random_patterns(patterns, dim, pattern_kind, seed, dim, patterns)  # checks pattern_kind
     c = min(int(queries), patterns)
     rng = generator(seed, dim, patterns, 1)
     Q = X[:c].copy()

@@ -105,8 +105,14 @@ CASES = [
     ("position_encoding length", lambda: kv.position_encoding(-1, 4), "sentence_length"),
     ("kv read values rows", lambda: kv.read(Q, K, V[:3]), "values"),
     # memsim.patterns
-    ("random_patterns count", lambda: patterns.random_patterns(-1, 10), "count"),
-    ("random_patterns size", lambda: patterns.random_patterns(5, 1), "size"),
+    ("random_patterns n_patterns", lambda: patterns.random_patterns(-1, 10), "n_patterns"),
+    ("random_patterns n_neurons", lambda: patterns.random_patterns(5, 1), "n_neurons"),
+    (
+        "random_patterns distribution",
+        lambda: patterns.random_patterns(5, 9, distribution="u"),
+        "distribution",
+    ),
+    ("random_patterns dtype", lambda: patterns.random_patterns(5, 9, dtype="int32"), "dtype"),
     ("random_patterns bias", lambda: patterns.random_patterns(5, 10, bias=2.0), "bias"),
     ("random_patterns bias nan", lambda: patterns.random_patterns(5, 10, bias=NAN), "bias"),
     ("corrupt flip", lambda: patterns.corrupt(XI, flip=2.0), "flip"),
