@@ -113,3 +113,22 @@ def test_new_keywords_do_not_warn():
 def test_refusals_name_the_argument(kwargs, match):
     with pytest.raises(MemsimError, match=match):
         patterns.random_patterns(3, 8, seed=0, **kwargs)
+
+
+def test_studies_moved_and_old_homes_still_work():
+    """The capacity studies live in memsim.experiments.studies; the engine names re-export them
+    and the renamed keywords (patterns=, dim=) still give the same numbers, with a warning."""
+    from memsim.experiments.studies import dense as dstudies
+    from memsim.experiments.studies import modern as mstudies
+
+    assert dense.measure_capacity is dstudies.measure_capacity
+    assert modern.capacity_table is mstudies.capacity_table
+    new = dstudies.bit_error_rate(60, 12, cues=12, seed=4)
+    with pytest.warns(DeprecationWarning, match="patterns= is deprecated; use n_patterns="):
+        old = dense.bit_error_rate(60, patterns=12, cues=12, seed=4)
+    assert old == new
+    with pytest.warns(DeprecationWarning, match="dim= is deprecated; use n_neurons="):
+        old = modern.retrieval_rate(dim=16, n_patterns=4, queries=4, seed=1)
+    assert old == mstudies.retrieval_rate(16, 4, queries=4, seed=1)
+    with pytest.raises(AttributeError):
+        _ = dense.no_such_study
