@@ -195,7 +195,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "energy": energy,
     }
     tables = {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}}
-    return Result("recall", "bam", sc.model_dump(mode="json"), summary, tables, arrays, meta)
+    return Result("recall", "bam", sc, summary, tables, arrays, meta)
 
 
 # ------------------------------------------------------------------------------ capacity ----
@@ -290,7 +290,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
     return Result(
         "capacity",
         "bam",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": st},
         {},

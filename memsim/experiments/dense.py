@@ -200,7 +200,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     return Result(
         "recall",
         "dense",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
         arrays,
@@ -274,6 +274,4 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         if deg is not None and cap.criterion == "bit_error":
             summary[f"mean_ratio_{lab}"] = float(np.nanmean(tab["ratio"][sel]))
     meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": []}
-    return Result(
-        "capacity", "dense", sc.model_dump(mode="json"), summary, {"capacity": tab}, {}, meta
-    )
+    return Result("capacity", "dense", sc, summary, {"capacity": tab}, {}, meta)

@@ -112,7 +112,7 @@ def _recall_retrieval(sc: Scenario, progress: Progress) -> Result:
     return Result(
         "recall",
         "kv",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"trials": trials, "queries": queries},
         {"cosine": queries["cosine"], "correct": queries["correct"]},
@@ -193,7 +193,7 @@ def _recall_stories(sc: Scenario, progress: Progress) -> Result:
     return Result(
         "recall",
         "kv",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         tables,
         {"attention": np.array(att.weights)},
@@ -349,7 +349,7 @@ def assemble_capacity(
     return Result(
         "capacity",
         "kv",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": summ},
         {},

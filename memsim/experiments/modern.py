@@ -217,7 +217,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     return Result(
         "recall",
         "modern",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
         arrays,
@@ -409,4 +409,4 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         "warnings": extra.get("warnings", []),
         "notes": notes,
     }
-    return Result("capacity", "modern", sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("capacity", "modern", sc, summary, tables, {}, meta)

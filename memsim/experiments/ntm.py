@@ -136,7 +136,7 @@ def run_recall(
     return Result(
         "recall",
         m.kind,
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"trials": table, "steps": step_table},
         arrays,
@@ -232,7 +232,7 @@ def assemble_capacity(
     return Result(
         "capacity",
         sc.model.kind,
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": summ},
         {},

@@ -198,7 +198,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             "model.radius or model.locations"
         )
     meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warnings}
-    return Result("recall", "sdm", sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("recall", "sdm", sc, summary, tables, {}, meta)
 
 
 # ------------------------------------------------------------------------------ capacity ----
@@ -289,7 +289,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     return Result(
         "capacity",
         "sdm",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": st},
         {},

@@ -224,7 +224,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "steps": {k: np.asarray(v) for k, v in step_tab.items()},
         "trace": {k: np.asarray(v) for k, v in trace.items()},
     }
-    return Result("recall", "sequence", sc.model_dump(mode="json"), summary, tables, arrays, meta)
+    return Result("recall", "sequence", sc, summary, tables, arrays, meta)
 
 
 # ------------------------------------------------------------------------------ capacity ----
@@ -352,7 +352,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
         "critical_loads": {k: np.asarray(v, dtype=float) for k, v in crit.items()},
     }
     meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(meta or {})}
-    return Result("capacity", "sequence", sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("capacity", "sequence", sc, summary, tables, {}, meta)
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:

@@ -160,9 +160,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "warnings": _warn(m),
         "notes": notes,
     }
-    return Result(
-        "recall", "willshaw", sc.model_dump(mode="json"), summary, {"cues": tab}, arrays, meta
-    )
+    return Result("recall", "willshaw", sc, summary, {"cues": tab}, arrays, meta)
 
 
 def _warn(m) -> list[str]:
@@ -303,7 +301,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     return Result(
         "capacity",
         "willshaw",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": st, "theory": theory},
         {},

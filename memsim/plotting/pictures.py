@@ -22,7 +22,7 @@ def first_trial_rows(result: Result) -> np.ndarray:
 
 def pattern_name(result: Result, p: int) -> str:
     """A stored pattern's name: its letter for letter patterns, else ``#p``."""
-    letters = (result.scenario.get("patterns") or {}).get("letters")
+    letters = getattr(result.scenario.patterns, "letters", None)
     if isinstance(letters, str) and 0 <= p < len(letters):
         return f"'{letters[p]}'"
     return f"#{p}"
