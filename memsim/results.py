@@ -17,6 +17,7 @@ write. :func:`load` reads a folder back into a :class:`Result`.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import platform
 from collections.abc import Sequence
@@ -263,22 +264,20 @@ def write_csv(path: Path, cols: dict[str, np.ndarray]) -> None:
     names = list(cols)
     arrays = [np.asarray(cols[c]) for c in names]
     n = len(arrays[0]) if arrays else 0
+    rows = ([_cell(a[i]) for a in arrays] for i in range(n))
     with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(names)
-        for i in range(n):
-            row = []
-            for a in arrays:
-                v = a[i]
-                if isinstance(v, np.floating | float):
-                    row.append("" if not np.isfinite(v) else format(float(v), ".12g"))
-                elif isinstance(v, np.bool_ | bool):
-                    row.append("true" if v else "false")
-                elif isinstance(v, np.integer):
-                    row.append(int(v))
-                else:
-                    row.append(v)
-            w.writerow(row)
+        csv.writer(fh).writerows(itertools.chain([names], rows))
+
+
+def _cell(v: Any) -> Any:
+    """One CSV cell: floats with 12 significant digits (NaN and inf empty), true/false."""
+    if isinstance(v, np.floating | float):
+        return "" if not np.isfinite(v) else format(float(v), ".12g")
+    if isinstance(v, np.bool_ | bool):
+        return "true" if v else "false"
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
 
 
 def output_bytes(result: Result) -> int:
