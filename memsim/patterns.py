@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from memsim._args import renamed_keywords
+from memsim._checks import renamed_keywords
 from memsim.errors import MemsimError
 
 # 7 rows x 5 columns per letter; '#' = +1 (ink), '.' = -1 (background).
@@ -98,9 +98,9 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     """
     if not isinstance(text, str) or not text:
         raise MemsimError(f"letters: text must be at least one letter A-Z, got {text!r}")
-    from memsim import _args
+    from memsim import _checks
 
-    scale = _args.integer(scale, "scale", 1)
+    scale = _checks.integer(scale, "scale", 1)
     rows = []
     for ch in text.upper():
         if ch not in _FONT:
@@ -183,15 +183,15 @@ def random_patterns(
     Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021, arXiv:2008.02217,
     section 3 (patterns on the sphere of radius sqrt(d)).
     """
-    from memsim import _args
+    from memsim import _checks
 
     if not isinstance(distribution, str) or distribution not in DISTRIBUTIONS:
         raise MemsimError(
             f"unknown distribution {distribution!r}; allowed: {', '.join(DISTRIBUTIONS)}"
         )
     binary = distribution == "binary"
-    n_patterns = _args.integer(n_patterns, "n_patterns", 1 if binary else 0)
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2 if binary else 1)
+    n_patterns = _checks.integer(n_patterns, "n_patterns", 1 if binary else 0)
+    n_neurons = _checks.integer(n_neurons, "n_neurons", 2 if binary else 1)
     if not -1.0 < bias < 1.0:
         raise MemsimError(f"bias must lie strictly between -1 and 1, got {bias}")
     if bias != 0.0 and not binary:

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
 from memsim import patterns as _patterns
 from memsim import theory as _theory
 from memsim._jit import set_threads
@@ -566,9 +566,9 @@ def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np
     Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
     NIPS 29, arXiv:1606.01164 (the random unbiased patterns of its capacity analysis).
     """
-    count = _args.integer(count, "count", 1)
+    count = _checks.integer(count, "count", 1)
     return _patterns.random_patterns(
-        count, _args.integer(n_neurons, "n_neurons", 1), seed=seed, keys=keys, distribution="coin"
+        count, _checks.integer(n_neurons, "n_neurons", 1), seed=seed, keys=keys, distribution="coin"
     )
 
 

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
 from memsim import patterns as _patterns
 from memsim._jit import set_threads
 from memsim.attention import _kernels as AK
@@ -1243,8 +1243,8 @@ def random_patterns(
     Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
     arXiv:2008.02217, section 3 (random patterns of the storage-capacity analysis).
     """
-    count = _args.integer(count, "count", 0)
-    dim = _args.integer(dim, "dim", 1)
+    count = _checks.integer(count, "count", 0)
+    dim = _checks.integer(dim, "dim", 1)
     if kind not in ("binary", "gaussian", "sphere"):
         raise MemsimError(f"unknown pattern kind {kind!r}; allowed: binary, gaussian, sphere")
     return _patterns.random_patterns(

@@ -588,7 +588,7 @@ def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, in
 
 
 def _available_memory() -> int:
-    from memsim._args import available_memory
+    from memsim._checks import available_memory
 
     return available_memory()
 

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from memsim.errors import MemsimError
 from memsim.results import Result, load, save, write_csv
@@ -25,7 +26,7 @@ def test_dict_is_validated_into_a_frozen_scenario():
     r = _result(SC)
     assert isinstance(r.scenario, Scenario)
     assert r.scenario.name == "typed" and r.scenario.model.kind == "hopfield"
-    with pytest.raises(Exception):  # frozen: nothing is changed after the Result is made
+    with pytest.raises(ValidationError):  # frozen: nothing is changed after the Result is made
         r.scenario.name = "other"
 
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
 from memsim import patterns as _patterns
-from memsim._args import renamed_keywords
+from memsim._checks import renamed_keywords
 from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.hopfield.dense import _check_interaction, dense_recall, dense_unstable_bits
@@ -79,9 +79,9 @@ def bit_error_rate(
     Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
     NIPS 29, arXiv:1606.01164 (one-step bit error behind the capacity estimate).
     """
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
-    n_patterns = _args.integer(n_patterns, "n_patterns", 1)
-    cues = _args.integer(cues, "cues", 1)
+    n_neurons = _checks.integer(n_neurons, "n_neurons", 2)
+    n_patterns = _checks.integer(n_patterns, "n_patterns", 1)
+    cues = _checks.integer(cues, "cues", 1)
     xi = _patterns.random_patterns(
         n_patterns, n_neurons, seed=seed, keys=(n_neurons, n_patterns), distribution="coin"
     )
@@ -148,9 +148,9 @@ def retrieval_rate(
     Demircigil, M. et al. (2017). On a model of associative memory with huge storage
     capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
     """
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
-    n_patterns = _args.integer(n_patterns, "n_patterns", 1)
-    cues = _args.integer(cues, "cues", 1)
+    n_neurons = _checks.integer(n_neurons, "n_neurons", 2)
+    n_patterns = _checks.integer(n_patterns, "n_patterns", 1)
+    cues = _checks.integer(cues, "cues", 1)
     if not 0.0 <= flip_fraction <= 1.0:
         raise MemsimError(f"flip_fraction must be within [0, 1], got {flip_fraction}")
     xi = _patterns.random_patterns(
@@ -227,9 +227,9 @@ def measure_capacity(
     Demircigil, M. et al. (2017). On a model of associative memory with huge storage
     capacity. J. Stat. Phys. 168, 288-299 (exponential capacity).
     """
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
-    k_max = _args.integer(k_max, "k_max", 1)
-    _args.seed(seed)
+    n_neurons = _checks.integer(n_neurons, "n_neurons", 2)
+    k_max = _checks.integer(k_max, "k_max", 1)
+    _checks.seed(seed)
     _, n_pow = _check_interaction(interaction, n)
     if criterion not in ("bit_error", "retrieval"):
         raise MemsimError(f"unknown criterion {criterion!r}; allowed: bit_error, retrieval")

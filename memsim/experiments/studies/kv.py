@@ -36,9 +36,9 @@ from typing import Any
 
 import numpy as np
 
+from memsim._checks import boolean, integer, readonly, real
 from memsim._rng import generator
 from memsim.errors import MemsimError
-from memsim.kv._checks import boolean, integer, read_only, real
 from memsim.kv.memory import hash_candidates, kv_read, random_memory
 from memsim.kv.stories import (
     TASKS,
@@ -724,7 +724,7 @@ def story_attention(
     res = answer_stories([st], hops=hops, dim=dim, seed=seed, **reader)
     n = len(st.sentences)
     w = np.array(res.weights[:, 0, :n])
-    read_only(w)
+    readonly(w)
     return StoryAttention(
         tuple(" ".join(s) for s in st.sentences),
         " ".join(st.question),

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
 from memsim import patterns as _patterns
-from memsim._args import renamed_keywords
+from memsim._checks import renamed_keywords
 from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.hopfield.modern import retrieve
@@ -184,7 +184,7 @@ def measure_capacity(
         raise MemsimError(
             f"measure_capacity: unknown option(s) {unknown}; it passes on only {list(allowed)}"
         )
-    n_neurons = _args.integer(n_neurons, "n_neurons", 1)
+    n_neurons = _checks.integer(n_neurons, "n_neurons", 1)
     if not 0.0 < error_rate < 1.0:
         raise MemsimError(f"error_rate must be in (0, 1), got {error_rate}")
     evals: list[tuple[int, float]] = []
