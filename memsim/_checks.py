@@ -4,9 +4,9 @@ Every check raises :class:`~memsim.errors.MemsimError` naming the argument, the 
 what is allowed (``recall(W, cues, seed=-1)`` says ``seed``), and returns the value converted to
 the type the engine computes with. Kernels never validate: the public wrappers call these first.
 
-The NTM/DNC checks (:mod:`memsim.ntm._checks`, name-first argument order) and the attention
-checks (:mod:`memsim.attention._validate`) are not merged here yet; ``memsim._args`` and
-``memsim._engine_args`` re-export these functions for the modules that still import them.
+The attention checks (:mod:`memsim.attention._validate`) are not merged here yet;
+``memsim._args`` and ``memsim._engine_args`` re-export these functions for the modules that
+still import them.
 """
 
 from __future__ import annotations
@@ -136,8 +136,9 @@ def bits(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarr
     return np.ascontiguousarray(a, dtype=np.uint8)
 
 
-def float_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
-    """``x`` as a float64 array with ndim in ``ndims`` and only finite entries."""
+def float_array(x: Any, name: str, ndims: Sequence[int]) -> np.ndarray:
+    """``x`` as a C-contiguous float64 array with ndim in ``ndims`` and only finite entries
+    (no copy when it already is one)."""
     if isinstance(x, np.ndarray) and x.dtype == np.float64:
         arr = x
     else:
@@ -157,6 +158,8 @@ def float_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
         raise MemsimError(f"{name} must be {allowed}, got an array of shape {arr.shape}")
     if arr.size and not np.isfinite(arr).all():
         raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
+    if not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr)
     return arr
 
 
@@ -206,6 +209,58 @@ def readonly(*arrays: np.ndarray | None) -> Any:
         if a is not None:
             a.setflags(write=False)
     return arrays[0] if len(arrays) == 1 else None
+
+
+# ----------------------------------------------------------------- memory, weightings (NTM) --
+#: tolerance used when checking that a weighting sums to 1
+SUM_TOL = 1e-6
+
+
+def memory(x: Any, name: str = "memory") -> np.ndarray:
+    """A finite N x W float64 memory (C-contiguous) with N, W >= 1."""
+    m = float_array(x, name, (2,))
+    if m.shape[0] < 1 or m.shape[1] < 1:
+        raise MemsimError(f"{name} must have at least one slot and width >= 1, got {m.shape}")
+    return m
+
+
+def in_range(a: np.ndarray, name: str, lo: float, hi: float) -> None:
+    """Every entry of ``a`` within ``[lo, hi]``."""
+    if a.size and (a.min() < lo or a.max() > hi):
+        bad = a.min() if a.min() < lo else a.max()
+        raise MemsimError(f"{name} must lie in [{lo}, {hi}], got {bad!r}")
+
+
+def nonneg(a: np.ndarray, name: str) -> None:
+    """Every entry of ``a`` >= 0."""
+    if a.size and a.min() < 0:
+        raise MemsimError(f"{name} must be >= 0, got {a.min()!r}")
+
+
+def distribution(a: np.ndarray, name: str, exact_sum: bool = True) -> None:
+    """Non-negative along the last axis and summing to 1 (or to at most 1)."""
+    nonneg(a, name)
+    s = a.sum(axis=-1)
+    if exact_sum:
+        if np.any(np.abs(s - 1.0) > SUM_TOL):
+            raise MemsimError(f"{name} must sum to 1 along its last axis, got sums {s!r}")
+    elif np.any(s > 1.0 + SUM_TOL):
+        raise MemsimError(f"{name} must sum to at most 1 along its last axis, got sums {s!r}")
+
+
+def per_head(x: Any, name: str, heads: int) -> np.ndarray:
+    """A scalar or a (heads,) vector, returned as (heads,) float64."""
+    a = float_array(x, name, (0, 1))
+    if a.ndim == 0:
+        return np.full(heads, float(a))
+    if a.shape[0] != heads:
+        raise MemsimError(f"{name} must be a scalar or have {heads} entries, got shape {a.shape}")
+    return a
+
+
+def eps(x: Any) -> float:
+    """The cosine-similarity epsilon (a finite real >= 0)."""
+    return real(x, "cosine_eps", 0.0)
 
 
 # ------------------------------------------------------------------------- random streams --

@@ -80,9 +80,9 @@ from typing import Any
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim._rng import generator
 from memsim.errors import MemsimError, MemsimWarning
-from memsim.ntm import _checks as C
 from memsim.ntm.addressing import DEFAULT_COSINE_EPS
 from memsim.ntm.engine import (
     STEP_ORDERS,
@@ -242,11 +242,11 @@ def _bits_out(src, scale, offset, t, out_cols: slice, head: int, m: int, first_c
 
 
 def _shift_range(p: dict[str, Any]) -> int:
-    blur = C.real("shift_blur", p["shift_blur"], 0.0, 0.5)
+    blur = C.real(p["shift_blur"], "shift_blur", 0.0, 0.5)
     r = p["shift_range"]
     if r is None:
         r = 1 if blur == 0.0 else 2
-    r = C.positive_int("shift_range", r, 1)
+    r = C.integer(r, "shift_range", 1)
     if blur > 0.0 and r < 2:
         raise MemsimError(
             f"shift_blur={blur} puts mass on offsets 0, +1 and +2, so shift_range must be >= 2; "
@@ -267,11 +267,11 @@ def _move(r: int, blur: float) -> np.ndarray:
 
 
 def _common(p: dict[str, Any], kind: str) -> None:
-    C.choice("memory_init", p["memory_init"], MEMORY_INITS)
-    C.choice("step_order", p["step_order"], STEP_ORDERS)
-    p["cosine_eps"] = C.real("cosine_eps", p["cosine_eps"], 0.0)
+    C.choice(p["memory_init"], "memory_init", MEMORY_INITS)
+    C.choice(p["step_order"], "step_order", STEP_ORDERS)
+    p["cosine_eps"] = C.real(p["cosine_eps"], "cosine_eps", 0.0)
     if kind == "ntm":
-        p["gamma"] = C.real("gamma", p["gamma"], 1.0)
+        p["gamma"] = C.real(p["gamma"], "gamma", 1.0)
 
 
 def _memory(p: dict[str, Any], seed: int, trial: int) -> np.ndarray:
@@ -294,8 +294,8 @@ def _distinct_bits(rng: np.random.Generator, count: int, shape: tuple[int, ...])
 
 
 def _sizes(p: dict[str, Any], need_width: int, what: str) -> tuple[int, int]:
-    n = C.positive_int("memory_slots", p["memory_slots"])
-    m = C.positive_int("memory_width", p["memory_width"])
+    n = C.integer(p["memory_slots"], "memory_slots", 1)
+    m = C.integer(p["memory_width"], "memory_width", 1)
     if m < need_width:
         raise MemsimError(f"memory_width must be >= {need_width} ({what}), got {m}")
     return n, m
@@ -307,8 +307,8 @@ def _sizes(p: dict[str, Any], need_width: int, what: str) -> tuple[int, int]:
 def _build_copy(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    length = C.positive_int("length", p["length"])
-    bits = C.positive_int("bits", p["bits"])
+    length = C.integer(p["length"], "length", 1)
+    bits = C.integer(p["bits"], "bits", 1)
     n, m = _sizes(p, bits, "one column per bit")
     x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
     t = 2 * length + 1
@@ -378,10 +378,10 @@ def _repeat_copy_readout(t, length, repeats, bits, m):
 def _build_repeat_copy(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    length = C.positive_int("length", p["length"])
-    repeats = C.positive_int("repeats", p["repeats"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    length = C.integer(p["length"], "length", 1)
+    repeats = C.integer(p["repeats"], "repeats", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     n, m = _sizes(p, bits + 1, "bits plus a start-marker column")
     x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
     t, inputs, targets, scored, labels = _repeat_copy_io(x, repeats)
@@ -422,10 +422,10 @@ def _build_repeat_copy(p, rng, seed, trial) -> _Built:
 def _build_recall(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    items = C.positive_int("items", p["items"], 2)
-    ilen = C.positive_int("item_length", p["item_length"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    items = C.integer(p["items"], "items", 2)
+    ilen = C.integer(p["item_length"], "item_length", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     width = ilen * bits
     n, m = _sizes(p, width, "item_length * bits: one item per slot")
     if width < 62 and 2**width < items:
@@ -524,7 +524,7 @@ def priority_code(priority, bits: int) -> np.ndarray:
         raise MemsimError(f"priority must be numbers in [-1, 1], got {priority!r}") from None
     if not (np.all(p >= -1.0) and np.all(p <= 1.0)):  # NaN fails both
         raise MemsimError(f"priority must lie in [-1, 1] (no NaN), got {priority!r}")
-    bits = C.positive_int("bits", bits)
+    bits = C.integer(bits, "bits", 1)
     lo, hi = PRIORITY_COSINE_RANGE
     c = lo + (hi - lo) * (p + 1.0) / 2.0
     return np.sqrt(bits) * c / np.sqrt(1.0 - c * c)
@@ -533,12 +533,12 @@ def priority_code(priority, bits: int) -> np.ndarray:
 def _build_priority_sort(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    nv = C.positive_int("n_vectors", p["n_vectors"])
-    nout = C.positive_int("n_outputs", p["n_outputs"])
+    nv = C.integer(p["n_vectors"], "n_vectors", 1)
+    nout = C.integer(p["n_outputs"], "n_outputs", 1)
     if nout > nv:
         raise MemsimError(f"n_outputs must be <= n_vectors={nv}, got {nout}")
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     n, m = _sizes(p, bits + 1, "bits plus a priority-code column")
     x = rng.integers(0, 2, size=(nv, bits)).astype(np.float64)
     pr = rng.uniform(-1.0, 1.0, size=nv)
@@ -598,7 +598,7 @@ def _build_priority_sort(p, rng, seed, trial) -> _Built:
 
 
 def _occupied_usage(p, rng, n: int, needed: int) -> np.ndarray:
-    frac = C.real("occupied", p["occupied"], 0.0, 1.0)
+    frac = C.real(p["occupied"], "occupied", 0.0, 1.0)
     k = int(round(frac * n))
     usage = np.zeros(n)
     if k:
@@ -627,10 +627,10 @@ def _dnc_lookup(prog: DNCProgram, t: int, head: int, key: np.ndarray, beta: floa
 
 def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    nseq = C.positive_int("n_sequences", p["n_sequences"])
-    length = C.positive_int("length", p["length"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    nseq = C.integer(p["n_sequences"], "n_sequences", 1)
+    length = C.integer(p["length"], "length", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     if not isinstance(p["free"], (bool, np.bool_)):
         raise MemsimError(f"free must be True or False, got {p['free']!r}")
     n, m = _sizes(p, bits + 1, "bits plus at least one start-marker column")
@@ -686,11 +686,11 @@ def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
 
 def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    length = C.positive_int("length", p["length"], 3)
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    length = C.integer(p["length"], "length", 3)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     hops = p["hops"] if p["hops"] is not None else (length - 1) // 2
-    hops = C.positive_int("hops", hops)
+    hops = C.integer(hops, "hops", 1)
     if 2 * hops > length - 1:
         raise MemsimError(
             f"hops must be <= (length - 1) // 2 = {(length - 1) // 2} so that the query has "
@@ -743,10 +743,10 @@ def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
 
 def _build_dnc_repeat_copy(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    length = C.positive_int("length", p["length"])
-    repeats = C.positive_int("repeats", p["repeats"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    length = C.integer(p["length"], "length", 1)
+    repeats = C.integer(p["repeats"], "repeats", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     n, m = _sizes(p, bits + 1, "bits plus a start-marker column")
     x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
     usage = _occupied_usage(p, rng, n, length)
@@ -1148,7 +1148,7 @@ def sweep(
     memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
     """
     spec = task_spec(task)
-    trials = C.positive_int("trials", trials)
+    trials = C.integer(trials, "trials", 1)
     seed, _ = _seed_trial(seed, 0)
     if not isinstance(grid, Mapping):
         raise MemsimError(f"grid must be a mapping of parameter -> values, got {grid!r}")
