@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim.errors import ScenarioError
-from memsim.experiments.progress import Progress
+from memsim.experiments.progress import Progress, serial_sweep
 from memsim.experiments.studies.kv import (
     hops_study,
     retrieval_queries,
@@ -361,14 +361,4 @@ def run_capacity(
     sc: Scenario, base_dir: Path | None = None, progress: Progress | None = None
 ) -> Result:
     """Run the study of the capacity section (see the module docstring)."""
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
-    progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress)

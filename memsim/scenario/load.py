@@ -575,6 +575,23 @@ def resolve_pattern_path(sc: Scenario, base_dir: Path | None) -> Path:
     return p
 
 
+def check_cue_indices(sc: Scenario, p: int, file: str | None) -> int:
+    """Refuse ``cue.pattern`` indices that do not exist among the ``p`` stored patterns;
+    return the number of cues."""
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    return p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+
+
 def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:
     src = sc.patterns
     if src.source == "random":
