@@ -70,10 +70,9 @@ Randomness: trial ``i`` draws its inputs from ``memsim._rng.generator(seed, 70, 
 
 from __future__ import annotations
 
-import itertools
 import numbers
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -1083,57 +1082,45 @@ def run_task(
     )
 
 
-def sweep(
+def run_trials(
     task: str,
-    grid: Mapping[str, Sequence[Any]],
     *,
     trials: int = 8,
     seed: int = 0,
     threads: int | None = None,
-    **fixed: Any,
+    **params: Any,
 ) -> list[dict[str, Any]]:
-    """Bit errors over a grid of task parameters: one tidy row per (grid point, trial).
+    """Trials 0 .. ``trials`` - 1 of one task at one parameter point, run as one batch.
 
-    Every grid point runs ``trials`` independent trials in parallel (one thread per trial, inputs
-    from the streams (seed, task, trial), so trial i sees the same random stream at every grid
-    point and the result does not depend on the thread count).
+    The trials run in parallel (one thread per trial); trial i draws its inputs from the stream
+    (seed, task, i), so it gives the same numbers as ``run_task(task, seed=seed, trial=i,
+    **params)`` whatever the thread count.
 
     Parameters
     ----------
     task : str
         A key of :data:`TASKS`.
-    grid : mapping of parameter name -> sequence of values
-        E.g. ``{"length": [10, 20, 40], "memory_slots": [16, 128], "shift_blur": [0, 0.1]}``.
     trials : int, >= 1, default 8
-        Trials per grid point.
+        Number of trials.
     seed : int, >= 0, default 0
-        Random seed shared by every grid point.
+        Random seed.
     threads : int >= 1, optional
         Number of Numba threads; None keeps the current setting.
-    **fixed
-        Other task parameters, the same at every grid point.
+    **params
+        Task parameters (see ``TASKS[task].defaults``).
 
     Returns
     -------
     list of dict
-        Keys: ``task``, every resolved parameter, ``seed``, ``trial``, ``steps``, ``bit_errors``,
-        ``scored_bits``, ``bit_error_rate``, ``exact``. ``pandas.DataFrame(rows)`` gives a tidy
-        table.
+        One row per trial: ``task``, every resolved parameter, ``seed``, ``trial``, ``steps``,
+        ``bit_errors``, ``scored_bits``, ``bit_error_rate``, ``exact``.
 
     Raises
     ------
     MemsimError
         If ``task`` is not a registered task, ``trials`` is not an integer >= 1, ``seed`` is not
-        an integer >= 0, ``grid`` is not a mapping, a grid entry is not a non-empty sequence (a
-        string is refused), a parameter is given both in ``grid`` and in ``fixed`` or is not a
-        parameter of the task, ``threads`` is not an integer >= 1, or at some grid point a task
-        parameter is invalid: a size or count (``length``, ``bits``, ``memory_slots``,
-        ``repeats``, ``items``, ``n_vectors``, ``hops``, ...) that is not an integer >= 1
-        (``items`` >= 2; ``length`` >= 3 for dnc_link_traversal), ``hops`` above (length - 1) //
-        2, ``memory_width`` too narrow for the task's bit and marker columns, ``n_outputs`` >
-        ``n_vectors``, too few bits for distinct items, ``shift_blur`` outside [0, 0.5] or > 0
-        with ``shift_range`` < 2, ``gamma`` < 1, ``beta`` or ``cosine_eps`` < 0, ``occupied``
-        outside [0, 1], ``free`` not a bool, or an unknown ``memory_init`` or ``step_order``.
+        an integer >= 0, a parameter is unknown or invalid (see :func:`run_task`), or ``threads``
+        is not an integer >= 1.
 
     Warns
     -----
@@ -1150,109 +1137,43 @@ def sweep(
     spec = task_spec(task)
     trials = C.integer(trials, "trials", 1)
     seed, _ = _seed_trial(seed, 0)
-    if not isinstance(grid, Mapping):
-        raise MemsimError(f"grid must be a mapping of parameter -> values, got {grid!r}")
-    overlap = sorted(set(grid) & set(fixed))
-    if overlap:
-        raise MemsimError(f"parameter(s) {', '.join(overlap)} given both in grid and as fixed")
-    names = list(grid)
-    values = []
-    for k in names:
-        v = grid[k]
-        if isinstance(v, (str, bytes)) or not isinstance(v, Sequence | np.ndarray) or len(v) == 0:
-            raise MemsimError(f"grid[{k!r}] must be a non-empty list of values, got {v!r}")
-        values.append(list(v))
-    _resolve(spec, {**fixed, **dict.fromkeys(names)})  # reject unknown names early
+    p = _resolve(spec, params)
+    built = []
+    for trial in range(trials):
+        pt = dict(p)
+        built.append(_build(spec, pt, seed, trial))
+    p = pt  # resolved values (e.g. shift_range) are the same for every trial
+    mems = np.stack([b.memory for b in built])
+    common = {"step_order": p["step_order"], "cosine_eps": p["cosine_eps"], "threads": threads}
+    if spec.kind == "ntm":
+        reads = run_ntm_batch(mems, [b.program for b in built], **common)
+    else:
+        reads = run_dnc_batch(
+            mems, [b.program for b in built], usages=[b.usage for b in built], **common
+        )
     rows: list[dict[str, Any]] = []
-    for combo in itertools.product(*values):
-        p = _resolve(spec, {**fixed, **dict(zip(names, combo, strict=True))})
-        built = []
-        for trial in range(trials):
-            pt = dict(p)
-            built.append(_build(spec, pt, seed, trial))
-        p = pt  # resolved values (e.g. shift_range) are the same for every trial
-        mems = np.stack([b.memory for b in built])
-        common = {"step_order": p["step_order"], "cosine_eps": p["cosine_eps"], "threads": threads}
-        if spec.kind == "ntm":
-            reads = run_ntm_batch(mems, [b.program for b in built], **common)
-        else:
-            reads = run_dnc_batch(
-                mems, [b.program for b in built], usages=[b.usage for b in built], **common
-            )
-        for trial, b in enumerate(built):
-            e = _errors(b, _outputs(b, reads[trial]))
-            nbits = int(b.scored.sum() * b.targets.shape[1])
-            row = {"task": task, **p, "seed": seed, "trial": trial}
-            row.update(
-                steps=int(b.inputs.shape[0]),
-                bit_errors=int(e.sum()),
-                scored_bits=nbits,
-                bit_error_rate=float(e.sum()) / nbits if nbits else 0.0,
-                exact=bool(e.sum() == 0),
-            )
-            rows.append(row)
+    for trial, b in enumerate(built):
+        e = _errors(b, _outputs(b, reads[trial]))
+        nbits = int(b.scored.sum() * b.targets.shape[1])
+        row = {"task": task, **p, "seed": seed, "trial": trial}
+        row.update(
+            steps=int(b.inputs.shape[0]),
+            bit_errors=int(e.sum()),
+            scored_bits=nbits,
+            bit_error_rate=float(e.sum()) / nbits if nbits else 0.0,
+            exact=bool(e.sum() == 0),
+        )
+        rows.append(row)
     return rows
 
 
-def capacity_sweep(
-    task: str = "copy",
-    *,
-    lengths: Sequence[int] = (5, 10, 20, 40),
-    memory_slots: Sequence[int] = (16, 32, 128),
-    shift_blurs: Sequence[float] = (0.0, 0.05, 0.1),
-    gammas: Sequence[float] = (1.0, 2.0),
-    trials: int = 8,
-    seed: int = 0,
-    threads: int | None = None,
-    **fixed: Any,
-) -> list[dict[str, Any]]:
-    """Sequence length x memory size x shift blur (x gamma) for ``copy`` or ``repeat_copy``.
+#: grid sweeps, now in :mod:`memsim.experiments.studies.ntm`; still importable from here
+_STUDIES = ("sweep", "capacity_sweep")
 
-    A thin wrapper of :func:`sweep` for the ``memsim capacity`` view: bit errors appear when the
-    sequence is longer than the memory (wrap-around) or the shift is blurred and not re-sharpened.
 
-    Parameters
-    ----------
-    task : {"copy", "repeat_copy"}, default "copy"
-    lengths : sequence of int >= 1, default (5, 10, 20, 40)
-        Sequence lengths.
-    memory_slots : sequence of int >= 1, default (16, 32, 128)
-        Memory sizes N.
-    shift_blurs : sequence of float in [0, 0.5], default (0.0, 0.05, 0.1)
-        Shift blur eps (mass on offsets 0 and +2).
-    gammas : sequence of float >= 1, default (1.0, 2.0)
-        Sharpening exponents.
-    trials : int, >= 1, default 8
-    seed : int, >= 0, default 0
-    threads : int >= 1, optional
-    **fixed
-        Other task parameters (not ``length``, ``memory_slots``, ``shift_blur`` or ``gamma``).
+def __getattr__(name: str) -> Any:
+    if name in _STUDIES:
+        from memsim.experiments.studies import ntm as studies
 
-    Returns
-    -------
-    list of dict
-        One row per (grid point, trial), as :func:`sweep` returns.
-
-    Raises
-    ------
-    MemsimError
-        If ``task`` is not "copy" or "repeat_copy", a grid sequence is empty, ``fixed`` repeats
-        a grid parameter, or :func:`sweep` refuses the arguments (invalid ``trials``, ``seed``,
-        ``threads`` or parameter values).
-
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
-    """
-    if task not in ("copy", "repeat_copy"):
-        raise MemsimError(f"capacity_sweep supports 'copy' and 'repeat_copy', got {task!r}")
-    grid = {
-        "length": list(lengths),
-        "memory_slots": list(memory_slots),
-        "shift_blur": list(shift_blurs),
-        "gamma": list(gammas),
-    }
-    return sweep(task, grid, trials=trials, seed=seed, threads=threads, **fixed)
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
