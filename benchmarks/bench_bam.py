@@ -13,9 +13,9 @@ Run: python benchmarks/bench_bam.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of, print_speedups
 
 from memsim.hopfield import bam
 
@@ -46,15 +46,6 @@ def reference(W, X, Y, max_half=200):
     return X.astype(np.int8), Y.astype(np.int8)
 
 
-def best_of(f, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nx", type=int, default=1000)
@@ -79,9 +70,7 @@ def main():
     t_sref = best_of(lambda: Y.T.astype(np.float64) @ X.astype(np.float64), a.repeats)
     t_store = best_of(lambda: bam.store(X, Y), a.repeats)
     print(f"Nx={a.nx} Ny={a.ny} P={a.p} cues={a.cues}; best of {a.repeats}")
-    print(f"{'case':<10} {'numpy ref (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    for name, tr, tm in (("recall", t_ref, t_mem), ("store", t_sref, t_store)):
-        print(f"{name:<10} {tr * 1e3:>15.2f} {tm * 1e3:>12.2f} {tr / tm:>8.1f}x")
+    print_speedups([("recall", t_ref, t_mem), ("store", t_sref, t_store)], width=10)
     print(f"mean half-steps {r.steps.mean():.2f}")
 
 

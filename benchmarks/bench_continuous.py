@@ -13,9 +13,9 @@ Run: python benchmarks/bench_continuous.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of
 
 from memsim.hopfield import continuous as ct
 from memsim.hopfield import store
@@ -33,15 +33,6 @@ def reference(W, U0, duration, gain, dt=0.05):
         k4 = f(U + dt * k3)
         U = U + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return U
-
-
-def best_of(f, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main():

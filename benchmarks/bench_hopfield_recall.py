@@ -19,9 +19,9 @@ Run: python benchmarks/bench_hopfield_recall.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of
 
 from memsim.hopfield import recall, store
 
@@ -59,15 +59,6 @@ def reference_sync(W: np.ndarray, cues: np.ndarray, max_steps: int = 100) -> np.
         if active.size == 0:
             break
     return S.astype(np.int8)
-
-
-def best_of(f, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

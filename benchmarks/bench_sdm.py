@@ -14,9 +14,9 @@ Run: python benchmarks/bench_sdm.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of, print_speedups
 
 from memsim import sdm
 
@@ -36,15 +36,6 @@ def reference_write(L, A, D, r):
 def reference_read(C, L, Q, r):
     act = _active(Q, L, r)
     return (act @ C > 0).astype(np.uint8)
-
-
-def best_of(f, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main():
@@ -80,9 +71,7 @@ def main():
         ),
     ]
     print(f"n={a.n} M={a.m} r={a.radius} items={a.items}; best of {a.repeats}")
-    print(f"{'case':<8} {'numpy ref (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    for name, tr, tm in rows:
-        print(f"{name:<8} {tr * 1e3:>15.2f} {tm * 1e3:>12.2f} {tr / tm:>8.1f}x")
+    print_speedups(list(rows), width=8)
 
 
 if __name__ == "__main__":

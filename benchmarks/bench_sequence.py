@@ -17,9 +17,9 @@ Run: python benchmarks/bench_sequence.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of, print_speedups
 
 from memsim.hopfield import sequence as sq
 
@@ -44,15 +44,6 @@ def reference_async_tau(fwd, sym, lam, cues, steps, tau) -> np.ndarray:
             S[:, i] = np.where(h > 0, 1.0, np.where(h < 0, -1.0, S[:, i]))
         sbar += (S - sbar) / tau
     return S.astype(np.int8)
-
-
-def best_of(f, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -88,9 +79,7 @@ def main() -> None:
         ),
     ]
     print(f"N={a.n} P={a.p} cues={a.cues} steps={a.steps}; best of {a.repeats}")
-    print(f"{'case':<16} {'numpy ref (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    for name, tr, tm in rows:
-        print(f"{name:<16} {tr * 1e3:>15.2f} {tm * 1e3:>12.2f} {tr / tm:>8.1f}x")
+    print_speedups(list(rows), width=16)
 
 
 if __name__ == "__main__":

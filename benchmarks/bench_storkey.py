@@ -24,10 +24,10 @@ All four results are checked against each other before timing is reported.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numba
 import numpy as np
+from _timing import best_of
 
 from memsim.hopfield import _rule_kernels as RK
 from memsim.hopfield.rules import storkey_weights
@@ -82,15 +82,6 @@ def storkey_numpy(xi: np.ndarray) -> np.ndarray:
         W = W + (np.outer(x, x) - x[:, None] * H.T - H * x[None, :]) / N
         np.fill_diagonal(W, 0.0)
     return W
-
-
-def best_of(fn, repeats: int) -> float:
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:

@@ -13,9 +13,9 @@ Run: python benchmarks/bench_unlearning.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of, print_speedups
 
 from memsim.hopfield import recall, store
 
@@ -56,15 +56,6 @@ def reference_sync(W, cues, steps=100):
     return S.astype(np.int8)
 
 
-def best_of(f, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
@@ -96,9 +87,7 @@ def main():
         )
     )
     print(f"best of {a.repeats}")
-    print(f"{'case':<24} {'numpy ref (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    for name, tr, tm in rows:
-        print(f"{name:<24} {tr * 1e3:>15.2f} {tm * 1e3:>12.2f} {tr / tm:>8.1f}x")
+    print_speedups(list(rows), width=24)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ Run: python benchmarks/bench_willshaw.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_of
 
 from memsim.hopfield import willshaw as ws
 
@@ -22,15 +22,6 @@ from memsim.hopfield import willshaw as ws
 def reference(W32, X):
     d = X.astype(np.float32) @ W32.T
     return (d >= X.sum(1, keepdims=True)).astype(np.uint8)
-
-
-def best_of(f, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main():

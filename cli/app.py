@@ -683,7 +683,7 @@ def _cell(value, fmt: str) -> str:
 def _title(result):
     from rich.markup import escape
 
-    return escape(f"{result.scenario['name']}: {result.command}")
+    return escape(f"{result.scenario.name}: {result.command}")
 
 
 def _table_summary(result, spec):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numba
 
-from memsim import _args, _cache
+from memsim import _cache, _checks
 
 if _cache.CACHE_DIR is not None and numba.config.CACHE_DIR != _cache.CACHE_DIR:
     # numba was imported before memsim: it read NUMBA_CACHE_DIR too early
@@ -62,6 +62,6 @@ def pjit(*args, fastmath: bool | frozenset = False, **kwargs):
 def set_threads(threads: int | None) -> int:
     """Set the number of Numba threads (``None`` keeps the current setting); return it."""
     if threads is not None:
-        threads = _args.integer(threads, "threads", 1)
+        threads = _checks.integer(threads, "threads", 1)
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return numba.get_num_threads()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
 from memsim._jit import jit
 
 
@@ -24,8 +24,8 @@ def stream_states(seed: int, keys: tuple[int, ...], count: int) -> np.ndarray:
     xoshiro authors recommend). State ``i`` therefore depends only on the seed, the keys and the
     index ``i``, never on how many items there are or which thread runs them.
     """
-    count = _args.integer(count, "count", 0)
-    ss = np.random.SeedSequence(_args.seed(seed), spawn_key=_args.stream_keys(keys))
+    count = _checks.integer(count, "count", 0)
+    ss = np.random.SeedSequence(_checks.seed(seed), spawn_key=_checks.stream_keys(keys))
     base = ss.generate_state(1, dtype=np.uint64)[0]
     out = np.empty((count, 4), dtype=np.uint64)
     _fill_states(base, out)
@@ -53,7 +53,9 @@ def _fill_states(base, out):
 def generator(seed: int, *keys: int) -> np.random.Generator:
     """A numpy Generator for the stream ``(seed, *keys)`` (pattern sets, cue noise, ...)."""
     return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(_args.seed(seed), spawn_key=_args.stream_keys(keys)))
+        np.random.PCG64(
+            np.random.SeedSequence(_checks.seed(seed), spawn_key=_checks.stream_keys(keys))
+        )
     )
 
 

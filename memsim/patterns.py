@@ -16,11 +16,13 @@ Cues are stored patterns with a fraction of bits flipped and/or masked (:func:`c
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from memsim._checks import renamed_keywords
 from memsim.errors import MemsimError
 
 # 7 rows x 5 columns per letter; '#' = +1 (ink), '.' = -1 (background).
@@ -100,9 +102,9 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     """
     if not isinstance(text, str) or not text:
         raise MemsimError(f"letters: text must be at least one letter A-Z, got {text!r}")
-    from memsim import _args
+    from memsim import _checks
 
-    scale = _args.integer(scale, "scale", 1)
+    scale = _checks.integer(scale, "scale", 1)
     rows = []
     for ch in text.upper():
         if ch not in _FONT:
@@ -114,54 +116,117 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     return Letters(np.stack(rows), shape)
 
 
+#: distributions of :func:`random_patterns`
+DISTRIBUTIONS = ("binary", "coin", "gaussian", "sphere")
+
+
+@renamed_keywords(count="n_patterns", size="n_neurons")
 def random_patterns(
-    count: int,
-    size: int,
+    n_patterns: int,
+    n_neurons: int,
     bias: float = 0.0,
     rng: np.random.Generator | None = None,
     *,
     seed: int | None = None,
+    keys: tuple[int, ...] = (),
+    distribution: str = "binary",
+    dtype: Any = None,
 ) -> np.ndarray:
-    """Random +-1 patterns with mean ``bias``: P(xi = +1) = (1 + bias) / 2.
+    """Random patterns (rows): the one pattern generator of memsim.
 
-    ``bias = 0`` gives the unbiased patterns of the Hopfield capacity theory; in terms of the
-    mean activity ``a`` of the 0/1 formulation, ``bias = 2 a - 1``.
+    ``"binary"`` (the default) gives +-1 entries with mean ``bias``, P(xi = +1) = (1 + bias) / 2;
+    ``bias = 0`` gives the unbiased patterns of the Hopfield capacity theory (Amit, Gutfreund &
+    Sompolinsky 1987); in terms of the mean activity ``a`` of the 0/1 formulation,
+    ``bias = 2 a - 1``. ``"coin"`` gives unbiased +-1 entries drawn as integer coin flips, the
+    stream of the dense (Krotov & Hopfield 2016) and modern (Ramsauer et al. 2021) capacity
+    studies. ``"gaussian"`` gives N(0, 1) entries and ``"sphere"`` points uniform on the sphere
+    of radius sqrt(N) (the continuous patterns of Ramsauer et al. 2021, section 3).
+
+    The same arguments always give the same array: ``"binary"`` compares uniform draws with the
+    threshold, ``"coin"`` draws bytes for an int8 result and 64-bit integers otherwise (the two
+    streams the dense and modern studies have always used).
 
     Parameters
     ----------
-    count : int >= 1
-        P, the number of patterns (rows).
-    size : int >= 2
-        N, the number of neurons (columns).
+    n_patterns : int >= 1
+        P, the number of patterns (rows); >= 0 for ``"coin"``, ``"gaussian"`` and ``"sphere"``.
+        (``count`` is a deprecated alias.)
+    n_neurons : int >= 2
+        N, the number of neurons (columns); >= 1 for ``"coin"``, ``"gaussian"`` and
+        ``"sphere"``. (``size`` is a deprecated alias.)
     bias : float in (-1, 1)
-        Mean of the entries.
+        Mean of the entries (``"binary"`` only; the others are unbiased).
     rng : numpy.random.Generator, optional
-        Source of randomness; else ``seed`` (reproducible), else fresh entropy.
+        Source of randomness; else the keyed stream ``(seed, *keys)``, else fresh entropy.
     seed : int >= 0, optional
         Seed of memsim's keyed stream (:func:`memsim._rng.generator`).
+    keys : tuple of int >= 0
+        Extra stream keys, e.g. ``(N, P)``; used with ``seed``.
+    distribution : {"binary", "coin", "gaussian", "sphere"}
+        Distribution of the entries (see above).
+    dtype : numpy dtype, optional
+        Output dtype: int8 (default) or float64 for ``"binary"`` and ``"coin"``; float64 for
+        ``"gaussian"`` and ``"sphere"``.
 
     Returns
     -------
-    (count, size) int8 array of -1/+1
+    (n_patterns, n_neurons) array
+        int8 of -1/+1 by default; float64 for ``"gaussian"``, ``"sphere"`` or
+        ``dtype=float64``.
 
     Raises
     ------
     MemsimError
-        ``count``, ``size``, ``bias`` or ``seed`` out of range (each named).
-    """
-    from memsim import _args
+        ``n_patterns``, ``n_neurons``, ``bias``, ``seed``, a key, ``distribution`` or ``dtype``
+        out of range (each named).
 
-    count = _args.integer(count, "count", 1)
-    size = _args.integer(size, "size", 2)
+    References
+    ----------
+    Amit, D. J., Gutfreund, H. & Sompolinsky, H. (1987). Statistical mechanics of neural
+    networks near saturation. Ann. Phys. 173, 30-67 (random patterns with P(xi = +-1) = 1/2).
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021, arXiv:2008.02217,
+    section 3 (patterns on the sphere of radius sqrt(d)).
+    """
+    from memsim import _checks
+
+    if not isinstance(distribution, str) or distribution not in DISTRIBUTIONS:
+        raise MemsimError(
+            f"unknown distribution {distribution!r}; allowed: {', '.join(DISTRIBUTIONS)}"
+        )
+    binary = distribution == "binary"
+    n_patterns = _checks.integer(n_patterns, "n_patterns", 1 if binary else 0)
+    n_neurons = _checks.integer(n_neurons, "n_neurons", 2 if binary else 1)
     if not -1.0 < bias < 1.0:
         raise MemsimError(f"bias must lie strictly between -1 and 1, got {bias}")
+    if bias != 0.0 and not binary:
+        raise MemsimError(f"bias must be 0 for the {distribution!r} distribution, got {bias}")
+    if dtype is None:
+        dtype = np.int8 if distribution in ("binary", "coin") else np.float64
+    try:
+        out = np.dtype(dtype)
+    except TypeError:
+        raise MemsimError(f"dtype must be int8 or float64, got {dtype!r}") from None
+    if out not in (np.dtype(np.int8), np.dtype(np.float64)) or (
+        out == np.int8 and distribution in ("gaussian", "sphere")
+    ):
+        raise MemsimError(f"dtype {out} is not allowed for {distribution!r} patterns")
     if rng is None and seed is not None:
         from memsim._rng import generator
 
-        rng = generator(seed)
+        rng = generator(seed, *keys)
     rng = rng if rng is not None else np.random.default_rng()
-    up = rng.random((count, size)) < (1.0 + bias) / 2.0
-    return np.where(up, 1, -1).astype(np.int8)
+    shape = (n_patterns, n_neurons)
+    if binary:
+        up = rng.random(shape) < (1.0 + bias) / 2.0
+        return np.where(up, 1, -1).astype(out)
+    if distribution == "coin":
+        if out == np.int8:
+            return (2 * rng.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(np.int8)
+        return (2.0 * rng.integers(0, 2, size=shape) - 1.0).astype(np.float64)
+    g = rng.standard_normal(shape)
+    if distribution == "sphere":
+        g = g / np.linalg.norm(g, axis=1, keepdims=True) * math.sqrt(n_neurons)
+    return g
 
 
 def load_patterns(path: str | Path) -> np.ndarray:

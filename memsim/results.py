@@ -18,16 +18,20 @@ write. :func:`load` reads a folder back into a :class:`Result`.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import platform
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from memsim.errors import MemsimError
+
+if TYPE_CHECKING:
+    from memsim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,10 @@ class Result:
         ``"recall"`` or ``"capacity"``.
     kind : str
         Model kind (``"hopfield"``, ...).
-    scenario : dict
-        The resolved scenario (every default filled in), as plain data.
+    scenario : memsim.scenario.Scenario
+        The resolved scenario (every default filled in), typed and frozen: plots read its
+        fields (``result.scenario.model.beta``). A plain dict (a plugin's runner, an old
+        results.json) is validated into a Scenario when the Result is made.
     summary : dict
         Headline numbers.
     tables : dict of name -> dict of column -> 1-D array
@@ -54,13 +60,26 @@ class Result:
 
     command: str
     kind: str
-    scenario: dict
+    scenario: Scenario
     summary: dict
     tables: dict[str, dict[str, np.ndarray]]
     arrays: dict[str, np.ndarray]
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        if isinstance(self.scenario, dict):
+            from pydantic import ValidationError
+
+            from memsim.scenario.schema import Scenario
+
+            try:
+                typed = Scenario.model_validate(self.scenario)
+            except ValidationError as exc:
+                raise MemsimError(
+                    f"Result: the scenario does not validate as a memsim scenario "
+                    f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})"
+                ) from None
+            object.__setattr__(self, "scenario", typed)  # still being made: __init__'s last step
         for cols in self.tables.values():
             for a in cols.values():
                 if isinstance(a, np.ndarray):
@@ -124,7 +143,7 @@ class Result:
         from memsim.plotting.style import keep_figures
 
         if plots is True:
-            which = (self.scenario.get("output") or {}).get("plots") or None
+            which = self.scenario.output.plots or None
         else:
             which = [plots] if isinstance(plots, str) else list(plots)
             known = allowed_plots(self.kind, self.command)
@@ -246,22 +265,20 @@ def write_csv(path: Path, cols: dict[str, np.ndarray]) -> None:
     names = list(cols)
     arrays = [np.asarray(cols[c]) for c in names]
     n = len(arrays[0]) if arrays else 0
+    rows = ([_cell(a[i]) for a in arrays] for i in range(n))
     with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(names)
-        for i in range(n):
-            row = []
-            for a in arrays:
-                v = a[i]
-                if isinstance(v, np.floating | float):
-                    row.append("" if not np.isfinite(v) else format(float(v), ".12g"))
-                elif isinstance(v, np.bool_ | bool):
-                    row.append("true" if v else "false")
-                elif isinstance(v, np.integer):
-                    row.append(int(v))
-                else:
-                    row.append(v)
-            w.writerow(row)
+        csv.writer(fh).writerows(itertools.chain([names], rows))
+
+
+def _cell(v: Any) -> Any:
+    """One CSV cell: floats with 12 significant digits (NaN and inf empty), true/false."""
+    if isinstance(v, np.floating | float):
+        return "" if not np.isfinite(v) else format(float(v), ".12g")
+    if isinstance(v, np.bool_ | bool):
+        return "true" if v else "false"
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
 
 
 def output_bytes(result: Result) -> int:
@@ -324,7 +341,7 @@ def write_into(result: Result, folder: str | Path, plots: Sequence[str] = ()) ->
         "command": result.command,
         "kind": result.kind,
         "summary": result.summary,
-        "scenario": result.scenario,
+        "scenario": result.scenario.model_dump(mode="json"),
         "meta": {**result.meta, "plots": list(plots), "versions": versions(), "date": utc_date()},
         "files": files + list(plots),
     }
@@ -381,7 +398,7 @@ def save(
             from memsim.plotting import make_plots
 
             if plots is True:
-                which = (result.scenario.get("output") or {}).get("plots")
+                which = result.scenario.output.plots
             else:
                 from memsim.plotting import allowed_plots
 
@@ -409,12 +426,13 @@ def load(folder: str | Path) -> Result:
     Returns
     -------
     Result
-        With ``scenario`` as plain data and the tables read back from the CSV files.
+        With the typed ``scenario`` and the tables read back from the CSV files.
 
     Raises
     ------
     MemsimError
-        The folder holds no ``results.json``.
+        The folder holds no ``results.json``, or its scenario does not validate (a model kind
+        that is not installed).
     """
     p = Path(folder)
     if not (p / "results.json").exists():

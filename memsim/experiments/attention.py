@@ -330,9 +330,7 @@ def run_recall(
         "warnings": _warnings(sc, n_keys),
         "notes": notes,
     }
-    return Result(
-        "recall", sc.model.kind, sc.model_dump(mode="json"), summary, tables, arrays, meta
-    )
+    return Result("recall", sc.model.kind, sc, summary, tables, arrays, meta)
 
 
 def _normaliser_summary(ct, labels, specs, has_targets) -> dict[str, np.ndarray]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from memsim import patterns as pat
 from memsim._rng import generator
-from memsim.experiments.progress import Progress
+from memsim.experiments.progress import Progress, serial_sweep
 from memsim.hopfield import bam
 from memsim.results import Result
 from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
@@ -198,7 +198,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "energy": energy,
     }
     tables = {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}}
-    return Result("recall", "bam", sc.model_dump(mode="json"), summary, tables, arrays, meta)
+    return Result("recall", "bam", sc, summary, tables, arrays, meta)
 
 
 # ------------------------------------------------------------------------------ capacity ----
@@ -293,7 +293,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
     return Result(
         "capacity",
         "bam",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": st},
         {},
@@ -303,14 +303,4 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Stability and recall of random pairs against their number (one task per P and trial)."""
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
-    progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress)

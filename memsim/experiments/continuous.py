@@ -176,7 +176,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "final_V": np.asarray(r0.V[:, -1]),
     }
     tables = {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}}
-    return Result("recall", "continuous", sc.model_dump(mode="json"), summary, tables, arrays, meta)
+    return Result("recall", "continuous", sc, summary, tables, arrays, meta)
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
@@ -248,7 +248,7 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
     return Result(
         "capacity",
         "continuous",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"gain_sweep": tab, "gain_summary": {k: np.asarray(v) for k, v in summ.items()}},
         {},

@@ -2,8 +2,8 @@
 
 Random streams: stored patterns of trial t ``generator(seed, 1, t)``; cue corruption
 ``generator(seed, 2, t)``; dynamics of cue b the xoshiro stream ``(seed, 3, t, b)``. Capacity:
-:func:`memsim.hopfield.dense.measure_capacity` with ``seed = run.seed`` (patterns keyed by
-``(seed, N, K)``).
+:func:`memsim.experiments.studies.dense.measure_capacity` with ``seed = run.seed`` (patterns
+keyed by ``(seed, N, K)``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from memsim import theory
 from memsim._rng import generator
 from memsim.errors import ConvergenceWarning
 from memsim.experiments.progress import Progress
+from memsim.experiments.studies import dense as studies
 from memsim.hopfield import dense
 from memsim.results import Result
 from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
@@ -183,7 +184,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "retrieval_overlap": sc.run.retrieval_overlap,
     }
     if not expo:
-        summary["theory_capacity"] = float(dense.theory_capacity(n_x, m.n, m.interaction))
+        summary["theory_capacity"] = float(theory.dense_capacity(n_x, m.n, m.interaction))
     arrays = {
         "stored": stored_first,
         "cues": np.concatenate(cues_all),
@@ -202,7 +203,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     return Result(
         "recall",
         "dense",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
         arrays,
@@ -223,9 +224,10 @@ def check_capacity(sc, file: str | None = None) -> None:
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
-    """Capacity K(N) for each interaction order: :func:`memsim.hopfield.dense.measure_capacity`
-    (bisection on K), with the theory ``alpha_n N^(n-1)`` (Krotov & Hopfield 2016) at the same
-    error rate for the polynomial interactions."""
+    """Capacity K(N) for each interaction order:
+    :func:`memsim.experiments.studies.dense.measure_capacity` (bisection on K), with the theory
+    ``alpha_n N^(n-1)`` (Krotov & Hopfield 2016) at the same error rate for the polynomial
+    interactions."""
     progress = progress or Progress()
     cap, m = sc.capacity, sc.model
     t0 = time.perf_counter()
@@ -237,7 +239,7 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
     progress.start("points", len(cap.sizes) * len(degrees))
     for nn in cap.sizes:
         for deg in degrees:
-            r = dense.measure_capacity(
+            r = studies.measure_capacity(
                 int(nn),
                 2 if deg is None else int(deg),
                 m.interaction,
@@ -275,6 +277,4 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         if deg is not None and cap.criterion == "bit_error":
             summary[f"mean_ratio_{lab}"] = float(np.nanmean(tab["ratio"][sel]))
     meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": []}
-    return Result(
-        "capacity", "dense", sc.model_dump(mode="json"), summary, {"capacity": tab}, {}, meta
-    )
+    return Result("capacity", "dense", sc, summary, {"capacity": tab}, {}, meta)

@@ -286,9 +286,7 @@ def run_recall(
         )
         + ([f"{n_limit} trial(s) had cues that hit max_sweeps"] if n_limit else []),
     }
-    return Result(
-        "recall", sc.model.kind, sc.model_dump(mode="json"), summary, tables, arrays, meta
-    )
+    return Result("recall", sc.model.kind, sc, summary, tables, arrays, meta)
 
 
 AXES = ("size", "rule", "temperature", "bias", "flip", "load")
@@ -511,7 +509,7 @@ def assemble_capacity(
     }
     if rounding:
         meta["notes"] = [*meta.get("notes", []), rounding]
-    return Result("capacity", sc.model.kind, sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("capacity", sc.model.kind, sc, summary, tables, {}, meta)
 
 
 def run_capacity(

@@ -1,22 +1,23 @@
 """Recall and capacity experiments of key-value memories (model kind ``kv``).
 
+The studies themselves are in :mod:`memsim.experiments.studies.kv` (``S`` below).
+
 ``memsim recall``
-    * ``mode: retrieval`` -- ``run.trials`` retrieval trials of :func:`memsim.kv.retrieval_trial`
-      (trial t: memory stream ``(seed, 802, t, ...)``, queries ``(seed, 805, t, ...)``), one row
-      per trial (``trials`` table) and one per query (``queries`` table: target, answer, cosine
-      of read-out and target value, slots read).
+    * ``mode: retrieval`` -- ``run.trials`` retrieval trials of ``S.retrieval_trial`` and
+      ``S.retrieval_queries`` (trial t: memory stream ``(seed, 802, t, ...)``, queries
+      ``(seed, 805, t, ...)``), one row per trial (``trials`` table) and one per query
+      (``queries`` table: target, answer, cosine of read-out and target value, slots read).
     * ``mode: stories`` -- the scripted reader (:func:`memsim.kv.answer_stories`, Sukhbaatar et
       al. 2015) on ``model.stories`` seeded stories per trial with 1, 2, ..., ``model.hops``
       hops; trial t uses the stories and word vectors of seed ``run.seed + t``. Tables
       ``answers`` (one row per trial, hop count and story), ``hops`` (accuracy per trial and hop
       count) and ``attention`` (story ``model.story`` of trial 0: weight per hop and sentence,
-      :func:`memsim.kv.story_attention`).
+      ``S.story_attention``).
 
 ``memsim capacity``: one study axis (``capacity.study``) with the other settings from the model
-section. slots / key_dim / noise / normaliser / hashing: rows of
-:func:`memsim.kv.retrieval_trial` (the same memories and queries for every normaliser and for
-hashing on and off, so those comparisons are paired); hops: rows of
-:func:`memsim.kv.hops_study` per task, hop count and trial (seed ``run.seed + t``).
+section. slots / key_dim / noise / normaliser / hashing: rows of ``S.retrieval_trial`` (the same
+memories and queries for every normaliser and for hashing on and off, so those comparisons are
+paired); hops: rows of ``S.hops_study`` per task, hop count and trial (seed ``run.seed + t``).
 """
 
 from __future__ import annotations
@@ -26,20 +27,18 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim._rng import generator
 from memsim.errors import ScenarioError
-from memsim.experiments.progress import Progress
-from memsim.kv import (
-    answer_stories,
-    generate_stories,
-    hash_candidates,
+from memsim.experiments.progress import Progress, serial_sweep
+from memsim.experiments.studies.kv import (
     hops_study,
-    kv_read,
-    random_memory,
+    retrieval_queries,
     retrieval_trial,
     story_attention,
 )
-from memsim.kv.studies import _QUERY_KEY
+from memsim.kv import (
+    answer_stories,
+    generate_stories,
+)
 from memsim.results import Result
 from memsim.scenario.kinds.kv import DEFAULT_NORMALISERS, DEFAULT_VALUES
 from memsim.scenario.schema import Scenario
@@ -74,51 +73,6 @@ def story_seed(seed: int, trial: int) -> int:
 
 
 # ------------------------------------------------------------------------------ recall ----
-
-
-def retrieval_queries(seed: int, trial: int, **params) -> dict[str, np.ndarray]:
-    """Per-query outcome of one retrieval trial (the memory and queries of
-    :func:`memsim.kv.retrieval_trial` with the same seed, trial and parameters)."""
-    from memsim.kv.studies import _resolve, _spec
-
-    p = _resolve(params)
-    kind, nopts, _ = _spec(p["normaliser"])
-    s_slots, dk = p["slots"], p["key_dim"]
-    mem = random_memory(
-        s_slots,
-        dk,
-        p["value_dim"],
-        seed=seed,
-        trial=trial,
-        features_per_slot=p["features_per_slot"],
-        n_features=p["n_features"],
-    )
-    rng = generator(seed, _QUERY_KEY, trial, s_slots, dk)
-    nq = min(p["queries"], s_slots)
-    targets = rng.choice(s_slots, size=nq, replace=False)
-    noise = rng.standard_normal((nq, dk)) * (p["key_noise"] / np.sqrt(dk))
-    queries = mem.keys[targets] + noise
-    if p["hashing"]:
-        fp = mem.feature_indptr
-        feats = [mem.feature_ids[fp[i] : fp[i + 1]] for i in targets]
-        cand = hash_candidates(mem, feats, max_frequency=p["max_frequency"])
-        counts = np.asarray(cand.counts, dtype=np.int64)
-    else:
-        cand = None
-        counts = np.full(nq, s_slots, dtype=np.int64)
-    reads = kv_read(mem, queries, p["score"], kind, candidates=cand, **nopts)
-    answers = np.argmax(reads @ mem.values.T, axis=1)
-    tv = mem.values[targets]
-    norms = np.linalg.norm(reads, axis=1) * np.linalg.norm(tv, axis=1)
-    cos = np.einsum("ij,ij->i", reads, tv) / np.maximum(norms, 1e-300)
-    return {
-        "query": np.arange(nq, dtype=np.int64),
-        "target": targets.astype(np.int64),
-        "answer": answers.astype(np.int64),
-        "correct": answers == targets,
-        "cosine": cos,
-        "candidates": counts,
-    }
 
 
 def _recall_retrieval(sc: Scenario, progress: Progress) -> Result:
@@ -158,7 +112,7 @@ def _recall_retrieval(sc: Scenario, progress: Progress) -> Result:
     return Result(
         "recall",
         "kv",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"trials": trials, "queries": queries},
         {"cosine": queries["cosine"], "correct": queries["correct"]},
@@ -239,7 +193,7 @@ def _recall_stories(sc: Scenario, progress: Progress) -> Result:
     return Result(
         "recall",
         "kv",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         tables,
         {"attention": np.array(att.weights)},
@@ -395,7 +349,7 @@ def assemble_capacity(
     return Result(
         "capacity",
         "kv",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": summ},
         {},
@@ -407,14 +361,4 @@ def run_capacity(
     sc: Scenario, base_dir: Path | None = None, progress: Progress | None = None
 ) -> Result:
     """Run the study of the capacity section (see the module docstring)."""
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
-    progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress)

@@ -3,7 +3,8 @@
 Random streams: stored patterns of trial t ``generator(seed, 1, t)``; cue corruption
 ``generator(seed, 2, t)``; the classical comparison's dynamics the xoshiro stream
 ``(seed, 5, t, b)``; separation study: patterns ``generator(seed, 6, bias key, t)`` and cues
-``generator(seed, 7, bias key, t)``; capacity study: :func:`memsim.hopfield.modern.measure_capacity`
+``generator(seed, 7, bias key, t)``; capacity study:
+:func:`memsim.experiments.studies.modern.measure_capacity`
 with ``seed = run.seed``.
 """
 
@@ -21,6 +22,7 @@ from memsim._rng import generator
 from memsim.errors import MemsimWarning
 from memsim.experiments.dense import cued_indices, make_cues, stored_patterns
 from memsim.experiments.progress import Progress
+from memsim.experiments.studies import modern as studies
 from memsim.hopfield import classical, modern
 from memsim.results import Result
 from memsim.scenario.load import has_picture_shape
@@ -233,7 +235,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     return Result(
         "recall",
         "modern",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
         arrays,
@@ -386,7 +388,7 @@ def _capacity(sc, base_dir, progress) -> tuple[dict, dict, dict]:
     }
     progress.start("dimensions", len(cap.dims))
     for d in cap.dims:
-        r = modern.measure_capacity(
+        r = studies.measure_capacity(
             int(d),
             m.beta,
             error_rate=cap.error_rate,
@@ -435,4 +437,4 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         "warnings": extra.get("warnings", []),
         "notes": notes,
     }
-    return Result("capacity", "modern", sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("capacity", "modern", sc, summary, tables, {}, meta)

@@ -6,9 +6,10 @@ trial and per step; the arrays of trial 0 (inputs, targets, outputs, read and wr
 memory before and after, DNC usage and link matrix) go to arrays.npz and the plots.
 
 ``memsim capacity`` sweeps sequence length x memory slots x shift blur x gamma for the copy tasks
-(:func:`memsim.ntm.tasks.capacity_sweep`, one call per point). Trial ``t`` of every point draws
-its inputs from the same stream (seed, task, t), as in :func:`memsim.ntm.tasks.run_task`, so the
-numbers depend only on the scenario and its seed, whatever the thread count.
+(:func:`memsim.experiments.studies.ntm.capacity_sweep`, one call per point). Trial ``t`` of every
+point draws its inputs from the same stream (seed, task, t), as in
+:func:`memsim.ntm.tasks.run_task`, so the numbers depend only on the scenario and its seed,
+whatever the thread count.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 
 from memsim.errors import MemsimWarning
 from memsim.experiments.progress import Progress
+from memsim.experiments.studies import ntm as studies
 from memsim.ntm import tasks
 from memsim.results import Result
 from memsim.scenario.schema import Scenario
@@ -136,7 +138,7 @@ def run_recall(
     return Result(
         "recall",
         m.kind,
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"trials": table, "steps": step_table},
         arrays,
@@ -232,7 +234,7 @@ def assemble_capacity(
     return Result(
         "capacity",
         sc.model.kind,
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": summ},
         {},
@@ -254,7 +256,7 @@ def run_capacity(
         warnings.simplefilter("always", MemsimWarning)
         try:
             for pt in points:
-                got = tasks.capacity_sweep(
+                got = studies.capacity_sweep(
                     sc.model.task,
                     lengths=[pt["length"]],
                     memory_slots=[pt["memory_slots"]],

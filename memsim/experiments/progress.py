@@ -14,3 +14,25 @@ class Progress:
 
     def stop(self) -> None:
         """The task is finished."""
+
+
+def serial_sweep(sc, points_of, task, assemble, progress: Progress | None = None):
+    """Run a task-split capacity sweep in this process: ``task(sc, point, trial)`` for every
+    point of ``points_of(sc)`` and trial, in order, then ``assemble(sc, rows, seconds)``.
+
+    The same three functions drive the Dask backend (:mod:`memsim.experiments.distributed`) and
+    the checkpointed runs, so every path gives the same rows.
+    """
+    import time
+
+    progress = progress or Progress()
+    t0 = time.perf_counter()
+    points = points_of(sc)
+    progress.start("points x trials", len(points) * sc.run.trials)
+    rows = []
+    for pt in points:
+        for t in range(sc.run.trials):
+            rows.append(task(sc, pt, t))
+            progress.advance(1)
+    progress.stop()
+    return assemble(sc, rows, time.perf_counter() - t0)

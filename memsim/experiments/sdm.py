@@ -22,7 +22,7 @@ import numpy as np
 from memsim import patterns as pat
 from memsim import sdm
 from memsim._rng import generator
-from memsim.experiments.progress import Progress
+from memsim.experiments.progress import Progress, serial_sweep
 from memsim.results import Result
 
 #: largest (hard locations x stored items) for which the measured intersections are counted
@@ -198,7 +198,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             "model.radius or model.locations"
         )
     meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warnings}
-    return Result("recall", "sdm", sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("recall", "sdm", sc, summary, tables, {}, meta)
 
 
 # ------------------------------------------------------------------------------ capacity ----
@@ -289,7 +289,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     return Result(
         "capacity",
         "sdm",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": st},
         {},
@@ -299,14 +299,4 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Sweep over (cue noise, number of items) (:func:`capacity_task` per point and trial)."""
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
-    progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress)

@@ -29,7 +29,7 @@ import numpy as np
 
 from memsim import patterns as pat
 from memsim._rng import generator
-from memsim.experiments.progress import Progress
+from memsim.experiments.progress import Progress, serial_sweep
 from memsim.hopfield import sequence as seq
 from memsim.results import Result
 from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
@@ -227,7 +227,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "steps": {k: np.asarray(v) for k, v in step_tab.items()},
         "trace": {k: np.asarray(v) for k, v in trace.items()},
     }
-    return Result("recall", "sequence", sc.model_dump(mode="json"), summary, tables, arrays, meta)
+    return Result("recall", "sequence", sc, summary, tables, arrays, meta)
 
 
 # ------------------------------------------------------------------------------ capacity ----
@@ -355,20 +355,10 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
         "critical_loads": {k: np.asarray(v, dtype=float) for k, v in crit.items()},
     }
     meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(meta or {})}
-    return Result("capacity", "sequence", sc.model_dump(mode="json"), summary, tables, {}, meta)
+    return Result("capacity", "sequence", sc, summary, tables, {}, meta)
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Sync sequence recall quality against the load, for each size (one task per point and
     trial; see :func:`capacity_task`)."""
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
-    progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress)

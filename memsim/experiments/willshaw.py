@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim._rng import generator
-from memsim.experiments.progress import Progress
+from memsim.experiments.progress import Progress, serial_sweep
 from memsim.hopfield import willshaw as ws
 from memsim.results import Result
 
@@ -160,9 +160,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "warnings": _warn(m),
         "notes": notes,
     }
-    return Result(
-        "recall", "willshaw", sc.model_dump(mode="json"), summary, {"cues": tab}, arrays, meta
-    )
+    return Result("recall", "willshaw", sc, summary, {"cues": tab}, arrays, meta)
 
 
 def _warn(m) -> list[str]:
@@ -303,7 +301,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     return Result(
         "capacity",
         "willshaw",
-        sc.model_dump(mode="json"),
+        sc,
         summary,
         {"capacity": table, "capacity_summary": st, "theory": theory},
         {},
@@ -313,14 +311,4 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Sweep over M (:func:`capacity_task` for every point and trial)."""
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    for pt in points:
-        for t in range(sc.run.trials):
-            rows.append(capacity_task(sc, pt, t))
-            progress.advance(1)
-    progress.stop()
-    return assemble_capacity(sc, rows, time.perf_counter() - t0)
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress)

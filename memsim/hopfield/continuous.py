@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from memsim import _engine_args as A
+from memsim import _checks as A
 from memsim.errors import ConvergenceWarning, MemsimError
 
 __all__ = ["ContinuousResult", "GainSweep", "energy", "gain_sweep", "simulate"]

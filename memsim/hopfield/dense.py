@@ -39,10 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
+from memsim import patterns as _patterns
 from memsim import theory as _theory
 from memsim._jit import set_threads
-from memsim._rng import generator, stream_states
+from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _dense_kernels as K
 
@@ -534,6 +535,10 @@ theory_capacity = _theory.dense_capacity
 def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np.ndarray:
     """``count`` random unbiased -1/+1 patterns (rows), from ``generator(seed, *keys)``.
 
+    A thin alias kept for existing code: it returns exactly
+    ``memsim.patterns.random_patterns(count, n_neurons, seed=seed, keys=keys,
+    distribution="coin")``, the one pattern generator; use that in new code.
+
     Parameters
     ----------
     count : int
@@ -561,307 +566,19 @@ def random_patterns(count: int, n_neurons: int, seed: int = 0, *keys: int) -> np
     Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
     NIPS 29, arXiv:1606.01164 (the random unbiased patterns of its capacity analysis).
     """
-    count = _args.integer(count, "count", 1)
-    n_neurons = _args.integer(n_neurons, "n_neurons", 1)
-    rng = generator(seed, *keys)
-    return (2 * rng.integers(0, 2, size=(count, n_neurons), dtype=np.int8) - 1).astype(np.int8)
+    count = _checks.integer(count, "count", 1)
+    return _patterns.random_patterns(
+        count, _checks.integer(n_neurons, "n_neurons", 1), seed=seed, keys=keys, distribution="coin"
+    )
 
 
-def bit_error_rate(
-    n_neurons: int,
-    patterns: int,
-    interaction: str = "polynomial",
-    n: int = 3,
-    *,
-    cues: int = 200,
-    seed: int = 0,
-) -> float:
-    """Measured one-step bit-error rate at stored patterns.
-
-    Stores ``patterns`` random patterns of ``n_neurons`` bits (stream ``(seed, N, K)``) and counts
-    the neurons the update rule would flip when the state is a stored pattern, over the first
-    ``min(cues, patterns)`` patterns.
-
-    Parameters
-    ----------
-    n_neurons : int
-        N (>= 2).
-    patterns : int
-        Number of stored patterns K (>= 1).
-    interaction : {"polynomial", "rectified", "exponential"}
-        As in :func:`dense_recall`.
-    n : int
-        Interaction order (>= 2); ignored for "exponential".
-    cues : int
-        Number of stored patterns checked (>= 1; at most ``patterns`` are used).
-    seed : int
-        Seed (>= 0).
-
-    Returns
-    -------
-    float
-        Flips / (checked patterns x N), in [0, 1].
-
-    Raises
-    ------
-    MemsimError
-        If ``n_neurons`` is not an integer >= 2, ``patterns`` or ``cues`` not an integer
-        >= 1, ``seed`` not an integer >= 0; if ``interaction`` is unknown or ``n`` is not an
-        integer >= 2 (polynomial kinds).
-
-    References
-    ----------
-    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
-    NIPS 29, arXiv:1606.01164 (one-step bit error behind the capacity estimate).
-    """
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
-    patterns = _args.integer(patterns, "patterns", 1)
-    cues = _args.integer(cues, "cues", 1)
-    xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
-    c = min(int(cues), patterns)
-    bad = dense_unstable_bits(xi, xi[:c], interaction, n)
-    return float(np.sum(bad)) / (c * n_neurons)
+#: capacity studies, now in :mod:`memsim.experiments.studies.dense`; still importable from here
+_STUDIES = ("bit_error_rate", "retrieval_rate", "measure_capacity", "capacity_table")
 
 
-def retrieval_rate(
-    n_neurons: int,
-    patterns: int,
-    interaction: str = "polynomial",
-    n: int = 3,
-    *,
-    flip_fraction: float = 0.1,
-    cues: int = 100,
-    max_sweeps: int = 20,
-    seed: int = 0,
-) -> float:
-    """Fraction of noisy cues (``flip_fraction`` of the bits of a stored pattern flipped) that
-    asynchronous dynamics bring back exactly to their pattern.
+def __getattr__(name: str) -> Any:
+    if name in _STUDIES:
+        from memsim.experiments.studies import dense as studies
 
-    Patterns come from stream ``(seed, N, K)``, the flipped bits from ``(seed, N, K, 1)``;
-    the first ``min(cues, patterns)`` patterns are cued.
-
-    Parameters
-    ----------
-    n_neurons : int
-        N (>= 2).
-    patterns : int
-        Number of stored patterns K (>= 1).
-    interaction : {"polynomial", "rectified", "exponential"}
-        As in :func:`dense_recall`.
-    n : int
-        Interaction order (>= 2); ignored for "exponential".
-    flip_fraction : float
-        Fraction of bits flipped in each cue, in [0, 1] (rounded to a whole number of bits).
-    cues : int
-        Number of cues (>= 1; at most ``patterns``).
-    max_sweeps : int
-        Sweep limit of the asynchronous recall (>= 1).
-    seed : int
-        Seed (>= 0).
-
-    Returns
-    -------
-    float
-        Fraction of cues in [0, 1] whose final state equals their pattern.
-
-    Raises
-    ------
-    MemsimError
-        If ``n_neurons`` is not an integer >= 2, ``patterns`` or ``cues`` not an integer
-        >= 1, ``seed`` not an integer >= 0; if ``flip_fraction`` is outside [0, 1]; and the
-        errors of :func:`dense_recall` (unknown ``interaction``, ``n`` < 2, ``max_sweeps``
-        < 1).
-
-    References
-    ----------
-    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
-    NIPS 29, arXiv:1606.01164, eq. 3 (update rule).
-    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
-    capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
-    """
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
-    patterns = _args.integer(patterns, "patterns", 1)
-    cues = _args.integer(cues, "cues", 1)
-    if not 0.0 <= flip_fraction <= 1.0:
-        raise MemsimError(f"flip_fraction must be within [0, 1], got {flip_fraction}")
-    xi = random_patterns(patterns, n_neurons, seed, n_neurons, patterns)
-    c = min(int(cues), patterns)
-    rng = generator(seed, n_neurons, patterns, 1)
-    cue = xi[:c].copy()
-    nflip = int(round(flip_fraction * n_neurons))
-    for b in range(c):
-        idx = rng.choice(n_neurons, size=nflip, replace=False)
-        cue[b, idx] *= -1
-    res = dense_recall(xi, cue, interaction, n, "async", max_sweeps, "random", seed, warn=False)
-    return float(np.mean(np.all(res.states == xi[:c], axis=1)))
-
-
-def measure_capacity(
-    n_neurons: int,
-    n: int = 3,
-    interaction: str = "polynomial",
-    *,
-    criterion: str = "bit_error",
-    error_rate: float = 0.01,
-    flip_fraction: float = 0.1,
-    cues: int = 200,
-    k_max: int = 1_000_000,
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Largest number of random patterns a dense network stores, found by bisection on K.
-
-    Parameters
-    ----------
-    n_neurons : int
-        N.
-    n, interaction
-        As in :func:`dense_recall`.
-    criterion : {"bit_error", "retrieval"}
-        ``"bit_error"``: the one-step bit-error rate at stored patterns (:func:`bit_error_rate`)
-        must be <= ``error_rate``. ``"retrieval"``: the fraction of noisy cues retrieved exactly
-        (:func:`retrieval_rate`) must be >= ``1 - error_rate``.
-    error_rate : float
-        Tolerated error, in (0, 0.5).
-    flip_fraction : float
-        Cue noise for the "retrieval" criterion, in [0, 1].
-    cues : int
-        Patterns checked (bit_error) or cues run (retrieval) per K (>= 1).
-    k_max : int
-        Upper limit of the search (>= 1).
-    seed : int
-        Seed (>= 0).
-
-    Returns
-    -------
-    dict
-        ``N``, ``n`` (None for exponential), ``interaction``, ``criterion``, ``error_rate``,
-        ``capacity`` (int, the largest K that passed; 0 if K = 1 failed), ``theory`` (float;
-        polynomial kinds with the bit-error criterion: :func:`theory_capacity` at
-        ``error_rate``; else NaN) and ``evaluations`` (list of (K, value)). Each K uses its own
-        pattern set (stream ``(seed, N, K)``), so the measured curve is noisy at the level of
-        the sampling error of the rate.
-
-    Raises
-    ------
-    MemsimError
-        If ``n_neurons`` is not an integer >= 2, ``k_max`` or ``cues`` not an integer >= 1,
-        ``seed`` not an integer >= 0; if ``interaction`` is unknown or ``n`` is not an
-        integer >= 2 (polynomial kinds); if ``criterion`` is unknown; if ``error_rate`` is
-        not in (0, 0.5); if ``flip_fraction`` is outside [0, 1] (retrieval criterion).
-
-    References
-    ----------
-    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
-    NIPS 29, arXiv:1606.01164 (capacity about N^(n-1) / (2 (2n-3)!! ln N)).
-    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
-    capacity. J. Stat. Phys. 168, 288-299 (exponential capacity).
-    """
-    n_neurons = _args.integer(n_neurons, "n_neurons", 2)
-    k_max = _args.integer(k_max, "k_max", 1)
-    _args.seed(seed)
-    kind, n_pow = _check_interaction(interaction, n)
-    if criterion not in ("bit_error", "retrieval"):
-        raise MemsimError(f"unknown criterion {criterion!r}; allowed: bit_error, retrieval")
-    if not 0.0 < error_rate < 0.5:
-        raise MemsimError(f"error_rate must be in (0, 0.5), got {error_rate}")
-    evals: list[tuple[int, float]] = []
-
-    def ok(k: int) -> bool:
-        if criterion == "bit_error":
-            v = bit_error_rate(n_neurons, k, interaction, n, cues=cues, seed=seed)
-            evals.append((k, v))
-            return v <= error_rate
-        v = retrieval_rate(
-            n_neurons, k, interaction, n, flip_fraction=flip_fraction, cues=cues, seed=seed
-        )
-        evals.append((k, v))
-        return v >= 1.0 - error_rate
-
-    lo, hi = 1, 2
-    if not ok(1):
-        lo = 0
-        hi = 1
-    else:
-        while hi <= k_max and ok(hi):
-            lo = hi
-            hi *= 2
-        hi = min(hi, k_max + 1)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid
-    theory = np.nan
-    if kind != K.EXPONENTIAL and criterion == "bit_error":
-        theory = theory_capacity(n_neurons, n_pow, interaction, error_rate)
-    return {
-        "N": int(n_neurons),
-        "n": None if kind == K.EXPONENTIAL else n_pow,
-        "interaction": interaction,
-        "criterion": criterion,
-        "error_rate": float(error_rate),
-        "capacity": int(lo),
-        "theory": float(theory),
-        "evaluations": evals,
-    }
-
-
-def capacity_table(
-    n_values: list[int] | np.ndarray,
-    orders: list[int] | tuple[int, ...] = (2, 3, 4),
-    interaction: str = "polynomial",
-    **options: Any,
-) -> dict[str, np.ndarray]:
-    """Tidy table of :func:`measure_capacity` over N (and interaction orders n).
-
-    For the exponential interaction ``orders`` is ignored (one row per N).
-
-    Parameters
-    ----------
-    n_values : sequence of int
-        Network sizes N (each >= 2).
-    orders : sequence of int
-        Interaction orders n (each >= 2) for the polynomial kinds.
-    interaction : {"polynomial", "rectified", "exponential"}
-        As in :func:`dense_recall`.
-    **options
-        Keyword options of :func:`measure_capacity` (``criterion``, ``error_rate``,
-        ``flip_fraction``, ``cues``, ``k_max``, ``seed``).
-
-    Returns
-    -------
-    dict of str to ndarray
-        Equal-length read-only columns ``N, n, interaction, criterion, error_rate, capacity,
-        theory, ratio`` (``ratio = capacity / theory``; ``n`` is -1 for exponential rows);
-        ``pandas.DataFrame(table)`` loads it.
-
-    Raises
-    ------
-    MemsimError
-        If ``interaction`` is unknown, and every error of :func:`measure_capacity` (invalid N,
-        n, criterion, error_rate, ...).
-
-    References
-    ----------
-    Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
-    NIPS 29, arXiv:1606.01164 (capacity about N^(n-1) / (2 (2n-3)!! ln N)).
-    Demircigil, M. et al. (2017). On a model of associative memory with huge storage
-    capacity. J. Stat. Phys. 168, 288-299 (exponential capacity).
-    """
-    rows = []
-    kind, _ = _check_interaction(interaction, 2)
-    ords = [None] if kind == K.EXPONENTIAL else list(orders)
-    for nv in n_values:
-        for o in ords:
-            r = measure_capacity(int(nv), 2 if o is None else int(o), interaction, **options)
-            rows.append(r)
-    cols = ["N", "n", "interaction", "criterion", "error_rate", "capacity", "theory"]
-    out: dict[str, np.ndarray] = {}
-    for c in cols:
-        vals = [r[c] if r[c] is not None else -1 for r in rows]
-        out[c] = np.asarray(vals)
-    out["ratio"] = out["capacity"] / out["theory"].astype(np.float64)
-    for v in out.values():
-        v.setflags(write=False)
-    return out
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -46,9 +46,9 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
+from memsim import _checks
+from memsim import patterns as _patterns
 from memsim._jit import set_threads
-from memsim._rng import generator
 from memsim.attention import _kernels as AK
 from memsim.attention.readouts import _read_into
 from memsim.errors import MemsimError
@@ -1195,6 +1195,10 @@ def random_patterns(
     """Random patterns (rows): "binary" (-1/+1 entries, norm sqrt(d)), "gaussian" (N(0, 1)
     entries) or "sphere" (uniform on the sphere of radius sqrt(d)); stream ``(seed, *keys)``.
 
+    A thin alias kept for existing code: it returns exactly
+    ``memsim.patterns.random_patterns(count, dim, seed=seed, keys=keys, distribution=...,
+    dtype=float64)`` with ``"binary"`` drawn as ``distribution="coin"``; use that in new code.
+
     Parameters
     ----------
     count : int
@@ -1222,224 +1226,27 @@ def random_patterns(
     Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
     arXiv:2008.02217, section 3 (random patterns of the storage-capacity analysis).
     """
-    count = _args.integer(count, "count", 0)
-    dim = _args.integer(dim, "dim", 1)
-    rng = generator(seed, *keys)
-    if kind == "binary":
-        return (2.0 * rng.integers(0, 2, size=(count, dim)) - 1.0).astype(np.float64)
-    if kind == "gaussian":
-        return rng.standard_normal((count, dim))
-    if kind == "sphere":
-        g = rng.standard_normal((count, dim))
-        return g / np.linalg.norm(g, axis=1, keepdims=True) * math.sqrt(dim)
-    raise MemsimError(f"unknown pattern kind {kind!r}; allowed: binary, gaussian, sphere")
+    count = _checks.integer(count, "count", 0)
+    dim = _checks.integer(dim, "dim", 1)
+    if kind not in ("binary", "gaussian", "sphere"):
+        raise MemsimError(f"unknown pattern kind {kind!r}; allowed: binary, gaussian, sphere")
+    return _patterns.random_patterns(
+        count,
+        dim,
+        seed=seed,
+        keys=keys,
+        distribution="coin" if kind == "binary" else kind,
+        dtype=np.float64,
+    )
 
 
-def retrieval_rate(
-    dim: int,
-    patterns: int,
-    beta: float = 1.0,
-    *,
-    pattern_kind: str = "binary",
-    noise: float = 0.1,
-    queries: int = 100,
-    steps: int = 1,
-    rel_error: float = 0.1,
-    scale_beta: bool = False,
-    seed: int = 0,
-) -> float:
-    """Fraction of noisy queries retrieved by the continuous network.
-
-    ``patterns`` random patterns (stream ``(seed, d, P)``); query b is pattern b (b < queries)
-    with a fraction ``noise`` of its signs flipped ("binary") or plus Gaussian noise of norm
-    ``noise * ||x||`` (other kinds). Retrieved means ``||xi_final - x_b|| <= rel_error * ||x_b||``
-    after ``steps`` softmax updates.
-
-    Parameters
-    ----------
-    dim : int
-        Dimension d (>= 1).
-    patterns : int
-        Number of stored patterns P (>= 1).
-    beta : float
-        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
-    pattern_kind : {"binary", "gaussian", "sphere"}
-        As in :func:`random_patterns`.
-    noise : float
-        Fraction of flipped signs in [0, 1] ("binary"), else relative noise norm (>= 0).
-    queries : int
-        Number of queries (at most ``patterns`` are used).
-    steps : int
-        Number of updates (>= 0).
-    rel_error : float
-        Tolerated relative distance to the pattern.
-    scale_beta : bool
-        Use ``beta / sqrt(d)``.
-    seed : int
-        Seed (>= 0).
-
-    Returns
-    -------
-    float
-        Fraction in [0, 1] of queries retrieved.
-
-    Raises
-    ------
-    MemsimError
-        If ``dim`` < 1, ``patterns`` < 0, ``seed`` not an integer >= 0 or ``pattern_kind``
-        unknown (:func:`random_patterns`); and the errors of :func:`retrieve` (``patterns`` < 1,
-        a bad ``beta`` or ``steps``). A ``noise`` above 1 for "binary" raises numpy's own
-        ValueError.
-
-    References
-    ----------
-    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
-    arXiv:2008.02217, Theorem 5 (one-update retrieval) and section 3 (storage capacity).
-    """
-    X = random_patterns(patterns, dim, pattern_kind, seed, dim, patterns)
-    c = min(int(queries), patterns)
-    rng = generator(seed, dim, patterns, 1)
-    Q = X[:c].copy()
-    if pattern_kind == "binary":
-        nflip = int(round(noise * dim))
-        for b in range(c):
-            idx = rng.choice(dim, size=nflip, replace=False)
-            Q[b, idx] *= -1
-    else:
-        g = rng.standard_normal(Q.shape)
-        g *= (noise * np.linalg.norm(Q, axis=1) / np.linalg.norm(g, axis=1))[:, None]
-        Q += g
-    out = retrieve(X, Q, beta, steps, scale_beta=scale_beta)
-    err = np.linalg.norm(out - X[:c], axis=1)
-    return float(np.mean(err <= rel_error * np.linalg.norm(X[:c], axis=1)))
+#: capacity studies, now in :mod:`memsim.experiments.studies.modern`; still importable from here
+_STUDIES = ("retrieval_rate", "measure_capacity", "capacity_table")
 
 
-def measure_capacity(
-    dim: int,
-    beta: float = 1.0,
-    *,
-    error_rate: float = 0.01,
-    k_max: int = 1 << 17,
-    seed: int = 0,
-    **options: Any,
-) -> dict[str, Any]:
-    """Largest number of random patterns for which :func:`retrieval_rate` >= 1 - error_rate.
+def __getattr__(name: str) -> Any:
+    if name in _STUDIES:
+        from memsim.experiments.studies import modern as studies
 
-    Doubling then bisection on P (each P its own pattern set, so the curve carries sampling
-    noise). ``options`` go to :func:`retrieval_rate` (pattern_kind, noise, queries, steps,
-    rel_error, scale_beta). Returns a dict with ``d``, ``beta``, ``capacity``,
-    ``capacity_over_d`` and ``evaluations`` (list of (P, rate)); ``capacity`` is capped at
-    ``k_max`` (``at_limit`` says so).
-
-    Parameters
-    ----------
-    dim : int
-        Dimension d (>= 1).
-    beta : float
-        Inverse temperature > 0.
-    error_rate : float
-        Tolerated fraction of failed queries, in (0, 1).
-    k_max : int
-        Upper limit of the search.
-    seed : int
-        Seed (>= 0).
-    **options
-        Options of :func:`retrieval_rate`.
-
-    Returns
-    -------
-    dict
-        ``d`` (int), ``beta`` (float), ``capacity`` (int), ``capacity_over_d`` (float),
-        ``at_limit`` (bool) and ``evaluations`` (list of (P, rate)).
-
-    Raises
-    ------
-    MemsimError
-        If an option is not one :func:`retrieval_rate` takes; if ``dim`` is not an integer
-        >= 1; if ``error_rate`` is not in (0, 1); and the errors of :func:`retrieval_rate`.
-
-    References
-    ----------
-    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
-    arXiv:2008.02217, section 3 (storage capacity exponential in d).
-    """
-    allowed = ("pattern_kind", "noise", "queries", "steps", "rel_error", "scale_beta")
-    unknown = sorted(set(options) - set(allowed))
-    if unknown:
-        raise MemsimError(
-            f"measure_capacity: unknown option(s) {unknown}; it passes on only {list(allowed)}"
-        )
-    dim = _args.integer(dim, "dim", 1)
-    if not 0.0 < error_rate < 1.0:
-        raise MemsimError(f"error_rate must be in (0, 1), got {error_rate}")
-    evals: list[tuple[int, float]] = []
-
-    def ok(k: int) -> bool:
-        v = retrieval_rate(dim, k, beta, seed=seed, **options)
-        evals.append((k, v))
-        return v >= 1.0 - error_rate
-
-    lo, hi = 0, 1
-    at_limit = False
-    if ok(1):
-        lo, hi = 1, 2
-        while True:
-            if hi > k_max:
-                at_limit = True
-                hi = k_max + 1
-                break
-            if not ok(hi):
-                break
-            lo, hi = hi, hi * 2
-        if at_limit and ok(k_max):
-            lo = hi = k_max
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid
-    return {
-        "d": int(dim),
-        "beta": float(beta),
-        "capacity": int(lo),
-        "capacity_over_d": lo / dim,
-        "at_limit": bool(at_limit and lo == k_max),
-        "evaluations": evals,
-    }
-
-
-def capacity_table(
-    dims: list[int] | np.ndarray, beta: float = 1.0, **options: Any
-) -> dict[str, np.ndarray]:
-    """Tidy table of :func:`measure_capacity` over dimensions d.
-
-    Parameters
-    ----------
-    dims : sequence of int
-        Dimensions d (each >= 1).
-    beta : float
-        Inverse temperature > 0.
-    **options
-        Keyword options of :func:`measure_capacity`.
-
-    Returns
-    -------
-    dict of str to ndarray
-        Read-only columns ``d, beta, capacity, capacity_over_d, at_limit``, one row per d
-        (compare ``capacity_over_d`` with the classical 0.138).
-
-    Raises
-    ------
-    MemsimError
-        Every error of :func:`measure_capacity`.
-
-    References
-    ----------
-    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
-    arXiv:2008.02217, section 3 (storage capacity).
-    Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007 (classical alpha_c = 0.138).
-    """
-    rows = [measure_capacity(int(d), beta, **options) for d in dims]
-    cols = ["d", "beta", "capacity", "capacity_over_d", "at_limit"]
-    return {c: _readonly(np.asarray([r[c] for r in rows])) for c in cols}
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

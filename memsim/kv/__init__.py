@@ -22,7 +22,7 @@ Stories (:mod:`memsim.kv.stories`)
     :func:`generate_stories` (bAbI-like tasks 1 and 2), :class:`Story`, :func:`story_ids`,
     :func:`encode_stories`, :func:`story_vocabulary`, :func:`scripted_program`,
     :func:`answer_stories` (scripted multi-hop reader), :class:`StoryAnswers`.
-Studies (:mod:`memsim.kv.studies`), tidy rows
+Studies (:mod:`memsim.experiments.studies.kv`, also reachable from here), tidy rows
     :func:`retrieval_sweep`, :func:`retrieval_trial`, :func:`accuracy_vs_slots`,
     :func:`accuracy_vs_key_dim`, :func:`accuracy_vs_noise`, :func:`accuracy_vs_normaliser`,
     :func:`hashing_study`, :func:`hops_study`, :func:`story_attention`.
@@ -69,18 +69,6 @@ from memsim.kv.stories import (
     scripted_program,
     story_ids,
     story_vocabulary,
-)
-from memsim.kv.studies import (
-    StoryAttention,
-    accuracy_vs_key_dim,
-    accuracy_vs_noise,
-    accuracy_vs_normaliser,
-    accuracy_vs_slots,
-    hashing_study,
-    hops_study,
-    retrieval_sweep,
-    retrieval_trial,
-    story_attention,
 )
 
 __all__ = [
@@ -129,3 +117,27 @@ __all__ = [
     "story_vocabulary",
     "word_vectors",
 ]
+
+#: the studies live in :mod:`memsim.experiments.studies.kv`; imported on first use
+_STUDIES = (
+    "import",
+    "StoryAttention",
+    "accuracy_vs_key_dim",
+    "accuracy_vs_noise",
+    "accuracy_vs_normaliser",
+    "accuracy_vs_slots",
+    "hashing_study",
+    "hops_study",
+    "retrieval_sweep",
+    "retrieval_trial",
+    "story_attention",
+    "retrieval_queries",
+)
+
+
+def __getattr__(name):
+    if name in _STUDIES:
+        from memsim.experiments.studies import kv as studies
+
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from memsim._checks import choice, integer, readonly
 from memsim._rng import generator
 from memsim.errors import MemsimError
-from memsim.kv._checks import choice, integer, read_only
 
 __all__ = [
     "PE_VARIANTS",
@@ -97,7 +97,7 @@ def position_encoding(sentence_length: int, dim: int, variant: str = "paper") ->
         out = (1.0 - j / j_len) - (k / d) * (1.0 - 2.0 * j / j_len)
     else:
         out = 1.0 + 4.0 * (j - (j_len + 1) / 2.0) * (k - (d + 1) / 2.0) / (d * j_len)
-    read_only(out)
+    readonly(out)
     return out
 
 
@@ -170,7 +170,7 @@ def word_vectors(count: int, dim: int, seed: int = 0) -> np.ndarray:
     d = integer(dim, "dim", low=1)
     rng = generator(integer(seed, "seed"), _WORD_VECTOR_KEY, d)
     out = rng.standard_normal((n, d)) / np.sqrt(d)
-    read_only(out)
+    readonly(out)
     return out
 
 

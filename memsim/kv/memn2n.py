@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 
 from memsim import attention as _att
+from memsim._checks import choice, float_array, integer, readonly, real
 from memsim._rng import generator
 from memsim.errors import MemsimError
-from memsim.kv._checks import choice, float_array, integer, read_only, real
 from memsim.kv.encoding import ENCODINGS, PE_VARIANTS, encode_sentences
 from memsim.kv.memory import read
 
@@ -150,7 +150,7 @@ def adjacent_weights(embeddings: Any, *, temporal: Any = None) -> MemN2NWeights:
         t = _temporal(temporal, "temporal", k + 1, e.shape[2])
         ta = t[:k].copy()
         tc = t[1:].copy()
-    read_only(a, c, b, w, ta, tc)
+    readonly(a, c, b, w, ta, tc)
     return MemN2NWeights(a, c, b, w, ta, tc, None, "adjacent")
 
 
@@ -227,7 +227,7 @@ def layerwise_weights(
     cc = np.repeat(c[None], k, axis=0)
     b = b.copy()
     w = w.copy()
-    read_only(aa, cc, b, w, ta, tc, h)
+    readonly(aa, cc, b, w, ta, tc, h)
     return MemN2NWeights(aa, cc, b, w, ta, tc, h, "layerwise")
 
 
@@ -456,5 +456,5 @@ def memn2n_forward(
     queries = np.stack(qs)
     rd = np.stack(reads)
     att = np.stack(maps)
-    read_only(ans, probs, att, queries, rd)
+    readonly(ans, probs, att, queries, rd)
     return MemN2NResult(ans, probs, att, queries, rd)

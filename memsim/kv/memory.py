@@ -32,12 +32,12 @@ from typing import Any
 import numpy as np
 
 from memsim import attention as _att
+from memsim._checks import boolean, choice, float_array, id_lists, integer, readonly
 from memsim._rng import generator
 from memsim.attention.readouts import split_options as _split_options
 from memsim.attention.scores import checked_scores, unit_rows
 from memsim.errors import MemsimError
 from memsim.kv import _kernels as K
-from memsim.kv._checks import boolean, choice, float_array, id_lists, integer, read_only
 
 __all__ = [
     "BLOCKED_MIN_PAIRS",
@@ -114,7 +114,7 @@ def _unit_rows(x: np.ndarray, eps: float) -> np.ndarray:
 
 def _fast_queries(q: np.ndarray, score: str, sopts: dict, nopts: dict) -> np.ndarray:
     """Queries with beta / temperature (and 1/sqrt(d) or unit norm) folded in."""
-    from memsim.attention._validate import real
+    from memsim._checks import real
 
     beta = real(sopts.get("beta", 1.0), "beta")
     temp = real(nopts.get("temperature", 1.0), "temperature")
@@ -478,7 +478,7 @@ def key_value_memory(
         np.cumsum(counts, out=i_ptr[1:])
     elif n_features is not None:
         raise MemsimError("n_features given without features")
-    read_only(k, v, pres, f_ptr, f_ids, i_ptr, i_slots)
+    readonly(k, v, pres, f_ptr, f_ids, i_ptr, i_slots)
     return KeyValueMemory(k, v, pres, f_ptr, f_ids, nf, i_ptr, i_slots)
 
 
@@ -736,7 +736,7 @@ def hash_candidates(
     slots = np.empty(int(indptr[-1]), dtype=np.int64)
     if nb:
         K.compact_candidates(buf_ptr, buf, indptr, slots)
-    read_only(indptr, slots)
+    readonly(indptr, slots)
     return Candidates(indptr, slots)
 
 
@@ -1088,7 +1088,7 @@ def _result(qs, reads, maps, answers, answer_from, counts, single) -> HopResult:
         sc = None if sc is None else sc[:1]
         counts = counts[:1]
     counts = np.array(counts, dtype=np.int64)
-    read_only(queries, rd, w, ans, sc, counts)
+    readonly(queries, rd, w, ans, sc, counts)
     return HopResult(queries, rd, w, ans, sc, counts)
 
 

@@ -56,9 +56,9 @@ from typing import Any
 
 import numpy as np
 
+from memsim._checks import choice, integer, readonly, real
 from memsim._rng import generator
 from memsim.errors import MemsimError
-from memsim.kv._checks import choice, integer, read_only, real
 from memsim.kv.encoding import (
     PE_VARIANTS,
     Vocabulary,
@@ -353,7 +353,7 @@ def story_ids(
         ans[b] = voc.index(st.answer)
         for t, i in enumerate(st.supporting[:2]):
             sup[b, t] = i - offset if i >= offset else -1
-    read_only(sent, present, ques, ans, sup)
+    readonly(sent, present, ques, ans, sup)
     return EncodedStories(sent, present, ques, ans, sup)
 
 
@@ -562,7 +562,7 @@ def scripted_program(
 
     ans = np.zeros((nl, 2 * d + 1))
     ans[:, :d] = f[[rows(loc)[-1] for loc in LOCATIONS[:nl]]]
-    read_only(qmap, r1, r2, ans)
+    readonly(qmap, r1, r2, ans)
     return ScriptedProgram(qmap, r1, r2, ans, LOCATIONS[:nl], jl)
 
 
@@ -699,7 +699,7 @@ def answer_stories(
     truth = [voc.words[a] for a in ids.answers]
     correct = np.array([p == t for p, t in zip(predicted, truth, strict=True)], dtype=bool)
     weights = np.array(res.weights)
-    read_only(correct, weights)
+    readonly(correct, weights)
     return StoryAnswers(
         predicted,
         correct,

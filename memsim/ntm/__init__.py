@@ -7,7 +7,8 @@
 * :mod:`memsim.ntm.interface` -- maps from raw controller outputs (softplus, sigmoid, ...).
 * :mod:`memsim.ntm.engine` -- programs (scripted controller emissions) run in one compiled loop.
 * :mod:`memsim.ntm.tasks` -- the published tasks with scripted controllers: :func:`run_task`,
-  :func:`sweep`.
+  :func:`run_trials`; grid sweeps (:func:`sweep`, :func:`capacity_sweep`) are in
+  :mod:`memsim.experiments.studies.ntm` and reachable from here.
 """
 
 from memsim.ntm import dnc, tasks
@@ -44,7 +45,7 @@ from memsim.ntm.interface import (
     softmax,
     softplus,
 )
-from memsim.ntm.tasks import TASKS, TaskResult, capacity_sweep, run_task, sweep, task_spec
+from memsim.ntm.tasks import TASKS, TaskResult, run_task, run_trials, task_spec
 
 __all__ = [
     "DNCProgram",
@@ -82,7 +83,16 @@ __all__ = [
     "softmax",
     "softplus",
     "sweep",
+    "run_trials",
     "task_spec",
     "tasks",
     "write",
 ]
+
+
+def __getattr__(name):
+    if name in ("sweep", "capacity_sweep"):  # studies: memsim.experiments.studies.ntm
+        from memsim.experiments.studies import ntm as studies
+
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,8 +40,8 @@ import warnings
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim.errors import MemsimError, MemsimWarning
-from memsim.ntm import _checks as C
 from memsim.ntm import _kernels as K
 
 #: accepted names for the shift-order option (the first is the default, the paper's)
@@ -88,7 +88,7 @@ def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
-    C.choice("shift_order", shift_order, SHIFT_ORDERS)
+    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
     s = np.asarray(shift, dtype=np.float64)
     size = s.shape[-1]
     if size % 2 != 1:
@@ -121,7 +121,7 @@ def shift_from_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
-    C.choice("shift_order", shift_order, SHIFT_ORDERS)
+    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
     s = np.asarray(shift, dtype=np.float64)
     size = s.shape[-1]
     if size % 2 != 1:
@@ -159,7 +159,7 @@ def one_hot_shift(offset: int, shift_range: int = 1, shift_order: str = "-R..R")
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
-    r = C.positive_int("shift_range", shift_range, 0)
+    r = C.integer(shift_range, "shift_range", 0)
     if not isinstance(offset, (int, np.integer)) or abs(offset) > r:
         raise MemsimError(f"offset must be an integer in [-{r}, {r}], got {offset!r}")
     s = np.zeros(2 * r + 1)
@@ -177,23 +177,23 @@ def _heads(key: np.ndarray) -> tuple[bool, int]:
 
 
 def _weights(name: str, w, n: int, batched: bool, heads: int) -> np.ndarray:
-    a = C.array(name, w, (2,) if batched else (1,))
+    a = C.float_array(w, name, (2,) if batched else (1,))
     shape = (heads, n) if batched else (n,)
     if a.shape != shape:
         raise MemsimError(f"{name} must have shape {shape}, got {a.shape}")
-    C.nonneg(name, a)
+    C.nonneg(a, name)
     return a.reshape(heads, n)
 
 
 def _shift(shift, batched: bool, heads: int, shift_order: str, n: int) -> np.ndarray:
-    s = C.array("shift", shift, (1, 2))
+    s = C.float_array(shift, "shift", (1, 2))
     if s.ndim == 1:
         s = np.broadcast_to(s, (heads, s.shape[0]))
     elif not batched or s.shape[0] != heads:
         raise MemsimError(
             f"shift must be 1-D or have one row per head ({heads}), got shape {s.shape}"
         )
-    C.distribution("shift", s)
+    C.distribution(s, "shift")
     s = shift_to_canonical(s, shift_order)
     if s.shape[1] > n:
         warnings.warn(
@@ -206,7 +206,7 @@ def _shift(shift, batched: bool, heads: int, shift_order: str, n: int) -> np.nda
 
 
 def _key(key, width: int) -> np.ndarray:
-    k = C.array("key", key, (1, 2))
+    k = C.float_array(key, "key", (1, 2))
     if k.shape[-1] != width:
         raise MemsimError(f"key must have length {width} (the memory width), got {k.shape[-1]}")
     return k
@@ -297,8 +297,8 @@ def content_weighting(memory, key, beta, *, cosine_eps: float = DEFAULT_COSINE_E
     mem = C.memory(memory)
     k = _key(key, mem.shape[1])
     batched, heads = _heads(k)
-    b = C.per_head("beta", beta, heads)
-    C.nonneg("beta", b)
+    b = C.per_head(beta, "beta", heads)
+    C.nonneg(b, "beta")
     e = C.eps(cosine_eps)
     ks = k.reshape(heads, -1)
     out = np.empty((heads, mem.shape[0]))
@@ -336,13 +336,13 @@ def interpolate(w_content, w_prev, gate) -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 7.
     """
-    wc = C.array("w_content", w_content, (1, 2))
-    wp = C.array("w_prev", w_prev, (1, 2))
+    wc = C.float_array(w_content, "w_content", (1, 2))
+    wp = C.float_array(w_prev, "w_prev", (1, 2))
     if wc.shape != wp.shape:
         raise MemsimError(f"w_content {wc.shape} and w_prev {wp.shape} must have the same shape")
     heads = wc.shape[0] if wc.ndim == 2 else 1
-    g = C.per_head("gate", gate, heads)
-    C.in_range("gate", g, 0.0, 1.0)
+    g = C.per_head(gate, "gate", heads)
+    C.in_range(g, "gate", 0.0, 1.0)
     wc2 = wc.reshape(heads, -1)
     wp2 = wp.reshape(heads, -1)
     out = np.empty_like(wc2)
@@ -387,9 +387,9 @@ def circular_shift(w, shift, *, shift_order: str = "-R..R") -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
-    C.choice("shift_order", shift_order, SHIFT_ORDERS)
-    wa = C.array("w", w, (1, 2))
-    C.nonneg("w", wa)
+    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
+    wa = C.float_array(w, "w", (1, 2))
+    C.nonneg(wa, "w")
     batched = wa.ndim == 2
     heads = wa.shape[0] if batched else 1
     n = wa.shape[-1]
@@ -431,10 +431,10 @@ def sharpen(w, gamma) -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 9.
     """
-    wa = C.array("w", w, (1, 2))
-    C.nonneg("w", wa)
+    wa = C.float_array(w, "w", (1, 2))
+    C.nonneg(wa, "w")
     heads = wa.shape[0] if wa.ndim == 2 else 1
-    g = C.per_head("gamma", gamma, heads)
+    g = C.per_head(gamma, "gamma", heads)
     if g.size and g.min() < 1.0:
         raise MemsimError(f"gamma must be >= 1 (Graves et al. 2014, eq. 9), got {g.min()!r}")
     w2 = wa.reshape(heads, -1)
@@ -504,16 +504,16 @@ def address(
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3, eqs. 5-9.
     """
-    C.choice("shift_order", shift_order, SHIFT_ORDERS)
+    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
     mem = C.memory(memory)
     n, m = mem.shape
     k = _key(key, m)
     batched, heads = _heads(k)
-    b = C.per_head("beta", beta, heads)
-    C.nonneg("beta", b)
-    g = C.per_head("gate", gate, heads)
-    C.in_range("gate", g, 0.0, 1.0)
-    gm = C.per_head("gamma", gamma, heads)
+    b = C.per_head(beta, "beta", heads)
+    C.nonneg(b, "beta")
+    g = C.per_head(gate, "gate", heads)
+    C.in_range(g, "gate", 0.0, 1.0)
+    gm = C.per_head(gamma, "gamma", heads)
     if gm.min() < 1.0:
         raise MemsimError(f"gamma must be >= 1 (Graves et al. 2014, eq. 9), got {gm.min()!r}")
     s = _shift(shift, batched, heads, shift_order, n)

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim.errors import MemsimError
-from memsim.ntm import _checks as C
 from memsim.ntm import _kernels as K
 
 #: index of each read mode in a read-mode vector (the paper's order)
@@ -33,19 +33,19 @@ READ_MODES = ("backward", "content", "forward")
 
 
 def _vec(name: str, x, n: int | None = None) -> np.ndarray:
-    a = C.array(name, x, (1,))
+    a = C.float_array(x, name, (1,))
     if n is not None and a.shape[0] != n:
         raise MemsimError(f"{name} must have {n} entries, got shape {a.shape}")
     return a
 
 
 def _reads(name: str, x, n: int) -> tuple[np.ndarray, bool]:
-    a = C.array(name, x, (1, 2))
+    a = C.float_array(x, name, (1, 2))
     single = a.ndim == 1
     a = a.reshape(-1, a.shape[-1])
     if a.shape[1] != n:
         raise MemsimError(f"{name} must have {n} entries per read head, got shape {a.shape}")
-    C.nonneg(name, a)
+    C.nonneg(a, name)
     return np.ascontiguousarray(a), single
 
 
@@ -86,13 +86,13 @@ def update_usage(usage, write_w, read_ws, free_gates) -> np.ndarray:
     """
     u = _vec("usage", usage)
     n = u.shape[0]
-    C.in_range("usage", u, 0.0, 1.0)
+    C.in_range(u, "usage", 0.0, 1.0)
     ww = _vec("write_w", write_w, n)
-    C.in_range("write_w", ww, 0.0, 1.0)
+    C.in_range(ww, "write_w", 0.0, 1.0)
     wr, _ = _reads("read_ws", read_ws, n)
-    C.in_range("read_ws", wr, 0.0, 1.0)
-    f = C.per_head("free_gates", free_gates, wr.shape[0])
-    C.in_range("free_gates", f, 0.0, 1.0)
+    C.in_range(wr, "read_ws", 0.0, 1.0)
+    f = C.per_head(free_gates, "free_gates", wr.shape[0])
+    C.in_range(f, "free_gates", 0.0, 1.0)
     out = np.empty(n)
     K.update_usage(u, ww, wr, f, out)
     return out
@@ -126,7 +126,7 @@ def allocation(usage) -> np.ndarray:
     memory. Nature 538, 471-476. Methods, "Dynamic memory allocation" (allocation weighting).
     """
     u = _vec("usage", usage)
-    C.in_range("usage", u, 0.0, 1.0)
+    C.in_range(u, "usage", 0.0, 1.0)
     out = np.empty(u.shape[0])
     K.allocation(u, out)
     return out
@@ -164,8 +164,8 @@ def write_weighting(alloc_w, content_w, alloc_gate: float, write_gate: float) ->
     """
     a = _vec("alloc_w", alloc_w)
     c = _vec("content_w", content_w, a.shape[0])
-    ga = C.real("alloc_gate", alloc_gate, 0.0, 1.0)
-    gw = C.real("write_gate", write_gate, 0.0, 1.0)
+    ga = C.real(alloc_gate, "alloc_gate", 0.0, 1.0)
+    gw = C.real(write_gate, "write_gate", 0.0, 1.0)
     return gw * (ga * a + (1.0 - ga) * c)
 
 
@@ -206,9 +206,9 @@ def update_links(links, precedence, write_w) -> tuple[np.ndarray, np.ndarray]:
     """
     ww = _vec("write_w", write_w)
     n = ww.shape[0]
-    C.distribution("write_w", ww, exact_sum=False)
+    C.distribution(ww, "write_w", exact_sum=False)
     p = _vec("precedence", precedence, n)
-    lk = C.array("links", links, (2,))
+    lk = C.float_array(links, "links", (2,))
     if lk.shape != (n, n):
         raise MemsimError(f"links must have shape {(n, n)}, got {lk.shape}")
     lk = lk.copy()
@@ -244,7 +244,7 @@ def directional_reads(links, read_ws) -> tuple[np.ndarray, np.ndarray]:
     memory. Nature 538, 471-476. Methods, "Temporal memory linkage"
     (forward and backward weightings).
     """
-    lk = C.array("links", links, (2,))
+    lk = C.float_array(links, "links", (2,))
     n = lk.shape[0]
     if lk.shape != (n, n):
         raise MemsimError(f"links must be square, got {lk.shape}")
@@ -294,7 +294,7 @@ def read_weighting(content_ws, forward, backward, read_modes) -> np.ndarray:
     n = c.shape[1]
     f, _ = _reads("forward", forward, n)
     b, _ = _reads("backward", backward, n)
-    pi = C.array("read_modes", read_modes, (1, 2))
+    pi = C.float_array(read_modes, "read_modes", (1, 2))
     if pi.shape[-1] != 3:
         raise MemsimError(f"read_modes must have 3 entries per head, got shape {pi.shape}")
     pi = pi.reshape(-1, 3)
@@ -303,7 +303,7 @@ def read_weighting(content_ws, forward, backward, read_modes) -> np.ndarray:
             "content_ws, forward and backward must have the same shape and read_modes one row of "
             f"3 per head; got {c.shape}, {f.shape}, {b.shape}, {pi.shape}"
         )
-    C.distribution("read_modes", pi)
+    C.distribution(pi, "read_modes")
     out = np.empty_like(c)
     for r in range(c.shape[0]):
         K.mix_read(c[r], f[r], b[r], pi[r], out[r])

@@ -25,9 +25,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim._jit import set_threads
 from memsim.errors import MemsimError
-from memsim.ntm import _checks as C
 from memsim.ntm import _kernels as K
 from memsim.ntm.addressing import DEFAULT_COSINE_EPS, SHIFT_ORDERS, shift_to_canonical
 
@@ -105,12 +105,12 @@ class NTMProgram:
         gamma 1, zero key, beta 0; write heads erase 0, add 0; every head starts one-hot at slot
         ``start``. Fill in the arrays to script a controller.
         """
-        t = C.positive_int("steps", steps)
-        n = C.positive_int("slots", slots)
-        m = C.positive_int("width", width)
-        hw = C.positive_int("n_write", n_write, 0)
-        hr = C.positive_int("n_read", n_read, 0)
-        r = C.positive_int("shift_range", shift_range, 0)
+        t = C.integer(steps, "steps", 1)
+        n = C.integer(slots, "slots", 1)
+        m = C.integer(width, "width", 1)
+        hw = C.integer(n_write, "n_write", 0)
+        hr = C.integer(n_read, "n_read", 0)
+        r = C.integer(shift_range, "shift_range", 0)
         if not 0 <= start < n:
             raise MemsimError(f"start must be a slot index in [0, {n - 1}], got {start!r}")
 
@@ -238,16 +238,16 @@ def _ntm_values_ok(p: dict[str, np.ndarray]) -> bool:
 def _ntm_explain(p: dict[str, np.ndarray]) -> None:
     """Raise a MemsimError naming the first invalid field of a program (slow path)."""
     for name, a in p.items():
-        C.array(f"program.{name}", a, (a.ndim,))
+        C.float_array(a, f"program.{name}", (a.ndim,))
     for name in ("write_betas", "read_betas", "write_w0", "read_w0"):
-        C.nonneg(f"program.{name}", p[name])
+        C.nonneg(p[name], f"program.{name}")
     for name in ("write_gates", "read_gates", "erase"):
-        C.in_range(f"program.{name}", p[name], 0.0, 1.0)
+        C.in_range(p[name], f"program.{name}", 0.0, 1.0)
     for name in ("write_gammas", "read_gammas"):
         if p[name].size and p[name].min() < 1.0:
             raise MemsimError(f"program.{name} must be >= 1, got {p[name].min()!r}")
     for name in ("write_shifts", "read_shifts"):
-        C.distribution(f"program.{name}", p[name])
+        C.distribution(p[name], f"program.{name}")
 
 
 def _ntm_pack(
@@ -366,8 +366,8 @@ def run_ntm(
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing).
     """
-    C.choice("step_order", step_order, STEP_ORDERS)
-    C.choice("shift_order", shift_order, SHIFT_ORDERS)
+    C.choice(step_order, "step_order", STEP_ORDERS)
+    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
     mem0 = C.memory(memory)
     n, m = mem0.shape
     packed = _ntm_pack([program], n, m, shift_order)
@@ -456,8 +456,8 @@ def run_ntm_batch(
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing).
     """
-    C.choice("step_order", step_order, STEP_ORDERS)
-    mems = C.array("memories", memories, (3,))
+    C.choice(step_order, "step_order", STEP_ORDERS)
+    mems = C.float_array(memories, "memories", (3,))
     if len(programs) != mems.shape[0]:
         raise MemsimError(f"need one program per memory: {len(programs)} != {mems.shape[0]}")
     b, n, m = mems.shape
@@ -522,9 +522,9 @@ class DNCProgram:
     def blank(cls, steps: int, width: int, *, n_read: int = 1) -> DNCProgram:
         """A program that writes nothing (write gate 0, allocation gate 1) and whose read heads
         use content mode with beta 0 (the uniform weighting) and never free."""
-        t = C.positive_int("steps", steps)
-        m = C.positive_int("width", width)
-        r = C.positive_int("n_read", n_read)
+        t = C.integer(steps, "steps", 1)
+        m = C.integer(width, "width", 1)
+        r = C.integer(n_read, "n_read", 1)
         modes = np.zeros((t, r, 3))
         modes[:, :, 1] = 1.0
         return cls(
@@ -612,12 +612,12 @@ def _dnc_arrays(program: DNCProgram, n: int, m: int) -> dict[str, np.ndarray]:
     )
     if not ok:  # slow path: name the problem
         for name, a in p.items():
-            C.array(f"program.{name}", a, (a.ndim,))
+            C.float_array(a, f"program.{name}", (a.ndim,))
         for name in ("write_betas", "read_betas"):
-            C.nonneg(f"program.{name}", p[name])
+            C.nonneg(p[name], f"program.{name}")
         for name in ("alloc_gates", "write_gates", "erase", "free_gates"):
-            C.in_range(f"program.{name}", p[name], 0.0, 1.0)
-        C.distribution("program.read_modes", p["read_modes"])
+            C.in_range(p[name], f"program.{name}", 0.0, 1.0)
+        C.distribution(p["read_modes"], "program.read_modes")
         raise MemsimError("program has invalid values")  # pragma: no cover
     return p
 
@@ -625,10 +625,10 @@ def _dnc_arrays(program: DNCProgram, n: int, m: int) -> dict[str, np.ndarray]:
 def _usage0(usage, n: int) -> np.ndarray:
     if usage is None:
         return np.zeros(n)
-    u = C.array("usage", usage, (1,))
+    u = C.float_array(usage, "usage", (1,))
     if u.shape != (n,):
         raise MemsimError(f"usage must have shape {(n,)}, got {u.shape}")
-    C.in_range("usage", u, 0.0, 1.0)
+    C.in_range(u, "usage", 0.0, 1.0)
     return u.copy()
 
 
@@ -657,8 +657,8 @@ def allocation_history(usage) -> np.ndarray:
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Dynamic memory allocation".
     """
-    u = C.array("usage", usage, (2,))
-    C.in_range("usage", u, 0.0, 1.0)
+    u = C.float_array(usage, "usage", (2,))
+    C.in_range(u, "usage", 0.0, 1.0)
     out = np.empty_like(u)
     K.allocation_rows(u, out)
     return out
@@ -717,7 +717,7 @@ def run_dnc(
     memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
     "Temporal memory linkage", "Read weighting".
     """
-    C.choice("step_order", step_order, STEP_ORDERS)
+    C.choice(step_order, "step_order", STEP_ORDERS)
     mem0 = C.memory(memory)
     n, m = mem0.shape
     p = _dnc_arrays(program, n, m)
@@ -828,8 +828,8 @@ def run_dnc_batch(
     memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
     "Temporal memory linkage", "Read weighting".
     """
-    C.choice("step_order", step_order, STEP_ORDERS)
-    mems = C.array("memories", memories, (3,))
+    C.choice(step_order, "step_order", STEP_ORDERS)
+    mems = C.float_array(memories, "memories", (3,))
     b, n, m = mems.shape
     if len(programs) != b:
         raise MemsimError(f"need one program per memory: {len(programs)} != {b}")

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim._rng import generator
 from memsim.errors import MemsimError
-from memsim.ntm import _checks as C
 from memsim.ntm import _kernels as K
 
 #: accepted memory initialisations; the first is the default
@@ -75,11 +75,11 @@ def init_memory(
     Collier, M. & Beel, J. (2018). Implementing Neural Turing Machines. ICANN 2018
     (constant initialisation).
     """
-    n = C.positive_int("slots", slots)
-    m = C.positive_int("width", width)
-    C.choice("method", method, MEMORY_INITS)
+    n = C.integer(slots, "slots", 1)
+    m = C.integer(width, "width", 1)
+    C.choice(method, "method", MEMORY_INITS)
     if method == "constant":
-        return np.full((n, m), C.real("value", value))
+        return np.full((n, m), C.real(value, "value"))
     if method == "zero":
         return np.zeros((n, m))
     bound = 1.0 / np.sqrt(n + m)
@@ -113,7 +113,7 @@ def read(memory, w) -> np.ndarray:
     section 3.1, eq. 2.
     """
     mem = C.memory(memory)
-    wa = C.array("w", w, (1, 2))
+    wa = C.float_array(w, "w", (1, 2))
     if wa.shape[-1] != mem.shape[0]:
         raise MemsimError(
             f"w must have {mem.shape[0]} entries (one per memory slot), got shape {wa.shape}"
@@ -162,18 +162,18 @@ def write(memory, w, erase, add) -> np.ndarray:
     """
     mem = C.memory(memory)
     n, m = mem.shape
-    wa = C.array("w", w, (1, 2))
+    wa = C.float_array(w, "w", (1, 2))
     heads = wa.shape[0] if wa.ndim == 2 else 1
     if wa.shape[-1] != n:
         raise MemsimError(f"w must have {n} entries (one per memory slot), got shape {wa.shape}")
-    C.nonneg("w", wa)
-    e = C.array("erase", erase, (wa.ndim,))
-    a = C.array("add", add, (wa.ndim,))
+    C.nonneg(wa, "w")
+    e = C.float_array(erase, "erase", (wa.ndim,))
+    a = C.float_array(add, "add", (wa.ndim,))
     for name, v in (("erase", e), ("add", a)):
         want = (heads, m) if wa.ndim == 2 else (m,)
         if v.shape != want:
             raise MemsimError(f"{name} must have shape {want}, got {v.shape}")
-    C.in_range("erase", e, 0.0, 1.0)
+    C.in_range(e, "erase", 0.0, 1.0)
     out = mem.copy()
     K.write(
         out,

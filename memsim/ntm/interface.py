@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim.errors import MemsimError
-from memsim.ntm import _checks as C
 
 
 def _finite(x, name: str = "x") -> np.ndarray:
@@ -222,8 +222,8 @@ def ntm_head_size(memory_width: int, shift_range: int = 1, write: bool = False) 
     sections 3.2-3.3
     (head parameters k, beta, g, s, gamma, e, a).
     """
-    m = C.positive_int("memory_width", memory_width)
-    r = C.positive_int("shift_range", shift_range, 0)
+    m = C.integer(memory_width, "memory_width", 1)
+    r = C.integer(shift_range, "shift_range", 0)
     return m + 3 + (2 * r + 1) + (2 * m if write else 0)
 
 
@@ -266,8 +266,8 @@ def ntm_head_params(
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     sections 3.2-3.3, eqs. 3-9.
     """
-    m = C.positive_int("memory_width", memory_width)
-    r = C.positive_int("shift_range", shift_range, 0)
+    m = C.integer(memory_width, "memory_width", 1)
+    r = C.integer(shift_range, "shift_range", 0)
     x = _finite(raw, "raw")
     size = ntm_head_size(m, r, write)
     if x.ndim < 1 or x.shape[-1] != size:
@@ -315,8 +315,8 @@ def dnc_interface_size(memory_width: int, n_reads: int) -> int:
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
-    w = C.positive_int("memory_width", memory_width)
-    r = C.positive_int("n_reads", n_reads)
+    w = C.integer(memory_width, "memory_width", 1)
+    r = C.integer(n_reads, "n_reads", 1)
     return r * w + 3 * w + 5 * r + 3
 
 
@@ -356,8 +356,8 @@ def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
-    w = C.positive_int("memory_width", memory_width)
-    r = C.positive_int("n_reads", n_reads)
+    w = C.integer(memory_width, "memory_width", 1)
+    r = C.integer(n_reads, "n_reads", 1)
     x = _finite(raw, "raw")
     size = dnc_interface_size(w, r)
     if x.ndim != 1 or x.shape[0] != size:

@@ -70,19 +70,18 @@ Randomness: trial ``i`` draws its inputs from ``memsim._rng.generator(seed, 70, 
 
 from __future__ import annotations
 
-import itertools
 import numbers
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from memsim import _checks as C
 from memsim._rng import generator
 from memsim.errors import MemsimError, MemsimWarning
-from memsim.ntm import _checks as C
 from memsim.ntm.addressing import DEFAULT_COSINE_EPS
 from memsim.ntm.engine import (
     STEP_ORDERS,
@@ -242,11 +241,11 @@ def _bits_out(src, scale, offset, t, out_cols: slice, head: int, m: int, first_c
 
 
 def _shift_range(p: dict[str, Any]) -> int:
-    blur = C.real("shift_blur", p["shift_blur"], 0.0, 0.5)
+    blur = C.real(p["shift_blur"], "shift_blur", 0.0, 0.5)
     r = p["shift_range"]
     if r is None:
         r = 1 if blur == 0.0 else 2
-    r = C.positive_int("shift_range", r, 1)
+    r = C.integer(r, "shift_range", 1)
     if blur > 0.0 and r < 2:
         raise MemsimError(
             f"shift_blur={blur} puts mass on offsets 0, +1 and +2, so shift_range must be >= 2; "
@@ -267,11 +266,11 @@ def _move(r: int, blur: float) -> np.ndarray:
 
 
 def _common(p: dict[str, Any], kind: str) -> None:
-    C.choice("memory_init", p["memory_init"], MEMORY_INITS)
-    C.choice("step_order", p["step_order"], STEP_ORDERS)
-    p["cosine_eps"] = C.real("cosine_eps", p["cosine_eps"], 0.0)
+    C.choice(p["memory_init"], "memory_init", MEMORY_INITS)
+    C.choice(p["step_order"], "step_order", STEP_ORDERS)
+    p["cosine_eps"] = C.real(p["cosine_eps"], "cosine_eps", 0.0)
     if kind == "ntm":
-        p["gamma"] = C.real("gamma", p["gamma"], 1.0)
+        p["gamma"] = C.real(p["gamma"], "gamma", 1.0)
 
 
 def _memory(p: dict[str, Any], seed: int, trial: int) -> np.ndarray:
@@ -294,8 +293,8 @@ def _distinct_bits(rng: np.random.Generator, count: int, shape: tuple[int, ...])
 
 
 def _sizes(p: dict[str, Any], need_width: int, what: str) -> tuple[int, int]:
-    n = C.positive_int("memory_slots", p["memory_slots"])
-    m = C.positive_int("memory_width", p["memory_width"])
+    n = C.integer(p["memory_slots"], "memory_slots", 1)
+    m = C.integer(p["memory_width"], "memory_width", 1)
     if m < need_width:
         raise MemsimError(f"memory_width must be >= {need_width} ({what}), got {m}")
     return n, m
@@ -307,8 +306,8 @@ def _sizes(p: dict[str, Any], need_width: int, what: str) -> tuple[int, int]:
 def _build_copy(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    length = C.positive_int("length", p["length"])
-    bits = C.positive_int("bits", p["bits"])
+    length = C.integer(p["length"], "length", 1)
+    bits = C.integer(p["bits"], "bits", 1)
     n, m = _sizes(p, bits, "one column per bit")
     x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
     t = 2 * length + 1
@@ -378,10 +377,10 @@ def _repeat_copy_readout(t, length, repeats, bits, m):
 def _build_repeat_copy(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    length = C.positive_int("length", p["length"])
-    repeats = C.positive_int("repeats", p["repeats"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    length = C.integer(p["length"], "length", 1)
+    repeats = C.integer(p["repeats"], "repeats", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     n, m = _sizes(p, bits + 1, "bits plus a start-marker column")
     x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
     t, inputs, targets, scored, labels = _repeat_copy_io(x, repeats)
@@ -422,10 +421,10 @@ def _build_repeat_copy(p, rng, seed, trial) -> _Built:
 def _build_recall(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    items = C.positive_int("items", p["items"], 2)
-    ilen = C.positive_int("item_length", p["item_length"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    items = C.integer(p["items"], "items", 2)
+    ilen = C.integer(p["item_length"], "item_length", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     width = ilen * bits
     n, m = _sizes(p, width, "item_length * bits: one item per slot")
     if width < 62 and 2**width < items:
@@ -524,7 +523,7 @@ def priority_code(priority, bits: int) -> np.ndarray:
         raise MemsimError(f"priority must be numbers in [-1, 1], got {priority!r}") from None
     if not (np.all(p >= -1.0) and np.all(p <= 1.0)):  # NaN fails both
         raise MemsimError(f"priority must lie in [-1, 1] (no NaN), got {priority!r}")
-    bits = C.positive_int("bits", bits)
+    bits = C.integer(bits, "bits", 1)
     lo, hi = PRIORITY_COSINE_RANGE
     c = lo + (hi - lo) * (p + 1.0) / 2.0
     return np.sqrt(bits) * c / np.sqrt(1.0 - c * c)
@@ -533,12 +532,12 @@ def priority_code(priority, bits: int) -> np.ndarray:
 def _build_priority_sort(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    nv = C.positive_int("n_vectors", p["n_vectors"])
-    nout = C.positive_int("n_outputs", p["n_outputs"])
+    nv = C.integer(p["n_vectors"], "n_vectors", 1)
+    nout = C.integer(p["n_outputs"], "n_outputs", 1)
     if nout > nv:
         raise MemsimError(f"n_outputs must be <= n_vectors={nv}, got {nout}")
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     n, m = _sizes(p, bits + 1, "bits plus a priority-code column")
     x = rng.integers(0, 2, size=(nv, bits)).astype(np.float64)
     pr = rng.uniform(-1.0, 1.0, size=nv)
@@ -598,7 +597,7 @@ def _build_priority_sort(p, rng, seed, trial) -> _Built:
 
 
 def _occupied_usage(p, rng, n: int, needed: int) -> np.ndarray:
-    frac = C.real("occupied", p["occupied"], 0.0, 1.0)
+    frac = C.real(p["occupied"], "occupied", 0.0, 1.0)
     k = int(round(frac * n))
     usage = np.zeros(n)
     if k:
@@ -627,10 +626,10 @@ def _dnc_lookup(prog: DNCProgram, t: int, head: int, key: np.ndarray, beta: floa
 
 def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    nseq = C.positive_int("n_sequences", p["n_sequences"])
-    length = C.positive_int("length", p["length"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    nseq = C.integer(p["n_sequences"], "n_sequences", 1)
+    length = C.integer(p["length"], "length", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     if not isinstance(p["free"], (bool, np.bool_)):
         raise MemsimError(f"free must be True or False, got {p['free']!r}")
     n, m = _sizes(p, bits + 1, "bits plus at least one start-marker column")
@@ -686,11 +685,11 @@ def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
 
 def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    length = C.positive_int("length", p["length"], 3)
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    length = C.integer(p["length"], "length", 3)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     hops = p["hops"] if p["hops"] is not None else (length - 1) // 2
-    hops = C.positive_int("hops", hops)
+    hops = C.integer(hops, "hops", 1)
     if 2 * hops > length - 1:
         raise MemsimError(
             f"hops must be <= (length - 1) // 2 = {(length - 1) // 2} so that the query has "
@@ -743,10 +742,10 @@ def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
 
 def _build_dnc_repeat_copy(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    length = C.positive_int("length", p["length"])
-    repeats = C.positive_int("repeats", p["repeats"])
-    bits = C.positive_int("bits", p["bits"])
-    beta = C.real("beta", p["beta"], 0.0)
+    length = C.integer(p["length"], "length", 1)
+    repeats = C.integer(p["repeats"], "repeats", 1)
+    bits = C.integer(p["bits"], "bits", 1)
+    beta = C.real(p["beta"], "beta", 0.0)
     n, m = _sizes(p, bits + 1, "bits plus a start-marker column")
     x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
     usage = _occupied_usage(p, rng, n, length)
@@ -1083,57 +1082,45 @@ def run_task(
     )
 
 
-def sweep(
+def run_trials(
     task: str,
-    grid: Mapping[str, Sequence[Any]],
     *,
     trials: int = 8,
     seed: int = 0,
     threads: int | None = None,
-    **fixed: Any,
+    **params: Any,
 ) -> list[dict[str, Any]]:
-    """Bit errors over a grid of task parameters: one tidy row per (grid point, trial).
+    """Trials 0 .. ``trials`` - 1 of one task at one parameter point, run as one batch.
 
-    Every grid point runs ``trials`` independent trials in parallel (one thread per trial, inputs
-    from the streams (seed, task, trial), so trial i sees the same random stream at every grid
-    point and the result does not depend on the thread count).
+    The trials run in parallel (one thread per trial); trial i draws its inputs from the stream
+    (seed, task, i), so it gives the same numbers as ``run_task(task, seed=seed, trial=i,
+    **params)`` whatever the thread count.
 
     Parameters
     ----------
     task : str
         A key of :data:`TASKS`.
-    grid : mapping of parameter name -> sequence of values
-        E.g. ``{"length": [10, 20, 40], "memory_slots": [16, 128], "shift_blur": [0, 0.1]}``.
     trials : int, >= 1, default 8
-        Trials per grid point.
+        Number of trials.
     seed : int, >= 0, default 0
-        Random seed shared by every grid point.
+        Random seed.
     threads : int >= 1, optional
         Number of Numba threads; None keeps the current setting.
-    **fixed
-        Other task parameters, the same at every grid point.
+    **params
+        Task parameters (see ``TASKS[task].defaults``).
 
     Returns
     -------
     list of dict
-        Keys: ``task``, every resolved parameter, ``seed``, ``trial``, ``steps``, ``bit_errors``,
-        ``scored_bits``, ``bit_error_rate``, ``exact``. ``pandas.DataFrame(rows)`` gives a tidy
-        table.
+        One row per trial: ``task``, every resolved parameter, ``seed``, ``trial``, ``steps``,
+        ``bit_errors``, ``scored_bits``, ``bit_error_rate``, ``exact``.
 
     Raises
     ------
     MemsimError
         If ``task`` is not a registered task, ``trials`` is not an integer >= 1, ``seed`` is not
-        an integer >= 0, ``grid`` is not a mapping, a grid entry is not a non-empty sequence (a
-        string is refused), a parameter is given both in ``grid`` and in ``fixed`` or is not a
-        parameter of the task, ``threads`` is not an integer >= 1, or at some grid point a task
-        parameter is invalid: a size or count (``length``, ``bits``, ``memory_slots``,
-        ``repeats``, ``items``, ``n_vectors``, ``hops``, ...) that is not an integer >= 1
-        (``items`` >= 2; ``length`` >= 3 for dnc_link_traversal), ``hops`` above (length - 1) //
-        2, ``memory_width`` too narrow for the task's bit and marker columns, ``n_outputs`` >
-        ``n_vectors``, too few bits for distinct items, ``shift_blur`` outside [0, 0.5] or > 0
-        with ``shift_range`` < 2, ``gamma`` < 1, ``beta`` or ``cosine_eps`` < 0, ``occupied``
-        outside [0, 1], ``free`` not a bool, or an unknown ``memory_init`` or ``step_order``.
+        an integer >= 0, a parameter is unknown or invalid (see :func:`run_task`), or ``threads``
+        is not an integer >= 1.
 
     Warns
     -----
@@ -1148,111 +1135,45 @@ def sweep(
     memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
     """
     spec = task_spec(task)
-    trials = C.positive_int("trials", trials)
+    trials = C.integer(trials, "trials", 1)
     seed, _ = _seed_trial(seed, 0)
-    if not isinstance(grid, Mapping):
-        raise MemsimError(f"grid must be a mapping of parameter -> values, got {grid!r}")
-    overlap = sorted(set(grid) & set(fixed))
-    if overlap:
-        raise MemsimError(f"parameter(s) {', '.join(overlap)} given both in grid and as fixed")
-    names = list(grid)
-    values = []
-    for k in names:
-        v = grid[k]
-        if isinstance(v, (str, bytes)) or not isinstance(v, Sequence | np.ndarray) or len(v) == 0:
-            raise MemsimError(f"grid[{k!r}] must be a non-empty list of values, got {v!r}")
-        values.append(list(v))
-    _resolve(spec, {**fixed, **dict.fromkeys(names)})  # reject unknown names early
+    p = _resolve(spec, params)
+    built = []
+    for trial in range(trials):
+        pt = dict(p)
+        built.append(_build(spec, pt, seed, trial))
+    p = pt  # resolved values (e.g. shift_range) are the same for every trial
+    mems = np.stack([b.memory for b in built])
+    common = {"step_order": p["step_order"], "cosine_eps": p["cosine_eps"], "threads": threads}
+    if spec.kind == "ntm":
+        reads = run_ntm_batch(mems, [b.program for b in built], **common)
+    else:
+        reads = run_dnc_batch(
+            mems, [b.program for b in built], usages=[b.usage for b in built], **common
+        )
     rows: list[dict[str, Any]] = []
-    for combo in itertools.product(*values):
-        p = _resolve(spec, {**fixed, **dict(zip(names, combo, strict=True))})
-        built = []
-        for trial in range(trials):
-            pt = dict(p)
-            built.append(_build(spec, pt, seed, trial))
-        p = pt  # resolved values (e.g. shift_range) are the same for every trial
-        mems = np.stack([b.memory for b in built])
-        common = {"step_order": p["step_order"], "cosine_eps": p["cosine_eps"], "threads": threads}
-        if spec.kind == "ntm":
-            reads = run_ntm_batch(mems, [b.program for b in built], **common)
-        else:
-            reads = run_dnc_batch(
-                mems, [b.program for b in built], usages=[b.usage for b in built], **common
-            )
-        for trial, b in enumerate(built):
-            e = _errors(b, _outputs(b, reads[trial]))
-            nbits = int(b.scored.sum() * b.targets.shape[1])
-            row = {"task": task, **p, "seed": seed, "trial": trial}
-            row.update(
-                steps=int(b.inputs.shape[0]),
-                bit_errors=int(e.sum()),
-                scored_bits=nbits,
-                bit_error_rate=float(e.sum()) / nbits if nbits else 0.0,
-                exact=bool(e.sum() == 0),
-            )
-            rows.append(row)
+    for trial, b in enumerate(built):
+        e = _errors(b, _outputs(b, reads[trial]))
+        nbits = int(b.scored.sum() * b.targets.shape[1])
+        row = {"task": task, **p, "seed": seed, "trial": trial}
+        row.update(
+            steps=int(b.inputs.shape[0]),
+            bit_errors=int(e.sum()),
+            scored_bits=nbits,
+            bit_error_rate=float(e.sum()) / nbits if nbits else 0.0,
+            exact=bool(e.sum() == 0),
+        )
+        rows.append(row)
     return rows
 
 
-def capacity_sweep(
-    task: str = "copy",
-    *,
-    lengths: Sequence[int] = (5, 10, 20, 40),
-    memory_slots: Sequence[int] = (16, 32, 128),
-    shift_blurs: Sequence[float] = (0.0, 0.05, 0.1),
-    gammas: Sequence[float] = (1.0, 2.0),
-    trials: int = 8,
-    seed: int = 0,
-    threads: int | None = None,
-    **fixed: Any,
-) -> list[dict[str, Any]]:
-    """Sequence length x memory size x shift blur (x gamma) for ``copy`` or ``repeat_copy``.
+#: grid sweeps, now in :mod:`memsim.experiments.studies.ntm`; still importable from here
+_STUDIES = ("sweep", "capacity_sweep")
 
-    A thin wrapper of :func:`sweep` for the ``memsim capacity`` view: bit errors appear when the
-    sequence is longer than the memory (wrap-around) or the shift is blurred and not re-sharpened.
 
-    Parameters
-    ----------
-    task : {"copy", "repeat_copy"}, default "copy"
-    lengths : sequence of int >= 1, default (5, 10, 20, 40)
-        Sequence lengths.
-    memory_slots : sequence of int >= 1, default (16, 32, 128)
-        Memory sizes N.
-    shift_blurs : sequence of float in [0, 0.5], default (0.0, 0.05, 0.1)
-        Shift blur eps (mass on offsets 0 and +2).
-    gammas : sequence of float >= 1, default (1.0, 2.0)
-        Sharpening exponents.
-    trials : int, >= 1, default 8
-    seed : int, >= 0, default 0
-    threads : int >= 1, optional
-    **fixed
-        Other task parameters (not ``length``, ``memory_slots``, ``shift_blur`` or ``gamma``).
+def __getattr__(name: str) -> Any:
+    if name in _STUDIES:
+        from memsim.experiments.studies import ntm as studies
 
-    Returns
-    -------
-    list of dict
-        One row per (grid point, trial), as :func:`sweep` returns.
-
-    Raises
-    ------
-    MemsimError
-        If ``task`` is not "copy" or "repeat_copy", a grid sequence is empty, ``fixed`` repeats
-        a grid parameter, or :func:`sweep` refuses the arguments (invalid ``trials``, ``seed``,
-        ``threads`` or parameter values).
-
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
-    """
-    if task not in ("copy", "repeat_copy"):
-        raise MemsimError(f"capacity_sweep supports 'copy' and 'repeat_copy', got {task!r}")
-    grid = {
-        "length": list(lengths),
-        "memory_slots": list(memory_slots),
-        "shift_blur": list(shift_blurs),
-        "gamma": list(gammas),
-    }
-    return sweep(task, grid, trials=trials, seed=seed, threads=threads, **fixed)
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -140,7 +140,7 @@ def plot_attention_map(result: Result, path: Path) -> Path:
     ax.set_xlabel(_key_label(cols, n_keys, targets is not None))
     ax.set_ylabel(_query_label(result, rows))
     s = result.summary
-    title = f"{result.scenario['name']}: {s['normaliser']}, score {s['score']}, beta {s['beta']:g}"
+    title = f"{result.scenario.name}: {s['normaliser']}, score {s['score']}, beta {s['beta']:g}"
     if targets is not None:
         title += (
             "\ntarget key boxed (pink), largest weight on a wrong key crossed (white x);\n"
@@ -198,7 +198,7 @@ def plot_readouts(result: Result, path: Path) -> Path | None:
     )
     ax1.set_xticks(np.arange(len(rows)))
     ax1.set_xticklabels([str(int(b)) for b in np.asarray(q["query"])[rows]], fontsize=7)
-    fig.suptitle(f"{result.scenario['name']}: {result.summary['normaliser']}", fontsize=10)
+    fig.suptitle(f"{result.scenario.name}: {result.summary['normaliser']}", fontsize=10)
     return style.save(fig, path)
 
 
@@ -221,7 +221,7 @@ def _plot_readouts_no_target(result: Result, path: Path) -> Path:
         ax.set_xlabel("value component")
     axes[0].set_ylabel("query (random, no target)")
     style.colorbar(fig, im, list(axes), "value component")
-    fig.suptitle(f"{result.scenario['name']}: {result.summary['normaliser']}", fontsize=10)
+    fig.suptitle(f"{result.scenario.name}: {result.summary['normaliser']}", fontsize=10)
     return style.save(fig, path)
 
 
@@ -265,7 +265,7 @@ def plot_support(result: Result, path: Path) -> Path | None:
     ax.legend(loc="lower right", fontsize=8)
     ax.set_xlabel("keys selected (weight > 0), one dot per query" + (" (log scale)" if log else ""))
     ax.set_title(
-        f"{result.scenario['name']}: support of each normaliser on the same scores "
+        f"{result.scenario.name}: support of each normaliser on the same scores "
         f"({int(ct['support'].size // max(1, len(labels)))} queries)",
         fontsize=9,
     )
@@ -323,7 +323,7 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
     if target is not None:
         rank_t = int(np.flatnonzero(order == target)[0]) + 1
         who += f"; its target key {target} has score rank {rank_t}"
-    fig.suptitle(f"{result.scenario['name']}: weight profiles of {who}", fontsize=10)
+    fig.suptitle(f"{result.scenario.name}: weight profiles of {who}", fontsize=10)
     return style.save(fig, path)
 
 
@@ -360,7 +360,7 @@ def plot_compare_maps(result: Result, path: Path) -> Path | None:
         ax.set_xlabel("key", fontsize=8)
     fig.colorbar(im, ax=axes, label="weight (white = exactly 0)", shrink=0.8)
     fig.suptitle(
-        f"{result.scenario['name']}: the same scores through each normaliser (target keys boxed)",
+        f"{result.scenario.name}: the same scores through each normaliser (target keys boxed)",
         fontsize=10,
     )
     return style.save(fig, path)

@@ -27,7 +27,7 @@ def plot_energy(result: Result, path: Path) -> Path:
     ax.xaxis.get_major_locator().set_params(integer=True)
     s = result.summary
     ax.set_title(
-        f"{result.scenario['name']}: BAM energy per half-step, one line per cue\n"
+        f"{result.scenario.name}: BAM energy per half-step, one line per cue\n"
         f"({s['pairs']} pairs, Nx={s['nx']}, Ny={s['ny']}, cue side {s['cue_side']})",
         fontsize=9,
     )
@@ -78,7 +78,7 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
             if name == "final_y":
                 ax.set_xlabel(f"m={c['final_overlap_y'][row]:.2f}", fontsize=7)
     fig.suptitle(
-        f"{result.scenario['name']}: pairs recalled from {s['cue_side']} cues "
+        f"{result.scenario.name}: pairs recalled from {s['cue_side']} cues "
         f"({s['fraction_exact']:.0%} exact)",
         fontsize=9,
     )
@@ -115,7 +115,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
     a2.set_ylabel("bit error of y")
     a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
     a2.set_title("one-step bit error", fontsize=9)
-    fig.suptitle(f"{result.scenario['name']}: BAM capacity (Kosko 1988)", fontsize=10)
+    fig.suptitle(f"{result.scenario.name}: BAM capacity (Kosko 1988)", fontsize=10)
     return style.save(fig, path)
 
 

@@ -41,7 +41,7 @@ def plot_trajectories(result: Result, path: Path) -> Path:
     a2.set_title("overlap with the cued pattern, one line per cue", fontsize=9)
     s = result.summary
     fig.suptitle(
-        f"{result.scenario['name']}: graded network, gain {s['gain']:g} (critical "
+        f"{result.scenario.name}: graded network, gain {s['gain']:g} (critical "
         f"{s['critical_gain']:.3f}), P={s['patterns']}, N={s['neurons']}",
         fontsize=10,
     )
@@ -61,7 +61,7 @@ def plot_energy(result: Result, path: Path) -> Path:
     ax.set_xlabel("time t (units of tau)")
     ax.set_ylabel("energy E(t)")
     ax.set_title(
-        f"{result.scenario['name']}: Lyapunov energy never increases (largest step "
+        f"{result.scenario.name}: Lyapunov energy never increases (largest step "
         f"{result.summary['largest_energy_increase']:.1e})",
         fontsize=9,
     )
@@ -90,7 +90,7 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
             if r == 0:
                 ax.set_title(title, fontsize=9)
         axes[r, 2].set_xlabel(f"m={c['final_overlap'][row]:.2f}", fontsize=8)
-    fig.suptitle(f"{result.scenario['name']}: graded recall", fontsize=9)
+    fig.suptitle(f"{result.scenario.name}: graded recall", fontsize=9)
     return style.save(fig, path)
 
 
@@ -126,8 +126,7 @@ def plot_gain_sweep(result: Result, path: Path) -> Path:
     ax.set_ylim(-0.05, 1.05)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.set_title(
-        f"{result.scenario['name']}: gain sweep, P={s['patterns']}, N={s['neurons']} "
-        f"(Hopfield 1984)",
+        f"{result.scenario.name}: gain sweep, P={s['patterns']}, N={s['neurons']} (Hopfield 1984)",
         fontsize=9,
     )
     return style.save(fig, path)

@@ -316,7 +316,7 @@ def plot_rules(result: Result, path: Path) -> Path:
     tab = result.tables["capacity_summary"]
     fig, axes = style.subplots(1, 2, figsize=(13, 4.8))
     n = int(np.max(tab["size"]))
-    kappa = float(result.scenario["model"].get("kappa", 0.0))
+    kappa = float(getattr(result.scenario.model, "kappa", 0.0))
     lines = {
         "hebbian": ("AGS alpha_c", theory.ags_critical_load()[0]),
         "storkey": ("N / sqrt(2 ln N) / N", float(theory.storkey_capacity(n)) / n),
@@ -547,8 +547,8 @@ def plot_dilution(result: Result, path: Path) -> Path | None:
     style.title(
         ax,
         result,
-        f"diluted {s['model'].get('dilution_kind', 'asymmetric')} network, "
-        f"N = {', '.join(str(x) for x in n)}, {s['model']['dynamics']} dynamics",
+        f"diluted {getattr(s.model, 'dilution_kind', 'asymmetric')} network, "
+        f"N = {', '.join(str(x) for x in n)}, {s.model.dynamics} dynamics",
     )
     return style.save(fig, path)
 
@@ -584,12 +584,12 @@ def plot_unlearning(result: Result, path: Path) -> Path | None:
     ax0.set_ylabel("stored patterns that are fixed points")
     ax0.set_title("stability")
     ax1.set_ylabel(f"cues retrieved (m >= {result.summary['retrieval_overlap']})")
-    ax1.set_title(f"retrieval from cues with {result.scenario['cue']['flip']:.0%} of bits flipped")
-    m = result.scenario["model"]
+    ax1.set_title(f"retrieval from cues with {result.scenario.cue.flip:.0%} of bits flipped")
+    m = result.scenario.model
     style.suptitle(
         fig,
         result,
-        f"before and after unlearning (epsilon = {m['epsilon']:g}, "
+        f"before and after unlearning (epsilon = {m.epsilon:g}, "
         f"N = {', '.join(str(x) for x in sorted(set(tab['size'].tolist())))})",
     )
     return style.save(fig, path)

@@ -21,13 +21,13 @@ _AXIS_LABEL = {
 
 
 def _mode(result: Result) -> str:
-    return result.scenario["model"].get("mode", "retrieval")
+    return getattr(result.scenario.model, "mode", "retrieval")
 
 
 def _chance(ax, result: Result) -> None:
     """Dotted chance level of the story questions: 1 / (number of locations), the possible
     answers (``model.locations`` of the scenario, else the story generator's default)."""
-    n = (result.scenario.get("model") or {}).get("locations")
+    n = getattr(result.scenario.model, "locations", None)
     if n is None:  # the runner uses the story generator's default number of locations
         import inspect
 
@@ -80,9 +80,9 @@ def plot_hops(result: Result, path: Path) -> Path | None:
     ax.set_xlabel("hops")
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.12)
-    m = result.scenario["model"]
+    m = result.scenario.model
     _chance(ax, result)
-    style.title(ax, result, f"scripted memory network, task {m['task']} ({m['stories']} stories)")
+    style.title(ax, result, f"scripted memory network, task {m.task} ({m.stories} stories)")
     style.legend_outside(ax)
     return style.save(fig, path)
 
@@ -132,7 +132,7 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
     """Accuracy against the study axis with standard-error bars (hashing: and read time)."""
     st = result.summary["study"]
     s = result.tables["capacity_summary"]
-    m = result.scenario["model"]
+    m = result.scenario.model
     trials = result.summary.get("trials")
     if st == "hops":
         fig, ax = style.subplots(figsize=(8.0, 4.2))
@@ -162,7 +162,7 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
         style.title(
             ax,
             result,
-            f"scripted memory network: hops per task ({m['stories']} stories x {trials} trials)",
+            f"scripted memory network: hops per task ({m.stories} stories x {trials} trials)",
         )
         style.legend_outside(ax)
     elif st == "hashing":
@@ -191,14 +191,14 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
         a1.set_ylabel("accuracy")
         a1.set_ylim(-0.02, 1.05)
         a2.set_yscale("log")
-        a2.set_ylabel(f"read time for {m['queries']} queries (ms)")
+        a2.set_ylabel(f"read time for {m.queries} queries (ms)")
         for a in (a1, a2):
             a.set_xscale("log")
             a.set_xlabel("memory slots S")
             style.plain_log(a)
         style.fig_legend(fig, (a1, a2))
         style.suptitle(
-            fig, result, f"key hashing on and off (noise {m['key_noise']:g}, {trials} trials)"
+            fig, result, f"key hashing on and off (noise {m.key_noise:g}, {trials} trials)"
         )
     else:
         ax_name = {
@@ -232,19 +232,17 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
         ax.set_xlabel(_AXIS_LABEL[ax_name])
         ax.set_ylabel("retrieval accuracy")
         fixed = {
-            "slots": f"S={m['slots']}",
-            "key_dim": f"d_k={m['key_dim']}",
-            "noise": f"noise={m['key_noise']:g}",
+            "slots": f"S={m.slots}",
+            "key_dim": f"d_k={m.key_dim}",
+            "noise": f"noise={m.key_noise:g}",
         }
-        norm = (
-            f"softmax T={m['temperature']:g}" if m["normaliser"] == "softmax" else m["normaliser"]
-        )
+        norm = f"softmax T={m.temperature:g}" if m.normaliser == "softmax" else m.normaliser
         parts = [v for k, v in fixed.items() if k != st]
         if st != "normaliser":
             parts.append(norm)
         style.title(
             ax, result,
-            f"read accuracy ({', '.join(parts)}, {m['queries']} queries x {trials} trials)",
+            f"read accuracy ({', '.join(parts)}, {m.queries} queries x {trials} trials)",
         )  # fmt: skip
         ax.grid(alpha=0.3)
     return style.save(fig, path)

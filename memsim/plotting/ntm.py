@@ -95,7 +95,7 @@ def channel_names(result: Result, which: str, width: int) -> list[str]:
     """Names of the input or target channels of a task: data bits by number, the extra
     channels (delimiter, repeat count, priority, query marker...) by what they carry."""
     task = str(result.summary.get("task", ""))
-    bits = int(result.scenario["model"].get("bits") or width)
+    bits = int(getattr(result.scenario.model, "bits", None) or width)
     extra: list[str] = []
     if which == "inputs":
         if task in ("repeat_copy", "dnc_repeat_copy"):

@@ -23,12 +23,12 @@ def first_trial_rows(result: Result) -> np.ndarray:
 def pattern_name(result: Result, p: int) -> str:
     """A stored pattern's name: its letter for letter patterns, its class for digits, else
     ``#p``."""
-    src = result.scenario.get("patterns") or {}
-    letters = src.get("letters")
+    src = result.scenario.patterns
+    letters = getattr(src, "letters", None)
     if isinstance(letters, str) and 0 <= p < len(letters):
         return f"'{letters[p]}'"
-    classes, per_class = src.get("digits"), src.get("per_class")
-    if src.get("source") == "digits" and isinstance(classes, list) and isinstance(per_class, int):
+    classes, per_class = getattr(src, "digits", None), getattr(src, "per_class", None)
+    if getattr(src, "source", None) == "digits" and isinstance(per_class, int) and classes:
         if 0 <= p < len(classes) * per_class:
             return f"'{classes[p // per_class]}'"
     return f"#{p}"

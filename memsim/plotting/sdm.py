@@ -63,7 +63,7 @@ def plot_recall(result: Result, path: Path) -> Path:
     )
     _legend_below(ax1)
     fig.suptitle(
-        f"{result.scenario['name']}: {s['items']} items stored, {s['cues']} cues read per trial "
+        f"{result.scenario.name}: {s['items']} items stored, {s['cues']} cues read per trial "
         f"({_tag(result)})",
         fontsize=9,
     )
@@ -141,7 +141,7 @@ def plot_attention(result: Result, path: Path) -> Path | None:
     )
     _legend_below(ax1)
     fig.suptitle(
-        f"{result.scenario['name']}: SDM read weights and softmax attention ({_tag(result)})",
+        f"{result.scenario.name}: SDM read weights and softmax attention ({_tag(result)})",
         fontsize=9,
     )
     return style.save(fig, path)
@@ -198,7 +198,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
         f"M p = {s['expected_activated']:.1f})",
         fontsize=9,
     )
-    fig.suptitle(f"{result.scenario['name']}: SDM read accuracy ({_tag(result)})", fontsize=9)
+    fig.suptitle(f"{result.scenario.name}: SDM read accuracy ({_tag(result)})", fontsize=9)
     return style.save(fig, path)
 
 

@@ -60,8 +60,7 @@ def plot_overlaps(result: Result, path: Path) -> Path:
         ncol=1 if p <= 14 else 2,
     )
     axes[0, 0].set_title(
-        f"{result.scenario['name']}: overlap with each stored pattern "
-        f"({_run_label(result.summary)})",
+        f"{result.scenario.name}: overlap with each stored pattern ({_run_label(result.summary)})",
         fontsize=9,
     )
     return style.save(fig, path)
@@ -98,7 +97,7 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
                 ax.set_title(f"t={k}", fontsize=8)
         axes[r, 0].set_ylabel(f"cue {r}", fontsize=8)
     fig.suptitle(
-        f"{result.scenario['name']}: state at successive steps (label: closest pattern, overlap)",
+        f"{result.scenario.name}: state at successive steps (label: closest pattern, overlap)",
         fontsize=9,
     )
     return style.save(fig, path)
@@ -132,13 +131,13 @@ def plot_capacity(result: Result, path: Path) -> Path:
             ms=3,
             color=f"C{i}",
             alpha=0.7,
-            label=f"N={n}: fraction with m > {result.scenario['capacity']['success_overlap']:g}",
+            label=f"N={n}: fraction with m > {result.scenario.capacity.success_overlap:g}",
         )
         ac = crit["critical_load"][crit["size"] == n]
         if ac.size and np.isfinite(ac[0]):
             ax.plot(
                 [ac[0]],
-                [result.scenario["capacity"]["critical_overlap"]],
+                [result.scenario.capacity.critical_overlap],
                 "x",
                 ms=9,
                 mew=2,
@@ -152,7 +151,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
     ax.set_ylim(-0.05, 1.05)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     ax.set_title(
-        f"{result.scenario['name']}: {s['dynamics']} sequence recall after {s['steps']} steps "
+        f"{result.scenario.name}: {s['dynamics']} sequence recall after {s['steps']} steps "
         f"(cue flip {s['flip']:g})",
         fontsize=9,
     )

@@ -117,8 +117,9 @@ def style_axes(ax) -> None:
 
 def name(result) -> str:
     """The scenario name of a result (``"memsim"`` when a synthetic result has none)."""
-    sc = getattr(result, "scenario", None) or {}
-    return str(sc.get("name") or "memsim")
+    sc = getattr(result, "scenario", None)
+    n = sc.get("name") if isinstance(sc, dict) else getattr(sc, "name", None)
+    return str(n or "memsim")
 
 
 def title(ax, result, text: str = "", **kw) -> None:

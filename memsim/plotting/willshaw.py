@@ -15,7 +15,7 @@ from memsim.results import Result
 def _title(result: Result, what: str) -> str:
     s = result.summary
     return (
-        f"{result.scenario['name']}: {what} (N_in={s['n_in']}, K_in={s['k_in']}, "
+        f"{result.scenario.name}: {what} (N_in={s['n_in']}, K_in={s['k_in']}, "
         f"N_out={s['n_out']}, K_out={s['k_out']}, threshold {s['threshold']})"
     )
 

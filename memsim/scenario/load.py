@@ -611,6 +611,23 @@ def grey_patterns(sc: Scenario) -> bool:
     return src is not None and src.source in ("digits", "image") and src.binarise == "none"
 
 
+def check_cue_indices(sc: Scenario, p: int, file: str | None) -> int:
+    """Refuse ``cue.pattern`` indices that do not exist among the ``p`` stored patterns;
+    return the number of cues."""
+    idx = sc.cue.pattern
+    if idx != "all":
+        idxs = [idx] if isinstance(idx, int) else idx
+        bad = [i for i in idxs if i >= p]
+        if bad:
+            raise ScenarioError(
+                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"(allowed 0 to {p - 1}, or 'all')",
+                file=file,
+                field="cue.pattern",
+            )
+    return p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+
+
 def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:
     src = sc.patterns
     if src.source == "random":
@@ -630,7 +647,7 @@ def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, in
 
 
 def _available_memory() -> int:
-    from memsim._args import available_memory
+    from memsim._checks import available_memory
 
     return available_memory()
 

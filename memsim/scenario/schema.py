@@ -230,6 +230,27 @@ class Scenario(Strict):
     capacity: CapacitySpec | None = None
     output: Output = Output()
 
+    def __getitem__(self, key: str):
+        """Dict-style reading (``result.scenario["model"]``), kept for code written when
+        ``Result.scenario`` was a plain dict; deprecated: read the typed fields instead
+        (``result.scenario.model``)."""
+        import warnings
+
+        warnings.warn(
+            f"scenario[{key!r}] is deprecated: Result.scenario is a typed Scenario now; "
+            f"use scenario.{key}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.model_dump(mode="json")[key]
+
+    def get(self, key: str, default=None):
+        """Dict-style ``get``, deprecated like ``scenario[key]``."""
+        d = self.model_dump(mode="json")
+        if key not in d:
+            return default
+        return self[key]
+
     @field_validator("name")
     @classmethod
     def _slug(cls, v: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _engine_args as A
+from memsim import _checks as A
 from memsim._jit import set_threads
 from memsim._rng import generator
 from memsim.errors import MemsimError

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("attention_*.yaml"))
@@ -22,10 +21,6 @@ model:
   queries: {source: keys, count: 5, noise: 0.3}
 run: {seed: 4}
 """
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:

@@ -3,11 +3,11 @@ engine calls (memsim.hopfield.continuous), bad input naming the field, seed repr
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_tools import check_shrink_settings, run_small
 from click.testing import CliRunner
 from memsim.cli.app import cli
 
@@ -32,27 +32,15 @@ FILES = {
 }
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 def test_every_scenario_has_shrink_settings():
-    assert {p.stem for p in SCENARIOS} == set(SHRINK)
-    for p in SCENARIOS:
-        assert p.read_text().startswith("#"), f"{p.name} needs a comment header"
+    check_shrink_settings(SCENARIOS, SHRINK)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_runs_small(path, tmp_path):
-    out = tmp_path / "out"
-    command = "capacity" if "\ncapacity:" in path.read_text() else "recall"
-    args = [x for s in SHRINK[path.stem] for x in ("--set", s)]
-    r = invoke(command, path, "--out", out, "--quiet", *args)
-    assert r.exit_code == 0, r.output
-    doc = json.loads((out / "results.json").read_text())
-    assert doc["command"] == command and doc["kind"] == "continuous"
-    names = {f.name for f in out.iterdir()}
-    assert FILES[path.stem] <= names, names
+    command, doc = run_small(
+        path, tmp_path / "out", SHRINK[path.stem], "continuous", FILES[path.stem]
+    )
     s = doc["summary"]
     if command == "recall":
         assert s["fraction_retrieved"] == 1.0

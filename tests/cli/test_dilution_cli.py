@@ -9,8 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import invoke
 
 from memsim import theory
 from memsim._rng import generator
@@ -41,10 +40,6 @@ SHRINK = {
     ],
 }
 PLOTS = {"dilution_capacity": {"dilution.png"}, "unlearning": {"unlearning.png", "capacity.png"}}
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.mark.parametrize("stem", sorted(SHRINK))

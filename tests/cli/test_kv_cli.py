@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import invoke
 
 from memsim.experiments import run
 from memsim.plotting import make_plots
@@ -27,10 +26,6 @@ SHRINK = {
     "kv_hashing": ["capacity.values=[500,5000]", "run.trials=1", "model.queries=30"],
     "kv_key_dim": ["capacity.values=[4,64]", "run.trials=2", "model.queries=30"],
 }
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def _sets(name: str) -> list[str]:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import check_shrink_settings, invoke
 
 from memsim.experiments import run
 from memsim.results import load
@@ -54,14 +53,8 @@ TABLES = {
 }
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 def test_every_scenario_has_shrink_settings():
-    assert {p.stem for p in SCENARIOS} == set(SHRINK)
-    for p in SCENARIOS:
-        assert p.read_text().startswith("#"), f"{p.name} needs a comment header"
+    check_shrink_settings(SCENARIOS, SHRINK)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

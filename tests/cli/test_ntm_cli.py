@@ -9,17 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 NTM_SCENARIOS = sorted((ROOT / "scenarios").glob("ntm_*.yaml"))
 RECALL_SCENARIOS = [p for p in NTM_SCENARIOS if "\ncapacity:" not in p.read_text()]
 CAPACITY_SCENARIOS = [p for p in NTM_SCENARIOS if "\ncapacity:" in p.read_text()]
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def _trials(folder: Path) -> list[dict]:

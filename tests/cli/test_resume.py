@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_tools import invoke
 from click.testing import CliRunner
 from memsim.cli import app
 from memsim.cli.app import cli
@@ -23,10 +24,6 @@ capacity: {loads: [0.05, 0.15, 0.3], sizes: [40, 50]}
 """
 
 TABLES = ("capacity.csv", "capacity_summary.csv")
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def flat(text: str) -> str:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import check_shrink_settings, invoke, run_small
 
 from memsim import sdm
 from memsim._rng import generator
@@ -33,27 +32,14 @@ FILES = {
 }
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 def test_every_scenario_has_shrink_settings():
-    assert {p.stem for p in SCENARIOS} == set(SHRINK)
-    for p in SCENARIOS:
-        assert p.read_text().startswith("#"), f"{p.name} needs a comment header"
+    check_shrink_settings(SCENARIOS, SHRINK)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_runs_small(path, tmp_path):
     assert invoke("validate", path).exit_code == 0
-    out = tmp_path / "out"
-    command = "capacity" if "\ncapacity:" in path.read_text() else "recall"
-    args = [x for s in SHRINK[path.stem] for x in ("--set", s)]
-    r = invoke(command, path, "--out", out, "--quiet", *args)
-    assert r.exit_code == 0, r.output
-    doc = json.loads((out / "results.json").read_text())
-    assert doc["command"] == command and doc["kind"] == "sdm"
-    assert FILES[path.stem] <= {f.name for f in out.iterdir()}
+    command, doc = run_small(path, tmp_path / "out", SHRINK[path.stem], "sdm", FILES[path.stem])
     s = doc["summary"]
     # activated locations per read: Binomial(M, p) with p = P(Bin(n, 1/2) <= r)
     assert abs(s["mean_activated"] - s["expected_activated"]) < 0.15 * s["expected_activated"]
@@ -61,7 +47,7 @@ def test_scenario_runs_small(path, tmp_path):
         assert 0.5 < s["mean_accuracy"] <= 1.0
         assert s["attention_max_abs_difference"] < 0.2
     else:
-        st = json.loads((out / "results.json").read_text())["summary"]
+        st = doc["summary"]
         assert st["points"] == 4
 
 

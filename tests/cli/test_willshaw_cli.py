@@ -8,8 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import check_shrink_settings, invoke
 
 from memsim._rng import generator
 from memsim.experiments import run
@@ -45,18 +44,12 @@ FILES = {
 }
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 def sets(stem):
     return [x for s in SHRINK[stem] for x in ("--set", s)]
 
 
 def test_every_scenario_has_shrink_settings():
-    assert {p.stem for p in SCENARIOS} == set(SHRINK)
-    for p in SCENARIOS:
-        assert p.read_text().startswith("#"), f"{p.name} needs a comment header"
+    check_shrink_settings(SCENARIOS, SHRINK)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

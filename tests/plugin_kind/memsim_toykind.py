@@ -55,7 +55,7 @@ def plot_ramp(result: Result, path):
     ax.plot(result.tables["values"]["i"], result.tables["values"]["x"], marker="o")
     ax.set_xlabel("i")
     ax.set_ylabel("x")
-    ax.set_title(f"{result.scenario['name']}: ramp")
+    ax.set_title(f"{result.scenario.name}: ramp")
     fig.savefig(path)
     plt.close(fig)
     return path

@@ -64,7 +64,7 @@ CASES = [
     ("dense cues size", lambda: dense.dense_recall(XI, XI[:, :5]), "cues"),
     ("dense energy states", lambda: dense.dense_energy(XI, XI[:, :3]), "states"),
     ("dense capacity n_neurons", lambda: dense.measure_capacity(-5), "n_neurons"),
-    ("dense bit_error patterns", lambda: dense.bit_error_rate(100, -1), "patterns"),
+    ("dense bit_error n_patterns", lambda: dense.bit_error_rate(100, -1), "n_patterns"),
     ("dense random count", lambda: dense.random_patterns(-1, 10), "count"),
     ("dense random seed", lambda: dense.random_patterns(3, 10, -1), "seed"),
     # memsim.hopfield.modern
@@ -73,7 +73,7 @@ CASES = [
     ("modern queries dim", lambda: modern.retrieve(REAL, REAL[:, :3], 1.0), "queries"),
     ("modern normaliser", lambda: modern.retrieve(REAL, REAL, 1.0, normaliser="x"), "normaliser"),
     ("modern random count", lambda: modern.random_patterns(-1, 10), "count"),
-    ("modern capacity dim", lambda: modern.measure_capacity(-1), "dim"),
+    ("modern capacity n_neurons", lambda: modern.measure_capacity(-1), "n_neurons"),
     # memsim.attention
     ("softmax temperature", lambda: attention.softmax(Z, temperature=0.0), "temperature"),
     ("topk k", lambda: attention.topk(Z, k=0), "k"),
@@ -105,8 +105,14 @@ CASES = [
     ("position_encoding length", lambda: kv.position_encoding(-1, 4), "sentence_length"),
     ("kv read values rows", lambda: kv.read(Q, K, V[:3]), "values"),
     # memsim.patterns
-    ("random_patterns count", lambda: patterns.random_patterns(-1, 10), "count"),
-    ("random_patterns size", lambda: patterns.random_patterns(5, 1), "size"),
+    ("random_patterns n_patterns", lambda: patterns.random_patterns(-1, 10), "n_patterns"),
+    ("random_patterns n_neurons", lambda: patterns.random_patterns(5, 1), "n_neurons"),
+    (
+        "random_patterns distribution",
+        lambda: patterns.random_patterns(5, 9, distribution="u"),
+        "distribution",
+    ),
+    ("random_patterns dtype", lambda: patterns.random_patterns(5, 9, dtype="int32"), "dtype"),
     ("random_patterns bias", lambda: patterns.random_patterns(5, 10, bias=2.0), "bias"),
     ("random_patterns bias nan", lambda: patterns.random_patterns(5, 10, bias=NAN), "bias"),
     ("corrupt flip", lambda: patterns.corrupt(XI, flip=2.0), "flip"),

@@ -21,6 +21,7 @@ WALKED = (
     "memsim.ntm",
     "memsim.kv",
     "memsim.sdm",
+    "memsim.experiments.studies",
     "memsim.patterns",
     "memsim.theory",
     "memsim.results",
@@ -35,6 +36,7 @@ PHYSICS = (
     "memsim.ntm",
     "memsim.kv",
     "memsim.sdm",
+    "memsim.experiments.studies",
     "memsim.theory",
 )
 

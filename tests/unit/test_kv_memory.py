@@ -421,7 +421,7 @@ def test_hop_errors():
         kv.multi_hop(q, k, v4, hops=1, R=np.eye(3))
     with pytest.raises(MemsimError, match="candidate answers have size"):
         kv.multi_hop(q, k, v4, answers=np.ones((2, 3)))
-    with pytest.raises(MemsimError, match="hops must be >= 1"):
+    with pytest.raises(MemsimError, match="hops must be an integer >= 1"):
         kv.multi_hop(q, k, v4, hops=0)
 
 

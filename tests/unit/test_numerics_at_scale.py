@@ -367,6 +367,7 @@ VALID_CALLS = {
         X3, X3, X3, w_key=np.eye(3), w_out=np.eye(3), w_query=np.eye(3), **kw
     ),
     "ntm.run_task": lambda **kw: N.run_task("copy", length=2, **kw),
+    "ntm.run_trials": lambda **kw: N.run_trials("copy", length=2, trials=1, **kw),
     "ntm.sweep": lambda **kw: N.sweep("copy", {"length": [2]}, trials=1, **kw),
     "ntm.capacity_sweep": lambda **kw: N.capacity_sweep(
         "copy", lengths=(2,), memory_slots=(8,), shift_blurs=(0.0,), gammas=(1.0,), trials=1, **kw

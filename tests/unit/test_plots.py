@@ -99,7 +99,7 @@ def caught(monkeypatch):
 
 def _plots_of(result) -> list[str]:
     mod = kind_module(result.kind)
-    listed = list(result.scenario.get("output", {}).get("plots") or [])
+    listed = list(result.scenario.output.plots or [])
     names = list(dict.fromkeys(list(mod.default_plots(result)) + listed))
     return [
         n for n in names if n in allowed_plots(result.kind, result.command) and n != "animation"
@@ -147,7 +147,7 @@ def test_plots_are_readable(results, caught, tmp_path, name):
         mod.PLOTTERS[plot](result, tmp_path / f"{plot}.png")
         for fig in caught:
             where = f"{name}/{plot}"
-            assert any(result.scenario["name"] in t for t in _titles(fig)), f"{where}: no title"
+            assert any(result.scenario.name in t for t in _titles(fig)), f"{where}: no title"
             assert not style.overlapping_texts(fig), f"{where}: {style.overlapping_texts(fig)}"
             assert not style.outside_figure(fig), f"{where}: {style.outside_figure(fig)}"
             assert not style.legend_covers_data(fig), f"{where}: {style.legend_covers_data(fig)}"

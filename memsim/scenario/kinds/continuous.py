@@ -59,23 +59,11 @@ Capacity = ContinuousCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range; memory (trajectories are B x T x N float64, twice)."""
-    from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, pattern_count_and_size
+    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
 
     p, n = pattern_count_and_size(sc, base_dir)
-    idx = sc.cue.pattern
-    if idx != "all":
-        idxs = [idx] if isinstance(idx, int) else idx
-        bad = [i for i in idxs if i >= p]
-        if bad:
-            raise ScenarioError(
-                f"pattern index {bad[0]} does not exist: there are {p} patterns "
-                f"(allowed 0 to {p - 1}, or 'all')",
-                file=file,
-                field="cue.pattern",
-            )
+    n_cues = check_cue_indices(sc, p, file)
     m = sc.model
-    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     stiff = m.method in ("Radau", "BDF", "LSODA")
     need = n * n * 8 * (4 if stiff else 2) + n_cues * m.points * n * 8 * 3
     check_memory(need, file, "model.points" if m.points * n_cues > n else "patterns.size")

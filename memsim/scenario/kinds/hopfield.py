@@ -144,27 +144,16 @@ Capacity = HopfieldCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, arrays that fit in memory."""
-    from memsim.errors import ScenarioError
     from memsim.scenario.load import (
+        check_cue_indices,
         check_memory,
         estimate_bytes,
         pattern_count_and_size,
     )
 
     p, n = pattern_count_and_size(sc, base_dir)
-    idx = sc.cue.pattern
-    if idx != "all":
-        idxs = [idx] if isinstance(idx, int) else idx
-        bad = [i for i in idxs if i >= p]
-        if bad:
-            raise ScenarioError(
-                f"pattern index {bad[0]} does not exist: there are {p} patterns "
-                f"(allowed 0 to {p - 1}, or 'all')",
-                file=file,
-                field="cue.pattern",
-            )
+    n_cues = check_cue_indices(sc, p, file)
     _check_dilution(sc, n, file)
-    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
     field = "patterns.size"
     if sc.capacity is not None:

@@ -80,20 +80,10 @@ Capacity = ModernCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, pattern_count_and_size
+    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
 
     p, n = pattern_count_and_size(sc, base_dir)
-    idx = sc.cue.pattern
-    if idx != "all":
-        idxs = [idx] if isinstance(idx, int) else idx
-        bad = [i for i in idxs if i >= p]
-        if bad:
-            raise ScenarioError(
-                f"pattern index {bad[0]} does not exist: there are {p} patterns "
-                f"(allowed 0 to {p - 1}, or 'all')",
-                file=file,
-                field="cue.pattern",
-            )
+    n_cues = check_cue_indices(sc, p, file)
     if p < 2:
         raise ScenarioError(
             "a modern network needs at least 2 stored patterns (allowed: count >= 2)",
@@ -110,7 +100,6 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             file=file,
             field="model.compare_classical",
         )
-    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     # trajectory: B x (steps + 1) x (d + P) float64
     need = n_cues * (sc.model.steps + 1) * (n + p) * 8 + p * n * 8
     if sc.model.compare_classical:

@@ -80,7 +80,7 @@ Capacity = SequenceCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range; capacity only without slow synapses; memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, pattern_count_and_size
+    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
 
     p, n = pattern_count_and_size(sc, base_dir)
     if p < 2 and not sc.model.cyclic:
@@ -89,19 +89,8 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             file=file,
             field="patterns",
         )
-    idx = sc.cue.pattern
-    if idx != "all":
-        idxs = [idx] if isinstance(idx, int) else idx
-        bad = [i for i in idxs if i >= p]
-        if bad:
-            raise ScenarioError(
-                f"pattern index {bad[0]} does not exist: there are {p} patterns "
-                f"(allowed 0 to {p - 1}, or 'all')",
-                file=file,
-                field="cue.pattern",
-            )
+    n_cues = check_cue_indices(sc, p, file)
     m = sc.model
-    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
     # couplings (two float64 N x N plus kernel copies), trajectories int8, overlaps float64,
     # the per-step trace table (about 40 bytes per row)
     need = 4 * n * n * 8 + n_cues * (m.steps + 1) * (n + p * 8 + p * 40)

@@ -1,0 +1,359 @@
+"""The one module of argument checks used at the public edge of every engine.
+
+Every check raises :class:`~memsim.errors.MemsimError` naming the argument, the bad value and
+what is allowed (``recall(W, cues, seed=-1)`` says ``seed``), and returns the value converted to
+the type the engine computes with. Kernels never validate: the public wrappers call these first.
+
+The attention checks (:mod:`memsim.attention._validate`) are not merged here yet;
+``memsim._args`` and ``memsim._engine_args`` re-export these functions for the modules that
+still import them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from memsim.errors import MemsimError
+
+
+# ------------------------------------------------------------------------ numbers and names --
+def integer(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an int (integral floats allowed; bools, text and other floats refused),
+    within ``[low, high]`` where given."""
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not ok and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        ok = math.isfinite(value) and float(value).is_integer()
+    if not ok:
+        raise MemsimError(f"{name} must be an integer, got {value!r}")
+    v = int(value)
+    if low is not None and v < low:
+        raise MemsimError(f"{name} must be an integer >= {low}, got {v}")
+    if high is not None and v > high:
+        raise MemsimError(f"{name} must be an integer <= {high}, got {v}")
+    return v
+
+
+def seed(value: Any, name: str = "seed") -> int:
+    """A random seed: an integer >= 0."""
+    return integer(value, name, 0)
+
+
+def real(
+    value: Any,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A finite real number (bools and text refused) within the given bounds (``low_open`` /
+    ``high_open``: the bound itself is excluded)."""
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise MemsimError(f"{name} must be a real number, got {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(f"{name} must be a real number, got {value!r}") from exc
+    if not math.isfinite(v):
+        raise MemsimError(f"{name} must be finite, got {v}")
+    if low is not None and (v < low or (low_open and v == low)):
+        raise MemsimError(f"{name} must be {'>' if low_open else '>='} {low}, got {v}")
+    if high is not None and (v > high or (high_open and v == high)):
+        raise MemsimError(f"{name} must be {'<' if high_open else '<='} {high}, got {v}")
+    return v
+
+
+def choice(value: Any, name: str, allowed: Sequence[str]) -> str:
+    """One of the strings in ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        raise MemsimError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def boolean(value: Any, name: str) -> bool:
+    """A bool (numpy bools accepted)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise MemsimError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def no_options(options: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """Refuse unknown keyword options, naming them and listing the allowed ones."""
+    bad = sorted(set(options) - set(allowed))
+    if bad:
+        ok = ", ".join(allowed) if allowed else "none"
+        raise MemsimError(f"{where}: unknown option(s) {', '.join(bad)}; allowed: {ok}")
+
+
+# ----------------------------------------------------------------------------------- arrays --
+def array(value: Any, name: str) -> np.ndarray:
+    """A numeric (bool, integer or float) array without NaN or inf."""
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(f"{name} must be an array, got {type(value).__name__}") from exc
+    if a.dtype.kind not in "biuf":
+        raise MemsimError(f"{name} must be a numeric array, got dtype {a.dtype}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise MemsimError(f"{name} contains NaN or inf")
+    return a
+
+
+def spins(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarray:
+    """A C-contiguous int8 array of -1/+1 with ``ndim`` dimensions (and ``n`` columns)."""
+    a = array(value, name)
+    if a.ndim != ndim:
+        what = "(rows x N)" if ndim == 2 else ""
+        raise MemsimError(f"{name} must be a {ndim}-D array {what}, got shape {a.shape}")
+    if a.size == 0:
+        raise MemsimError(f"{name} must not be empty, got shape {a.shape}")
+    if n is not None and a.shape[-1] != n:
+        raise MemsimError(f"{name} must have {n} columns, got shape {a.shape}")
+    if not np.isin(a, (-1, 1)).all():
+        raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+    return np.ascontiguousarray(a, dtype=np.int8)
+
+
+def bits(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarray:
+    """A C-contiguous uint8 array of 0/1 with ``ndim`` dimensions (and ``n`` columns)."""
+    a = array(value, name)
+    if a.ndim != ndim:
+        raise MemsimError(f"{name} must be a {ndim}-D array of 0/1, got shape {a.shape}")
+    if a.size == 0:
+        raise MemsimError(f"{name} must not be empty, got shape {a.shape}")
+    if n is not None and a.shape[-1] != n:
+        raise MemsimError(f"{name} must have {n} columns, got shape {a.shape}")
+    ok = (a <= 1).all() if a.dtype.kind in "ub" else np.isin(a, (0, 1)).all()
+    if not ok:
+        raise MemsimError(f"{name} must contain only 0 and 1")
+    return np.ascontiguousarray(a, dtype=np.uint8)
+
+
+def float_array(x: Any, name: str, ndims: Sequence[int]) -> np.ndarray:
+    """``x`` as a C-contiguous float64 array with ndim in ``ndims`` and only finite entries
+    (no copy when it already is one)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except Exception as exc:  # ragged lists and the like
+            raise MemsimError(f"{name} must be a numeric array: {exc}") from None
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+        ):
+            raise MemsimError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+        if np.iscomplexobj(arr):
+            raise MemsimError(f"{name} must be real, got dtype {arr.dtype}")
+        arr = arr.astype(np.float64)
+    if arr.ndim not in ndims:
+        allowed = " or ".join(f"{n}-D" for n in ndims)
+        raise MemsimError(f"{name} must be {allowed}, got an array of shape {arr.shape}")
+    if arr.size and not np.isfinite(arr).all():
+        raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
+    if not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr)
+    return arr
+
+
+def id_lists(x: Any, name: str, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of non-negative integer ids as CSR ``(indptr, ids)`` (int64).
+
+    Accepts a sequence of integer sequences (one per row, any lengths) or a 2-D integer array
+    where ``-1`` marks padding. ``rows`` (optional) is the required number of rows.
+    """
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        if not np.issubdtype(x.dtype, np.integer):
+            raise MemsimError(f"{name} must hold integer ids, got dtype {x.dtype}")
+        if (x < -1).any():
+            raise MemsimError(f"{name}: ids must be >= 0 (-1 marks padding), found {x.min()}")
+        keep = x >= 0
+        counts = keep.sum(axis=1)
+        ids = x[keep].astype(np.int64)
+    else:
+        if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, np.ndarray)):
+            raise MemsimError(
+                f"{name} must be a list of id lists or a 2-D integer array, got {type(x).__name__}"
+            )
+        parts = []
+        counts_l = []
+        for i, row in enumerate(x):
+            arr = np.asarray(row)
+            if arr.ndim == 0:
+                arr = arr[None]
+            if arr.size and (arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer)):
+                raise MemsimError(f"{name}[{i}] must be a list of integer ids, got {row!r}")
+            if arr.size and arr.min() < 0:
+                raise MemsimError(f"{name}[{i}]: ids must be >= 0, got {arr.min()}")
+            parts.append(arr.astype(np.int64).ravel())
+            counts_l.append(arr.size)
+        counts = np.asarray(counts_l, dtype=np.int64)
+        ids = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    if rows is not None and counts.shape[0] != rows:
+        raise MemsimError(f"{name} must have {rows} rows (one per item), got {counts.shape[0]}")
+    indptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return indptr, np.ascontiguousarray(ids, dtype=np.int64)
+
+
+def readonly(*arrays: np.ndarray | None) -> Any:
+    """Mark arrays read-only (None skipped); returns the array when given one."""
+    for a in arrays:
+        if a is not None:
+            a.setflags(write=False)
+    return arrays[0] if len(arrays) == 1 else None
+
+
+# ----------------------------------------------------------------- memory, weightings (NTM) --
+#: tolerance used when checking that a weighting sums to 1
+SUM_TOL = 1e-6
+
+
+def memory(x: Any, name: str = "memory") -> np.ndarray:
+    """A finite N x W float64 memory (C-contiguous) with N, W >= 1."""
+    m = float_array(x, name, (2,))
+    if m.shape[0] < 1 or m.shape[1] < 1:
+        raise MemsimError(f"{name} must have at least one slot and width >= 1, got {m.shape}")
+    return m
+
+
+def in_range(a: np.ndarray, name: str, lo: float, hi: float) -> None:
+    """Every entry of ``a`` within ``[lo, hi]``."""
+    if a.size and (a.min() < lo or a.max() > hi):
+        bad = a.min() if a.min() < lo else a.max()
+        raise MemsimError(f"{name} must lie in [{lo}, {hi}], got {bad!r}")
+
+
+def nonneg(a: np.ndarray, name: str) -> None:
+    """Every entry of ``a`` >= 0."""
+    if a.size and a.min() < 0:
+        raise MemsimError(f"{name} must be >= 0, got {a.min()!r}")
+
+
+def distribution(a: np.ndarray, name: str, exact_sum: bool = True) -> None:
+    """Non-negative along the last axis and summing to 1 (or to at most 1)."""
+    nonneg(a, name)
+    s = a.sum(axis=-1)
+    if exact_sum:
+        if np.any(np.abs(s - 1.0) > SUM_TOL):
+            raise MemsimError(f"{name} must sum to 1 along its last axis, got sums {s!r}")
+    elif np.any(s > 1.0 + SUM_TOL):
+        raise MemsimError(f"{name} must sum to at most 1 along its last axis, got sums {s!r}")
+
+
+def per_head(x: Any, name: str, heads: int) -> np.ndarray:
+    """A scalar or a (heads,) vector, returned as (heads,) float64."""
+    a = float_array(x, name, (0, 1))
+    if a.ndim == 0:
+        return np.full(heads, float(a))
+    if a.shape[0] != heads:
+        raise MemsimError(f"{name} must be a scalar or have {heads} entries, got shape {a.shape}")
+    return a
+
+
+def eps(x: Any) -> float:
+    """The cosine-similarity epsilon (a finite real >= 0)."""
+    return real(x, "cosine_eps", 0.0)
+
+
+# ------------------------------------------------------------------------- random streams --
+def stream_keys(keys) -> tuple[int, ...]:
+    """Keys of a random stream (sizes, counts, indices): integers >= 0."""
+    out = []
+    for k in keys:
+        try:
+            out.append(integer(k, "random stream key", 0))
+        except MemsimError:
+            raise MemsimError(
+                f"a size, count or index used to derive a random stream is {k!r}; they must be "
+                "integers >= 0"
+            ) from None
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------------- resources --
+def available_memory() -> int:
+    """Bytes this process may still allocate: the free physical memory, capped by the process's
+    address-space and data limits (``ulimit -v``/``-d``) where they are set."""
+    import os
+
+    try:
+        avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        avail = 8 * 2**30
+    try:
+        import resource
+
+        for lim in (resource.RLIMIT_AS, getattr(resource, "RLIMIT_DATA", None)):
+            if lim is None:
+                continue
+            soft, _ = resource.getrlimit(lim)
+            if soft != resource.RLIM_INFINITY and soft > 0:
+                # the limit covers what is mapped already (libraries, numba, numpy)
+                used = _mapped_bytes() if lim == resource.RLIMIT_AS else 0
+                avail = min(avail, max(soft - used, 0))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        pass
+    return int(avail)
+
+
+def _mapped_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            import os
+
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return 0
+
+
+def check_fits(nbytes: int, name: str, what: str) -> None:
+    """Refuse an allocation of ``nbytes`` that would not fit in memory, naming the argument
+    ``name`` that sets its size (``what`` says what would be allocated)."""
+    avail = available_memory()
+    if nbytes > 0.8 * avail:
+        raise MemsimError(
+            f"{name}: {what} would need about {nbytes / 2**30:.2f} GiB of memory but only "
+            f"{avail / 2**30:.2f} GiB are available; make {name} smaller"
+        )
+
+
+# ------------------------------------------------------------------------- renamed keywords --
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def renamed_keywords(**renames: str) -> Callable[[_F], _F]:
+    """Decorator keeping old keyword names of a public function working after a rename.
+
+    ``@renamed_keywords(size="n_neurons")`` lets ``f(size=100)`` call ``f(n_neurons=100)`` with
+    a :class:`DeprecationWarning` naming both; giving both names is a MemsimError. Positional
+    calls are untouched, so the numbers never change.
+    """
+
+    def wrap(func: _F) -> _F:
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise MemsimError(
+                            f"{func.__name__}: give {new} only ({old} is its deprecated old name)"
+                        )
+                    warnings.warn(
+                        f"{func.__name__}: the keyword {old}= is deprecated; use {new}=",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return inner  # type: ignore[return-value]
+
+    return wrap
