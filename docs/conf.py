@@ -97,7 +97,7 @@ plot_include_source = False
 plot_html_show_source_link = True
 plot_html_show_formats = False
 plot_formats = [("png", 100)]
-plot_rcparams = {"figure.figsize": (6.0, 3.6), "font.size": 10}
+plot_rcparams = {"figure.figsize": (6.0, 3.6), "font.size": 10, "figure.autolayout": True}
 plot_pre_code = "import numpy as np\nimport matplotlib.pyplot as plt\n"
 
 # -- intersphinx -----------------------------------------------------------------------------
