@@ -100,6 +100,22 @@ plot_formats = [("png", 100)]
 plot_rcparams = {"figure.figsize": (6.0, 3.6), "font.size": 10, "figure.autolayout": True}
 plot_pre_code = "import numpy as np\nimport matplotlib.pyplot as plt\n"
 
+# Formulas are typeset by MathJax, loaded from its CDN by default. For reading the site offline,
+# point MEMSIM_DOCS_MATHJAX at a local MathJax (e.g. Debian's libjs-mathjax:
+# /usr/share/javascript/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML).
+if os.environ.get("MEMSIM_DOCS_MATHJAX"):
+    mathjax_path = os.environ["MEMSIM_DOCS_MATHJAX"]
+    if "config=" in mathjax_path:  # MathJax 2 (Debian): process the math spans only
+        myst_update_mathjax = False
+        mathjax2_config = {
+            "tex2jax": {
+                "inlineMath": [["\\(", "\\)"]],
+                "displayMath": [["\\[", "\\]"]],
+                "processClass": "math",
+                "ignoreClass": "document",
+            }
+        }
+
 # -- intersphinx -----------------------------------------------------------------------------
 # No network at build time on CI machines is assumed: intersphinx stays off unless asked for.
 intersphinx_mapping = {}
@@ -112,7 +128,8 @@ if os.environ.get("MEMSIM_DOCS_INTERSPHINX"):
 # -- HTML ------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"memsim {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["memsim.css"]
 html_theme_options = {
     "navbar_align": "left",
     "show_toc_level": 2,
