@@ -43,6 +43,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
+smartquotes = False  # keep "--resume" and quotes as typed (CLI options, code words)
 exclude_patterns = [
     "_build",
     "Thumbs.db",
