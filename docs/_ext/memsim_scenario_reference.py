@@ -18,6 +18,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -204,7 +205,7 @@ def _yaml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.1f}" if value.is_integer() and abs(value) < 1e6 else f"{value:g}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_yaml(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -381,10 +382,14 @@ def scenario_reference() -> str:
         lines += [f".. _scenario-kind-{name}:", "", title, "~" * len(title), ""]
         lines += [_escape(kind.description[:1].upper() + kind.description[1:]) + ".", ""]
         needs = "requires" if kind.needs_patterns else "has no"
+        article = "An" if name[0] in "aeiou" else "A"
         lines += [
-            f"A ``{name}`` scenario {needs} ``patterns`` section. " + _plot_names(kind),
+            f"{article} ``{name}`` scenario {needs} ``patterns`` section. " + _plot_names(kind),
             "",
         ]
+        intro = inspect.getdoc(kind.schema_module())
+        if intro:  # the kind's own overview (often with a YAML example)
+            lines += [".. rubric:: Overview", "", intro, ""]
         lines += _section_block(name, "model", kind.model, "^", "^")
         if kind.capacity is not None:
             lines += _section_block(name, "capacity", kind.capacity, "^", "^")
@@ -410,6 +415,16 @@ def setup(app):
         def run(self):
             from docutils import nodes
 
+            env = self.state.document.settings.env
+            # re-read this page whenever the schema, a kind or this generator changes
+            import memsim.scenario
+
+            for path in (
+                Path(__file__),
+                *Path(memsim.scenario.__file__).parent.glob("*.py"),
+                *Path(memsim.scenario.__file__).parent.glob("kinds/*.py"),
+            ):
+                env.note_dependency(str(path))
             node = nodes.section()
             node.document = self.state.document
             text = scenario_reference()
