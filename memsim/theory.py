@@ -780,7 +780,7 @@ def low_activity_capacity(a):
     Returns
     -------
     ndarray or float
-        1 / (2 a |ln a|), shaped like ``a``.
+        ``1 / (2 a |ln a|)``, shaped like ``a``.
 
     Raises
     ------

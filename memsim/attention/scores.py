@@ -219,7 +219,7 @@ def score(
     Notes
     -----
     ``neg_sq_distance`` is computed as ``-(|q|^2 + |k|^2 - 2 q.k)`` floored at 0 distance (BLAS
-    speed; absolute error about 1e-16 (|q|^2 + |k|^2)). Cosine values are clipped to [-1, 1]
+    speed; absolute error about ``1e-16 (|q|^2 + |k|^2)``). Cosine values are clipped to [-1, 1]
     before beta is applied; cosine norms are computed without overflow or underflow for entries
     from 1e-300 to 1e300.
 

@@ -14,7 +14,7 @@ m^mu = (1/N) sum_i xi_i^mu s_i:
     m <= -threshold with a stored pattern (the cued one or another).
 ``"mixture"``
     for some odd k in 3, 5, ..., ``max_mixture``: the overlap of the state with the mixture
-    sgn(sum over the k patterns of largest |m| of sign(m^mu) xi^mu) is >= threshold; the pattern
+    sgn(sum over the k patterns of largest ``|m|`` of sign(m^mu) xi^mu) is >= threshold; the pattern
     indices and signs are reported, e.g. ``"+0+3-7"``.
 ``"spurious"``
     none of the above (spin-glass or other spurious states).
@@ -42,7 +42,7 @@ class Outcomes:
     pattern : int array
         The stored pattern the state is (or is the reversal of); -1 for mixtures and spurious.
     overlap : float array
-        Overlap with that pattern (mixtures: with the mixture state; spurious: largest |m|).
+        Overlap with that pattern (mixtures: with the mixture state; spurious: largest ``|m|``).
     mixture : str array
         Signed indices of the mixed patterns (``"+0+3-7"``), empty otherwise.
     """

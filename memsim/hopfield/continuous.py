@@ -255,7 +255,7 @@ class GainSweep:
     ----------
     gains : (G,) float64
     amplitude : (G, B) float64
-        Mean |V| at the end (0: the network decayed to the origin).
+        Mean ``|V|`` at the end (0: the network decayed to the origin).
     overlap : (G, B) float64 or None
         ``(1/N) sum_i target_i V_i`` at the end, when targets are given.
     agrees : (G, B) bool
@@ -301,7 +301,7 @@ def gain_sweep(
     Returns
     -------
     GainSweep
-        ``gains`` (G,) float64; ``amplitude`` (G, B) float64 mean |V| in [0, 1]; ``overlap``
+        ``gains`` (G,) float64; ``amplitude`` (G, B) float64 mean ``|V|`` in [0, 1]; ``overlap``
         (G, B) float64 in [-1, 1] or None; ``agrees`` (G, B) bool.
 
     Raises

@@ -748,7 +748,9 @@ FIXED_POINT_KINDS = ("single", "metastable", "global")
 class FixedPointClasses:
     """Classification of states by their association weights (:func:`classify_fixed_points`).
 
-    Attributes (one entry per state, read-only)
+    One entry per state; the arrays are read-only.
+
+    Attributes
     ----------
     kind : (B,) str
         "single", "metastable" or "global".

@@ -328,8 +328,8 @@ def perceptron_weights(
         xi_i^mu h_i^mu > kappa |W_i|,   h_i^mu = sum_{j != i} W_ij xi_j^mu,
         |W_i| = sqrt(sum_j W_ij^2).
 
-    This is Gardner's stability Delta = xi_i h_i sqrt(N) / (|J_i| sqrt(N)) with spherical
-    couplings |J_i|^2 = N: kappa here is Gardner's kappa, the capacity is
+    This is Gardner's stability Delta = xi_i h_i sqrt(N) / (``|J_i|`` sqrt(N)) with spherical
+    couplings ``|J_i|^2 = N``: kappa here is Gardner's kappa, the capacity is
     ``alpha_c(kappa)`` of :func:`memsim.theory.gardner_capacity` (2N patterns at kappa = 0, up
     to the N - 1 inputs per neuron). The inequality is strict, so at kappa = 0 a zero field
     counts as unstable and converged weights make every pattern a fixed point under any sgn(0)
