@@ -30,8 +30,9 @@ for n_i, N in enumerate(sizes):
         P = int(round(alpha * N))
         xi = random_patterns(P, N, seed=1000 * n_i + k)
         start = xi[:cues_per_load]
-        out = hopfield.recall(hopfield.store(xi), start, max_sweeps=40, seed=k, warn=False,
-                                     threads=1)
+        out = hopfield.recall(
+            hopfield.store(xi), start, max_sweeps=40, seed=k, warn=False, threads=1
+        )
         final = out.overlap[np.arange(len(start)), out.sweeps]  # overlap at the stop
         mean_m.append(final.mean())
     ax.plot(loads, mean_m, "o--", lw=0.8, label=f"simulation, N = {N}")

@@ -31,12 +31,12 @@ for li, alpha in enumerate(loads):
         frac = []
         for fi, f in enumerate(flips):
             cues = corrupt(cued, flip=f, seed=100 * li + fi)
-            out = hopfield.recall(W, cues, targets=cued, max_sweeps=50, seed=fi, warn=False,
-                                    threads=1)
+            out = hopfield.recall(
+                W, cues, targets=cued, max_sweeps=50, seed=fi, warn=False, threads=1
+            )
             final = out.overlap[np.arange(len(cues)), out.sweeps]
             frac.append(np.mean(final >= 0.9))
-        ax.plot(1 - 2 * flips, frac, style, color=f"C{li}",
-                label=f"{rule}, alpha = {alpha:g}")
+        ax.plot(1 - 2 * flips, frac, style, color=f"C{li}", label=f"{rule}, alpha = {alpha:g}")
 ax.set_xlabel("initial overlap of the cue, m0 = 1 - 2 x (fraction flipped)")
 ax.set_ylabel("fraction of cues recalled (final m >= 0.9)")
 ax.set_title(f"Basins of attraction, N = {N}")

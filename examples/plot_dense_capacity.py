@@ -23,7 +23,7 @@ from memsim.hopfield import dense
 N = 40
 Ks = np.unique(np.geomspace(2, 3000, 16).astype(int))
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
-for n, colour in zip((2, 3, 4), ("C0", "C1", "C2")):
+for n, colour in zip((2, 3, 4), ("C0", "C1", "C2"), strict=False):
     measured = []
     for k, K in enumerate(Ks):
         xi = dense.random_patterns(int(K), N, seed=10 * n + k)
@@ -34,8 +34,13 @@ for n, colour in zip((2, 3, 4), ("C0", "C1", "C2")):
     shown = measured > 0
     ax.loglog(Ks[shown], measured[shown], "o", color=colour, label=f"simulation, n = {n}")
     K_line = np.geomspace(2, 3000, 200)
-    ax.loglog(K_line, [theory.dense_bit_error(N, K, n) for K in K_line], "-", color=colour,
-              label=f"theory, F(x) = x^{n}")
+    ax.loglog(
+        K_line,
+        [theory.dense_bit_error(N, K, n) for K in K_line],
+        "-",
+        color=colour,
+        label=f"theory, F(x) = x^{n}",
+    )
 ax.set_ylim(1e-4, 0.6)
 ax.set_xlabel("number of stored patterns K")
 ax.set_ylabel("one-step bit error at a stored pattern")

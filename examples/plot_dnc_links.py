@@ -18,16 +18,17 @@ import numpy as np
 
 from memsim import ntm
 
-res = ntm.run_task("dnc_link_traversal", length=8, memory_slots=24, occupied=1 / 3,
-                   record_links=True, seed=2)
+res = ntm.run_task(
+    "dnc_link_traversal", length=8, memory_slots=24, occupied=1 / 3, record_links=True, seed=2
+)
 links = np.asarray(res.link_history)
 order = np.argmax(np.asarray(res.write_weightings)[0][:8], axis=1)
 print("slots written, in order:", order, "; bit errors:", res.bit_errors)
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), layout="constrained")
-for ax, t in zip(axes, (1, 3, 7)):
+for ax, t in zip(axes, (1, 3, 7), strict=False):
     im = ax.imshow(links[t], cmap="viridis", vmin=0, vmax=1)
-    ax.plot(order[: t], order[1 : t + 1], "r+", ms=8, label="(previous, next) slot")
+    ax.plot(order[:t], order[1 : t + 1], "r+", ms=8, label="(previous, next) slot")
     ax.set_title(f"link matrix L after {t + 1} writes")
     ax.set_xlabel("slot j (written earlier)")
     ax.set_ylabel("slot i (written next)")

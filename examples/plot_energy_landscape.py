@@ -31,8 +31,13 @@ for k, P in enumerate((4, 20)):
             s[i] = -s[i]
             path.append(s)
         E = hopfield.energy(W, np.array(path)) / N
-        ax.plot(np.arange(len(E)) / len(differ), E, color=f"C{k}", lw=1,
-                label=f"P = {P} (alpha = {P / N:g})" if r == 0 else None)
+        ax.plot(
+            np.arange(len(E)) / len(differ),
+            E,
+            color=f"C{k}",
+            lw=1,
+            label=f"P = {P} (alpha = {P / N:g})" if r == 0 else None,
+        )
 ax.set_xlabel("fraction of the differing bits flipped (pattern 1 -> pattern 2)")
 ax.set_ylabel("energy per neuron E / N")
 ax.set_title(f"Energy along random paths between two stored patterns, N = {N}")

@@ -29,8 +29,7 @@ for j, alpha in enumerate(loads):
     W = hopfield.store(xi)
     start = xi[: min(P, 6)]
     for i, T in enumerate(temps):
-        out = hopfield.recall(W, start, max_sweeps=20, seed=i, temperature=T, warn=False,
-                                 threads=1)
+        out = hopfield.recall(W, start, max_sweeps=20, seed=i, temperature=T, warn=False, threads=1)
         m[i, j] = np.mean(np.abs(out.overlap[np.arange(len(start)), out.sweeps]))
 
 t_line = np.linspace(0.0, 0.99, 12)
@@ -38,9 +37,15 @@ a_line = theory.ags_max_retrieval_load(t_line)  # the line alpha_M(T), i.e. T_M(
 
 fig, ax = plt.subplots(figsize=(6.4, 4.4))
 da, dt = loads[1] - loads[0], temps[1] - temps[0]
-im = ax.imshow(m, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1,
-               extent=[loads[0] - da / 2, loads[-1] + da / 2, temps[0] - dt / 2,
-                       temps[-1] + dt / 2])
+im = ax.imshow(
+    m,
+    origin="lower",
+    aspect="auto",
+    cmap="viridis",
+    vmin=0,
+    vmax=1,
+    extent=[loads[0] - da / 2, loads[-1] + da / 2, temps[0] - dt / 2, temps[-1] + dt / 2],
+)
 ax.plot(a_line, t_line, "w-", lw=2.5, label="AGS retrieval line T_M(alpha)")
 ax.set_xlabel("load alpha = P / N")
 ax.set_ylabel("temperature T")

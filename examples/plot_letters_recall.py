@@ -31,8 +31,12 @@ known = np.zeros_like(X, dtype=bool)
 known[:, half:] = True
 out_masked = hopfield.recall(W, masked, clamp=known, seed=2)
 
-rows = [("noisy cue\n(25 % flipped)", noisy), ("recalled", out_noisy.states),
-        ("half-masked\ncue", masked), ("recalled\n(lower half\nclamped)", out_masked.states)]
+rows = [
+    ("noisy cue\n(25 % flipped)", noisy),
+    ("recalled", out_noisy.states),
+    ("half-masked\ncue", masked),
+    ("recalled\n(lower half\nclamped)", out_masked.states),
+]
 fig, axes = plt.subplots(len(rows), len(X), figsize=(7.0, 7.6))
 for r, (label, imgs) in enumerate(rows):
     for c in range(len(X)):

@@ -20,9 +20,11 @@ from memsim.hopfield import modern
 
 Ps = np.unique(np.geomspace(2, 20000, 14).astype(int))
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
-for d, colour in zip((12, 16, 24, 32), ("C0", "C1", "C2", "C3")):
-    rate = [modern.retrieval_rate(d, int(P), beta=1.0, noise=0.1, queries=40, steps=1, seed=d)
-            for P in Ps]
+for d, colour in zip((12, 16, 24, 32), ("C0", "C1", "C2", "C3"), strict=False):
+    rate = [
+        modern.retrieval_rate(d, int(P), beta=1.0, noise=0.1, queries=40, steps=1, seed=d)
+        for P in Ps
+    ]
     ax.semilogx(Ps, rate, "o-", color=colour, label=f"modern, d = {d}")
     ax.axvline(0.138 * d, color=colour, ls=":", lw=1)
 ax.text(0.138 * 32 * 1.1, 0.5, "classical capacity\n0.138 d (dotted)", fontsize=8)

@@ -26,7 +26,7 @@ results = {
     "sparsemax": attention.sparsemax(scores),
 }
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), sharey=True)
-for ax, (name, p) in zip(axes, results.items()):
+for ax, (name, p) in zip(axes, results.items(), strict=False):
     for i, lab in enumerate(["item 1 (score t)", "item 2 (score 0)", "item 3 (score -0.5)"]):
         ax.plot(t, p[:, i], label=lab)
     support = (p > 0).sum(axis=1)

@@ -21,15 +21,19 @@ res = ntm.run_task("copy", length=10, bits=6, memory_slots=16, memory_width=10, 
 print("bit errors:", res.bit_errors, "of", res.scored_bits)
 
 fig, axes = plt.subplots(2, 3, figsize=(12, 6.0), layout="constrained")
-for ax, data, title in zip(axes[0], [res.inputs, res.targets, res.outputs],
-                           ["inputs (bits + delimiter)", "targets", "outputs (read-outs)"]):
+for ax, data, title in zip(
+    axes[0],
+    [res.inputs, res.targets, res.outputs],
+    ["inputs (bits + delimiter)", "targets", "outputs (read-outs)"],
+    strict=False,
+):
     ax.imshow(np.asarray(data).T, cmap="Greys", aspect="auto", vmin=0, vmax=1)
     ax.set_title(title)
     ax.set_xlabel("time step")
     ax.set_ylabel("channel")
 ww = np.asarray(res.write_weightings)[0]
 rw = np.asarray(res.read_weightings)[0]
-for ax, w, title in zip(axes[1, :2], [ww, rw], ["write weighting", "read weighting"]):
+for ax, w, title in zip(axes[1, :2], [ww, rw], ["write weighting", "read weighting"], strict=False):
     im = ax.imshow(w.T, cmap="magma", aspect="auto", origin="lower", vmin=0, vmax=1)
     ax.set_title(title)
     ax.set_xlabel("time step")

@@ -28,7 +28,7 @@ locs = sdm.locations(M, n, seed=0)
 cue_noise = np.arange(0, 81, 10)
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.0))
-for k, items in enumerate((10, 50, 150)):
+for items in (10, 50, 150):
     data = rng.integers(0, 2, size=(items, n), dtype=np.uint8)
     counters = sdm.write(locs, data, data, radius, threads=1)
     correct = []
@@ -52,7 +52,9 @@ w_sdm = sdm.intersection_weights(cue, addresses, radius).ravel()
 w_att = sdm.attention_weights(cue, addresses, radius).ravel()
 dist = np.sum(addresses != cue, axis=1)
 axes[1].semilogy(dist, w_sdm, "o", label="SDM: circle intersections")
-axes[1].semilogy(dist, w_att, "x", label=f"softmax(beta cos), beta = {sdm.softmax_beta(n, radius):.1f}")
+axes[1].semilogy(
+    dist, w_att, "x", label=f"softmax(beta cos), beta = {sdm.softmax_beta(n, radius):.1f}"
+)
 axes[1].set_xlabel("Hamming distance of the stored address to the cue")
 axes[1].set_ylabel("read weight of the item")
 axes[1].set_title("SDM read weights vs softmax attention (40 items)")

@@ -30,15 +30,28 @@ for rule, marker in (("hebbian", "o"), ("storkey", "s"), ("pseudoinverse", "^"))
         xi = random_patterns(P, N, seed=k)
         cued = xi[:20]
         cues = corrupt(cued, flip=0.1, seed=50 + k)
-        out = hopfield.recall(hopfield.store(xi, rule), cues, targets=cued, max_sweeps=30,
-                              seed=k, warn=False, threads=1)
+        out = hopfield.recall(
+            hopfield.store(xi, rule),
+            cues,
+            targets=cued,
+            max_sweeps=30,
+            seed=k,
+            warn=False,
+            threads=1,
+        )
         m.append(out.overlap[np.arange(len(cues)), out.sweeps].mean())
     ax.plot(loads, m, marker + "-", label=rule)
 ax.axvline(0.138, color="C0", ls=":", lw=1)
 ax.axvline(theory.storkey_capacity(N) / N, color="C1", ls=":", lw=1)
 ax.text(0.142, 0.55, "Hebbian alpha_c = 0.138", color="C0", fontsize=8, rotation=90)
-ax.text(theory.storkey_capacity(N) / N + 0.005, 0.55, "Storkey N / sqrt(2 ln N)", color="C1",
-        fontsize=8, rotation=90)
+ax.text(
+    theory.storkey_capacity(N) / N + 0.005,
+    0.55,
+    "Storkey N / sqrt(2 ln N)",
+    color="C1",
+    fontsize=8,
+    rotation=90,
+)
 ax.set_xlabel("load alpha = P / N")
 ax.set_ylabel("mean final overlap (cues with 10 % flipped)")
 ax.set_title(f"Storage rules compared, N = {N}")

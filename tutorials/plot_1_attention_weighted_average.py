@@ -33,9 +33,7 @@ import numpy as np
 
 from memsim import attention
 
-keys = np.array(
-    [[1.0, 0.2], [0.7, 0.8], [-0.2, 1.0], [-1.0, 0.1], [-0.4, -0.9], [0.6, -0.8]]
-)
+keys = np.array([[1.0, 0.2], [0.7, 0.8], [-0.2, 1.0], [-1.0, 0.1], [-0.4, -0.9], [0.6, -0.8]])
 values = keys
 query = np.array([1.3, 0.5])
 
@@ -51,7 +49,7 @@ print("dot-product scores s_i = q . k_i:", np.round(scores, 2))
 # evenly. Every weight stays strictly positive: softmax never ignores an item completely.
 temperatures = [5.0, 1.0, 0.5, 0.1]
 fig, axes = plt.subplots(1, len(temperatures), figsize=(11, 3.0), sharey=True)
-for ax, T in zip(axes, temperatures):
+for ax, T in zip(axes, temperatures, strict=False):
     p = attention.softmax(scores, temperature=T)
     ax.bar(np.arange(len(p)), p, color="tab:blue")
     ax.set_title(f"softmax, T = {T:g} (beta = {1 / T:g})")
@@ -75,7 +73,7 @@ fig.tight_layout()
 specs = ["softmax", "entmax15", "sparsemax", {"kind": "topk", "k": 2}, "hard"]
 outcomes = attention.compare_normalisers(scores, specs)
 fig, axes = plt.subplots(1, len(outcomes), figsize=(12, 3.0), sharey=True)
-for ax, (name, out) in zip(axes, outcomes.items()):
+for ax, (name, out) in zip(axes, outcomes.items(), strict=False):
     p = np.asarray(out.weights)
     ax.bar(np.arange(len(p)), p, color=np.where(p > 0, "tab:green", "lightgrey"))
     ax.set_title(f"{name}\nsupport = {int(np.sum(p > 0))} of {len(p)} items")
@@ -98,7 +96,9 @@ support_entmax = [np.sum(attention.entmax15(b * scores) > 0) for b in betas]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 ax.step(betas, support_sparse, where="mid", label="sparsemax(beta s)")
 ax.step(betas, support_entmax, where="mid", linestyle="--", label="1.5-entmax(beta s)")
-ax.axhline(len(scores), color="grey", lw=1.0, linestyle=":", label="softmax(beta s): always all items")
+ax.axhline(
+    len(scores), color="grey", lw=1.0, linestyle=":", label="softmax(beta s): always all items"
+)
 ax.set_xscale("log")
 ax.set_xlabel("beta (score scale)")
 ax.set_ylabel("support size (items with p_i > 0)")
@@ -127,8 +127,9 @@ for i, k in enumerate(keys):
 ax.scatter(*query, marker="*", s=200, color="tab:red", zorder=3, label="query q")
 sc = ax.scatter(*reads.T, c=np.log10(betas_path), cmap="viridis", s=18, zorder=3)
 ax.scatter(*r_sparse, marker="s", s=60, color="tab:green", zorder=4, label="sparsemax read-out")
-ax.scatter(*r_hard, marker="D", s=50, facecolor="none", edgecolor="k", zorder=4,
-           label="hard read-out")
+ax.scatter(
+    *r_hard, marker="D", s=50, facecolor="none", edgecolor="k", zorder=4, label="hard read-out"
+)
 fig.colorbar(sc, ax=ax, shrink=0.75, label="log10 beta (softmax read-out)")
 ax.set_xlabel("dimension 1")
 ax.set_ylabel("dimension 2")

@@ -44,15 +44,17 @@ reads, weights = attention.attend(
 )
 
 fig, axes = plt.subplots(1, len(noise_levels), figsize=(11, 2.9), sharey=True)
-for ax, s, r in zip(axes, noise_levels, reads):
+for ax, s, r in zip(axes, noise_levels, reads, strict=False):
     ax.bar(np.arange(slots), r, color=np.where(np.arange(slots) == 3, "tab:red", "tab:blue"))
     ax.set_title(f"query = key 3 + noise\n|noise| / |key| = {s:g}")
     ax.set_xlabel("slot i (value = one-hot label)")
     ax.set_xticks(np.arange(slots))
 axes[0].set_ylabel("read-out component")
 axes[0].set_ylim(0, 1.05)
-fig.suptitle("Key-value read, softmax(beta q.k) with beta = 8: the target slot (red) wins "
-             "until the noise is as large as the key")
+fig.suptitle(
+    "Key-value read, softmax(beta q.k) with beta = 8: the target slot (red) wins "
+    "until the noise is as large as the key"
+)
 fig.tight_layout()
 
 # %%
@@ -68,7 +70,7 @@ fig.tight_layout()
 words = "the cat saw the dog and the cat ran".split()
 vocab = sorted(set(words))
 d_model = 16
-word_vec = {w: v for w, v in zip(vocab, rng.normal(size=(len(vocab), d_model)))}
+word_vec = {w: v for w, v in zip(vocab, rng.normal(size=(len(vocab), d_model)), strict=False)}
 X = np.array([word_vec[w] for w in words])
 X = X + 0.3 * attention.sinusoidal_position_encoding(len(words), d_model)
 
@@ -76,7 +78,9 @@ _, w_full = attention.self_attention(X, return_weights=True)
 _, w_causal = attention.self_attention(X, causal=True, return_weights=True)
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 5.0), layout="constrained")
-for ax, w, title in zip(axes, [w_full, w_causal], ["self-attention", "causal self-attention"]):
+for ax, w, title in zip(
+    axes, [w_full, w_causal], ["self-attention", "causal self-attention"], strict=False
+):
     im = ax.imshow(w, cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(range(len(words)), words, rotation=45)
     ax.set_yticks(range(len(words)), words)

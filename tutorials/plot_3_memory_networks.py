@@ -51,8 +51,9 @@ answers = np.hstack([emb, np.zeros_like(emb)])  # candidate answers: every perso
 
 query = np.concatenate([emb[0], np.zeros(d)])  # "starting from Ann"
 hops = 4
-res = kv.multi_hop(query, keys, values, hops=hops, R=R, answers=answers,
-                   temperature=0.1, return_weights=True)
+res = kv.multi_hop(
+    query, keys, values, hops=hops, R=R, answers=answers, temperature=0.1, return_weights=True
+)
 print("answer after", hops, "hops:", names[int(res.answers[0])])
 
 # %%
@@ -60,7 +61,7 @@ print("answer after", hops, "hops:", names[int(res.answers[0])])
 # rewritten by ``R`` to ask about the person read in the previous hop.
 fig, ax = plt.subplots(figsize=(7.5, 3.2))
 im = ax.imshow(res.weights.reshape(hops, -1), cmap="viridis", vmin=0, vmax=1, aspect="auto")
-ax.set_xticks(range(len(names) - 1), [f"{a}->{b}" for a, b in zip(names, names[1:])])
+ax.set_xticks(range(len(names) - 1), [f"{a}->{b}" for a, b in zip(names, names[1:], strict=False)])
 ax.set_yticks(range(hops), [f"hop {j + 1}" for j in range(hops)])
 ax.set_xlabel("memory slot (fact)")
 ax.set_title("Attention over the facts at each hop (softmax, beta = 10)")
@@ -83,7 +84,9 @@ for H in range(1, 6):
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 for label, marker in (("R: value -> key", "o"), ("R = identity", "x")):
     pts = [(H, a) for lab, H, a in answers_read if lab == label]
-    ax.plot(*zip(*pts), marker=marker, ms=8, ls="-" if marker == "o" else ":", label=label)
+    ax.plot(
+        *zip(*pts, strict=False), marker=marker, ms=8, ls="-" if marker == "o" else ":", label=label
+    )
 ax.plot(range(1, 6), range(1, 6), color="grey", lw=6, alpha=0.25, label="correct (person H)")
 ax.set_yticks(range(len(names)), names)
 ax.set_xticks(range(1, 6))
@@ -106,12 +109,14 @@ print("question:", att.question, "| answer:", att.answer, "| predicted:", att.pr
 
 fig, ax = plt.subplots(figsize=(7.5, 4.6))
 im = ax.imshow(att.weights.T, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-ax.set_yticks(range(len(att.sentences)), [
-    ("* " if i in att.supporting else "") + s for i, s in enumerate(att.sentences)
-])
+ax.set_yticks(
+    range(len(att.sentences)),
+    [("* " if i in att.supporting else "") + s for i, s in enumerate(att.sentences)],
+)
 ax.set_xticks(range(att.weights.shape[0]), [f"hop {j + 1}" for j in range(att.weights.shape[0])])
-ax.set_title(f"Q: {att.question}?  A: {att.predicted} (true: {att.answer})\n"
-             "* marks the supporting facts")
+ax.set_title(
+    f"Q: {att.question}?  A: {att.predicted} (true: {att.answer})\n* marks the supporting facts"
+)
 fig.colorbar(im, ax=ax, label="attention weight")
 fig.tight_layout()
 
@@ -126,8 +131,12 @@ fig, ax = plt.subplots(figsize=(6.4, 3.6))
 width = 0.38
 for k, task in enumerate(("one_fact", "two_facts")):
     sel = [r for r in rows if r["task"] == task]
-    ax.bar(np.array([r["hops"] for r in sel]) + (k - 0.5) * width,
-           [r["accuracy"] for r in sel], width, label=task)
+    ax.bar(
+        np.array([r["hops"] for r in sel]) + (k - 0.5) * width,
+        [r["accuracy"] for r in sel],
+        width,
+        label=task,
+    )
 ax.set_xticks([1, 2, 3])
 ax.set_xlabel("hops H")
 ax.set_ylabel("accuracy on 100 stories")

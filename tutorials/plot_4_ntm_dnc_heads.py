@@ -43,7 +43,7 @@ key[0] *= -1
 
 print("cosine similarity K[k, M(i)]:", np.round(ntm.cosine_similarity(M, key), 2))
 fig, axes = plt.subplots(1, 3, figsize=(11, 2.8), sharey=True)
-for ax, beta in zip(axes, [1.0, 5.0, 20.0]):
+for ax, beta in zip(axes, [1.0, 5.0, 20.0], strict=False):
     w = ntm.content_weighting(M, key, beta)
     ax.bar(range(slots), w, color="tab:purple")
     ax.set_title(f"key strength beta = {beta:g}")
@@ -79,7 +79,7 @@ stages = [
     (w, f"4. sharpening, gamma = {gamma:g}"),
 ]
 fig, axes = plt.subplots(len(stages), 1, figsize=(6.4, 7.0), sharex=True)
-for ax, (wt, title) in zip(axes, stages):
+for ax, (wt, title) in zip(axes, stages, strict=False):
     ax.bar(range(slots), wt, color="tab:orange")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("weight")
@@ -101,19 +101,22 @@ blurred = np.array([0.0, 0.0, 0.1, 0.8, 0.1])  # offsets -2..+2: mostly +1
 big = 32
 Mbig = rng.choice([-1.0, 1.0], size=(big, width))
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), sharey=True, layout="constrained")
-for ax, (shift, gam, title) in zip(axes, [
-    (ntm.one_hot_shift(1, shift_range=2), 1.0, "one-hot shift +1"),
-    (blurred, 1.0, "shift (0.1, 0.8, 0.1) on (0, +1, +2), gamma = 1"),
-    (blurred, 3.0, "same blurred shift, gamma = 3"),
-]):
+for ax, (shift, gam, title) in zip(
+    axes,
+    [
+        (ntm.one_hot_shift(1, shift_range=2), 1.0, "one-hot shift +1"),
+        (blurred, 1.0, "shift (0.1, 0.8, 0.1) on (0, +1, +2), gamma = 1"),
+        (blurred, 3.0, "same blurred shift, gamma = 3"),
+    ],
+    strict=False,
+):
     wt = np.zeros(big)
     wt[0] = 1.0
     history = [wt]
     for _ in range(steps):
         wt = ntm.address(Mbig, Mbig[0], 1.0, 0.0, shift, gam, wt)
         history.append(wt)
-    im = ax.imshow(np.array(history).T, aspect="auto", cmap="magma", origin="lower",
-                   vmin=0, vmax=1)
+    im = ax.imshow(np.array(history).T, aspect="auto", cmap="magma", origin="lower", vmin=0, vmax=1)
     ax.set_title(title)
     ax.set_xlabel("time step t")
 axes[0].set_ylabel("memory slot i")
@@ -134,8 +137,9 @@ M_new = ntm.write(M, w_write, np.ones(width), a)
 print("read after write:", np.round(ntm.read(M_new, w_write), 2), " (added", a, ")")
 
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), layout="constrained")
-for ax, mat, title in zip(axes, [M, M_new, M_new - M], ["memory before", "after the write",
-                                                         "change"]):
+for ax, mat, title in zip(
+    axes, [M, M_new, M_new - M], ["memory before", "after the write", "change"], strict=False
+):
     im = ax.imshow(mat, cmap="RdBu_r", vmin=-2, vmax=2)
     ax.set_title(title)
     ax.set_xlabel("width (memory column)")
@@ -157,11 +161,18 @@ fig.suptitle("Write to slot 2: erase e = 1, add a = (1, 1, 1, -1, -1, -1)")
 res = ntm.run_task("dnc_allocation", n_sequences=4, length=6, memory_slots=16, seed=0)
 print("bit errors:", res.bit_errors, "of", res.scored_bits)
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True, layout="constrained")
-im0 = axes[0].imshow(np.asarray(res.usage).T, aspect="auto", cmap="viridis", origin="lower",
-                     vmin=0, vmax=1)
+im0 = axes[0].imshow(
+    np.asarray(res.usage).T, aspect="auto", cmap="viridis", origin="lower", vmin=0, vmax=1
+)
 axes[0].set_title("usage u_t(i)")
-im1 = axes[1].imshow(np.asarray(res.write_weightings)[0].T, aspect="auto", cmap="magma",
-                     origin="lower", vmin=0, vmax=1)
+im1 = axes[1].imshow(
+    np.asarray(res.write_weightings)[0].T,
+    aspect="auto",
+    cmap="magma",
+    origin="lower",
+    vmin=0,
+    vmax=1,
+)
 axes[1].set_title("write weighting w^w_t(i)")
 for ax in axes:
     ax.set_xlabel("time step t (write 6, delimiter, read 6; four times)")

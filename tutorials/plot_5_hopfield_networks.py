@@ -42,7 +42,12 @@ W = hopfield.store(X, "hebbian")
 cues = corrupt(X, flip=0.2, seed=1)
 out = hopfield.recall(W, cues, max_sweeps=10, seed=2, record_states=True)
 states = np.asarray(out.extra["states"])
-print("sweeps to a fixed point:", out.sweeps, " final overlaps:", np.round(out.overlap[np.arange(len(X)), out.sweeps], 3))
+print(
+    "sweeps to a fixed point:",
+    out.sweeps,
+    " final overlaps:",
+    np.round(out.overlap[np.arange(len(X)), out.sweeps], 3),
+)
 
 show = [0, 1]
 fig, axes = plt.subplots(len(X), len(show) + 2, figsize=(5.0, 7.0))
@@ -50,7 +55,7 @@ for p in range(len(X)):
     panels = [(X[p], "stored"), (cues[p], "cue (20 % flipped)")]
     panels += [(states[p, t], f"after sweep {t}") for t in show[1:]]
     panels += [(out.states[p], "final")]
-    for ax, (img, title) in zip(axes[p], panels):
+    for ax, (img, title) in zip(axes[p], panels, strict=False):
         ax.imshow(np.asarray(img).reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -89,10 +94,11 @@ fig.tight_layout()
 #
 # .. math:: P_\mathrm{err} = \tfrac12 \operatorname{erfc}\big(\sqrt{1/(2\alpha)}\big),
 #
-# :func:`memsim.theory.one_step_error` (at the lowest loads no bit flips among the few thousand
-# we test, so those points are off the log scale). Those first errors create more crosstalk; the replica
-# theory of Amit, Gutfreund & Sompolinsky gives the overlap of the state the dynamics finally
-# settle in, :func:`memsim.theory.ags_retrieval_overlap`, which vanishes abruptly at
+# :func:`memsim.theory.one_step_error` (at the lowest loads no bit flips among the few
+# thousand we test, so those points are off the log scale). Those first errors create more
+# crosstalk; the replica theory of Amit, Gutfreund & Sompolinsky gives the overlap of the
+# state the dynamics finally settle in, :func:`memsim.theory.ags_retrieval_overlap`, which
+# vanishes abruptly at
 # ``alpha_c = 0.138`` (:func:`memsim.theory.ags_critical_load`). We measure both on random
 # patterns at N = 400.
 N = 400
@@ -123,8 +129,12 @@ a2 = np.linspace(0.001, alpha_c, 200)
 axes[1].plot(a2, theory.ags_retrieval_overlap(a2), "k-", label="AGS theory (N -> infinity)")
 axes[1].plot([alpha_c, alpha_c], [0, m_c], "k:", lw=1)
 axes[1].plot(loads, final_m, "o", color="tab:red", label=f"simulation, N = {N}")
-axes[1].annotate(f"alpha_c = {alpha_c:.3f}", (alpha_c, 0.3), xytext=(0.155, 0.45),
-                 arrowprops={"arrowstyle": "->"})
+axes[1].annotate(
+    f"alpha_c = {alpha_c:.3f}",
+    (alpha_c, 0.3),
+    xytext=(0.155, 0.45),
+    arrowprops={"arrowstyle": "->"},
+)
 axes[1].set_xlabel("load alpha = P / N")
 axes[1].set_ylabel("final overlap m (start at a pattern)")
 axes[1].set_ylim(0, 1.05)
@@ -151,8 +161,11 @@ mix = np.sign(xi[0] + xi[1] + xi[2]).astype(np.int8)
 res = hopfield.recall(Wm, mix, seed=3, targets=False)
 m = hopfield.overlaps(xi, res.states).ravel()
 print("overlaps of the final state with the 8 patterns:", np.round(m, 2))
-print("classified as:", classify_states(xi, res.states[None, :]).label[0],
-      classify_states(xi, res.states[None, :]).mixture[0])
+print(
+    "classified as:",
+    classify_states(xi, res.states[None, :]).label[0],
+    classify_states(xi, res.states[None, :]).mixture[0],
+)
 
 # %%
 # Where do random starting states end? Mostly in stored patterns or their reversals, but a good

@@ -65,8 +65,12 @@ cues_pm1 = queries.astype(np.int8).copy()  # the classical network needs +-1: un
 cues_pm1[:, : X.shape[1] // 2] = -1
 classical = hopfield.recall(hopfield.store(X.astype(np.int8)), cues_pm1, seed=0, warn=False)
 
-rows = [("stored", X), ("cue:\nbottom half", queries),
-        ("classical\nHebbian", classical.states), (f"modern,\n1 update,\nbeta = {beta}", modern_out)]
+rows = [
+    ("stored", X),
+    ("cue:\nbottom half", queries),
+    ("classical\nHebbian", classical.states),
+    (f"modern,\n1 update,\nbeta = {beta}", modern_out),
+]
 fig, axes = plt.subplots(len(rows), len(X), figsize=(10, 6.2))
 for r, (label, imgs) in enumerate(rows):
     for c in range(len(X)):
@@ -129,8 +133,13 @@ for q in range(len(prototypes)):
     ax.plot(table["beta"][sel], table["subset_size"][sel], "-", color="k", lw=0.6, alpha=0.5)
     for kind, col in colours.items():
         s = sel & (table["kind"] == kind)
-        ax.scatter(table["beta"][s], table["subset_size"][s] + 0.15 * (q - 1), color=col, s=18,
-                   label=kind if q == 0 else None)
+        ax.scatter(
+            table["beta"][s],
+            table["subset_size"][s] + 0.15 * (q - 1),
+            color=col,
+            s=18,
+            label=kind if q == 0 else None,
+        )
 ax.axhline(5, color="tab:orange", ls=":", lw=1)
 ax.text(0.011, 5.4, "cluster size 5", color="tab:orange", fontsize=8)
 ax.set_xscale("log")
