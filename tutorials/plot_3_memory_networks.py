@@ -123,10 +123,10 @@ fig.tight_layout()
 # %%
 # One hop is not enough for task 2
 # --------------------------------
-# :func:`memsim.kv.hops_study` counts correct answers on 100 stories per task. Task 1 ("where is
+# :func:`memsim.kv.hops_study` counts correct answers on 40 stories per task. Task 1 ("where is
 # mary?") needs one supporting fact and one hop; task 2 needs two hops. The single-hop reader
 # finds who holds the object, but that sentence names no location, so its answer is a guess.
-rows = kv.hops_study(("one_fact", "two_facts"), (1, 2, 3), stories=100, seed=0)
+rows = kv.hops_study(("one_fact", "two_facts"), (1, 2, 3), stories=40, seed=0)
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 width = 0.38
 for k, task in enumerate(("one_fact", "two_facts")):
@@ -139,7 +139,7 @@ for k, task in enumerate(("one_fact", "two_facts")):
     )
 ax.set_xticks([1, 2, 3])
 ax.set_xlabel("hops H")
-ax.set_ylabel("accuracy on 100 stories")
+ax.set_ylabel("accuracy on 40 stories")
 ax.set_ylim(0, 1.3)
 ax.set_yticks(np.linspace(0, 1, 6))
 ax.set_title("Scripted multi-hop reader on bAbI-like tasks 1 and 2")
