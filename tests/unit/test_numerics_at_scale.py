@@ -231,11 +231,14 @@ def test_every_normaliser_ignores_a_constant_and_sums_to_one(ints, e, shift, spe
     alpha=st.floats(1.0001, 50.0),
 )
 def test_entmax_matches_exact_reference_at_every_scale(z, log_scale, alpha):
-    zz = np.array(z) * 10.0**log_scale if log_scale > -2 else np.array(z)
-    if log_scale < -2:  # tiny scores: every alpha gives nearly uniform weights; still exact
-        zz = np.array(z) * 10.0**log_scale
+    zz = np.array(z) * 10.0**log_scale
     p = A.entmax_bisect(zz, alpha)
-    ref = np.array([float(x) for x in entmax_exact(zz, alpha, 40)])
+    # entmax is shift-invariant; the exact reference is taken at the float64-rounded shift
+    # zz - max(zz), an input within half an ulp of zz. No float64 algorithm can do better on
+    # ill-conditioned inputs: hypothesis found z = [0, 2^-5, 1.2e-38] at alpha = 18, where the
+    # small weights satisfy p^17 ~ 3e-30, so a change of 1e-38 in z moves them by 4e-11.
+    zs = zz - zz.max()
+    ref = np.array([float(x) for x in entmax_exact(zs, alpha, 40)])
     np.testing.assert_allclose(p, ref, rtol=0, atol=1e-12)
     big = ref > 1e-6
     assert np.all(np.abs(p - ref)[big] <= 1e-9 * ref[big])
@@ -244,7 +247,7 @@ def test_entmax_matches_exact_reference_at_every_scale(z, log_scale, alpha):
     sup = np.flatnonzero(p > 0)
     pc = p[sup] ** c
     lhs = pc[:, None] - pc[None, :]
-    rhs = c * (zz[sup][:, None] - zz[sup][None, :])
+    rhs = c * (zs[sup][:, None] - zs[sup][None, :])
     np.testing.assert_allclose(lhs, rhs, rtol=0, atol=1e-12)
 
 
