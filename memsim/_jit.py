@@ -12,6 +12,8 @@ NaN and inf (masked keys, all-zero memory rows), and those checks must keep work
 
 from __future__ import annotations
 
+import functools
+
 import numba
 
 from memsim import _cache, _checks
@@ -57,6 +59,22 @@ def pjit(*args, fastmath: bool | frozenset = False, **kwargs):
     """
     kwargs.setdefault("parallel", True)
     return jit(*args, fastmath=fastmath, **kwargs)
+
+
+def keeps_thread_count(func):
+    """Decorator: the Numba thread count a public function sets through its ``threads`` argument
+    holds for that call only; the caller's setting is restored when it returns or raises."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        before = numba.get_num_threads()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if numba.get_num_threads() != before:
+                numba.set_num_threads(before)
+
+    return wrapper
 
 
 def set_threads(threads: int | None) -> int:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _checks as A
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import generator
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _bam_kernels as K
@@ -104,6 +104,7 @@ def _side(v, name, n):
     return A.spins(a[None, :] if single else a, name, 2, n), single
 
 
+@keeps_thread_count
 def recall(
     weights: Any,
     x: Any = None,

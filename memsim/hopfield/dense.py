@@ -42,7 +42,7 @@ import numpy as np
 from memsim import _checks
 from memsim import patterns as _patterns
 from memsim import theory as _theory
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _dense_kernels as K
@@ -250,6 +250,7 @@ def _tables(kind: int, n: int, p: int, big_n: int):
 # ------------------------------------------------------------------------------------------------
 
 
+@keeps_thread_count
 def dense_recall(
     stored: np.ndarray,
     cues: np.ndarray,

@@ -48,7 +48,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
 from memsim.attention.readouts import _read_into
 from memsim.errors import MemsimError
@@ -483,6 +483,7 @@ class Trajectory:
         return self.states[..., -1, :]
 
 
+@keeps_thread_count
 def retrieve(
     stored: np.ndarray,
     queries: np.ndarray,

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _checks as A
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import generator, stream_states
 from memsim.hopfield import _sequence_kernels as K
 
@@ -183,6 +183,7 @@ def _integer_couplings(w: SequenceWeights) -> tuple[np.ndarray, np.ndarray]:
     return np.rint(w.forward * n), np.rint(w.symmetric * n)
 
 
+@keeps_thread_count
 def recall(
     weights: SequenceWeights,
     cues: Any,

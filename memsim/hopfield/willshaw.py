@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _checks as A
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.hopfield import _willshaw_kernels as K
@@ -105,6 +105,7 @@ class WillshawRecall:
     theta: np.ndarray
 
 
+@keeps_thread_count
 def recall(
     weights: Any,
     cues: Any,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from memsim import _checks as C
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim.errors import MemsimError
 from memsim.ntm import _kernels as K
 from memsim.ntm.addressing import DEFAULT_COSINE_EPS, SHIFT_ORDERS, shift_to_canonical
@@ -408,6 +408,7 @@ def run_ntm(
     )
 
 
+@keeps_thread_count
 def run_ntm_batch(
     memories,
     programs: Sequence[NTMProgram],
@@ -779,6 +780,7 @@ def run_dnc(
     )
 
 
+@keeps_thread_count
 def run_dnc_batch(
     memories,
     programs: Sequence[DNCProgram],

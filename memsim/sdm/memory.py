@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _checks as A
-from memsim._jit import set_threads
+from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.sdm import _kernels as K
@@ -112,6 +112,7 @@ def _locations(loc: Any) -> np.ndarray:
     return A.bits(loc, "locations")
 
 
+@keeps_thread_count
 def write(
     locations: Any,
     addresses: Any,
@@ -177,6 +178,7 @@ def write(
     return c
 
 
+@keeps_thread_count
 def read(
     counters: Any,
     locations: Any,
