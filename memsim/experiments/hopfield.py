@@ -570,9 +570,8 @@ def _loads_used(table: dict[str, np.ndarray], summary_tab: dict[str, np.ndarray]
 
 def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:
     """Per stored pattern: fraction of its bits flipped by one synchronous update from it."""
-    H = W._fields(xi)
-    _, scale = W._couplings()
-    x = H - W.theta * scale
+    H = W._fields(xi)  # from the P overlaps for Hebbian weights: no N x N matrix formed
+    x = H - W.theta * W._scale()
     new = np.where(x > 0, 1, np.where(x < 0, -1, xi))
     return (new != xi).mean(axis=1)
 

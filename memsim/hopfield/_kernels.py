@@ -29,9 +29,41 @@ CYCLE = 1
 LIMIT = 2
 
 
+@jit(fastmath=True)
+def _add_column(h, col, d):
+    """h += d * col: one branch-free loop over contiguous memory (vectorised: float32 or
+    integer fields, int16/float columns). Exact: every value is an integer (or the float64
+    arithmetic of a real-valued rule, whose element-wise update has no reassociation)."""
+    for j in range(h.shape[0]):
+        h[j] += d * col[j]
+
+
+@jit(fastmath=True)
+def _lowrank_field(xiT_i, m, p, s_i):
+    """h_i = sum_mu xi_i^mu m_mu - P s_i (Hebbian, J = Xi^T Xi - P I, in integer units).
+
+    ``m`` holds the P overlaps (unnormalised, exact integers in float64); every partial sum is
+    an integer of magnitude <= N P < 2**53, so reassociation (SIMD) cannot change the result.
+    """
+    acc = 0.0
+    for mu in range(p):
+        acc += xiT_i[mu] * m[mu]
+    return acc - p * s_i
+
+
+@jit(fastmath=True)
+def _lowrank_flip(xiT_i, m, d):
+    """m_mu += d xi_i^mu (a flip of neuron i changes every overlap by 2 s_i_new xi_i^mu)."""
+    for mu in range(m.shape[0]):
+        m[mu] += d * xiT_i[mu]
+
+
 @jit
 def _async_one(
     J,
+    xiT,
+    m,
+    two,
     scale,
     theta_s,
     diag,
@@ -51,6 +83,17 @@ def _async_one(
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
+    Two field schemes give the same integers (and so the same bits everywhere):
+
+    * dense (``J`` has N rows): ``h`` holds all N fields; a check reads ``h_i`` (O(1)), a flip
+      of neuron i adds ``2 s_i_new J[i]`` to ``h`` (O(N), one vectorised loop);
+    * low rank (``J`` has 0 rows; Hebbian): ``m`` holds the P overlaps ``sum_j xi_j^mu s_j``;
+      a check computes ``h_i = sum_mu xi_i^mu m_mu - P s_i`` from row i of ``xiT`` (O(P)),
+      a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` is only read for the energy.
+
+    ``two`` is a length-1 array holding 2 in the dtype of ``h`` (so the flip update stays in
+    that dtype: float32 fields are exact integers while |h| < 2**24).
+
     ``frames`` (max_sweeps + 1, N), or (0, N) when not recorded, receives the state after each
     sweep (row 0: the cue).
 
@@ -63,67 +106,80 @@ def _async_one(
     Hertz, Krogh & Palmer 1991, ch. 2).
     """
     n = s.shape[0]
+    low_rank = J.shape[0] == 0
+    p = xiT.shape[1]
     inv = 1.0 / scale
     e = 0.0
     for i in range(n):
         e += -0.5 * s[i] * h[i] * inv + theta_s[i] * inv * s[i]
     energy[0] = e
-    m = 0.0
+    mo = 0.0
     have_target = target.shape[0] == n
     have_clamp = clamp.shape[0] == n
+    fast = temperature == 0.0 and not have_clamp
     record = frames.shape[0] > 0
     if record:
         frames[0, :] = s
     if have_target:
         for i in range(n):
-            m += target[i] * s[i]
-        overlap[0] = m / n
+            mo += target[i] * s[i]
+        overlap[0] = mo / n
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
         flips = 0
         for k in range(n):
             i = order[k]
-            if have_clamp and clamp[i]:
-                continue
-            x = h[i] - theta_s[i]
             old = s[i]
-            if temperature > 0.0:
-                p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
-                new = 1 if uniform(rng) < p_up else -1
-            elif x > 0:
-                new = 1
-            elif x < 0:
-                new = -1
+            if low_rank:
+                hi = _lowrank_field(xiT[i], m, p, old)
             else:
-                new = old
-            if new != old:
-                s[i] = new
-                flips += 1
-                e += -2.0 * new * (h[i] - diag[i] * old - theta_s[i]) * inv
-                col = J[i]
-                if new > 0:
-                    for j in range(n):
-                        h[j] += 2 * col[j]
+                hi = h[i]
+            x = hi - theta_s[i]
+            if fast:
+                # sgn with the keep-state tie rule flips exactly when old * x < 0
+                if old * x >= 0:
+                    continue
+                new = -old
+            else:
+                if have_clamp and clamp[i]:
+                    continue
+                if temperature > 0.0:
+                    p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
+                    new = 1 if uniform(rng) < p_up else -1
+                elif x > 0:
+                    new = 1
+                elif x < 0:
+                    new = -1
                 else:
-                    for j in range(n):
-                        h[j] -= 2 * col[j]
-                if have_target:
-                    m += 2 * new * target[i]
+                    new = old
+                if new == old:
+                    continue
+            s[i] = new
+            flips += 1
+            e += -2.0 * new * (hi - diag[i] * old - theta_s[i]) * inv
+            d = two[0] if new > 0 else -two[0]
+            if low_rank:
+                _lowrank_flip(xiT[i], m, d)
+            else:
+                _add_column(h, J[i], d)
+            if have_target:
+                mo += 2 * new * target[i]
         energy[sweep + 1] = e
         flips_out[sweep] = flips
         if record:
             frames[sweep + 1, :] = s
         if have_target:
-            overlap[sweep + 1] = m / n
+            overlap[sweep + 1] = mo / n
         if flips == 0 and temperature == 0.0:
             return sweep + 1, FIXED_POINT
     return max_sweeps, LIMIT
 
 
-@pjit
-def async_batch(
+def _async_batch(
     J,
+    xiT,
+    M,
     scale,
     theta_s,
     diag,
@@ -142,16 +198,22 @@ def async_batch(
     stop,
     frames,
 ):
-    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
+    """Asynchronous dynamics for a batch of cues (each its own stream).
 
+    Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xiT`` (0, 0), ``M`` (B, 0).
+    Low-rank fields (Hebbian): ``J`` (0, N), ``xiT`` (N, P) the patterns transposed (int8) and
+    ``M`` (B, P) float64 the unnormalised overlaps of each cue (see :func:`_async_one`).
     ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
     """
     b_count, n = S.shape
+    two = np.full(1, 2, dtype=H.dtype)
     for b in prange(b_count):
         order = np.arange(n)
-        tgt = targets[b]
         nsw, code = _async_one(
             J,
+            xiT,
+            M[b],
+            two,
             scale,
             theta_s,
             diag,
@@ -162,7 +224,7 @@ def async_batch(
             max_sweeps,
             temperature,
             rngs[b],
-            tgt,
+            targets[b],
             clamps[b],
             energy[b],
             overlap[b],
@@ -171,6 +233,12 @@ def async_batch(
         )
         sweeps[b] = nsw
         stop[b] = code
+
+
+#: parallel over cues (prange), for batches with enough work to pay for waking the threads
+async_batch = pjit(_async_batch)
+#: the same loop in the calling thread (small batches: no thread start-up), same bits
+async_batch_serial = jit(_async_batch)
 
 
 @jit
@@ -212,31 +280,39 @@ def energies(S, H, theta_s, scale, out):
         out[b] = e * inv
 
 
-@pjit(fastmath=True)
-def lowrank_fields(xi, xiT, S, zero, out):
-    """Exact integer fields from the P overlaps: h = N W s = xi^T (xi s) - P s (Hebbian, W_ii = 0).
+def _lowrank_overlaps_fields(xi, S, zero, M, H):
+    """Exact Hebbian fields from the P overlaps: ``M = S Xi^T``, ``H = M Xi - P S`` (J = N W).
 
-    ``xi`` is P x N, ``xiT`` its transpose (contiguous), ``zero`` the accumulator type's zero
-    (int32 when N P < 2**31, else int64). Cost 2 P N per cue instead of N**2. Parallel over cues;
-    integer sums do not depend on order, so neither do the results.
+    ``xi`` (P, N) int8, ``S`` (B, N) int8; ``zero`` is 0 in the arithmetic type (float32 while
+    N P < 2**24, else float64), which is also the dtype of ``M`` (B, P) and ``H`` (B, N).
+    Every partial sum is an integer of magnitude <= N (overlaps) or <= N P (fields), so the
+    float sums are exact whatever their order (SIMD reassociation) and the thread count.
+    Cost 2 P N per cue; both passes stream the int8 patterns (no float copy of P N).
     """
     b_count, n = S.shape
     p = xi.shape[0]
     for b in prange(b_count):
         s = S[b]
-        m = np.empty(p, dtype=out.dtype)
         for mu in range(p):
             acc = zero
             row = xi[mu]
             for j in range(n):
-                acc += row[j] * s[j]
-            m[mu] = acc
-        for i in range(n):
-            acc = zero
-            r = xiT[i]
-            for mu in range(p):
-                acc += r[mu] * m[mu]
-            out[b, i] = acc - p * s[i]
+                acc += (zero + row[j]) * s[j]
+            M[b, mu] = acc
+        h = H[b]
+        for j in range(n):
+            h[j] = (zero - p) * s[j]
+        for mu in range(p):
+            c = M[b, mu]
+            row = xi[mu]
+            for j in range(n):
+                h[j] += c * row[j]
+
+
+#: parallel over cues
+lowrank_overlaps_fields = pjit(fastmath=True)(_lowrank_overlaps_fields)
+#: in the calling thread (small batches), same bits
+lowrank_overlaps_fields_serial = jit(fastmath=True)(_lowrank_overlaps_fields)
 
 
 @pjit(fastmath=True)
