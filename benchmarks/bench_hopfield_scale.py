@@ -49,6 +49,10 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
     small = rng.integers(0, 2, size=(4, 64), dtype=np.int8) * 2 - 1
     recall(store(small), small, "async", "random", 5, targets=False, fields="low_rank")
     recall(store(small), small, "async", "random", 5, targets=False, fields="dense")
+    # and the float64-field signatures (N P >= 2**24), on one cue
+    mid = rng.integers(0, 2, size=(420, 40000), dtype=np.int8) * 2 - 1
+    recall(store(mid), mid[:1], "async", "random", 2, targets=False, fields="low_rank")
+    del mid
     base = rss()
     xi = np.empty((p, n), dtype=np.int8)
     rows = max(1, 2**24 // n)
@@ -61,7 +65,7 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
     t = time.perf_counter()
     w = store(xi)
     t_store = time.perf_counter() - t
-    scheme = _choose_fields(w, "auto", cue, w._fields(cue), np.zeros(n), 0.0, max_sweeps)
+    scheme, _ = _choose_fields(w, "auto", cue, w._fields(cue), np.zeros(n), 0.0, max_sweeps)
     t = time.perf_counter()
     res = recall(w, cue, "async", "random", max_sweeps, seed=seed, targets=xi[:cues])
     t_recall = time.perf_counter() - t

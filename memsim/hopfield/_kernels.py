@@ -176,7 +176,8 @@ def _async_one(
     return max_sweeps, LIMIT
 
 
-def _async_batch(
+@pjit
+def async_batch(
     J,
     xiT,
     M,
@@ -198,7 +199,7 @@ def _async_batch(
     stop,
     frames,
 ):
-    """Asynchronous dynamics for a batch of cues (each its own stream).
+    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
 
     Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xiT`` (0, 0), ``M`` (B, 0).
     Low-rank fields (Hebbian): ``J`` (0, N), ``xiT`` (N, P) the patterns transposed (int8) and
@@ -210,35 +211,52 @@ def _async_batch(
     for b in prange(b_count):
         order = np.arange(n)
         nsw, code = _async_one(
-            J,
-            xiT,
-            M[b],
-            two,
-            scale,
-            theta_s,
-            diag,
-            S[b],
-            H[b],
-            order,
-            random_order,
-            max_sweeps,
-            temperature,
-            rngs[b],
-            targets[b],
-            clamps[b],
-            energy[b],
-            overlap[b],
-            flips[b],
-            frames[b],
-        )
+            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
+            flips[b], frames[b],
+        )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
 
 
-#: parallel over cues (prange), for batches with enough work to pay for waking the threads
-async_batch = pjit(_async_batch)
-#: the same loop in the calling thread (small batches: no thread start-up), same bits
-async_batch_serial = jit(_async_batch)
+@jit
+def async_batch_serial(
+    J,
+    xiT,
+    M,
+    scale,
+    theta_s,
+    diag,
+    S,
+    H,
+    random_order,
+    max_sweeps,
+    temperature,
+    rngs,
+    targets,
+    clamps,
+    energy,
+    overlap,
+    flips,
+    sweeps,
+    stop,
+    frames,
+):
+    """:func:`async_batch` in the calling thread (small batches: no thread start-up), same
+    bits. (A separate function, not a second dispatcher of the same one: Numba's on-disk
+    cache is keyed by the function, so two dispatchers of one function would share entries.)
+    """
+    b_count, n = S.shape
+    two = np.full(1, 2, dtype=H.dtype)
+    for b in range(b_count):
+        order = np.arange(n)
+        nsw, code = _async_one(
+            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
+            flips[b], frames[b],
+        )  # fmt: skip
+        sweeps[b] = nsw
+        stop[b] = code
 
 
 @jit
@@ -280,39 +298,47 @@ def energies(S, H, theta_s, scale, out):
         out[b] = e * inv
 
 
-def _lowrank_overlaps_fields(xi, S, zero, M, H):
-    """Exact Hebbian fields from the P overlaps: ``M = S Xi^T``, ``H = M Xi - P S`` (J = N W).
+@jit(fastmath=True)
+def _lowrank_one(xi, s, zero, m, h):
+    """Exact Hebbian fields of one state from the P overlaps: ``m = Xi s``, ``h = Xi^T m - P s``
+    (J = N W = Xi^T Xi - P I).
 
-    ``xi`` (P, N) int8, ``S`` (B, N) int8; ``zero`` is 0 in the arithmetic type (float32 while
-    N P < 2**24, else float64), which is also the dtype of ``M`` (B, P) and ``H`` (B, N).
+    ``xi`` (P, N) int8, ``s`` (N,) int8; ``zero`` is 0 in the arithmetic type (float32 while
+    N P < 2**24, else float64), which is also the dtype of ``m`` (P,) and ``h`` (N,).
     Every partial sum is an integer of magnitude <= N (overlaps) or <= N P (fields), so the
     float sums are exact whatever their order (SIMD reassociation) and the thread count.
-    Cost 2 P N per cue; both passes stream the int8 patterns (no float copy of P N).
+    Cost 2 P N; both passes stream the int8 patterns (no float copy of P N).
     """
-    b_count, n = S.shape
+    n = s.shape[0]
     p = xi.shape[0]
-    for b in prange(b_count):
-        s = S[b]
-        for mu in range(p):
-            acc = zero
-            row = xi[mu]
-            for j in range(n):
-                acc += (zero + row[j]) * s[j]
-            M[b, mu] = acc
-        h = H[b]
+    for mu in range(p):
+        acc = zero
+        row = xi[mu]
         for j in range(n):
-            h[j] = (zero - p) * s[j]
-        for mu in range(p):
-            c = M[b, mu]
-            row = xi[mu]
-            for j in range(n):
-                h[j] += c * row[j]
+            acc += (zero + row[j]) * s[j]
+        m[mu] = acc
+    for j in range(n):
+        h[j] = (zero - p) * s[j]
+    for mu in range(p):
+        c = m[mu]
+        row = xi[mu]
+        for j in range(n):
+            h[j] += c * row[j]
 
 
-#: parallel over cues
-lowrank_overlaps_fields = pjit(fastmath=True)(_lowrank_overlaps_fields)
-#: in the calling thread (small batches), same bits
-lowrank_overlaps_fields_serial = jit(fastmath=True)(_lowrank_overlaps_fields)
+@pjit
+def lowrank_overlaps_fields(xi, S, zero, M, H):
+    """:func:`_lowrank_one` for every row of ``S`` (B, N), into ``M`` (B, P) and ``H`` (B, N);
+    parallel over cues."""
+    for b in prange(S.shape[0]):
+        _lowrank_one(xi, S[b], zero, M[b], H[b])
+
+
+@jit
+def lowrank_overlaps_fields_serial(xi, S, zero, M, H):
+    """:func:`lowrank_overlaps_fields` in the calling thread (small batches), same bits."""
+    for b in range(S.shape[0]):
+        _lowrank_one(xi, S[b], zero, M[b], H[b])
 
 
 @pjit(fastmath=True)
@@ -340,6 +366,21 @@ def dense_fields(J, S, out):
             for j in range(n):
                 acc += row[j] * S[b, j]
             out[b, i] = acc
+
+
+@jit
+def all_plus_minus_one(a):
+    """True when every entry of the 1-D int8 array ``a`` is -1 or +1 (blocks of 4096 entries
+    are checked without a branch, so the loop vectorises)."""
+    n = a.shape[0]
+    for start in range(0, n, 4096):
+        bad = 0
+        for j in range(start, min(start + 4096, n)):
+            x = a[j]
+            bad += (x != 1) & (x != -1)
+        if bad:
+            return False
+    return True
 
 
 @jit

@@ -202,7 +202,7 @@ class Weights:
         H = np.empty(S.shape, dtype=ftype)
         run = (
             K.lowrank_overlaps_fields
-            if S.shape[0] * n * p >= _PARALLEL_MIN_WORK * 64
+            if 2 * S.shape[0] * n * p * COST_LOW_RANK >= _PARALLEL_MIN_NS
             else K.lowrank_overlaps_fields_serial
         )
         run(xi, S, ftype(0), M, H)
@@ -288,6 +288,10 @@ def field_scheme_costs(
     dict
         ``{"dense": ns, "low_rank": ns}``.
 
+    Raises
+    ------
+    Nothing: the arguments are taken as given (a cost estimate, not a check).
+
     References
     ----------
     Hertz, Krogh & Palmer (1991). Introduction to the Theory of Neural Computation, ch. 2
@@ -341,7 +345,8 @@ def _check_patterns(patterns: Any, name: str = "patterns", dense: bool = True) -
 def _plus_minus_one(a: np.ndarray) -> bool:
     """True when every entry of ``a`` is -1 or +1 (one pass for integer arrays)."""
     if a.dtype == np.int8:
-        return bool((np.abs(a) == 1).all())  # abs(-128) stays -128 (wraps), not 1
+        # one pass, no temporary of the array's size (P N bytes at N = 10**5 and beyond)
+        return bool(K.all_plus_minus_one(np.ascontiguousarray(a).reshape(-1)))
     return bool(np.isin(a, (-1, 1)).all())
 
 
@@ -772,7 +777,7 @@ def recall(
 
     if dynamics == "async":
         H = MH[1] if MH is not None else W._fields(S)
-        scheme = _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps)
+        scheme, cost = _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps)
         if scheme == "low_rank":
             J = np.zeros((0, n), dtype=np.int16)
             xiT = W._xiT()
@@ -787,7 +792,7 @@ def recall(
             H = H.astype(np.float64)
         # Hebbian fields are float32 while |h| <= (N - 1) P < 2**24 (exact integers; their
         # updates vectorise better than int32, which numba widens to int64), else float64
-        run = K.async_batch if b_count * n >= _PARALLEL_MIN_WORK else K.async_batch_serial
+        run = K.async_batch if cost >= _PARALLEL_MIN_NS else K.async_batch_serial
         run(
             J,
             xiT,
@@ -861,29 +866,31 @@ def recall(
     )
 
 
-#: a batch with fewer cues x neurons than this runs in the calling thread (waking Numba's
-#: thread pool costs more than the work; the numbers are the same either way)
-_PARALLEL_MIN_WORK = 4096
+#: a recall whose estimated time (:func:`field_scheme_costs`, ns) is below this runs in the
+#: calling thread: waking Numba's thread pool costs more than the work, and on a busy machine
+#: a parallel region waits for a descheduled thread (measured: 0.3 ms serial against 40 ms
+#: parallel for 20 cues of N = 400 beside other jobs). The numbers are the same either way.
+_PARALLEL_MIN_NS = 1e6
 
 
-def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> str:
-    """Field scheme of asynchronous recall: the option, or the cheaper by the cost model."""
-    if not W._has_low_rank() or fields == "dense":
-        return "dense"
-    if fields == "low_rank":
-        return "low_rank"
+def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[str, float]:
+    """Field scheme of asynchronous recall (the option, or the cheaper by the cost model) and
+    the estimated time of the recall in ns (which decides whether threads are worth waking)."""
     n = W.n
-    p = W.patterns.shape[0]
-    formed = W._int is not None
-    if not formed and not _dense_fits(n):
-        return "low_rank"
+    p = W.patterns.shape[0] if W.patterns is not None else n
     # expected flips: the neurons unstable in the cue (a lower bound; at T > 0 every sweep)
     unstable = float((S * (H - theta_s) < 0).sum()) / max(S.shape[0], 1)
     sweeps = EXPECTED_SWEEPS if temperature == 0.0 else max_sweeps
     if temperature > 0.0:
         unstable = max(unstable, 0.5 * n) * max_sweeps
+    formed = W.formed
     c = field_scheme_costs(n, p, S.shape[0], unstable, sweeps, formed)
-    return "dense" if c["dense"] < c["low_rank"] else "low_rank"
+    if not W._has_low_rank() or fields == "dense":
+        return "dense", c["dense"]
+    if fields == "low_rank" or (not formed and not _dense_fits(n)):
+        return "low_rank", c["low_rank"]
+    scheme = "dense" if c["dense"] < c["low_rank"] else "low_rank"
+    return scheme, c[scheme]
 
 
 def _fill_frames(frames: np.ndarray, sweeps: np.ndarray) -> np.ndarray:
