@@ -89,13 +89,12 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
 
 
 def run_child(n: int, p: int, cues: int, max_sweeps: int = 20, seed: int = 0) -> dict:
+    here = str(Path(__file__).parent)
     code = (
-        "import json, sys; sys.path.insert(0, %r); import bench_hopfield_scale as b; "
-        "print(json.dumps(b.child(%d, %d, %d, %d, %d)))"
-    ) % (str(Path(__file__).parent), n, p, cues, max_sweeps, seed)
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        f"import json, sys; sys.path.insert(0, {here!r}); import bench_hopfield_scale as b; "
+        f"print(json.dumps(b.child({n}, {p}, {cues}, {max_sweeps}, {seed})))"
     )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         return {"n": n, "p": p, "error": out.stderr.strip().splitlines()[-1:]}
     return json.loads(out.stdout.strip().splitlines()[-1])

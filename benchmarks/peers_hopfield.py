@@ -70,9 +70,9 @@ def child_memsim(data: dict, repeats: int) -> dict:
         ),
         "store+recall": _median_time(both, repeats),
         "sweeps": [int(s) for s in res.sweeps],
-        "retrieved": int((
-            (res.states.astype(int) * xi[data["idx"]]).sum(axis=1) / N >= 0.95
-        ).sum()),
+        "retrieved": int(
+            ((res.states.astype(int) * xi[data["idx"]]).sum(axis=1) / N >= 0.95).sum()
+        ),
     }
     return out
 
@@ -110,7 +110,7 @@ def child_neurodynex3(data: dict, repeats: int) -> dict:
 
     xi, cues = data["patterns"].astype(float), data["cues"].astype(float)
     sweeps = data["sweeps"]
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 - neurodynex3 draws its update orders from numpy's global RNG
 
     def st():
         net = HopfieldNetwork(N)
@@ -120,7 +120,7 @@ def child_neurodynex3(data: dict, repeats: int) -> dict:
 
     def rc(net):
         finals = []
-        for c, k in zip(cues, sweeps):
+        for c, k in zip(cues, sweeps, strict=True):
             net.set_state_from_pattern(c)
             net.run(nr_steps=int(k))
             finals.append(net.state.copy())
@@ -154,10 +154,11 @@ def _child_main(name: str, path: str, repeats: int) -> None:
 
 
 def _run(python: str, name: str, path: str, repeats: int) -> dict:
+    here = str(Path(__file__).parent)
     code = (
-        "import sys; sys.path.insert(0, %r); import peers_hopfield as b; "
-        "b._child_main(%r, %r, %d)"
-    ) % (str(Path(__file__).parent), name, path, repeats)
+        f"import sys; sys.path.insert(0, {here!r}); import peers_hopfield as b; "
+        f"b._child_main({name!r}, {path!r}, {repeats})"
+    )
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
     if out.returncode != 0:

@@ -405,7 +405,7 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
     kb, kf, kt = _key(pt["bias"]), _key(pt["flip"]), _key(pt["temperature"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        xi = pat.random_patterns(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
+        xi = _random_patterns_in_blocks(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
         c = pt.get("dilution")
         W = classical.store(
             xi,
@@ -568,12 +568,38 @@ def _loads_used(table: dict[str, np.ndarray], summary_tab: dict[str, np.ndarray]
     )
 
 
+#: bytes of float work arrays per block of patterns (pattern drawing, one-step errors): keeps a
+#: capacity task near P N bytes (the int8 patterns) at N = 10**5 instead of 8-16 P N
+_BLOCK_BYTES = 64 * 2**20
+
+
+def _random_patterns_in_blocks(p: int, n: int, bias: float, rng) -> np.ndarray:
+    """:func:`memsim.patterns.random_patterns` drawn a block of rows at a time: the same numbers
+    (the generator fills rows in order), without its float64 temporary of P N entries."""
+    rows = max(1, _BLOCK_BYTES // (16 * n))
+    if rows >= p:
+        return pat.random_patterns(p, n, bias, rng)
+    xi = np.empty((p, n), dtype=np.int8)
+    for i in range(0, p, rows):
+        k = min(rows, p - i)
+        xi[i : i + k] = pat.random_patterns(k, n, bias, rng)
+    return xi
+
+
 def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:
-    """Per stored pattern: fraction of its bits flipped by one synchronous update from it."""
-    H = W._fields(xi)  # from the P overlaps for Hebbian weights: no N x N matrix formed
-    x = H - W.theta * W._scale()
-    new = np.where(x > 0, 1, np.where(x < 0, -1, xi))
-    return (new != xi).mean(axis=1)
+    """Per stored pattern: fraction of its bits flipped by one synchronous update from it.
+
+    Hebbian fields come from the P overlaps (no N x N matrix is formed), a block of patterns at
+    a time so the fields take at most ``_BLOCK_BYTES``."""
+    th = W.theta * W._scale()
+    rows = max(1, _BLOCK_BYTES // (8 * xi.shape[1]))
+    out = np.empty(xi.shape[0])
+    for i in range(0, xi.shape[0], rows):
+        blk = xi[i : i + rows]
+        x = W._fields(blk) - th
+        new = np.where(x > 0, 1, np.where(x < 0, -1, blk))
+        out[i : i + rows] = (new != blk).mean(axis=1)
+    return out
 
 
 GROUP = ("size", "rule", "temperature", "bias", "flip", "load")

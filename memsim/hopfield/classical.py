@@ -174,9 +174,7 @@ class Weights:
 
     def _low_rank(self) -> bool:
         """Fields from the overlaps are cheaper than J s: P < N/2, or J not formed."""
-        return self._has_low_rank() and (
-            self.patterns.shape[0] < self.n // 2 or self._int is None
-        )
+        return self._has_low_rank() and (self.patterns.shape[0] < self.n // 2 or self._int is None)
 
     def _xiT(self) -> np.ndarray:
         """The patterns transposed, (N, P) int8 contiguous: row i holds xi_i^mu for all mu."""
@@ -661,7 +659,9 @@ def recall(
         int64; ``stop`` (B,) of ``"fixed_point"``/``"cycle"``/``"limit"``; ``energy``
         (B, max_sweeps + 1) float64 trace (NaN after the stop); ``overlap`` (B,
         max_sweeps + 1) float64 overlap with the target, or None; ``flips`` (B, max_sweeps)
-        int64 flips per sweep (-1 after the stop).
+        int64 flips per sweep (-1 after the stop); ``extra["fields"]`` the field scheme used
+        by asynchronous dynamics ("low_rank" or "dense"), ``extra["states"]`` the recorded
+        states.
 
     Raises
     ------
@@ -844,6 +844,11 @@ def recall(
     else:
         ov = _readonly(overlap)
     stop_names = np.asarray(STOP_REASONS)[stop]
+    extra: dict[str, Any] = {}
+    if record_states:
+        extra["states"] = _readonly(_fill_frames(frames, sweeps))
+    if dynamics == "async":
+        extra["fields"] = scheme
     if warn and temperature == 0.0 and (stop == K.LIMIT).any():
         k = int((stop == K.LIMIT).sum())
         warnings.warn(
@@ -862,7 +867,7 @@ def recall(
         order=order,
         temperature=temperature,
         seed=int(seed),
-        extra={"states": _readonly(_fill_frames(frames, sweeps))} if record_states else {},
+        extra=extra,
     )
 
 
@@ -1018,7 +1023,7 @@ def energy(
         # lazy Hebbian weights of a large network: s^T J s = |Xi s|^2 - P |s|^2 (J = N W),
         # without forming the N x N matrix
         M = S2 @ W.patterns.T.astype(np.float64)
-        quad = (np.einsum("bm,bm->b", M, M) - W.patterns.shape[0] * (S2 * S2).sum(axis=1))
+        quad = np.einsum("bm,bm->b", M, M) - W.patterns.shape[0] * (S2 * S2).sum(axis=1)
         e = -0.5 * quad / W.scale + S2 @ th
     else:
         e = -0.5 * np.einsum("bi,bi->b", S2 @ W.matrix.T, S2) + S2 @ th
