@@ -66,9 +66,12 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
     w = store(xi)
     t_store = time.perf_counter() - t
     scheme, _ = _choose_fields(w, "auto", cue, w._fields(cue), np.zeros(n), 0.0, max_sweeps)
-    t = time.perf_counter()
-    res = recall(w, cue, "async", "random", max_sweeps, seed=seed, targets=xi[:cues])
-    t_recall = time.perf_counter() - t
+    times = []
+    for _ in range(2):  # the first call also loads (or, after a cache race, compiles) kernels
+        t = time.perf_counter()
+        res = recall(w, cue, "async", "random", max_sweeps, seed=seed, targets=xi[:cues])
+        times.append(time.perf_counter() - t)
+    t_recall = times[-1]
     sweeps = int(res.sweeps.sum())
     return {
         "n": n,
