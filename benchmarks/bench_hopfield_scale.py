@@ -7,10 +7,12 @@ them), then asynchronous recall of ``--cues`` cues with 10% of the bits flipped,
 ``fields="auto"`` (the cost model picks dense or low-rank fields). A warm-up recall on a small
 network of the same dtypes loads the compiled kernels first, so compilation is not timed.
 
-Reported per configuration: the field scheme chosen, store time, recall time, time per sweep
-(recall time / sweeps summed over cues: one sweep = N single-neuron updates of one cue), peak
-resident memory of the process and its baseline before the patterns exist (Python, numpy,
-numba), and the bytes the int16 N x N couplings would have taken.
+Reported per configuration: the field scheme chosen, store time, recall time (the second of two
+calls), time per sweep (recall time / sweeps summed over cues: one sweep = N single-neuron
+updates of one cue), the peak of the arrays allocated from the patterns on (tracemalloc: the
+patterns themselves, store, recall), the peak resident memory of the process and its baseline
+before the patterns exist (Python, numpy, numba and the warm-up), the bytes the int16 N x N
+couplings would have taken, and the machine's 1-minute load average (2 shared cores).
 
 Run:
   python benchmarks/bench_hopfield_scale.py --big          # N = 100000, P = 500 and 5000
@@ -33,8 +35,10 @@ OUT = ROOT / "docs" / "benchmarks"
 
 def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
     """One configuration, in this process; returns the measurements."""
+    import os
     import resource
     import time
+    import tracemalloc
 
     import numpy as np
 
@@ -55,6 +59,7 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
     del mid
     base = rss()
     xi = np.empty((p, n), dtype=np.int8)
+    tracemalloc.start()
     rows = max(1, 2**24 // n)
     for i in range(0, p, rows):
         blk = rng.integers(0, 2, size=(min(rows, p - i), n), dtype=np.int8)
@@ -72,6 +77,8 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
         res = recall(w, cue, "async", "random", max_sweeps, seed=seed, targets=xi[:cues])
         times.append(time.perf_counter() - t)
     t_recall = times[-1]
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     sweeps = int(res.sweeps.sum())
     return {
         "n": n,
@@ -85,9 +92,11 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
         "s_per_sweep": t_recall / max(sweeps, 1),
         "final_overlap": float(res.final_overlap.mean()),
         "peak_rss_bytes": rss(),
+        "traced_peak_bytes": traced,
         "baseline_rss_bytes": base,
         "dense_int16_bytes": 2 * n * n,
         "matrix_formed": bool(w.formed),
+        "load_avg_1min": os.getloadavg()[0],
     }
 
 
@@ -110,8 +119,8 @@ def show(r: dict) -> None:
     print(
         f"N={r['n']:>6} P={r['p']:>5} {r['fields']:>8}  store {r['store_s'] * 1e3:8.1f} ms  "
         f"recall {r['recall_s']:7.3f} s  {r['s_per_sweep'] * 1e3:8.2f} ms/sweep  "
-        f"peak {r['peak_rss_bytes'] / 2**30:5.2f} GiB (baseline "
-        f"{r['baseline_rss_bytes'] / 2**30:4.2f})  dense J would be "
+        f"arrays {r['traced_peak_bytes'] / 2**30:6.3f} GiB, "
+        f"process {r['peak_rss_bytes'] / 2**30:5.2f} GiB  dense J would be "
         f"{r['dense_int16_bytes'] / 2**30:6.2f} GiB  m={r['final_overlap']:.3f}"
     )
 
@@ -136,8 +145,8 @@ def table(cues: int) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     cols = [
         "axis", "n", "p", "load", "cues", "fields", "store_s", "recall_s", "sweeps",
-        "s_per_sweep", "peak_rss_bytes", "baseline_rss_bytes", "dense_int16_bytes",
-        "final_overlap",
+        "s_per_sweep", "traced_peak_bytes", "peak_rss_bytes", "baseline_rss_bytes",
+        "dense_int16_bytes", "final_overlap", "load_avg_1min",
     ]  # fmt: skip
     with open(OUT / "scaling_hopfield.csv", "w", newline="") as fh:
         wr = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
@@ -159,10 +168,12 @@ def table(cues: int) -> None:
         a.legend()
         a.grid(True, which="both", alpha=0.3)
         b = ax[1, col]
-        b.loglog(x, [r["peak_rss_bytes"] / 2**20 for r in sub], "o-", label="peak resident")
         b.loglog(
-            x, [(r["peak_rss_bytes"] - r["baseline_rss_bytes"]) / 2**20 for r in sub],
-            "^-", label="peak minus baseline",
+            x, [r["peak_rss_bytes"] / 2**20 for r in sub], "o-", label="peak resident (process)"
+        )
+        b.loglog(
+            x, [r["traced_peak_bytes"] / 2**20 for r in sub], "^-",
+            label="peak of memsim's arrays (tracemalloc)",
         )  # fmt: skip
         b.loglog(x, [r["dense_int16_bytes"] / 2**20 for r in sub], "k:", label="int16 N x N")
         b.set_xlabel(key.upper())
