@@ -592,14 +592,44 @@ def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:
     Hebbian fields come from the P overlaps (no N x N matrix is formed), a block of patterns at
     a time so the fields take at most ``_BLOCK_BYTES``."""
     th = W.theta * W._scale()
-    rows = max(1, _BLOCK_BYTES // (8 * xi.shape[1]))
-    out = np.empty(xi.shape[0])
-    for i in range(0, xi.shape[0], rows):
+    p, n = xi.shape
+    rows = max(1, _BLOCK_BYTES // (8 * n))
+    out = np.empty(p)
+    hebbian_of_xi = W._has_low_rank() and not W.formed and np.array_equal(W.patterns, xi)
+    C = _pattern_overlaps(xi) if hebbian_of_xi and p >= 512 else None
+    for i in range(0, p, rows):
         blk = xi[i : i + rows]
-        x = W._fields(blk) - th
+        H = W._fields(blk) if C is None else _hebbian_fields_of_patterns(C, xi, i, i + rows)
+        x = H - th
         new = np.where(x > 0, 1, np.where(x < 0, -1, blk))
         out[i : i + rows] = (new != blk).mean(axis=1)
     return out
+
+
+def _pattern_overlaps(xi: np.ndarray) -> np.ndarray:
+    """``C = Xi Xi^T`` (P x P), exact: float32 products of neuron blocks, every partial sum an
+    integer of magnitude <= N < 2**24. Returned as float32 when N P < 2**24, else float64."""
+    p, n = xi.shape
+    C = np.zeros((p, p), dtype=np.float32)
+    cols = max(1, _BLOCK_BYTES // (4 * p))
+    for j in range(0, n, cols):
+        xb = xi[:, j : j + cols].astype(np.float32)
+        C += xb @ xb.T
+    return C if n * p < 2**24 else C.astype(np.float64)
+
+
+def _hebbian_fields_of_patterns(C: np.ndarray, xi: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Hebbian fields ``N h = C[a:b] Xi - P Xi[a:b]`` of stored patterns a..b-1 (J = Xi^T Xi -
+    P I), as matrix products (P^2 N operations for all patterns, at BLAS-3 speed). Exact: every
+    partial sum is an integer of magnitude <= N P, and ``C`` is float64 when N P >= 2**24."""
+    p, n = xi.shape
+    blk = xi[a:b]
+    H = np.empty(blk.shape, dtype=C.dtype)
+    cols = max(1, _BLOCK_BYTES // (8 * p))
+    for j in range(0, n, cols):
+        H[:, j : j + cols] = C[a:b] @ xi[:, j : j + cols].astype(C.dtype)
+    H -= p * blk.astype(C.dtype)
+    return H
 
 
 GROUP = ("size", "rule", "temperature", "bias", "flip", "load")
