@@ -872,10 +872,11 @@ def recall(
 
 
 #: a recall whose estimated time (:func:`field_scheme_costs`, ns) is below this runs in the
-#: calling thread: waking Numba's thread pool costs more than the work, and on a busy machine
-#: a parallel region waits for a descheduled thread (measured: 0.3 ms serial against 40 ms
-#: parallel for 20 cues of N = 400 beside other jobs). The numbers are the same either way.
-_PARALLEL_MIN_NS = 1e6
+#: calling thread. Waking Numba's thread pool costs more than small work, and on a busy machine
+#: a parallel region waits for a descheduled thread: measured on 2 cores beside other jobs
+#: (load average 10-20), parallel regions of 1-10 ms took 20-100 times their serial time, while
+#: on a quiet machine the gain is at most the core count. The numbers are the same either way.
+_PARALLEL_MIN_NS = 1e7
 
 
 def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[str, float]:
