@@ -303,19 +303,22 @@ def _lowrank_one(xi, s, zero, m, h):
     """Exact Hebbian fields of one state from the P overlaps: ``m = Xi s``, ``h = Xi^T m - P s``
     (J = N W = Xi^T Xi - P I).
 
-    ``xi`` (P, N) int8, ``s`` (N,) int8; ``zero`` is 0 in the arithmetic type (float32 while
-    N P < 2**24, else float64), which is also the dtype of ``m`` (P,) and ``h`` (N,).
+    ``xi`` (P, N) int8 (or the same values in the arithmetic type, when small enough to keep a
+    copy), ``s`` (N,) int8; ``zero`` is 0 in the arithmetic type (float32 while N P < 2**24,
+    else float64), which is also the dtype of ``m`` (P,) and ``h`` (N,).
     Every partial sum is an integer of magnitude <= N (overlaps) or <= N P (fields), so the
     float sums are exact whatever their order (SIMD reassociation) and the thread count.
     Cost 2 P N; both passes stream the int8 patterns (no float copy of P N).
     """
     n = s.shape[0]
     p = xi.shape[0]
+    for j in range(n):
+        h[j] = zero + s[j]  # the state in the arithmetic type, so the dot products convert once
     for mu in range(p):
         acc = zero
         row = xi[mu]
         for j in range(n):
-            acc += (zero + row[j]) * s[j]
+            acc += row[j] * h[j]
         m[mu] = acc
     for j in range(n):
         h[j] = (zero - p) * s[j]

@@ -37,6 +37,8 @@ DYNAMICS = ("async", "sync")
 ORDERS = ("random", "fixed")
 
 _F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
+#: pattern sets up to this size (as floats) are also kept as a float copy for the field kernels
+_FLOAT_PATTERNS_MAX_BYTES = 16 * 2**20
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -203,6 +205,12 @@ class Weights:
             if 2 * S.shape[0] * n * p * COST_LOW_RANK >= _PARALLEL_MIN_NS
             else K.lowrank_overlaps_fields_serial
         )
+        if n * p * np.dtype(ftype).itemsize <= _FLOAT_PATTERNS_MAX_BYTES:
+            # a float copy of small pattern sets saves an int8 conversion per multiply-add
+            key = f"xi_{np.dtype(ftype).name}"
+            if key not in self._cache:
+                self._cache[key] = xi.astype(ftype)
+            xi = self._cache[key]
         run(xi, S, ftype(0), M, H)
         return M, H
 
