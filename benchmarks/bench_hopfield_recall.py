@@ -8,10 +8,16 @@ Reference (what a careful numpy user writes):
 * sync: ``S @ W`` (BLAS) per step on the cues still moving (each stops at a fixed point or a
   2-cycle, as memsim's do).
 
-memsim: exact integer couplings, fields from the P overlaps (rank <= P) at the start, then
-incremental fields in Numba (a check O(1), a flip O(N)), cues in parallel.
+memsim: lazy Hebbian weights; initial fields from the P overlaps (rank <= P), then
+incremental fields in Numba, dense (a check O(1), a flip O(N), once J is formed) or low-rank
+(a check and a flip O(P)) as the cost model decides; cues in parallel when the work is large.
 Both sides use the same cues; the final states are checked equal for the fixed order. Times are
 the best of several repeats after a warm-up (Numba compilation excluded).
+
+The reference runs with one BLAS thread (set here unless OPENBLAS_NUM_THREADS is set): its
+calls are small matrix-vector products, for which a BLAS thread pool only adds start-up and,
+on a machine shared with other jobs, stalls of tens of milliseconds (measured: the reference
+took 4-7 times longer with two BLAS threads at a load average of 15 on 2 cores).
 
 Run: python benchmarks/bench_hopfield_recall.py [--repeats 5]
 """
@@ -19,11 +25,14 @@ Run: python benchmarks/bench_hopfield_recall.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
+import os
+import time
 
-import numpy as np
-from _timing import best_of
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from memsim.hopfield import recall, store
+import numpy as np  # noqa: E402
+
+from memsim.hopfield import recall, store  # noqa: E402
 
 
 def reference_async(W: np.ndarray, cues: np.ndarray, max_sweeps: int = 100) -> np.ndarray:
@@ -59,6 +68,15 @@ def reference_sync(W: np.ndarray, cues: np.ndarray, max_steps: int = 100) -> np.
         if active.size == 0:
             break
     return S.astype(np.int8)
+
+
+def best_of(f, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)
 
 
 def main() -> None:
@@ -114,6 +132,7 @@ def main() -> None:
     for name, tr, tm in rows:
         print(f"{name:<22} {tr * 1e3:>15.2f} {tm * 1e3:>12.3f} {tr / tm:>8.1f}x")
     print(f"mean sweeps: async {ra.sweeps.mean():.2f}, sync {rs.sweeps.mean():.2f}")
+    print(f"1-minute load average {os.getloadavg()[0]:.1f} (2 cores)")
 
 
 if __name__ == "__main__":

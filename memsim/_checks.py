@@ -4,9 +4,8 @@ Every check raises :class:`~memsim.errors.MemsimError` naming the argument, the 
 what is allowed (``recall(W, cues, seed=-1)`` says ``seed``), and returns the value converted to
 the type the engine computes with. Kernels never validate: the public wrappers call these first.
 
-The attention checks (:mod:`memsim.attention._validate`) are not merged here yet;
-``memsim._args`` and ``memsim._engine_args`` re-export these functions for the modules that
-still import them.
+The attention checks (:mod:`memsim.attention._validate`: query/key/value shapes, masks and the
+normalisers' options, written for one scan of each input on the hot path) are not merged here yet.
 """
 
 from __future__ import annotations

@@ -502,7 +502,7 @@ def digits(
     >>> X.shape, shape, labels                               # doctest: +SKIP
     ((6, 64), (8, 8), ('0', '0', '1', '1', '7', '7'))
     """
-    from memsim import _args
+    from memsim import _checks as _args
 
     if isinstance(classes, int | np.integer):
         classes = [classes]
@@ -774,7 +774,7 @@ def images(
     of the Society for Information Display 17(2), 75-77 (the error-diffusion weights 7/16, 3/16,
     5/16, 1/16).
     """
-    from memsim import _args
+    from memsim import _checks as _args
 
     try:
         rows, cols = (int(_args.integer(s, "images: shape", 1)) for s in shape)

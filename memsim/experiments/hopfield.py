@@ -406,7 +406,7 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
     kb, kf, kt = _key(pt["bias"]), _key(pt["flip"]), _key(pt["temperature"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        xi = pat.random_patterns(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
+        xi = _random_patterns_in_blocks(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
         c = pt.get("dilution")
         W = classical.store(
             xi,
@@ -569,13 +569,68 @@ def _loads_used(table: dict[str, np.ndarray], summary_tab: dict[str, np.ndarray]
     )
 
 
+#: bytes of float work arrays per block of patterns (pattern drawing, one-step errors): keeps a
+#: capacity task near P N bytes (the int8 patterns) at N = 10**5 instead of 8-16 P N
+_BLOCK_BYTES = 64 * 2**20
+
+
+def _random_patterns_in_blocks(p: int, n: int, bias: float, rng) -> np.ndarray:
+    """:func:`memsim.patterns.random_patterns` drawn a block of rows at a time: the same numbers
+    (the generator fills rows in order), without its float64 temporary of P N entries."""
+    rows = max(1, _BLOCK_BYTES // (16 * n))
+    if rows >= p:
+        return pat.random_patterns(p, n, bias, rng)
+    xi = np.empty((p, n), dtype=np.int8)
+    for i in range(0, p, rows):
+        k = min(rows, p - i)
+        xi[i : i + k] = pat.random_patterns(k, n, bias, rng)
+    return xi
+
+
 def _one_step_errors(W: classical.Weights, xi: np.ndarray) -> np.ndarray:
-    """Per stored pattern: fraction of its bits flipped by one synchronous update from it."""
-    H = W._fields(xi)
-    _, scale = W._couplings()
-    x = H - W.theta * scale
-    new = np.where(x > 0, 1, np.where(x < 0, -1, xi))
-    return (new != xi).mean(axis=1)
+    """Per stored pattern: fraction of its bits flipped by one synchronous update from it.
+
+    Hebbian fields come from the P overlaps (no N x N matrix is formed), a block of patterns at
+    a time so the fields take at most ``_BLOCK_BYTES``."""
+    th = W.theta * W._scale()
+    p, n = xi.shape
+    rows = max(1, _BLOCK_BYTES // (8 * n))
+    out = np.empty(p)
+    hebbian_of_xi = W._has_low_rank() and not W.formed and np.array_equal(W.patterns, xi)
+    C = _pattern_overlaps(xi) if hebbian_of_xi and p >= 512 else None
+    for i in range(0, p, rows):
+        blk = xi[i : i + rows]
+        H = W._fields(blk) if C is None else _hebbian_fields_of_patterns(C, xi, i, i + rows)
+        x = H - th
+        new = np.where(x > 0, 1, np.where(x < 0, -1, blk))
+        out[i : i + rows] = (new != blk).mean(axis=1)
+    return out
+
+
+def _pattern_overlaps(xi: np.ndarray) -> np.ndarray:
+    """``C = Xi Xi^T`` (P x P), exact: float32 products of neuron blocks, every partial sum an
+    integer of magnitude <= N < 2**24. Returned as float32 when N P < 2**24, else float64."""
+    p, n = xi.shape
+    C = np.zeros((p, p), dtype=np.float32)
+    cols = max(1, _BLOCK_BYTES // (4 * p))
+    for j in range(0, n, cols):
+        xb = xi[:, j : j + cols].astype(np.float32)
+        C += xb @ xb.T
+    return C if n * p < 2**24 else C.astype(np.float64)
+
+
+def _hebbian_fields_of_patterns(C: np.ndarray, xi: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Hebbian fields ``N h = C[a:b] Xi - P Xi[a:b]`` of stored patterns a..b-1 (J = Xi^T Xi -
+    P I), as matrix products (P^2 N operations for all patterns, at BLAS-3 speed). Exact: every
+    partial sum is an integer of magnitude <= N P, and ``C`` is float64 when N P >= 2**24."""
+    p, n = xi.shape
+    blk = xi[a:b]
+    H = np.empty(blk.shape, dtype=C.dtype)
+    cols = max(1, _BLOCK_BYTES // (8 * p))
+    for j in range(0, n, cols):
+        H[:, j : j + cols] = C[a:b] @ xi[:, j : j + cols].astype(C.dtype)
+    H -= p * blk.astype(C.dtype)
+    return H
 
 
 GROUP = ("size", "rule", "temperature", "bias", "flip", "load")

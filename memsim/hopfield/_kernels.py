@@ -29,9 +29,41 @@ CYCLE = 1
 LIMIT = 2
 
 
+@jit(fastmath=True)
+def _add_column(h, col, d):
+    """h += d * col: one branch-free loop over contiguous memory (vectorised: float32 or
+    integer fields, int16/float columns). Exact: every value is an integer (or the float64
+    arithmetic of a real-valued rule, whose element-wise update has no reassociation)."""
+    for j in range(h.shape[0]):
+        h[j] += d * col[j]
+
+
+@jit(fastmath=True)
+def _lowrank_field(xiT_i, m, p, s_i):
+    """h_i = sum_mu xi_i^mu m_mu - P s_i (Hebbian, J = Xi^T Xi - P I, in integer units).
+
+    ``m`` holds the P overlaps (unnormalised, exact integers in float64); every partial sum is
+    an integer of magnitude <= N P < 2**53, so reassociation (SIMD) cannot change the result.
+    """
+    acc = 0.0
+    for mu in range(p):
+        acc += xiT_i[mu] * m[mu]
+    return acc - p * s_i
+
+
+@jit(fastmath=True)
+def _lowrank_flip(xiT_i, m, d):
+    """m_mu += d xi_i^mu (a flip of neuron i changes every overlap by 2 s_i_new xi_i^mu)."""
+    for mu in range(m.shape[0]):
+        m[mu] += d * xiT_i[mu]
+
+
 @jit
 def _async_one(
     J,
+    xiT,
+    m,
+    two,
     scale,
     theta_s,
     diag,
@@ -51,6 +83,17 @@ def _async_one(
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
+    Two field schemes give the same integers (and so the same bits everywhere):
+
+    * dense (``J`` has N rows): ``h`` holds all N fields; a check reads ``h_i`` (O(1)), a flip
+      of neuron i adds ``2 s_i_new J[i]`` to ``h`` (O(N), one vectorised loop);
+    * low rank (``J`` has 0 rows; Hebbian): ``m`` holds the P overlaps ``sum_j xi_j^mu s_j``;
+      a check computes ``h_i = sum_mu xi_i^mu m_mu - P s_i`` from row i of ``xiT`` (O(P)),
+      a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` is only read for the energy.
+
+    ``two`` is a length-1 array holding 2 in the dtype of ``h`` (so the flip update stays in
+    that dtype: float32 fields are exact integers while |h| < 2**24).
+
     ``frames`` (max_sweeps + 1, N), or (0, N) when not recorded, receives the state after each
     sweep (row 0: the cue).
 
@@ -63,59 +106,71 @@ def _async_one(
     Hertz, Krogh & Palmer 1991, ch. 2).
     """
     n = s.shape[0]
+    low_rank = J.shape[0] == 0
+    p = xiT.shape[1]
     inv = 1.0 / scale
     e = 0.0
     for i in range(n):
         e += -0.5 * s[i] * h[i] * inv + theta_s[i] * inv * s[i]
     energy[0] = e
-    m = 0.0
+    mo = 0.0
     have_target = target.shape[0] == n
     have_clamp = clamp.shape[0] == n
+    fast = temperature == 0.0 and not have_clamp
     record = frames.shape[0] > 0
     if record:
         frames[0, :] = s
     if have_target:
         for i in range(n):
-            m += target[i] * s[i]
-        overlap[0] = m / n
+            mo += target[i] * s[i]
+        overlap[0] = mo / n
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
         flips = 0
         for k in range(n):
             i = order[k]
-            if have_clamp and clamp[i]:
-                continue
-            x = h[i] - theta_s[i]
             old = s[i]
-            if temperature > 0.0:
-                p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
-                new = 1 if uniform(rng) < p_up else -1
-            elif x > 0:
-                new = 1
-            elif x < 0:
-                new = -1
+            if low_rank:
+                hi = _lowrank_field(xiT[i], m, p, old)
             else:
-                new = old
-            if new != old:
-                s[i] = new
-                flips += 1
-                e += -2.0 * new * (h[i] - diag[i] * old - theta_s[i]) * inv
-                col = J[i]
-                if new > 0:
-                    for j in range(n):
-                        h[j] += 2 * col[j]
+                hi = h[i]
+            x = hi - theta_s[i]
+            if fast:
+                # sgn with the keep-state tie rule flips exactly when old * x < 0
+                if old * x >= 0:
+                    continue
+                new = -old
+            else:
+                if have_clamp and clamp[i]:
+                    continue
+                if temperature > 0.0:
+                    p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
+                    new = 1 if uniform(rng) < p_up else -1
+                elif x > 0:
+                    new = 1
+                elif x < 0:
+                    new = -1
                 else:
-                    for j in range(n):
-                        h[j] -= 2 * col[j]
-                if have_target:
-                    m += 2 * new * target[i]
+                    new = old
+                if new == old:
+                    continue
+            s[i] = new
+            flips += 1
+            e += -2.0 * new * (hi - diag[i] * old - theta_s[i]) * inv
+            d = two[0] if new > 0 else -two[0]
+            if low_rank:
+                _lowrank_flip(xiT[i], m, d)
+            else:
+                _add_column(h, J[i], d)
+            if have_target:
+                mo += 2 * new * target[i]
         energy[sweep + 1] = e
         flips_out[sweep] = flips
         if record:
             frames[sweep + 1, :] = s
         if have_target:
-            overlap[sweep + 1] = m / n
+            overlap[sweep + 1] = mo / n
         if flips == 0 and temperature == 0.0:
             return sweep + 1, FIXED_POINT
     return max_sweeps, LIMIT
@@ -124,6 +179,8 @@ def _async_one(
 @pjit
 def async_batch(
     J,
+    xiT,
+    M,
     scale,
     theta_s,
     diag,
@@ -144,31 +201,60 @@ def async_batch(
 ):
     """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
 
+    Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xiT`` (0, 0), ``M`` (B, 0).
+    Low-rank fields (Hebbian): ``J`` (0, N), ``xiT`` (N, P) the patterns transposed (int8) and
+    ``M`` (B, P) float64 the unnormalised overlaps of each cue (see :func:`_async_one`).
     ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
     """
     b_count, n = S.shape
+    two = np.full(1, 2, dtype=H.dtype)
     for b in prange(b_count):
         order = np.arange(n)
-        tgt = targets[b]
         nsw, code = _async_one(
-            J,
-            scale,
-            theta_s,
-            diag,
-            S[b],
-            H[b],
-            order,
-            random_order,
-            max_sweeps,
-            temperature,
-            rngs[b],
-            tgt,
-            clamps[b],
-            energy[b],
-            overlap[b],
-            flips[b],
-            frames[b],
-        )
+            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
+            flips[b], frames[b],
+        )  # fmt: skip
+        sweeps[b] = nsw
+        stop[b] = code
+
+
+@jit
+def async_batch_serial(
+    J,
+    xiT,
+    M,
+    scale,
+    theta_s,
+    diag,
+    S,
+    H,
+    random_order,
+    max_sweeps,
+    temperature,
+    rngs,
+    targets,
+    clamps,
+    energy,
+    overlap,
+    flips,
+    sweeps,
+    stop,
+    frames,
+):
+    """:func:`async_batch` in the calling thread (small batches: no thread start-up), same
+    bits. (A separate function, not a second dispatcher of the same one: Numba's on-disk
+    cache is keyed by the function, so two dispatchers of one function would share entries.)
+    """
+    b_count, n = S.shape
+    two = np.full(1, 2, dtype=H.dtype)
+    for b in range(b_count):
+        order = np.arange(n)
+        nsw, code = _async_one(
+            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
+            flips[b], frames[b],
+        )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
 
@@ -212,31 +298,50 @@ def energies(S, H, theta_s, scale, out):
         out[b] = e * inv
 
 
-@pjit(fastmath=True)
-def lowrank_fields(xi, xiT, S, zero, out):
-    """Exact integer fields from the P overlaps: h = N W s = xi^T (xi s) - P s (Hebbian, W_ii = 0).
+@jit(fastmath=True)
+def _lowrank_one(xi, s, zero, m, h):
+    """Exact Hebbian fields of one state from the P overlaps: ``m = Xi s``, ``h = Xi^T m - P s``
+    (J = N W = Xi^T Xi - P I).
 
-    ``xi`` is P x N, ``xiT`` its transpose (contiguous), ``zero`` the accumulator type's zero
-    (int32 when N P < 2**31, else int64). Cost 2 P N per cue instead of N**2. Parallel over cues;
-    integer sums do not depend on order, so neither do the results.
+    ``xi`` (P, N) int8 (or the same values in the arithmetic type, when small enough to keep a
+    copy), ``s`` (N,) int8; ``zero`` is 0 in the arithmetic type (float32 while N P < 2**24,
+    else float64), which is also the dtype of ``m`` (P,) and ``h`` (N,).
+    Every partial sum is an integer of magnitude <= N (overlaps) or <= N P (fields), so the
+    float sums are exact whatever their order (SIMD reassociation) and the thread count.
+    Cost 2 P N; both passes stream the int8 patterns (no float copy of P N).
     """
-    b_count, n = S.shape
+    n = s.shape[0]
     p = xi.shape[0]
-    for b in prange(b_count):
-        s = S[b]
-        m = np.empty(p, dtype=out.dtype)
-        for mu in range(p):
-            acc = zero
-            row = xi[mu]
-            for j in range(n):
-                acc += row[j] * s[j]
-            m[mu] = acc
-        for i in range(n):
-            acc = zero
-            r = xiT[i]
-            for mu in range(p):
-                acc += r[mu] * m[mu]
-            out[b, i] = acc - p * s[i]
+    for j in range(n):
+        h[j] = zero + s[j]  # the state in the arithmetic type, so the dot products convert once
+    for mu in range(p):
+        acc = zero
+        row = xi[mu]
+        for j in range(n):
+            acc += row[j] * h[j]
+        m[mu] = acc
+    for j in range(n):
+        h[j] = (zero - p) * s[j]
+    for mu in range(p):
+        c = m[mu]
+        row = xi[mu]
+        for j in range(n):
+            h[j] += c * row[j]
+
+
+@pjit
+def lowrank_overlaps_fields(xi, S, zero, M, H):
+    """:func:`_lowrank_one` for every row of ``S`` (B, N), into ``M`` (B, P) and ``H`` (B, N);
+    parallel over cues."""
+    for b in prange(S.shape[0]):
+        _lowrank_one(xi, S[b], zero, M[b], H[b])
+
+
+@jit
+def lowrank_overlaps_fields_serial(xi, S, zero, M, H):
+    """:func:`lowrank_overlaps_fields` in the calling thread (small batches), same bits."""
+    for b in range(S.shape[0]):
+        _lowrank_one(xi, S[b], zero, M[b], H[b])
 
 
 @pjit(fastmath=True)
@@ -264,6 +369,21 @@ def dense_fields(J, S, out):
             for j in range(n):
                 acc += row[j] * S[b, j]
             out[b, i] = acc
+
+
+@jit
+def all_plus_minus_one(a):
+    """True when every entry of the 1-D int8 array ``a`` is -1 or +1 (blocks of 4096 entries
+    are checked without a branch, so the loop vectorises)."""
+    n = a.shape[0]
+    for start in range(0, n, 4096):
+        bad = 0
+        for j in range(start, min(start + 4096, n)):
+            x = a[j]
+            bad += (x != 1) & (x != -1)
+        if bad:
+            return False
+    return True
 
 
 @jit

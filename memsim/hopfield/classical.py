@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from memsim import _args
-from memsim._jit import set_threads
+from memsim import _checks as _args
+from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _kernels as K
@@ -37,6 +37,8 @@ DYNAMICS = ("async", "sync")
 ORDERS = ("random", "fixed")
 
 _F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
+#: pattern sets up to this size (as floats) are also kept as a float copy for the field kernels
+_FLOAT_PATTERNS_MAX_BYTES = 16 * 2**20
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -52,9 +54,13 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 class Weights:
     """Coupling matrix of a classical Hopfield network, plus what makes recall fast.
 
-    ``np.asarray(weights)`` gives the N x N float64 matrix W. Hebbian weights keep the integer
-    couplings ``J = N W`` (exact) and the stored patterns, so fields can be computed from the P
-    overlaps (rank <= P) when P < N/2.
+    ``np.asarray(weights)`` gives the N x N float64 matrix W. Hebbian weights are *lazy*: they
+    keep the stored patterns (P x N int8) and form the exact integer couplings ``J = N W``
+    (int16, or int32 when P > 32767) only when something asks for them -- ``np.asarray``,
+    :attr:`matrix`, a rule or dilution that transforms them, or recall with dense fields
+    (see :data:`FIELD_SCHEMES`). Until then the object takes P N bytes, not 2 N^2: N = 100000
+    neurons with P = 500 patterns need 50 MB instead of 20 GB. :attr:`formed` says whether the
+    matrix is held.
 
     Attributes
     ----------
@@ -79,27 +85,50 @@ class Weights:
         scale: float = 1.0,
         symmetric: bool = True,
         info: dict[str, Any] | None = None,
+        lazy: bool = False,
     ):
-        if matrix is None and integer is None:
-            raise ValueError("Weights need a matrix or integer couplings")
+        if matrix is None and integer is None and not (lazy and patterns is not None):
+            raise ValueError("Weights need a matrix, integer couplings or (lazy) patterns")
         self._matrix = None if matrix is None else _readonly(np.asarray(matrix, np.float64))
-        self._integer = None if integer is None else _readonly(integer)
+        self._int = None if integer is None else _readonly(integer)
         self.scale = float(scale)
-        n = (self._integer if self._integer is not None else self._matrix).shape[0]
+        self.patterns = None if patterns is None else _readonly(np.asarray(patterns, np.int8))
+        if self._int is not None:
+            n = self._int.shape[0]
+        elif self._matrix is not None:
+            n = self._matrix.shape[0]
+        else:
+            n = self.patterns.shape[1]
         self.n = n
+        # lazy Hebbian: J = Xi^T Xi - P I is formed from the patterns on demand
+        self._lazy = bool(lazy) and self._int is None and self._matrix is None
         self.rule = rule
         self.theta = _readonly(
             np.zeros(n) if theta is None else np.asarray(theta, np.float64).copy()
         )
-        self.patterns = None if patterns is None else _readonly(np.asarray(patterns, np.int8))
         self.symmetric = bool(symmetric)
         self.info = dict(info or {})
         self._cache: dict[str, np.ndarray] = {}
 
     @property
+    def _integer(self) -> np.ndarray | None:
+        """Exact integer couplings ``J = N W`` (int16/int32), formed here when lazy."""
+        if self._int is None and self._lazy:
+            self._int = _readonly(_hebbian_integer(self.patterns))
+        return self._int
+
+    @property
+    def formed(self) -> bool:
+        """True when the N x N couplings are held in memory (False for unformed lazy weights)."""
+        return self._int is not None or self._matrix is not None
+
+    @property
     def matrix(self) -> np.ndarray:
-        """The N x N float64 weight matrix W (read-only)."""
+        """The N x N float64 weight matrix W (read-only; formed on first use when lazy)."""
         if self._matrix is None:
+            _args.check_fits(
+                self.n * self.n * 8, "patterns", f"the {self.n} x {self.n} float64 matrix W"
+            )
             self._matrix = _readonly(self._integer.astype(np.float64) / self.scale)
         return self._matrix
 
@@ -115,9 +144,14 @@ class Weights:
 
     def __repr__(self) -> str:
         p = "" if self.patterns is None else f", P={self.patterns.shape[0]}"
-        return f"Weights(rule={self.rule!r}, N={self.n}{p})"
+        lazy = ", lazy" if self._lazy and not self.formed else ""
+        return f"Weights(rule={self.rule!r}, N={self.n}{p}{lazy})"
 
     # -- internal views used by recall ---------------------------------------------------------
+    def _scale(self) -> float:
+        """Units of the kernel fields: integer rules work in units of 1/scale."""
+        return self.scale if (self._lazy or self._int is not None) else 1.0
+
     def _couplings(self) -> tuple[np.ndarray, float]:
         """Couplings for the kernels (rows = columns of W) and their scale."""
         if self._integer is not None:
@@ -132,52 +166,173 @@ class Weights:
             self._cache["rowcols"] = m if self.symmetric else np.ascontiguousarray(m.T)
         return self._cache["rowcols"], 1.0
 
-    def _low_rank(self) -> bool:
+    def _has_low_rank(self) -> bool:
+        """Hebbian couplings known as ``J = Xi^T Xi - P I`` (fields from the P overlaps)."""
         return (
             self.rule == "hebbian"
             and self.patterns is not None
-            and self._integer is not None
-            and self.patterns.shape[0] < self.n // 2
+            and (self._lazy or self._int is not None)
         )
+
+    def _low_rank(self) -> bool:
+        """Fields from the overlaps are cheaper than J s: P < N/2, or J not formed."""
+        return self._has_low_rank() and (self.patterns.shape[0] < self.n // 2 or self._int is None)
+
+    def _xiT(self) -> np.ndarray:
+        """The patterns transposed, (N, P) int8 contiguous: row i holds xi_i^mu for all mu."""
+        if "xiT" not in self._cache:
+            self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
+        return self._cache["xiT"]
+
+    def _overlaps_and_fields(self, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unnormalised overlaps ``M = S Xi^T`` (B, P) and Hebbian fields ``H = M Xi - P S``
+        (B, N) in units of 1/N, both exact integers held in floats.
+
+        Exact: every partial sum of ``S Xi^T`` is an integer of magnitude <= N, and every
+        partial sum of ``M Xi`` one of magnitude <= N P; float32 is used while N P < 2**24,
+        float64 (exact below 2**53) beyond. A Numba kernel streams the int8 patterns (no
+        float copy of them), parallel over cues. (A BLAS product was tried: exact too, but its
+        thread pool slowed down 100-fold on a busy 2-core machine.)
+        """
+        xi = self.patterns
+        p, n = xi.shape
+        ftype = np.float32 if n * p < _F32_EXACT else np.float64
+        S = np.ascontiguousarray(S, dtype=np.int8)
+        M = np.empty((S.shape[0], p), dtype=ftype)
+        H = np.empty(S.shape, dtype=ftype)
+        run = (
+            K.lowrank_overlaps_fields
+            if 2 * S.shape[0] * n * p * COST_LOW_RANK >= _PARALLEL_MIN_NS
+            else K.lowrank_overlaps_fields_serial
+        )
+        if n * p * np.dtype(ftype).itemsize <= _FLOAT_PATTERNS_MAX_BYTES:
+            # a float copy of small pattern sets saves an int8 conversion per multiply-add
+            key = f"xi_{np.dtype(ftype).name}"
+            if key not in self._cache:
+                self._cache[key] = xi.astype(ftype)
+            xi = self._cache[key]
+        run(xi, S, ftype(0), M, H)
+        return M, H
 
     def _fields(self, S: np.ndarray, blas: bool = False) -> np.ndarray:
         """Local fields W s for each row of S, in units of 1/scale (exact for integer rules).
 
-        Integer rules use exact integer kernels (no BLAS: integer sums do not depend on the
-        summation order, and a BLAS thread pool spinning beside Numba's threads would slow both
-        down on a small machine). Hebbian weights with P < N/2 use the P overlaps (rank <= P).
+        Integer rules use exact integer arithmetic (results independent of summation order and
+        thread count). Hebbian weights use the P overlaps (rank <= P) through exact float BLAS
+        products when P < N/2 or when the matrix is not formed (:meth:`_overlaps_and_fields`);
+        ``blas`` is kept for the callers and has no effect on the numbers. Hebbian fields
+        come as float32 (N P < 2**24) or float64 holding exact integers.
         """
         S = np.ascontiguousarray(S, dtype=np.int8)
-        out_shape = S.shape
+        if self._low_rank():
+            return self._overlaps_and_fields(S)[1]
         if self._integer is not None:
             n = self.n
             p = self.patterns.shape[0] if self.patterns is not None else n
             wide = n * max(p, 1) >= 2**31
-            itype = np.int64 if wide else np.int32
-            zero = itype(0)
-            out = np.empty(out_shape, dtype=itype)
-            if self._low_rank() and blas and n * p < _F32_EXACT:
-                # synchronous steps: two float32 BLAS products; every partial sum is an integer
-                # of magnitude < N P < 2**24, so the result is exact (and order-independent)
-                if "xi32" not in self._cache:
-                    self._cache["xi32"] = self.patterns.astype(np.float32)
-                xi32 = self._cache["xi32"]
-                sf = S.astype(np.float32)
-                out[...] = np.rint((sf @ xi32.T) @ xi32 - p * sf)
-            elif self._low_rank():
-                if "xiT" not in self._cache:
-                    self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
-                K.lowrank_fields(self.patterns, self._cache["xiT"], S, zero, out)
-            else:
-                K.integer_fields(self._integer, S, zero, out)
+            zero = (np.int64 if wide else np.int32)(0)
+            out = np.empty(S.shape, dtype=zero.dtype)
+            K.integer_fields(self._integer, S, zero, out)
             return out
-        out = np.empty(out_shape, dtype=np.float64)
+        out = np.empty(S.shape, dtype=np.float64)
         # fixed summation order, independent of thread count (BLAS may reorder sums)
         K.dense_fields(self.matrix, S.astype(np.float64), out)
         return out
 
 
-def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
+#: field schemes of asynchronous recall (the ``fields`` option of :func:`recall`)
+FIELD_SCHEMES = ("auto", "low_rank", "dense")
+
+#: cost-model constants (nanoseconds on a 2-core AVX2 machine; only their ratios matter):
+#: a dense check (read h_i, compare), one element of a dense flip (h += 2 s J[i], float32 or
+#: int16 -> int32), one element of a low-rank check or flip (a P-long int8 x float64 dot
+#: product), one multiply-add of forming J with float32 BLAS, and one element of the N x N
+#: conversion to int16
+COST_DENSE_CHECK = 1.5
+COST_DENSE_FLIP = 0.12
+COST_LOW_RANK = 0.15
+COST_FORM_MAC = 0.03
+COST_FORM_ELEMENT = 2.0
+#: expected sweeps of a zero-temperature recall (two to settle plus the confirming sweep)
+EXPECTED_SWEEPS = 3
+
+
+def field_scheme_costs(
+    n: int,
+    p: int,
+    cues: int,
+    flips: float,
+    sweeps: float = EXPECTED_SWEEPS,
+    formed: bool = False,
+) -> dict[str, float]:
+    """Estimated time (ns) of asynchronous recall under each field scheme (the cost model).
+
+    Per cue, with ``s`` sweeps and ``f`` flips:
+
+    * ``dense``: ``s N c_check + f N c_flip`` -- a check reads the kept field h_i (O(1)), a flip
+      adds a column of J to all N fields (O(N)); plus, when J is not yet formed, the one-off
+      ``N^2 P c_mac + N^2 c_elem`` of forming it (float32 BLAS, then int16);
+    * ``low_rank``: ``(s N + f) P c_lr`` -- a check computes h_i = sum_mu xi_i^mu m_mu - P s_i
+      from the P overlaps (O(P)), a flip updates the P overlaps (O(P)).
+
+    Dense wins for many flips per cue and P comparable to N; low rank for P << N, few flips,
+    few cues (nothing to amortise the forming over) or when J would not fit in memory.
+
+    Parameters
+    ----------
+    n, p, cues : int
+        Neurons N, stored patterns P, cues B.
+    flips : float
+        Expected flips per cue (recall uses the cues' initially unstable neurons).
+    sweeps : float
+        Expected sweeps per cue.
+    formed : bool
+        Whether J is already in memory (no forming cost).
+
+    Returns
+    -------
+    dict
+        ``{"dense": ns, "low_rank": ns}``.
+
+    Raises
+    ------
+    Nothing: the arguments are taken as given (a cost estimate, not a check).
+
+    References
+    ----------
+    Hertz, Krogh & Palmer (1991). Introduction to the Theory of Neural Computation, ch. 2
+    (incremental fields); Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007
+    (the fields as sums over the P overlaps m^mu).
+    """
+    dense = cues * (sweeps * n * COST_DENSE_CHECK + flips * n * COST_DENSE_FLIP)
+    if not formed:
+        dense += n * n * p * COST_FORM_MAC + n * n * COST_FORM_ELEMENT
+    low = cues * (sweeps * n + flips) * p * COST_LOW_RANK
+    return {"dense": float(dense), "low_rank": float(low)}
+
+
+def _dense_fits(n: int) -> bool:
+    """Forming J (float32 product, then int16) must leave room: 6 N^2 bytes <= half of memory."""
+    return 6 * n * n <= 0.5 * _args.available_memory()
+
+
+def _hebbian_integer(xi: np.ndarray) -> np.ndarray:
+    """Exact ``J = Xi^T Xi`` with zero diagonal (int16, or int32 when P > 32767).
+
+    J_ij sums P terms of +-1: every partial sum is an integer of magnitude <= P, exact in
+    float32 while P < 2**24 (float32 BLAS, half the memory of float64); float64 beyond.
+    """
+    p, n = xi.shape
+    _args.check_fits(n * n * 6, "patterns", f"the {n} x {n} couplings of {n} neurons")
+    ftype = np.float32 if p < _F32_EXACT else np.float64
+    xf = xi.astype(ftype)
+    J = np.rint(xf.T @ xf)
+    np.fill_diagonal(J, 0)
+    itype = np.int16 if p <= np.iinfo(np.int16).max else np.int32
+    return J.astype(itype)
+
+
+def _check_patterns(patterns: Any, name: str = "patterns", dense: bool = True) -> np.ndarray:
     a = np.asarray(patterns)
     if a.ndim != 2:
         raise MemsimError(
@@ -186,10 +341,19 @@ def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
     if a.shape[0] < 1 or a.shape[1] < 2:
         raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
     n = a.shape[1]
-    _args.check_fits(n * n * 14, name, f"the {n} x {n} couplings of {n} neurons")
-    if not np.isin(a, (-1, 1)).all():
+    if dense:
+        _args.check_fits(n * n * 14, name, f"the {n} x {n} couplings of {n} neurons")
+    if not _plus_minus_one(a):
         raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
     return np.ascontiguousarray(a, dtype=np.int8)
+
+
+def _plus_minus_one(a: np.ndarray) -> bool:
+    """True when every entry of ``a`` is -1 or +1 (one pass for integer arrays)."""
+    if a.dtype == np.int8:
+        # one pass, no temporary of the array's size (P N bytes at N = 10**5 and beyond)
+        return bool(K.all_plus_minus_one(np.ascontiguousarray(a).reshape(-1)))
+    return bool(np.isin(a, (-1, 1)).all())
 
 
 def hebbian(patterns: np.ndarray) -> Weights:
@@ -207,31 +371,27 @@ def hebbian(patterns: np.ndarray) -> Weights:
     Returns
     -------
     Weights
-        Rule ``"hebbian"``: exact integer couplings ``J = N W`` (int16, or int32 when
-        P > 32767) with scale N, zero thresholds, and the patterns (int8) kept for
-        low-rank recall. ``np.asarray(result)`` is the (N, N) float64 matrix W.
+        Rule ``"hebbian"``, lazy: the patterns (int8) are kept and the exact integer couplings
+        ``J = N W`` (int16, or int32 when P > 32767; scale N, zero thresholds) are formed only
+        when asked for (``np.asarray(result)``, the (N, N) float64 matrix W, or recall with
+        dense fields), with float32 BLAS (exact: every partial sum is an integer of magnitude
+        <= P < 2**24; float64 beyond). Storing takes O(P N) time and memory.
 
     Raises
     ------
     MemsimError
-        If ``patterns`` is not 2-D, has fewer than 1 pattern or 2 neurons, contains a value
-        other than -1/+1, or if the N x N couplings would not fit in memory.
+        If ``patterns`` is not 2-D, has fewer than 1 pattern or 2 neurons, or contains a
+        value other than -1/+1. (If the N x N matrix is later asked for and would not fit
+        in memory, that request raises MemsimError.)
 
     References
     ----------
     Hopfield, J. J. (1982). PNAS 79, 2554-2558, eq. 2.
     Amit, Gutfreund & Sompolinsky (1985). Phys. Rev. A 32, 1007 (1/N normalisation).
     """
-    xi = _check_patterns(patterns)
-    p, n = xi.shape
-    # J_ij sums P terms of +-1: every partial sum is an integer of magnitude <= P, exact in
-    # float32 while P < 2**24 (and float32 halves the memory of the product)
-    ftype = np.float32 if p < _F32_EXACT else np.float64
-    xf = xi.astype(ftype)
-    J = np.rint(xf.T @ xf)
-    np.fill_diagonal(J, 0)
-    itype = np.int16 if p <= np.iinfo(np.int16).max else np.int32
-    return Weights(integer=J.astype(itype), scale=n, rule="hebbian", patterns=xi)
+    xi = _check_patterns(patterns, dense=False)
+    n = xi.shape[1]
+    return Weights(scale=n, rule="hebbian", patterns=xi, lazy=True)
 
 
 def _rule_module():
@@ -430,6 +590,7 @@ def _as_weights(weights: Any, n_expected: int | None = None) -> Weights:
     return Weights(w, rule="user", symmetric=bool(np.array_equal(w, w.T)))
 
 
+@keeps_thread_count
 def recall(
     weights: Weights | np.ndarray,
     cues: np.ndarray,
@@ -446,6 +607,7 @@ def recall(
     threads: int | None = None,
     stream: tuple[int, ...] = (),
     warn: bool = True,
+    fields: str = "auto",
 ) -> RecallResult:
     """Run Hopfield dynamics from each cue until a fixed point, a 2-cycle or the sweep limit.
 
@@ -490,6 +652,14 @@ def recall(
     warn : bool
         Emit a :class:`~memsim.errors.ConvergenceWarning` when, at T = 0, some cue reaches
         ``max_sweeps`` without a fixed point or 2-cycle.
+    fields : {"auto", "low_rank", "dense"}
+        How asynchronous dynamics keep the local fields (Hebbian weights; other rules are
+        always dense). ``"dense"``: all N fields kept, a check O(1), a flip O(N) (forms the
+        N x N couplings if the lazy weights do not hold them yet). ``"low_rank"``: the P
+        overlaps kept, a check and a flip O(P) each, memory O(P N). ``"auto"`` picks the
+        cheaper by :func:`field_scheme_costs` (low rank when J would not fit in memory).
+        Both give bit-identical results (exact integer fields). Synchronous dynamics compute
+        each step's fields from the overlaps when P < N/2 or J is not formed (exact BLAS).
 
     Returns
     -------
@@ -498,7 +668,9 @@ def recall(
         int64; ``stop`` (B,) of ``"fixed_point"``/``"cycle"``/``"limit"``; ``energy``
         (B, max_sweeps + 1) float64 trace (NaN after the stop); ``overlap`` (B,
         max_sweeps + 1) float64 overlap with the target, or None; ``flips`` (B, max_sweeps)
-        int64 flips per sweep (-1 after the stop).
+        int64 flips per sweep (-1 after the stop); ``extra["fields"]`` the field scheme used
+        by asynchronous dynamics ("low_rank" or "dense"), ``extra["states"]`` the recorded
+        states.
 
     Raises
     ------
@@ -509,7 +681,8 @@ def recall(
         or not finite; if ``theta`` does not have shape (N,) or is not finite; if
         ``targets`` or ``clamp`` has the wrong shape (``clamp`` also if not boolean); if the
         traces for ``max_sweeps`` would not fit in memory; if ``seed``, ``stream`` or
-        ``threads`` is not a valid integer (``threads`` >= 1).
+        ``threads`` is not a valid integer (``threads`` >= 1); if ``fields`` is unknown, or
+        ``"low_rank"`` for weights that are not Hebbian.
 
     Warns
     -----
@@ -533,8 +706,15 @@ def recall(
         raise MemsimError(
             f"cues must have shape (B, {n}) to match the weights, got {np.shape(cues)}"
         )
-    if not np.isin(S, (-1, 1)).all():
+    if not _plus_minus_one(S):
         raise MemsimError("cues must contain only -1 and +1")
+    if fields not in FIELD_SCHEMES:
+        raise MemsimError(f"unknown fields {fields!r}; allowed: {', '.join(FIELD_SCHEMES)}")
+    if fields == "low_rank" and not W._has_low_rank():
+        raise MemsimError(
+            f"fields='low_rank' needs Hebbian weights that keep their patterns (rule "
+            f"{W.rule!r} has no low-rank form); use fields='auto' or 'dense'"
+        )
     if dynamics not in DYNAMICS:
         raise MemsimError(f"unknown dynamics {dynamics!r}; allowed: {', '.join(DYNAMICS)}")
     if order not in ORDERS:
@@ -557,11 +737,18 @@ def recall(
     S = np.ascontiguousarray(S, dtype=np.int8).copy()
     if targets is True:
         targets = None
+    MH = None  # overlaps and fields of the cues, when the low-rank product gives them
+    if dynamics == "async" and W._low_rank():
+        MH = W._overlaps_and_fields(S)
     if targets is None and W.patterns is not None and len(W.patterns):
         # the cued patterns are known when the weights keep the stored patterns: each cue's
-        # target is the stored pattern it overlaps most (the first of equals)
-        P_ = np.asarray(W.patterns, dtype=np.float64)
-        T = np.ascontiguousarray(W.patterns[np.argmax(S.astype(np.float64) @ P_.T, axis=1)])
+        # target is the stored pattern it overlaps most (the first of equals); the overlaps
+        # are exact integers (float32 sums below N < 2**24)
+        if MH is not None:
+            M0 = MH[0]
+        else:
+            M0 = S.astype(np.float64) @ W.patterns.T.astype(np.float64)
+        T = np.ascontiguousarray(W.patterns[np.argmax(M0, axis=1)])
         T = T.astype(np.int8, copy=False)
     elif targets is None or targets is False:
         T = np.zeros((b_count, 0), dtype=np.int8)
@@ -584,9 +771,8 @@ def recall(
     if threads is not None:
         set_threads(threads)
 
-    J, scale = W._couplings()
+    scale = W._scale()
     theta_s = th * scale
-    diag = np.ascontiguousarray(np.diagonal(J)).astype(np.float64)
     rngs = stream_states(seed, tuple(stream), b_count)
     etrace = np.full((b_count, max_sweeps + 1), np.nan)
     overlap = np.full((b_count, max_sweeps + 1), np.nan)
@@ -599,11 +785,27 @@ def recall(
     frames = np.zeros((b_count, max_sweeps + 1 if keep else 0, n), dtype=np.int8)
 
     if dynamics == "async":
-        H = W._fields(S)
-        if not np.issubdtype(H.dtype, np.integer):
+        H = MH[1] if MH is not None else W._fields(S)
+        scheme, cost = _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps)
+        if scheme == "low_rank":
+            J = np.zeros((0, n), dtype=np.int16)
+            xiT = W._xiT()
+            M = (MH[0] if MH is not None else W._overlaps_and_fields(S)[0]).astype(np.float64)
+            diag = np.zeros(n)
+        else:
+            J, _ = W._couplings()
+            xiT = np.zeros((0, 0), dtype=np.int8)
+            M = np.zeros((b_count, 0))
+            diag = np.ascontiguousarray(np.diagonal(J)).astype(np.float64)
+        if not np.issubdtype(H.dtype, np.integer) and not W._has_low_rank():
             H = H.astype(np.float64)
-        K.async_batch(
+        # Hebbian fields are float32 while |h| <= (N - 1) P < 2**24 (exact integers; their
+        # updates vectorise better than int32, which numba widens to int64), else float64
+        run = K.async_batch if cost >= _PARALLEL_MIN_NS else K.async_batch_serial
+        run(
             J,
+            xiT,
+            M,
             scale,
             theta_s,
             diag,
@@ -651,6 +853,11 @@ def recall(
     else:
         ov = _readonly(overlap)
     stop_names = np.asarray(STOP_REASONS)[stop]
+    extra: dict[str, Any] = {}
+    if record_states:
+        extra["states"] = _readonly(_fill_frames(frames, sweeps))
+    if dynamics == "async":
+        extra["fields"] = scheme
     if warn and temperature == 0.0 and (stop == K.LIMIT).any():
         k = int((stop == K.LIMIT).sum())
         warnings.warn(
@@ -669,8 +876,36 @@ def recall(
         order=order,
         temperature=temperature,
         seed=int(seed),
-        extra={"states": _readonly(_fill_frames(frames, sweeps))} if record_states else {},
+        extra=extra,
     )
+
+
+#: a recall whose estimated time (:func:`field_scheme_costs`, ns) is below this runs in the
+#: calling thread. Waking Numba's thread pool costs more than small work, and on a busy machine
+#: a parallel region waits for a descheduled thread: measured on 2 cores beside other jobs
+#: (load average 10-20), parallel regions of 1-10 ms took 20-100 times their serial time, while
+#: on a quiet machine the gain is at most the core count. The numbers are the same either way.
+_PARALLEL_MIN_NS = 1e7
+
+
+def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[str, float]:
+    """Field scheme of asynchronous recall (the option, or the cheaper by the cost model) and
+    the estimated time of the recall in ns (which decides whether threads are worth waking)."""
+    n = W.n
+    p = W.patterns.shape[0] if W.patterns is not None else n
+    # expected flips: the neurons unstable in the cue (a lower bound; at T > 0 every sweep)
+    unstable = float((S * (H - theta_s) < 0).sum()) / max(S.shape[0], 1)
+    sweeps = EXPECTED_SWEEPS if temperature == 0.0 else max_sweeps
+    if temperature > 0.0:
+        unstable = max(unstable, 0.5 * n) * max_sweeps
+    formed = W.formed
+    c = field_scheme_costs(n, p, S.shape[0], unstable, sweeps, formed)
+    if not W._has_low_rank() or fields == "dense":
+        return "dense", c["dense"]
+    if fields == "low_rank" or (not formed and not _dense_fits(n)):
+        return "low_rank", c["low_rank"]
+    scheme = "dense" if c["dense"] < c["low_rank"] else "low_rank"
+    return scheme, c[scheme]
 
 
 def _fill_frames(frames: np.ndarray, sweeps: np.ndarray) -> np.ndarray:
@@ -759,7 +994,9 @@ def energy(
     """Energy ``E(s) = -1/2 s^T W s + theta . s`` of each state.
 
     Non-symmetric weights (perceptron rule) use their symmetric part (the quadratic form is the
-    same); for them asynchronous dynamics need not lower E, which the trace then shows.
+    same); for them asynchronous dynamics need not lower E, which the trace then shows. Lazy
+    Hebbian weights of more than 4096 neurons whose matrix is not formed use the overlaps,
+    ``s^T W s = (sum_mu (xi^mu . s)^2 - P |s|^2) / N``, instead of forming it.
 
     Parameters
     ----------
@@ -792,8 +1029,20 @@ def energy(
     if S2.shape[1] != W.n:
         raise MemsimError(f"states must have {W.n} columns, got shape {S.shape}")
     th = W.theta if theta is None else np.asarray(theta, np.float64)
-    e = -0.5 * np.einsum("bi,bi->b", S2 @ W.matrix.T, S2) + S2 @ th
+    if W._has_low_rank() and not W.formed and W.n > _ENERGY_DENSE_MAX_N:
+        # lazy Hebbian weights of a large network: s^T J s = |Xi s|^2 - P |s|^2 (J = N W),
+        # without forming the N x N matrix
+        M = S2 @ W.patterns.T.astype(np.float64)
+        quad = np.einsum("bm,bm->b", M, M) - W.patterns.shape[0] * (S2 * S2).sum(axis=1)
+        e = -0.5 * quad / W.scale + S2 @ th
+    else:
+        e = -0.5 * np.einsum("bi,bi->b", S2 @ W.matrix.T, S2) + S2 @ th
     return e[0] if single else e
+
+
+#: above this N, :func:`energy` of lazy Hebbian weights uses the P overlaps instead of forming
+#: the N x N matrix (the same values up to float64 rounding)
+_ENERGY_DENSE_MAX_N = 4096
 
 
 def overlaps(patterns: np.ndarray, states: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from memsim import _engine_args as A
+from memsim import _checks as A
 from memsim._rng import generator, stream_states
 from memsim.errors import ConvergenceWarning
 from memsim.hopfield import _unlearning_kernels as UK

@@ -652,10 +652,14 @@ def _available_memory() -> int:
     return available_memory()
 
 
-def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int) -> int:
+def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int, lazy: bool = False) -> int:
     """Peak memory of one recall: weights (int16 + float32/64 copies), per-cue traces and the
-    pattern overlaps (P x P and cues x P, for the outcome of every cue)."""
-    weights = n * n * (2 + 4 + 8)
+    pattern overlaps (P x P and cues x P, for the outcome of every cue).
+
+    ``lazy``: Hebbian weights that keep only the patterns (no N x N matrix; recall then uses
+    low-rank fields when the matrix would not fit): the patterns and their transpose (int8) and
+    one float64 copy of them for the overlaps of the final states."""
+    weights = n * p * (2 + 8) if lazy else n * n * (2 + 4 + 8)
     fields = cues * n * (1 + 8 + 8 + 4)
     traces = cues * (max_sweeps + 1) * 8 * 3
     overlaps = (p * p + 2 * cues * p) * 8

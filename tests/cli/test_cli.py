@@ -296,7 +296,9 @@ BAD = [
         ["output.plots", "needs 2-D patterns"],
     ),
     (
-        "model: {kind: hopfield}\npatterns: {source: random, count: 10, size: 2000000}",
+        # Storkey weights are N x N (Hebbian ones are lazy: 10 x 2000000 patterns would fit)
+        "model: {kind: hopfield, rule: storkey}\npatterns: {source: random, count: 10, "
+        "size: 2000000}",
         [],
         ["GiB of memory", "patterns.size"],
     ),

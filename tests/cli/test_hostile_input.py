@@ -372,7 +372,9 @@ def _schema_abuse():
         return ["validate", "s.yaml"], ["cue.flip"], 1, False
 
     def memory_hopfield(w):
-        write(w / "s.yaml", replace(HOP, "size: 60", "size: 5000000"))
+        # Storkey weights are N x N (Hebbian ones are lazy: 5 x 5000000 patterns would fit)
+        text = replace(HOP, "size: 60", "size: 5000000")
+        write(w / "s.yaml", replace(text, "rule: hebbian", "rule: storkey"))
         return ["recall", "s.yaml"], ["patterns.size", "memory"], 1, False
 
     def memory_attention(w):

@@ -8,7 +8,7 @@ import numba
 import numpy as np
 import pytest
 
-from memsim.hopfield import bam, dense, modern, sequence, willshaw
+from memsim.hopfield import bam, classical, dense, modern, sequence, willshaw
 
 pytestmark = pytest.mark.skipif(
     numba.config.NUMBA_NUM_THREADS < 2, reason="needs at least 2 Numba threads to tell 1 from many"
@@ -27,6 +27,7 @@ def _calls():
     B = (rng.random((3, 40)) < 0.1).astype(np.int8)
     ww = willshaw.store(B)
     return {
+        "classical.recall": lambda t: classical.recall(classical.store(X), X[:2], threads=t),
         "modern.retrieve": lambda t: modern.retrieve(
             X.astype(float), X[:2].astype(float), 1.0, threads=t
         ),

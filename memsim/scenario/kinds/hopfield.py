@@ -154,14 +154,20 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     p, n = pattern_count_and_size(sc, base_dir)
     n_cues = check_cue_indices(sc, p, file)
     _check_dilution(sc, n, file)
-    need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps)
+    # Hebbian weights without dilution are lazy (patterns kept, no N x N matrix needed)
+    rules = (sc.capacity.rules if sc.capacity is not None else None) or [sc.model.rule]
+    diluted = sc.model.dilution is not None or (
+        sc.capacity is not None and bool(sc.capacity.dilutions)
+    )
+    lazy = all(r == "hebbian" for r in rules) and not diluted
+    need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps, lazy)
     field = "patterns.size"
     if sc.capacity is not None:
         sizes = sc.capacity.sizes or [n]
         big = max(sizes)
         p_big = int(round(max(sc.capacity.load_values()) * big))
         cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
-        need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps))
+        need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy))
         if sc.capacity.sizes:
             field = "capacity.sizes"
     check_memory(need, file, field)
