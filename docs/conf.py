@@ -91,6 +91,8 @@ sphinx_gallery_conf = {
     "doc_module": ("memsim",),
     "backreferences_dir": None,
     "min_reported_time": 1,
+    # no Text(...)/Colorbar object reprs among the outputs: only what a script prints
+    "capture_repr": (),
 }
 
 # -- plot directive (theory pages) -----------------------------------------------------------
