@@ -263,9 +263,19 @@ def _dump(folder: Path, files: dict, dirs) -> None:
         "files": dict(sorted(files.items())),
         "folders": sorted(dirs),
     }
-    tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=1) + "\n")
-    os.replace(tmp, folder / MANIFEST)
+    # a fresh name made with O_EXCL (never an existing file, never through a link), removed
+    # again if anything fails before it replaces the manifest
+    fd, name = tempfile.mkstemp(prefix="." + MANIFEST + ".", suffix=".memsim-tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(doc, indent=1) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(name, folder / MANIFEST)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
 
 
 def add_to_manifest(folder: Path, names) -> None:
@@ -375,7 +385,7 @@ def read_manifest(folder: Path) -> tuple[dict[str, dict | None], set[str]] | Non
         if not stat.S_ISREG(st.st_mode) or st.st_size > 16 * 2**20:
             return None
         doc = json.loads(m.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: '[' nested 10^5 deep
         return None
     if not isinstance(doc, dict) or doc.get("memsim_manifest") != _FORMAT:
         return None

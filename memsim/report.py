@@ -51,7 +51,6 @@ MAX_EMBED = 16 * 2**20
 #: what ends every comparison page memsim writes (with the SHA-256 of the text before it)
 COMPARE_MARK = "memsim-compare-page"
 
-_TMP_PAGE = ".index.html.memsim-tmp"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}")
 _IMAGE_TYPES = {".png": "image/png", ".gif": "image/gif"}
 _MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/gif": (b"GIF87a", b"GIF89a")}
@@ -587,8 +586,36 @@ def write_page(folder: str | os.PathLike) -> Path:
         The page cannot be written (the staging contract removes the folder).
     """
     p = Path(folder) / PAGE
-    p.write_text(render_page(folder), encoding="utf-8")
+    # errors="replace": a lone surrogate in a description or path (from undecodable bytes) is
+    # shown as '?' instead of failing the whole run after it has computed
+    p.write_text(render_page(folder), encoding="utf-8", errors="replace")
     return p
+
+
+def _readable(folder: Path, render):
+    """``render(folder)``, with a damaged or hand-edited ``results.json`` or ``arrays.npz``
+    (wrong types, nesting too deep, encrypted or unknown zip entries) refused in one paragraph
+    instead of an internal error."""
+    try:
+        return render(folder)
+    except MemsimError:
+        raise
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        RuntimeError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        EOFError,
+    ) as exc:
+        raise MemsimError(
+            f"the results in {folder} cannot be shown: results.json or arrays.npz was changed "
+            f"or damaged since memsim wrote it ({type(exc).__name__}: {exc}). Nothing was "
+            "written; run the scenario again to rebuild the folder"
+        ) from None
 
 
 def _refuse_not_ours(folder: Path, why: str) -> MemsimError:
@@ -671,40 +698,39 @@ def rebuild_page(folder: str | os.PathLike) -> Path:
         ``index.html`` memsim did not write or that was changed since (it is never
         overwritten); the page cannot be written (disk full, read-only).
     """
-    from memsim.folders import forget_files, is_memsims, record_files
+    from memsim.folders import is_memsims, record_files
 
     p = check_results_folder(folder)
-    for name in (PAGE, _TMP_PAGE):
-        if os.path.lexists(p / name) and not is_memsims(p, name):
-            raise MemsimError(
-                f"{p / name} was not written by memsim, or was changed since (it is not listed "
-                "with this content in memsim-manifest.json); memsim never overwrites it. Move "
-                "it away and run `memsim report` again"
-            )
-    html = render_page(p)
+    if os.path.lexists(p / PAGE) and not is_memsims(p, PAGE):
+        raise MemsimError(
+            f"{p / PAGE} was not written by memsim, or was changed since (it is not listed "
+            "with this content in memsim-manifest.json); memsim never overwrites it. Move "
+            "it away and run `memsim report` again"
+        )
+    html = _readable(p, render_page)
+    # The page goes to a fresh file (O_EXCL: never an existing file, never through a link),
+    # replaces index.html, and only then is recorded; nothing is listed without a checksum, and
+    # the temporary file is removed on any failure or interruption. Interrupted between the
+    # replace and the record, the page counts as changed: later runs refuse it, never lose it.
+    fd, tmp = tempfile.mkstemp(prefix="." + PAGE + ".", suffix=".memsim-tmp", dir=p)
     try:
-        # listed first without a checksum: an interruption between the steps below leaves
-        # files that still count as memsim's (a later report or --force handles them)
-        record_files(p, [PAGE, _TMP_PAGE], checksum=False)
-        tmp = p / _TMP_PAGE
-        with open(tmp, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
             fh.write(html)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p / PAGE)
-        forget_files(p, [_TMP_PAGE])
         record_files(p, [PAGE])
     except OSError as exc:
         with contextlib.suppress(OSError):
-            (p / _TMP_PAGE).unlink()
-        with contextlib.suppress(OSError, MemsimError):  # the manifest as it was, if we can
-            forget_files(p, [_TMP_PAGE] + ([] if _plain_file(p / PAGE) else [PAGE]))
-            if _plain_file(p / PAGE):
-                record_files(p, [PAGE])
+            os.unlink(tmp)
         raise MemsimError(
             f"writing {p / PAGE} failed ({exc.strerror or exc}); the other files of {p} were "
             "not touched"
         ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return p / PAGE
 
 
@@ -897,6 +923,15 @@ def write_comparison(
     target = default_comparison_path(pa, pb) if out is None else Path(out).expanduser()
     target = Path(os.path.abspath(target))
     what = f"the comparison page {target}"
+    try:
+        return _write_comparison(pa, pb, target, what)
+    except OSError as exc:  # a name too long for the file system, an unreadable folder, ...
+        raise MemsimError(f"cannot write {what} ({exc.strerror or exc})") from None
+
+
+def _write_comparison(pa: Path, pb: Path, target: Path, what: str) -> Path:
+    from memsim.folders import MANIFEST, read_manifest
+
     if os.path.islink(target):
         raise MemsimError(f"{what} is a symbolic link; memsim never writes through a link")
     if target.is_dir():
@@ -913,6 +948,12 @@ def write_comparison(
                 "memsim's manifest does not list (and --force would then refuse to replace "
                 "the folder). Write it elsewhere, e.g. --out compare.html"
             )
+    if read_manifest(real_parent) is not None or os.path.lexists(real_parent / MANIFEST):
+        raise MemsimError(
+            f"{what} would be inside the results folder {parent} (it holds {MANIFEST}), where "
+            "it would be a file memsim's manifest does not list. Write it elsewhere, e.g. "
+            "--out compare.html"
+        )
     if os.path.lexists(target) and not _is_comparison_page(target):
         raise MemsimError(
             f"{what} exists and is not a comparison page memsim wrote (or it was changed "
@@ -920,10 +961,10 @@ def write_comparison(
         )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise MemsimError(f"cannot write {what}: the folder {parent} is not writable")
-    html = render_comparison(pa, pb, parent)
+    html = _readable(pa, lambda _: render_comparison(pa, pb, parent))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:80]}.", suffix=".memsim-tmp", dir=parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
             fh.write(html)
         umask = os.umask(0)
         os.umask(umask)

@@ -306,3 +306,79 @@ def test_comparison_refusals(tmp_path):
     with pytest.raises(MemsimError, match="not a results folder memsim wrote"):
         write_comparison(a, plain, tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
+
+
+# ------------------------------------------------------------- hostile review (session 4) ----
+def test_rebuild_never_writes_through_a_fixed_temporary_name(tmp_path):
+    """The manifest used to be written through '<manifest>.tmp': a link or a user's file of that
+    name was overwritten. Now every temporary name is fresh (O_EXCL)."""
+    out = _result().save(tmp_path / "run", plots=False)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("my thesis")
+    (out / (MANIFEST + ".tmp")).symlink_to(precious)
+    (out / ".index.html.memsim-tmp").write_text("my notes")
+    rebuild_page(out)
+    assert precious.read_text() == "my thesis"
+    assert (out / ".index.html.memsim-tmp").read_text() == "my notes"
+    assert os.path.islink(out / (MANIFEST + ".tmp"))
+    assert not os.path.islink(out / MANIFEST) and read_manifest(out) is not None
+
+
+def test_an_interrupted_rebuild_leaves_nothing_and_lists_nothing_unchecked(tmp_path, monkeypatch):
+    out = _result().save(tmp_path / "run", plots=False)
+    before = _listing(out)
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild_page(out)
+    monkeypatch.undo()
+    assert _listing(out) == before  # no temporary file left, manifest and page as they were
+    assert all(v is not None for v in read_manifest(out)[0].values() if v is not None)
+    assert None not in [read_manifest(out)[0].get("index.html")]
+    # the user then edits the page: a later rebuild refuses it instead of overwriting it
+    (out / "index.html").write_text("<p>MY NOTES</p>")
+    with pytest.raises(MemsimError, match="never overwrites"):
+        rebuild_page(out)
+    assert (out / "index.html").read_text() == "<p>MY NOTES</p>"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: json.dumps({**d, "meta": {**d["meta"], "warnings": 5}}),
+        lambda d: json.dumps({**d, "meta": {**d["meta"], "notes": 7}}),
+        lambda d: "[" * 5000 + "]" * 5000,
+    ],
+)
+def test_rebuild_refuses_a_damaged_results_json_in_one_paragraph(tmp_path, damage):
+    out = _result().save(tmp_path / "run", plots=False)
+    doc = json.loads((out / "results.json").read_text())
+    (out / "results.json").write_text(damage(doc))
+    from memsim.folders import record_files
+
+    record_files(out, ["results.json"])  # as if memsim had written it so
+    page = (out / "index.html").read_bytes()
+    with pytest.raises(MemsimError, match="cannot be shown"):
+        rebuild_page(out)
+    assert (out / "index.html").read_bytes() == page
+
+
+def test_a_manifest_nested_too_deep_is_not_valid(tmp_path):
+    (tmp_path / MANIFEST).write_text("[" * 100000)
+    assert read_manifest(tmp_path) is None
+
+
+def test_comparison_refuses_a_third_results_folder_and_too_long_names(tmp_path):
+    a = _result(seed=1).save(tmp_path / "a", plots=False)
+    b = _result(seed=2).save(tmp_path / "b", plots=False)
+    c = _result(seed=3).save(tmp_path / "c", plots=False)
+    with pytest.raises(MemsimError, match="inside the results folder"):
+        write_comparison(a, b, c / "cmp.html")
+    assert foreign_entries(c) == []
+    with pytest.raises(MemsimError, match="cannot write"):
+        write_comparison(a, b, tmp_path / ("y" * 300) / "x.html")
+    with pytest.raises(MemsimError):
+        write_comparison(a, b, tmp_path / ("z" * 300 + ".html"))
