@@ -55,7 +55,7 @@ def format_exceptions(debug: bool) -> Iterator[None]:
             )
             sys.exit(3)
         _error_panel(
-            f"internal error ({type(exc).__name__}: {exc}). This is a bug in memsim, not in your "
+            f"{type(exc).__name__}: {exc}. This is a bug in memsim, not in your "
             "scenario; re-run with --debug to see the traceback and please report it.",
             "memsim: internal error",
         )

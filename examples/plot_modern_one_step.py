@@ -5,8 +5,8 @@ Modern Hopfield network: one-step retrieval of exponentially many patterns
 Store P random +-1 patterns of dimension d in a modern (continuous) Hopfield network, flip 10 %
 of the signs of a stored pattern and apply **one** update ``xi <- X^T softmax(beta X xi)``. The
 query counts as retrieved when it lands within 10 % (relative distance) of the pattern
-(:func:`memsim.hopfield.modern.retrieval_rate`). The number of patterns that can be retrieved
-grows exponentially with d (Ramsauer et al. 2021, Theorem 3): doubling d moves the drop by
+(:func:`memsim.experiments.studies.modern.retrieval_rate`). The number of patterns that can be
+retrieved grows exponentially with d (Ramsauer et al. 2021, Theorem 3): doubling d moves the drop by
 orders of magnitude, far beyond the classical network's ``0.138 d`` (dotted lines).
 
 Source: Ramsauer et al. (2021), "Hopfield networks is all you need", ICLR, arXiv:2008.02217,

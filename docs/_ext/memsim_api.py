@@ -60,7 +60,8 @@ def public_modules() -> list[str]:
             continue
         if any(name == p or name.startswith(p + ".") for p in INTERNAL):
             continue
-        if name.startswith("memsim.experiments") and name not in EXPERIMENTS_PUBLIC:
+        studies = name.startswith("memsim.experiments.studies")
+        if name.startswith("memsim.experiments") and name not in EXPERIMENTS_PUBLIC and not studies:
             continue
         names.append(name)
     return names
