@@ -594,8 +594,31 @@ def digits(
 
 
 def per_class_problem(counts: dict[int, int], per_class: int) -> str | None:
-    """Why ``per_class`` samples cannot be taken of each class (``counts``: class to its number
-    of samples), naming the smallest class, which sets the limit; None when they can."""
+    """Why ``per_class`` samples cannot be taken of each chosen digit class.
+
+    Parameters
+    ----------
+    counts : dict of int to int
+        Each chosen class to its number of samples (see :func:`digit_counts`).
+    per_class : int
+        Samples wanted of each class.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the smallest class (the one that sets the limit) and the allowed
+        range; None when every class has enough samples.
+
+    Raises
+    ------
+    ValueError
+        ``counts`` is empty.
+
+    References
+    ----------
+    Alpaydin, E. & Kaynak, C. (1998). Optical Recognition of Handwritten Digits. UCI Machine
+    Learning Repository (the class sizes of the optdigits test set that scikit-learn ships).
+    """
     small = min(counts, key=lambda c: (counts[c], c))
     if counts[small] >= per_class:
         return None

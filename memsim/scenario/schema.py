@@ -141,6 +141,26 @@ class ImagePatterns(Strict):
     )
     invert: bool = Field(False, description="light pixels become +1 instead of dark ones")
 
+    @field_validator("files", mode="before")
+    @classmethod
+    def _files(cls, v):
+        allowed = (
+            "must be an image file or folder path (non-empty text), or a non-empty list of them"
+        )
+        if isinstance(v, str):
+            if not v:
+                raise ValueError(f"{allowed} (an empty name is not: write '.' for this folder)")
+            return v
+        if not isinstance(v, list):
+            raise ValueError(allowed)
+        if not v:
+            raise ValueError(f"{allowed} (the list is empty)")
+        for i, f in enumerate(v):
+            if not isinstance(f, str) or not f:
+                what = "an empty name" if f == "" else f"{f!r}"
+                raise ValueError(f"{allowed}; entry {i} is {what}")
+        return v
+
     @field_validator("shape")
     @classmethod
     def _size(cls, v):
