@@ -91,7 +91,9 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     Raises
     ------
     MemsimError
-        ``text`` empty or holding characters other than A-Z; ``scale`` not an integer >= 1.
+        ``text`` empty or holding characters other than A-Z; ``scale`` not an integer >= 1, or
+        so large that a letter would have more than ``MAX_IMAGE_PIXELS`` pixels or the patterns
+        would not fit in the available memory.
 
     Examples
     --------
@@ -105,6 +107,14 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     from memsim import _checks
 
     scale = _checks.integer(scale, "scale", 1)
+    n = LETTER_SHAPE[0] * LETTER_SHAPE[1] * scale * scale
+    if n > MAX_IMAGE_PIXELS:
+        raise MemsimError(
+            f"letters: scale {scale} gives {n:,} pixels per letter; allowed: scale 1 to "
+            f"{math.isqrt(MAX_IMAGE_PIXELS // (LETTER_SHAPE[0] * LETTER_SHAPE[1]))} (at most "
+            f"{MAX_IMAGE_PIXELS:,} pixels)"
+        )
+    _checks.check_fits(2 * len(text) * n, "letters: scale", f"{len(text)} letters of {n:,} pixels")
     rows = []
     for ch in text.upper():
         if ch not in _FONT:
@@ -486,7 +496,8 @@ def digits(
         Seed of the ``"random"`` pick (ignored for ``"first"``).
     scale : int >= 1
         Each pixel becomes a ``scale x scale`` block (scale 2 gives 16 x 16 = 256 neurons); the
-        patterns must fit in the available memory (checked before anything is allocated).
+        patterns must fit in the available memory (checked before anything is allocated) and a
+        picture may have at most ``MAX_IMAGE_PIXELS`` pixels (scale up to 883).
     binarise : {"threshold", "none"}
         ``"threshold"``: -1/+1 by ``threshold``; ``"none"``: grey values in [-1, 1] (float64).
 
@@ -558,6 +569,12 @@ def digits(
     if problem:
         raise MemsimError(f"digits: {problem}")
     n_pat, side = len(cls) * per_class, DIGIT_SHAPE[0] * scale
+    if side * side > MAX_IMAGE_PIXELS:
+        top = math.isqrt(MAX_IMAGE_PIXELS) // DIGIT_SHAPE[0]
+        raise MemsimError(
+            f"digits: scale {scale} gives {side} x {side} pixels per pattern; allowed: scale 1 "
+            f"to {top} (at most {MAX_IMAGE_PIXELS:,} pixels)"
+        )
     # the patterns and one copy of them while they are assembled, checked before allocating
     _args.check_fits(
         2 * n_pat * side * side * (8 if binarise == "none" else 1),

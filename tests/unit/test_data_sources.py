@@ -410,6 +410,7 @@ def test_broken_scikit_learn_gives_a_clean_message(monkeypatch):
         ({"files": [3]}, ["files", "3"]),
         ({"shape": (2**40, 2)}, ["shape", "pixels", "allowed"]),
         ({"shape": (100_000, 100_000)}, ["shape", "pixels", "allowed"]),
+        ({"shape": (30_000, 30_000)}, ["shape", "pixels", "allowed"]),
     ],
 )
 def test_image_api_errors_name_the_argument(tmp_path, monkeypatch, grey_pixels, kwargs, words):
@@ -423,17 +424,29 @@ def test_image_api_errors_name_the_argument(tmp_path, monkeypatch, grey_pixels, 
 
 
 def test_sizes_checked_against_memory_before_allocating(tmp_path, monkeypatch, grey_pixels):
-    """With 1 MiB available, 3000 x 3000 pictures (and digits at scale 10**4 or 2**40) are
-    refused naming the argument, before any array is made."""
+    """With 1 MiB available, 3000 x 3000 pictures (digits at scale 200, letters at 300) are
+    refused naming the argument, before any array is made; digits at scale 10**4 or 2**40 are
+    beyond the pixel limit whatever the memory."""
     from memsim import _checks
 
     f = _png(tmp_path / "a.png", grey_pixels)
     monkeypatch.setattr(_checks, "available_memory", lambda: 2**20)
     with pytest.raises(MemsimError, match="images: shape.*GiB.*available"):
         pat.images(f, (3000, 3000))
-    for scale in (10**4, 2**40):
-        with pytest.raises(MemsimError, match="digits: scale.*available"):
+    with pytest.raises(MemsimError, match="digits: scale.*available"):
+        pat.digits([1], scale=200)
+    for scale in (10**4, 2**40):  # beyond the pixel limit (MemoryError, ValueError before)
+        with pytest.raises(MemsimError, match="digits: scale.*allowed: scale 1 to 883"):
             pat.digits([1], scale=scale)
+    with pytest.raises(MemsimError, match="letters: scale.*available"):
+        pat.letters("AB", scale=300)
+    # beyond MAX_IMAGE_PIXELS per picture whatever the memory: the allowed range named
+    monkeypatch.setattr(_checks, "available_memory", lambda: 2**60)
+    with pytest.raises(MemsimError, match=r"digits: scale 884 .*allowed: scale 1 to 883"):
+        pat.digits([1], scale=884)
+    with pytest.raises(MemsimError, match=r"letters: scale 2000 .*allowed: scale 1 to 1195"):
+        pat.letters("A", scale=2000)
+    monkeypatch.setattr(_checks, "available_memory", lambda: 2**20)
     # small sizes still pass under the same limit
     assert pat.images(f, (4, 4)).patterns.shape == (1, 16)
     assert pat.digits([1], scale=2).patterns.shape == (1, 256)
