@@ -335,3 +335,21 @@ def test_per_class_refusal_names_the_smallest_class(tmp_path):
     )
     assert f"class {small} has only {counts[small]} samples" in said
     assert f"allowed: 1 to {counts[small]}" in said
+
+
+def test_broken_scikit_learn_named_at_validation(tmp_path, monkeypatch):
+    """An import that raises ValueError (scikit-learn built against another numpy) gives the
+    clean paragraph with the original error, not 'internal error'."""
+    import types
+
+    class Broken(types.ModuleType):
+        def __getattr__(self, name):
+            raise ValueError("numpy.dtype size changed, may indicate binary incompatibility")
+
+    monkeypatch.setattr(pat, "_DIGITS", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", Broken("sklearn.datasets"))
+    r = invoke("validate", SCEN / "digits_hebbian.yaml")
+    assert r.exit_code == 1
+    said = " ".join(r.output.split())
+    assert "patterns.source" in said and "numpy.dtype size changed" in said
+    assert "internal error" not in said and "Traceback" not in r.output
