@@ -761,11 +761,16 @@ def _check_pictures(sc: Scenario, file: str | None, base_dir: Path | None) -> No
     avail = _available_memory()
     if need > 0.8 * avail:
         most = int(0.8 * avail) // (per_pixel + 32)
+        allowed = (
+            f"rows x cols at most {most:,} pixels for {count} pictures (rows and cols each 1 "
+            f"to {_SHAPE_MAX}), or fewer pictures"
+            if most >= 2
+            else f"no shape for {count} pictures: give fewer pictures"
+        )
         raise ScenarioError(
             f"{count} pictures of {rows} x {cols} pixels would take about {need / 2**30:.1f} GiB "
             f"of memory once read, but only {avail / 2**30:.1f} GiB are available; allowed "
-            f"here: rows x cols at most {most:,} pixels for {count} pictures (rows and cols "
-            f"each 1 to {_SHAPE_MAX}), or fewer pictures",
+            f"here: {allowed}",
             file=file,
             field="patterns.shape",
         )

@@ -353,3 +353,27 @@ def test_broken_scikit_learn_named_at_validation(tmp_path, monkeypatch):
     said = " ".join(r.output.split())
     assert "patterns.source" in said and "numpy.dtype size changed" in said
     assert "internal error" not in said and "Traceback" not in r.output
+
+
+def test_kind_memory_check_names_patterns_shape_with_a_limit_that_fits(tmp_path, monkeypatch):
+    """Two pictures fit at 4096 x 4096, but a pseudo-inverse network of that many neurons does
+    not: refused naming patterns.shape (not patterns.size), before decoding, with a pixel limit
+    n whose run fits while n + 1 would not."""
+    from PIL import Image
+
+    from memsim.scenario import load as load_mod
+
+    (tmp_path / "pics").mkdir()
+    for i in range(2):
+        Image.fromarray(np.eye(4, dtype=np.uint8) * 255).save(tmp_path / "pics" / f"{i}.png")
+    monkeypatch.setattr(pat, "_image_brightness", lambda *a, **k: pytest.fail("decoded"))
+    monkeypatch.setattr(load_mod, "_available_memory", lambda: 2**32)
+    said = _validate(
+        tmp_path,
+        "model: {kind: hopfield, rule: pseudoinverse}\n"
+        "patterns: {source: image, files: pics, shape: [4096, 4096]}\n",
+    )
+    assert "field 'patterns.shape'" in said and "this run would need" in said
+    n = int(said.split("rows x cols at most ")[1].split()[0].replace(",", ""))
+    # the pseudo-inverse run keeps N x N weights (int16 + float32 + float64 copies: 14 bytes)
+    assert n * n * 14 < 0.8 * 2**32 < (n + 1) * (n + 1) * 14 * 1.01
