@@ -128,7 +128,7 @@ class ImagePatterns(Strict):
     files: str | list[Annotated[str, Field(min_length=1)]] = Field(
         min_length=1,
         description="an image file or folder, or a list of them (.png, .jpg, .jpeg; a folder "
-        "gives its images sorted by name)",
+        "gives its images sorted by name, skipping hidden files and subfolders)",
     )
     shape: tuple[int, int] = Field(description="picture shape (rows, cols) after resizing")
     binarise: Literal["threshold", "dither", "none"] = Field(
