@@ -91,7 +91,9 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     Raises
     ------
     MemsimError
-        ``text`` empty or holding characters other than A-Z; ``scale`` not an integer >= 1.
+        ``text`` empty or holding characters other than A-Z; ``scale`` not an integer >= 1, or
+        so large that a letter would have more than ``MAX_IMAGE_PIXELS`` pixels or the patterns
+        would not fit in the available memory.
 
     Examples
     --------
@@ -105,6 +107,14 @@ def letters(text: str = "ABCDE", scale: int = 2) -> Letters:
     from memsim import _checks
 
     scale = _checks.integer(scale, "scale", 1)
+    n = LETTER_SHAPE[0] * LETTER_SHAPE[1] * scale * scale
+    if n > MAX_IMAGE_PIXELS:
+        raise MemsimError(
+            f"letters: scale {scale} gives {n:,} pixels per letter; allowed: scale 1 to "
+            f"{math.isqrt(MAX_IMAGE_PIXELS // (LETTER_SHAPE[0] * LETTER_SHAPE[1]))} (at most "
+            f"{MAX_IMAGE_PIXELS:,} pixels)"
+        )
+    _checks.check_fits(2 * len(text) * n, "letters: scale", f"{len(text)} letters of {n:,} pixels")
     rows = []
     for ch in text.upper():
         if ch not in _FONT:
@@ -406,7 +416,21 @@ def _digit_data() -> tuple[np.ndarray, np.ndarray]:
             f"{_DATA_EXTRA} (or pip install scikit-learn); nothing is downloaded, the digits "
             "ship inside scikit-learn"
         ) from None
-    bunch = load_digits()
+    except Exception as exc:  # a broken installation (e.g. built against another numpy)
+        raise MemsimError(
+            "the digits pattern source (patterns.source: digits) needs scikit-learn, which is "
+            f"installed but could not be imported ({type(exc).__name__}: {exc}); reinstall it "
+            f"to match this numpy with {_DATA_EXTRA} (or pip install --force-reinstall "
+            "scikit-learn)"
+        ) from None
+    try:
+        bunch = load_digits()
+    except Exception as exc:
+        raise MemsimError(
+            "the digits pattern source (patterns.source: digits): scikit-learn could not read "
+            f"its bundled digits ({type(exc).__name__}: {exc}); reinstall scikit-learn with "
+            f"{_DATA_EXTRA}"
+        ) from None
     images = np.array(bunch.images, dtype=np.float64)
     target = np.array(bunch.target, dtype=np.int64)
     images.setflags(write=False)
@@ -471,7 +495,9 @@ def digits(
     seed : int >= 0
         Seed of the ``"random"`` pick (ignored for ``"first"``).
     scale : int >= 1
-        Each pixel becomes a ``scale x scale`` block (scale 2 gives 16 x 16 = 256 neurons).
+        Each pixel becomes a ``scale x scale`` block (scale 2 gives 16 x 16 = 256 neurons); the
+        patterns must fit in the available memory (checked before anything is allocated) and a
+        picture may have at most ``MAX_IMAGE_PIXELS`` pixels (scale up to 883).
     binarise : {"threshold", "none"}
         ``"threshold"``: -1/+1 by ``threshold``; ``"none"``: grey values in [-1, 1] (float64).
 
@@ -486,8 +512,10 @@ def digits(
     ------
     MemsimError
         scikit-learn missing (install ``memsim[data]``); a class outside 0-9 or listed twice;
-        no classes; ``per_class``, ``threshold``, ``scale`` or ``seed`` out of range; an
-        unknown ``pick`` or ``binarise``.
+        no classes; ``per_class``, ``threshold``, ``scale`` or ``seed`` out of range (``scale``
+        also when the patterns would not fit in the available memory); an unknown ``pick`` or
+        ``binarise``; with ``binarise="none"``, a sample whose grey values have a mean square
+        below ``MIN_GREY_MEAN_SQUARE`` (nearly the zero vector).
 
     References
     ----------
@@ -537,13 +565,22 @@ def digits(
         )
     images, target = _digit_data()
     counts = np.bincount(target, minlength=10)
-    short = [c for c in cls if counts[c] < per_class]
-    if short:
+    problem = per_class_problem({c: int(counts[c]) for c in cls}, per_class)
+    if problem:
+        raise MemsimError(f"digits: {problem}")
+    n_pat, side = len(cls) * per_class, DIGIT_SHAPE[0] * scale
+    if side * side > MAX_IMAGE_PIXELS:
+        top = math.isqrt(MAX_IMAGE_PIXELS) // DIGIT_SHAPE[0]
         raise MemsimError(
-            f"digits: per_class is {per_class} but class {short[0]} has only "
-            f"{int(counts[short[0]])} samples (allowed: 1 to {int(counts[cls].min())} for "
-            "these classes)"
+            f"digits: scale {scale} gives {side} x {side} pixels per pattern; allowed: scale 1 "
+            f"to {top} (at most {MAX_IMAGE_PIXELS:,} pixels)"
         )
+    # the patterns and one copy of them while they are assembled, checked before allocating
+    _args.check_fits(
+        2 * n_pat * side * side * (8 if binarise == "none" else 1),
+        "digits: scale",
+        f"{n_pat} patterns of {side} x {side} pixels",
+    )
     rng = None
     if pick == "random":
         from memsim._rng import generator
@@ -567,7 +604,65 @@ def digits(
     shape = (DIGIT_SHAPE[0] * scale, DIGIT_SHAPE[1] * scale)
     labels = tuple(str(int(target[i])) for i in idx)
     out = np.ascontiguousarray(big.reshape(len(idx), -1))
+    if binarise == "none":
+        names = [f"class {lab} sample {i}" for lab, i in zip(labels, idx, strict=True)]
+        _check_grey(out, names, "digit")
     return Pictures(out, shape, labels)
+
+
+def per_class_problem(counts: dict[int, int], per_class: int) -> str | None:
+    """Why ``per_class`` samples cannot be taken of each chosen digit class.
+
+    Parameters
+    ----------
+    counts : dict of int to int
+        Each chosen class to its number of samples (see :func:`digit_counts`).
+    per_class : int
+        Samples wanted of each class.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the smallest class (the one that sets the limit) and the allowed
+        range; None when every class has enough samples.
+
+    Raises
+    ------
+    ValueError
+        ``counts`` is empty.
+
+    References
+    ----------
+    Alpaydin, E. & Kaynak, C. (1998). Optical Recognition of Handwritten Digits. UCI Machine
+    Learning Repository (the class sizes of the optdigits test set that scikit-learn ships).
+    """
+    small = min(counts, key=lambda c: (counts[c], c))
+    if counts[small] >= per_class:
+        return None
+    return (
+        f"per_class is {per_class} but class {small} has only {counts[small]} samples, the "
+        f"fewest of the classes chosen (allowed: 1 to {counts[small]} for these classes)"
+    )
+
+
+#: grey patterns (``binarise="none"``) whose mean square value is below this floor are refused:
+#: such a pattern is nearly the zero vector (a uniform mid-grey picture), and the overlap
+#: <s, x> / <x, x> that the modern network reports for grey patterns would divide by almost 0
+MIN_GREY_MEAN_SQUARE = 1e-3
+
+
+def _check_grey(pats: np.ndarray, names, what: str) -> None:
+    """Refuse grey patterns too close to the zero vector (see ``MIN_GREY_MEAN_SQUARE``)."""
+    ms = np.einsum("pd,pd->p", pats, pats) / pats.shape[1]
+    low = np.flatnonzero(ms < MIN_GREY_MEAN_SQUARE)
+    if low.size:
+        i = int(low[0])
+        raise MemsimError(
+            f"{what} {names[i]}: its grey values (binarise 'none') are all close to mid-grey "
+            f"(mean square {ms[i]:.2g}, below memsim's floor {MIN_GREY_MEAN_SQUARE:g}); such a "
+            "pattern is nearly the zero vector and its overlap <s, x> / <x, x> is not defined: "
+            "use binarise 'threshold' or 'dither', or a picture with more contrast"
+        )
 
 
 #: image files read by :func:`images` (by suffix, case-insensitive)
@@ -586,6 +681,10 @@ def image_files(paths) -> list[Path]:
     """The image files that ``paths`` name: files as given, folders as their images in sorted
     order of file name.
 
+    A folder gives its files ending in ``.png``, ``.jpg`` or ``.jpeg`` (any case); hidden
+    files (names starting with ``.``, such as the ``._name.png`` files macOS leaves on shared
+    drives) and subfolders (whatever their names) are skipped, and subfolders are not entered.
+
     Parameters
     ----------
     paths : str, Path or list of them
@@ -599,27 +698,46 @@ def image_files(paths) -> list[Path]:
     Raises
     ------
     MemsimError
-        A path that does not exist; a file with another suffix; a folder without images; more
+        ``paths`` not a path or a list of paths; an empty path or one holding a NUL character;
+        a path that does not exist; a file with another suffix; a folder without images; more
         than ``MAX_IMAGES`` images; no paths at all.
     """
     import os
     import stat
 
-    if isinstance(paths, str | Path):
+    allowed = "a file or folder path (non-empty text), or a list of them"
+    if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    elif isinstance(paths, bytes) or not hasattr(paths, "__iter__"):
+        raise MemsimError(f"images: files must be {allowed}, got {paths!r}")
     out: list[Path] = []
     for raw in paths:
-        p = Path(raw).expanduser()
+        if not isinstance(raw, str | os.PathLike):
+            raise MemsimError(f"images: files must be {allowed}; one entry is {raw!r}")
+        text = os.fspath(raw)
+        if not isinstance(text, str) or not text:
+            raise MemsimError(
+                f"images: files holds an empty name ({raw!r}); give {allowed} (an empty name "
+                "would mean the current folder: write '.' for that)"
+            )
+        if "\x00" in text:
+            raise MemsimError(f"images: file name {text!r} holds a NUL character; give {allowed}")
+        p = Path(text).expanduser()
         try:
             st = os.stat(p)
         except FileNotFoundError:
             raise MemsimError(f"image path {p} does not exist") from None
-        except OSError as exc:
-            raise MemsimError(f"image path {p} cannot be read: {exc.strerror or exc}") from None
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise MemsimError(f"image path {p} cannot be read: {reason}") from None
         if stat.S_ISDIR(st.st_mode):
             try:
                 names = sorted(
-                    e.name for e in os.scandir(p) if e.name.lower().endswith(IMAGE_SUFFIXES)
+                    e.name
+                    for e in os.scandir(p)
+                    if e.name.lower().endswith(IMAGE_SUFFIXES)
+                    and not e.name.startswith(".")
+                    and not e.is_dir()
                 )
             except OSError as exc:
                 raise MemsimError(
@@ -628,7 +746,8 @@ def image_files(paths) -> list[Path]:
             if not names:
                 raise MemsimError(
                     f"image folder {p} holds no images (files ending in "
-                    f"{', '.join(IMAGE_SUFFIXES)}); it needs at least one"
+                    f"{', '.join(IMAGE_SUFFIXES)}, hidden files and subfolders skipped); it "
+                    "needs at least one"
                 )
             out.extend(p / n for n in names)
         elif not p.name.lower().endswith(IMAGE_SUFFIXES):
@@ -639,20 +758,29 @@ def image_files(paths) -> list[Path]:
         else:
             out.append(p)
         if len(out) > MAX_IMAGES:
-            raise MemsimError(f"more than {MAX_IMAGES} images; memsim reads at most that many")
+            where = "image folder" if stat.S_ISDIR(st.st_mode) else "image file"
+            raise MemsimError(
+                f"more than {MAX_IMAGES} images with {where} {p}; memsim reads at most that many "
+                "(give fewer files or folders)"
+            )
     if not out:
         raise MemsimError("no image files given: name at least one file or folder")
     return out
 
 
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+
+
 def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, object]:
     """Brightness in [0, 1] (0 black) of a user's image resized to ``shape``, as a float64
     array, and the resized 8-bit Pillow image (for dithering). The file is opened through
-    :func:`memsim._files.open_regular` and read into memory; it is never written."""
+    :func:`memsim._files.open_regular` and read into memory; it is never written. Pillow's
+    warnings are not shown (corrupt EXIF data: the picture is used as stored)."""
     import io
     import warnings
 
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     from memsim._files import _size_text, open_regular
 
@@ -670,19 +798,26 @@ def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, o
     )
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data": not shown raw
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data), formats=["PNG", "JPEG"])
             w, h = im.size
             if w * h > MAX_IMAGE_PIXELS:
                 raise MemsimError(bomb + f" (it is {w} x {h})")
             im.load()
-            im = ImageOps.exif_transpose(im)  # a photo's EXIF orientation: upright as displayed
+            im = _upright(im)
             im = _to_grey(im)
             rows, cols = shape
             small = im.resize((cols, rows), Image.Resampling.BOX)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise MemsimError(bomb) from None
     except UnidentifiedImageError:
+        if data.startswith((_PNG_MAGIC, _JPEG_MAGIC)):
+            kind = "PNG" if data.startswith(_PNG_MAGIC) else "JPEG"
+            raise MemsimError(
+                f"image file {path} starts like a {kind} image but cannot be read: it is "
+                "truncated or corrupt"
+            ) from None
         raise MemsimError(
             f"image file {path} is not a PNG or JPEG image (its content is not recognised, "
             "whatever its suffix)"
@@ -698,6 +833,17 @@ def _image_brightness(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, o
     return level / 255.0, eight_bit
 
 
+def _upright(im):
+    """A photo turned upright by its EXIF orientation; as stored when the EXIF data are
+    unreadable (corrupt EXIF does not stop the picture from being used)."""
+    from PIL import ImageOps
+
+    try:
+        return ImageOps.exif_transpose(im)
+    except Exception:  # noqa: BLE001 - any EXIF parsing failure: keep the stored orientation
+        return im
+
+
 def _to_grey(im):
     """A Pillow image as one grey channel: "L" (8 bit) or "F" (16-bit sources, 0-255 floats).
     Transparent pixels are laid over white (a drawing on a transparent background)."""
@@ -705,8 +851,12 @@ def _to_grey(im):
 
     mode = im.mode
     if mode.startswith("I"):  # 16-bit (or 32-bit integer) grey PNG
-        full = 65535.0 if mode.startswith("I;16") or np.asarray(im).max() > 255 else 255.0
-        arr = np.asarray(im, dtype=np.float64) * (255.0 / full)
+        raw = np.asarray(im)
+        full = 65535.0 if mode.startswith("I;16") or raw.max() > 255 else 255.0
+        arr = raw.astype(np.float64) * (255.0 / full)
+        t = im.info.get("transparency")
+        if isinstance(t, int | np.integer):  # a PNG tRNS chunk: pixels of this value are clear
+            arr[raw == t] = 255.0
         return Image.fromarray(arr.astype(np.float32), mode="F")
     if mode == "F":
         return im
@@ -726,8 +876,8 @@ def images(
 ) -> Pictures:
     """PNG / JPEG pictures (files, or folders of them) as patterns, via Pillow.
 
-    Each picture is turned upright by its EXIF orientation (photos), converted to one grey
-    channel (transparent pixels laid over white), resized
+    Each picture is turned upright by its EXIF orientation (photos; as stored when the EXIF data
+    are corrupt), converted to one grey channel (transparent pixels laid over white), resized
     to ``shape`` (box filter: each pixel the mean of the area it covers, no ringing) and turned
     into a pattern. Dark pixels become +1 (ink, drawn
     black in memsim's pictures) and light pixels -1, so the patterns look like the files;
@@ -737,17 +887,24 @@ def images(
     * ``"dither"``: Floyd-Steinberg error diffusion (Pillow's), which keeps the mean grey level
       of every region as a density of +1 pixels;
     * ``"none"``: grey values ``1 - 2 b`` in [-1, 1] (float64: -1 white, +1 black), for the
-      modern network (its update ``X^T softmax(beta X xi)`` works on real vectors).
+      modern network (its update ``X^T softmax(beta X xi)`` works on real vectors). A picture
+      whose grey values have a mean square below ``MIN_GREY_MEAN_SQUARE`` (a uniform mid-grey:
+      nearly the zero vector, whose overlap <s, x> / <x, x> is undefined) is refused.
 
     The files are only read (regular files up to ``MAX_IMAGE_BYTES``; pictures of more than
-    ``MAX_IMAGE_PIXELS`` pixels are refused before they are decoded).
+    ``MAX_IMAGE_PIXELS`` pixels are refused before they are decoded). Folders give their image
+    files sorted by name, skipping hidden files and subfolders (see :func:`image_files`). The
+    size of the patterns (images x rows x cols) is checked against the available memory before
+    any picture is decoded.
 
     Parameters
     ----------
     files : str, Path or list of them
-        Image files (``.png``, ``.jpg``, ``.jpeg``) and folders (their images, sorted by name).
+        Image files (``.png``, ``.jpg``, ``.jpeg``) and folders (their images, sorted by name);
+        no empty names.
     shape : (int, int)
-        (rows, cols) of every pattern's picture, each >= 1, rows cols >= 2.
+        (rows, cols) of every pattern's picture, each >= 1, rows cols from 2 to
+        ``MAX_IMAGE_PIXELS``, and all the patterns within the available memory.
     binarise : {"threshold", "dither", "none"}
         How grey levels become pattern values (see above).
     threshold : float in (0, 1)
@@ -765,8 +922,10 @@ def images(
     ------
     MemsimError
         Naming the file: missing, not a regular file (folder without images, FIFO, device),
-        empty, too large, not a PNG / JPEG, truncated or corrupt, a decompression bomb; a bad
-        ``shape``, ``binarise`` or ``threshold``.
+        empty, too large, not a PNG / JPEG, truncated or corrupt, a decompression bomb, a
+        mid-grey picture with ``binarise="none"``; naming the argument: ``files`` not paths
+        (or an empty name), a bad ``shape`` (also one whose patterns would not fit in memory),
+        ``binarise`` or ``threshold``.
 
     References
     ----------
@@ -782,22 +941,43 @@ def images(
         raise MemsimError(f"images: shape must be (rows, cols), got {shape!r}") from None
     if rows * cols < 2:
         raise MemsimError(f"images: shape {shape} has fewer than 2 pixels (neurons)")
-    if binarise not in IMAGE_BINARISE:
+    if rows * cols > MAX_IMAGE_PIXELS:
+        raise MemsimError(
+            f"images: shape {shape} has {rows * cols:,} pixels; allowed: rows x cols from 2 to "
+            f"{MAX_IMAGE_PIXELS:,}"
+        )
+    if not isinstance(binarise, str) or binarise not in IMAGE_BINARISE:
         raise MemsimError(
             f"images: unknown binarise {binarise!r}; allowed: {', '.join(IMAGE_BINARISE)}"
         )
-    if not 0.0 < float(threshold) < 1.0:
+    try:
+        if isinstance(threshold, bool):
+            raise TypeError
+        thr = float(threshold)
+    except (TypeError, ValueError):
+        raise MemsimError(
+            f"images: threshold must be a number strictly between 0 and 1, got {threshold!r}"
+        ) from None
+    if not 0.0 < thr < 1.0:
         raise MemsimError(f"images: threshold must lie strictly between 0 and 1, got {threshold}")
     paths = image_files(files)
-    out = []
-    for p in paths:
+    grey = binarise == "none"
+    # the patterns, plus one picture's working copies (float64 and 8-bit), before any decoding
+    n = rows * cols
+    _args.check_fits(
+        len(paths) * n * (8 if grey else 1) + n * 32,
+        "images: shape",
+        f"{len(paths)} pictures of {rows} x {cols} pixels",
+    )
+    pats = np.empty((len(paths), n), dtype=np.float64 if grey else np.int8)
+    for k, p in enumerate(paths):
         b, eight_bit = _image_brightness(p, (rows, cols))
-        if binarise == "none":
+        if grey:
             v = 1.0 - 2.0 * b
-            out.append(-v if invert else v)
+            pats[k] = (-v if invert else v).ravel()
             continue
         if binarise == "threshold":
-            ink = b < threshold
+            ink = b < thr
         else:
             from PIL import Image
 
@@ -805,6 +985,7 @@ def images(
             ink = ~white
         if invert:
             ink = ~ink
-        out.append(np.where(ink, 1, -1).astype(np.int8))
-    pats = np.stack([o.ravel() for o in out])
-    return Pictures(np.ascontiguousarray(pats), (rows, cols), tuple(p.name for p in paths))
+        pats[k] = np.where(ink, 1, -1).ravel()
+    if grey:
+        _check_grey(pats, [str(p) for p in paths], "image file")
+    return Pictures(pats, (rows, cols), tuple(p.name for p in paths))

@@ -6,6 +6,7 @@ what is allowed; the CLI prints it as one paragraph without a traceback.
 
 from __future__ import annotations
 
+import math
 import re
 import typing
 from collections.abc import Mapping
@@ -700,7 +701,8 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
                 file=file,
                 field="patterns.shape",
             )
-    if sc.patterns is not None and sc.patterns.source in ("digits", "image"):
+    pictures = sc.patterns is not None and sc.patterns.source in ("digits", "image")
+    if pictures:
         _check_pictures(sc, file, base_dir)
     if sc.output.plots:
         allowed = kind.plot_names("recall") + kind.plot_names("capacity")
@@ -715,6 +717,9 @@ def _cross_check(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
     check = kind.cross_check()
     if check is not None:
         check(sc, file, base_dir)
+    if pictures and sc.patterns.source == "image":
+        # decoded last: after every size and memory check, which need only the file names
+        _read_pictures(sc, file, base_dir)
 
 
 #: model kinds whose networks take real-valued (grey) patterns
@@ -722,9 +727,11 @@ GREY_KINDS = ("modern",)
 
 
 def _check_pictures(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
-    """Digits and image sources: grey values only for kinds that take them; the data are read
-    now (scikit-learn present, every image readable) so that `memsim validate` finds problems."""
+    """Digits and image sources, before anything is decoded: grey values only for kinds that
+    take them; scikit-learn present and enough samples of each class (digits); the image files
+    listed and their patterns' size within the available memory (image)."""
     from memsim.errors import MemsimError
+    from memsim.patterns import digit_counts, image_files, per_class_problem
 
     src = sc.patterns
     if src.binarise == "none" and sc.model.kind not in GREY_KINDS:
@@ -735,47 +742,118 @@ def _check_pictures(sc: Scenario, file: str | None, base_dir: Path | None) -> No
             file=file,
             field="patterns.binarise",
         )
-    field = "patterns.source" if src.source == "digits" else "patterns.files"
-    try:
-        if src.source == "digits":
-            # scikit-learn present, enough samples of each class; no need to build the patterns
-            from memsim.patterns import digit_counts
-
+    if src.source == "digits":
+        try:
             counts = digit_counts()
-            short = [c for c in src.digits if counts[c] < src.per_class]
-            if short:
-                raise ScenarioError(
-                    f"per_class is {src.per_class} but class {short[0]} has only "
-                    f"{counts[short[0]]} samples (allowed: 1 to "
-                    f"{min(counts[c] for c in src.digits)} for these classes)",
-                    file=file,
-                    field="patterns.per_class",
-                )
-        else:
-            picture_patterns(sc, base_dir)
-    except ScenarioError:
-        raise
+        except MemsimError as exc:
+            raise ScenarioError(str(exc), file=file, field="patterns.source") from None
+        problem = per_class_problem({c: counts[c] for c in src.digits}, src.per_class)
+        if problem:
+            raise ScenarioError(problem, file=file, field="patterns.per_class")
+        return
+    try:
+        count = len(image_files(resolve_image_paths(sc, base_dir)))
     except MemsimError as exc:
-        msg = str(exc)
-        if src.source == "image" and "does not exist" in msg:
-            msg += (
-                " (relative paths are read from the scenario file's folder; if the scenario's "
-                "header says how its pictures are made, make them first)"
-            )
-        raise ScenarioError(msg, file=file, field=field) from None
+        raise ScenarioError(_image_hint(str(exc)), file=file, field="patterns.files") from None
+    rows, cols = src.shape
+    per_pixel = count * (8 if src.binarise == "none" else 1)
+    need = rows * cols * (per_pixel + 32)  # the patterns and one picture's working copies
+    avail = _available_memory()
+    if need > 0.8 * avail:
+        most = int(0.8 * avail) // (per_pixel + 32)
+        allowed = (
+            f"rows x cols at most {most:,} pixels for {count} pictures (rows and cols each 1 "
+            f"to {_SHAPE_MAX}), or fewer pictures"
+            if most >= 2
+            else f"no shape for {count} pictures: give fewer pictures"
+        )
+        raise ScenarioError(
+            f"{count} pictures of {rows} x {cols} pixels would take about {need / 2**30:.1f} GiB "
+            f"of memory once read, but only {avail / 2**30:.1f} GiB are available; allowed "
+            f"here: {allowed}",
+            file=file,
+            field="patterns.shape",
+        )
 
 
-def check_memory(need: int, file: str | None, field: str) -> None:
-    """Refuse a run whose arrays would not fit in the available memory."""
+def _image_hint(msg: str) -> str:
+    if "does not exist" in msg:
+        msg += (
+            " (relative paths are read from the scenario file's folder; if the scenario's "
+            "header says how its pictures are made, make them first)"
+        )
+    return msg
+
+
+def _read_pictures(sc: Scenario, file: str | None, base_dir: Path | None) -> None:
+    """Decode every picture of an image source, so that `memsim validate` finds unreadable or
+    corrupt files (and mid-grey pictures with binarise 'none')."""
+    from memsim.errors import MemsimError
+
+    try:
+        picture_patterns(sc, base_dir)
+    except MemsimError as exc:
+        raise ScenarioError(_image_hint(str(exc)), file=file, field="patterns.files") from None
+
+
+def check_memory(need: int, file: str | None, field: str, allowed: str | None = None) -> None:
+    """Refuse a run whose arrays would not fit in the available memory; ``allowed`` says which
+    values of ``field`` would fit (see :func:`size_field`)."""
     avail = _available_memory()
     if need > 0.8 * avail:
         raise ScenarioError(
             f"this run would need about {need / 2**30:.1f} GiB of memory but only "
             f"{avail / 2**30:.1f} GiB are available; reduce the sizes in this field (or the "
-            "number of items, cues or steps)",
+            "number of items, cues or steps)" + (f"; allowed here: {allowed}" if allowed else ""),
             file=file,
             field=field,
         )
+
+
+#: schema ranges of the fields that set the number of neurons N of each pattern source
+_SCALE_MAX = 16
+_SHAPE_MAX = 4096
+_SIZE_MAX = 10_000_000
+
+
+def size_field(sc: Scenario, need_of_n) -> tuple[str, str | None]:
+    """The field that sets the patterns' number of neurons N (``patterns.size`` for random
+    patterns, ``patterns.shape`` for images, ``patterns.scale`` for digits and letters,
+    ``patterns.path`` for a file) and the values of it whose run fits in the available memory,
+    as text; ``need_of_n(n)`` is the bytes a run needs with ``n`` neurons (increasing in n)."""
+    src = sc.patterns
+    budget = 0.8 * _available_memory()
+
+    def fits(n: int) -> bool:
+        return need_of_n(n) <= budget
+
+    def largest(lo: int, hi: int) -> int:
+        """Largest n in lo..hi that fits (lo - 1 when none does)."""
+        if not fits(lo):
+            return lo - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+        return lo
+
+    none = "none: even the smallest patterns would not fit; store fewer patterns or cues"
+    if src.source in ("digits", "letters"):
+        per = 64 if src.source == "digits" else 35
+        s = next((k for k in range(_SCALE_MAX, 0, -1) if fits(per * k * k)), 0)
+        return "patterns.scale", (f"scale 1 to {s} (schema: 1 to {_SCALE_MAX})" if s else none)
+    if src.source == "image":
+        n = largest(2, _SHAPE_MAX * _SHAPE_MAX)
+        text = (
+            f"rows x cols at most {n:,} pixels (about {math.isqrt(n)} x {math.isqrt(n)}; "
+            f"rows and cols each 1 to {_SHAPE_MAX})"
+            if n >= 2
+            else none
+        )
+        return "patterns.shape", text
+    if src.source == "random":
+        n = largest(2, _SIZE_MAX)
+        return "patterns.size", (f"size 2 to {n:,}" if n >= 2 else none)
+    return "patterns.path", "a pattern file with fewer neurons (columns)"
 
 
 def has_picture_shape(sc: Scenario) -> bool:

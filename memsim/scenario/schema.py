@@ -128,7 +128,7 @@ class ImagePatterns(Strict):
     files: str | list[Annotated[str, Field(min_length=1)]] = Field(
         min_length=1,
         description="an image file or folder, or a list of them (.png, .jpg, .jpeg; a folder "
-        "gives its images sorted by name)",
+        "gives its images sorted by name, skipping hidden files and subfolders)",
     )
     shape: tuple[int, int] = Field(description="picture shape (rows, cols) after resizing")
     binarise: Literal["threshold", "dither", "none"] = Field(
@@ -140,6 +140,26 @@ class ImagePatterns(Strict):
         0.5, gt=0.0, lt=1.0, description="brightness (0 black, 1 white) below which a pixel is ink"
     )
     invert: bool = Field(False, description="light pixels become +1 instead of dark ones")
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _files(cls, v):
+        allowed = (
+            "must be an image file or folder path (non-empty text), or a non-empty list of them"
+        )
+        if isinstance(v, str):
+            if not v:
+                raise ValueError(f"{allowed} (an empty name is not: write '.' for this folder)")
+            return v
+        if not isinstance(v, list):
+            raise ValueError(allowed)
+        if not v:
+            raise ValueError(f"{allowed} (the list is empty)")
+        for i, f in enumerate(v):
+            if not isinstance(f, str) or not f:
+                what = "an empty name" if f == "" else f"{f!r}"
+                raise ValueError(f"{allowed}; entry {i} is {what}")
+        return v
 
     @field_validator("shape")
     @classmethod

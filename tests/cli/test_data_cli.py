@@ -235,3 +235,145 @@ def test_missing_scikit_learn_named_at_validation(tmp_path, monkeypatch):
     said = " ".join(r.output.split())
     assert "patterns.source" in said and 'pip install "memsim[data]"' in said
     assert "Traceback" not in r.output
+
+
+# ------------------------------------------------------------------ hardening (hostile review) --
+def _validate(tmp_path: Path, text: str) -> str:
+    scen = tmp_path / "bad.yaml"
+    scen.write_text(text)
+    r = invoke("validate", scen)
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and "internal error" not in r.output
+    said = " ".join(r.output.split())
+    assert "bad.yaml" in said
+    return said
+
+
+@pytest.mark.parametrize("bits", [8, 16])
+def test_mid_grey_picture_refused_for_the_modern_kind(tmp_path, bits):
+    """binarise 'none' on a uniform mid-grey picture made <x, x> about 1e-8 and the reported
+    overlap 7168 ('retrieved'); now refused naming the file and the fields."""
+    from PIL import Image
+
+    (tmp_path / "pics").mkdir()
+    Image.fromarray(np.eye(8, dtype=np.uint8) * 255).save(tmp_path / "pics" / "a.png")
+    grey = np.full((8, 8), 128 if bits == 8 else 32768, np.uint8 if bits == 8 else np.uint16)
+    Image.fromarray(grey).save(tmp_path / "pics" / "grey.png")
+    said = _validate(
+        tmp_path,
+        "model: {kind: modern}\n"
+        "patterns: {source: image, files: pics, shape: [8, 8], binarise: none}\n",
+    )
+    assert "patterns.files" in said and "grey.png" in said and "binarise" in said
+    r = invoke("recall", tmp_path / "bad.yaml", "--out", tmp_path / "out", "-q")
+    assert r.exit_code == 1 and not (tmp_path / "out" / "results.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["hopfield", "modern"])
+def test_image_size_checked_before_any_picture_is_decoded(tmp_path, monkeypatch, kind):
+    """120 pictures at 4096 x 4096: refused naming patterns.shape and the limit, from the file
+    names and the shape alone (no picture decoded)."""
+    from PIL import Image
+
+    from memsim.scenario import load as load_mod
+
+    (tmp_path / "pics").mkdir()
+    for i in range(120):
+        Image.fromarray(np.eye(4, dtype=np.uint8) * 255).save(tmp_path / "pics" / f"{i:03d}.png")
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a picture was decoded before the size check")
+
+    monkeypatch.setattr(pat, "_image_brightness", no_decoding)
+    monkeypatch.setattr(load_mod, "_available_memory", lambda: 2**30)
+    said = _validate(
+        tmp_path,
+        f"model: {{kind: {kind}}}\npatterns: {{source: image, files: pics, shape: [4096, 4096]}}\n",
+    )
+    assert "patterns.shape" in said and "allowed here: rows x cols at most" in said
+    assert "patterns.size" not in said
+
+
+def test_memory_refusal_names_scale_for_digits_and_letters(tmp_path, monkeypatch):
+    from memsim.scenario import load as load_mod
+
+    monkeypatch.setattr(load_mod, "_available_memory", lambda: 2**26)  # 64 MiB
+    for src in ("{source: digits, scale: 16}", "{source: letters, scale: 16}"):
+        said = _validate(
+            tmp_path, f"model: {{kind: hopfield, rule: pseudoinverse}}\npatterns: {src}\n"
+        )
+        assert "field 'patterns.scale'" in said and "allowed here: scale 1 to" in said, said
+        # the limit given really fits: 14 bytes per weight, N = 64 or 35 per pixel block
+        top = int(said.split("scale 1 to ")[1].split()[0])
+        per = 64 if "digits" in src else 35
+        assert (per * top**2) ** 2 * 14 < 0.8 * 2**26 < (per * (top + 1) ** 2) ** 2 * 14
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ('[""]', ["entry 0 is an empty name", "file or folder path"]),
+        ("5", ["file or folder path", "non-empty list"]),
+        ('""', ["empty name", "'.'"]),
+    ],
+)
+def test_bad_files_field_says_what_is_allowed(tmp_path, files, words):
+    said = _validate(
+        tmp_path,
+        f"model: {{kind: hopfield}}\npatterns: {{source: image, files: {files}, shape: [8, 8]}}\n",
+    )
+    assert "patterns.files" in said
+    for w in words:
+        assert w in said, said
+
+
+def test_per_class_refusal_names_the_smallest_class(tmp_path):
+    counts = pat.digit_counts()
+    small = min(range(10), key=lambda c: (counts[c], c))
+    said = _validate(
+        tmp_path, "model: {kind: hopfield}\npatterns: {source: digits, per_class: 180}\n"
+    )
+    assert f"class {small} has only {counts[small]} samples" in said
+    assert f"allowed: 1 to {counts[small]}" in said
+
+
+def test_broken_scikit_learn_named_at_validation(tmp_path, monkeypatch):
+    """An import that raises ValueError (scikit-learn built against another numpy) gives the
+    clean paragraph with the original error, not 'internal error'."""
+    import types
+
+    class Broken(types.ModuleType):
+        def __getattr__(self, name):
+            raise ValueError("numpy.dtype size changed, may indicate binary incompatibility")
+
+    monkeypatch.setattr(pat, "_DIGITS", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", Broken("sklearn.datasets"))
+    r = invoke("validate", SCEN / "digits_hebbian.yaml")
+    assert r.exit_code == 1
+    said = " ".join(r.output.split())
+    assert "patterns.source" in said and "numpy.dtype size changed" in said
+    assert "internal error" not in said and "Traceback" not in r.output
+
+
+def test_kind_memory_check_names_patterns_shape_with_a_limit_that_fits(tmp_path, monkeypatch):
+    """Two pictures fit at 4096 x 4096, but a pseudo-inverse network of that many neurons does
+    not: refused naming patterns.shape (not patterns.size), before decoding, with a pixel limit
+    n whose run fits while n + 1 would not."""
+    from PIL import Image
+
+    from memsim.scenario import load as load_mod
+
+    (tmp_path / "pics").mkdir()
+    for i in range(2):
+        Image.fromarray(np.eye(4, dtype=np.uint8) * 255).save(tmp_path / "pics" / f"{i}.png")
+    monkeypatch.setattr(pat, "_image_brightness", lambda *a, **k: pytest.fail("decoded"))
+    monkeypatch.setattr(load_mod, "_available_memory", lambda: 2**32)
+    said = _validate(
+        tmp_path,
+        "model: {kind: hopfield, rule: pseudoinverse}\n"
+        "patterns: {source: image, files: pics, shape: [4096, 4096]}\n",
+    )
+    assert "field 'patterns.shape'" in said and "this run would need" in said
+    n = int(said.split("rows x cols at most ")[1].split()[0].replace(",", ""))
+    # the pseudo-inverse run keeps N x N weights (int16 + float32 + float64 copies: 14 bytes)
+    assert n * n * 14 < 0.8 * 2**32 < (n + 1) * (n + 1) * 14 * 1.01

@@ -177,12 +177,14 @@ def test_dither_keeps_the_grey_level_as_ink_density(tmp_path, level):
 
 def test_image_modes_rgb_rgba_16bit_and_jpeg(tmp_path):
     # RGB: luminance L = (299 R + 587 G + 114 B) / 1000 (ITU-R 601-2, Pillow's convert("L"))
+    # (the bottom row black: a uniform mid-grey picture is refused as nearly the zero vector)
     rgb = np.zeros((4, 4, 3), np.uint8)
-    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 200, 100, 50
+    rgb[:3, :, 0], rgb[:3, :, 1], rgb[:3, :, 2] = 200, 100, 50
     Image.fromarray(rgb).save(tmp_path / "c.png")
     lum = (299 * 200 + 587 * 100 + 114 * 50) / 1000
     X = pat.images(tmp_path / "c.png", (4, 4), "none").patterns[0]
-    np.testing.assert_allclose(X, 1 - 2 * lum / 255, atol=1.5 / 255)
+    np.testing.assert_allclose(X[:12], 1 - 2 * lum / 255, atol=1.5 / 255)
+    np.testing.assert_allclose(X[12:], 1.0)
     # fully transparent pixels count as white background, opaque black as ink
     rgba = np.zeros((4, 4, 4), np.uint8)
     rgba[:2, :, 3] = 255  # top half opaque black, bottom half transparent (black but alpha 0)
@@ -350,3 +352,176 @@ def test_grey_cues_corrupt_like_binary_cues(flip, mask, fill):
     kept = (want == xi[idx]) & ~want_mask
     np.testing.assert_allclose(g[kept], grey[idx][kept])
     np.testing.assert_array_equal(g[want_mask], want[want_mask])
+
+
+# ------------------------------------------------------------------ hardening (hostile review) --
+@pytest.mark.parametrize("bits", [8, 16])
+def test_mid_grey_picture_refused_for_grey_values(tmp_path, bits):
+    """A uniform mid-grey picture is nearly the zero vector with binarise 'none' (mean square
+    about 1e-5 for 8-bit 128, 2e-10 for 16-bit 32768): refused, naming the file and binarise,
+    instead of an overlap <s, x> / <x, x> divided by almost 0."""
+    grey = np.full((8, 8), 128 if bits == 8 else 32768, np.uint8 if bits == 8 else np.uint16)
+    Image.fromarray(grey).save(tmp_path / "grey.png")
+    with pytest.raises(MemsimError) as e:
+        pat.images(tmp_path / "grey.png", (8, 8), "none")
+    msg = str(e.value)
+    assert "grey.png" in msg and "binarise" in msg and "mean square" in msg
+    assert str(pat.MIN_GREY_MEAN_SQUARE) in msg or f"{pat.MIN_GREY_MEAN_SQUARE:g}" in msg
+    # the same picture binarised is fine (a threshold decides every pixel)
+    assert pat.images(tmp_path / "grey.png", (8, 8), "threshold").patterns.shape == (1, 64)
+    # a picture just above the floor is kept: mean square of (1 - 2 b) with b = 0.45 is 0.01
+    Image.fromarray(np.full((8, 8), round(0.45 * 255), np.uint8)).save(tmp_path / "ok.png")
+    X = pat.images(tmp_path / "ok.png", (8, 8), "none").patterns
+    assert np.mean(X**2) > pat.MIN_GREY_MEAN_SQUARE
+
+
+def test_grey_digits_pass_the_floor():
+    X = pat.digits(list(range(10)), per_class=5, binarise="none").patterns
+    assert (np.mean(X**2, axis=1) >= pat.MIN_GREY_MEAN_SQUARE).all()
+
+
+def test_broken_scikit_learn_gives_a_clean_message(monkeypatch):
+    """scikit-learn built against another numpy raises ValueError on import, not ImportError."""
+    import types
+
+    class Broken(types.ModuleType):
+        def __getattr__(self, name):
+            raise ValueError("numpy.dtype size changed, may indicate binary incompatibility")
+
+    monkeypatch.setattr(pat, "_DIGITS", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", Broken("sklearn.datasets"))
+    with pytest.raises(MemsimError) as e:
+        pat.digits([1])
+    msg = str(e.value)
+    assert "numpy.dtype size changed" in msg and "ValueError" in msg
+    assert 'pip install "memsim[data]"' in msg and "patterns.source: digits" in msg
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"threshold": "x"}, ["threshold", "'x'", "between 0 and 1"]),
+        ({"threshold": None}, ["threshold", "None"]),
+        ({"files": None}, ["files", "None", "file or folder path"]),
+        ({"files": 5}, ["files", "5", "file or folder path"]),
+        ({"files": "a\x00.png"}, ["NUL"]),
+        ({"files": ""}, ["empty name"]),
+        ({"files": [""]}, ["empty name"]),
+        ({"files": [3]}, ["files", "3"]),
+        ({"shape": (2**40, 2)}, ["shape", "pixels", "allowed"]),
+        ({"shape": (100_000, 100_000)}, ["shape", "pixels", "allowed"]),
+        ({"shape": (30_000, 30_000)}, ["shape", "pixels", "allowed"]),
+    ],
+)
+def test_image_api_errors_name_the_argument(tmp_path, monkeypatch, grey_pixels, kwargs, words):
+    monkeypatch.chdir(tmp_path)
+    _png(tmp_path / "a.png", grey_pixels)  # the current folder holds a good image
+    args = {"files": tmp_path / "a.png", "shape": (4, 4), **kwargs}
+    with pytest.raises(MemsimError) as e:
+        pat.images(**args)
+    for w in words:
+        assert w in str(e.value), str(e.value)
+
+
+def test_sizes_checked_against_memory_before_allocating(tmp_path, monkeypatch, grey_pixels):
+    """With 1 MiB available, 3000 x 3000 pictures (digits at scale 200, letters at 300) are
+    refused naming the argument, before any array is made; digits at scale 10**4 or 2**40 are
+    beyond the pixel limit whatever the memory."""
+    from memsim import _checks
+
+    f = _png(tmp_path / "a.png", grey_pixels)
+    monkeypatch.setattr(_checks, "available_memory", lambda: 2**20)
+    with pytest.raises(MemsimError, match="images: shape.*GiB.*available"):
+        pat.images(f, (3000, 3000))
+    with pytest.raises(MemsimError, match="digits: scale.*available"):
+        pat.digits([1], scale=200)
+    for scale in (10**4, 2**40):  # beyond the pixel limit (MemoryError, ValueError before)
+        with pytest.raises(MemsimError, match="digits: scale.*allowed: scale 1 to 883"):
+            pat.digits([1], scale=scale)
+    with pytest.raises(MemsimError, match="letters: scale.*available"):
+        pat.letters("AB", scale=300)
+    # beyond MAX_IMAGE_PIXELS per picture whatever the memory: the allowed range named
+    monkeypatch.setattr(_checks, "available_memory", lambda: 2**60)
+    with pytest.raises(MemsimError, match=r"digits: scale 884 .*allowed: scale 1 to 883"):
+        pat.digits([1], scale=884)
+    with pytest.raises(MemsimError, match=r"letters: scale 2000 .*allowed: scale 1 to 1195"):
+        pat.letters("A", scale=2000)
+    monkeypatch.setattr(_checks, "available_memory", lambda: 2**20)
+    # small sizes still pass under the same limit
+    assert pat.images(f, (4, 4)).patterns.shape == (1, 16)
+    assert pat.digits([1], scale=2).patterns.shape == (1, 256)
+
+
+def test_corrupt_png_said_truncated_or_corrupt(tmp_path):
+    """A PNG with a damaged header chunk (bad CRC) or cut inside its header is not 'not a PNG'."""
+    data = _png(tmp_path / "ok.png", np.zeros((8, 8))).read_bytes()
+    bad = bytearray(data)
+    bad[29] ^= 0xFF  # inside the IHDR CRC
+    for name, content in (("crc.png", bytes(bad)), ("cut.png", data[:20])):
+        with pytest.raises(MemsimError) as e:
+            pat.images(_write(tmp_path / name, content), (4, 4))
+        msg = str(e.value)
+        assert name in msg and "truncated or corrupt" in msg and "not a PNG" not in msg
+
+
+def test_corrupt_exif_does_not_leak_warnings(tmp_path):
+    """A JPEG whose EXIF block points past its end: Pillow warns 'Corrupt EXIF data'; memsim
+    reads the picture as stored and shows no raw warning."""
+    import warnings
+
+    im = Image.fromarray(np.zeros((8, 8), np.uint8))
+    ifd = (
+        b"II*\x00\x08\x00\x00\x00\x02\x00"
+        + b"\x12\x01\x03\x00\x01\x00\x00\x00\x06\x00\x00\x00"  # orientation 6
+        + b"\x0f\x01\x02\x00\x40\x00\x00\x00\x00\x10\x00\x00"  # 64 bytes far past the end
+    )
+    im.save(tmp_path / "e.jpg", exif=b"Exif\x00\x00" + ifd)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X = pat.images(tmp_path / "e.jpg", (8, 8)).patterns
+    assert [str(w.message) for w in caught] == []
+    assert (X == 1).all()  # black picture: all ink
+
+
+def test_per_class_names_the_smallest_class():
+    counts = pat.digit_counts()
+    classes = [0, 1, 8]  # 0 is short of 180 first, 8 is the smallest
+    small = min(classes, key=lambda c: (counts[c], c))
+    with pytest.raises(MemsimError) as e:
+        pat.digits(classes, per_class=180)
+    msg = str(e.value)
+    assert f"class {small} has only {counts[small]} samples" in msg
+    assert f"allowed: 1 to {counts[small]}" in msg
+
+
+def test_too_many_images_names_the_folder(tmp_path, monkeypatch):
+    d = tmp_path / "many"
+    d.mkdir()
+    for i in range(4):
+        _png(d / f"{i}.png", np.zeros((2, 2)))
+    monkeypatch.setattr(pat, "MAX_IMAGES", 3)
+    with pytest.raises(MemsimError) as e:
+        pat.images(d, (2, 2))
+    assert "more than 3 images" in str(e.value) and str(d) in str(e.value)
+
+
+def test_folders_skip_hidden_files_and_subfolders(tmp_path):
+    d = tmp_path / "pics"
+    d.mkdir()
+    _png(d / "a.png", np.zeros((3, 3)))
+    (d / "._a.png").write_bytes(b"\x00\x05\x16\x07AppleDouble")  # macOS resource fork
+    (d / ".hidden.png").write_bytes(b"junk")
+    (d / "album.png").mkdir()  # a subfolder named like an image
+    _png(d / "album.png" / "inner.png", np.full((3, 3), 255))
+    X, _, labels = pat.images(d, (3, 3))
+    assert labels == ("a.png",) and X.shape == (1, 9)
+
+
+def test_16_bit_grey_transparency_is_white(tmp_path):
+    """A 16-bit grey PNG with a tRNS chunk: pixels of the transparent value are laid over white
+    (-1), the others scaled from 0..65535."""
+    g = np.array([[0, 0], [65535, 1000]], np.uint16)
+    Image.fromarray(g).save(tmp_path / "t16.png", transparency=0)
+    assert Image.open(tmp_path / "t16.png").info.get("transparency") == 0
+    X = pat.images(tmp_path / "t16.png", (2, 2), "none").patterns[0]
+    np.testing.assert_allclose(X, [-1, -1, -1, 1 - 2 * 1000 / 65535], atol=1 / 255)

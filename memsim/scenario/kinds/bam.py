@@ -73,7 +73,7 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices in range; memory (the y letters are checked by the recall runner: the
     capacity sweep draws random pairs and does not use them)."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, pattern_count_and_size
+    from memsim.scenario.load import check_memory, pattern_count_and_size, size_field
 
     p, nx = pattern_count_and_size(sc, base_dir)
     m = sc.model
@@ -90,13 +90,17 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             )
     ny = 35 * m.y_scale**2 if m.y_letters else m.y_size
     n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
-    need = ny * nx * 8 * 3 + n_cues * ((nx + ny) * 3 + (2 * m.max_steps + 1) * 8 * 4)
-    field = "patterns.size"
+
+    def need_of(k: int) -> int:
+        return ny * k * 8 * 3 + n_cues * ((k + ny) * 3 + (2 * m.max_steps + 1) * 8 * 4)
+
+    need = need_of(nx)
+    field, allowed = size_field(sc, need_of)
     if sc.capacity is not None:
         pm = max(sc.capacity.pairs)
         need = max(need, ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8)
-        field = "capacity.pairs"
-    check_memory(need, file, field)
+        field, allowed = "capacity.pairs", None
+    check_memory(need, file, field, allowed)
 
 
 # ------------------------------------------------------------------------------ the kind ----

@@ -59,14 +59,26 @@ Capacity = ContinuousCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range; memory (trajectories are B x T x N float64, twice)."""
-    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
+    from memsim.scenario.load import (
+        check_cue_indices,
+        check_memory,
+        pattern_count_and_size,
+        size_field,
+    )
 
     p, n = pattern_count_and_size(sc, base_dir)
     n_cues = check_cue_indices(sc, p, file)
     m = sc.model
     stiff = m.method in ("Radau", "BDF", "LSODA")
-    need = n * n * 8 * (4 if stiff else 2) + n_cues * m.points * n * 8 * 3
-    check_memory(need, file, "model.points" if m.points * n_cues > n else "patterns.size")
+
+    def need_of(k: int) -> int:
+        return k * k * 8 * (4 if stiff else 2) + n_cues * m.points * k * 8 * 3
+
+    need = need_of(n)
+    if m.points * n_cues > n:
+        check_memory(need, file, "model.points")
+    else:
+        check_memory(need, file, *size_field(sc, need_of))
 
 
 KIND = ModelKind(

@@ -58,17 +58,26 @@ Capacity = DenseCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
-    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
+    from memsim.scenario.load import (
+        check_cue_indices,
+        check_memory,
+        pattern_count_and_size,
+        size_field,
+    )
 
     p, n = pattern_count_and_size(sc, base_dir)
     n_cues = check_cue_indices(sc, p, file)
-    need = p * n * 9 + n_cues * (n * 10 + p * 16 + (sc.model.max_sweeps + 1) * 32)
-    field = "patterns.size"
+
+    def need_of(k: int) -> int:
+        return p * k * 9 + n_cues * (k * 10 + p * 16 + (sc.model.max_sweeps + 1) * 32)
+
+    need = need_of(n)
+    field, allowed = size_field(sc, need_of)
     if sc.capacity is not None:
         big = max(sc.capacity.sizes)
         need = max(need, sc.capacity.k_max * big // 64 + sc.capacity.cues * big * 16)
-        field = "capacity.sizes"
-    check_memory(need, file, field)
+        field, allowed = "capacity.sizes", None
+    check_memory(need, file, field, allowed)
 
 
 # ------------------------------------------------------------------------------ the kind ----

@@ -149,6 +149,7 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         check_memory,
         estimate_bytes,
         pattern_count_and_size,
+        size_field,
     )
 
     p, n = pattern_count_and_size(sc, base_dir)
@@ -161,7 +162,9 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     )
     lazy = all(r == "hebbian" for r in rules) and not diluted
     need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps, lazy)
-    field = "patterns.size"
+    field, allowed = size_field(
+        sc, lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy)
+    )
     if sc.capacity is not None:
         sizes = sc.capacity.sizes or [n]
         big = max(sizes)
@@ -169,8 +172,8 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
         need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy))
         if sc.capacity.sizes:
-            field = "capacity.sizes"
-    check_memory(need, file, field)
+            field, allowed = "capacity.sizes", None
+    check_memory(need, file, field, allowed)
 
 
 def _check_dilution(sc, n: int, file: str | None) -> None:

@@ -80,7 +80,12 @@ Capacity = ModernCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
+    from memsim.scenario.load import (
+        check_cue_indices,
+        check_memory,
+        pattern_count_and_size,
+        size_field,
+    )
 
     p, n = pattern_count_and_size(sc, base_dir)
     n_cues = check_cue_indices(sc, p, file)
@@ -100,16 +105,20 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             file=file,
             field="model.compare_classical",
         )
+
     # trajectory: B x (steps + 1) x (d + P) float64
-    need = n_cues * (sc.model.steps + 1) * (n + p) * 8 + p * n * 8
-    if sc.model.compare_classical:
-        need += n * n * 14
-    field = "model.steps"
+    def need_of(k: int) -> int:
+        need = n_cues * (sc.model.steps + 1) * (k + p) * 8 + p * k * 8
+        return need + (k * k * 14 if sc.model.compare_classical else 0)
+
+    need = need_of(n)
+    # the pattern size drives the need (with the number of cues and model.steps)
+    field, allowed = size_field(sc, need_of)
     if sc.capacity is not None and sc.capacity.study == "capacity":
         big = max(sc.capacity.dims)
         need = max(need, sc.capacity.k_max * big * 16)
-        field = "capacity.dims"
-    check_memory(need, file, field)
+        field, allowed = "capacity.dims", None
+    check_memory(need, file, field, allowed)
 
 
 # ------------------------------------------------------------------------------ the kind ----

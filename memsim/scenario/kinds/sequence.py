@@ -80,7 +80,12 @@ Capacity = SequenceCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range; capacity only without slow synapses; memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_cue_indices, check_memory, pattern_count_and_size
+    from memsim.scenario.load import (
+        check_cue_indices,
+        check_memory,
+        pattern_count_and_size,
+        size_field,
+    )
 
     p, n = pattern_count_and_size(sc, base_dir)
     if p < 2 and not sc.model.cyclic:
@@ -91,17 +96,21 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         )
     n_cues = check_cue_indices(sc, p, file)
     m = sc.model
+
     # couplings (two float64 N x N plus kernel copies), trajectories int8, overlaps float64,
     # the per-step trace table (about 40 bytes per row)
-    need = 4 * n * n * 8 + n_cues * (m.steps + 1) * (n + p * 8 + p * 40)
-    field = "patterns.size"
+    def need_of(k: int) -> int:
+        return 4 * k * k * 8 + n_cues * (m.steps + 1) * (k + p * 8 + p * 40)
+
+    need = need_of(n)
+    field, allowed = size_field(sc, need_of)
     if sc.capacity is not None:
         cap = sc.capacity
         big = max(cap.sizes or [n])
         pmax = max(1, round(max(cap.loads) * big))
         need = max(need, 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big)
-        field = "capacity.sizes"
-    check_memory(need, file, field)
+        field, allowed = "capacity.sizes", None
+    check_memory(need, file, field, allowed)
 
 
 # ------------------------------------------------------------------------------ the kind ----
