@@ -85,9 +85,7 @@ def test_large_network_store_and_recall_do_not_allocate_n_squared():
 def test_cost_model_formula_and_choices():
     n, p, b, f, s = 1000, 100, 100, 100.0, 3
     c = C.field_scheme_costs(n, p, b, f, s, formed=True)
-    assert c["dense"] == pytest.approx(
-        b * (s * n * C.COST_DENSE_CHECK + f * n * C.COST_DENSE_FLIP)
-    )
+    assert c["dense"] == pytest.approx(b * (s * n * C.COST_DENSE_CHECK + f * n * C.COST_DENSE_FLIP))
     assert c["low_rank"] == pytest.approx(b * (s * n + f) * p * C.COST_LOW_RANK)
     unformed = C.field_scheme_costs(n, p, b, f, s, formed=False)
     assert unformed["dense"] - c["dense"] == pytest.approx(
