@@ -565,7 +565,27 @@ def load_scenario(
         )
     data = parse_yaml(text, file)
     data = apply_overrides(data, overrides, file, values)
-    return validate(data, file, base_dir=p.parent)
+    try:
+        return validate(data, file, base_dir=p.parent)
+    except ScenarioError as exc:
+        raise _blame_override(exc, overrides) from None
+
+
+def _blame_override(exc: ScenarioError, overrides) -> ScenarioError:
+    """A problem in a field given with ``--set`` is the command line's, not the file's: say so
+    (a typo such as ``--set model.max_sweep=3`` was reported as an error in the file)."""
+    if not exc.field or not overrides:
+        return exc
+    for item in overrides:
+        path = str(item).split("=", 1)[0].strip()
+        if path and (exc.field == path or exc.field.startswith(path + ".")):
+            return ScenarioError(
+                f"{exc.message} (the value comes from the command line, --set {item}, not from "
+                f"the file {exc.file})",
+                file=None,
+                field=exc.field,
+            )
+    return exc
 
 
 # --------------------------------------------------------------------------- cross checks ----

@@ -105,3 +105,14 @@ def test_wall_time_includes_plots(tmp_path):
     )
     assert r.exit_code == 0, out
     assert "s in all; the run" in out
+
+
+def test_a_set_typo_is_blamed_on_the_command_line_not_the_file():
+    scen = ROOT / "scenarios" / "hebbian_letters.yaml"
+    r, text = invoke("validate", scen, "--set", "model.max_sweep=3")
+    assert r.exit_code != 0
+    assert "--set model.max_sweep=3" in text and "command line" in text
+    assert "max_sweeps" in text  # the allowed keys are still listed
+    assert f"in {scen}" not in text  # the file holds no such key
+    r, text = invoke("validate", scen, "--set", "model.max_sweeps=0")
+    assert r.exit_code != 0 and "command line" in text
