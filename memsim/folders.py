@@ -263,19 +263,52 @@ def _dump(folder: Path, files: dict, dirs) -> None:
         "files": dict(sorted(files.items())),
         "folders": sorted(dirs),
     }
-    # a fresh name made with O_EXCL (never an existing file, never through a link), removed
-    # again if anything fails before it replaces the manifest
-    fd, name = tempfile.mkstemp(prefix="." + MANIFEST + ".", suffix=".memsim-tmp", dir=folder)
+    replace_file(folder / MANIFEST, json.dumps(doc, indent=1) + "\n")
+
+
+def replace_file(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` through a fresh temporary file beside it, then rename it
+    into place: readers see the old or the new content, never part of it.
+
+    The temporary name is made with O_EXCL (never an existing file, never through a link) and
+    is removed again on any failure or interruption before the rename, so no file of the
+    user's is ever written and nothing is left behind. The file gets the permissions of an
+    ordinary new file (0666 less the umask). Characters UTF-8 cannot encode (lone surrogates
+    from undecodable names) are written as '?'.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The file to write or replace (its folder must exist).
+    text : str
+        The whole new content.
+
+    Raises
+    ------
+    OSError
+        The folder cannot be written (full, read-only, a name too long); ``target`` is then
+        as it was.
+    """
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name[:80]}.", suffix=".memsim-tmp", dir=target.parent
+    )
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(doc, indent=1) + "\n")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(name, folder / MANIFEST)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(name)
+            os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def add_to_manifest(folder: Path, names) -> None:
@@ -302,7 +335,7 @@ def add_to_manifest(folder: Path, names) -> None:
     _dump(folder, files, dirs)
 
 
-def record_files(folder: Path, names, *, checksum: bool = True) -> None:
+def record_files(folder: Path, names) -> None:
     """List files memsim (re)wrote in an existing results folder in its manifest, keeping
     every other entry (used by ``memsim report`` when it rewrites ``index.html``).
 
@@ -311,11 +344,8 @@ def record_files(folder: Path, names, *, checksum: bool = True) -> None:
     folder : pathlib.Path
         A results folder with a valid manifest.
     names : iterable of str
-        File names relative to the folder.
-    checksum : bool
-        ``True``: record each file's size and SHA-256 (the files must exist); ``False``: list
-        them without a checksum (files about to be written: any content counts as memsim's
-        until they are recorded with one).
+        File names relative to the folder; each is recorded with its size and SHA-256 (the
+        files must exist).
 
     Raises
     ------
@@ -329,7 +359,7 @@ def record_files(folder: Path, names, *, checksum: bool = True) -> None:
         raise MemsimError(f"{folder} has no valid {MANIFEST}; memsim does not write into it")
     files, dirs = dict(listed[0]), set(listed[1])
     for n in names:
-        files[n] = _record(folder / n) if checksum else None
+        files[n] = _record(folder / n)
     files.setdefault(MANIFEST, None)
     _dump(folder, files, dirs)
 
@@ -863,6 +893,7 @@ __all__ = [
     "new_staging",
     "read_manifest",
     "record_files",
+    "replace_file",
     "forget_files",
     "remove_listed",
     "staged",

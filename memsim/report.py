@@ -33,7 +33,6 @@ import os
 import re
 import shlex
 import stat
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -698,7 +697,7 @@ def rebuild_page(folder: str | os.PathLike) -> Path:
         ``index.html`` memsim did not write or that was changed since (it is never
         overwritten); the page cannot be written (disk full, read-only).
     """
-    from memsim.folders import is_memsims, record_files
+    from memsim.folders import is_memsims, record_files, replace_file
 
     p = check_results_folder(folder)
     if os.path.lexists(p / PAGE) and not is_memsims(p, PAGE):
@@ -708,29 +707,17 @@ def rebuild_page(folder: str | os.PathLike) -> Path:
             "it away and run `memsim report` again"
         )
     html = _readable(p, render_page)
-    # The page goes to a fresh file (O_EXCL: never an existing file, never through a link),
-    # replaces index.html, and only then is recorded; nothing is listed without a checksum, and
-    # the temporary file is removed on any failure or interruption. Interrupted between the
-    # replace and the record, the page counts as changed: later runs refuse it, never lose it.
-    fd, tmp = tempfile.mkstemp(prefix="." + PAGE + ".", suffix=".memsim-tmp", dir=p)
+    # The page replaces index.html through a fresh temporary file (folders.replace_file) and
+    # only then is recorded, so nothing is ever listed without a checksum. Interrupted between
+    # the two, the page counts as changed: later runs refuse it, never lose it.
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
-            fh.write(html)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p / PAGE)
+        replace_file(p / PAGE, html)
         record_files(p, [PAGE])
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise MemsimError(
             f"writing {p / PAGE} failed ({exc.strerror or exc}); the other files of {p} were "
             "not touched"
         ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return p / PAGE
 
 
@@ -930,7 +917,7 @@ def write_comparison(
 
 
 def _write_comparison(pa: Path, pb: Path, target: Path, what: str) -> Path:
-    from memsim.folders import MANIFEST, read_manifest
+    from memsim.folders import MANIFEST, read_manifest, replace_file
 
     if os.path.islink(target):
         raise MemsimError(f"{what} is a symbolic link; memsim never writes through a link")
@@ -962,22 +949,10 @@ def _write_comparison(pa: Path, pb: Path, target: Path, what: str) -> Path:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise MemsimError(f"cannot write {what}: the folder {parent} is not writable")
     html = _readable(pa, lambda _: render_comparison(pa, pb, parent))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:80]}.", suffix=".memsim-tmp", dir=parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
-            fh.write(html)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the page is an ordinary file
-        os.replace(tmp, target)
+        replace_file(target, html)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise MemsimError(f"writing {what} failed ({exc.strerror or exc})") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return target
 
 

@@ -382,3 +382,14 @@ def test_comparison_refuses_a_third_results_folder_and_too_long_names(tmp_path):
         write_comparison(a, b, tmp_path / ("y" * 300) / "x.html")
     with pytest.raises(MemsimError):
         write_comparison(a, b, tmp_path / ("z" * 300 + ".html"))
+
+
+def test_rebuilt_page_and_manifest_keep_ordinary_permissions(tmp_path):
+    """Fresh temporary files are made 0600; the files they replace must still be readable by
+    others like every other file memsim writes (0666 less the umask)."""
+    out = _result().save(tmp_path / "run", plots=False)
+    rebuild_page(out)
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("index.html", MANIFEST):
+        assert os.stat(out / name).st_mode & 0o777 == 0o666 & ~mask, name
