@@ -60,21 +60,13 @@ def interleaved(
     return (best, outs) if result else best
 
 
-def best_of(
-    f: Callable[[], object],
-    repeats: int,
-    *,
-    warmup: int = 0,
-    number: int = 1,
-    reduce: Callable[[list[float]], float] = min,
-    result: bool = False,
-) -> Any:
+def best_of(f: Callable[[], object], repeats: int, *, result: bool = False, **options: Any) -> Any:
     """The shortest (or, with ``reduce``, the median) of ``repeats`` wall-clock times of ``f()``.
 
-    One function of :func:`interleaved`: same parameters. Returns seconds, or
-    ``(seconds, last value of f())`` when ``result``.
+    :func:`interleaved` for one function; ``options`` are its ``warmup``, ``number`` and
+    ``reduce``. Returns seconds, or ``(seconds, last value of f())`` when ``result``.
     """
-    t, out = interleaved([f], repeats, warmup=warmup, number=number, reduce=reduce, result=True)
+    t, out = interleaved([f], repeats, result=True, **options)
     return (t[0], out[0]) if result else t[0]
 
 

@@ -71,16 +71,8 @@ def row(name, t, t_ref, err, mem=None):
 
 
 def main() -> None:
-    args = bench_parser(
-        __doc__,
-        queries=256,
-        slots=100_000,
-        dim=64,
-        hash_queries=1000,
-        temperature=0.1,
-        repeats=5,
-        seed=0,
-    ).parse_args()
+    args = bench_parser(__doc__, queries=256, slots=100_000, dim=64, hash_queries=1000,
+                        temperature=0.1, repeats=5, seed=0).parse_args()  # fmt: skip
     b, n, d, reps, temp = args.queries, args.slots, args.dim, args.repeats, args.temperature
     mem = kv.random_memory(n, d, d, seed=args.seed, features_per_slot=2)
     rng = np.random.default_rng(args.seed)
