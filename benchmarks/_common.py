@@ -3,9 +3,9 @@ table against a reference, the record of the environment (versions, threads, loa
 the CSV writer and the runner of child processes.
 
 Standard library only at import time (numpy, numba and memsim are imported inside the
-functions that need them): bench_dask.py and bench_hopfield_recall.py set BLAS thread counts
-after building their parser but before numpy is imported, and peers_hopfield.py is imported by
-the peers' interpreter, which has no memsim.
+functions that need them): bench_dask.py sets the BLAS thread counts from its options, so after
+building its parser but before numpy is imported, and peers_hopfield.py is imported by the
+peers' interpreter, which has no memsim.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ def bench_parser(doc: str, **options: object) -> argparse.ArgumentParser:
     """An argument parser described by the first line of ``doc``, one ``--option`` per keyword.
 
     ``name=default`` or ``name=(default, help)``; ``name`` becomes ``--name`` with ``_`` as
-    ``-``. A ``bool`` default gives an on/off flag (``store_true``), ``None`` or a ``str`` a
+    ``-``. A ``False`` default gives an on/off flag (``store_true``), ``None`` or a ``str`` a
     string option, an ``int`` or ``float`` an option of that type.
     """
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     for name, spec in options.items():
         default, help_ = spec if isinstance(spec, tuple) else (spec, None)
         flag = "--" + name.replace("_", "-")
-        if isinstance(default, bool):
+        if default is False:
             ap.add_argument(flag, action="store_true", help=help_)
         elif default is None or isinstance(default, str):
             ap.add_argument(flag, default=default, help=help_)
