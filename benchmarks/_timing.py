@@ -1,24 +1,80 @@
 """Timing helpers shared by the benchmark scripts (run them as ``python benchmarks/bench_x.py``,
-which puts this folder on ``sys.path``)."""
+which puts this folder on ``sys.path``).
+
+Standard library only: benchmarks/peer_attention_torch.py imports it from the peers' own
+interpreter, where memsim, numba (and perhaps numpy) are not installed.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import tracemalloc
+from collections.abc import Callable, Sequence
+from typing import Any
 
 
-def best_of(f: Callable[[], object], repeats: int) -> float:
-    """The shortest of ``repeats`` wall-clock times of ``f()``, in seconds."""
-    times = []
+def interleaved(
+    funcs: Sequence[Callable[[], object]],
+    repeats: int,
+    *,
+    warmup: int = 0,
+    number: int = 1,
+    reduce: Callable[[list[float]], float] = min,
+    result: bool = False,
+) -> Any:
+    """Wall-clock time of each function, the functions called in turn (noise hits all alike).
+
+    Parameters
+    ----------
+    funcs : sequence of callables without arguments
+        The functions to time.
+    repeats : int
+        Timed rounds; in each round every function runs ``number`` times.
+    warmup : int, default 0
+        Untimed calls of each function first (compilation, caches).
+    number : int, default 1
+        Calls per timed round; the round's time is divided by ``number``.
+    reduce : callable, default min
+        What summarises the ``repeats`` times of a function: ``min`` (best of) or
+        ``statistics.median``.
+    result : bool, default False
+        Also return the value of each function's last call.
+
+    Returns
+    -------
+    list of float, or (list of float, list)
+        Seconds per call for each function (and the last results when ``result``).
+    """
+    for f in funcs:
+        for _ in range(warmup):
+            f()
+    times: list[list[float]] = [[] for _ in funcs]
+    outs: list[object] = [None for _ in funcs]
     for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for i, f in enumerate(funcs):
+            t0 = time.perf_counter()
+            for _ in range(number):
+                outs[i] = f()
+            times[i].append((time.perf_counter() - t0) / number)
+    best = [reduce(t) for t in times]
+    return (best, outs) if result else best
 
 
-def print_speedups(rows: list[tuple[str, float, float]], ref: str = "numpy ref", width: int = 10):
-    """A table of (case, reference seconds, memsim seconds) with the speed-up reference/memsim."""
-    print(f"{'case':<{width}} {ref + ' (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    for name, tr, tm in rows:
-        print(f"{name:<{width}} {tr * 1e3:>15.2f} {tm * 1e3:>12.2f} {tr / tm:>8.1f}x")
+def best_of(f: Callable[[], object], repeats: int, *, result: bool = False, **options: Any) -> Any:
+    """The shortest (or, with ``reduce``, the median) of ``repeats`` wall-clock times of ``f()``.
+
+    :func:`interleaved` for one function; ``options`` are its ``warmup``, ``number`` and
+    ``reduce``. Returns seconds, or ``(seconds, last value of f())`` when ``result``.
+    """
+    t, out = interleaved([f], repeats, result=True, **options)
+    return (t[0], out[0]) if result else t[0]
+
+
+def peak_bytes(f: Callable[[], object]) -> int:
+    """Peak of the memory allocated by Python and numpy during ``f()`` (tracemalloc), in bytes."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    f()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak

@@ -24,31 +24,21 @@ Run: ``python benchmarks/bench_attention.py [--peer /work/venv-torch/bin/python]
 
 from __future__ import annotations
 
-import argparse
-import csv
 import json
 import math
 import os
 import shutil
-import subprocess
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 import numba
 import numpy as np
+from _common import DOCS, HERE, bench_parser, environment_line, load_average, run_json, write_csv
+from _references import softmax as numpy_softmax
+from _references import softmax_read as numpy_softmax_read
+from _timing import interleaved, peak_bytes
 
 import memsim.attention as A
-
-
-def numpy_softmax_read(q, k, v):
-    """Plain numpy in the inputs' precision."""
-    s = q @ k.T
-    s -= s.max(axis=1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(axis=1, keepdims=True)
-    return s @ v
 
 
 def numpy_additive(q, k, wq, wk, v):
@@ -71,80 +61,24 @@ def numpy_entmax_bisect(z, alpha, iters=60):
     return p / p.sum(axis=1, keepdims=True)
 
 
-def best_time(func, repeats):
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = func()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
-def peak_numpy_bytes(func):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    func()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
-
-
-def mb(nbytes):
-    return f"{nbytes / 2**20:8.1f}"
-
-
-def row(name, t, t_ref, err, mem):
-    print(f"  {name:<34s} {t * 1e3:9.1f} ms  ratio {t_ref / t:5.2f}  max|diff| {err:8.1e}  {mem}")
-
-
-def numpy_softmax(z):
-    e = z - z.max(axis=1, keepdims=True)
-    np.exp(e, out=e)
-    e /= e.sum(axis=1, keepdims=True)
-    return e
-
-
-def interleaved(funcs, repeats):
-    """Best time of each function, the functions called in turn (noise hits all alike)."""
-    times = [[] for _ in funcs]
-    for f in funcs:
-        f()
-    for _ in range(repeats):
-        for i, f in enumerate(funcs):
-            t0 = time.perf_counter()
-            f()
-            times[i].append(time.perf_counter() - t0)
-    return [min(t) for t in times]
-
-
-def load() -> float:
-    return os.getloadavg()[0]
-
-
 def run_peer(python, tmp, spec):
     (tmp / "spec.json").write_text(json.dumps(spec))
-    script = Path(__file__).with_name("peer_attention_torch.py")
-    env = {k: v for k, v in os.environ.items()}
-    res = subprocess.run(
-        [python, str(script), str(tmp)], capture_output=True, text=True, env=env, check=False
-    )
-    if res.returncode != 0:
-        print("  peer process failed:", res.stderr.strip().splitlines()[-1:])
+    res = run_json([python, str(HERE / "peer_attention_torch.py"), str(tmp)])
+    if "error" in res:
+        print("  peer process failed:", res["error"][-1:])
         return {}
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return res
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dim", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--peer", default=None, help="python with torch/entmax for peer timings")
-    parser.add_argument(
-        "--csv", default=str(Path(__file__).parents[1] / "docs" / "benchmarks" / "attention.csv")
-    )
-    args = parser.parse_args()
+    args = bench_parser(
+        __doc__,
+        dim=64,
+        repeats=7,
+        seed=0,
+        peer=(None, "python with torch/entmax for peer timings"),
+        csv=str(DOCS / "attention.csv"),
+    ).parse_args()
     d, reps = args.dim, args.repeats
     rng = np.random.default_rng(args.seed)
     try:
@@ -156,10 +90,9 @@ def main() -> None:
     except ImportError:
         blas = "threadpoolctl not installed"
     print(
-        f"numpy {np.__version__}, numba {numba.__version__}, numba threads "
-        f"{numba.get_num_threads()}, BLAS {blas}, OPENBLAS_CORETYPE="
+        f"{environment_line(load=False)}, BLAS {blas}, OPENBLAS_CORETYPE="
         f"{os.environ.get('OPENBLAS_CORETYPE')}; best of {reps} interleaved runs; "
-        f"load average at start {load():.2f}"
+        f"load average at start {load_average():.2f}"
     )
     rows = []
     tmp = Path(tempfile.mkdtemp(prefix="memsim_bench_attention_"))
@@ -182,7 +115,7 @@ def main() -> None:
             spec["attention"].append(name)
             spec["repeats"][name] = r
             t_ms, t_np = interleaved(
-                [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)], r
+                [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)], r, warmup=1
             )
             ref = numpy_softmax_read(q.astype(float), k.astype(float), v.astype(float))
             got = A.attend(q, k, v)
@@ -190,9 +123,9 @@ def main() -> None:
             err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
             mem = {}
             if b == 1000:
-                mem["numpy_peak_mb"] = peak_numpy_bytes(lambda: numpy_softmax_read(q, k, v)) / 2**20
-                mem["memsim_peak_mb"] = peak_numpy_bytes(lambda: A.attend(q, k, v)) / 2**20
-            la = load()
+                mem["numpy_peak_mb"] = peak_bytes(lambda: numpy_softmax_read(q, k, v)) / 2**20
+                mem["memsim_peak_mb"] = peak_bytes(lambda: A.attend(q, k, v)) / 2**20
+            la = load_average()
             print(
                 f"  {np.dtype(dt).name:8s} {b:5d} {n:6d} {t_ms * 1e3:10.3f} {t_np * 1e3:10.3f} "
                 f"{t_np / t_ms:6.2f}  {err:18.1e}  {la:.1f}  "
@@ -225,7 +158,7 @@ def main() -> None:
         rng.standard_normal((16, 8)),
     )
     t_ms, t_np = interleaved(
-        [lambda: A.attend(qs, ks, vs), lambda: numpy_softmax_read(qs, ks, vs)], 2000
+        [lambda: A.attend(qs, ks, vs), lambda: numpy_softmax_read(qs, ks, vs)], 2000, warmup=1
     )
     print(
         f"\n2. per-call cost, B = 1, K = 16, d = 8: attend {t_ms * 1e6:.1f} us, numpy {t_np * 1e6:.1f} us"
@@ -240,7 +173,7 @@ def main() -> None:
             "memsim_ms": t_ms * 1e3,
             "numpy_ms": t_np * 1e3,
             "ratio_numpy": t_np / t_ms,
-            "load1": load(),
+            "load1": load_average(),
         }
     )
 
@@ -251,7 +184,7 @@ def main() -> None:
         name = f"softmax_{np.dtype(dt).name}"
         np.save(tmp / f"{name}.npy", z)
         spec["softmax"].append(name)
-        t_ms, t_np = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 20)
+        t_ms, t_np = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 20, warmup=1)
         print(
             f"  {np.dtype(dt).name:8s} memsim {t_ms * 1e3:7.2f} ms  numpy {t_np * 1e3:7.2f} ms  ratio {t_np / t_ms:5.2f}"
         )
@@ -265,7 +198,7 @@ def main() -> None:
                 "memsim_ms": t_ms * 1e3,
                 "numpy_ms": t_np * 1e3,
                 "ratio_numpy": t_np / t_ms,
-                "load1": load(),
+                "load1": load_average(),
             }
         )
 
@@ -278,9 +211,9 @@ def main() -> None:
         "entmax15": lambda: A.entmax15(z),
         "entmax_bisect": lambda: A.entmax_bisect(z, 1.5),
     }
-    t_nb = interleaved([lambda: numpy_entmax_bisect(z, 1.5)], 2)[0]
+    t_nb = interleaved([lambda: numpy_entmax_bisect(z, 1.5)], 2, warmup=1)[0]
     for nm, f in norms.items():
-        t = interleaved([f], 5)[0]
+        t = interleaved([f], 5, warmup=1)[0]
         print(f"  memsim {nm:14s} {t * 1e3:8.2f} ms")
         rows.append(
             {
@@ -291,7 +224,7 @@ def main() -> None:
                 "d": 0,
                 "name": nm,
                 "memsim_ms": t * 1e3,
-                "load1": load(),
+                "load1": load_average(),
                 **(
                     {"numpy_ms": t_nb * 1e3, "ratio_numpy": t_nb / t}
                     if nm == "entmax_bisect"
@@ -336,12 +269,10 @@ def main() -> None:
     wq, wk = rng.standard_normal((h, d)) / 8, rng.standard_normal((h, d)) / 8
     va = rng.standard_normal(h)
     func = lambda: A.score(qa, ka, "additive", w_query=wq, w_key=wk, v=va)  # noqa: E731
-    t, t_ref = interleaved([func, lambda: numpy_additive(qa, ka, wq, wk, va)], 3)
+    t, t_ref = interleaved([func, lambda: numpy_additive(qa, ka, wq, wk, va)], 3, warmup=1)
     print(f"\n5. additive scores B = {ba}, K = {na}, h = {h}: ratio numpy / memsim {t_ref / t:.2f}")
 
-    print(f"\nload average at the end {load():.2f}")
-    out = Path(args.csv)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    print(f"\nload average at the end {load_average():.2f}")
     cols = [
         "section",
         "dtype",
@@ -360,16 +291,7 @@ def main() -> None:
         "numpy_peak_mb",
         "load1",
     ]
-    with out.open("w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols)
-        w.writeheader()
-        for row in rows:
-            w.writerow(
-                {
-                    c: (f"{row[c]:.4g}" if isinstance(row.get(c), float) else row.get(c, ""))
-                    for c in cols
-                }
-            )
+    out = write_csv(args.csv, rows, cols, float_format=".4g")
     print(f"wrote {out}")
     shutil.rmtree(tmp, ignore_errors=True)
 

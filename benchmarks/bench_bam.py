@@ -12,10 +12,9 @@ Run: python benchmarks/bench_bam.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from _timing import best_of, print_speedups
+from _common import bench_parser, side_by_side
+from _references import random_pm1
 
 from memsim.hopfield import bam
 
@@ -47,30 +46,28 @@ def reference(W, X, Y, max_half=200):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--nx", type=int, default=1000)
-    ap.add_argument("--ny", type=int, default=800)
-    ap.add_argument("--p", type=int, default=60)
-    ap.add_argument("--cues", type=int, default=200)
-    ap.add_argument("--repeats", type=int, default=5)
-    a = ap.parse_args()
+    a = bench_parser(__doc__, nx=1000, ny=800, p=60, cues=200, repeats=5).parse_args()
     rng = np.random.default_rng(0)
-    X = np.where(rng.random((a.p, a.nx)) < 0.5, 1, -1).astype(np.int8)
-    Y = np.where(rng.random((a.p, a.ny)) < 0.5, 1, -1).astype(np.int8)
+    X = random_pm1(rng, (a.p, a.nx))
+    Y = random_pm1(rng, (a.p, a.ny))
     W = bam.store(X, Y)
     cues = X[rng.integers(0, a.p, a.cues)].copy()
     cues[rng.random(cues.shape) < 0.2] *= -1
-    y0 = np.where(rng.random((a.cues, a.ny)) < 0.5, 1, -1).astype(np.int8)
+    y0 = random_pm1(rng, (a.cues, a.ny))
     r = bam.recall(W, x=cues, y=y0, max_steps=100)
     rx, ry = reference(W, cues, y0)
     np.testing.assert_array_equal(r.x, rx)
     np.testing.assert_array_equal(r.y, ry)
-    t_ref = best_of(lambda: reference(W, cues, y0), a.repeats)
-    t_mem = best_of(lambda: bam.recall(W, x=cues, y=y0, max_steps=100), a.repeats)
-    t_sref = best_of(lambda: Y.T.astype(np.float64) @ X.astype(np.float64), a.repeats)
-    t_store = best_of(lambda: bam.store(X, Y), a.repeats)
-    print(f"Nx={a.nx} Ny={a.ny} P={a.p} cues={a.cues}; best of {a.repeats}")
-    print_speedups([("recall", t_ref, t_mem), ("store", t_sref, t_store)], width=10)
+    cases = [
+        (
+            "recall",
+            lambda: reference(W, cues, y0),
+            lambda: bam.recall(W, x=cues, y=y0, max_steps=100),
+        ),
+        ("store", lambda: Y.T.astype(np.float64) @ X.astype(np.float64), lambda: bam.store(X, Y)),
+    ]
+    title = f"Nx={a.nx} Ny={a.ny} P={a.p} cues={a.cues}; best of {a.repeats}"
+    side_by_side(cases, a.repeats, title, width=10)
     print(f"mean half-steps {r.steps.mean():.2f}")
 
 

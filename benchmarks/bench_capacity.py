@@ -13,10 +13,10 @@ Run: python benchmarks/bench_capacity.py [--ref-trials 2]
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
+from _common import bench_parser, environment_line
+from _references import async_sweeps
+from _timing import best_of
 
 from memsim.experiments import run as run_scenario
 from memsim.scenario import parse_yaml, validate
@@ -39,38 +39,27 @@ def reference_trial(rng: np.random.Generator, n: int, p: int, cues: int) -> floa
     S = xi[:k].copy()
     for b in range(k):
         S[b, rng.choice(n, n // 10, replace=False)] *= -1
-    for _ in range(100):
-        changed = False
-        for i in rng.permutation(n):
-            h = S @ W[:, i]
-            new = np.where(h > 0, 1.0, np.where(h < 0, -1.0, S[:, i]))
-            if np.any(new != S[:, i]):
-                changed = True
-                S[:, i] = new
-        if not changed:
-            break
+    async_sweeps(W, S, 100, order=lambda: rng.permutation(n))
     return float(np.mean(S @ xi[:k].T / n))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ref-trials", type=int, default=2)
-    args = ap.parse_args()
+    args = bench_parser(__doc__, ref_trials=2).parse_args()
     sc = validate(parse_yaml(SCENARIO, "bench_capacity"), "bench_capacity")
     loads = sc.capacity.load_values()
 
     small = validate(parse_yaml(SCENARIO.replace("trials: 50", "trials: 1"), "warm"), "warm")
     run_scenario(small, "capacity")  # compile / load the Numba cache
-    t = time.perf_counter()
-    res = run_scenario(sc, "capacity")
-    t_memsim = time.perf_counter() - t
+    t_memsim, res = best_of(lambda: run_scenario(sc, "capacity"), 1, result=True)
 
     rng = np.random.default_rng(0)
-    t = time.perf_counter()
-    for a in loads:
-        for _ in range(args.ref_trials):
-            reference_trial(rng, 500, max(1, round(a * 500)), 20)
-    t_ref = (time.perf_counter() - t) * sc.run.trials / args.ref_trials
+
+    def reference():
+        for a in loads:
+            for _ in range(args.ref_trials):
+                reference_trial(rng, 500, max(1, round(a * 500)), 20)
+
+    t_ref = best_of(reference, 1) * sc.run.trials / args.ref_trials
 
     tab = res.tables["capacity_summary"]
     print(f"N=500, {len(loads)} loads x {sc.run.trials} trials, 20 cues each")
@@ -83,6 +72,7 @@ def main() -> None:
             f"{a:.2f}:{f:.2f}" for a, f in zip(tab["load"], tab["fraction_retrieved"], strict=True)
         ),
     )
+    print(environment_line())
 
 
 if __name__ == "__main__":

@@ -12,10 +12,9 @@ Run: python benchmarks/bench_continuous.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from _timing import best_of
+from _common import bench_parser, side_by_side
+from _references import random_pm1
 
 from memsim.hopfield import continuous as ct
 from memsim.hopfield import store
@@ -36,25 +35,24 @@ def reference(W, U0, duration, gain, dt=0.05):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=500)
-    ap.add_argument("--p", type=int, default=25)
-    ap.add_argument("--cues", type=int, default=20)
-    ap.add_argument("--repeats", type=int, default=5)
-    a = ap.parse_args()
+    a = bench_parser(__doc__, n=500, p=25, cues=20, repeats=5).parse_args()
     rng = np.random.default_rng(0)
-    xi = np.where(rng.random((a.p, a.n)) < 0.5, 1, -1).astype(np.int8)
+    xi = random_pm1(rng, (a.p, a.n))
     W = np.asarray(store(xi))
     cues = xi[rng.integers(0, a.p, a.cues)].astype(np.float64)
     cues[rng.random(cues.shape) < 0.1] *= -1
     U0 = 0.1 * cues
     r = ct.simulate(W, U0, 20.0, gain=5.0, points=2)
     np.testing.assert_allclose(r.u[:, -1], reference(W, U0, 20.0, 5.0), atol=1e-4)
-    t_ref = best_of(lambda: reference(W, U0, 20.0, 5.0), a.repeats)
-    t_mem = best_of(lambda: ct.simulate(W, U0, 20.0, gain=5.0, points=2), a.repeats)
-    print(f"N={a.n} P={a.p} cues={a.cues} gain=5 T=20; best of {a.repeats}")
-    print(f"{'case':<10} {'numpy RK4 (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    print(f"{'simulate':<10} {t_ref * 1e3:>15.2f} {t_mem * 1e3:>12.2f} {t_ref / t_mem:>8.1f}x")
+    cases = [
+        (
+            "simulate",
+            lambda: reference(W, U0, 20.0, 5.0),
+            lambda: ct.simulate(W, U0, 20.0, gain=5.0, points=2),
+        )
+    ]
+    title = f"N={a.n} P={a.p} cues={a.cues} gain=5 T=20; best of {a.repeats}"
+    side_by_side(cases, a.repeats, title, ref="numpy RK4")
     print(f"mean RHS evaluations per cue: {r.nfev.mean():.0f} (RK4: {4 * 400})")
 
 

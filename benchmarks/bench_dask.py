@@ -22,12 +22,13 @@ slower: try ``--blas-threads 0``).
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import tempfile
 import time
 from pathlib import Path
+
+from _common import bench_parser
 
 
 def scenario(trials: int, size: int):
@@ -77,16 +78,15 @@ def timed(sc, scheduler, folder: Path, task=None):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--trials", type=int, default=40)
-    ap.add_argument("--size", type=int, default=600)
-    ap.add_argument(
-        "--blas-threads",
-        type=int,
-        default=1,
-        help="BLAS threads in this process (Dask sets 1 on its workers; 0 = library default)",
-    )
-    args = ap.parse_args()
+    args = bench_parser(
+        __doc__,
+        trials=40,
+        size=600,
+        blas_threads=(
+            1,
+            "BLAS threads in this process (Dask sets 1 on its workers; 0 = library default)",
+        ),
+    ).parse_args()
     if args.blas_threads:  # before numpy is imported
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[var] = str(args.blas_threads)

@@ -24,31 +24,20 @@ Run: python benchmarks/bench_hopfield_recall.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
 import os
-import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from _common import bench_parser, side_by_side  # noqa: E402
+from _references import async_sweeps  # noqa: E402
 
 from memsim.hopfield import recall, store  # noqa: E402
 
 
 def reference_async(W: np.ndarray, cues: np.ndarray, max_sweeps: int = 100) -> np.ndarray:
-    S = cues.astype(np.float64).copy()
-    n = W.shape[0]
-    for _ in range(max_sweeps):
-        changed = False
-        for i in range(n):
-            h = S @ W[:, i]
-            new = np.where(h > 0, 1.0, np.where(h < 0, -1.0, S[:, i]))
-            if np.any(new != S[:, i]):
-                changed = True
-                S[:, i] = new
-        if not changed:
-            break
-    return S.astype(np.int8)
+    """Sweeps in the fixed order 0..N-1 until no cue changes."""
+    return async_sweeps(W, cues.astype(np.float64).copy(), max_sweeps).astype(np.int8)
 
 
 def reference_sync(W: np.ndarray, cues: np.ndarray, max_steps: int = 100) -> np.ndarray:
@@ -70,22 +59,8 @@ def reference_sync(W: np.ndarray, cues: np.ndarray, max_steps: int = 100) -> np.
     return S.astype(np.int8)
 
 
-def best_of(f, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--p", type=int, default=100)
-    ap.add_argument("--cues", type=int, default=100)
-    ap.add_argument("--repeats", type=int, default=5)
-    args = ap.parse_args()
+    args = bench_parser(__doc__, n=1000, p=100, cues=100, repeats=5).parse_args()
     rng = np.random.default_rng(0)
     xi = rng.choice(np.array([-1, 1], np.int8), size=(args.p, args.n))
     idx = rng.integers(0, args.p, size=args.cues)
@@ -106,33 +81,31 @@ def main() -> None:
     np.testing.assert_array_equal(rs.states, reference_sync(W, cues))
     recall(weights, cues, "async", "random", 100, seed=1, targets=False)
 
-    rows = []
-    t_ref = best_of(lambda: reference_async(W, cues), args.repeats)
-    t_fixed = best_of(
-        lambda: recall(weights, cues, "async", "fixed", 100, targets=False), args.repeats
-    )
-    t_rand = best_of(
-        lambda: recall(weights, cues, "async", "random", 100, seed=1, targets=False), args.repeats
-    )
-    rows.append(("async, fixed order", t_ref, t_fixed))
-    rows.append(("async, random order", t_ref, t_rand))
-    t_ref_s = best_of(lambda: reference_sync(W, cues), args.repeats)
-    t_sync = best_of(
-        lambda: recall(weights, cues, "sync", max_sweeps=100, targets=False), args.repeats
-    )
-    rows.append(("sync", t_ref_s, t_sync))
-    t_store_ref = best_of(
-        lambda: (lambda x: (x.T @ x) / args.n)(xi.astype(np.float64)), args.repeats
-    )
-    t_store = best_of(lambda: store(xi), args.repeats)
-    rows.append(("store (Hebbian)", t_store_ref, t_store))
-
-    print(f"N={args.n} P={args.p} cues={args.cues} (10% flipped); best of {args.repeats}")
-    print(f"{'case':<22} {'numpy ref (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    for name, tr, tm in rows:
-        print(f"{name:<22} {tr * 1e3:>15.2f} {tm * 1e3:>12.3f} {tr / tm:>8.1f}x")
+    cases = [
+        (
+            "async, fixed order",
+            lambda: reference_async(W, cues),
+            lambda: recall(weights, cues, "async", "fixed", 100, targets=False),
+        ),
+        (  # the same reference (its order is fixed): timed once
+            "async, random order",
+            None,
+            lambda: recall(weights, cues, "async", "random", 100, seed=1, targets=False),
+        ),
+        (
+            "sync",
+            lambda: reference_sync(W, cues),
+            lambda: recall(weights, cues, "sync", max_sweeps=100, targets=False),
+        ),
+        (
+            "store (Hebbian)",
+            lambda: (lambda x: (x.T @ x) / args.n)(xi.astype(np.float64)),
+            lambda: store(xi),
+        ),
+    ]
+    title = f"N={args.n} P={args.p} cues={args.cues} (10% flipped); best of {args.repeats}"
+    side_by_side(cases, args.repeats, title, width=22, digits=3)
     print(f"mean sweeps: async {ra.sweeps.mean():.2f}, sync {rs.sweeps.mean():.2f}")
-    print(f"1-minute load average {os.getloadavg()[0]:.1f} (2 cores)")
 
 
 if __name__ == "__main__":

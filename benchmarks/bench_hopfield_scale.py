@@ -23,15 +23,10 @@ Run:
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "benchmarks"
+from _common import DOCS as OUT
+from _common import bench_parser, run_in_child, write_csv
 
 
 def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
@@ -103,15 +98,12 @@ def child(n: int, p: int, cues: int, max_sweeps: int, seed: int) -> dict:
 
 
 def run_child(n: int, p: int, cues: int, max_sweeps: int = 20, seed: int = 0) -> dict:
-    here = str(Path(__file__).parent)
-    code = (
-        f"import json, sys; sys.path.insert(0, {here!r}); import bench_hopfield_scale as b; "
-        f"print(json.dumps(b.child({n}, {p}, {cues}, {max_sweeps}, {seed})))"
+    out = run_in_child(
+        sys.executable, "bench_hopfield_scale", "child", n, p, cues, max_sweeps, seed
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        return {"n": n, "p": p, "error": out.stderr.strip().splitlines()[-1:]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    if "error" in out:
+        return {"n": n, "p": p, "error": out["error"][-1:]}
+    return out
 
 
 def show(r: dict) -> None:
@@ -144,19 +136,13 @@ def table(cues: int) -> None:
         r["axis"] = "P at N = 10000"
         rows.append(r)
         show(r)
-    OUT.mkdir(parents=True, exist_ok=True)
     cols = [
         "axis", "n", "p", "load", "cues", "fields", "store_s", "recall_s", "sweeps",
         "s_per_sweep", "traced_peak_bytes", "peak_rss_bytes", "baseline_rss_bytes",
         "dense_int16_bytes", "final_overlap", "load_avg_1min",
     ]  # fmt: skip
-    with open(OUT / "scaling_hopfield.csv", "w", newline="") as fh:
-        wr = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
-        wr.writeheader()
-        for r in rows:
-            if "error" not in r:
-                wr.writerow(r)
     ok = [r for r in rows if "error" not in r]
+    write_csv(OUT / "scaling_hopfield.csv", ok, cols)
     fig, ax = plt.subplots(2, 2, figsize=(10, 7), constrained_layout=True)
     for col, (axis, key) in enumerate((("N at P/N = 0.05", "n"), ("P at N = 10000", "p"))):
         sub = [r for r in ok if r["axis"] == axis]
@@ -193,11 +179,12 @@ def table(cues: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--big", action="store_true", help="N = 100000 with P = 500 and 5000")
-    ap.add_argument("--table", action="store_true", help="scaling table, CSV and plot")
-    ap.add_argument("--cues", type=int, default=4)
-    args = ap.parse_args()
+    args = bench_parser(
+        __doc__,
+        big=(False, "N = 100000 with P = 500 and 5000"),
+        table=(False, "scaling table, CSV and plot"),
+        cues=4,
+    ).parse_args()
     if args.big or not args.table:
         for p in (500, 5000):
             show(run_child(100000, p, args.cues))

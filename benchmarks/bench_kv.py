@@ -21,12 +21,9 @@ Run: ``.venv/bin/python benchmarks/bench_kv.py [--queries B --slots S --dim d]``
 
 from __future__ import annotations
 
-import argparse
-import time
-import tracemalloc
-
-import numba
 import numpy as np
+from _common import bench_parser, environment_line
+from _timing import best_of, peak_bytes
 
 import memsim.attention as A
 import memsim.kv as kv
@@ -68,40 +65,14 @@ def python_candidates(slot_features, query_features):
     return np.array(ptr), np.array(out, dtype=np.int64)
 
 
-def best_time(func, repeats):
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = func()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
-def peak_numpy_mb(func):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    func()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
-
-
 def row(name, t, t_ref, err, mem=None):
     m = "" if mem is None else f"  {mem:8.1f} MB"
     print(f"  {name:<44s} {t * 1e3:9.1f} ms  ratio {t_ref / t:6.2f}  max|diff| {err:8.1e}{m}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--queries", type=int, default=256)
-    parser.add_argument("--slots", type=int, default=100_000)
-    parser.add_argument("--dim", type=int, default=64)
-    parser.add_argument("--hash-queries", type=int, default=1000)
-    parser.add_argument("--temperature", type=float, default=0.1)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = bench_parser(__doc__, queries=256, slots=100_000, dim=64, hash_queries=1000,
+                        temperature=0.1, repeats=5, seed=0).parse_args()  # fmt: skip
     b, n, d, reps, temp = args.queries, args.slots, args.dim, args.repeats, args.temperature
     mem = kv.random_memory(n, d, d, seed=args.seed, features_per_slot=2)
     rng = np.random.default_rng(args.seed)
@@ -109,10 +80,7 @@ def main() -> None:
     targets = rng.choice(n, size=b, replace=False)
     q = mem.keys[targets] + 0.5 * rng.standard_normal((b, d)) / np.sqrt(d)
     k, v = np.asarray(mem.keys), np.asarray(mem.values)
-    print(
-        f"numpy {np.__version__}, numba {numba.__version__}, numba threads "
-        f"{numba.get_num_threads()}; best of {reps} runs"
-    )
+    print(f"{environment_line()}; best of {reps} runs")
 
     # warm-up (Numba kernels compiled or loaded from the cache)
     small = kv.random_memory(8, 2, features_per_slot=1, n_features=2)
@@ -124,13 +92,13 @@ def main() -> None:
         + " " * 6
         + "peak numpy"
     )
-    t_ref, ref = best_time(lambda: numpy_dense_read(q, k, v, present, temp), reps)
+    t_ref, ref = best_of(lambda: numpy_dense_read(q, k, v, present, temp), reps, result=True)
     row(
         "numpy (B x S matrix, softmax, @ V)",
         t_ref,
         t_ref,
         0.0,
-        peak_numpy_mb(lambda: numpy_dense_read(q, k, v, present, temp)),
+        peak_bytes(lambda: numpy_dense_read(q, k, v, present, temp)) / 2**20,
     )
     cases = [
         (
@@ -147,8 +115,8 @@ def main() -> None:
         ),
     ]
     for name, func in cases:
-        t, out = best_time(func, reps)
-        row(name, t, t_ref, float(np.abs(out - ref).max()), peak_numpy_mb(func))
+        t, out = best_of(func, reps, result=True)
+        row(name, t, t_ref, float(np.abs(out - ref).max()), peak_bytes(func) / 2**20)
 
     bh = args.hash_queries
     hrng = np.random.default_rng(args.seed + 1)
@@ -162,16 +130,20 @@ def main() -> None:
         f"\n2. hashed read, B = {bh}, S = {n}, {mem.n_features} features, "
         f"{cand.counts.mean():.0f} candidates per query"
     )
-    t_ref, (ptr, sl) = best_time(lambda: python_candidates(slot_feats, qfeats), reps)
+    t_ref, (ptr, sl) = best_of(lambda: python_candidates(slot_feats, qfeats), reps, result=True)
     row("candidates: python set union per query", t_ref, t_ref, 0.0)
-    t, c2 = best_time(lambda: kv.hash_candidates(mem, qfeats), reps)
+    t, c2 = best_of(lambda: kv.hash_candidates(mem, qfeats), reps, result=True)
     same = np.array_equal(c2.indptr, ptr) and np.array_equal(c2.slots, sl)
     row("memsim.kv.hash_candidates (Numba)", t, t_ref, 0.0 if same else np.inf)
-    t_ref, ref = best_time(lambda: numpy_hashed_read(hq, k, v, cand.indptr, cand.slots, temp), reps)
+    t_ref, ref = best_of(
+        lambda: numpy_hashed_read(hq, k, v, cand.indptr, cand.slots, temp), reps, result=True
+    )
     row("read: numpy loop over queries", t_ref, t_ref, 0.0)
-    t, out = best_time(lambda: kv.kv_read(mem, hq, candidates=cand, temperature=temp), reps)
+    t, out = best_of(
+        lambda: kv.kv_read(mem, hq, candidates=cand, temperature=temp), reps, result=True
+    )
     row("memsim.kv.kv_read(candidates) (Numba CSR)", t, t_ref, float(np.abs(out - ref).max()))
-    t, _ = best_time(lambda: kv.kv_read(mem, hq, temperature=temp), reps)
+    t = best_of(lambda: kv.kv_read(mem, hq, temperature=temp), reps)
     row("memsim.kv.kv_read, no hashing (all slots)", t, t_ref, float("nan"))
 
 

@@ -17,25 +17,11 @@ Numba is warmed up first; each time is the best of several repeats.
 
 from __future__ import annotations
 
-import argparse
-import csv
-import os
-import time
-from pathlib import Path
-
 import numpy as np
+from _common import DOCS, bench_parser, environment_line, load_average, write_csv
+from _timing import best_of, interleaved
 
 from memsim.hopfield import dense, modern
-
-
-def best(fn, repeat=5, number=1):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return min(times)
 
 
 def numpy_update(X, Q, beta):
@@ -47,9 +33,10 @@ def numpy_update(X, Q, beta):
     return E @ X
 
 
-def numpy_dense_async(xi, cues, n, max_sweeps=100):
-    """Dense associative memory, polynomial F(x) = x^n, asynchronous fixed order 0..N-1;
-    vectorised over cues, Python loop over neurons (exact int64)."""
+def numpy_dense_async_drive(xi, cues, drive, max_sweeps=100):
+    """Dense associative memory, asynchronous fixed order 0..N-1, vectorised over cues, Python
+    loop over neurons (exact int64 overlaps). ``drive(h)`` maps the overlaps without neuron i's
+    term (cues x P) to the per-pattern weights whose sum with xi_i gives the update's sign."""
     xi = xi.astype(np.int64)
     S = cues.astype(np.int64).copy()
     M = S @ xi.T
@@ -58,8 +45,8 @@ def numpy_dense_async(xi, cues, n, max_sweeps=100):
         for i in range(S.shape[1]):
             x = xi[:, i]
             h = M - x[None, :] * S[:, i : i + 1]
-            drive = ((h + 1) ** n - (h - 1) ** n) @ x
-            new = np.where(drive > 0, 1, np.where(drive < 0, -1, S[:, i]))
+            d = drive(h) @ x
+            new = np.where(d > 0, 1, np.where(d < 0, -1, S[:, i]))
             ch = new != S[:, i]
             if ch.any():
                 M[ch] += 2 * new[ch, None] * x[None, :]
@@ -68,28 +55,18 @@ def numpy_dense_async(xi, cues, n, max_sweeps=100):
         if flips == 0:
             break
     return S
+
+
+def numpy_dense_async(xi, cues, n, max_sweeps=100):
+    """Polynomial F(x) = x^n: drive (h + 1)^n - (h - 1)^n."""
+    return numpy_dense_async_drive(xi, cues, lambda h: (h + 1) ** n - (h - 1) ** n, max_sweeps)
 
 
 def numpy_dense_async_exp(xi, cues, max_sweeps=100):
-    """Exponential F, log-sum-exp shifted, same structure as :func:`numpy_dense_async`."""
-    xi = xi.astype(np.int64)
-    S = cues.astype(np.int64).copy()
-    M = S @ xi.T
-    for _ in range(max_sweeps):
-        flips = 0
-        for i in range(S.shape[1]):
-            x = xi[:, i]
-            h = M - x[None, :] * S[:, i : i + 1]
-            drive = np.exp(h - h.max(axis=1, keepdims=True)) @ x
-            new = np.where(drive > 0, 1, np.where(drive < 0, -1, S[:, i]))
-            ch = new != S[:, i]
-            if ch.any():
-                M[ch] += 2 * new[ch, None] * x[None, :]
-                S[ch, i] = new[ch]
-                flips += int(ch.sum())
-        if flips == 0:
-            break
-    return S
+    """Exponential F, log-sum-exp shifted: drive exp(h - max h)."""
+    return numpy_dense_async_drive(
+        xi, cues, lambda h: np.exp(h - h.max(axis=1, keepdims=True)), max_sweeps
+    )
 
 
 def row(name, ours, other, label):
@@ -98,12 +75,7 @@ def row(name, ours, other, label):
 
 def main(quick: bool = False) -> None:
 
-    import numba
-
-    print(
-        f"numba threads: {numba.get_num_threads()}; load average: {os.getloadavg()[0]:.2f} "
-        f"(timings are only meaningful on an otherwise idle machine)"
-    )
+    print(f"{environment_line()} (timings are only meaningful on an otherwise idle machine)")
     rng = np.random.default_rng(0)
     p, d, b = (2000, 128, 200) if quick else (10_000, 256, 1000)
     X = rng.standard_normal((p, d))
@@ -126,13 +98,7 @@ def main(quick: bool = False) -> None:
             lambda: (Q_ @ X_.T) @ X_,
             lambda: numpy_update(X_, Q_, beta),
         ]
-        times = [[], [], []]
-        for _ in range(7):
-            for i, fn in enumerate(fns):
-                t0 = time.perf_counter()
-                fn()
-                times[i].append(time.perf_counter() - t0)
-        t_ours, t_mm, t_np = (min(t) for t in times)
+        t_ours, t_mm, t_np = interleaved(fns, 7)
         name = np.dtype(dt).name
         print(
             f"{f'{name} B={b}: memsim vs the two BLAS products':<44s} {t_ours * 1e3:10.2f} ms "
@@ -150,25 +116,15 @@ def main(quick: bool = False) -> None:
                 "memsim_over_blas": f"{t_ours / t_mm:.3f}",
                 "numpy_ms": f"{t_np * 1e3:.4g}",
                 "ratio_numpy": f"{t_np / t_ours:.3f}",
-                "load1": f"{os.getloadavg()[0]:.2f}",
+                "load1": f"{load_average():.2f}",
             }
         )
-    out = (
-        Path(__file__).parents[1]
-        / "docs"
-        / "benchmarks"
-        / ("modern_quick.csv" if quick else "modern.csv")
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(csv_rows[0]))
-        w.writeheader()
-        w.writerows(csv_rows)
+    out = write_csv(DOCS / ("modern_quick.csv" if quick else "modern.csv"), csv_rows)
     print(f"wrote {out}")
     for nb in (1, 2, 4, 10):
         q = Q[:nb]
-        t_ours = best(lambda q=q: modern.retrieve(X, q, beta), repeat=20, number=5)
-        t_np = best(lambda q=q: numpy_update(X, q, beta), repeat=20, number=5)
+        t_ours = best_of(lambda q=q: modern.retrieve(X, q, beta), 20, number=5)
+        t_np = best_of(lambda q=q: numpy_update(X, q, beta), 20, number=5)
         row(f"B={nb}: plain numpy vs memsim", t_ours, t_np, "speed-up")
 
     print()
@@ -199,8 +155,8 @@ def bench_dense(xi, cues, n):
         return numpy_dense_async(xi, cues, n) if n else numpy_dense_async_exp(xi, cues)
 
     assert np.array_equal(res.states, ref_fn()), "dense kernel and numpy reference differ"
-    t_ours = best(lambda: dense.dense_recall(xi, cues, kind, n_pow, "async", 100, "fixed"), 7)
-    t_np = best(ref_fn, repeat=3)
+    t_ours = best_of(lambda: dense.dense_recall(xi, cues, kind, n_pow, "async", 100, "fixed"), 7)
+    t_np = best_of(ref_fn, 3)
     label = f"n={n}" if n else "exp"
     p, n_neurons = xi.shape
     row(
@@ -212,6 +168,4 @@ def bench_dense(xi, cues, n):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smaller sizes")
-    main(ap.parse_args().quick)
+    main(bench_parser(__doc__, quick=(False, "smaller sizes")).parse_args().quick)

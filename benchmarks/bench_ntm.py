@@ -17,11 +17,11 @@ skips of stages whose gate makes them irrelevant), :func:`memsim.ntm.run_ntm` /
 
 from __future__ import annotations
 
-import argparse
-import time
 from functools import partial
 
 import numpy as np
+from _common import bench_parser, environment_line
+from _timing import best_of
 
 import memsim.ntm as ntm
 from memsim.ntm import tasks
@@ -127,20 +127,8 @@ def content_program(rng, steps=100, n=128, m=20):
     return prog
 
 
-def best(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=10)
-    ap.add_argument("--trials", type=int, default=32)
-    args = ap.parse_args()
+    args = bench_parser(__doc__, repeats=10, trials=32).parse_args()
     rng = np.random.default_rng(0)
 
     cases = []
@@ -173,21 +161,24 @@ def main() -> None:
         f_b()  # warm up the parallel kernel
         err = float(np.max(np.abs(ref_reads - got)))
         assert err < 1e-9, f"{name}: numpy and memsim disagree by {err}"
-        t_np = best(f_np, args.repeats)
-        t_ms = best(f_ms, args.repeats)
-        t_b = best(f_b, args.repeats) / b
+        t_np = best_of(f_np, args.repeats)
+        t_ms = best_of(f_ms, args.repeats)
+        t_b = best_of(f_b, args.repeats) / b
         print(f"{name:16s} {prog.steps:5d} {1e3 * t_np:9.2f} {1e3 * t_ms:9.3f} "
               f"{t_np / t_ms:6.1f}x {1e3 * t_b:14.3f} {t_np / t_b:6.1f}x")  # fmt: skip
 
     # end to end: one scripted task trial including building the controller program in Python
-    t_task = best(lambda: ntm.run_task("copy", length=50, shift_blur=0.1, gamma=2.0), args.repeats)
-    t_sweep = best(
+    t_task = best_of(
+        lambda: ntm.run_task("copy", length=50, shift_blur=0.1, gamma=2.0), args.repeats
+    )
+    t_sweep = best_of(
         lambda: tasks.sweep("copy", {"length": [50]}, trials=args.trials, shift_blur=0.1,
                             gamma=2.0),
         args.repeats,
     ) / args.trials  # fmt: skip
     print(f"run_task('copy', length=50): {1e3 * t_task:.2f} ms per call; "
           f"sweep: {1e3 * t_sweep:.3f} ms per trial")  # fmt: skip
+    print(environment_line())
 
 
 if __name__ == "__main__":

@@ -13,10 +13,8 @@ Run: python benchmarks/bench_sdm.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from _timing import best_of, print_speedups
+from _common import bench_parser, side_by_side
 
 from memsim import sdm
 
@@ -39,13 +37,7 @@ def reference_read(C, L, Q, r):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=256)
-    ap.add_argument("--m", type=int, default=10000)
-    ap.add_argument("--radius", type=int, default=112)
-    ap.add_argument("--items", type=int, default=500)
-    ap.add_argument("--repeats", type=int, default=5)
-    a = ap.parse_args()
+    a = bench_parser(__doc__, n=256, m=10000, radius=112, items=500, repeats=5).parse_args()
     L = sdm.locations(a.m, a.n, seed=0)
     g = np.random.default_rng(1)
     addr = (g.random((a.items, a.n)) < 0.5).astype(np.uint8)
@@ -58,20 +50,20 @@ def main():
         sdm.read(C, L, cues, a.radius), reference_read(C.astype(np.float64), Lf, Qf, a.radius)
     )
     Cf = C.astype(np.float64)
-    rows = [
+    cases = [
         (
             "write",
-            best_of(lambda: reference_write(Lf, Af, Af, a.radius), a.repeats),
-            best_of(lambda: sdm.write(L, addr, addr, a.radius), a.repeats),
+            lambda: reference_write(Lf, Af, Af, a.radius),
+            lambda: sdm.write(L, addr, addr, a.radius),
         ),
         (
             "read",
-            best_of(lambda: reference_read(Cf, Lf, Qf, a.radius), a.repeats),
-            best_of(lambda: sdm.read(C, L, cues, a.radius), a.repeats),
+            lambda: reference_read(Cf, Lf, Qf, a.radius),
+            lambda: sdm.read(C, L, cues, a.radius),
         ),
     ]
-    print(f"n={a.n} M={a.m} r={a.radius} items={a.items}; best of {a.repeats}")
-    print_speedups(list(rows), width=8)
+    title = f"n={a.n} M={a.m} r={a.radius} items={a.items}; best of {a.repeats}"
+    side_by_side(cases, a.repeats, title, width=8)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,9 @@ Run: python benchmarks/bench_sequence.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from _timing import best_of, print_speedups
+from _common import bench_parser, side_by_side
+from _references import random_pm1
 
 from memsim.hopfield import sequence as sq
 
@@ -47,15 +46,9 @@ def reference_async_tau(fwd, sym, lam, cues, steps, tau) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--p", type=int, default=100)
-    ap.add_argument("--cues", type=int, default=50)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--repeats", type=int, default=5)
-    a = ap.parse_args()
+    a = bench_parser(__doc__, n=1000, p=100, cues=50, steps=20, repeats=5).parse_args()
     rng = np.random.default_rng(0)
-    xi = np.where(rng.random((a.p, a.n)) < 0.5, 1, -1).astype(np.int8)
+    xi = random_pm1(rng, (a.p, a.n))
     cues = xi[rng.integers(0, a.p, a.cues)]
     w = sq.store(xi, cyclic=True, lam=0.5)
     w0 = sq.store(xi, cyclic=True)
@@ -66,20 +59,16 @@ def main() -> None:
     np.testing.assert_array_equal(r.states[:, -1], reference_sync(W, cues, a.steps))
     sq.recall(w, cues, a.steps, "async", tau=4.0, seed=1)
 
-    rows = [
-        (
-            "sync",
-            best_of(lambda: reference_sync(W, cues, a.steps), a.repeats),
-            best_of(lambda: sq.recall(w0, cues, a.steps), a.repeats),
-        ),
+    cases = [
+        ("sync", lambda: reference_sync(W, cues, a.steps), lambda: sq.recall(w0, cues, a.steps)),
         (
             "async, tau=4",
-            best_of(lambda: reference_async_tau(fwd, sym, 0.5, cues, a.steps, 4.0), a.repeats),
-            best_of(lambda: sq.recall(w, cues, a.steps, "async", tau=4.0, seed=1), a.repeats),
+            lambda: reference_async_tau(fwd, sym, 0.5, cues, a.steps, 4.0),
+            lambda: sq.recall(w, cues, a.steps, "async", tau=4.0, seed=1),
         ),
     ]
-    print(f"N={a.n} P={a.p} cues={a.cues} steps={a.steps}; best of {a.repeats}")
-    print_speedups(list(rows), width=16)
+    title = f"N={a.n} P={a.p} cues={a.cues} steps={a.steps}; best of {a.repeats}"
+    side_by_side(cases, a.repeats, title, width=16)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
 Run: ``.venv/bin/python benchmarks/bench_storkey.py [--n 500] [--p 50] [--repeats 3]``
 
-Four implementations of the same rule (Storkey 1997; THEORY.md section 1), all with the explicit
-exclusion ``k != i, j`` and zero diagonal, timed in the same run (best of ``--repeats``):
+Four implementations of the same rule (Storkey, A. 1997, "Increasing the capacity of a Hopfield
+network without sacrificing functionality", ICANN'97, LNCS 1327, 451-456:
+``W_ij += (xi_i xi_j - xi_i h_ji - h_ij xi_j) / N`` with ``h_ij = sum_{k != i, j} W_ik xi_k``),
+all with the explicit exclusion ``k != i, j`` and zero diagonal, timed in the same run (best of
+``--repeats``):
 
 * ``pair loop``   -- Python loops over patterns, i and j; the k-sum of every h_ij and h_ji is a
   numpy dot over a copy of the pattern with entries i and j zeroed. The most literal
@@ -23,75 +26,75 @@ All four results are checked against each other before timing is reported.
 
 from __future__ import annotations
 
-import argparse
-
 import numba
 import numpy as np
+from _common import bench_parser, environment_line
 from _timing import best_of
 
 from memsim.hopfield import _rule_kernels as RK
 from memsim.hopfield.rules import storkey_weights
 
 
-def storkey_pair_loop(xi: np.ndarray, n_patterns: int | None = None) -> np.ndarray:
+def by_pattern(xi: np.ndarray, update, n_patterns: int | None = None) -> np.ndarray:
+    """Storkey's rule one pattern at a time from W = 0: ``W = update(W, x, N)`` for each of the
+    first ``n_patterns`` patterns x (float64; all by default)."""
     P, N = xi.shape
-    P = P if n_patterns is None else n_patterns
     W = np.zeros((N, N))
-    for nu in range(P):
-        x = xi[nu].astype(np.float64)
-        new = W.copy()
-        for i in range(N):
-            for j in range(N):
-                if i == j:
-                    continue
-                xm = x.copy()
-                xm[i] = 0.0
-                xm[j] = 0.0
-                h_ij = W[i] @ xm  # sum_{k != i, j} W_ik xi_k
-                h_ji = W[j] @ xm  # sum_{k != i, j} W_jk xi_k
-                new[i, j] = W[i, j] + (x[i] * x[j] - x[i] * h_ji - h_ij * x[j]) / N
-        W = new
+    for nu in range(P if n_patterns is None else n_patterns):
+        W = update(W, xi[nu].astype(np.float64), N)
     return W
+
+
+def pair_step(W: np.ndarray, x: np.ndarray, N: int) -> np.ndarray:
+    new = W.copy()
+    for i in range(N):
+        for j in range(N):
+            if i == j:
+                continue
+            xm = x.copy()
+            xm[i] = 0.0
+            xm[j] = 0.0
+            h_ij = W[i] @ xm  # sum_{k != i, j} W_ik xi_k
+            h_ji = W[j] @ xm  # sum_{k != i, j} W_jk xi_k
+            new[i, j] = W[i, j] + (x[i] * x[j] - x[i] * h_ji - h_ij * x[j]) / N
+    return new
+
+
+def row_step(W: np.ndarray, x: np.ndarray, N: int) -> np.ndarray:
+    h = W @ x
+    d = np.diag(W).copy()
+    new = np.empty_like(W)
+    for i in range(N):
+        h_ij = h[i] - d[i] * x[i] - W[i] * x  # over j: sum_{k != i, j} W_ik xi_k
+        h_ji = h - d * x - W[:, i] * x[i]  # over j: sum_{k != i, j} W_jk xi_k
+        new[i] = W[i] + (x[i] * x - x[i] * h_ji - h_ij * x) / N
+        new[i, i] = 0.0
+    return new
+
+
+def numpy_step(W: np.ndarray, x: np.ndarray, N: int) -> np.ndarray:
+    h = W @ x
+    d = np.diag(W)
+    H = (h - d * x)[:, None] - W * x[None, :]  # H[i, j] = h_ij
+    W = W + (np.outer(x, x) - x[:, None] * H.T - H * x[None, :]) / N
+    np.fill_diagonal(W, 0.0)
+    return W
+
+
+def storkey_pair_loop(xi: np.ndarray, n_patterns: int | None = None) -> np.ndarray:
+    return by_pattern(xi, pair_step, n_patterns)
 
 
 def storkey_row_loop(xi: np.ndarray) -> np.ndarray:
-    P, N = xi.shape
-    W = np.zeros((N, N))
-    for nu in range(P):
-        x = xi[nu].astype(np.float64)
-        h = W @ x
-        d = np.diag(W).copy()
-        new = np.empty_like(W)
-        for i in range(N):
-            h_ij = h[i] - d[i] * x[i] - W[i] * x  # over j: sum_{k != i, j} W_ik xi_k
-            h_ji = h - d * x - W[:, i] * x[i]  # over j: sum_{k != i, j} W_jk xi_k
-            new[i] = W[i] + (x[i] * x - x[i] * h_ji - h_ij * x) / N
-            new[i, i] = 0.0
-        W = new
-    return W
+    return by_pattern(xi, row_step)
 
 
 def storkey_numpy(xi: np.ndarray) -> np.ndarray:
-    P, N = xi.shape
-    W = np.zeros((N, N))
-    for nu in range(P):
-        x = xi[nu].astype(np.float64)
-        h = W @ x
-        d = np.diag(W)
-        H = (h - d * x)[:, None] - W * x[None, :]  # H[i, j] = h_ij
-        W = W + (np.outer(x, x) - x[:, None] * H.T - H * x[None, :]) / N
-        np.fill_diagonal(W, 0.0)
-    return W
+    return by_pattern(xi, numpy_step)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=500)
-    ap.add_argument("--p", type=int, default=50)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--pair-patterns", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
+    args = bench_parser(__doc__, n=500, p=50, repeats=3, pair_patterns=1, seed=0).parse_args()
     rng = np.random.default_rng(args.seed)
     xi = rng.choice(np.array([-1, 1], dtype=np.int8), size=(args.p, args.n))
 
@@ -139,6 +142,7 @@ def main() -> None:
         ("memsim par", t_par),
     ):
         print(f"{name:<12} {t:>10.4f} {t / t_memsim:>15.1f}x")
+    print(environment_line())
 
 
 if __name__ == "__main__":

@@ -12,10 +12,9 @@ Run: python benchmarks/bench_unlearning.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from _timing import best_of, print_speedups
+from _common import bench_parser, side_by_side
+from _references import random_pm1
 
 from memsim.hopfield import recall, store
 
@@ -57,20 +56,11 @@ def reference_sync(W, cues, steps=100):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
-    a = ap.parse_args()
+    a = bench_parser(__doc__, repeats=5).parse_args()
     rng = np.random.default_rng(0)
-    xi = np.where(rng.random((45, 300)) < 0.5, 1, -1).astype(np.int8)
+    xi = random_pm1(rng, (45, 300))
     store(xi, rule="unlearning", dreams=2, seed=1)  # warm-up
-    rows = [
-        (
-            "unlearning, 200 dreams",
-            best_of(lambda: reference_unlearning(xi, 200, 0.01, 1), a.repeats),
-            best_of(lambda: store(xi, rule="unlearning", dreams=200, seed=1), a.repeats),
-        )
-    ]
-    xd = np.where(rng.random((6, 3000)) < 0.5, 1, -1).astype(np.int8)
+    xd = random_pm1(rng, (6, 3000))
     w = store(xd, dilution=20, seed=1)
     Wf = np.rint(np.asarray(w) * 20)
     cues = np.repeat(xd[:1], 50, axis=0)
@@ -79,15 +69,19 @@ def main():
     r = recall(w, cues, "sync", warn=False)
     ok = r.stop == "fixed_point"
     np.testing.assert_array_equal(r.states[ok], reference_sync(Wf, cues)[ok])
-    rows.append(
+    cases = [
+        (
+            "unlearning, 200 dreams",
+            lambda: reference_unlearning(xi, 200, 0.01, 1),
+            lambda: store(xi, rule="unlearning", dreams=200, seed=1),
+        ),
         (
             "diluted sync recall",
-            best_of(lambda: reference_sync(Wf, cues), a.repeats),
-            best_of(lambda: recall(w, cues, "sync", warn=False), a.repeats),
-        )
-    )
-    print(f"best of {a.repeats}")
-    print_speedups(list(rows), width=24)
+            lambda: reference_sync(Wf, cues),
+            lambda: recall(w, cues, "sync", warn=False),
+        ),
+    ]
+    side_by_side(cases, a.repeats, f"best of {a.repeats}", width=24)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,8 @@ Run: python benchmarks/bench_willshaw.py [--repeats 5]
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from _timing import best_of
+from _common import bench_parser, side_by_side
 
 from memsim.hopfield import willshaw as ws
 
@@ -25,13 +23,7 @@ def reference(W32, X):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=4000)
-    ap.add_argument("--k", type=int, default=20)
-    ap.add_argument("--m", type=int, default=30000)
-    ap.add_argument("--cues", type=int, default=2000)
-    ap.add_argument("--repeats", type=int, default=5)
-    a = ap.parse_args()
+    a = bench_parser(__doc__, n=4000, k=20, m=30000, cues=2000, repeats=5).parse_args()
     g = np.random.default_rng(0)
     x = ws.sparse_patterns(a.m, a.n, a.k, g)
     y = ws.sparse_patterns(a.m, a.n, a.k, g)
@@ -39,11 +31,8 @@ def main():
     W32 = W.astype(np.float32)
     X = x[: a.cues]
     np.testing.assert_array_equal(ws.recall(W, X).output, reference(W32, X))
-    t_ref = best_of(lambda: reference(W32, X), a.repeats)
-    t_mem = best_of(lambda: ws.recall(W, X), a.repeats)
-    print(f"N={a.n} K={a.k} M={a.m} (p1={W.mean():.3f}) cues={a.cues}; best of {a.repeats}")
-    print(f"{'case':<10} {'numpy ref (ms)':>15} {'memsim (ms)':>12} {'speed-up':>9}")
-    print(f"{'recall':<10} {t_ref * 1e3:>15.2f} {t_mem * 1e3:>12.2f} {t_ref / t_mem:>8.1f}x")
+    title = f"N={a.n} K={a.k} M={a.m} (p1={W.mean():.3f}) cues={a.cues}; best of {a.repeats}"
+    side_by_side([("recall", lambda: reference(W32, X), lambda: ws.recall(W, X))], a.repeats, title)
 
 
 if __name__ == "__main__":

@@ -13,20 +13,13 @@ from __future__ import annotations
 
 import json
 import sys
-import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
+from _timing import best_of
 
-
-def best(fn, repeats):
-    fn()
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return min(out)
+best = partial(best_of, warmup=1)  # one untimed call, then the best of the repeats
 
 
 def main() -> None:

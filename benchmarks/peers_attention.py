@@ -32,54 +32,25 @@ writes docs/benchmarks/peers_attention.csv.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import json
 import math
-import os
 import shutil
 import statistics
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import numba
 import numpy as np
+from _common import DOCS, HERE, bench_parser, load_average, run_json, write_csv
+from _references import softmax as numpy_softmax
+from _references import softmax_read as numpy_softmax_read
+from _timing import interleaved
 
 import memsim
 import memsim.attention as A
 from memsim.hopfield import modern
 
-PEER_SCRIPT = Path(__file__).with_name("peer_attention_torch.py")
-
-
-def numpy_softmax_read(q, k, v):
-    s = q @ k.T
-    s -= s.max(axis=1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(axis=1, keepdims=True)
-    return s @ v
-
-
-def numpy_softmax(z):
-    e = z - z.max(axis=1, keepdims=True)
-    np.exp(e, out=e)
-    e /= e.sum(axis=1, keepdims=True)
-    return e
-
-
-def interleaved(funcs, repeats):
-    """Best time of each function, called in turn after one warm-up call each."""
-    times = [[] for _ in funcs]
-    for f in funcs:
-        f()
-    for _ in range(repeats):
-        for i, f in enumerate(funcs):
-            t0 = time.perf_counter()
-            f()
-            times[i].append(time.perf_counter() - t0)
-    return [min(t) for t in times]
+PEER_SCRIPT = HERE / "peer_attention_torch.py"
 
 
 def make_inputs(tmp: Path, seed: int) -> dict:
@@ -134,12 +105,13 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
         t_m, t_n = interleaved(
             [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)],
             spec["repeats"][name],
+            warmup=1,
         )
         out["readout", name, "memsim"] = t_m
         out["readout", name, "numpy"] = t_n
     for name in spec["softmax"]:
         z = np.load(tmp / f"{name}.npy")
-        t_m, t_n = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 10)
+        t_m, t_n = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 10, warmup=1)
         out["softmax", name, "memsim"] = t_m
         out["softmax", name, "numpy"] = t_n
     z = np.load(tmp / "entmax_z.npy")
@@ -148,7 +120,7 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
         ("entmax15", lambda: A.entmax15(z)),
         ("entmax_bisect", lambda: A.entmax_bisect(z, 1.5)),
     ):
-        out[task, "entmax_z", "memsim"] = interleaved([f], 3)[0]
+        out[task, "entmax_z", "memsim"] = interleaved([f], 3, warmup=1)[0]
     for name in spec["modern"]:
         x = np.load(tmp / f"{name}_x.npy")
         qm = np.load(tmp / f"{name}_q.npy")
@@ -162,7 +134,7 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
             return s @ x
 
         t_m, t_b, t_n = interleaved(
-            [lambda: modern.retrieve(x, qm, beta), lambda: (qm @ x.T) @ x, plain], 5
+            [lambda: modern.retrieve(x, qm, beta), lambda: (qm @ x.T) @ x, plain], 5, warmup=1
         )
         out["modern_retrieve", name, "memsim"] = t_m
         out["modern_retrieve", name, "numpy_two_blas"] = t_b
@@ -171,13 +143,10 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
 
 
 def time_peer(python: str, tmp: Path) -> tuple[dict, dict]:
-    res = subprocess.run(
-        [python, str(PEER_SCRIPT), str(tmp)], capture_output=True, text=True, check=False
-    )
-    if res.returncode != 0:
-        print("peer process failed:", res.stderr.strip().splitlines()[-3:])
+    raw = run_json([python, str(PEER_SCRIPT), str(tmp)])
+    if "error" in raw:
+        print("peer process failed:", raw["error"][-3:])
         return {}, {}
-    raw = json.loads(res.stdout.strip().splitlines()[-1])
     versions = {"torch": raw.get("torch_version", ""), "entmax": raw.get("entmax_version", "")}
     out = {}
     for key, val in raw.items():
@@ -195,15 +164,13 @@ def time_peer(python: str, tmp: Path) -> tuple[dict, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--peer", default=None, help="python with torch and entmax")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--csv",
-        default=str(Path(__file__).parents[1] / "docs" / "benchmarks" / "peers_attention.csv"),
-    )
-    args = parser.parse_args()
+    args = bench_parser(
+        __doc__,
+        peer=(None, "python with torch and entmax"),
+        rounds=3,
+        seed=0,
+        csv=str(DOCS / "peers_attention.csv"),
+    ).parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="memsim_peers_attention_"))
     try:
         spec = make_inputs(tmp, args.seed)
@@ -211,13 +178,13 @@ def main() -> None:
         loads: list[float] = []
         versions = {"memsim": memsim.__version__, "numpy": np.__version__}
         for r in range(args.rounds):
-            la0 = os.getloadavg()[0]
+            la0 = load_average()
             times = time_memsim(tmp, spec)
             if args.peer:
                 peer, v = time_peer(args.peer, tmp)
                 times.update(peer)
                 versions.update({k: x for k, x in v.items() if x})
-            la1 = os.getloadavg()[0]
+            la1 = load_average()
             loads += [la0, la1]
             rounds.append(times)
             print(f"round {r + 1}/{args.rounds}: load average {la0:.1f} -> {la1:.1f}", flush=True)
@@ -268,12 +235,7 @@ def main() -> None:
                 pk[r["package"]],
             )
         )
-        out = Path(args.csv)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
+        out = write_csv(args.csv, rows)
         print(f"{'task':16s} {'dtype':8s} {'B':>5s} {'K':>6s} {'package':15s} {'ms':>10s}  ratio")
         for r in rows:
             print(

@@ -26,29 +26,45 @@ notes).
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "benchmarks" / "peers_hopfield.csv"
+from _common import DOCS, bench_parser, load_average, run_in_child, write_csv
+from _timing import best_of
+
+OUT = DOCS / "peers_hopfield.csv"
 N, P, CUES = 400, 40, 20
 
+_median_time = partial(best_of, reduce=statistics.median)
 
-def _median_time(f, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+
+def _retrieved(finals, data: dict) -> int:
+    """Cues whose final state has overlap >= 0.95 with the pattern they came from."""
+    import numpy as np
+
+    m = (np.asarray(finals, dtype=float) * data["patterns"][data["idx"]]).sum(axis=1) / N
+    return int((m >= 0.95).sum())
+
+
+def _peer_times(package: str, data: dict, st, rc, repeats: int, store_repeats: int) -> dict:
+    """A peer's medians: ``st()`` builds a stored network, ``rc(net)`` recalls every cue and
+    returns the final states. Its store always forms W, so there is no separate 'W formed'."""
+    from importlib.metadata import version
+
+    net = st()
+    retrieved = _retrieved(rc(net), data)
+    return {
+        "version": version(package),
+        "store": _median_time(st, store_repeats),
+        "recall": _median_time(lambda: rc(net), repeats),
+        "store (W formed)": None,
+        "store+recall": _median_time(lambda: rc(st()), store_repeats),
+        "retrieved": retrieved,
+    }
 
 
 def child_memsim(data: dict, repeats: int) -> dict:
@@ -75,17 +91,12 @@ def child_memsim(data: dict, repeats: int) -> dict:
         ),
         "store+recall": _median_time(both, repeats),
         "sweeps": [int(s) for s in res.sweeps],
-        "retrieved": int(
-            ((res.states.astype(int) * xi[data["idx"]]).sum(axis=1) / N >= 0.95).sum()
-        ),
+        "retrieved": _retrieved(res.states, data),
     }
     return out
 
 
 def child_hopfieldkit(data: dict, repeats: int) -> dict:
-    from importlib.metadata import version
-
-    import numpy as np
     from hopfieldkit import HopfieldNetwork
 
     xi, cues = data["patterns"].astype(float), data["cues"].astype(float)
@@ -96,21 +107,10 @@ def child_hopfieldkit(data: dict, repeats: int) -> dict:
     def rc(net):
         return [net.recall(c, order="random", max_steps=200, seed=b) for b, c in enumerate(cues)]
 
-    net = st()
-    finals = np.array(rc(net))
-    return {
-        "version": version("hopfieldkit"),
-        "store": _median_time(st, repeats),
-        "recall": _median_time(lambda: rc(net), repeats),
-        "store (W formed)": None,
-        "store+recall": _median_time(lambda: rc(st()), repeats),
-        "retrieved": int(((finals * xi[data["idx"]]).sum(axis=1) / N >= 0.95).sum()),
-    }
+    return _peer_times("hopfieldkit", data, st, rc, repeats, repeats)
 
 
 def child_neurodynex3(data: dict, repeats: int) -> dict:
-    from importlib.metadata import version
-
     import numpy as np
     from neurodynex3.hopfield_network.network import HopfieldNetwork
 
@@ -132,17 +132,8 @@ def child_neurodynex3(data: dict, repeats: int) -> dict:
             finals.append(net.state.copy())
         return finals
 
-    net = st()
-    finals = np.array(rc(net))
-    r = max(1, repeats // 3)  # its store is a triple Python loop: seconds per call
-    return {
-        "version": version("neurodynex3"),
-        "store": _median_time(st, r),
-        "recall": _median_time(lambda: rc(net), repeats),
-        "store (W formed)": None,
-        "store+recall": _median_time(lambda: rc(st()), r),
-        "retrieved": int(((finals * xi[data["idx"]]).sum(axis=1) / N >= 0.95).sum()),
-    }
+    # its store is a triple Python loop: seconds per call
+    return _peer_times("neurodynex3", data, st, rc, repeats, max(1, repeats // 3))
 
 
 CHILDREN = {
@@ -152,35 +143,28 @@ CHILDREN = {
 }
 
 
-def _child_main(name: str, path: str, repeats: int) -> None:
+def _child_main(name: str, path: str, repeats: int) -> dict:
     import numpy as np
 
     with np.load(path) as z:
         data = {k: z[k] for k in z.files}
-    print(json.dumps(CHILDREN[name](data, repeats)))
+    return CHILDREN[name](data, repeats)
 
 
 def _run(python: str, name: str, path: str, repeats: int) -> dict:
-    here = str(Path(__file__).parent)
-    code = (
-        f"import sys; sys.path.insert(0, {here!r}); import peers_hopfield as b; "
-        f"b._child_main({name!r}, {path!r}, {repeats})"
-    )
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = run_in_child(python, "peers_hopfield", "_child_main", name, path, repeats, env=env)
+    if "error" in out:
+        return {"error": (out["error"] or ["failed"])[-1]}
+    return out
 
 
 def main() -> None:
     import numpy as np
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=7)
-    ap.add_argument("--peer-python", default="/work/venv-peers/bin/python")
-    ap.add_argument("--out", default=str(OUT))
-    args = ap.parse_args()
+    args = bench_parser(
+        __doc__, repeats=7, peer_python="/work/venv-peers/bin/python", out=str(OUT)
+    ).parse_args()
 
     rng = np.random.default_rng(2024)
     xi = rng.choice(np.array([-1, 1], np.int8), size=(P, N))
@@ -207,30 +191,31 @@ def main() -> None:
         "neurodynex3": "one cue at a time; zero field -> +1; memsim's sweep count per cue "
         "(no convergence test); store is a Python triple loop",
     }
-    load = os.getloadavg()[0]
+    load = load_average()
     rows = []
     for task in ("store", "store (W formed)", "recall", "store+recall"):
         for pkg, r in results.items():
+            row = dict(task=task, package=pkg, version="", seconds="", ratio_vs_memsim="")
             if "error" in r:
-                rows.append([task, pkg, "", "", "", f"did not run: {r['error']}"])
+                rows.append({**row, "notes": f"did not run: {r['error']}"})
                 continue
             if r[task] is None:  # the peers' store always forms W: their 'store' time
                 r[task] = r["store"]
-            ratio = r[task] / ms[task]
             note = notes[pkg] + f"; retrieved {r['retrieved']}/{CUES}; load average {load:.1f}"
             if pkg == "memsim" and task == "store":
                 note = "lazy: keeps the patterns, W formed on demand; " + note
             if pkg == "memsim" and task == "store (W formed)":
                 note = "np.asarray(store(xi)): the N x N float64 W; " + note
-            rows.append([task, pkg, r["version"], f"{r[task]:.6g}", f"{ratio:.3g}", note])
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["task", "package", "version", "seconds", "ratio_vs_memsim", "notes"])
-        w.writerows(rows)
+            ratio = f"{r[task] / ms[task]:.3g}"
+            row.update(version=r["version"], seconds=f"{r[task]:.6g}", ratio_vs_memsim=ratio)
+            rows.append({**row, "notes": note})
+    write_csv(args.out, rows)
     print(f"N={N} P={P} cues={CUES}; medians; ratio = peer time / memsim time")
     for row in rows:
-        print(f"{row[0]:<13} {row[1]:<12} {row[2]:<8} {row[3]:>12} s  {row[4]:>8}x")
+        print(
+            f"{row['task']:<13} {row['package']:<12} {row['version']:<8} {row['seconds']:>12} s  "
+            f"{row['ratio_vs_memsim']:>8}x"
+        )
     print(f"wrote {args.out}")
 
 
