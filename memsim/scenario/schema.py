@@ -23,6 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import matrix_file
 from memsim.scenario.kinds import capacity_union, model_union
 
 # ------------------------------------------------------------------------------ model kinds --
@@ -67,12 +68,7 @@ class FilePatterns(Strict):
     path: str = Field(min_length=1)
     shape: tuple[int, int] | None = Field(None, description="picture shape (rows, cols)")
 
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, v: str) -> str:
-        if not v.lower().endswith((".npy", ".csv")):
-            raise ValueError("must be a .npy or .csv file")
-        return v
+    _suffix = matrix_file("path")
 
     @field_validator("shape")
     @classmethod

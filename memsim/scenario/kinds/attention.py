@@ -38,6 +38,7 @@ from pydantic import Field, field_validator
 
 from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import matrix_file
 
 NEEDS_PATTERNS = False
 
@@ -50,12 +51,6 @@ NORMALISER_OPTIONS = {
     "alpha": ("entmax_bisect",),
     "k": ("topk",),
 }
-
-
-def _matrix_file(v: str) -> str:
-    if not v.lower().endswith((".npy", ".csv")):
-        raise ValueError("must be a .npy or .csv file")
-    return v
 
 
 # -------------------------------------------------------------------------------- keys -------
@@ -76,10 +71,7 @@ class FileKeys(Strict):
     source: Literal["file"]
     path: str = Field(min_length=1, description="a .npy or .csv file, one key per row")
 
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, v: str) -> str:
-        return _matrix_file(v)
+    _suffix = matrix_file("path")
 
 
 KeySpec = Annotated[RandomKeys | FileKeys, Field(discriminator="source")]
@@ -108,10 +100,7 @@ class FileValues(Strict):
     source: Literal["file"]
     path: str = Field(min_length=1, description="a .npy or .csv file, one value per row")
 
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, v: str) -> str:
-        return _matrix_file(v)
+    _suffix = matrix_file("path")
 
 
 ValueSpec = Annotated[ValuesAreKeys | RandomValues | FileValues, Field(discriminator="source")]
@@ -135,11 +124,15 @@ class Queries(Strict):
 
 
 # ------------------------------------------------------------------ normaliser specs ---------
-def _label():
-    return Field(None, min_length=1, max_length=60, description="name in tables and plots")
-
-
 class _Spec(Strict):
+    """A normaliser of ``model.compare``: its ``kind`` (each subclass narrows it to one name),
+    an optional ``label`` and the options of that normaliser."""
+
+    kind: str
+    label: str | None = Field(
+        None, min_length=1, max_length=60, description="name in tables and plots"
+    )
+
     def options(self) -> dict:
         return {}
 
@@ -152,7 +145,6 @@ class _Spec(Strict):
 
 class SoftmaxSpec(_Spec):
     kind: Literal["softmax"]
-    label: str | None = _label()
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature T")
 
     def options(self) -> dict:
@@ -164,17 +156,14 @@ class SoftmaxSpec(_Spec):
 
 class SparsemaxSpec(_Spec):
     kind: Literal["sparsemax"]
-    label: str | None = _label()
 
 
 class Entmax15Spec(_Spec):
     kind: Literal["entmax15"]
-    label: str | None = _label()
 
 
 class EntmaxBisectSpec(_Spec):
     kind: Literal["entmax_bisect"]
-    label: str | None = _label()
     alpha: float = Field(ge=1.0, le=100.0, description="entmax alpha (1 = softmax, 2 = sparsemax)")
 
     def options(self) -> dict:
@@ -186,12 +175,10 @@ class EntmaxBisectSpec(_Spec):
 
 class HardSpec(_Spec):
     kind: Literal["hard"]
-    label: str | None = _label()
 
 
 class TopkSpec(_Spec):
     kind: Literal["topk"]
-    label: str | None = _label()
     k: int = Field(ge=1, le=10_000_000, description="number of keys kept")
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature among them")
 

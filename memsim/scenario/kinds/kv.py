@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import nonempty_axes
 
 NEEDS_PATTERNS = False
 
@@ -127,12 +128,7 @@ class KVCapacity(Strict):
         None, description="study hops: story tasks (default one_fact and two_facts)"
     )
 
-    @field_validator("values", "normalisers", "tasks")
-    @classmethod
-    def _nonempty(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value (or leave the field out)")
-        return v
+    _nonempty = nonempty_axes("values", "normalisers", "tasks")
 
 
 Model = KVModel

@@ -80,23 +80,15 @@ Capacity = ModernCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import (
-        check_cue_indices,
-        check_memory,
-        pattern_count_and_size,
-        size_field,
-    )
+    from memsim.scenario.load import check_run_memory, cued_patterns, grey_patterns
 
-    p, n = pattern_count_and_size(sc, base_dir)
-    n_cues = check_cue_indices(sc, p, file)
+    p, n, n_cues = cued_patterns(sc, file, base_dir)
     if p < 2:
         raise ScenarioError(
             "a modern network needs at least 2 stored patterns (allowed: count >= 2)",
             file=file,
             field="patterns.count",
         )
-    from memsim.scenario.load import grey_patterns
-
     if grey_patterns(sc) and sc.model.compare_classical:
         raise ScenarioError(
             "model.compare_classical stores the patterns in a Hebbian network, which needs -1/+1 "
@@ -106,19 +98,16 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             field="model.compare_classical",
         )
 
-    # trajectory: B x (steps + 1) x (d + P) float64
+    # trajectory: B x (steps + 1) x (d + P) float64; the pattern size drives the need (with
+    # the number of cues and model.steps)
     def need_of(k: int) -> int:
         need = n_cues * (sc.model.steps + 1) * (k + p) * 8 + p * k * 8
         return need + (k * k * 14 if sc.model.compare_classical else 0)
 
-    need = need_of(n)
-    # the pattern size drives the need (with the number of cues and model.steps)
-    field, allowed = size_field(sc, need_of)
+    sweep = None
     if sc.capacity is not None and sc.capacity.study == "capacity":
-        big = max(sc.capacity.dims)
-        need = max(need, sc.capacity.k_max * big * 16)
-        field, allowed = "capacity.dims", None
-    check_memory(need, file, field, allowed)
+        sweep = (sc.capacity.k_max * max(sc.capacity.dims) * 16, "capacity.dims")
+    check_run_memory(sc, file, need_of, n, sweep)
 
 
 # ------------------------------------------------------------------------------ the kind ----
