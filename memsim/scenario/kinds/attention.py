@@ -36,9 +36,9 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import matrix_file
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -393,12 +393,9 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="attention",
     order=3,
     description="attention read-outs: scores, normalisers (softmax, sparsemax, entmax, top-k, "
     "hard) and attention maps",
-    schema=__name__,
-    runners="memsim.experiments.attention",
-    plots="memsim.plotting.attention",
 )

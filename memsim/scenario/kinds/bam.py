@@ -14,9 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -86,14 +87,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="bam",
     order=11,
     description="bidirectional associative memory (Kosko 1988): hetero-association of pattern "
     "pairs, energy per half-step, capacity against the exact crosstalk",
-    schema=__name__,
-    runners="memsim.experiments.bam",
-    plots="memsim.plotting.bam",
     summaries={
         "recall": Summary(
             columns=(

@@ -14,9 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -70,14 +71,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         check_run_memory(sc, file, need_of, n)
 
 
-KIND = ModelKind(
+KIND = builtin(
     name="continuous",
     order=12,
     description="graded-response Hopfield network in continuous time (Hopfield 1984): "
     "trajectories, Lyapunov energy, gain sweep",
-    schema=__name__,
-    runners="memsim.experiments.continuous",
-    plots="memsim.plotting.continuous",
     summaries={
         "recall": Summary(
             columns=(

@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -69,14 +69,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="dense",
     order=1,
     description="dense associative memories (Krotov & Hopfield 2016): polynomial, rectified "
     "and exponential interaction functions",
-    schema=__name__,
-    runners="memsim.experiments.dense",
-    plots="memsim.plotting.dense",
     capacity_patterns="patterns: {source: random, size: 30}",
     capacity_example="capacity: {sizes: [20, 30, 45], degrees: [2, 3]}",
 )

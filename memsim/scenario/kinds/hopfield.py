@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import count_or_all, list_or_range, nonempty_axes
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -179,14 +180,11 @@ def _check_dilution(sc, n: int, file: str | None) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="hopfield",
     order=0,
     description="classical Hopfield networks: Hebbian, Storkey, pseudo-inverse, covariance and "
     "perceptron storage; asynchronous, synchronous and Glauber dynamics",
-    schema=__name__,
-    runners="memsim.experiments.hopfield",
-    plots="memsim.plotting.hopfield",
     capacity_patterns="patterns: {source: random, size: 200}",
     capacity_example="capacity: {loads: [0.05, 0.1, 0.15], sizes: [200]}",
     summaries={

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -111,13 +111,10 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="modern",
     order=2,
     description="modern continuous Hopfield networks (Ramsauer et al. 2020): softmax retrieval, "
     "energy, fixed points, capacity",
-    schema=__name__,
-    runners="memsim.experiments.modern",
-    plots="memsim.plotting.modern",
     capacity_example="capacity: {study: beta_sweep, betas: [0.01, 0.1, 1.0]}",
 )

@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty_axes
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -213,12 +213,9 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="ntm",
     order=4,
     description="Neural Turing Machine and DNC memory heads driven by scripted controllers",
-    schema=__name__,
-    runners="memsim.experiments.ntm",
-    plots="memsim.plotting.ntm",
     capacity_example="capacity: {lengths: [5, 10, 20]}",
 )

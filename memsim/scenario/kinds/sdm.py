@@ -14,9 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import count_or_all, nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -104,14 +105,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="sdm",
     order=8,
     description="Kanerva's sparse distributed memory: hard locations, counters, Hamming-ball "
     "reads, and their softmax-attention approximation (Bricken & Pehlevan 2021)",
-    schema=__name__,
-    runners="memsim.experiments.sdm",
-    plots="memsim.plotting.sdm",
     capacity_example="capacity: {items: [50, 200, 800], flips: [0.0, 0.1, 0.2]}",
     summaries={
         "recall": Summary(

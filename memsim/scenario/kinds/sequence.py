@@ -13,9 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -104,14 +105,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="sequence",
     order=10,
     description="sequences of patterns in asymmetric Hebbian networks (Sompolinsky & Kanter "
     "1986): sync/async recall, slow synapses, capacity 0.269 (During et al. 1998)",
-    schema=__name__,
-    runners="memsim.experiments.sequence",
-    plots="memsim.plotting.sequence",
     summaries={
         "recall": Summary(
             columns=(

@@ -15,9 +15,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import count_or_all, list_or_range
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -146,14 +147,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="willshaw",
     order=7,
     description="Willshaw's sparse binary associative memory (Willshaw et al. 1969, Palm "
     "1980): clipped Hebbian synapses, K-of-N patterns, threshold strategies",
-    schema=__name__,
-    runners="memsim.experiments.willshaw",
-    plots="memsim.plotting.willshaw",
     capacity_example="capacity: {memories: [100, 1000, 5000]}",
     summaries={
         "recall": Summary(
