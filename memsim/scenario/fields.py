@@ -15,9 +15,13 @@ here once and must not change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
+
+#: a pattern bias, the mean of +-1 entries (P(+1) = (1 + bias) / 2): the range of every bias
+#: field, one value (``patterns.bias``) or a sweep (``capacity.biases``)
+Bias = Annotated[float, Field(gt=-1.0, lt=1.0)]
 
 #: the error of an empty list in a required list field (or an optional one given as ``[]``)
 NO_VALUE = "give at least one value"

@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from memsim.scenario.base import Strict
-from memsim.scenario.fields import matrix_file
+from memsim.scenario.fields import Bias, matrix_file
 from memsim.scenario.kinds import capacity_union, model_union
 
 # ------------------------------------------------------------------------------ model kinds --
@@ -50,7 +50,7 @@ class RandomPatterns(Strict):
     source: Literal["random"]
     count: int = Field(10, ge=1, le=10_000_000, description="number of patterns P")
     size: int = Field(100, ge=2, le=10_000_000, description="number of neurons N")
-    bias: float = Field(0.0, gt=-1.0, lt=1.0, description="mean of the +-1 entries")
+    bias: Bias = Field(0.0, description="mean of the +-1 entries")
 
 
 class LetterPatterns(Strict):

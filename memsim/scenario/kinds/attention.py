@@ -44,6 +44,10 @@ NEEDS_PATTERNS = False
 
 ScoreName = Literal["dot", "scaled_dot", "cosine", "neg_sq_distance"]
 NormaliserName = Literal["softmax", "sparsemax", "entmax15", "entmax_bisect", "hard", "topk"]
+#: entries of random keys and values
+Distribution = Annotated[
+    Literal["gaussian", "binary"], Field(description="entries N(0, 1) or -1/+1")
+]
 
 #: which normalisers take which option of the model section
 NORMALISER_OPTIONS = {
@@ -60,9 +64,7 @@ class RandomKeys(Strict):
     source: Literal["random"]
     count: int = Field(40, ge=1, le=10_000_000, description="number of keys K")
     dim: int = Field(16, ge=1, le=100_000, description="key dimension d")
-    distribution: Literal["gaussian", "binary"] = Field(
-        "gaussian", description="entries N(0, 1) or -1/+1"
-    )
+    distribution: Distribution = "gaussian"
 
 
 class FileKeys(Strict):
@@ -89,9 +91,7 @@ class RandomValues(Strict):
 
     source: Literal["random"]
     dim: int = Field(8, ge=1, le=100_000, description="value dimension d_v")
-    distribution: Literal["gaussian", "binary"] = Field(
-        "gaussian", description="entries N(0, 1) or -1/+1"
-    )
+    distribution: Distribution = "gaussian"
 
 
 class FileValues(Strict):

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
-from memsim.scenario.fields import nonempty
+from memsim.scenario.fields import Bias, nonempty
 from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
@@ -32,7 +32,7 @@ class BAMModel(Strict):
         le=1_000_000,
         description="neurons Ny of random y patterns (ignored with y_letters)",
     )
-    y_bias: float = Field(0.0, gt=-1.0, lt=1.0, description="mean of random y entries")
+    y_bias: Bias = Field(0.0, description="mean of random y entries")
     y_letters: str | None = Field(
         None,
         min_length=1,

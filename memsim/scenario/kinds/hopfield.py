@@ -8,7 +8,7 @@ from pydantic import Field
 
 from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
-from memsim.scenario.fields import count_or_all, list_or_range, nonempty_axes
+from memsim.scenario.fields import Bias, count_or_all, list_or_range, nonempty_axes
 from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
@@ -94,9 +94,7 @@ class HopfieldCapacity(Strict):
     temperatures: list[Annotated[float, Field(ge=0.0, le=1e6)]] | None = Field(
         None, description="Glauber temperatures (default: model.temperature)"
     )
-    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
-        None, description="pattern biases (default: patterns.bias)"
-    )
+    biases: list[Bias] | None = Field(None, description="pattern biases (default: patterns.bias)")
     flips: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
         None, description="cue noise: fractions of bits flipped (default: cue.flip)"
     )

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import Bias
 from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
@@ -50,7 +51,7 @@ class ModernCapacity(Strict):
     betas: list[Annotated[float, Field(gt=0.0, le=1e6)]] | None = Field(
         None, description="beta_sweep: inverse temperatures"
     )
-    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
+    biases: list[Bias] | None = Field(
         None, description="separation: pattern biases, one pattern set each (spread Delta)"
     )
     dims: list[Annotated[int, Field(ge=2, le=100_000)]] | None = Field(
