@@ -134,10 +134,11 @@ class _Spec(Strict):
     )
 
     def options(self) -> dict:
-        return {}
+        """The normaliser's own options (every field but ``kind`` and ``label``)."""
+        return self.model_dump(exclude={"kind", "label"})
 
     def default_label(self) -> str:
-        return self.kind  # type: ignore[attr-defined]
+        return self.kind
 
     def display(self) -> str:
         return self.label or self.default_label()
@@ -146,9 +147,6 @@ class _Spec(Strict):
 class SoftmaxSpec(_Spec):
     kind: Literal["softmax"]
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature T")
-
-    def options(self) -> dict:
-        return {"temperature": self.temperature}
 
     def default_label(self) -> str:
         return f"softmax T={self.temperature:g}"
@@ -166,9 +164,6 @@ class EntmaxBisectSpec(_Spec):
     kind: Literal["entmax_bisect"]
     alpha: float = Field(ge=1.0, le=100.0, description="entmax alpha (1 = softmax, 2 = sparsemax)")
 
-    def options(self) -> dict:
-        return {"alpha": self.alpha}
-
     def default_label(self) -> str:
         return f"entmax alpha={self.alpha:g}"
 
@@ -181,9 +176,6 @@ class TopkSpec(_Spec):
     kind: Literal["topk"]
     k: int = Field(ge=1, le=10_000_000, description="number of keys kept")
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature among them")
-
-    def options(self) -> dict:
-        return {"k": self.k, "temperature": self.temperature}
 
     def default_label(self) -> str:
         t = "" if self.temperature == 1.0 else f" T={self.temperature:g}"
@@ -244,14 +236,12 @@ class AttentionModel(Strict):
 
     def main_spec(self):
         """The model's own normaliser as a spec (kind, options, label)."""
-        opts: dict = {"kind": self.normaliser}
-        if self.normaliser in ("softmax", "topk"):
-            opts["temperature"] = self.temperature
-        if self.normaliser == "entmax_bisect":
-            opts["alpha"] = self.alpha
-        if self.normaliser == "topk":
-            opts["k"] = self.k
-        return _SPEC_CLASSES[self.normaliser](**opts)
+        opts = {
+            o: getattr(self, o)
+            for o, users in NORMALISER_OPTIONS.items()
+            if self.normaliser in users
+        }
+        return _SPEC_CLASSES[self.normaliser](kind=self.normaliser, **opts)
 
 
 Model = AttentionModel
