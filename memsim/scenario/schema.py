@@ -22,8 +22,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from memsim.scenario.base import Strict
-from memsim.scenario.fields import Bias, matrix_file
+from memsim.scenario.base import MatrixFile, Strict
+from memsim.scenario.fields import Bias
 from memsim.scenario.kinds import capacity_union, model_union
 
 # ------------------------------------------------------------------------------ model kinds --
@@ -61,14 +61,10 @@ class LetterPatterns(Strict):
     scale: int = Field(2, ge=1, le=16)
 
 
-class FilePatterns(Strict):
+class FilePatterns(MatrixFile):
     """Patterns from a .npy or .csv file (rows = patterns), relative to the scenario file."""
 
-    source: Literal["file"]
-    path: str = Field(min_length=1)
     shape: tuple[int, int] | None = Field(None, description="picture shape (rows, cols)")
-
-    _suffix = matrix_file("path")
 
     @field_validator("shape")
     @classmethod

@@ -36,8 +36,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from memsim.scenario.base import Strict
-from memsim.scenario.fields import matrix_file
+from memsim.scenario.base import MatrixFile, Strict
 from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
@@ -67,13 +66,10 @@ class RandomKeys(Strict):
     distribution: Distribution = "gaussian"
 
 
-class FileKeys(Strict):
+class FileKeys(MatrixFile):
     """Keys from a .npy or .csv file (one key per row, real numbers), relative to the scenario."""
 
-    source: Literal["file"]
     path: str = Field(min_length=1, description="a .npy or .csv file, one key per row")
-
-    _suffix = matrix_file("path")
 
 
 KeySpec = Annotated[RandomKeys | FileKeys, Field(discriminator="source")]
@@ -94,13 +90,10 @@ class RandomValues(Strict):
     distribution: Distribution = "gaussian"
 
 
-class FileValues(Strict):
+class FileValues(MatrixFile):
     """Values from a .npy or .csv file: one row per key, in the order of the keys."""
 
-    source: Literal["file"]
     path: str = Field(min_length=1, description="a .npy or .csv file, one value per row")
-
-    _suffix = matrix_file("path")
 
 
 ValueSpec = Annotated[ValuesAreKeys | RandomValues | FileValues, Field(discriminator="source")]
