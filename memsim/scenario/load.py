@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from memsim._files import MAX_SCENARIO_BYTES
 from memsim.errors import ScenarioError
+from memsim.scenario.paths import resolve_path
 from memsim.scenario.schema import Scenario
 
 # ----------------------------------------------------------------------------------- YAML ----
@@ -590,20 +591,14 @@ def _blame_override(exc: ScenarioError, overrides) -> ScenarioError:
 
 # --------------------------------------------------------------------------- cross checks ----
 def resolve_pattern_path(sc: Scenario, base_dir: Path | None) -> Path:
-    p = Path(sc.patterns.path).expanduser()
-    if not p.is_absolute() and base_dir is not None:
-        p = base_dir / p
-    return p
+    """The ``file`` source's path, a relative one taken from ``base_dir``."""
+    return resolve_path(sc.patterns.path, base_dir)
 
 
 def resolve_image_paths(sc: Scenario, base_dir: Path | None) -> list[Path]:
     """The ``image`` source's files and folders, relative ones taken from ``base_dir``."""
     files = sc.patterns.files
-    out = []
-    for f in [files] if isinstance(files, str) else files:
-        p = Path(f).expanduser()
-        out.append(base_dir / p if not p.is_absolute() and base_dir is not None else p)
-    return out
+    return [resolve_path(f, base_dir) for f in ([files] if isinstance(files, str) else files)]
 
 
 def picture_patterns(sc: Scenario, base_dir: Path | None):

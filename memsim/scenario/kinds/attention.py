@@ -38,6 +38,7 @@ from pydantic import Field, field_validator
 
 from memsim.scenario.base import MatrixFile, Strict
 from memsim.scenario.kinds import builtin
+from memsim.scenario.paths import resolve_path
 
 NEEDS_PATTERNS = False
 
@@ -242,13 +243,6 @@ Capacity = None
 
 
 # --------------------------------------------------------------------------- files ----------
-def resolve_path(path: str, base_dir: Path | None) -> Path:
-    p = Path(path).expanduser()
-    if not p.is_absolute() and base_dir is not None:
-        p = base_dir / p
-    return p
-
-
 def load_matrix(path: Path, what: str) -> np.ndarray:
     """A 2-D float64 array of finite numbers from a .npy or .csv file (one row per item).
 
