@@ -267,12 +267,22 @@ def _run_command(
         check_runnable(sc, command, str(scenario))
         target = check_target(out if out is not None else default_folder(sc.name, command))
         notes = _thread_notes(threads)
+        kind = get(sc.model.kind)
         if sweep is not None:
-            from memsim.experiments.distributed import sweep_functions
-
-            if sweep_functions(sc.model.kind) is not None:
+            tasks = kind.sweep()
+            if tasks is not None:
+                points = tasks[0](sc)
                 _run_sweep(
-                    sc, target, sched, force, quiet, no_plots, sweep["resume"], notes, t_start
+                    sc,
+                    points,
+                    target,
+                    sched,
+                    force,
+                    quiet,
+                    no_plots,
+                    sweep["resume"],
+                    notes,
+                    t_start,
                 )
                 return
             if sweep["scheduler"] != "local" or sweep["resume"]:
@@ -282,7 +292,7 @@ def _run_command(
                 )
         check_replaceable(target, force)
         check_disk(target, 0)
-        runner = get(sc.model.kind).runner(command)  # checked once above: no second check
+        runner = kind.runner(command)  # checked once above: no second check
         with _collect_warnings() as caught:
             result = _with_command_line(runner(sc, scenario.parent, RichProgress(quiet)))
             with staged(target, force, expected_bytes=output_bytes(result)) as tmp:
@@ -407,15 +417,15 @@ def _sweep_options(f):
     return f
 
 
-def _run_sweep(sc, target, sched, force, quiet, no_plots, resume, notes, t_start) -> None:
-    """`memsim capacity` of a task-based sweep: checkpointed in <target>.partial (kept after an
-    interruption, for --resume), moved to the target when the sweep and its files are done."""
+def _run_sweep(sc, points, target, sched, force, quiet, no_plots, resume, notes, t_start) -> None:
+    """`memsim capacity` of a task-based sweep over ``points`` (the kind's capacity_points):
+    checkpointed in <target>.partial (kept after an interruption, for --resume), moved to the
+    target when the sweep and its files are done."""
     from memsim.experiments.checkpoint import open_sweep, strip_outputs
-    from memsim.experiments.distributed import run_capacity_sweep, sweep_functions
+    from memsim.experiments.distributed import run_capacity_sweep
     from memsim.folders import check_disk, commit, remove_listed
     from memsim.results import output_bytes, write_into
 
-    points = sweep_functions(sc.model.kind)[0](sc)
     check_disk(target, 0)
     ck = open_sweep(target, sc, points, resume=resume, force=force)
     part = ck.folder

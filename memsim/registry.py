@@ -278,7 +278,13 @@ def _builtin() -> list[ModelKind]:
         name = f"{pkg.__name__}.{info.name}"
         mod = importlib.import_module(name)
         if hasattr(mod, "KIND"):
-            found.append(_check_declaration(mod.KIND, name))
+            kind = _check_declaration(mod.KIND, name)
+            if kind.schema != name:
+                raise KindError(
+                    f"model kind '{kind.name}' ({name}): its schema is {kind.schema}, not the "
+                    "module that declares it (name the module after the kind)"
+                )
+            found.append(kind)
     return found
 
 

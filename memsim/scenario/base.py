@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import typing
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
+
+from memsim.scenario.fields import matrix_file
 
 
 def _accepts_bool(annotation: typing.Any) -> bool:
@@ -56,3 +59,14 @@ class Strict(BaseModel):
                         {"field": name + where},
                     )
         return data
+
+
+class MatrixFile(Strict):
+    """Base of the sections that read an array from a file (``source: file``): a ``path`` to a
+    ``.npy`` or ``.csv`` file, relative to the scenario file. A subclass may give ``path`` its
+    own description."""
+
+    source: Literal["file"]
+    path: str = Field(min_length=1)
+
+    _suffix = matrix_file("path")

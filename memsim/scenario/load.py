@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from memsim._files import MAX_SCENARIO_BYTES
 from memsim.errors import ScenarioError
+from memsim.scenario.paths import resolve_path
 from memsim.scenario.schema import Scenario
 
 # ----------------------------------------------------------------------------------- YAML ----
@@ -590,20 +591,14 @@ def _blame_override(exc: ScenarioError, overrides) -> ScenarioError:
 
 # --------------------------------------------------------------------------- cross checks ----
 def resolve_pattern_path(sc: Scenario, base_dir: Path | None) -> Path:
-    p = Path(sc.patterns.path).expanduser()
-    if not p.is_absolute() and base_dir is not None:
-        p = base_dir / p
-    return p
+    """The ``file`` source's path, a relative one taken from ``base_dir``."""
+    return resolve_path(sc.patterns.path, base_dir)
 
 
 def resolve_image_paths(sc: Scenario, base_dir: Path | None) -> list[Path]:
     """The ``image`` source's files and folders, relative ones taken from ``base_dir``."""
     files = sc.patterns.files
-    out = []
-    for f in [files] if isinstance(files, str) else files:
-        p = Path(f).expanduser()
-        out.append(base_dir / p if not p.is_absolute() and base_dir is not None else p)
-    return out
+    return [resolve_path(f, base_dir) for f in ([files] if isinstance(files, str) else files)]
 
 
 def picture_patterns(sc: Scenario, base_dir: Path | None):
@@ -632,21 +627,145 @@ def grey_patterns(sc: Scenario) -> bool:
     return src is not None and src.source in ("digits", "image") and src.binarise == "none"
 
 
-def check_cue_indices(sc: Scenario, p: int, file: str | None) -> int:
+def check_cue_indices(sc: Scenario, p: int, file: str | None, noun: str = "pattern") -> int:
     """Refuse ``cue.pattern`` indices that do not exist among the ``p`` stored patterns;
-    return the number of cues."""
+    return the number of cues.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The validated scenario.
+    p : int
+        Number of stored patterns (or pairs).
+    file : str or None
+        The scenario file, for the error.
+    noun : str
+        What is stored, in the error ("pattern"; the BAM stores "pair"s).
+
+    Returns
+    -------
+    int
+        The number of cues: ``p`` for ``'all'``, else the number of indices.
+
+    Raises
+    ------
+    ScenarioError
+        An index ``>= p``.
+    """
     idx = sc.cue.pattern
     if idx != "all":
         idxs = [idx] if isinstance(idx, int) else idx
         bad = [i for i in idxs if i >= p]
         if bad:
             raise ScenarioError(
-                f"pattern index {bad[0]} does not exist: there are {p} patterns "
+                f"{noun} index {bad[0]} does not exist: there are {p} {noun}s "
                 f"(allowed 0 to {p - 1}, or 'all')",
                 file=file,
                 field="cue.pattern",
             )
     return p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
+
+
+def cued_patterns(
+    sc: Scenario, file: str | None, base_dir: Path | None, noun: str = "pattern"
+) -> tuple[int, int, int]:
+    """The stored patterns' count and size and the number of cues, with the cue indices checked
+    (the first step of every pattern kind's ``cross_check``).
+
+    Parameters
+    ----------
+    sc : Scenario
+        The validated scenario (with a ``patterns`` section).
+    file : str or None
+        The scenario file, for errors.
+    base_dir : Path or None
+        Folder that relative pattern paths are read from.
+    noun : str
+        What is stored, for the error of :func:`check_cue_indices`.
+
+    Returns
+    -------
+    tuple of int
+        ``(P, N, cues)``: patterns, neurons per pattern, cues per trial.
+
+    Raises
+    ------
+    ScenarioError
+        A cue index that does not exist.
+    MemsimError
+        An unreadable pattern file.
+    """
+    p, n = pattern_count_and_size(sc, base_dir)
+    return p, n, check_cue_indices(sc, p, file, noun)
+
+
+def check_run_memory(
+    sc: Scenario,
+    file: str | None,
+    need_of,
+    n: int,
+    sweep: tuple[int, str | None] | None = None,
+) -> None:
+    """Refuse a run of a pattern kind whose arrays would not fit in memory, naming the field
+    that sets the size and the values of it that would fit.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The validated scenario (with a ``patterns`` section).
+    file : str or None
+        The scenario file, for the error.
+    need_of : callable
+        ``need_of(n) -> int``: bytes one recall needs with ``n`` neurons (increasing in n).
+    n : int
+        The patterns' number of neurons.
+    sweep : tuple (int, str or None), optional
+        ``(bytes, field)`` of the capacity sweep, when the scenario has one: the need is the
+        larger of the two, and a ``field`` (e.g. ``"capacity.sizes"``) is named instead of the
+        pattern field (``None`` keeps the pattern field).
+
+    Raises
+    ------
+    ScenarioError
+        The need exceeds 80 % of the available memory.
+    """
+    need = need_of(n)
+    field, allowed = size_field(sc, need_of)
+    if sweep is not None:
+        need = max(need, sweep[0])
+        if sweep[1] is not None:
+            field, allowed = sweep[1], None
+    check_memory(need, file, field, allowed)
+
+
+def refuse_cue_fields(
+    sc: Scenario, file: str | None, why: str, allowed: tuple[str, ...] = ()
+) -> None:
+    """Refuse fields of the ``cue`` section that a kind drawing its own items does not use.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The validated scenario.
+    file : str or None
+        The scenario file, for the error.
+    why : str
+        Text after "model kind '<kind>' does not use cue.<field>" saying how the kind is cued.
+    allowed : tuple of str
+        Cue fields the kind does use.
+
+    Raises
+    ------
+    ScenarioError
+        For the first (alphabetically) cue field given in the file that is not ``allowed``.
+    """
+    unused = sorted(set(sc.cue.model_fields_set) - set(allowed))
+    if unused:
+        raise ScenarioError(
+            f"model kind '{sc.model.kind}' does not use cue.{unused[0]}{why}",
+            file=file,
+            field=f"cue.{unused[0]}",
+        )
 
 
 def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:

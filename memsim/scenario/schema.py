@@ -22,7 +22,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from memsim.scenario.base import Strict
+from memsim.scenario.base import MatrixFile, Strict
+from memsim.scenario.fields import Bias
 from memsim.scenario.kinds import capacity_union, model_union
 
 # ------------------------------------------------------------------------------ model kinds --
@@ -49,7 +50,7 @@ class RandomPatterns(Strict):
     source: Literal["random"]
     count: int = Field(10, ge=1, le=10_000_000, description="number of patterns P")
     size: int = Field(100, ge=2, le=10_000_000, description="number of neurons N")
-    bias: float = Field(0.0, gt=-1.0, lt=1.0, description="mean of the +-1 entries")
+    bias: Bias = Field(0.0, description="mean of the +-1 entries")
 
 
 class LetterPatterns(Strict):
@@ -60,19 +61,10 @@ class LetterPatterns(Strict):
     scale: int = Field(2, ge=1, le=16)
 
 
-class FilePatterns(Strict):
+class FilePatterns(MatrixFile):
     """Patterns from a .npy or .csv file (rows = patterns), relative to the scenario file."""
 
-    source: Literal["file"]
-    path: str = Field(min_length=1)
     shape: tuple[int, int] | None = Field(None, description="picture shape (rows, cols)")
-
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, v: str) -> str:
-        if not v.lower().endswith((".npy", ".csv")):
-            raise ValueError("must be a .npy or .csv file")
-        return v
 
     @field_validator("shape")
     @classmethod

@@ -36,13 +36,18 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from memsim.registry import ModelKind
-from memsim.scenario.base import Strict
+from memsim.scenario.base import MatrixFile, Strict
+from memsim.scenario.kinds import builtin
+from memsim.scenario.paths import resolve_path
 
 NEEDS_PATTERNS = False
 
 ScoreName = Literal["dot", "scaled_dot", "cosine", "neg_sq_distance"]
 NormaliserName = Literal["softmax", "sparsemax", "entmax15", "entmax_bisect", "hard", "topk"]
+#: entries of random keys and values
+Distribution = Annotated[
+    Literal["gaussian", "binary"], Field(description="entries N(0, 1) or -1/+1")
+]
 
 #: which normalisers take which option of the model section
 NORMALISER_OPTIONS = {
@@ -52,12 +57,6 @@ NORMALISER_OPTIONS = {
 }
 
 
-def _matrix_file(v: str) -> str:
-    if not v.lower().endswith((".npy", ".csv")):
-        raise ValueError("must be a .npy or .csv file")
-    return v
-
-
 # -------------------------------------------------------------------------------- keys -------
 class RandomKeys(Strict):
     """Random keys: entries N(0, 1) (gaussian) or -1/+1 with equal probability (binary)."""
@@ -65,21 +64,13 @@ class RandomKeys(Strict):
     source: Literal["random"]
     count: int = Field(40, ge=1, le=10_000_000, description="number of keys K")
     dim: int = Field(16, ge=1, le=100_000, description="key dimension d")
-    distribution: Literal["gaussian", "binary"] = Field(
-        "gaussian", description="entries N(0, 1) or -1/+1"
-    )
+    distribution: Distribution = "gaussian"
 
 
-class FileKeys(Strict):
+class FileKeys(MatrixFile):
     """Keys from a .npy or .csv file (one key per row, real numbers), relative to the scenario."""
 
-    source: Literal["file"]
     path: str = Field(min_length=1, description="a .npy or .csv file, one key per row")
-
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, v: str) -> str:
-        return _matrix_file(v)
 
 
 KeySpec = Annotated[RandomKeys | FileKeys, Field(discriminator="source")]
@@ -97,21 +88,13 @@ class RandomValues(Strict):
 
     source: Literal["random"]
     dim: int = Field(8, ge=1, le=100_000, description="value dimension d_v")
-    distribution: Literal["gaussian", "binary"] = Field(
-        "gaussian", description="entries N(0, 1) or -1/+1"
-    )
+    distribution: Distribution = "gaussian"
 
 
-class FileValues(Strict):
+class FileValues(MatrixFile):
     """Values from a .npy or .csv file: one row per key, in the order of the keys."""
 
-    source: Literal["file"]
     path: str = Field(min_length=1, description="a .npy or .csv file, one value per row")
-
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, v: str) -> str:
-        return _matrix_file(v)
 
 
 ValueSpec = Annotated[ValuesAreKeys | RandomValues | FileValues, Field(discriminator="source")]
@@ -135,16 +118,21 @@ class Queries(Strict):
 
 
 # ------------------------------------------------------------------ normaliser specs ---------
-def _label():
-    return Field(None, min_length=1, max_length=60, description="name in tables and plots")
-
-
 class _Spec(Strict):
+    """A normaliser of ``model.compare``: its ``kind`` (each subclass narrows it to one name),
+    an optional ``label`` and the options of that normaliser."""
+
+    kind: str
+    label: str | None = Field(
+        None, min_length=1, max_length=60, description="name in tables and plots"
+    )
+
     def options(self) -> dict:
-        return {}
+        """The normaliser's own options (every field but ``kind`` and ``label``)."""
+        return self.model_dump(exclude={"kind", "label"})
 
     def default_label(self) -> str:
-        return self.kind  # type: ignore[attr-defined]
+        return self.kind
 
     def display(self) -> str:
         return self.label or self.default_label()
@@ -152,11 +140,7 @@ class _Spec(Strict):
 
 class SoftmaxSpec(_Spec):
     kind: Literal["softmax"]
-    label: str | None = _label()
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature T")
-
-    def options(self) -> dict:
-        return {"temperature": self.temperature}
 
     def default_label(self) -> str:
         return f"softmax T={self.temperature:g}"
@@ -164,21 +148,15 @@ class SoftmaxSpec(_Spec):
 
 class SparsemaxSpec(_Spec):
     kind: Literal["sparsemax"]
-    label: str | None = _label()
 
 
 class Entmax15Spec(_Spec):
     kind: Literal["entmax15"]
-    label: str | None = _label()
 
 
 class EntmaxBisectSpec(_Spec):
     kind: Literal["entmax_bisect"]
-    label: str | None = _label()
     alpha: float = Field(ge=1.0, le=100.0, description="entmax alpha (1 = softmax, 2 = sparsemax)")
-
-    def options(self) -> dict:
-        return {"alpha": self.alpha}
 
     def default_label(self) -> str:
         return f"entmax alpha={self.alpha:g}"
@@ -186,17 +164,12 @@ class EntmaxBisectSpec(_Spec):
 
 class HardSpec(_Spec):
     kind: Literal["hard"]
-    label: str | None = _label()
 
 
 class TopkSpec(_Spec):
     kind: Literal["topk"]
-    label: str | None = _label()
     k: int = Field(ge=1, le=10_000_000, description="number of keys kept")
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature among them")
-
-    def options(self) -> dict:
-        return {"k": self.k, "temperature": self.temperature}
 
     def default_label(self) -> str:
         t = "" if self.temperature == 1.0 else f" T={self.temperature:g}"
@@ -257,14 +230,12 @@ class AttentionModel(Strict):
 
     def main_spec(self):
         """The model's own normaliser as a spec (kind, options, label)."""
-        opts: dict = {"kind": self.normaliser}
-        if self.normaliser in ("softmax", "topk"):
-            opts["temperature"] = self.temperature
-        if self.normaliser == "entmax_bisect":
-            opts["alpha"] = self.alpha
-        if self.normaliser == "topk":
-            opts["k"] = self.k
-        return _SPEC_CLASSES[self.normaliser](**opts)
+        opts = {
+            o: getattr(self, o)
+            for o, users in NORMALISER_OPTIONS.items()
+            if self.normaliser in users
+        }
+        return _SPEC_CLASSES[self.normaliser](kind=self.normaliser, **opts)
 
 
 Model = AttentionModel
@@ -272,13 +243,6 @@ Capacity = None
 
 
 # --------------------------------------------------------------------------- files ----------
-def resolve_path(path: str, base_dir: Path | None) -> Path:
-    p = Path(path).expanduser()
-    if not p.is_absolute() and base_dir is not None:
-        p = base_dir / p
-    return p
-
-
 def load_matrix(path: Path, what: str) -> np.ndarray:
     """A 2-D float64 array of finite numbers from a .npy or .csv file (one row per item).
 
@@ -406,12 +370,9 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="attention",
     order=3,
     description="attention read-outs: scores, normalisers (softmax, sparsemax, entmax, top-k, "
     "hard) and attention maps",
-    schema=__name__,
-    runners="memsim.experiments.attention",
-    plots="memsim.plotting.attention",
 )

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import Bias, nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -30,7 +32,7 @@ class BAMModel(Strict):
         le=1_000_000,
         description="neurons Ny of random y patterns (ignored with y_letters)",
     )
-    y_bias: float = Field(0.0, gt=-1.0, lt=1.0, description="mean of random y entries")
+    y_bias: Bias = Field(0.0, description="mean of random y entries")
     y_letters: str | None = Field(
         None,
         min_length=1,
@@ -57,12 +59,7 @@ class BAMCapacity(Strict):
         description="numbers of stored pairs P"
     )
 
-    @field_validator("pairs")
-    @classmethod
-    def _nonempty(cls, v):
-        if not v:
-            raise ValueError("give at least one value")
-        return v
+    _nonempty = nonempty("pairs")
 
 
 Model = BAMModel
@@ -72,46 +69,29 @@ Capacity = BAMCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices in range; memory (the y letters are checked by the recall runner: the
     capacity sweep draws random pairs and does not use them)."""
-    from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory, pattern_count_and_size, size_field
+    from memsim.scenario.load import check_run_memory, cued_patterns
 
-    p, nx = pattern_count_and_size(sc, base_dir)
+    p, nx, n_cues = cued_patterns(sc, file, base_dir, noun="pair")
     m = sc.model
-    idx = sc.cue.pattern
-    if idx != "all":
-        idxs = [idx] if isinstance(idx, int) else idx
-        bad = [i for i in idxs if i >= p]
-        if bad:
-            raise ScenarioError(
-                f"pair index {bad[0]} does not exist: there are {p} pairs "
-                f"(allowed 0 to {p - 1}, or 'all')",
-                file=file,
-                field="cue.pattern",
-            )
     ny = 35 * m.y_scale**2 if m.y_letters else m.y_size
-    n_cues = p if idx == "all" else (1 if isinstance(idx, int) else len(idx))
 
     def need_of(k: int) -> int:
         return ny * k * 8 * 3 + n_cues * ((k + ny) * 3 + (2 * m.max_steps + 1) * 8 * 4)
 
-    need = need_of(nx)
-    field, allowed = size_field(sc, need_of)
+    sweep = None
     if sc.capacity is not None:
         pm = max(sc.capacity.pairs)
-        need = max(need, ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8)
-        field, allowed = "capacity.pairs", None
-    check_memory(need, file, field, allowed)
+        need = ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8
+        sweep = (need, "capacity.pairs")
+    check_run_memory(sc, file, need_of, nx, sweep)
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="bam",
     order=11,
     description="bidirectional associative memory (Kosko 1988): hetero-association of pattern "
     "pairs, energy per half-step, capacity against the exact crosstalk",
-    schema=__name__,
-    runners="memsim.experiments.bam",
-    plots="memsim.plotting.bam",
     summaries={
         "recall": Summary(
             columns=(

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -45,12 +47,7 @@ class ContinuousCapacity(Strict):
     kind: Literal["continuous"] = "continuous"
     gains: list[Annotated[float, Field(gt=0.0, le=1e4)]] = Field(description="gains to run")
 
-    @field_validator("gains")
-    @classmethod
-    def _nonempty(cls, v):
-        if not v:
-            raise ValueError("give at least one value")
-        return v
+    _nonempty = nonempty("gains")
 
 
 Model = ContinuousModel
@@ -59,36 +56,26 @@ Capacity = ContinuousCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range; memory (trajectories are B x T x N float64, twice)."""
-    from memsim.scenario.load import (
-        check_cue_indices,
-        check_memory,
-        pattern_count_and_size,
-        size_field,
-    )
+    from memsim.scenario.load import check_memory, check_run_memory, cued_patterns
 
-    p, n = pattern_count_and_size(sc, base_dir)
-    n_cues = check_cue_indices(sc, p, file)
+    p, n, n_cues = cued_patterns(sc, file, base_dir)
     m = sc.model
     stiff = m.method in ("Radau", "BDF", "LSODA")
 
     def need_of(k: int) -> int:
         return k * k * 8 * (4 if stiff else 2) + n_cues * m.points * k * 8 * 3
 
-    need = need_of(n)
     if m.points * n_cues > n:
-        check_memory(need, file, "model.points")
+        check_memory(need_of(n), file, "model.points")
     else:
-        check_memory(need, file, *size_field(sc, need_of))
+        check_run_memory(sc, file, need_of, n)
 
 
-KIND = ModelKind(
+KIND = builtin(
     name="continuous",
     order=12,
     description="graded-response Hopfield network in continuous time (Hopfield 1984): "
     "trajectories, Lyapunov energy, gain sweep",
-    schema=__name__,
-    runners="memsim.experiments.continuous",
-    plots="memsim.plotting.continuous",
     summaries={
         "recall": Summary(
             columns=(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -44,12 +45,7 @@ class DenseCapacity(Strict):
     cues: int = Field(200, ge=1, le=100_000, description="test cues / patterns per evaluation")
     k_max: int = Field(100_000, ge=1, le=10_000_000, description="upper limit of the search")
 
-    @field_validator("sizes", "degrees")
-    @classmethod
-    def _nonempty(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value")
-        return v
+    _nonempty = nonempty("sizes", "degrees")
 
 
 Model = DenseModel
@@ -58,37 +54,26 @@ Capacity = DenseCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
-    from memsim.scenario.load import (
-        check_cue_indices,
-        check_memory,
-        pattern_count_and_size,
-        size_field,
-    )
+    from memsim.scenario.load import check_run_memory, cued_patterns
 
-    p, n = pattern_count_and_size(sc, base_dir)
-    n_cues = check_cue_indices(sc, p, file)
+    p, n, n_cues = cued_patterns(sc, file, base_dir)
 
     def need_of(k: int) -> int:
         return p * k * 9 + n_cues * (k * 10 + p * 16 + (sc.model.max_sweeps + 1) * 32)
 
-    need = need_of(n)
-    field, allowed = size_field(sc, need_of)
+    sweep = None
     if sc.capacity is not None:
         big = max(sc.capacity.sizes)
-        need = max(need, sc.capacity.k_max * big // 64 + sc.capacity.cues * big * 16)
-        field, allowed = "capacity.sizes", None
-    check_memory(need, file, field, allowed)
+        sweep = (sc.capacity.k_max * big // 64 + sc.capacity.cues * big * 16, "capacity.sizes")
+    check_run_memory(sc, file, need_of, n, sweep)
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="dense",
     order=1,
     description="dense associative memories (Krotov & Hopfield 2016): polynomial, rectified "
     "and exponential interaction functions",
-    schema=__name__,
-    runners="memsim.experiments.dense",
-    plots="memsim.plotting.dense",
     capacity_patterns="patterns: {source: random, size: 30}",
     capacity_example="capacity: {sizes: [20, 30, 45], degrees: [2, 3]}",
 )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import Bias, count_or_all, list_or_range, nonempty_axes
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -92,9 +94,7 @@ class HopfieldCapacity(Strict):
     temperatures: list[Annotated[float, Field(ge=0.0, le=1e6)]] | None = Field(
         None, description="Glauber temperatures (default: model.temperature)"
     )
-    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
-        None, description="pattern biases (default: patterns.bias)"
-    )
+    biases: list[Bias] | None = Field(None, description="pattern biases (default: patterns.bias)")
     flips: list[Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
         None, description="cue noise: fractions of bits flipped (default: cue.flip)"
     )
@@ -105,28 +105,11 @@ class HopfieldCapacity(Strict):
         None, description="unlearning rule: numbers of dreams (default: model.dreams)"
     )
 
-    @field_validator("cues_per_trial")
-    @classmethod
-    def _pos(cls, v):
-        if isinstance(v, int) and v < 1:
-            raise ValueError("must be >= 1 or 'all'")
-        return v
-
-    @field_validator("loads")
-    @classmethod
-    def _nonempty(cls, v):
-        if isinstance(v, list) and not v:
-            raise ValueError("give at least one load")
-        if isinstance(v, LoadRange) and v.stop < v.start:
-            raise ValueError("stop must be >= start")
-        return v
-
-    @field_validator("sizes", "rules", "temperatures", "biases", "flips", "dilutions", "dreams")
-    @classmethod
-    def _nonempty_axis(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value (or leave the field out)")
-        return v
+    _pos = count_or_all("cues_per_trial")
+    _nonempty = list_or_range("loads", "load")
+    _nonempty_axis = nonempty_axes(
+        "sizes", "rules", "temperatures", "biases", "flips", "dilutions", "dreams"
+    )
 
     def load_values(self) -> list[float]:
         if isinstance(self.loads, LoadRange):
@@ -144,16 +127,9 @@ Capacity = HopfieldCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, arrays that fit in memory."""
-    from memsim.scenario.load import (
-        check_cue_indices,
-        check_memory,
-        estimate_bytes,
-        pattern_count_and_size,
-        size_field,
-    )
+    from memsim.scenario.load import check_run_memory, cued_patterns, estimate_bytes
 
-    p, n = pattern_count_and_size(sc, base_dir)
-    n_cues = check_cue_indices(sc, p, file)
+    p, n, n_cues = cued_patterns(sc, file, base_dir)
     _check_dilution(sc, n, file)
     # Hebbian weights without dilution are lazy (patterns kept, no N x N matrix needed)
     rules = (sc.capacity.rules if sc.capacity is not None else None) or [sc.model.rule]
@@ -161,19 +137,18 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         sc.capacity is not None and bool(sc.capacity.dilutions)
     )
     lazy = all(r == "hebbian" for r in rules) and not diluted
-    need = estimate_bytes(n, p, n_cues, sc.model.max_sweeps, lazy)
-    field, allowed = size_field(
-        sc, lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy)
-    )
+    sweep = None
     if sc.capacity is not None:
-        sizes = sc.capacity.sizes or [n]
-        big = max(sizes)
+        big = max(sc.capacity.sizes or [n])
         p_big = int(round(max(sc.capacity.load_values()) * big))
         cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
-        need = max(need, estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy))
-        if sc.capacity.sizes:
-            field, allowed = "capacity.sizes", None
-    check_memory(need, file, field, allowed)
+        sweep = (
+            estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy),
+            "capacity.sizes" if sc.capacity.sizes else None,
+        )
+    check_run_memory(
+        sc, file, lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy), n, sweep
+    )
 
 
 def _check_dilution(sc, n: int, file: str | None) -> None:
@@ -203,14 +178,11 @@ def _check_dilution(sc, n: int, file: str | None) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="hopfield",
     order=0,
     description="classical Hopfield networks: Hebbian, Storkey, pseudo-inverse, covariance and "
     "perceptron storage; asynchronous, synchronous and Glauber dynamics",
-    schema=__name__,
-    runners="memsim.experiments.hopfield",
-    plots="memsim.plotting.hopfield",
     capacity_patterns="patterns: {source: random, size: 200}",
     capacity_example="capacity: {loads: [0.05, 0.1, 0.15], sizes: [200]}",
     summaries={

@@ -15,8 +15,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import nonempty_axes
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -127,12 +128,7 @@ class KVCapacity(Strict):
         None, description="study hops: story tasks (default one_fact and two_facts)"
     )
 
-    @field_validator("values", "normalisers", "tasks")
-    @classmethod
-    def _nonempty(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value (or leave the field out)")
-        return v
+    _nonempty = nonempty_axes("values", "normalisers", "tasks")
 
 
 Model = KVModel
@@ -205,12 +201,9 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="kv",
     order=5,
     description="key-value memories and end-to-end memory networks (multi-hop reads, key hashing)",
-    schema=__name__,
-    runners="memsim.experiments.kv",
-    plots="memsim.plotting.kv",
     capacity_example="capacity: {study: slots, values: [30, 100, 300]}",
 )

@@ -10,8 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import Bias
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -50,7 +51,7 @@ class ModernCapacity(Strict):
     betas: list[Annotated[float, Field(gt=0.0, le=1e6)]] | None = Field(
         None, description="beta_sweep: inverse temperatures"
     )
-    biases: list[Annotated[float, Field(gt=-1.0, lt=1.0)]] | None = Field(
+    biases: list[Bias] | None = Field(
         None, description="separation: pattern biases, one pattern set each (spread Delta)"
     )
     dims: list[Annotated[int, Field(ge=2, le=100_000)]] | None = Field(
@@ -80,23 +81,15 @@ Capacity = ModernCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import (
-        check_cue_indices,
-        check_memory,
-        pattern_count_and_size,
-        size_field,
-    )
+    from memsim.scenario.load import check_run_memory, cued_patterns, grey_patterns
 
-    p, n = pattern_count_and_size(sc, base_dir)
-    n_cues = check_cue_indices(sc, p, file)
+    p, n, n_cues = cued_patterns(sc, file, base_dir)
     if p < 2:
         raise ScenarioError(
             "a modern network needs at least 2 stored patterns (allowed: count >= 2)",
             file=file,
             field="patterns.count",
         )
-    from memsim.scenario.load import grey_patterns
-
     if grey_patterns(sc) and sc.model.compare_classical:
         raise ScenarioError(
             "model.compare_classical stores the patterns in a Hebbian network, which needs -1/+1 "
@@ -106,29 +99,23 @@ def cross_check(sc, file: str | None, base_dir) -> None:
             field="model.compare_classical",
         )
 
-    # trajectory: B x (steps + 1) x (d + P) float64
+    # trajectory: B x (steps + 1) x (d + P) float64; the pattern size drives the need (with
+    # the number of cues and model.steps)
     def need_of(k: int) -> int:
         need = n_cues * (sc.model.steps + 1) * (k + p) * 8 + p * k * 8
         return need + (k * k * 14 if sc.model.compare_classical else 0)
 
-    need = need_of(n)
-    # the pattern size drives the need (with the number of cues and model.steps)
-    field, allowed = size_field(sc, need_of)
+    sweep = None
     if sc.capacity is not None and sc.capacity.study == "capacity":
-        big = max(sc.capacity.dims)
-        need = max(need, sc.capacity.k_max * big * 16)
-        field, allowed = "capacity.dims", None
-    check_memory(need, file, field, allowed)
+        sweep = (sc.capacity.k_max * max(sc.capacity.dims) * 16, "capacity.dims")
+    check_run_memory(sc, file, need_of, n, sweep)
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="modern",
     order=2,
     description="modern continuous Hopfield networks (Ramsauer et al. 2020): softmax retrieval, "
     "energy, fixed points, capacity",
-    schema=__name__,
-    runners="memsim.experiments.modern",
-    plots="memsim.plotting.modern",
     capacity_example="capacity: {study: beta_sweep, betas: [0.01, 0.1, 1.0]}",
 )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from memsim.registry import ModelKind
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import nonempty_axes
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -124,12 +125,7 @@ class NTMCapacity(Strict):
         None, description="sharpening exponents gamma (default: the model's)"
     )
 
-    @field_validator("lengths", "memory_slots", "shift_blurs", "gammas")
-    @classmethod
-    def _nonempty_axis(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value (or leave the field out)")
-        return v
+    _nonempty_axis = nonempty_axes("lengths", "memory_slots", "shift_blurs", "gammas")
 
 
 Model = NTMModel
@@ -217,12 +213,9 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="ntm",
     order=4,
     description="Neural Turing Machine and DNC memory heads driven by scripted controllers",
-    schema=__name__,
-    runners="memsim.experiments.ntm",
-    plots="memsim.plotting.ntm",
     capacity_example="capacity: {lengths: [5, 10, 20]}",
 )

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import count_or_all, nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -41,12 +43,7 @@ class SDMModel(Strict):
         "all", description="stored items read back per trial (the first ones), or 'all'"
     )
 
-    @field_validator("cues")
-    @classmethod
-    def _cues(cls, v):
-        if isinstance(v, int) and v < 1:
-            raise ValueError("must be >= 1 or 'all'")
-        return v
+    _cues = count_or_all("cues")
 
     @model_validator(mode="after")
     def _check(self):
@@ -76,12 +73,7 @@ class SDMCapacity(Strict):
         None, description="cue noise: fractions of address bits flipped (default: cue.flip)"
     )
 
-    @field_validator("items", "flips")
-    @classmethod
-    def _nonempty(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value")
-        return v
+    _nonempty = nonempty("items", "flips")
 
 
 Model = SDMModel
@@ -90,17 +82,15 @@ Capacity = SDMCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Only cue.flip of the cue section applies; memory of counters and packed addresses."""
-    from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory
+    from memsim.scenario.load import check_memory, refuse_cue_fields
 
-    other = sorted(set(sc.cue.model_fields_set) - {"flip"})
-    if other:
-        raise ScenarioError(
-            f"model kind 'sdm' does not use cue.{other[0]}: its cues are the stored addresses "
-            "with a fraction cue.flip of their bits flipped (model.cues says how many are read)",
-            file=file,
-            field=f"cue.{other[0]}",
-        )
+    refuse_cue_fields(
+        sc,
+        file,
+        ": its cues are the stored addresses with a fraction cue.flip of their bits flipped "
+        "(model.cues says how many are read)",
+        allowed=("flip",),
+    )
     m = sc.model
     items = m.items
     field = "model.locations"
@@ -115,14 +105,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="sdm",
     order=8,
     description="Kanerva's sparse distributed memory: hard locations, counters, Hamming-ball "
     "reads, and their softmax-attention approximation (Bricken & Pehlevan 2021)",
-    schema=__name__,
-    runners="memsim.experiments.sdm",
-    plots="memsim.plotting.sdm",
     capacity_example="capacity: {items: [50, 200, 800], flips: [0.0, 0.1, 0.2]}",
     summaries={
         "recall": Summary(

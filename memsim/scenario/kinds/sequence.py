@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import nonempty
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = True
 
@@ -65,12 +67,7 @@ class SequenceCapacity(Strict):
         0.5, gt=0.0, lt=1.0, description="mean overlap that defines the critical load"
     )
 
-    @field_validator("loads", "sizes")
-    @classmethod
-    def _nonempty(cls, v):
-        if v is not None and not v:
-            raise ValueError("give at least one value")
-        return v
+    _nonempty = nonempty("loads", "sizes")
 
 
 Model = SequenceModel
@@ -80,12 +77,7 @@ Capacity = SequenceCapacity
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range; capacity only without slow synapses; memory."""
     from memsim.errors import ScenarioError
-    from memsim.scenario.load import (
-        check_cue_indices,
-        check_memory,
-        pattern_count_and_size,
-        size_field,
-    )
+    from memsim.scenario.load import check_cue_indices, check_run_memory, pattern_count_and_size
 
     p, n = pattern_count_and_size(sc, base_dir)
     if p < 2 and not sc.model.cyclic:
@@ -102,26 +94,22 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     def need_of(k: int) -> int:
         return 4 * k * k * 8 + n_cues * (m.steps + 1) * (k + p * 8 + p * 40)
 
-    need = need_of(n)
-    field, allowed = size_field(sc, need_of)
+    sweep = None
     if sc.capacity is not None:
         cap = sc.capacity
         big = max(cap.sizes or [n])
         pmax = max(1, round(max(cap.loads) * big))
-        need = max(need, 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big)
-        field, allowed = "capacity.sizes", None
-    check_memory(need, file, field, allowed)
+        need = 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big
+        sweep = (need, "capacity.sizes")
+    check_run_memory(sc, file, need_of, n, sweep)
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="sequence",
     order=10,
     description="sequences of patterns in asymmetric Hebbian networks (Sompolinsky & Kanter "
     "1986): sync/async recall, slow synapses, capacity 0.269 (During et al. 1998)",
-    schema=__name__,
-    runners="memsim.experiments.sequence",
-    plots="memsim.plotting.sequence",
     summaries={
         "recall": Summary(
             columns=(

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from memsim.registry import Column, ModelKind, Summary
+from memsim.registry import Column, Summary
 from memsim.scenario.base import Strict
+from memsim.scenario.fields import count_or_all, list_or_range
+from memsim.scenario.kinds import builtin
 
 NEEDS_PATTERNS = False
 
@@ -54,12 +56,7 @@ class WillshawModel(Strict):
         0.0, ge=0.0, le=100.0, description="spurious active cue units, as a fraction of K_in"
     )
 
-    @field_validator("cues")
-    @classmethod
-    def _cues(cls, v):
-        if isinstance(v, int) and v < 1:
-            raise ValueError("must be >= 1 or 'all'")
-        return v
+    _cues = count_or_all("cues")
 
     @model_validator(mode="after")
     def _sizes(self):
@@ -107,14 +104,7 @@ class WillshawCapacity(Strict):
         description="numbers of stored associations M: a list, or {start, stop, num, spacing}"
     )
 
-    @field_validator("memories")
-    @classmethod
-    def _nonempty(cls, v):
-        if isinstance(v, list) and not v:
-            raise ValueError("give at least one number of memories")
-        if isinstance(v, MemoryRange) and v.stop < v.start:
-            raise ValueError("stop must be >= start")
-        return v
+    _nonempty = list_or_range("memories", "number of memories")
 
     def memory_values(self) -> list[int]:
         """The distinct values of M, ascending."""
@@ -135,19 +125,15 @@ Capacity = WillshawCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """The cue section is not used (the model section describes sparse cues); memory."""
-    from memsim.errors import ScenarioError
-    from memsim.scenario.load import check_memory
+    from memsim.scenario.load import check_memory, refuse_cue_fields
 
-    set_fields = sorted(sc.cue.model_fields_set)
-    if set_fields:
-        raise ScenarioError(
-            f"model kind 'willshaw' does not use cue.{set_fields[0]} (flips and masks of +-1 "
-            "patterns); describe cues with model.cues, model.cue_missing (fraction of the "
-            "active cue units silenced) and model.cue_added (spurious active units, as a "
-            "fraction of K_in)",
-            file=file,
-            field=f"cue.{set_fields[0]}",
-        )
+    refuse_cue_fields(
+        sc,
+        file,
+        " (flips and masks of +-1 patterns); describe cues with model.cues, model.cue_missing "
+        "(fraction of the active cue units silenced) and model.cue_added (spurious active "
+        "units, as a fraction of K_in)",
+    )
     m = sc.model
     biggest = m.memories
     field = "model.memories"
@@ -161,14 +147,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
 
 
 # ------------------------------------------------------------------------------ the kind ----
-KIND = ModelKind(
+KIND = builtin(
     name="willshaw",
     order=7,
     description="Willshaw's sparse binary associative memory (Willshaw et al. 1969, Palm "
     "1980): clipped Hebbian synapses, K-of-N patterns, threshold strategies",
-    schema=__name__,
-    runners="memsim.experiments.willshaw",
-    plots="memsim.plotting.willshaw",
     capacity_example="capacity: {memories: [100, 1000, 5000]}",
     summaries={
         "recall": Summary(
