@@ -42,13 +42,29 @@ def _add_column(h, col, d):
 def _lowrank_field(xiT_i, m, p, s_i):
     """h_i = sum_mu xi_i^mu m_mu - P s_i (Hebbian, J = Xi^T Xi - P I, in integer units).
 
-    ``m`` holds the P overlaps (unnormalised, exact integers in float64); every partial sum is
-    an integer of magnitude <= N P < 2**53, so reassociation (SIMD) cannot change the result.
+    ``m`` holds the P overlaps (unnormalised, exact integers) in the arithmetic type (float32
+    while N P < 2**24, else float64), ``xiT_i`` row i of the transposed patterns in the same
+    type (or int8); every partial sum is an integer of magnitude <= N P, so reassociation
+    (SIMD) cannot change the result.
     """
-    acc = 0.0
+    acc = m[0] - m[0]
     for mu in range(p):
         acc += xiT_i[mu] * m[mu]
     return acc - p * s_i
+
+
+@jit
+def _lowrank_refresh(xi, m, s, h, seen, stamp, epoch):
+    """All N low-rank fields at once, ``h = Xi^T m - P s`` (P vectorised passes over N, faster
+    than N dot products), recorded as seen at ``epoch`` (see :func:`_async_one`)."""
+    p = m.shape[0]
+    for j in range(h.shape[0]):
+        h[j] = -p * s[j]
+    for mu in range(p):
+        _add_column(h, xi[mu], m[mu])
+    for j in range(h.shape[0]):
+        seen[j] = h[j]
+        stamp[j] = epoch
 
 
 @jit(fastmath=True)
@@ -61,6 +77,7 @@ def _lowrank_flip(xiT_i, m, d):
 @jit
 def _async_one(
     J,
+    xi,
     xiT,
     m,
     two,
@@ -80,6 +97,9 @@ def _async_one(
     overlap,
     flips_out,
     frames,
+    stamp,
+    seen,
+    refresh,
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
@@ -90,6 +110,16 @@ def _async_one(
     * low rank (``J`` has 0 rows; Hebbian): ``m`` holds the P overlaps ``sum_j xi_j^mu s_j``;
       a check computes ``h_i = sum_mu xi_i^mu m_mu - P s_i`` from row i of ``xiT`` (O(P)),
       a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` is only read for the energy.
+      The fields of the next :data:`BLOCK` neurons in the order are computed together
+      (:func:`_lowrank_fields4`) into ``buf``; a flip makes them stale (they are recomputed
+      from the new overlaps at the next check).
+
+    At zero temperature a low-rank check is skipped when its outcome is known: a neuron found
+    stable with field ``seen[i]`` when ``stamp[i]`` flips had happened stays stable while
+    ``s_i (seen_i - s_i 2 P k - theta_i) >= 0`` after k further flips, because each flip of a
+    neuron j changes h_i by ``2 |J_ij| <= 2 P`` (fields in integer units; ``seen_i - s_i 2 P k``
+    is an exact integer and rounding ``x -> fl(x - theta_i)`` is monotone, so the sign test is
+    rigorous). Skipping changes no number, only the time of the later sweeps.
 
     ``two`` is a length-1 array holding 2 in the dtype of ``h`` (so the flip update stays in
     that dtype: float32 fields are exact integers while |h| < 2**24).
@@ -124,13 +154,33 @@ def _async_one(
         for i in range(n):
             mo += target[i] * s[i]
         overlap[0] = mo / n
+    # zero temperature, low rank: skip checks whose outcome is known (see the docstring)
+    skip = low_rank and temperature == 0.0
+    step = 2.0 * xiT.shape[1]  # a flip changes any other field by 2 |J_ij| <= 2 P
+    epoch = 0  # flips so far
+    flips = 0
+    if skip:
+        # the cue's fields are exact: every neuron starts as seen
+        for i in range(n):
+            seen[i] = h[i]
+            stamp[i] = 0
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
+        if skip and flips >= refresh:
+            # many flips since the last sweep: the old fields no longer decide most checks
+            _lowrank_refresh(xi, m, s, h, seen, stamp, epoch)
         flips = 0
         for k in range(n):
             i = order[k]
+            if have_clamp and clamp[i]:
+                continue
             old = s[i]
+            if skip and stamp[i] >= 0:
+                # the field now is within step * (flips since the check) of the field then
+                y = seen[i] - old * step * (epoch - stamp[i]) - theta_s[i]
+                if old * y >= 0:
+                    continue
             if low_rank:
                 hi = _lowrank_field(xiT[i], m, p, old)
             else:
@@ -138,25 +188,25 @@ def _async_one(
             x = hi - theta_s[i]
             if fast:
                 # sgn with the keep-state tie rule flips exactly when old * x < 0
-                if old * x >= 0:
-                    continue
-                new = -old
+                new = -old if old * x < 0 else old
+            elif temperature > 0.0:
+                p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
+                new = 1 if uniform(rng) < p_up else -1
+            elif x > 0:
+                new = 1
+            elif x < 0:
+                new = -1
             else:
-                if have_clamp and clamp[i]:
-                    continue
-                if temperature > 0.0:
-                    p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
-                    new = 1 if uniform(rng) < p_up else -1
-                elif x > 0:
-                    new = 1
-                elif x < 0:
-                    new = -1
-                else:
-                    new = old
-                if new == old:
-                    continue
+                new = old
+            if new == old:
+                if skip:
+                    stamp[i] = epoch
+                    seen[i] = hi
+                continue
             s[i] = new
             flips += 1
+            epoch += 1
+            stamp[i] = -1
             e += -2.0 * new * (hi - diag[i] * old - theta_s[i]) * inv
             d = two[0] if new > 0 else -two[0]
             if low_rank:
@@ -179,6 +229,7 @@ def _async_one(
 @pjit
 def async_batch(
     J,
+    xi,
     xiT,
     M,
     scale,
@@ -198,12 +249,16 @@ def async_batch(
     sweeps,
     stop,
     frames,
+    refresh,
 ):
     """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
 
-    Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xiT`` (0, 0), ``M`` (B, 0).
-    Low-rank fields (Hebbian): ``J`` (0, N), ``xiT`` (N, P) the patterns transposed (int8) and
-    ``M`` (B, P) float64 the unnormalised overlaps of each cue (see :func:`_async_one`).
+    Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xi`` and ``xiT`` (0, 0),
+    ``M`` (B, 0). Low-rank fields (Hebbian): ``J`` (0, N), ``xi`` (P, N) the patterns and
+    ``xiT`` (N, P) the patterns transposed, both in the arithmetic type of the fields (or
+    int8), and ``M`` (B, P) the unnormalised overlaps of each cue in that type (see
+    :func:`_async_one`). ``refresh``: flips in a sweep from which the next sweep of a
+    zero-temperature low-rank run starts by recomputing all N fields.
     ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
     """
     b_count, n = S.shape
@@ -211,9 +266,9 @@ def async_batch(
     for b in prange(b_count):
         order = np.arange(n)
         nsw, code = _async_one(
-            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
             max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b],
+            flips[b], frames[b], np.empty(n, np.int64), np.empty(n), refresh,
         )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
@@ -222,6 +277,7 @@ def async_batch(
 @jit
 def async_batch_serial(
     J,
+    xi,
     xiT,
     M,
     scale,
@@ -241,6 +297,7 @@ def async_batch_serial(
     sweeps,
     stop,
     frames,
+    refresh,
 ):
     """:func:`async_batch` in the calling thread (small batches: no thread start-up), same
     bits. (A separate function, not a second dispatcher of the same one: Numba's on-disk
@@ -251,9 +308,9 @@ def async_batch_serial(
     for b in range(b_count):
         order = np.arange(n)
         nsw, code = _async_one(
-            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
             max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b],
+            flips[b], frames[b], np.empty(n, np.int64), np.empty(n), refresh,
         )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
@@ -299,49 +356,111 @@ def energies(S, H, theta_s, scale, out):
 
 
 @jit(fastmath=True)
-def _lowrank_one(xi, s, zero, m, h):
-    """Exact Hebbian fields of one state from the P overlaps: ``m = Xi s``, ``h = Xi^T m - P s``
+def _init_pair(xi, s0, s1, zero, m0, m1, h0, h1):
+    """Exact Hebbian overlaps and fields of two states: ``m = Xi s``, ``h = Xi^T m - P s``
     (J = N W = Xi^T Xi - P I).
 
-    ``xi`` (P, N) int8 (or the same values in the arithmetic type, when small enough to keep a
-    copy), ``s`` (N,) int8; ``zero`` is 0 in the arithmetic type (float32 while N P < 2**24,
-    else float64), which is also the dtype of ``m`` (P,) and ``h`` (N,).
-    Every partial sum is an integer of magnitude <= N (overlaps) or <= N P (fields), so the
-    float sums are exact whatever their order (SIMD reassociation) and the thread count.
-    Cost 2 P N; both passes stream the int8 patterns (no float copy of P N).
+    ``xi`` (P, N) in the arithmetic type (float32 while N P <= 2**24, else float64) or int8
+    (large pattern sets, converted on the fly); ``s0``, ``s1`` (N,) the states in the
+    arithmetic type; ``zero`` is 0 in that type, also the dtype of ``m0``, ``m1`` (P,) and
+    ``h0``, ``h1`` (N,). Tiles of 2 states x 4 patterns: each pattern element read serves two
+    states and each state element four patterns (8 independent SIMD sums in the overlaps, 8
+    multiply-adds per field update), at a cost of 2 P N multiply-adds per state.
+
+    Exact whatever the order of the sums (SIMD reassociation, tiling, thread count): every
+    partial sum of an overlap is an integer of magnitude <= N, and every partial sum of a field,
+    a sum over any subset of {-P s_i} and the terms xi_i^mu m^mu = s_i + xi_i^mu sum_{j != i}
+    xi_j^mu s_j, an integer of magnitude <= P N; float32 holds every integer up to 2**24,
+    float64 up to 2**53.
     """
-    n = s.shape[0]
-    p = xi.shape[0]
-    for j in range(n):
-        h[j] = zero + s[j]  # the state in the arithmetic type, so the dot products convert once
-    for mu in range(p):
-        acc = zero
-        row = xi[mu]
+    p, n = xi.shape
+    q = p - p % 4
+    for mu in range(0, q, 4):
+        r0 = xi[mu]
+        r1 = xi[mu + 1]
+        r2 = xi[mu + 2]
+        r3 = xi[mu + 3]
+        a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = zero
         for j in range(n):
-            acc += row[j] * h[j]
-        m[mu] = acc
-    for j in range(n):
-        h[j] = (zero - p) * s[j]
-    for mu in range(p):
-        c = m[mu]
-        row = xi[mu]
+            x = s0[j]
+            y = s1[j]
+            a0 += r0[j] * x
+            a1 += r1[j] * x
+            a2 += r2[j] * x
+            a3 += r3[j] * x
+            b0 += r0[j] * y
+            b1 += r1[j] * y
+            b2 += r2[j] * y
+            b3 += r3[j] * y
+        m0[mu] = a0
+        m0[mu + 1] = a1
+        m0[mu + 2] = a2
+        m0[mu + 3] = a3
+        m1[mu] = b0
+        m1[mu + 1] = b1
+        m1[mu + 2] = b2
+        m1[mu + 3] = b3
+    for mu in range(q, p):
+        r0 = xi[mu]
+        a0 = b0 = zero
         for j in range(n):
-            h[j] += c * row[j]
+            a0 += r0[j] * s0[j]
+            b0 += r0[j] * s1[j]
+        m0[mu] = a0
+        m1[mu] = b0
+    minus_p = zero - p
+    for j in range(n):
+        h0[j] = minus_p * s0[j]
+        h1[j] = minus_p * s1[j]
+    for mu in range(0, q, 4):
+        r0 = xi[mu]
+        r1 = xi[mu + 1]
+        r2 = xi[mu + 2]
+        r3 = xi[mu + 3]
+        c0, c1, c2, c3 = m0[mu], m0[mu + 1], m0[mu + 2], m0[mu + 3]
+        d0, d1, d2, d3 = m1[mu], m1[mu + 1], m1[mu + 2], m1[mu + 3]
+        for j in range(n):
+            x0 = r0[j]
+            x1 = r1[j]
+            x2 = r2[j]
+            x3 = r3[j]
+            h0[j] += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3
+            h1[j] += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3
+    for mu in range(q, p):
+        r0 = xi[mu]
+        c0 = m0[mu]
+        d0 = m1[mu]
+        for j in range(n):
+            h0[j] += c0 * r0[j]
+            h1[j] += d0 * r0[j]
+
+
+@jit
+def _init_rows(xi, S, zero, M, H, t, m_spare, h_spare):
+    """:func:`_init_pair` for rows 2 t and 2 t + 1 of ``S`` (the spare buffers stand in for a
+    missing last row of an odd batch)."""
+    b = 2 * t
+    if b + 1 < S.shape[0]:
+        _init_pair(xi, S[b], S[b + 1], zero, M[b], M[b + 1], H[b], H[b + 1])
+    else:
+        _init_pair(xi, S[b], S[b], zero, M[b], m_spare, H[b], h_spare)
 
 
 @pjit
 def lowrank_overlaps_fields(xi, S, zero, M, H):
-    """:func:`_lowrank_one` for every row of ``S`` (B, N), into ``M`` (B, P) and ``H`` (B, N);
-    parallel over cues."""
-    for b in prange(S.shape[0]):
-        _lowrank_one(xi, S[b], zero, M[b], H[b])
+    """Exact overlaps ``M`` (B, P) and Hebbian fields ``H`` (B, N) of the states ``S`` (B, N,
+    in the arithmetic type) by :func:`_init_pair`; parallel over pairs of states."""
+    for t in prange((S.shape[0] + 1) // 2):
+        _init_rows(xi, S, zero, M, H, t, np.empty(M.shape[1], M.dtype), np.empty(S.shape[1], H.dtype))
 
 
 @jit
 def lowrank_overlaps_fields_serial(xi, S, zero, M, H):
     """:func:`lowrank_overlaps_fields` in the calling thread (small batches), same bits."""
-    for b in range(S.shape[0]):
-        _lowrank_one(xi, S[b], zero, M[b], H[b])
+    m_spare = np.empty(M.shape[1], M.dtype)
+    h_spare = np.empty(S.shape[1], H.dtype)
+    for t in range((S.shape[0] + 1) // 2):
+        _init_rows(xi, S, zero, M, H, t, m_spare, h_spare)
 
 
 @pjit(fastmath=True)

@@ -178,21 +178,30 @@ class Weights:
         """Fields from the overlaps are cheaper than J s: P < N/2, or J not formed."""
         return self._has_low_rank() and (self.patterns.shape[0] < self.n // 2 or self._int is None)
 
-    def _xiT(self) -> np.ndarray:
-        """The patterns transposed, (N, P) int8 contiguous: row i holds xi_i^mu for all mu."""
+    def _xiT(self, ftype: type | None = None) -> np.ndarray:
+        """The patterns transposed, (N, P) contiguous: row i holds xi_i^mu for all mu; int8,
+        or in the arithmetic type ``ftype`` when that copy is small
+        (:data:`_FLOAT_PATTERNS_MAX_BYTES`; the field checks then need no conversion)."""
         if "xiT" not in self._cache:
             self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
-        return self._cache["xiT"]
+        xiT = self._cache["xiT"]
+        if ftype is None or xiT.size * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES:
+            return xiT
+        key = f"xiT_{np.dtype(ftype).name}"
+        if key not in self._cache:
+            self._cache[key] = xiT.astype(ftype)
+        return self._cache[key]
 
     def _overlaps_and_fields(self, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Unnormalised overlaps ``M = S Xi^T`` (B, P) and Hebbian fields ``H = M Xi - P S``
         (B, N) in units of 1/N, both exact integers held in floats.
 
         Exact: every partial sum of ``S Xi^T`` is an integer of magnitude <= N, and every
-        partial sum of ``M Xi`` one of magnitude <= N P; float32 is used while N P < 2**24,
-        float64 (exact below 2**53) beyond. A Numba kernel streams the int8 patterns (no
-        float copy of them), parallel over cues. (A BLAS product was tried: exact too, but its
-        thread pool slowed down 100-fold on a busy 2-core machine.)
+        partial sum of ``M Xi - P S`` one of magnitude <= N P (see
+        :func:`memsim.hopfield._kernels._init_pair`); float32 is used while N P < 2**24,
+        float64 (exact below 2**53) beyond. A Numba kernel computes both products in tiles of
+        2 cues x 4 patterns, parallel over pairs of cues. (A BLAS product was tried: exact
+        too, but its thread pool slowed down 100-fold on a busy 2-core machine.)
         """
         xi = self.patterns
         p, n = xi.shape
@@ -205,14 +214,20 @@ class Weights:
             if 2 * S.shape[0] * n * p * COST_LOW_RANK >= _PARALLEL_MIN_NS
             else K.lowrank_overlaps_fields_serial
         )
-        if n * p * np.dtype(ftype).itemsize <= _FLOAT_PATTERNS_MAX_BYTES:
-            # a float copy of small pattern sets saves an int8 conversion per multiply-add
-            key = f"xi_{np.dtype(ftype).name}"
-            if key not in self._cache:
-                self._cache[key] = xi.astype(ftype)
-            xi = self._cache[key]
-        run(xi, S, ftype(0), M, H)
+        run(self._float_patterns(ftype), S.astype(ftype), ftype(0), M, H)
         return M, H
+
+    def _float_patterns(self, ftype: type) -> np.ndarray:
+        """The patterns (P, N) in the arithmetic type ``ftype`` when that copy is small
+        (:data:`_FLOAT_PATTERNS_MAX_BYTES`; it saves an int8 conversion per multiply-add), else
+        the int8 patterns themselves."""
+        xi = self.patterns
+        if xi.size * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES:
+            return xi
+        key = f"xi_{np.dtype(ftype).name}"
+        if key not in self._cache:
+            self._cache[key] = xi.astype(ftype)
+        return self._cache[key]
 
     def _fields(self, S: np.ndarray, blas: bool = False) -> np.ndarray:
         """Local fields W s for each row of S, in units of 1/scale (exact for integer rules).
@@ -789,12 +804,15 @@ def recall(
         scheme, cost = _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps)
         if scheme == "low_rank":
             J = np.zeros((0, n), dtype=np.int16)
-            xiT = W._xiT()
-            M = (MH[0] if MH is not None else W._overlaps_and_fields(S)[0]).astype(np.float64)
+            # the overlaps stay in the exact arithmetic type of the fields (float32 while
+            # N P < 2**24), and the transposed patterns come in the same type
+            M = MH[0] if MH is not None else W._overlaps_and_fields(S)[0]
+            xiT = W._xiT(M.dtype.type)
+            xi = W._float_patterns(M.dtype.type)
             diag = np.zeros(n)
         else:
             J, _ = W._couplings()
-            xiT = np.zeros((0, 0), dtype=np.int8)
+            xi = xiT = np.zeros((0, 0), dtype=np.int8)
             M = np.zeros((b_count, 0))
             diag = np.ascontiguousarray(np.diagonal(J)).astype(np.float64)
         if not np.issubdtype(H.dtype, np.integer) and not W._has_low_rank():
@@ -804,6 +822,7 @@ def recall(
         run = K.async_batch if cost >= _PARALLEL_MIN_NS else K.async_batch_serial
         run(
             J,
+            xi,
             xiT,
             M,
             scale,
@@ -823,6 +842,7 @@ def recall(
             sweeps,
             stop,
             frames,
+            _REFRESH_FLIPS,
         )
     else:
         _sync(
@@ -886,6 +906,12 @@ def recall(
 #: (load average 10-20), parallel regions of 1-10 ms took 20-100 times their serial time, while
 #: on a quiet machine the gain is at most the core count. The numbers are the same either way.
 _PARALLEL_MIN_NS = 1e7
+
+#: low-rank asynchronous recall at T = 0 starts a sweep by recomputing all N fields (one pass
+#: over the patterns, cheaper than N separate checks) when the previous sweep flipped at least
+#: this many neurons; after fewer flips most checks are skipped (their outcome is known). Only
+#: the time depends on it.
+_REFRESH_FLIPS = 8
 
 
 def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[str, float]:
