@@ -39,39 +39,94 @@ def _add_column(h, col, d):
 
 
 @jit(fastmath=True)
-def _lowrank_field(xiT_i, m, p, s_i):
+def _lowrank_field(xiT, i, m, p, s_i):
     """h_i = sum_mu xi_i^mu m_mu - P s_i (Hebbian, J = Xi^T Xi - P I, in integer units).
 
     ``m`` holds the P overlaps (unnormalised, exact integers) in the arithmetic type (float32
-    while N P < 2**24, else float64), ``xiT_i`` row i of the transposed patterns in the same
-    type (or int8); every partial sum is an integer of magnitude <= N P, so reassociation
-    (SIMD) cannot change the result.
+    while N P < 2**24, else float64), ``xiT`` (N, P') the transposed patterns in the same
+    type (or int8); ``P' >= P`` columns, the extra ones zero in ``xiT`` and ``m`` (padding to
+    a multiple of the SIMD width, so the loop has no scalar tail). Every partial sum is an
+    integer of magnitude <= N P, so reassociation (SIMD) cannot change the result. (Row i is
+    indexed in place: a view ``xiT[i]`` would cost reference-count updates per check.)
     """
     acc = m[0] - m[0]
-    for mu in range(p):
-        acc += xiT_i[mu] * m[mu]
+    for mu in range(m.shape[0]):
+        acc += xiT[i, mu] * m[mu]
     return acc - p * s_i
 
 
 @jit
-def _lowrank_refresh(xi, m, s, h, seen, stamp, epoch):
-    """All N low-rank fields at once, ``h = Xi^T m - P s`` (P vectorised passes over N, faster
-    than N dot products), recorded as seen at ``epoch`` (see :func:`_async_one`)."""
-    p = m.shape[0]
-    for j in range(h.shape[0]):
-        h[j] = -p * s[j]
-    for mu in range(p):
-        _add_column(h, xi[mu], m[mu])
-    for j in range(h.shape[0]):
-        seen[j] = h[j]
-        stamp[j] = epoch
+def _stable_until(hi, old, theta_i, step, inv_step, epoch):
+    """The flip count up to which a neuron in state ``old`` with exact field ``hi`` (integer
+    units) and threshold ``theta_i`` is known to keep its state, or -1 if it would flip now.
+
+    Each later flip of another neuron changes the field by at most ``step`` (= 2 P for Hebbian
+    couplings: 2 |J_ij| <= 2 P), so after k more flips the field lies between
+    ``hi - step k`` and ``hi + step k``. The neuron keeps its state while
+    ``old (hi - old step k - theta_i) >= 0``: ``hi - old step k`` is an exact integer and
+    rounding ``x -> fl(x - theta_i)`` is monotone, so this bounds the test the dynamics will
+    make, ``old fl(h - theta_i) >= 0``, rigorously. Returns ``epoch + k`` for a valid k
+    (the largest, or one less when the margin is an exact multiple of ``step``).
+    """
+    margin = old * hi  # an exact integer
+    if theta_i == 0.0:
+        if margin < 0:
+            return -1
+        # k <= margin / step: ``inv_step`` is 1 / step shrunk by 2**-40, so the rounded
+        # product stays below the true quotient
+        return epoch + int(margin * inv_step)
+    if old * (hi - theta_i) < 0:
+        return -1
+    k = int(old * (hi - theta_i) * inv_step)  # close to the answer; the loops make it exact
+    while k > 0 and old * (hi - old * step * k - theta_i) < 0:
+        k -= 1
+    while old * (hi - old * step * (k + 1) - theta_i) >= 0:
+        k += 1
+    return epoch + k
 
 
 @jit(fastmath=True)
-def _lowrank_flip(xiT_i, m, d):
+def _lowrank_all_fields(xi, m, s, h):
+    """All N low-rank fields at once, ``h = Xi^T m - P s``, four patterns per pass over N
+    (exact: every partial sum is an integer of magnitude <= N P, see :func:`_init_pair`)."""
+    p, n = xi.shape
+    q = p - p % 4
+    for j in range(n):
+        h[j] = -p * s[j]
+    for mu in range(0, q, 4):
+        c0, c1, c2, c3 = m[mu], m[mu + 1], m[mu + 2], m[mu + 3]
+        for j in range(n):
+            h[j] += c0 * xi[mu, j] + c1 * xi[mu + 1, j] + c2 * xi[mu + 2, j] + c3 * xi[mu + 3, j]
+    for mu in range(q, p):
+        _add_row(h, xi, mu, m[mu])
+
+
+@jit
+def _lowrank_refresh(xi, m, s, h, theta_s, zero_theta, step, inv_step, until, epoch):
+    """All N low-rank fields (:func:`_lowrank_all_fields`, P N multiply-adds in passes over
+    N, faster than N separate checks) and from them each neuron's :func:`_stable_until`."""
+    _lowrank_all_fields(xi, m, s, h)
+    if zero_theta:
+        for j in range(h.shape[0]):
+            margin = s[j] * h[j]
+            until[j] = epoch + int(margin * inv_step) if margin >= 0 else -1
+    else:
+        for j in range(h.shape[0]):
+            until[j] = _stable_until(h[j], s[j], theta_s[j], step, inv_step, epoch)
+
+
+@jit(fastmath=True)
+def _lowrank_flip(xiT, i, m, d):
     """m_mu += d xi_i^mu (a flip of neuron i changes every overlap by 2 s_i_new xi_i^mu)."""
     for mu in range(m.shape[0]):
-        m[mu] += d * xiT_i[mu]
+        m[mu] += d * xiT[i, mu]
+
+
+@jit(fastmath=True)
+def _add_row(h, J, i, d):
+    """h += d * J[i] (:func:`_add_column` without taking a view of row i)."""
+    for j in range(h.shape[0]):
+        h[j] += d * J[i, j]
 
 
 @jit
@@ -97,8 +152,7 @@ def _async_one(
     overlap,
     flips_out,
     frames,
-    stamp,
-    seen,
+    until,
     refresh,
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
@@ -114,12 +168,14 @@ def _async_one(
       (:func:`_lowrank_fields4`) into ``buf``; a flip makes them stale (they are recomputed
       from the new overlaps at the next check).
 
-    At zero temperature a low-rank check is skipped when its outcome is known: a neuron found
-    stable with field ``seen[i]`` when ``stamp[i]`` flips had happened stays stable while
-    ``s_i (seen_i - s_i 2 P k - theta_i) >= 0`` after k further flips, because each flip of a
-    neuron j changes h_i by ``2 |J_ij| <= 2 P`` (fields in integer units; ``seen_i - s_i 2 P k``
-    is an exact integer and rounding ``x -> fl(x - theta_i)`` is monotone, so the sign test is
-    rigorous). Skipping changes no number, only the time of the later sweeps.
+    At zero temperature a low-rank check is skipped, from the second sweep on, when its
+    outcome is known: ``until[i]`` holds the flip count up to which neuron i, found stable
+    at its last check or at the last refresh, must stay stable (:func:`_stable_until`: each
+    flip moves another neuron's field by at most 2 P). The second sweep, and any later sweep
+    after one with at least ``refresh`` flips, starts by recomputing all N fields and bounds
+    (:func:`_lowrank_refresh`). Skipping changes no number, only the time of the later
+    sweeps. (A neuron that flips gets no new bound: its ``until`` is already below the flip
+    count.)
 
     ``two`` is a length-1 array holding 2 in the dtype of ``h`` (so the flip update stays in
     that dtype: float32 fields are exact integers while |h| < 2**24).
@@ -137,7 +193,7 @@ def _async_one(
     """
     n = s.shape[0]
     low_rank = J.shape[0] == 0
-    p = xiT.shape[1]
+    p = xi.shape[0]  # P (xiT and m may carry zero padding columns)
     inv = 1.0 / scale
     e = 0.0
     for i in range(n):
@@ -154,35 +210,35 @@ def _async_one(
         for i in range(n):
             mo += target[i] * s[i]
         overlap[0] = mo / n
-    # zero temperature, low rank: skip checks whose outcome is known (see the docstring)
-    skip = low_rank and temperature == 0.0
-    step = 2.0 * xiT.shape[1]  # a flip changes any other field by 2 |J_ij| <= 2 P
+    # zero temperature, low rank: skip checks whose outcome is known (see the docstring),
+    # from the second sweep on (the first checks every neuron: most flips happen there)
+    skip = False
+    step = 2.0 * p  # a flip changes any other field by 2 |J_ij| <= 2 P
+    inv_step = (1.0 - 2.0**-40) / step
+    zero_theta = True
+    for i in range(n):
+        if theta_s[i] != 0.0:
+            zero_theta = False
+            break
     epoch = 0  # flips so far
     flips = 0
-    if skip:
-        # the cue's fields are exact: every neuron starts as seen
-        for i in range(n):
-            seen[i] = h[i]
-            stamp[i] = 0
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
-        if skip and flips >= refresh:
-            # many flips since the last sweep: the old fields no longer decide most checks
-            _lowrank_refresh(xi, m, s, h, seen, stamp, epoch)
+        if low_rank and temperature == 0.0 and (sweep == 1 or (sweep > 1 and flips >= refresh)):
+            # all N fields in one pass (cheaper than N checks), and from them the bounds
+            _lowrank_refresh(xi, m, s, h, theta_s, zero_theta, step, inv_step, until, epoch)
+            skip = True
         flips = 0
         for k in range(n):
             i = order[k]
+            if skip and until[i] >= epoch:
+                continue
             if have_clamp and clamp[i]:
                 continue
             old = s[i]
-            if skip and stamp[i] >= 0:
-                # the field now is within step * (flips since the check) of the field then
-                y = seen[i] - old * step * (epoch - stamp[i]) - theta_s[i]
-                if old * y >= 0:
-                    continue
             if low_rank:
-                hi = _lowrank_field(xiT[i], m, p, old)
+                hi = _lowrank_field(xiT, i, m, p, old)
             else:
                 hi = h[i]
             x = hi - theta_s[i]
@@ -200,19 +256,17 @@ def _async_one(
                 new = old
             if new == old:
                 if skip:
-                    stamp[i] = epoch
-                    seen[i] = hi
+                    until[i] = _stable_until(hi, old, theta_s[i], step, inv_step, epoch)
                 continue
             s[i] = new
             flips += 1
             epoch += 1
-            stamp[i] = -1
             e += -2.0 * new * (hi - diag[i] * old - theta_s[i]) * inv
             d = two[0] if new > 0 else -two[0]
             if low_rank:
-                _lowrank_flip(xiT[i], m, d)
+                _lowrank_flip(xiT, i, m, d)
             else:
-                _add_column(h, J[i], d)
+                _add_row(h, J, i, d)
             if have_target:
                 mo += 2 * new * target[i]
         energy[sweep + 1] = e
@@ -255,9 +309,10 @@ def async_batch(
 
     Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xi`` and ``xiT`` (0, 0),
     ``M`` (B, 0). Low-rank fields (Hebbian): ``J`` (0, N), ``xi`` (P, N) the patterns and
-    ``xiT`` (N, P) the patterns transposed, both in the arithmetic type of the fields (or
-    int8), and ``M`` (B, P) the unnormalised overlaps of each cue in that type (see
-    :func:`_async_one`). ``refresh``: flips in a sweep from which the next sweep of a
+    ``xiT`` (N, P') the patterns transposed, both in the arithmetic type of the fields (or
+    int8), and ``M`` (B, P') the unnormalised overlaps of each cue in that type (see
+    :func:`_async_one`); P' >= P, the extra columns zero in ``xiT`` and ``M``.
+    ``refresh``: flips in a sweep (after the first) from which the next sweep of a
     zero-temperature low-rank run starts by recomputing all N fields.
     ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
     """
@@ -268,7 +323,7 @@ def async_batch(
         nsw, code = _async_one(
             J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
             max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b], np.empty(n, np.int64), np.empty(n), refresh,
+            flips[b], frames[b], np.empty(n, np.int64), refresh,
         )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
@@ -310,7 +365,7 @@ def async_batch_serial(
         nsw, code = _async_one(
             J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
             max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b], np.empty(n, np.int64), np.empty(n), refresh,
+            flips[b], frames[b], np.empty(n, np.int64), refresh,
         )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
@@ -451,7 +506,9 @@ def lowrank_overlaps_fields(xi, S, zero, M, H):
     """Exact overlaps ``M`` (B, P) and Hebbian fields ``H`` (B, N) of the states ``S`` (B, N,
     in the arithmetic type) by :func:`_init_pair`; parallel over pairs of states."""
     for t in prange((S.shape[0] + 1) // 2):
-        _init_rows(xi, S, zero, M, H, t, np.empty(M.shape[1], M.dtype), np.empty(S.shape[1], H.dtype))
+        _init_rows(
+            xi, S, zero, M, H, t, np.empty(M.shape[1], M.dtype), np.empty(S.shape[1], H.dtype)
+        )
 
 
 @jit

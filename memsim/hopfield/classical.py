@@ -180,16 +180,23 @@ class Weights:
 
     def _xiT(self, ftype: type | None = None) -> np.ndarray:
         """The patterns transposed, (N, P) contiguous: row i holds xi_i^mu for all mu; int8,
-        or in the arithmetic type ``ftype`` when that copy is small
-        (:data:`_FLOAT_PATTERNS_MAX_BYTES`; the field checks then need no conversion)."""
+        or, when that copy is small (:data:`_FLOAT_PATTERNS_MAX_BYTES`), in the arithmetic
+        type ``ftype`` with zero columns up to a multiple of 8 (the field checks then need no
+        conversion and no scalar tail)."""
         if "xiT" not in self._cache:
             self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
         xiT = self._cache["xiT"]
-        if ftype is None or xiT.size * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES:
+        p8 = -(-xiT.shape[1] // 8) * 8
+        if (
+            ftype is None
+            or xiT.shape[0] * p8 * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES
+        ):
             return xiT
         key = f"xiT_{np.dtype(ftype).name}"
         if key not in self._cache:
-            self._cache[key] = xiT.astype(ftype)
+            padded = np.zeros((xiT.shape[0], p8), dtype=ftype)
+            padded[:, : xiT.shape[1]] = xiT
+            self._cache[key] = padded
         return self._cache[key]
 
     def _overlaps_and_fields(self, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -806,9 +813,11 @@ def recall(
             J = np.zeros((0, n), dtype=np.int16)
             # the overlaps stay in the exact arithmetic type of the fields (float32 while
             # N P < 2**24), and the transposed patterns come in the same type
-            M = MH[0] if MH is not None else W._overlaps_and_fields(S)[0]
-            xiT = W._xiT(M.dtype.type)
-            xi = W._float_patterns(M.dtype.type)
+            M0 = MH[0] if MH is not None else W._overlaps_and_fields(S)[0]
+            xiT = W._xiT(M0.dtype.type)
+            xi = W._float_patterns(M0.dtype.type)
+            M = np.zeros((b_count, xiT.shape[1]), dtype=M0.dtype)  # zero padding columns
+            M[:, : M0.shape[1]] = M0
             diag = np.zeros(n)
         else:
             J, _ = W._couplings()
