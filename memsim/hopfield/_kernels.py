@@ -463,6 +463,15 @@ def _init_pair(xi, s0, s1, zero, m0, m1, h0, h1):
             b0 += r0[j] * s1[j]
         m0[mu] = a0
         m1[mu] = b0
+    _fields_pair(xi, s0, s1, zero, m0, m1, h0, h1)
+
+
+@jit(fastmath=True)
+def _fields_pair(xi, s0, s1, zero, m0, m1, h0, h1):
+    """The field half of :func:`_init_pair`: ``h = Xi^T m - P s`` for two states whose
+    overlaps ``m0``, ``m1`` are known (same arithmetic, same exactness bound)."""
+    p, n = xi.shape
+    q = p - p % 4
     minus_p = zero - p
     for j in range(n):
         h0[j] = minus_p * s0[j]
@@ -499,6 +508,31 @@ def _init_rows(xi, S, zero, M, H, t, m_spare, h_spare):
         _init_pair(xi, S[b], S[b + 1], zero, M[b], M[b + 1], H[b], H[b + 1])
     else:
         _init_pair(xi, S[b], S[b], zero, M[b], m_spare, H[b], h_spare)
+
+
+@jit
+def lowrank_fields_serial(xi, S, zero, M, H):
+    """Fields ``H`` (B, N) of the states ``S`` (B, N, arithmetic type) from their known
+    overlaps ``M`` (B, P) (:func:`_fields_pair`), in the calling thread."""
+    h_spare = np.empty(S.shape[1], H.dtype)
+    for t in range((S.shape[0] + 1) // 2):
+        b = 2 * t
+        if b + 1 < S.shape[0]:
+            _fields_pair(xi, S[b], S[b + 1], zero, M[b], M[b + 1], H[b], H[b + 1])
+        else:
+            _fields_pair(xi, S[b], S[b], zero, M[b], M[b], H[b], h_spare)
+
+
+@jit
+def update_overlaps(xiT, S_old, S_new, M):
+    """``M[b] += (S_new[b] - S_old[b]) Xi^T`` touching only the changed neurons (each change
+    adds ``2 s_new xi_i^mu``; exact integers). ``xiT`` (N, P) int8 or the arithmetic type."""
+    for b in range(S_old.shape[0]):
+        for i in range(S_old.shape[1]):
+            if S_new[b, i] != S_old[b, i]:
+                d = 2 * S_new[b, i]
+                for mu in range(M.shape[1]):
+                    M[b, mu] += d * xiT[i, mu]
 
 
 @pjit
@@ -560,6 +594,19 @@ def all_plus_minus_one(a):
         if bad:
             return False
     return True
+
+
+@jit
+def count_unstable(S, H, theta_s):
+    """Number of entries with ``S[b, i] (H[b, i] - theta_s[i]) < 0`` (float64 arithmetic, as
+    numpy's ``(S * (H - theta_s) < 0).sum()``, without its B x N temporaries)."""
+    c = 0
+    for b in range(S.shape[0]):
+        for i in range(S.shape[1]):
+            x = np.float64(H[b, i]) - theta_s[i]
+            if S[b, i] * x < 0:
+                c += 1
+    return c
 
 
 @jit

@@ -108,7 +108,7 @@ class Weights:
         )
         self.symmetric = bool(symmetric)
         self.info = dict(info or {})
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[Any, np.ndarray] = {}
 
     @property
     def _integer(self) -> np.ndarray | None:
@@ -192,7 +192,7 @@ class Weights:
             or xiT.shape[0] * p8 * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES
         ):
             return xiT
-        key = f"xiT_{np.dtype(ftype).name}"
+        key = ("xiT", ftype)
         if key not in self._cache:
             padded = np.zeros((xiT.shape[0], p8), dtype=ftype)
             padded[:, : xiT.shape[1]] = xiT
@@ -224,6 +224,15 @@ class Weights:
         run(self._float_patterns(ftype), S.astype(ftype), ftype(0), M, H)
         return M, H
 
+    def _fields_from_overlaps(self, S: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Hebbian fields ``H = M Xi - P S`` of states ``S`` (B, N) whose unnormalised
+        overlaps ``M`` (B, P) are known: the second half of :meth:`_overlaps_and_fields`,
+        the same exact integers in the same dtype."""
+        ftype = M.dtype.type
+        H = np.empty(S.shape, dtype=ftype)
+        K.lowrank_fields_serial(self._float_patterns(ftype), S.astype(ftype), ftype(0), M, H)
+        return H
+
     def _float_patterns(self, ftype: type) -> np.ndarray:
         """The patterns (P, N) in the arithmetic type ``ftype`` when that copy is small
         (:data:`_FLOAT_PATTERNS_MAX_BYTES`; it saves an int8 conversion per multiply-add), else
@@ -231,7 +240,7 @@ class Weights:
         xi = self.patterns
         if xi.size * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES:
             return xi
-        key = f"xi_{np.dtype(ftype).name}"
+        key = ("xi", ftype)
         if key not in self._cache:
             self._cache[key] = xi.astype(ftype)
         return self._cache[key]
@@ -929,7 +938,7 @@ def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[s
     n = W.n
     p = W.patterns.shape[0] if W.patterns is not None else n
     # expected flips: the neurons unstable in the cue (a lower bound; at T > 0 every sweep)
-    unstable = float((S * (H - theta_s) < 0).sum()) / max(S.shape[0], 1)
+    unstable = float(K.count_unstable(S, H, theta_s)) / max(S.shape[0], 1)
     sweeps = EXPECTED_SWEEPS if temperature == 0.0 else max_sweeps
     if temperature > 0.0:
         unstable = max(unstable, 0.5 * n) * max_sweeps
@@ -973,13 +982,21 @@ def _sync(
     active = np.arange(b_count)
     have_t = T.shape[1] == n
     record = frames.shape[1] > 0
+    # low-rank (Hebbian) fields: the overlaps of every cue are kept and updated by the few
+    # neurons each step changes (O(P) per change); each step then needs only H = M Xi - P S
+    M = None
     for t in range(max_sweeps + 1):
         if active.size == 0:
             break
         Sa = S[active]
         if record:
             frames[active, t] = Sa
-        H = W._fields(Sa, blas=True)
+        if not W._low_rank():
+            H = W._fields(Sa, blas=True)
+        elif M is None:
+            M, H = W._overlaps_and_fields(Sa)
+        else:
+            H = W._fields_from_overlaps(Sa, M[active])
         e = np.empty(active.size)
         K.energies(Sa, H, theta_s, scale, e)
         energy[active, t] = e
@@ -993,6 +1010,10 @@ def _sync(
         K.sign_update(H, theta_s, Sa, new, temperature, scale, r, C[active])
         rngs[active] = r
         flips[active, t] = (new != Sa).sum(axis=1)
+        if M is not None:
+            Ma = M[active]
+            K.update_overlaps(W._xiT(), Sa, new, Ma)
+            M[active] = Ma
         sweeps[active] = t + 1
         if temperature == 0.0:
             fixed = np.empty(active.size, dtype=np.bool_)
