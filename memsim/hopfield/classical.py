@@ -249,7 +249,7 @@ class Weights:
         """Local fields W s for each row of S, in units of 1/scale (exact for integer rules).
 
         Integer rules use exact integer arithmetic (results independent of summation order and
-        thread count). Hebbian weights use the P overlaps (rank <= P) through exact float BLAS
+        thread count). Hebbian weights use the P overlaps (rank <= P) through exact float
         products when P < N/2 or when the matrix is not formed (:meth:`_overlaps_and_fields`);
         ``blas`` is kept for the callers and has no effect on the numbers. Hebbian fields
         come as float32 (N P < 2**24) or float64 holding exact integers.
@@ -689,8 +689,11 @@ def recall(
         N x N couplings if the lazy weights do not hold them yet). ``"low_rank"``: the P
         overlaps kept, a check and a flip O(P) each, memory O(P N). ``"auto"`` picks the
         cheaper by :func:`field_scheme_costs` (low rank when J would not fit in memory).
-        Both give bit-identical results (exact integer fields). Synchronous dynamics compute
-        each step's fields from the overlaps when P < N/2 or J is not formed (exact BLAS).
+        Both give bit-identical results (exact integer fields). The low-rank scheme at T = 0
+        skips checks whose outcome a bound already decides (each flip moves another field
+        by at most 2 P / N), which changes no result. Synchronous dynamics compute each
+        step's fields from the overlaps when P < N/2 or J is not formed (exact float
+        products), keeping the overlaps and updating them by the neurons that changed.
 
     Returns
     -------
