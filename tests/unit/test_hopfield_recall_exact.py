@@ -12,19 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import reference as ref
+from hopfield_data import noisy, rand_patterns
 
 from memsim.hopfield import classical as C
 from memsim.hopfield import recall, store
-
-
-def rand_patterns(rng, p, n):
-    return rng.choice(np.array([-1, 1], np.int8), size=(p, n))
-
-
-def noisy(rng, x, frac):
-    c = x.copy()
-    c[rng.random(c.shape) < frac] *= -1
-    return c
 
 
 def int_overlaps_fields(xi, s):
