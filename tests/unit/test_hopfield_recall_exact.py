@@ -186,3 +186,30 @@ def test_sync_with_incremental_overlaps_equals_integer_couplings():
         s, steps, stop, _ = ref.sync_recall(J, cues[k], 30, scale=n)
         np.testing.assert_array_equal(a.states[k], s)
         assert (a.sweeps[k], a.stop[k]) == (steps, stop)
+
+
+@pytest.mark.parametrize("force", ["int8_patterns", "float64"])
+@pytest.mark.parametrize(
+    "dynamics, order", [("async", "fixed"), ("async", "random"), ("sync", None)]
+)
+def test_int8_and_float64_paths_equal_float32_path(monkeypatch, force, dynamics, order):
+    """Large pattern sets keep no float copy (int8 rows, converted in the loops) and N P >= 2**24
+    computes in float64; both paths are forced here on a small network and must give the bits
+    of the default float32 path."""
+    rng = np.random.default_rng(9)
+    n, p = 210, 21
+    xi = rand_patterns(rng, p, n)
+    cues = noisy(rng, xi[rng.integers(0, p, size=6)], 0.25)
+    kw = dict(max_sweeps=40, seed=4, warn=False)
+    if order is not None:
+        kw["order"] = order
+    default = recall(store(xi), cues, dynamics, **kw)
+    if force == "int8_patterns":
+        monkeypatch.setattr(C, "_FLOAT_PATTERNS_MAX_BYTES", 0)
+    else:
+        monkeypatch.setattr(C, "_F32_EXACT", 2**10)
+    w = store(xi)
+    forced = recall(w, cues, dynamics, **kw)
+    assert_same_result(default, forced)
+    M, H = w._overlaps_and_fields(cues)
+    assert H.dtype == (np.float64 if force == "float64" else np.float32)
