@@ -30,15 +30,6 @@ LIMIT = 2
 
 
 @jit(fastmath=True)
-def _add_column(h, col, d):
-    """h += d * col: one branch-free loop over contiguous memory (vectorised: float32 or
-    integer fields, int16/float columns). Exact: every value is an integer (or the float64
-    arithmetic of a real-valued rule, whose element-wise update has no reassociation)."""
-    for j in range(h.shape[0]):
-        h[j] += d * col[j]
-
-
-@jit(fastmath=True)
 def _lowrank_field(xiT, i, m, p, s_i):
     """h_i = sum_mu xi_i^mu m_mu - P s_i (Hebbian, J = Xi^T Xi - P I, in integer units).
 
@@ -124,7 +115,10 @@ def _lowrank_flip(xiT, i, m, d):
 
 @jit(fastmath=True)
 def _add_row(h, J, i, d):
-    """h += d * J[i] (:func:`_add_column` without taking a view of row i)."""
+    """h += d * J[i]: one branch-free loop over contiguous memory (vectorised: float32 or
+    integer fields, int16/float rows; row i is indexed in place, no view). Exact: every
+    value is an integer (or the float64 arithmetic of a real-valued rule, whose element-wise
+    update has no reassociation)."""
     for j in range(h.shape[0]):
         h[j] += d * J[i, j]
 
@@ -163,10 +157,8 @@ def _async_one(
       of neuron i adds ``2 s_i_new J[i]`` to ``h`` (O(N), one vectorised loop);
     * low rank (``J`` has 0 rows; Hebbian): ``m`` holds the P overlaps ``sum_j xi_j^mu s_j``;
       a check computes ``h_i = sum_mu xi_i^mu m_mu - P s_i`` from row i of ``xiT`` (O(P)),
-      a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` is only read for the energy.
-      The fields of the next :data:`BLOCK` neurons in the order are computed together
-      (:func:`_lowrank_fields4`) into ``buf``; a flip makes them stale (they are recomputed
-      from the new overlaps at the next check).
+      a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` holds the cue's fields (read
+      for the energy) and is overwritten by each refresh.
 
     At zero temperature a low-rank check is skipped, from the second sweep on, when its
     outcome is known: ``until[i]`` holds the flip count up to which neuron i, found stable
