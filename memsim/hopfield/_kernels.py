@@ -30,37 +30,103 @@ LIMIT = 2
 
 
 @jit(fastmath=True)
-def _add_column(h, col, d):
-    """h += d * col: one branch-free loop over contiguous memory (vectorised: float32 or
-    integer fields, int16/float columns). Exact: every value is an integer (or the float64
-    arithmetic of a real-valued rule, whose element-wise update has no reassociation)."""
-    for j in range(h.shape[0]):
-        h[j] += d * col[j]
-
-
-@jit(fastmath=True)
-def _lowrank_field(xiT_i, m, p, s_i):
+def _lowrank_field(xiT, i, m, p, s_i):
     """h_i = sum_mu xi_i^mu m_mu - P s_i (Hebbian, J = Xi^T Xi - P I, in integer units).
 
-    ``m`` holds the P overlaps (unnormalised, exact integers in float64); every partial sum is
-    an integer of magnitude <= N P < 2**53, so reassociation (SIMD) cannot change the result.
+    ``m`` holds the P overlaps (unnormalised, exact integers) in the arithmetic type (float32
+    while N P < 2**24, else float64), ``xiT`` (N, P') the transposed patterns in the same
+    type (or int8); ``P' >= P`` columns, the extra ones zero in ``xiT`` and ``m`` (padding to
+    a multiple of the SIMD width, so the loop has no scalar tail). Every partial sum is an
+    integer of magnitude <= N P, so reassociation (SIMD) cannot change the result. (Row i is
+    indexed in place: a view ``xiT[i]`` would cost reference-count updates per check.)
     """
-    acc = 0.0
-    for mu in range(p):
-        acc += xiT_i[mu] * m[mu]
+    acc = m[0] - m[0]
+    for mu in range(m.shape[0]):
+        acc += xiT[i, mu] * m[mu]
     return acc - p * s_i
 
 
+@jit
+def _stable_until(hi, old, theta_i, step, inv_step, epoch):
+    """The flip count up to which a neuron in state ``old`` with exact field ``hi`` (integer
+    units) and threshold ``theta_i`` is known to keep its state, or -1 if it would flip now.
+
+    Each later flip of another neuron changes the field by at most ``step`` (= 2 P for Hebbian
+    couplings: 2 |J_ij| <= 2 P), so after k more flips the field lies between
+    ``hi - step k`` and ``hi + step k``. The neuron keeps its state while
+    ``old (hi - old step k - theta_i) >= 0``: ``hi - old step k`` is an exact integer and
+    rounding ``x -> fl(x - theta_i)`` is monotone, so this bounds the test the dynamics will
+    make, ``old fl(h - theta_i) >= 0``, rigorously. Returns ``epoch + k`` for a valid k
+    (the largest, or one less when the margin is an exact multiple of ``step``).
+    """
+    margin = old * hi  # an exact integer
+    if theta_i == 0.0:
+        if margin < 0:
+            return -1
+        # k <= margin / step: ``inv_step`` is 1 / step shrunk by 2**-40, so the rounded
+        # product stays below the true quotient
+        return epoch + int(margin * inv_step)
+    if old * (hi - theta_i) < 0:
+        return -1
+    k = int(old * (hi - theta_i) * inv_step)  # close to the answer; the loops make it exact
+    while k > 0 and old * (hi - old * step * k - theta_i) < 0:
+        k -= 1
+    while old * (hi - old * step * (k + 1) - theta_i) >= 0:
+        k += 1
+    return epoch + k
+
+
 @jit(fastmath=True)
-def _lowrank_flip(xiT_i, m, d):
+def _lowrank_all_fields(xi, m, s, h):
+    """All N low-rank fields at once, ``h = Xi^T m - P s``, four patterns per pass over N
+    (exact: every partial sum is an integer of magnitude <= N P, see :func:`_init_pair`)."""
+    p, n = xi.shape
+    q = p - p % 4
+    for j in range(n):
+        h[j] = -p * s[j]
+    for mu in range(0, q, 4):
+        c0, c1, c2, c3 = m[mu], m[mu + 1], m[mu + 2], m[mu + 3]
+        for j in range(n):
+            h[j] += c0 * xi[mu, j] + c1 * xi[mu + 1, j] + c2 * xi[mu + 2, j] + c3 * xi[mu + 3, j]
+    for mu in range(q, p):
+        _add_row(h, xi, mu, m[mu])
+
+
+@jit
+def _lowrank_refresh(xi, m, s, h, theta_s, zero_theta, step, inv_step, until, epoch):
+    """All N low-rank fields (:func:`_lowrank_all_fields`, P N multiply-adds in passes over
+    N, faster than N separate checks) and from them each neuron's :func:`_stable_until`."""
+    _lowrank_all_fields(xi, m, s, h)
+    if zero_theta:
+        for j in range(h.shape[0]):
+            margin = s[j] * h[j]
+            until[j] = epoch + int(margin * inv_step) if margin >= 0 else -1
+    else:
+        for j in range(h.shape[0]):
+            until[j] = _stable_until(h[j], s[j], theta_s[j], step, inv_step, epoch)
+
+
+@jit(fastmath=True)
+def _lowrank_flip(xiT, i, m, d):
     """m_mu += d xi_i^mu (a flip of neuron i changes every overlap by 2 s_i_new xi_i^mu)."""
     for mu in range(m.shape[0]):
-        m[mu] += d * xiT_i[mu]
+        m[mu] += d * xiT[i, mu]
+
+
+@jit(fastmath=True)
+def _add_row(h, J, i, d):
+    """h += d * J[i]: one branch-free loop over contiguous memory (vectorised: float32 or
+    integer fields, int16/float rows; row i is indexed in place, no view). Exact: every
+    value is an integer (or the float64 arithmetic of a real-valued rule, whose element-wise
+    update has no reassociation)."""
+    for j in range(h.shape[0]):
+        h[j] += d * J[i, j]
 
 
 @jit
 def _async_one(
     J,
+    xi,
     xiT,
     m,
     two,
@@ -80,6 +146,8 @@ def _async_one(
     overlap,
     flips_out,
     frames,
+    until,
+    refresh,
 ):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
@@ -89,7 +157,17 @@ def _async_one(
       of neuron i adds ``2 s_i_new J[i]`` to ``h`` (O(N), one vectorised loop);
     * low rank (``J`` has 0 rows; Hebbian): ``m`` holds the P overlaps ``sum_j xi_j^mu s_j``;
       a check computes ``h_i = sum_mu xi_i^mu m_mu - P s_i`` from row i of ``xiT`` (O(P)),
-      a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` is only read for the energy.
+      a flip adds ``2 s_i_new xi_i^mu`` to ``m`` (O(P)); ``h`` holds the cue's fields (read
+      for the energy) and is overwritten by each refresh.
+
+    At zero temperature a low-rank check is skipped, from the second sweep on, when its
+    outcome is known: ``until[i]`` holds the flip count up to which neuron i, found stable
+    at its last check or at the last refresh, must stay stable (:func:`_stable_until`: each
+    flip moves another neuron's field by at most 2 P). The second sweep, and any later sweep
+    after one with at least ``refresh`` flips, starts by recomputing all N fields and bounds
+    (:func:`_lowrank_refresh`). Skipping changes no number, only the time of the later
+    sweeps. (A neuron that flips gets no new bound: its ``until`` is already below the flip
+    count.)
 
     ``two`` is a length-1 array holding 2 in the dtype of ``h`` (so the flip update stays in
     that dtype: float32 fields are exact integers while |h| < 2**24).
@@ -107,7 +185,7 @@ def _async_one(
     """
     n = s.shape[0]
     low_rank = J.shape[0] == 0
-    p = xiT.shape[1]
+    p = xi.shape[0]  # P (xiT and m may carry zero padding columns)
     inv = 1.0 / scale
     e = 0.0
     for i in range(n):
@@ -124,45 +202,63 @@ def _async_one(
         for i in range(n):
             mo += target[i] * s[i]
         overlap[0] = mo / n
+    # zero temperature, low rank: skip checks whose outcome is known (see the docstring),
+    # from the second sweep on (the first checks every neuron: most flips happen there)
+    skip = False
+    step = 2.0 * p  # a flip changes any other field by 2 |J_ij| <= 2 P
+    inv_step = (1.0 - 2.0**-40) / step
+    zero_theta = True
+    for i in range(n):
+        if theta_s[i] != 0.0:
+            zero_theta = False
+            break
+    epoch = 0  # flips so far
+    flips = 0
     for sweep in range(max_sweeps):
         if random_order:
             shuffle(rng, order)
+        if low_rank and temperature == 0.0 and (sweep == 1 or (sweep > 1 and flips >= refresh)):
+            # all N fields in one pass (cheaper than N checks), and from them the bounds
+            _lowrank_refresh(xi, m, s, h, theta_s, zero_theta, step, inv_step, until, epoch)
+            skip = True
         flips = 0
         for k in range(n):
             i = order[k]
+            if skip and until[i] >= epoch:
+                continue
+            if have_clamp and clamp[i]:
+                continue
             old = s[i]
             if low_rank:
-                hi = _lowrank_field(xiT[i], m, p, old)
+                hi = _lowrank_field(xiT, i, m, p, old)
             else:
                 hi = h[i]
             x = hi - theta_s[i]
             if fast:
                 # sgn with the keep-state tie rule flips exactly when old * x < 0
-                if old * x >= 0:
-                    continue
-                new = -old
+                new = -old if old * x < 0 else old
+            elif temperature > 0.0:
+                p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
+                new = 1 if uniform(rng) < p_up else -1
+            elif x > 0:
+                new = 1
+            elif x < 0:
+                new = -1
             else:
-                if have_clamp and clamp[i]:
-                    continue
-                if temperature > 0.0:
-                    p_up = 1.0 / (1.0 + np.exp(-2.0 * x * inv / temperature))
-                    new = 1 if uniform(rng) < p_up else -1
-                elif x > 0:
-                    new = 1
-                elif x < 0:
-                    new = -1
-                else:
-                    new = old
-                if new == old:
-                    continue
+                new = old
+            if new == old:
+                if skip:
+                    until[i] = _stable_until(hi, old, theta_s[i], step, inv_step, epoch)
+                continue
             s[i] = new
             flips += 1
+            epoch += 1
             e += -2.0 * new * (hi - diag[i] * old - theta_s[i]) * inv
             d = two[0] if new > 0 else -two[0]
             if low_rank:
-                _lowrank_flip(xiT[i], m, d)
+                _lowrank_flip(xiT, i, m, d)
             else:
-                _add_column(h, J[i], d)
+                _add_row(h, J, i, d)
             if have_target:
                 mo += 2 * new * target[i]
         energy[sweep + 1] = e
@@ -179,6 +275,7 @@ def _async_one(
 @pjit
 def async_batch(
     J,
+    xi,
     xiT,
     M,
     scale,
@@ -198,12 +295,17 @@ def async_batch(
     sweeps,
     stop,
     frames,
+    refresh,
 ):
     """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
 
-    Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xiT`` (0, 0), ``M`` (B, 0).
-    Low-rank fields (Hebbian): ``J`` (0, N), ``xiT`` (N, P) the patterns transposed (int8) and
-    ``M`` (B, P) float64 the unnormalised overlaps of each cue (see :func:`_async_one`).
+    Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xi`` and ``xiT`` (0, 0),
+    ``M`` (B, 0). Low-rank fields (Hebbian): ``J`` (0, N), ``xi`` (P, N) the patterns and
+    ``xiT`` (N, P') the patterns transposed, both in the arithmetic type of the fields (or
+    int8), and ``M`` (B, P') the unnormalised overlaps of each cue in that type (see
+    :func:`_async_one`); P' >= P, the extra columns zero in ``xiT`` and ``M``.
+    ``refresh``: flips in a sweep (after the first) from which the next sweep of a
+    zero-temperature low-rank run starts by recomputing all N fields.
     ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
     """
     b_count, n = S.shape
@@ -211,9 +313,9 @@ def async_batch(
     for b in prange(b_count):
         order = np.arange(n)
         nsw, code = _async_one(
-            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
             max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b],
+            flips[b], frames[b], np.empty(n, np.int64), refresh,
         )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
@@ -222,6 +324,7 @@ def async_batch(
 @jit
 def async_batch_serial(
     J,
+    xi,
     xiT,
     M,
     scale,
@@ -241,6 +344,7 @@ def async_batch_serial(
     sweeps,
     stop,
     frames,
+    refresh,
 ):
     """:func:`async_batch` in the calling thread (small batches: no thread start-up), same
     bits. (A separate function, not a second dispatcher of the same one: Numba's on-disk
@@ -251,9 +355,9 @@ def async_batch_serial(
     for b in range(b_count):
         order = np.arange(n)
         nsw, code = _async_one(
-            J, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
+            J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
             max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b],
+            flips[b], frames[b], np.empty(n, np.int64), refresh,
         )  # fmt: skip
         sweeps[b] = nsw
         stop[b] = code
@@ -299,49 +403,147 @@ def energies(S, H, theta_s, scale, out):
 
 
 @jit(fastmath=True)
-def _lowrank_one(xi, s, zero, m, h):
-    """Exact Hebbian fields of one state from the P overlaps: ``m = Xi s``, ``h = Xi^T m - P s``
+def _init_pair(xi, s0, s1, zero, m0, m1, h0, h1):
+    """Exact Hebbian overlaps and fields of two states: ``m = Xi s``, ``h = Xi^T m - P s``
     (J = N W = Xi^T Xi - P I).
 
-    ``xi`` (P, N) int8 (or the same values in the arithmetic type, when small enough to keep a
-    copy), ``s`` (N,) int8; ``zero`` is 0 in the arithmetic type (float32 while N P < 2**24,
-    else float64), which is also the dtype of ``m`` (P,) and ``h`` (N,).
-    Every partial sum is an integer of magnitude <= N (overlaps) or <= N P (fields), so the
-    float sums are exact whatever their order (SIMD reassociation) and the thread count.
-    Cost 2 P N; both passes stream the int8 patterns (no float copy of P N).
+    ``xi`` (P, N) in the arithmetic type (float32 while N P <= 2**24, else float64) or int8
+    (large pattern sets, converted on the fly); ``s0``, ``s1`` (N,) the states in the
+    arithmetic type; ``zero`` is 0 in that type, also the dtype of ``m0``, ``m1`` (P,) and
+    ``h0``, ``h1`` (N,). Tiles of 2 states x 4 patterns: each pattern element read serves two
+    states and each state element four patterns (8 independent SIMD sums in the overlaps, 8
+    multiply-adds per field update), at a cost of 2 P N multiply-adds per state.
+
+    Exact whatever the order of the sums (SIMD reassociation, tiling, thread count): every
+    partial sum of an overlap is an integer of magnitude <= N, and every partial sum of a field,
+    a sum over any subset of {-P s_i} and the terms xi_i^mu m^mu = s_i + xi_i^mu sum_{j != i}
+    xi_j^mu s_j, an integer of magnitude <= P N; float32 holds every integer up to 2**24,
+    float64 up to 2**53.
     """
-    n = s.shape[0]
-    p = xi.shape[0]
-    for j in range(n):
-        h[j] = zero + s[j]  # the state in the arithmetic type, so the dot products convert once
-    for mu in range(p):
-        acc = zero
-        row = xi[mu]
+    p, n = xi.shape
+    q = p - p % 4
+    for mu in range(0, q, 4):
+        r0 = xi[mu]
+        r1 = xi[mu + 1]
+        r2 = xi[mu + 2]
+        r3 = xi[mu + 3]
+        a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = zero
         for j in range(n):
-            acc += row[j] * h[j]
-        m[mu] = acc
-    for j in range(n):
-        h[j] = (zero - p) * s[j]
-    for mu in range(p):
-        c = m[mu]
-        row = xi[mu]
+            x = s0[j]
+            y = s1[j]
+            a0 += r0[j] * x
+            a1 += r1[j] * x
+            a2 += r2[j] * x
+            a3 += r3[j] * x
+            b0 += r0[j] * y
+            b1 += r1[j] * y
+            b2 += r2[j] * y
+            b3 += r3[j] * y
+        m0[mu] = a0
+        m0[mu + 1] = a1
+        m0[mu + 2] = a2
+        m0[mu + 3] = a3
+        m1[mu] = b0
+        m1[mu + 1] = b1
+        m1[mu + 2] = b2
+        m1[mu + 3] = b3
+    for mu in range(q, p):
+        r0 = xi[mu]
+        a0 = b0 = zero
         for j in range(n):
-            h[j] += c * row[j]
+            a0 += r0[j] * s0[j]
+            b0 += r0[j] * s1[j]
+        m0[mu] = a0
+        m1[mu] = b0
+    _fields_pair(xi, s0, s1, zero, m0, m1, h0, h1)
+
+
+@jit(fastmath=True)
+def _fields_pair(xi, s0, s1, zero, m0, m1, h0, h1):
+    """The field half of :func:`_init_pair`: ``h = Xi^T m - P s`` for two states whose
+    overlaps ``m0``, ``m1`` are known (same arithmetic, same exactness bound)."""
+    p, n = xi.shape
+    q = p - p % 4
+    minus_p = zero - p
+    for j in range(n):
+        h0[j] = minus_p * s0[j]
+        h1[j] = minus_p * s1[j]
+    for mu in range(0, q, 4):
+        r0 = xi[mu]
+        r1 = xi[mu + 1]
+        r2 = xi[mu + 2]
+        r3 = xi[mu + 3]
+        c0, c1, c2, c3 = m0[mu], m0[mu + 1], m0[mu + 2], m0[mu + 3]
+        d0, d1, d2, d3 = m1[mu], m1[mu + 1], m1[mu + 2], m1[mu + 3]
+        for j in range(n):
+            x0 = r0[j]
+            x1 = r1[j]
+            x2 = r2[j]
+            x3 = r3[j]
+            h0[j] += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3
+            h1[j] += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3
+    for mu in range(q, p):
+        r0 = xi[mu]
+        c0 = m0[mu]
+        d0 = m1[mu]
+        for j in range(n):
+            h0[j] += c0 * r0[j]
+            h1[j] += d0 * r0[j]
+
+
+@jit
+def _init_rows(xi, S, zero, M, H, t, m_spare, h_spare):
+    """:func:`_init_pair` for rows 2 t and 2 t + 1 of ``S`` (the spare buffers stand in for a
+    missing last row of an odd batch)."""
+    b = 2 * t
+    if b + 1 < S.shape[0]:
+        _init_pair(xi, S[b], S[b + 1], zero, M[b], M[b + 1], H[b], H[b + 1])
+    else:
+        _init_pair(xi, S[b], S[b], zero, M[b], m_spare, H[b], h_spare)
+
+
+@jit
+def lowrank_fields_serial(xi, S, zero, M, H):
+    """Fields ``H`` (B, N) of the states ``S`` (B, N, arithmetic type) from their known
+    overlaps ``M`` (B, P) (:func:`_fields_pair`), in the calling thread."""
+    h_spare = np.empty(S.shape[1], H.dtype)
+    for t in range((S.shape[0] + 1) // 2):
+        b = 2 * t
+        if b + 1 < S.shape[0]:
+            _fields_pair(xi, S[b], S[b + 1], zero, M[b], M[b + 1], H[b], H[b + 1])
+        else:
+            _fields_pair(xi, S[b], S[b], zero, M[b], M[b], H[b], h_spare)
+
+
+@jit
+def update_overlaps(xiT, S_old, S_new, M):
+    """``M[b] += (S_new[b] - S_old[b]) Xi^T`` touching only the changed neurons (each change
+    adds ``2 s_new xi_i^mu``; exact integers). ``xiT`` (N, P) int8 or the arithmetic type."""
+    for b in range(S_old.shape[0]):
+        for i in range(S_old.shape[1]):
+            if S_new[b, i] != S_old[b, i]:
+                d = 2 * S_new[b, i]
+                for mu in range(M.shape[1]):
+                    M[b, mu] += d * xiT[i, mu]
 
 
 @pjit
 def lowrank_overlaps_fields(xi, S, zero, M, H):
-    """:func:`_lowrank_one` for every row of ``S`` (B, N), into ``M`` (B, P) and ``H`` (B, N);
-    parallel over cues."""
-    for b in prange(S.shape[0]):
-        _lowrank_one(xi, S[b], zero, M[b], H[b])
+    """Exact overlaps ``M`` (B, P) and Hebbian fields ``H`` (B, N) of the states ``S`` (B, N,
+    in the arithmetic type) by :func:`_init_pair`; parallel over pairs of states."""
+    for t in prange((S.shape[0] + 1) // 2):
+        _init_rows(
+            xi, S, zero, M, H, t, np.empty(M.shape[1], M.dtype), np.empty(S.shape[1], H.dtype)
+        )
 
 
 @jit
 def lowrank_overlaps_fields_serial(xi, S, zero, M, H):
     """:func:`lowrank_overlaps_fields` in the calling thread (small batches), same bits."""
-    for b in range(S.shape[0]):
-        _lowrank_one(xi, S[b], zero, M[b], H[b])
+    m_spare = np.empty(M.shape[1], M.dtype)
+    h_spare = np.empty(S.shape[1], H.dtype)
+    for t in range((S.shape[0] + 1) // 2):
+        _init_rows(xi, S, zero, M, H, t, m_spare, h_spare)
 
 
 @pjit(fastmath=True)
@@ -384,6 +586,19 @@ def all_plus_minus_one(a):
         if bad:
             return False
     return True
+
+
+@jit
+def count_unstable(S, H, theta_s):
+    """Number of entries with ``S[b, i] (H[b, i] - theta_s[i]) < 0`` (float64 arithmetic, as
+    numpy's ``(S * (H - theta_s) < 0).sum()``, without its B x N temporaries)."""
+    c = 0
+    for b in range(S.shape[0]):
+        for i in range(S.shape[1]):
+            x = np.float64(H[b, i]) - theta_s[i]
+            if S[b, i] * x < 0:
+                c += 1
+    return c
 
 
 @jit

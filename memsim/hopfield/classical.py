@@ -108,7 +108,7 @@ class Weights:
         )
         self.symmetric = bool(symmetric)
         self.info = dict(info or {})
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[Any, np.ndarray] = {}
 
     @property
     def _integer(self) -> np.ndarray | None:
@@ -178,21 +178,37 @@ class Weights:
         """Fields from the overlaps are cheaper than J s: P < N/2, or J not formed."""
         return self._has_low_rank() and (self.patterns.shape[0] < self.n // 2 or self._int is None)
 
-    def _xiT(self) -> np.ndarray:
-        """The patterns transposed, (N, P) int8 contiguous: row i holds xi_i^mu for all mu."""
+    def _xiT(self, ftype: type | None = None) -> np.ndarray:
+        """The patterns transposed, (N, P) contiguous: row i holds xi_i^mu for all mu; int8,
+        or, when that copy is small (:data:`_FLOAT_PATTERNS_MAX_BYTES`), in the arithmetic
+        type ``ftype`` with zero columns up to a multiple of 8 (the field checks then need no
+        conversion and no scalar tail)."""
         if "xiT" not in self._cache:
             self._cache["xiT"] = np.ascontiguousarray(self.patterns.T)
-        return self._cache["xiT"]
+        xiT = self._cache["xiT"]
+        p8 = -(-xiT.shape[1] // 8) * 8
+        if (
+            ftype is None
+            or xiT.shape[0] * p8 * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES
+        ):
+            return xiT
+        key = ("xiT", ftype)
+        if key not in self._cache:
+            padded = np.zeros((xiT.shape[0], p8), dtype=ftype)
+            padded[:, : xiT.shape[1]] = xiT
+            self._cache[key] = padded
+        return self._cache[key]
 
     def _overlaps_and_fields(self, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Unnormalised overlaps ``M = S Xi^T`` (B, P) and Hebbian fields ``H = M Xi - P S``
         (B, N) in units of 1/N, both exact integers held in floats.
 
         Exact: every partial sum of ``S Xi^T`` is an integer of magnitude <= N, and every
-        partial sum of ``M Xi`` one of magnitude <= N P; float32 is used while N P < 2**24,
-        float64 (exact below 2**53) beyond. A Numba kernel streams the int8 patterns (no
-        float copy of them), parallel over cues. (A BLAS product was tried: exact too, but its
-        thread pool slowed down 100-fold on a busy 2-core machine.)
+        partial sum of ``M Xi - P S`` one of magnitude <= N P (see
+        :func:`memsim.hopfield._kernels._init_pair`); float32 is used while N P < 2**24,
+        float64 (exact below 2**53) beyond. A Numba kernel computes both products in tiles of
+        2 cues x 4 patterns, parallel over pairs of cues. (A BLAS product was tried: exact
+        too, but its thread pool slowed down 100-fold on a busy 2-core machine.)
         """
         xi = self.patterns
         p, n = xi.shape
@@ -205,20 +221,35 @@ class Weights:
             if 2 * S.shape[0] * n * p * COST_LOW_RANK >= _PARALLEL_MIN_NS
             else K.lowrank_overlaps_fields_serial
         )
-        if n * p * np.dtype(ftype).itemsize <= _FLOAT_PATTERNS_MAX_BYTES:
-            # a float copy of small pattern sets saves an int8 conversion per multiply-add
-            key = f"xi_{np.dtype(ftype).name}"
-            if key not in self._cache:
-                self._cache[key] = xi.astype(ftype)
-            xi = self._cache[key]
-        run(xi, S, ftype(0), M, H)
+        run(self._float_patterns(ftype), S.astype(ftype), ftype(0), M, H)
         return M, H
+
+    def _fields_from_overlaps(self, S: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Hebbian fields ``H = M Xi - P S`` of states ``S`` (B, N) whose unnormalised
+        overlaps ``M`` (B, P) are known: the second half of :meth:`_overlaps_and_fields`,
+        the same exact integers in the same dtype."""
+        ftype = M.dtype.type
+        H = np.empty(S.shape, dtype=ftype)
+        K.lowrank_fields_serial(self._float_patterns(ftype), S.astype(ftype), ftype(0), M, H)
+        return H
+
+    def _float_patterns(self, ftype: type) -> np.ndarray:
+        """The patterns (P, N) in the arithmetic type ``ftype`` when that copy is small
+        (:data:`_FLOAT_PATTERNS_MAX_BYTES`; it saves an int8 conversion per multiply-add), else
+        the int8 patterns themselves."""
+        xi = self.patterns
+        if xi.size * np.dtype(ftype).itemsize > _FLOAT_PATTERNS_MAX_BYTES:
+            return xi
+        key = ("xi", ftype)
+        if key not in self._cache:
+            self._cache[key] = xi.astype(ftype)
+        return self._cache[key]
 
     def _fields(self, S: np.ndarray, blas: bool = False) -> np.ndarray:
         """Local fields W s for each row of S, in units of 1/scale (exact for integer rules).
 
         Integer rules use exact integer arithmetic (results independent of summation order and
-        thread count). Hebbian weights use the P overlaps (rank <= P) through exact float BLAS
+        thread count). Hebbian weights use the P overlaps (rank <= P) through exact float
         products when P < N/2 or when the matrix is not formed (:meth:`_overlaps_and_fields`);
         ``blas`` is kept for the callers and has no effect on the numbers. Hebbian fields
         come as float32 (N P < 2**24) or float64 holding exact integers.
@@ -658,8 +689,11 @@ def recall(
         N x N couplings if the lazy weights do not hold them yet). ``"low_rank"``: the P
         overlaps kept, a check and a flip O(P) each, memory O(P N). ``"auto"`` picks the
         cheaper by :func:`field_scheme_costs` (low rank when J would not fit in memory).
-        Both give bit-identical results (exact integer fields). Synchronous dynamics compute
-        each step's fields from the overlaps when P < N/2 or J is not formed (exact BLAS).
+        Both give bit-identical results (exact integer fields). The low-rank scheme at T = 0
+        skips checks whose outcome a bound already decides (each flip moves another field
+        by at most 2 P / N), which changes no result. Synchronous dynamics compute each
+        step's fields from the overlaps when P < N/2 or J is not formed (exact float
+        products), keeping the overlaps and updating them by the neurons that changed.
 
     Returns
     -------
@@ -789,12 +823,17 @@ def recall(
         scheme, cost = _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps)
         if scheme == "low_rank":
             J = np.zeros((0, n), dtype=np.int16)
-            xiT = W._xiT()
-            M = (MH[0] if MH is not None else W._overlaps_and_fields(S)[0]).astype(np.float64)
+            # the overlaps stay in the exact arithmetic type of the fields (float32 while
+            # N P < 2**24), and the transposed patterns come in the same type
+            M0 = MH[0] if MH is not None else W._overlaps_and_fields(S)[0]
+            xiT = W._xiT(M0.dtype.type)
+            xi = W._float_patterns(M0.dtype.type)
+            M = np.zeros((b_count, xiT.shape[1]), dtype=M0.dtype)  # zero padding columns
+            M[:, : M0.shape[1]] = M0
             diag = np.zeros(n)
         else:
             J, _ = W._couplings()
-            xiT = np.zeros((0, 0), dtype=np.int8)
+            xi = xiT = np.zeros((0, 0), dtype=np.int8)
             M = np.zeros((b_count, 0))
             diag = np.ascontiguousarray(np.diagonal(J)).astype(np.float64)
         if not np.issubdtype(H.dtype, np.integer) and not W._has_low_rank():
@@ -804,6 +843,7 @@ def recall(
         run = K.async_batch if cost >= _PARALLEL_MIN_NS else K.async_batch_serial
         run(
             J,
+            xi,
             xiT,
             M,
             scale,
@@ -823,6 +863,7 @@ def recall(
             sweeps,
             stop,
             frames,
+            _REFRESH_FLIPS,
         )
     else:
         _sync(
@@ -887,6 +928,12 @@ def recall(
 #: on a quiet machine the gain is at most the core count. The numbers are the same either way.
 _PARALLEL_MIN_NS = 1e7
 
+#: low-rank asynchronous recall at T = 0 starts a sweep by recomputing all N fields (one pass
+#: over the patterns, cheaper than N separate checks) when the previous sweep flipped at least
+#: this many neurons; after fewer flips most checks are skipped (their outcome is known). Only
+#: the time depends on it.
+_REFRESH_FLIPS = 8
+
 
 def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[str, float]:
     """Field scheme of asynchronous recall (the option, or the cheaper by the cost model) and
@@ -894,7 +941,7 @@ def _choose_fields(W, fields, S, H, theta_s, temperature, max_sweeps) -> tuple[s
     n = W.n
     p = W.patterns.shape[0] if W.patterns is not None else n
     # expected flips: the neurons unstable in the cue (a lower bound; at T > 0 every sweep)
-    unstable = float((S * (H - theta_s) < 0).sum()) / max(S.shape[0], 1)
+    unstable = float(K.count_unstable(S, H, theta_s)) / max(S.shape[0], 1)
     sweeps = EXPECTED_SWEEPS if temperature == 0.0 else max_sweeps
     if temperature > 0.0:
         unstable = max(unstable, 0.5 * n) * max_sweeps
@@ -938,13 +985,21 @@ def _sync(
     active = np.arange(b_count)
     have_t = T.shape[1] == n
     record = frames.shape[1] > 0
+    # low-rank (Hebbian) fields: the overlaps of every cue are kept and updated by the few
+    # neurons each step changes (O(P) per change); each step then needs only H = M Xi - P S
+    M = None
     for t in range(max_sweeps + 1):
         if active.size == 0:
             break
         Sa = S[active]
         if record:
             frames[active, t] = Sa
-        H = W._fields(Sa, blas=True)
+        if not W._low_rank():
+            H = W._fields(Sa, blas=True)
+        elif M is None:
+            M, H = W._overlaps_and_fields(Sa)
+        else:
+            H = W._fields_from_overlaps(Sa, M[active])
         e = np.empty(active.size)
         K.energies(Sa, H, theta_s, scale, e)
         energy[active, t] = e
@@ -958,6 +1013,10 @@ def _sync(
         K.sign_update(H, theta_s, Sa, new, temperature, scale, r, C[active])
         rngs[active] = r
         flips[active, t] = (new != Sa).sum(axis=1)
+        if M is not None:
+            Ma = M[active]
+            K.update_overlaps(W._xiT(), Sa, new, Ma)
+            M[active] = Ma
         sweeps[active] = t + 1
         if temperature == 0.0:
             fixed = np.empty(active.size, dtype=np.bool_)

@@ -7,20 +7,11 @@ import tracemalloc
 import numpy as np
 import pytest
 import reference as ref
+from hopfield_data import noisy, rand_patterns
 
 from memsim.errors import MemsimError
 from memsim.hopfield import classical as C
 from memsim.hopfield import energy, recall, store
-
-
-def rand_patterns(rng, p, n):
-    return rng.choice(np.array([-1, 1], np.int8), size=(p, n))
-
-
-def noisy(rng, x, frac):
-    c = x.copy()
-    c[rng.random(c.shape) < frac] *= -1
-    return c
 
 
 # ----------------------------------------------------------------------- lazy object --------
