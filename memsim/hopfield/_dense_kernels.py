@@ -349,96 +349,43 @@ def _async_one(
     return max_sweeps, LIMIT
 
 
-@pjit
-def async_batch(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    random_order,
-    max_sweeps,
-    rngs,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream)."""
-    b_count, n = S.shape
-    for b in prange(b_count):
-        order = np.arange(n)
-        gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-        sweeps[b], stop[b] = _async_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            order,
-            random_order,
-            max_sweeps,
-            rngs[b],
-            energy[b],
-            logneg[b],
-            flips[b],
-        )
+@jit
+def _scratch(net, M):
+    """The (2, P) scratch of one cue: drive vector g and the B values (dtype of ``coef``)."""
+    return np.empty((2, M.shape[1]), dtype=net[5].dtype)
 
 
 @jit
-def async_batch_serial(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    random_order,
-    max_sweeps,
-    rngs,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Serial twin of :func:`async_batch` (small batches: no fork-join cost)."""
-    b_count, n = S.shape
-    gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-    for b in range(b_count):
-        order = np.arange(n)
-        sweeps[b], stop[b] = _async_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            order,
-            random_order,
-            max_sweeps,
-            rngs[b],
-            energy[b],
-            logneg[b],
-            flips[b],
-        )
+def _async_cue(b, net, S, M, gw, random_order, max_sweeps, rngs, out):
+    """Asynchronous run of cue ``b`` of a batch: the body of :func:`async_batch` and its serial
+    twin. ``net`` and ``out`` are the tuples described in :func:`async_batch`."""
+    kind, n_pow, method, tab_a, tab_b, coef, xiT = net
+    energy, logneg, flips, sweeps, stop = out
+    order = np.arange(S.shape[1])
+    sweeps[b], stop[b] = _async_one(kind, n_pow, method, tab_a, tab_b, coef, xiT, S[b], M[b], gw,
+                                    order, random_order, max_sweeps, rngs[b], energy[b],
+                                    logneg[b], flips[b])  # fmt: skip
+
+
+@pjit
+def async_batch(net, S, M, random_order, max_sweeps, rngs, out):
+    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
+
+    ``net`` is ``(kind, n_pow, method, tab_a, tab_b, coef, xiT)`` (the interaction, its tables
+    and the N x P patterns), ``S`` (B, N) the states (updated in place), ``M`` (B, P) int64 the
+    overlaps, ``rngs`` one stream state per cue and ``out`` the outputs ``(energy, logneg,
+    flips, sweeps, stop)``, shapes (B, max_sweeps + 1) twice, (B, max_sweeps), (B,), (B,).
+    """
+    for b in prange(S.shape[0]):
+        _async_cue(b, net, S, M, _scratch(net, M), random_order, max_sweeps, rngs, out)
+
+
+@jit
+def async_batch_serial(net, S, M, random_order, max_sweeps, rngs, out):
+    """Serial twin of :func:`async_batch` (small batches: no fork-join cost; one scratch)."""
+    gw = _scratch(net, M)
+    for b in range(S.shape[0]):
+        _async_cue(b, net, S, M, gw, random_order, max_sweeps, rngs, out)
 
 
 @jit
@@ -497,92 +444,36 @@ def _sync_one(
     return max_sweeps, LIMIT
 
 
+@jit
+def _sync_cue(b, net, S, M, gw, new, prev, max_sweeps, out):
+    """Synchronous run of cue ``b`` of a batch: the body of :func:`sync_batch` and its serial
+    twin (``new``, ``prev``: length-N scratch)."""
+    kind, n_pow, method, tab_a, tab_b, coef, xiT = net
+    energy, logneg, flips, sweeps, stop = out
+    sweeps[b], stop[b] = _sync_one(kind, n_pow, method, tab_a, tab_b, coef, xiT, S[b], M[b], gw,
+                                   max_sweeps, energy[b], logneg[b], flips[b], new,
+                                   prev)  # fmt: skip
+
+
 @pjit
-def sync_batch(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    max_sweeps,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Synchronous dynamics for a batch of cues, parallel over cues."""
-    b_count, n = S.shape
-    for b in prange(b_count):
+def sync_batch(net, S, M, max_sweeps, out):
+    """Synchronous dynamics for a batch of cues, parallel over cues (arguments as in
+    :func:`async_batch`)."""
+    n = S.shape[1]
+    for b in prange(S.shape[0]):
         new = np.empty(n, dtype=S.dtype)
         prev = np.empty(n, dtype=S.dtype)
-        gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-        sweeps[b], stop[b] = _sync_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            max_sweeps,
-            energy[b],
-            logneg[b],
-            flips[b],
-            new,
-            prev,
-        )
+        _sync_cue(b, net, S, M, _scratch(net, M), new, prev, max_sweeps, out)
 
 
 @jit
-def sync_batch_serial(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    max_sweeps,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Serial twin of :func:`sync_batch`."""
-    b_count, n = S.shape
-    new = np.empty(n, dtype=S.dtype)
-    prev = np.empty(n, dtype=S.dtype)
-    gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-    for b in range(b_count):
-        sweeps[b], stop[b] = _sync_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            max_sweeps,
-            energy[b],
-            logneg[b],
-            flips[b],
-            new,
-            prev,
-        )
+def sync_batch_serial(net, S, M, max_sweeps, out):
+    """Serial twin of :func:`sync_batch` (one set of scratch arrays)."""
+    new = np.empty(S.shape[1], dtype=S.dtype)
+    prev = np.empty_like(new)
+    gw = _scratch(net, M)
+    for b in range(S.shape[0]):
+        _sync_cue(b, net, S, M, gw, new, prev, max_sweeps, out)
 
 
 @pjit

@@ -348,45 +348,14 @@ def dense_recall(
     sweeps = np.zeros(b_count, dtype=np.int64)
     stop = np.zeros(b_count, dtype=np.int64)
     parallel = b_count > 1 and b_count * big_n * p >= _PARALLEL_MIN_WORK
+    net = (kind, n_pow, method, tab_a, tab_b, coef, xiT)
+    out = (energy, logneg, flips, sweeps, stop)
     if dynamics == "async":
         rngs = stream_states(seed, tuple(stream), b_count)
-        (K.async_batch if parallel else K.async_batch_serial)(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S,
-            M,
-            order == "random",
-            max_sweeps,
-            rngs,
-            energy,
-            logneg,
-            flips,
-            sweeps,
-            stop,
-        )
+        run = K.async_batch if parallel else K.async_batch_serial
+        run(net, S, M, order == "random", max_sweeps, rngs, out)
     else:
-        (K.sync_batch if parallel else K.sync_batch_serial)(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S,
-            M,
-            max_sweeps,
-            energy,
-            logneg,
-            flips,
-            sweeps,
-            stop,
-        )
+        (K.sync_batch if parallel else K.sync_batch_serial)(net, S, M, max_sweeps, out)
     stop_names = np.asarray(STOP_REASONS)[stop]
     if warn and (stop == K.LIMIT).any():
         k = int((stop == K.LIMIT).sum())

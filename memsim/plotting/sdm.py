@@ -8,17 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
 def _tag(result: Result) -> str:
     s = result.summary
     return f"n={s['n']}, M={s['M']}, r={s['radius']}, {s['data']}, {s['association']}"
-
-
-def _legend_below(ax, ncol=1):
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol)
 
 
 @style.styled
@@ -49,7 +45,7 @@ def plot_recall(result: Result, path: Path) -> Path:
         f"mean {s['mean_activated']:.1f} activated (M p = {s['expected_activated']:.1f})",
         fontsize=9,
     )
-    _legend_below(ax0)
+    common.legend_under(ax0)
     acc = c["accuracy"]
     ax1.hist(
         acc, bins=np.linspace(min(0.5, acc.min()), 1.0, 41), color="C2", alpha=0.8, label="reads"
@@ -61,13 +57,9 @@ def plot_recall(result: Result, path: Path) -> Path:
         f"(cue flip {s['flip']:g})",
         fontsize=9,
     )
-    _legend_below(ax1)
-    fig.suptitle(
-        f"{result.scenario.name}: {s['items']} items stored, {s['cues']} cues read per trial "
-        f"({_tag(result)})",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    common.legend_under(ax1)
+    what = f"{s['items']} items stored, {s['cues']} cues read per trial ({_tag(result)})"
+    return common.save_titled(fig, path, result, what)
 
 
 @style.styled
@@ -104,7 +96,7 @@ def plot_attention(result: Result, path: Path) -> Path | None:
     ax0.set_xlabel("Hamming distance d between cue and stored address")
     ax0.set_ylabel("weight relative to d = 0")
     ax0.set_title("intersection vs softmax", fontsize=9)
-    _legend_below(ax0)
+    common.legend_under(ax0)
     w_i, w_s = a["intersection_weight"], a["softmax_weight"]
     floor = 1e-12
     ax1.loglog(
@@ -139,12 +131,9 @@ def plot_attention(result: Result, path: Path) -> Path | None:
         f"{s['attention_max_abs_difference']:.3f}",
         fontsize=9,
     )
-    _legend_below(ax1)
-    fig.suptitle(
-        f"{result.scenario.name}: SDM read weights and softmax attention ({_tag(result)})",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    common.legend_under(ax1)
+    what = f"SDM read weights and softmax attention ({_tag(result)})"
+    return common.save_titled(fig, path, result, what)
 
 
 @style.styled
@@ -159,35 +148,20 @@ def plot_capacity(result: Result, path: Path) -> Path:
     import matplotlib
 
     cmap = matplotlib.colormaps["viridis"]
-    for i, k in enumerate(items):
-        sel = st["items"] == k
-        o = np.argsort(st["flip"][sel])
-        ax0.errorbar(
-            st["flip"][sel][o],
-            st["accuracy"][sel][o],
-            yerr=np.nan_to_num(st["sem_accuracy"][sel][o]),
-            fmt="o-",
-            ms=3,
-            color=cmap(i / max(1, len(items) - 1)),
-            label=f"{k} items",
-        )
-    for i, f in enumerate(flips):
-        sel = st["flip"] == f
-        o = np.argsort(st["items"][sel])
-        ax1.errorbar(
-            st["items"][sel][o],
-            st["accuracy"][sel][o],
-            yerr=np.nan_to_num(st["sem_accuracy"][sel][o]),
-            fmt="o-",
-            ms=3,
-            color=f"C{i}",
-            label=f"cue flip {f:g}",
-        )
+    lines = [(ax0, "items", "flip", k, cmap(i / max(1, len(items) - 1)), f"{k} items")
+             for i, k in enumerate(items)]  # fmt: skip
+    lines += [(ax1, "flip", "items", f, f"C{i}", f"cue flip {f:g}") for i, f in enumerate(flips)]
+    for ax, by, x, v, color, label in lines:
+        sel = st[by] == v
+        o = np.argsort(st[x][sel])
+        common.errorbar_sem(ax, st[x][sel][o], st["accuracy"][sel][o],
+                            st["sem_accuracy"][sel][o], fmt="o-", ms=3, color=color,
+                            label=label)  # fmt: skip
     for ax in (ax0, ax1):
         ax.axhline(0.5, color="grey", ls=":", lw=1, label="chance (0.5)")
         ax.set_ylabel("fraction of data bits read correctly")
         ax.set_ylim(0.45, 1.02)
-        _legend_below(ax, ncol=3)
+        common.legend_under(ax, ncol=3)
     ax0.set_xlabel("cue noise: fraction of address bits flipped")
     ax0.set_title("accuracy vs cue noise", fontsize=9)
     if len(items) > 1 and items[-1] / items[0] > 20:
@@ -198,16 +172,14 @@ def plot_capacity(result: Result, path: Path) -> Path:
         f"M p = {s['expected_activated']:.1f})",
         fontsize=9,
     )
-    fig.suptitle(f"{result.scenario.name}: SDM read accuracy ({_tag(result)})", fontsize=9)
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, f"SDM read accuracy ({_tag(result)})")
 
 
-PLOTTERS = {"recall": plot_recall, "attention": plot_attention, "capacity": plot_capacity}
+PLOTTERS = common.plotters(plot_recall, plot_attention, plot_capacity)
 RECALL_PLOTS = ("recall", "attention")
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    if result.command == "capacity":
-        return list(CAPACITY_PLOTS)
-    return ["recall", "attention"] if "attention" in result.tables else ["recall"]
+    recall = ["recall", "attention"] if "attention" in result.tables else ["recall"]
+    return common.default_plots(result, recall, CAPACITY_PLOTS, pictures=False)

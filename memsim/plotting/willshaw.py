@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -45,7 +45,7 @@ def plot_recall(result: Result, path: Path) -> Path:
     ax0.set_yscale("log")
     ax0.set_xlabel("dendritic sum d_i = sum_j W_ij x_j")
     ax0.set_ylabel(f"units (first {sums.shape[0]} cues)")
-    ax0.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    common.legend_under(ax0)
     ax0.set_title("dendritic sums", fontsize=9)
     fp = c["false_positives"]
     mi = c["misses"]
@@ -63,7 +63,7 @@ def plot_recall(result: Result, path: Path) -> Path:
         f"{s['false_positive_rate']:.2e}{th_txt}, miss rate {s['miss_rate']:.2e}",
         fontsize=8,
     )
-    ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    common.legend_under(ax1, ncol=2)
     fig.suptitle(_title(result, f"recall of M = {s['memories']} memories"), fontsize=9)
     return style.save(fig, path)
 
@@ -77,9 +77,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
     m = np.asarray(st["memories"], dtype=float)
     fig, axes = style.subplots(1, 3, figsize=(13, 4.4))
     ax = axes[0]
-    ax.errorbar(
-        m, st["p1"], yerr=np.nan_to_num(st["sem_p1"]), fmt="o", color="C0", ms=4, label="measured"
-    )
+    common.errorbar_sem(ax, m, st["p1"], st["sem_p1"], fmt="o", color="C0", ms=4, label="measured")
     ax.plot(
         th["memories"], th["p1"], "-", color="k", lw=1, label="1 - (1 - K_in K_out / N_in N_out)^M"
     )
@@ -120,15 +118,15 @@ def plot_capacity(result: Result, path: Path) -> Path:
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("stored associations M")
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+        common.legend_under(ax)
     fig.suptitle(_title(result, "capacity"), fontsize=9)
     return style.save(fig, path)
 
 
-PLOTTERS = {"recall": plot_recall, "capacity": plot_capacity}
+PLOTTERS = common.plotters(plot_recall, plot_capacity)
 RECALL_PLOTS = ("recall",)
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    return list(CAPACITY_PLOTS if result.command == "capacity" else RECALL_PLOTS)
+    return common.default_plots(result, RECALL_PLOTS, CAPACITY_PLOTS, pictures=False)
