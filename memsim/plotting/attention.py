@@ -34,6 +34,14 @@ def _first_trial_rows(result: Result) -> np.ndarray:
     return np.flatnonzero(q["trial"] == q["trial"][0])[:MAX_ROWS]
 
 
+def _compared(result: Result) -> list[str] | None:
+    """Names of the normalisers a run compared (``model.compare``), or None when it compared
+    none."""
+    if "compare_weights" not in result.arrays:
+        return None
+    return list(result.tables["normaliser_summary"]["normaliser"])
+
+
 def _targets(result: Result, rows: np.ndarray) -> np.ndarray | None:
     if not result.meta.get("has_targets", "target" in result.tables["queries"]):
         return None
@@ -272,10 +280,9 @@ def plot_support(result: Result, path: Path) -> Path | None:
 @style.styled
 def plot_profiles(result: Result, path: Path) -> Path | None:
     """Weights of the first query against the rank of each key's score, per normaliser."""
-    if "compare_weights" not in result.arrays:
+    labels = _compared(result)
+    if labels is None:
         return None
-    plt = _plt()
-    labels = list(result.tables["normaliser_summary"]["normaliser"])
     q = result.tables["queries"]
     rows = _first_trial_rows(result)
     # a contested query: the smallest gap between its two highest scores (first trial), where
@@ -289,7 +296,7 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
     n_keys = s.size
     ranks = np.arange(1, n_keys + 1)
     target = int(q["target"][row]) if "target" in q else None
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(12, 4.6))
     shown = min(n_keys, 15)
     markers = "os^vD<>ph*"
     for i, lab in enumerate(labels):
@@ -326,10 +333,10 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
 @style.styled
 def plot_compare_maps(result: Result, path: Path) -> Path | None:
     """The attention map (first trial) of every compared normaliser, same keys and colours."""
-    if "compare_weights" not in result.arrays:
+    labels = _compared(result)
+    if labels is None:
         return None
     plt = _plt()
-    labels = list(result.tables["normaliser_summary"]["normaliser"])
     rows = _first_trial_rows(result)
     cw = np.asarray(result.arrays["compare_weights"])[:, rows]
     targets = _targets(result, rows)

@@ -102,3 +102,18 @@ def picture_shape(result: Result) -> tuple | None:
     """The 2-D shape of the patterns' pictures, or None when they have none."""
     shape = result.meta.get("picture_shape")
     return tuple(shape) if shape else None
+
+
+def label_axes(ax, xlabel: str, ylabel: str, title: str | None = None, fontsize: float = 9):
+    """Axis labels and (optionally) a panel title of ``fontsize``."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title, fontsize=fontsize)
+
+
+def theory_line(ax, x, y, label: str, fmt: str = "-", lw: float = 1, **kw):
+    """A theory curve: thin, in the theory colour (:data:`memsim.plotting.style.THEORY`)."""
+    from memsim.plotting.style import THEORY
+
+    return ax.plot(x, y, fmt, color=THEORY, lw=lw, label=label, **kw)

@@ -90,12 +90,21 @@ def plot_animation(result: Result, path: Path) -> Path | None:
     return _pictures.animate(result, path, "update step")
 
 
+def _study_figure(result: Result, table: str, width: float = 8.4):
+    """(table, figure, axes) of a capacity-study plot, or None when the run has no ``table``."""
+    if table not in result.tables:
+        return None
+    return (result.tables[table], *style.subplots(figsize=(width, 4.4)))
+
+
 @style.styled
 def plot_beta_sweep(result: Result, path: Path) -> Path | None:
-    if "beta_summary" not in result.tables:
+    """Fractions of single, metastable and global fixed points, and the effective number of
+    patterns, against beta."""
+    got = _study_figure(result, "beta_summary")
+    if got is None:
         return None
-    t = result.tables["beta_summary"]
-    fig, ax = style.subplots(figsize=(8.4, 4.4))
+    t, fig, ax = got
     for k, col in zip(_KINDS, ("C2", "C1", "C3"), strict=True):
         ax.plot(t["beta"], t[f"fraction_{k}"], "o-", color=col, label=k)
     ax.set_xscale("log")
@@ -119,10 +128,11 @@ def plot_beta_sweep(result: Result, path: Path) -> Path | None:
 
 @style.styled
 def plot_separation(result: Result, path: Path) -> Path | None:
-    if "separation" not in result.tables:
+    """One-update retrieval error against the separation of each query, with the bound."""
+    got = _study_figure(result, "separation")
+    if got is None:
         return None
-    t = result.tables["separation"]
-    fig, ax = style.subplots(figsize=(8.4, 4.4))
+    t, fig, ax = got
     floor = 1e-17
     ax.scatter(
         t["separation"],
@@ -150,11 +160,12 @@ def plot_separation(result: Result, path: Path) -> Path | None:
 
 @style.styled
 def plot_capacity(result: Result, path: Path) -> Path | None:
-    if "capacity" not in result.tables:
+    """Measured capacity against the dimension d, beside the classical alpha_c d line."""
+    got = _study_figure(result, "capacity", 8.2)
+    if got is None:
         return None
-    t = result.tables["capacity"]
+    t, fig, ax = got
     d = np.asarray(t["d"], dtype=float)
-    fig, ax = style.subplots(figsize=(8.2, 4.4))
     ax.plot(d, t["capacity"], "o-", label="modern (continuous) network, measured")
     from memsim.theory import hebbian_capacity
 

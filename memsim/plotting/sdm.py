@@ -31,32 +31,19 @@ def plot_recall(result: Result, path: Path) -> Path:
     width = max(1, (hi - lo + 1) // 40)
     bins = np.arange(lo - 0.5, hi + width + 0.5, width)
     ax0.hist(counts, bins=bins, density=True, color="C0", alpha=0.7, label="measured reads")
-    ax0.plot(
-        act["activated"],
-        act["binomial_pmf"],
-        "-",
-        color="k",
-        lw=1,
-        label=f"Binomial(M, p), p = P(Bin(n, 1/2) <= r) = {s['activation_probability']:.4f}",
-    )
-    ax0.set_xlabel("activated hard locations per read")
-    ax0.set_ylabel("probability")
-    ax0.set_title(
-        f"mean {s['mean_activated']:.1f} activated (M p = {s['expected_activated']:.1f})",
-        fontsize=9,
-    )
+    binomial = f"Binomial(M, p), p = P(Bin(n, 1/2) <= r) = {s['activation_probability']:.4f}"
+    common.theory_line(ax0, act["activated"], act["binomial_pmf"], binomial)
+    common.label_axes(ax0, "activated hard locations per read", "probability",
+                      f"mean {s['mean_activated']:.1f} activated (M p = "
+                      f"{s['expected_activated']:.1f})")  # fmt: skip
     common.legend_under(ax0)
     acc = c["accuracy"]
     ax1.hist(
         acc, bins=np.linspace(min(0.5, acc.min()), 1.0, 41), color="C2", alpha=0.8, label="reads"
     )
-    ax1.set_xlabel("fraction of data bits read correctly")
-    ax1.set_ylabel("reads")
-    ax1.set_title(
-        f"mean bit accuracy {s['mean_accuracy']:.4f}; {s['fraction_exact']:.1%} read exactly "
-        f"(cue flip {s['flip']:g})",
-        fontsize=9,
-    )
+    common.label_axes(ax1, "fraction of data bits read correctly", "reads",
+                      f"mean bit accuracy {s['mean_accuracy']:.4f}; {s['fraction_exact']:.1%} "
+                      f"read exactly (cue flip {s['flip']:g})")  # fmt: skip
     common.legend_under(ax1)
     what = f"{s['items']} items stored, {s['cues']} cues read per trial ({_tag(result)})"
     return common.save_titled(fig, path, result, what)
@@ -83,14 +70,8 @@ def plot_attention(result: Result, path: Path) -> Path | None:
         color="C0",
         label="Hamming-ball intersection I(d) / I(0) (exact count)",
     )
-    ax0.semilogy(
-        it["distance"],
-        it["softmax_normalised"],
-        "-",
-        color="k",
-        lw=1,
-        label=f"softmax exp(beta (cos - 1)), beta = {s['softmax_beta']:.3f}",
-    )
+    softmax = f"softmax exp(beta (cos - 1)), beta = {s['softmax_beta']:.3f}"
+    common.theory_line(ax0, it["distance"], it["softmax_normalised"], softmax)
     ax0.axvline(s["n"] / 2, color="grey", ls=":", lw=1, label="n / 2 (unrelated addresses)")
     ax0.set_ylim(bottom=max(1e-30, float(it["intersection_normalised"][ok].min()) / 10))
     ax0.set_xlabel("Hamming distance d between cue and stored address")
@@ -122,15 +103,11 @@ def plot_attention(result: Result, path: Path) -> Path | None:
         min(1.0, 2 * max(w_i.max(), w_s.max())),
     ]
     ax1.plot(lim, lim, "-", color="grey", lw=1, label="equal weights")
-    ax1.set_xlabel("expected intersection weight (exact)")
-    ax1.set_ylabel("weight")
     target = int(np.argmin(a["distance"]))
-    ax1.set_title(
-        f"one cue, {w_i.size} stored items (nearest at distance "
-        f"{int(a['distance'][target])})\nmax |intersection - softmax| "
-        f"{s['attention_max_abs_difference']:.3f}",
-        fontsize=9,
-    )
+    common.label_axes(ax1, "expected intersection weight (exact)", "weight",
+                      f"one cue, {w_i.size} stored items (nearest at distance "
+                      f"{int(a['distance'][target])})\nmax |intersection - softmax| "
+                      f"{s['attention_max_abs_difference']:.3f}")  # fmt: skip
     common.legend_under(ax1)
     what = f"SDM read weights and softmax attention ({_tag(result)})"
     return common.save_titled(fig, path, result, what)
