@@ -17,6 +17,11 @@ def _tag(result: Result) -> str:
     return f"n={s['n']}, M={s['M']}, r={s['radius']}, {s['data']}, {s['association']}"
 
 
+def _save(fig, path: Path, result: Result, what: str) -> Path:
+    """Save with the title ``"<scenario>: what (<memory parameters>)"`` of every SDM plot."""
+    return common.save_titled(fig, path, result, f"{what} ({_tag(result)})")
+
+
 @style.styled
 def plot_recall(result: Result, path: Path) -> Path:
     """Left: activated locations per read (histogram) beside Binomial(M, p). Right: bit
@@ -45,8 +50,7 @@ def plot_recall(result: Result, path: Path) -> Path:
                       f"mean bit accuracy {s['mean_accuracy']:.4f}; {s['fraction_exact']:.1%} "
                       f"read exactly (cue flip {s['flip']:g})")  # fmt: skip
     common.legend_under(ax1)
-    what = f"{s['items']} items stored, {s['cues']} cues read per trial ({_tag(result)})"
-    return common.save_titled(fig, path, result, what)
+    return _save(fig, path, result, f"{s['items']} items stored, {s['cues']} cues read per trial")
 
 
 @style.styled
@@ -109,8 +113,7 @@ def plot_attention(result: Result, path: Path) -> Path | None:
                       f"{int(a['distance'][target])})\nmax |intersection - softmax| "
                       f"{s['attention_max_abs_difference']:.3f}")  # fmt: skip
     common.legend_under(ax1)
-    what = f"SDM read weights and softmax attention ({_tag(result)})"
-    return common.save_titled(fig, path, result, what)
+    return _save(fig, path, result, "SDM read weights and softmax attention")
 
 
 @style.styled
@@ -149,7 +152,7 @@ def plot_capacity(result: Result, path: Path) -> Path:
         f"M p = {s['expected_activated']:.1f})",
         fontsize=9,
     )
-    return common.save_titled(fig, path, result, f"SDM read accuracy ({_tag(result)})")
+    return _save(fig, path, result, "SDM read accuracy")
 
 
 PLOTTERS = common.plotters(plot_recall, plot_attention, plot_capacity)
