@@ -16,21 +16,17 @@ def plot_energy(result: Result, path: Path) -> Path:
     """E(x, y) = -y^T W x before and after every half-step, one line per cue."""
     e = result.arrays["energy"]
     n = e.shape[0]
-    rows = np.arange(n) if n <= 100 else np.linspace(0, n - 1, 100).astype(int)
-    alpha = common.line_alpha(len(rows), 0.35)
-    fig, ax = style.subplots(figsize=(6.4, 4))
-    for r in rows:
-        k = np.flatnonzero(np.isfinite(e[r]))
-        ax.plot(np.arange(k[-1] + 1), e[r, : k[-1] + 1], "-o", ms=3, lw=1, alpha=alpha)
-    ax.set_xlabel("half-step (odd: y updated from x when x is cued)")
-    ax.set_ylabel("energy E = -y^T W x")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    lines = []
+    for r in np.arange(n) if n <= 100 else np.linspace(0, n - 1, 100).astype(int):
+        last = np.flatnonzero(np.isfinite(e[r]))[-1]
+        lines.append((np.arange(last + 1), e[r, : last + 1]))
     s = result.summary
     what = (
         "BAM energy per half-step, one line per cue\n"
         f"({s['pairs']} pairs, Nx={s['nx']}, Ny={s['ny']}, cue side {s['cue_side']})"
     )
-    return common.save_titled(fig, path, result, what, ax=ax)
+    labels = ("half-step (odd: y updated from x when x is cued)", "energy E = -y^T W x")
+    return common.cue_lines(result, path, lines, labels, what, 0.35, "-o", True, ms=3)
 
 
 @style.styled

@@ -117,3 +117,19 @@ def theory_line(ax, x, y, label: str, fmt: str = "-", lw: float = 1, **kw):
     from memsim.plotting.style import THEORY
 
     return ax.plot(x, y, fmt, color=THEORY, lw=lw, label=label, **kw)
+
+
+def cue_lines(result: Result, path, lines, labels: tuple[str, str], what: str, floor: float,
+              fmt: str = "-", integer_x: bool = False, **kw):  # fmt: skip
+    """A figure of one thin line per cue (``lines``: (x, y) pairs), fading to opacity ``floor``
+    when there are many (:func:`line_alpha`); axis ``labels`` (x, y), title ``what``; saved."""
+    from memsim.plotting import style
+
+    fig, ax = style.subplots(figsize=(6.4, 4))
+    alpha = line_alpha(len(lines), floor)
+    for x, y in lines:
+        ax.plot(x, y, fmt, lw=1, alpha=alpha, **kw)
+    label_axes(ax, *labels)
+    if integer_x:
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    return save_titled(fig, path, result, what, ax=ax)

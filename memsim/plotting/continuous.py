@@ -51,19 +51,13 @@ def plot_trajectories(result: Result, path: Path) -> Path:
 def plot_energy(result: Result, path: Path) -> Path:
     """Lyapunov energy (Hopfield 1984, eq. 7) against time, one line per cue."""
     t = result.arrays["t"]
-    e = result.arrays["energy"]
-    fig, ax = style.subplots(figsize=(6.4, 4))
-    rows = np.arange(e.shape[0])[:100]
-    alpha = common.line_alpha(len(rows), 0.3)
-    for r in rows:
-        ax.plot(t, e[r], lw=1, alpha=alpha)
-    ax.set_xlabel("time t (units of tau)")
-    ax.set_ylabel("energy E(t)")
+    lines = [(t, row) for row in result.arrays["energy"][:100]]
     what = (
         "Lyapunov energy never increases (largest step "
         f"{result.summary['largest_energy_increase']:.1e})"
     )
-    return common.save_titled(fig, path, result, what, ax=ax)
+    labels = ("time t (units of tau)", "energy E(t)")
+    return common.cue_lines(result, path, lines, labels, what, 0.3)
 
 
 @style.styled
