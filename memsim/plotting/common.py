@@ -12,14 +12,19 @@ from memsim.plotting.style import plt_module
 from memsim.results import Result
 
 __all__ = [
+    "cue_lines",
     "default_plots",
     "errorbar_sem",
     "first_cue_rows",
+    "label_axes",
     "legend_right",
     "legend_under",
     "line_alpha",
-    "pm_picture",
+    "plotters",
     "plt_module",
+    "pm_picture",
+    "save_titled",
+    "theory_line",
 ]
 
 
@@ -96,12 +101,6 @@ def save_titled(fig, path, result: Result, text: str, fontsize: float = 9, ax=No
 def plotters(*functions) -> dict:
     """The ``PLOTTERS`` table of a plot module: ``plot_<name>`` functions by ``<name>``."""
     return {f.__name__.removeprefix("plot_"): f for f in functions}
-
-
-def picture_shape(result: Result) -> tuple | None:
-    """The 2-D shape of the patterns' pictures, or None when they have none."""
-    shape = result.meta.get("picture_shape")
-    return tuple(shape) if shape else None
 
 
 def label_axes(ax, xlabel: str, ylabel: str, title: str | None = None, fontsize: float = 9):

@@ -9,16 +9,10 @@ import numpy as np
 
 from memsim.plotting import common, style
 from memsim.plotting import pictures as _pictures
-from memsim.plotting.hopfield import energy_figure, trace_lines
+from memsim.plotting.hopfield import energy_figure
 from memsim.plotting.hopfield import plot_animation as plot_animation
 from memsim.plotting.hopfield import plot_pictures as plot_pictures
 from memsim.results import Result
-
-
-def energy_lines(ax, result: Result, traces: np.ndarray, xlabel: str, ylabel: str) -> None:
-    """Energy traces (cues x steps): named lines for few cues, median and band for many."""
-    trace_lines(ax, result, traces, ylabel, step=xlabel)
-    style.fit_ylim(ax, traces)
 
 
 @style.styled
