@@ -139,20 +139,10 @@ class Result:
         """
         import tempfile
 
-        from memsim.plotting import allowed_plots, make_plots
+        from memsim.plotting import make_plots
         from memsim.plotting.style import keep_figures
 
-        if plots is True:
-            which = self.scenario.output.plots or None
-        else:
-            which = [plots] if isinstance(plots, str) else list(plots)
-            known = allowed_plots(self.kind, self.command)
-            bad = [n for n in which if n not in known]
-            if bad:
-                raise MemsimError(
-                    f"plots: {bad[0]!r} is not a plot of a {self.kind} {self.command} result; "
-                    f"its plots: {', '.join(known)}"
-                )
+        which = _requested_plots(self, plots)
         with keep_figures() as figs:
             if folder is None:
                 with tempfile.TemporaryDirectory() as tmp:
@@ -350,6 +340,25 @@ def write_into(result: Result, folder: str | Path, plots: Sequence[str] = ()) ->
     return p
 
 
+def _requested_plots(result: Result, plots) -> list[str] | None:
+    """The plot names asked for (None: the kind's defaults): ``True`` means the scenario's
+    ``output.plots``; a name or a list of names is checked against the kind's plots of the
+    result's command (MemsimError naming the first unknown one)."""
+    if plots is True:
+        return result.scenario.output.plots or None
+    from memsim.plotting import allowed_plots
+
+    which = [plots] if isinstance(plots, str) else list(plots)
+    known = allowed_plots(result.kind, result.command)
+    bad = [n for n in which if n not in known]
+    if bad:
+        raise MemsimError(
+            f"plots: {bad[0]!r} is not a plot of a {result.kind} {result.command} result; "
+            f"its plots: {', '.join(known)}"
+        )
+    return which or None
+
+
 def save(
     result: Result, out: str | Path, force: bool = False, prepared: bool = False, plots=None
 ) -> Path:
@@ -397,20 +406,7 @@ def save(
         if plots:
             from memsim.plotting import make_plots
 
-            if plots is True:
-                which = result.scenario.output.plots
-            else:
-                from memsim.plotting import allowed_plots
-
-                which = [plots] if isinstance(plots, str) else list(plots)
-                known = allowed_plots(result.kind, result.command)
-                bad = [n for n in which if n not in known]
-                if bad:
-                    raise MemsimError(
-                        f"plots: {bad[0]!r} is not a plot of a {result.kind} {result.command} "
-                        f"result; its plots: {', '.join(known)}"
-                    )
-            drawn = make_plots(result, tmp, which or None)
+            drawn = make_plots(result, tmp, _requested_plots(result, plots))
         write_into(result, tmp, drawn)
     return target
 

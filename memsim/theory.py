@@ -83,6 +83,17 @@ def _check_nonnegative(a: np.ndarray, name: str) -> None:
         raise MemsimError(f"{name} must be >= 0 (and not NaN), got {a.min() if a.size else a}")
 
 
+def _each_nonnegative(x, name: str, f):
+    """``f(v)`` for every entry v (a float) of ``x``, checked >= 0 and not NaN; float64 shaped
+    like ``x`` (a numpy scalar for a scalar)."""
+    a = _as_float_array(x, name)
+    _check_nonnegative(a, name)
+    out = np.empty(a.shape, dtype=np.float64)
+    for idx, v in np.ndenumerate(a):
+        out[idx] = f(float(v))
+    return _out(out)
+
+
 def _check_network_size(N, name: str = "N") -> np.ndarray:
     n = _as_float_array(N, name)
     if np.any(~np.isfinite(n)) or np.any(n < 2):
@@ -287,13 +298,12 @@ def ags_retrieval_overlap(alpha, branch: str = "retrieval"):
     """
     if branch not in ("retrieval", "unstable"):
         raise MemsimError(f"branch must be 'retrieval' or 'unstable', got {branch!r}")
-    a = _as_float_array(alpha, "alpha")
-    _check_nonnegative(a, "alpha")
-    out = np.empty(a.shape, dtype=np.float64)
-    for idx, ai in np.ndenumerate(a):
-        y = _ags_y_of_alpha(float(ai), branch)
-        out[idx] = math.nan if math.isnan(y) else (1.0 if math.isinf(y) else math.erf(y))
-    return _out(out)
+
+    def m_of(ai: float) -> float:
+        y = _ags_y_of_alpha(ai, branch)
+        return math.nan if math.isnan(y) else (1.0 if math.isinf(y) else math.erf(y))
+
+    return _each_nonnegative(alpha, "alpha", m_of)
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,12 +523,7 @@ def ags_max_retrieval_load(T):
     Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30;
     the retrieval line T_M(alpha) of the phase diagram.
     """
-    t = _as_float_array(T, "T")
-    _check_nonnegative(t, "T")
-    out = np.empty(t.shape)
-    for idx, ti in np.ndenumerate(t):
-        out[idx] = _ags_alpha_max(float(ti))[0]
-    return _out(out)
+    return _each_nonnegative(T, "T", lambda t: _ags_alpha_max(t)[0])
 
 
 @functools.lru_cache(maxsize=1)
@@ -569,30 +574,24 @@ def ags_retrieval_boundary(alphas):
 
     References
     ----------
-    Amit, Gutfreund & Sompolinsky (1985), Phys. Rev. Lett. 55, 1530; (1987), Ann. Phys. 173, 30;
-    the line T_M(alpha) of the phase diagram.
+    Amit, Gutfreund & Sompolinsky (1987), Ann. Phys. 173, 30 (the line T_M(alpha) of the phase
+    diagram; first in Phys. Rev. Lett. 55, 1530, 1985). Hertz, Krogh & Palmer (1991),
+    Introduction to the Theory of Neural Computation, section 2.5.
     """
-    a = _as_float_array(alphas, "alphas")
-    _check_nonnegative(a, "alphas")
-    tp, ap = _ags_reentrance_peak()
-    out = np.empty(a.shape)
-    for idx, ai in np.ndenumerate(a):
-        ai = float(ai)
+
+    def t_of(ai: float) -> float:
+        tp, ap = _ags_reentrance_peak()
         if ai == 0.0:
-            out[idx] = 1.0
-        elif ai > ap:
-            out[idx] = math.nan
-        elif ai == ap:
-            out[idx] = tp
-        else:
-            out[idx] = optimize.brentq(
-                lambda t, ai=ai: _ags_alpha_max(float(t))[0] - ai,
-                tp,
-                1.0,
-                xtol=1e-10,
-                rtol=1e-10,
-            )
-    return _out(out)
+            return 1.0
+        if ai > ap:
+            return math.nan
+        if ai == ap:
+            return tp
+        return optimize.brentq(
+            lambda t: _ags_alpha_max(float(t))[0] - ai, tp, 1.0, xtol=1e-10, rtol=1e-10
+        )
+
+    return _each_nonnegative(alphas, "alphas", t_of)
 
 
 def _solve_retrieval_line(nodes: int) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from numba import prange
 
 from memsim._jit import jit, pjit
+from memsim.hopfield._common_kernels import row_dot, sgn_keep
 
 FIXED_POINT = 0
 LIMIT = 1
@@ -24,15 +25,9 @@ def _half_step(M, src, dst):
     dot = M[0, 0] * 0
     for i in range(M.shape[0]):
         row = M[i]
-        acc = row[0] * 0  # int64 or float64, the couplings' type
-        for j in range(M.shape[1]):
-            acc += row[j] * src[j]
+        acc = row_dot(row, src, row[0] * 0)  # int64 or float64, the couplings' type
         old = dst[i]
-        new = old
-        if acc > 0:
-            new = 1
-        elif acc < 0:
-            new = -1
+        new = sgn_keep(acc, old)
         if new != old:
             dst[i] = new
             flips += 1
@@ -44,11 +39,7 @@ def _half_step(M, src, dst):
 def _energy(W, x, y):
     e = W[0, 0] * 0
     for i in range(W.shape[0]):
-        row = W[i]
-        acc = row[0] * 0
-        for j in range(W.shape[1]):
-            acc += row[j] * x[j]
-        e += y[i] * acc
+        e += y[i] * row_dot(W[i], x, W[i, 0] * 0)
     return -e
 
 

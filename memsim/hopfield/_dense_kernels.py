@@ -39,6 +39,7 @@ from numba import prange
 
 from memsim._jit import jit, pjit
 from memsim._rng import shuffle
+from memsim.hopfield._common_kernels import sgn_keep as _decide
 
 POLYNOMIAL = 0
 RECTIFIED = 1
@@ -211,15 +212,6 @@ def _exp_flip(tab_b, row, new, m, g):
 
 
 @jit
-def _decide(d, old):
-    if d > 0:
-        return 1
-    if d < 0:
-        return -1
-    return old
-
-
-@jit
 def _fval(kind, n, x):
     """F(x) as float64 (energy only)."""
     xf = np.float64(x)
@@ -257,6 +249,12 @@ def _energy_parts(kind, n, m):
 
 
 @jit
+def _record(kind, n_pow, m, energy, logneg, k):
+    """Store E and log(-E) of the overlaps ``m`` as entry ``k`` of ``energy`` and ``logneg``."""
+    energy[k], logneg[k] = _energy_parts(kind, n_pow, m)
+
+
+@jit
 def _overlaps(xiT, s, m):
     """m[mu] = sum_i xi_i^mu s_i (xiT is N x P)."""
     n, p = xiT.shape
@@ -284,25 +282,7 @@ def _flip(xiT, m, i, new):
 
 
 @jit
-def _async_one(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    s,
-    m,
-    gw,
-    order,
-    random_order,
-    max_sweeps,
-    rng,
-    energy,
-    logneg,
-    flips_out,
-):
+def _async_one(net, s, m, gw, order, random_order, max_sweeps, rng, energy, logneg, flips_out):
     """Asynchronous sweeps for one cue; returns (sweeps used, stop code).
 
     ``m`` (length P, int64) receives the overlaps ``xi^mu . s``; ``gw`` is (2, P) scratch for the
@@ -312,13 +292,12 @@ def _async_one(
     start of every sweep with the cue's own xoshiro256** stream (the same protocol as the
     classical engine, so n = 2 reproduces it update for update).
     """
+    kind, n_pow, method, tab_a, tab_b, coef, xiT = net
     n = s.shape[0]
     g = gw[0]
     w = gw[1]
     _overlaps(xiT, s, m)
-    e, lg = _energy_parts(kind, n_pow, m)
-    energy[0] = e
-    logneg[0] = lg
+    _record(kind, n_pow, m, energy, logneg, 0)
     big_g = _refill(method, tab_a, tab_b, coef, n, m, g, w)
     since = 0
     for sweep in range(max_sweeps):
@@ -340,135 +319,60 @@ def _async_one(
                     since = 0
                 _flip(xiT, m, i, new)
                 big_g = _refill(method, tab_a, tab_b, coef, n, m, g, w)
-        e, lg = _energy_parts(kind, n_pow, m)
-        energy[sweep + 1] = e
-        logneg[sweep + 1] = lg
+        _record(kind, n_pow, m, energy, logneg, sweep + 1)
         flips_out[sweep] = flips
         if flips == 0:
             return sweep + 1, FIXED_POINT
     return max_sweeps, LIMIT
 
 
+@jit
+def _scratch(net, M):
+    """The (2, P) scratch of one cue: drive vector g and the B values (dtype of ``coef``)."""
+    return np.empty((2, M.shape[1]), dtype=net[5].dtype)
+
+
+@jit
+def _async_cue(b, net, S, M, gw, random_order, max_sweeps, rngs, out):
+    """Asynchronous run of cue ``b`` of a batch: the body of :func:`async_batch` and its serial
+    twin. ``net`` and ``out`` are the tuples described in :func:`async_batch`."""
+    energy, logneg, flips, sweeps, stop = out
+    order = np.arange(S.shape[1])
+    sweeps[b], stop[b] = _async_one(net, S[b], M[b], gw, order, random_order, max_sweeps, rngs[b],
+                                    energy[b], logneg[b], flips[b])  # fmt: skip
+
+
 @pjit
-def async_batch(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    random_order,
-    max_sweeps,
-    rngs,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream)."""
-    b_count, n = S.shape
-    for b in prange(b_count):
-        order = np.arange(n)
-        gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-        sweeps[b], stop[b] = _async_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            order,
-            random_order,
-            max_sweeps,
-            rngs[b],
-            energy[b],
-            logneg[b],
-            flips[b],
-        )
+def async_batch(net, S, M, random_order, max_sweeps, rngs, out):
+    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
+
+    ``net`` is ``(kind, n_pow, method, tab_a, tab_b, coef, xiT)`` (the interaction, its tables
+    and the N x P patterns), ``S`` (B, N) the states (updated in place), ``M`` (B, P) int64 the
+    overlaps, ``rngs`` one stream state per cue and ``out`` the outputs ``(energy, logneg,
+    flips, sweeps, stop)``, shapes (B, max_sweeps + 1) twice, (B, max_sweeps), (B,), (B,).
+    """
+    for b in prange(S.shape[0]):
+        _async_cue(b, net, S, M, _scratch(net, M), random_order, max_sweeps, rngs, out)
 
 
 @jit
-def async_batch_serial(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    random_order,
-    max_sweeps,
-    rngs,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Serial twin of :func:`async_batch` (small batches: no fork-join cost)."""
-    b_count, n = S.shape
-    gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-    for b in range(b_count):
-        order = np.arange(n)
-        sweeps[b], stop[b] = _async_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            order,
-            random_order,
-            max_sweeps,
-            rngs[b],
-            energy[b],
-            logneg[b],
-            flips[b],
-        )
+def async_batch_serial(net, S, M, random_order, max_sweeps, rngs, out):
+    """Serial twin of :func:`async_batch` (small batches: no fork-join cost; one scratch)."""
+    gw = _scratch(net, M)
+    for b in range(S.shape[0]):
+        _async_cue(b, net, S, M, gw, random_order, max_sweeps, rngs, out)
 
 
 @jit
-def _sync_one(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    s,
-    m,
-    gw,
-    max_sweeps,
-    energy,
-    logneg,
-    flips_out,
-    new,
-    prev,
-):
+def _sync_one(net, s, m, gw, max_sweeps, energy, logneg, flips_out, new, prev):
     """Synchronous (parallel) updates for one cue; detects fixed points and 2-cycles.
 
     ``m`` (length P, int64) receives the overlaps; ``gw`` is (2, P) scratch.
     """
+    kind, n_pow, method, tab_a, tab_b, coef, xiT = net
     n = s.shape[0]
     _overlaps(xiT, s, m)
-    e, lg = _energy_parts(kind, n_pow, m)
-    energy[0] = e
-    logneg[0] = lg
+    _record(kind, n_pow, m, energy, logneg, 0)
     for i in range(n):
         prev[i] = s[i]
     for sweep in range(max_sweeps):
@@ -486,9 +390,7 @@ def _sync_one(
                 flips += 1
                 s[i] = new[i]
                 _flip(xiT, m, i, new[i])
-        e, lg = _energy_parts(kind, n_pow, m)
-        energy[sweep + 1] = e
-        logneg[sweep + 1] = lg
+        _record(kind, n_pow, m, energy, logneg, sweep + 1)
         flips_out[sweep] = flips
         if flips == 0:
             return sweep + 1, FIXED_POINT
@@ -497,92 +399,34 @@ def _sync_one(
     return max_sweeps, LIMIT
 
 
+@jit
+def _sync_cue(b, net, S, M, gw, new, prev, max_sweeps, out):
+    """Synchronous run of cue ``b`` of a batch: the body of :func:`sync_batch` and its serial
+    twin (``new``, ``prev``: length-N scratch)."""
+    energy, logneg, flips, sweeps, stop = out
+    sweeps[b], stop[b] = _sync_one(net, S[b], M[b], gw, max_sweeps, energy[b], logneg[b],
+                                   flips[b], new, prev)  # fmt: skip
+
+
 @pjit
-def sync_batch(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    max_sweeps,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Synchronous dynamics for a batch of cues, parallel over cues."""
-    b_count, n = S.shape
-    for b in prange(b_count):
+def sync_batch(net, S, M, max_sweeps, out):
+    """Synchronous dynamics for a batch of cues, parallel over cues (arguments as in
+    :func:`async_batch`)."""
+    n = S.shape[1]
+    for b in prange(S.shape[0]):
         new = np.empty(n, dtype=S.dtype)
         prev = np.empty(n, dtype=S.dtype)
-        gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-        sweeps[b], stop[b] = _sync_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            max_sweeps,
-            energy[b],
-            logneg[b],
-            flips[b],
-            new,
-            prev,
-        )
+        _sync_cue(b, net, S, M, _scratch(net, M), new, prev, max_sweeps, out)
 
 
 @jit
-def sync_batch_serial(
-    kind,
-    n_pow,
-    method,
-    tab_a,
-    tab_b,
-    coef,
-    xiT,
-    S,
-    M,
-    max_sweeps,
-    energy,
-    logneg,
-    flips,
-    sweeps,
-    stop,
-):
-    """Serial twin of :func:`sync_batch`."""
-    b_count, n = S.shape
-    new = np.empty(n, dtype=S.dtype)
-    prev = np.empty(n, dtype=S.dtype)
-    gw = np.empty((2, M.shape[1]), dtype=coef.dtype)
-    for b in range(b_count):
-        sweeps[b], stop[b] = _sync_one(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S[b],
-            M[b],
-            gw,
-            max_sweeps,
-            energy[b],
-            logneg[b],
-            flips[b],
-            new,
-            prev,
-        )
+def sync_batch_serial(net, S, M, max_sweeps, out):
+    """Serial twin of :func:`sync_batch` (one set of scratch arrays)."""
+    new = np.empty(S.shape[1], dtype=S.dtype)
+    prev = np.empty_like(new)
+    gw = _scratch(net, M)
+    for b in range(S.shape[0]):
+        _sync_cue(b, net, S, M, gw, new, prev, max_sweeps, out)
 
 
 @pjit

@@ -36,7 +36,12 @@ def _storkey_row(W, i, x, hx, x_i, hx_i, grow, inv_n):
 
 
 @jit
-def _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, grow, inv_n):
+def _storkey_update_row(W, i, buf, has_next, zero_diagonal):
+    """Row i of W for the current pattern (``buf`` from :func:`_storkey_buffers`), and row i's
+    field of the next pattern."""
+    x, x_next, hx, hx_next = buf
+    inv_n = 1.0 / W.shape[0]
+    grow = 1.0 + 2.0 * inv_n
     x_i = x[i]
     hx_i = hx[i]
     w_ii = W[i, i]
@@ -50,8 +55,9 @@ def _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, g
 
 
 @jit
-def _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next):
+def _storkey_next_pattern(xi, nu, buf):
     """Advance to pattern nu: x <- xi^nu, x_next <- xi^(nu+1) (or 0), hx <- hx_next."""
+    x, x_next, hx, hx_next = buf
     P, N = xi.shape
     has_next = nu + 1 < P
     for j in range(N):
@@ -63,6 +69,7 @@ def _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next):
 
 @jit
 def _storkey_buffers(xi):
+    """(x, x_next, hx, hx_next): the current and next pattern and their fields, length N."""
     N = xi.shape[1]
     x_next = np.empty(N)
     for j in range(N):
@@ -88,14 +95,11 @@ def storkey_learn(xi, W, zero_diagonal):
     (bitwise) symmetric. The fields for the next pattern are computed from each fresh row while
     it is still in cache, so a pattern costs one pass over W.
     """
-    P, N = xi.shape
-    inv_n = 1.0 / N
-    grow = 1.0 + 2.0 * inv_n
-    x, x_next, hx, hx_next = _storkey_buffers(xi)
-    for nu in range(P):
-        has_next = _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next)
-        for i in prange(N):
-            _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, grow, inv_n)
+    buf = _storkey_buffers(xi)
+    for nu in range(xi.shape[0]):
+        has_next = _storkey_next_pattern(xi, nu, buf)
+        for i in prange(W.shape[0]):
+            _storkey_update_row(W, i, buf, has_next, zero_diagonal)
 
 
 @jit
@@ -105,14 +109,11 @@ def storkey_learn_serial(xi, W, zero_diagonal):
     One parallel region per pattern is a synchronisation point; for small N (little work per
     region) and on busy machines a single thread is faster.
     """
-    P, N = xi.shape
-    inv_n = 1.0 / N
-    grow = 1.0 + 2.0 * inv_n
-    x, x_next, hx, hx_next = _storkey_buffers(xi)
-    for nu in range(P):
-        has_next = _storkey_next_pattern(xi, nu, x, x_next, hx, hx_next)
-        for i in range(N):
-            _storkey_update_row(W, i, x, hx, x_next, hx_next, has_next, zero_diagonal, grow, inv_n)
+    buf = _storkey_buffers(xi)
+    for nu in range(xi.shape[0]):
+        has_next = _storkey_next_pattern(xi, nu, buf)
+        for i in range(W.shape[0]):
+            _storkey_update_row(W, i, buf, has_next, zero_diagonal)
 
 
 @jit

@@ -26,15 +26,8 @@ from numba import prange
 
 from memsim._jit import jit, pjit
 from memsim._rng import shuffle
-
-
-@jit
-def _sgn_keep(x, old):
-    if x > 0:
-        return 1
-    if x < 0:
-        return -1
-    return old
+from memsim.hopfield._common_kernels import add_flip, row_dot
+from memsim.hopfield._common_kernels import sgn_keep as _sgn_keep
 
 
 @jit
@@ -83,11 +76,7 @@ def _run_one(M1, M2, lowrank, xi, pre, post, lam, use_tau, tau, sync, steps, rng
                 _lowrank(pre, post, sbar, hs, 1.0)
             else:
                 for i in range(n):
-                    acc = 0.0
-                    row = M2[i]
-                    for j in range(n):
-                        acc += row[j] * sbar[j]
-                    hs[i] = acc
+                    hs[i] = row_dot(M2[i], sbar, 0.0)
         if sync:
             if lowrank:
                 for j in range(n):
@@ -105,11 +94,7 @@ def _run_one(M1, M2, lowrank, xi, pre, post, lam, use_tau, tau, sync, steps, rng
                     new[i] = _sgn_keep(h[i] + hs[i], s[i])
             else:
                 for i in range(n):
-                    acc = 0.0
-                    row = M1[i]
-                    for j in range(n):
-                        acc += row[j] * s[j]
-                    new[i] = _sgn_keep(acc + hs[i], s[i])
+                    new[i] = _sgn_keep(row_dot(M1[i], s, 0.0) + hs[i], s[i])
             for i in range(n):
                 s[i] = new[i]
         else:
@@ -120,15 +105,8 @@ def _run_one(M1, M2, lowrank, xi, pre, post, lam, use_tau, tau, sync, steps, rng
                 v = _sgn_keep(h[i] + hs[i], old)
                 if v != old:
                     s[i] = v
-                    if not have_m1:
-                        continue
-                    col = M1[i]
-                    if v > 0:
-                        for j in range(n):
-                            h[j] += 2.0 * col[j]
-                    else:
-                        for j in range(n):
-                            h[j] -= 2.0 * col[j]
+                    if have_m1:
+                        add_flip(h, M1[i], v)
         if use_tau:
             for j in range(n):
                 sbar[j] += (s[j] - sbar[j]) / tau

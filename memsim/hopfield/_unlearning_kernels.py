@@ -10,6 +10,7 @@ import numpy as np
 
 from memsim._jit import jit
 from memsim._rng import shuffle, uniform
+from memsim.hopfield._common_kernels import add_flip, fields, sgn_keep
 
 
 @jit
@@ -25,31 +26,18 @@ def unlearn(W, dreams, step, max_sweeps, rng, dream_states, sweeps_out):
     for d in range(dreams):
         for i in range(n):
             s[i] = 1 if uniform(rng) < 0.5 else -1
-        for i in range(n):
-            acc = 0.0
-            row = W[i]
-            for j in range(n):
-                acc += row[j] * s[j]
-            h[i] = acc
+        fields(W, s, h)
         used = max_sweeps + 1
         for sweep in range(max_sweeps):
             shuffle(rng, order)
             flips = 0
             for k in range(n):
                 i = order[k]
-                x = h[i]
-                old = s[i]
-                new = old
-                if x > 0:
-                    new = 1
-                elif x < 0:
-                    new = -1
-                if new != old:
+                new = sgn_keep(h[i], s[i])
+                if new != s[i]:
                     s[i] = new
                     flips += 1
-                    col = W[i]  # symmetric: row i = column i
-                    for j in range(n):
-                        h[j] += 2.0 * new * col[j]
+                    add_flip(h, W[i], new)  # symmetric: row i = column i
             if flips == 0:
                 used = sweep + 1
                 break

@@ -209,13 +209,8 @@ def recall(
     names = np.asarray(STOP_REASONS)[stop]
     if single:
         X, Y = X[0], Y[0]
-    return BAMRecall(
-        x=A.readonly(X),
-        y=A.readonly(Y),
-        steps=A.readonly(half),
-        stop=A.readonly(names),
-        energy=A.readonly(energy),
-    )
+    A.readonly(X, Y, half, names, energy)
+    return BAMRecall(x=X, y=Y, steps=half, stop=names, energy=energy)
 
 
 def crosstalk_bit_error(nx: int, pairs: int) -> float:

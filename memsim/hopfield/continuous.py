@@ -237,14 +237,8 @@ def simulate(
     e[~ok] = np.nan
     if single:
         us, V, e = us[0], V[0], e[0]
-    return ContinuousResult(
-        t=A.readonly(t_eval),
-        u=A.readonly(us),
-        V=A.readonly(V),
-        energy=A.readonly(e),
-        success=A.readonly(ok),
-        nfev=A.readonly(nfev),
-    )
+    A.readonly(t_eval, us, V, e, ok, nfev)
+    return ContinuousResult(t=t_eval, u=us, V=V, energy=e, success=ok, nfev=nfev)
 
 
 @dataclass(frozen=True)

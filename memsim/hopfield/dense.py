@@ -173,6 +173,15 @@ def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
     return kind, int(n)
 
 
+def _check_batch(stored: Any, states: Any, interaction: str, n: Any):
+    """Checked (xi, S, single, kind, n_pow) of a batch of states to evaluate, and the zeroed
+    (B, P) int64 overlaps M the kernels fill."""
+    xi = _check_stored(stored)
+    S, single = _check_states(states, xi.shape[1], "states")
+    kind, n_pow = _check_interaction(interaction, n)
+    return xi, S, single, kind, n_pow, np.zeros((S.shape[0], xi.shape[0]), dtype=np.int64)
+
+
 def _ab_exact(kind: int, n: int, big_n: int) -> tuple[np.ndarray, np.ndarray]:
     """A(m) = F(m+2) - F(m-2) and B(m) = F(m+2) - 2F(m) + F(m-2) for m = -N..N, exact ints.
 
@@ -348,45 +357,14 @@ def dense_recall(
     sweeps = np.zeros(b_count, dtype=np.int64)
     stop = np.zeros(b_count, dtype=np.int64)
     parallel = b_count > 1 and b_count * big_n * p >= _PARALLEL_MIN_WORK
+    net = (kind, n_pow, method, tab_a, tab_b, coef, xiT)
+    out = (energy, logneg, flips, sweeps, stop)
     if dynamics == "async":
         rngs = stream_states(seed, tuple(stream), b_count)
-        (K.async_batch if parallel else K.async_batch_serial)(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S,
-            M,
-            order == "random",
-            max_sweeps,
-            rngs,
-            energy,
-            logneg,
-            flips,
-            sweeps,
-            stop,
-        )
+        run = K.async_batch if parallel else K.async_batch_serial
+        run(net, S, M, order == "random", max_sweeps, rngs, out)
     else:
-        (K.sync_batch if parallel else K.sync_batch_serial)(
-            kind,
-            n_pow,
-            method,
-            tab_a,
-            tab_b,
-            coef,
-            xiT,
-            S,
-            M,
-            max_sweeps,
-            energy,
-            logneg,
-            flips,
-            sweeps,
-            stop,
-        )
+        (K.sync_batch if parallel else K.sync_batch_serial)(net, S, M, max_sweeps, out)
     stop_names = np.asarray(STOP_REASONS)[stop]
     if warn and (stop == K.LIMIT).any():
         k = int((stop == K.LIMIT).sum())
@@ -457,11 +435,7 @@ def dense_energy(
     Demircigil, M. et al. (2017). On a model of associative memory with huge storage
     capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
     """
-    xi = _check_stored(stored)
-    p, big_n = xi.shape
-    S, single = _check_states(states, big_n, "states")
-    kind, n_pow = _check_interaction(interaction, n)
-    M = np.zeros((S.shape[0], p), dtype=np.int64)
+    xi, S, single, kind, n_pow, M = _check_batch(stored, states, interaction, n)
     e = np.empty(S.shape[0])
     lg = np.empty(S.shape[0])
     K.energy_batch(kind, n_pow, np.ascontiguousarray(xi.T), S, M, e, lg)
@@ -482,14 +456,8 @@ def dense_unstable_bits(
 
     Parameters
     ----------
-    stored : array_like, shape (P, N)
-        Stored patterns (rows), entries -1/+1.
-    states : array_like, shape (B, N) or (N,)
-        States to check, entries -1/+1.
-    interaction : {"polynomial", "rectified", "exponential"}
-        As in :func:`dense_recall`.
-    n : int
-        Interaction order (>= 2); ignored for "exponential".
+    stored, states, interaction, n
+        As in :func:`dense_energy` (``states``: the states to check).
 
     Returns
     -------
@@ -499,9 +467,7 @@ def dense_unstable_bits(
     Raises
     ------
     MemsimError
-        If ``stored`` is not a 2-D -1/+1 array with P >= 1 and N >= 2; if ``states`` is not (B,
-        N) or (N,), is empty or holds a value other than -1/+1; if ``interaction`` is unknown;
-        if ``n`` is not an integer >= 2 (polynomial kinds).
+        In the cases listed under :func:`dense_energy`.
 
     References
     ----------
@@ -510,12 +476,8 @@ def dense_unstable_bits(
     Demircigil, M. et al. (2017). On a model of associative memory with huge storage
     capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
     """
-    xi = _check_stored(stored)
-    p, big_n = xi.shape
-    S, single = _check_states(states, big_n, "states")
-    kind, n_pow = _check_interaction(interaction, n)
-    method, tab_a, tab_b, coef, _ = _tables(kind, n_pow, p, big_n)
-    M = np.zeros((S.shape[0], p), dtype=np.int64)
+    xi, S, single, kind, n_pow, M = _check_batch(stored, states, interaction, n)
+    method, tab_a, tab_b, coef, _ = _tables(kind, n_pow, *xi.shape)
     out = np.zeros(S.shape[0], dtype=np.int64)
     K.unstable_batch(method, tab_a, tab_b, coef, np.ascontiguousarray(xi.T), S, M, out)
     return int(out[0]) if single else out

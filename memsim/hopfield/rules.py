@@ -157,7 +157,7 @@ def pseudoinverse_weights(patterns: np.ndarray, zero_diagonal: bool = False) -> 
     Parameters
     ----------
     patterns : array_like, shape (P, N)
-        Patterns as rows, entries -1/+1.
+        As in :func:`storkey_weights`.
     zero_diagonal : bool
         Set W_ii = 0 after computing the projector (default False).
 
@@ -170,8 +170,7 @@ def pseudoinverse_weights(patterns: np.ndarray, zero_diagonal: bool = False) -> 
     Raises
     ------
     MemsimError
-        If ``patterns`` is not a 2-D numeric array, has fewer than 1 pattern or 2 neurons, or
-        contains a value other than -1/+1.
+        For the ``patterns`` that :func:`storkey_weights` refuses.
 
     Warns
     -----

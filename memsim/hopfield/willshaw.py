@@ -307,12 +307,8 @@ def information_per_synapse(
 
     Parameters
     ----------
-    m : array_like of float
-        Numbers of stored associations M (any shape).
-    k_in, k_out : int
-        Active units per input / output pattern.
-    n_in, n_out : int
-        Layer sizes.
+    m, k_in, k_out, n_in, n_out
+        As in :func:`fraction_set`.
     fp : array_like of float, optional
         False-positive probabilities f in [0, 1], broadcastable with ``m`` (e.g. measured
         ones); default :func:`false_positive_rate` of :func:`fraction_set`.
@@ -324,16 +320,13 @@ def information_per_synapse(
 
     Raises
     ------
-    Nothing beyond numpy's and Python's own errors: the arguments are not validated (e.g.
-    ``n_in`` or ``n_out`` = 0 raises ZeroDivisionError; non-numeric ``m`` raises numpy's
-    ValueError).
+    Nothing beyond numpy's and Python's own errors, as :func:`fraction_set` (the arguments are
+    not validated).
 
     References
     ----------
-    Willshaw, D. J., Buneman, O. P. & Longuet-Higgins, H. C. (1969). Non-holographic
-    associative memory. Nature 222, 960-962.
     Palm, G. (1980). On associative memory. Biol. Cybern. 36, 19-31 (information per
-    synapse, ln 2 bound).
+    synapse, ln 2 bound); the model of Willshaw et al. (1969), see :func:`fraction_set`.
     """
     m = np.asarray(m, dtype=np.float64)
     q = k_out / n_out

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.plotting.style import plt_module as _plt
 from memsim.results import Result
 
@@ -32,6 +32,14 @@ TARGET_COLOR = "#ff2d95"
 def _first_trial_rows(result: Result) -> np.ndarray:
     q = result.tables["queries"]
     return np.flatnonzero(q["trial"] == q["trial"][0])[:MAX_ROWS]
+
+
+def _compared(result: Result) -> list[str] | None:
+    """Names of the normalisers a run compared (``model.compare``), or None when it compared
+    none."""
+    if "compare_weights" not in result.arrays:
+        return None
+    return list(result.tables["normaliser_summary"]["normaliser"])
 
 
 def _targets(result: Result, rows: np.ndarray) -> np.ndarray | None:
@@ -198,8 +206,7 @@ def plot_readouts(result: Result, path: Path) -> Path | None:
     )
     ax1.set_xticks(np.arange(len(rows)))
     ax1.set_xticklabels([str(int(b)) for b in np.asarray(q["query"])[rows]], fontsize=7)
-    fig.suptitle(f"{result.scenario.name}: {result.summary['normaliser']}", fontsize=10)
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, f"{result.summary['normaliser']}", fontsize=10)
 
 
 @style.styled
@@ -221,8 +228,7 @@ def _plot_readouts_no_target(result: Result, path: Path) -> Path:
         ax.set_xlabel("value component")
     axes[0].set_ylabel("query (random, no target)")
     style.colorbar(fig, im, list(axes), "value component")
-    fig.suptitle(f"{result.scenario.name}: {result.summary['normaliser']}", fontsize=10)
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, f"{result.summary['normaliser']}", fontsize=10)
 
 
 @style.styled
@@ -264,21 +270,19 @@ def plot_support(result: Result, path: Path) -> Path | None:
         ax.set_xlim(0, n_keys * 1.15)
     ax.legend(loc="lower right", fontsize=8)
     ax.set_xlabel("keys selected (weight > 0), one dot per query" + (" (log scale)" if log else ""))
-    ax.set_title(
-        f"{result.scenario.name}: support of each normaliser on the same scores "
-        f"({int(ct['support'].size // max(1, len(labels)))} queries)",
-        fontsize=9,
+    what = (
+        "support of each normaliser on the same scores "
+        f"({int(ct['support'].size // max(1, len(labels)))} queries)"
     )
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, what, ax=ax)
 
 
 @style.styled
 def plot_profiles(result: Result, path: Path) -> Path | None:
     """Weights of the first query against the rank of each key's score, per normaliser."""
-    if "compare_weights" not in result.arrays:
+    labels = _compared(result)
+    if labels is None:
         return None
-    plt = _plt()
-    labels = list(result.tables["normaliser_summary"]["normaliser"])
     q = result.tables["queries"]
     rows = _first_trial_rows(result)
     # a contested query: the smallest gap between its two highest scores (first trial), where
@@ -292,7 +296,7 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
     n_keys = s.size
     ranks = np.arange(1, n_keys + 1)
     target = int(q["target"][row]) if "target" in q else None
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(12, 4.6))
     shown = min(n_keys, 15)
     markers = "os^vD<>ph*"
     for i, lab in enumerate(labels):
@@ -323,17 +327,16 @@ def plot_profiles(result: Result, path: Path) -> Path | None:
     if target is not None:
         rank_t = int(np.flatnonzero(order == target)[0]) + 1
         who += f"; its target key {target} has score rank {rank_t}"
-    fig.suptitle(f"{result.scenario.name}: weight profiles of {who}", fontsize=10)
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, f"weight profiles of {who}", fontsize=10)
 
 
 @style.styled
 def plot_compare_maps(result: Result, path: Path) -> Path | None:
     """The attention map (first trial) of every compared normaliser, same keys and colours."""
-    if "compare_weights" not in result.arrays:
+    labels = _compared(result)
+    if labels is None:
         return None
     plt = _plt()
-    labels = list(result.tables["normaliser_summary"]["normaliser"])
     rows = _first_trial_rows(result)
     cw = np.asarray(result.arrays["compare_weights"])[:, rows]
     targets = _targets(result, rows)
@@ -359,20 +362,13 @@ def plot_compare_maps(result: Result, path: Path) -> Path | None:
         ax.set_ylabel("query", fontsize=8)
         ax.set_xlabel("key", fontsize=8)
     fig.colorbar(im, ax=axes, label="weight (white = exactly 0)", shrink=0.8)
-    fig.suptitle(
-        f"{result.scenario.name}: the same scores through each normaliser (target keys boxed)",
-        fontsize=10,
-    )
-    return style.save(fig, path)
+    what = "the same scores through each normaliser (target keys boxed)"
+    return common.save_titled(fig, path, result, what, fontsize=10)
 
 
-PLOTTERS: dict[str, Callable[[Result, Path], Path | None]] = {
-    "attention_map": plot_attention_map,
-    "readouts": plot_readouts,
-    "support": plot_support,
-    "profiles": plot_profiles,
-    "compare_maps": plot_compare_maps,
-}
+PLOTTERS: dict[str, Callable[[Result, Path], Path | None]] = common.plotters(
+    plot_attention_map, plot_readouts, plot_support, plot_profiles, plot_compare_maps
+)
 RECALL_PLOTS = ("attention_map", "readouts", "support", "profiles", "compare_maps")
 CAPACITY_PLOTS: tuple[str, ...] = ()
 

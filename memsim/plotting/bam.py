@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -16,22 +16,17 @@ def plot_energy(result: Result, path: Path) -> Path:
     """E(x, y) = -y^T W x before and after every half-step, one line per cue."""
     e = result.arrays["energy"]
     n = e.shape[0]
-    rows = np.arange(n) if n <= 100 else np.linspace(0, n - 1, 100).astype(int)
-    alpha = 0.9 if len(rows) <= 10 else max(0.35, 6.0 / len(rows))
-    fig, ax = style.subplots(figsize=(6.4, 4))
-    for r in rows:
-        k = np.flatnonzero(np.isfinite(e[r]))
-        ax.plot(np.arange(k[-1] + 1), e[r, : k[-1] + 1], "-o", ms=3, lw=1, alpha=alpha)
-    ax.set_xlabel("half-step (odd: y updated from x when x is cued)")
-    ax.set_ylabel("energy E = -y^T W x")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    lines = []
+    for r in np.arange(n) if n <= 100 else np.linspace(0, n - 1, 100).astype(int):
+        last = np.flatnonzero(np.isfinite(e[r]))[-1]
+        lines.append((np.arange(last + 1), e[r, : last + 1]))
     s = result.summary
-    ax.set_title(
-        f"{result.scenario.name}: BAM energy per half-step, one line per cue\n"
-        f"({s['pairs']} pairs, Nx={s['nx']}, Ny={s['ny']}, cue side {s['cue_side']})",
-        fontsize=9,
+    what = (
+        "BAM energy per half-step, one line per cue\n"
+        f"({s['pairs']} pairs, Nx={s['nx']}, Ny={s['ny']}, cue side {s['cue_side']})"
     )
-    return style.save(fig, path)
+    labels = ("half-step (odd: y updated from x when x is cued)", "energy E = -y^T W x")
+    return common.cue_lines(result, path, lines, labels, what, 0.35, "-o", True, ms=3)
 
 
 @style.styled
@@ -56,33 +51,21 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
     if ys:
         cols.append(("stored_y", "pair", ys, "stored y"))
     c = result.tables["cues"]
-    first = np.flatnonzero(c["trial"] == c["trial"][0])[:8]
-    fig, axes = style.subplots(
-        len(first),
-        len(cols),
-        figsize=(1.45 * len(cols) + 0.4, 1.6 * len(first) + 0.6),
-        squeeze=False,
-    )
+    first = common.first_cue_rows(result)
+    size = (1.45 * len(cols) + 0.4, 1.6 * len(first) + 0.6)
+    fig, axes = style.subplots(len(first), len(cols), figsize=size, squeeze=False)
     for r, row in enumerate(first):
         pair = int(c["pair"][row])
         for j, (name, by, shape, title) in enumerate(cols):
-            img = result.arrays[name][pair if by else row]
             ax = axes[r, j]
-            ax.imshow(np.asarray(img, float).reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if r == 0:
-                ax.set_title(title, fontsize=8)
+            common.pm_picture(ax, result.arrays[name][pair if by else row], shape,
+                              title if r == 0 else None)  # fmt: skip
             if name == "final_x":
                 ax.set_xlabel(f"m={c['final_overlap_x'][row]:.2f}", fontsize=7)
             if name == "final_y":
                 ax.set_xlabel(f"m={c['final_overlap_y'][row]:.2f}", fontsize=7)
-    fig.suptitle(
-        f"{result.scenario.name}: pairs recalled from {s['cue_side']} cues "
-        f"({s['fraction_exact']:.0%} exact)",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    what = f"pairs recalled from {s['cue_side']} cues ({s['fraction_exact']:.0%} exact)"
+    return common.save_titled(fig, path, result, what)
 
 
 @style.styled
@@ -94,18 +77,12 @@ def plot_capacity(result: Result, path: Path) -> Path:
     fig, (a1, a2) = style.subplots(1, 2, figsize=(10, 4.2))
     p = st["pairs"]
     a1.plot(p, st["stable"], "o-", label="stored pair is stable")
-    a1.errorbar(
-        p,
-        st["recalled"],
-        yerr=np.nan_to_num(st["recalled_stderr"]),
-        fmt="s-",
-        capsize=2,
-        label=f"y recalled exactly (x cue, {s['flip']:.0%} flipped)",
-    )
+    common.errorbar_sem(a1, p, st["recalled"], st["recalled_stderr"], fmt="s-", capsize=2,
+                        label=f"y recalled exactly (x cue, {s['flip']:.0%} flipped)")  # fmt: skip
     a1.set_xlabel("stored pairs P")
     a1.set_ylabel("fraction of pairs")
     a1.set_ylim(-0.05, 1.05)
-    a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
+    common.legend_under(a1, fontsize=8)
     a1.set_title(f"Nx={s['nx']}, Ny={s['ny']}, {s['trials']} trials per P", fontsize=9)
     th = st["theory_bit_error"]
     pos = st["bit_error"] > 0
@@ -113,21 +90,16 @@ def plot_capacity(result: Result, path: Path) -> Path:
     a2.semilogy(p[th > 0], th[th > 0], "k--", lw=1, label="exact crosstalk (binomial)")
     a2.set_xlabel("stored pairs P")
     a2.set_ylabel("bit error of y")
-    a2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncol=1)
+    common.legend_under(a2, fontsize=8)
     a2.set_title("one-step bit error", fontsize=9)
-    fig.suptitle(f"{result.scenario.name}: BAM capacity (Kosko 1988)", fontsize=10)
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, "BAM capacity (Kosko 1988)", fontsize=10)
 
 
-PLOTTERS = {"energy": plot_energy, "pictures": plot_pictures, "capacity": plot_capacity}
+PLOTTERS = common.plotters(plot_energy, plot_pictures, plot_capacity)
 RECALL_PLOTS = ("energy", "pictures")
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    if result.command == "capacity":
-        return list(CAPACITY_PLOTS)
-    out = ["energy"]
-    if result.meta.get("picture_shape") or result.meta.get("y_picture_shape"):
-        out.append("pictures")
-    return out
+    pics = bool(result.meta.get("picture_shape") or result.meta.get("y_picture_shape"))
+    return common.default_plots(result, ["energy"], CAPACITY_PLOTS, pictures=pics)

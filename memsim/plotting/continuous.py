@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -40,32 +40,24 @@ def plot_trajectories(result: Result, path: Path) -> Path:
     a2.legend(loc="lower right", fontsize=8)
     a2.set_title("overlap with the cued pattern, one line per cue", fontsize=9)
     s = result.summary
-    fig.suptitle(
-        f"{result.scenario.name}: graded network, gain {s['gain']:g} (critical "
-        f"{s['critical_gain']:.3f}), P={s['patterns']}, N={s['neurons']}",
-        fontsize=10,
+    what = (
+        f"graded network, gain {s['gain']:g} (critical "
+        f"{s['critical_gain']:.3f}), P={s['patterns']}, N={s['neurons']}"
     )
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, what, fontsize=10)
 
 
 @style.styled
 def plot_energy(result: Result, path: Path) -> Path:
     """Lyapunov energy (Hopfield 1984, eq. 7) against time, one line per cue."""
     t = result.arrays["t"]
-    e = result.arrays["energy"]
-    fig, ax = style.subplots(figsize=(6.4, 4))
-    rows = np.arange(e.shape[0])[:100]
-    alpha = 0.9 if len(rows) <= 10 else max(0.3, 6.0 / len(rows))
-    for r in rows:
-        ax.plot(t, e[r], lw=1, alpha=alpha)
-    ax.set_xlabel("time t (units of tau)")
-    ax.set_ylabel("energy E(t)")
-    ax.set_title(
-        f"{result.scenario.name}: Lyapunov energy never increases (largest step "
-        f"{result.summary['largest_energy_increase']:.1e})",
-        fontsize=9,
+    lines = [(t, row) for row in result.arrays["energy"][:100]]
+    what = (
+        "Lyapunov energy never increases (largest step "
+        f"{result.summary['largest_energy_increase']:.1e})"
     )
-    return style.save(fig, path)
+    labels = ("time t (units of tau)", "energy E(t)")
+    return common.cue_lines(result, path, lines, labels, what, 0.3)
 
 
 @style.styled
@@ -74,7 +66,7 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
         return None
     shape = tuple(result.meta["picture_shape"])
     c = result.tables["cues"]
-    first = np.flatnonzero(c["trial"] == c["trial"][0])[:8]
+    first = common.first_cue_rows(result)
     fig, axes = style.subplots(len(first), 3, figsize=(4.9, 1.6 * len(first) + 0.6), squeeze=False)
     for r, row in enumerate(first):
         imgs = (
@@ -83,15 +75,9 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
             result.arrays["final_V"][row],
         )
         for j, (img, title) in enumerate(zip(imgs, ("stored", "cue", "final V"), strict=True)):
-            ax = axes[r, j]
-            ax.imshow(np.asarray(img, float).reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if r == 0:
-                ax.set_title(title, fontsize=9)
+            common.pm_picture(axes[r, j], img, shape, title if r == 0 else None, fontsize=9)
         axes[r, 2].set_xlabel(f"m={c['final_overlap'][row]:.2f}", fontsize=8)
-    fig.suptitle(f"{result.scenario.name}: graded recall", fontsize=9)
-    return style.save(fig, path)
+    return common.save_titled(fig, path, result, "graded recall")
 
 
 @style.styled
@@ -103,14 +89,8 @@ def plot_gain_sweep(result: Result, path: Path) -> Path:
     fig, ax = style.subplots(figsize=(7.6, 4.4))
     g = st["gain"]
     ax.plot(g, st["mean_amplitude"], "o-", label="final mean |V|")
-    ax.errorbar(
-        g,
-        st["mean_overlap"],
-        yerr=np.nan_to_num(st["overlap_stderr"]),
-        fmt="s-",
-        capsize=2,
-        label="final overlap with cued pattern",
-    )
+    common.errorbar_sem(ax, g, st["mean_overlap"], st["overlap_stderr"], fmt="s-", capsize=2,
+                        label="final overlap with cued pattern")  # fmt: skip
     live = st["mean_amplitude"] > 0.01  # sgn(V) of a state at the origin means nothing
     ax.plot(g[live], st["fraction_agrees"][live], "^:", label="sgn(V) is a discrete fixed point")
     ax.axvline(
@@ -124,28 +104,15 @@ def plot_gain_sweep(result: Result, path: Path) -> Path:
     ax.set_xlabel("gain")
     ax.set_ylabel("value at t = duration")
     ax.set_ylim(-0.05, 1.05)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    ax.set_title(
-        f"{result.scenario.name}: gain sweep, P={s['patterns']}, N={s['neurons']} (Hopfield 1984)",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    common.legend_right(ax)
+    what = f"gain sweep, P={s['patterns']}, N={s['neurons']} (Hopfield 1984)"
+    return common.save_titled(fig, path, result, what, ax=ax)
 
 
-PLOTTERS = {
-    "trajectories": plot_trajectories,
-    "energy": plot_energy,
-    "pictures": plot_pictures,
-    "gain_sweep": plot_gain_sweep,
-}
+PLOTTERS = common.plotters(plot_trajectories, plot_energy, plot_pictures, plot_gain_sweep)
 RECALL_PLOTS = ("trajectories", "energy", "pictures")
 CAPACITY_PLOTS = ("gain_sweep",)
 
 
 def default_plots(result: Result) -> list[str]:
-    if result.command == "capacity":
-        return list(CAPACITY_PLOTS)
-    out = ["trajectories", "energy"]
-    if result.meta.get("picture_shape"):
-        out.append("pictures")
-    return out
+    return common.default_plots(result, ["trajectories", "energy"], CAPACITY_PLOTS)

@@ -7,29 +7,20 @@ from pathlib import Path
 
 import numpy as np
 
+from memsim.plotting import common, style
 from memsim.plotting import pictures as _pictures
-from memsim.plotting import style
-from memsim.plotting.hopfield import trace_lines
+from memsim.plotting.hopfield import energy_figure
+from memsim.plotting.hopfield import plot_animation as plot_animation
+from memsim.plotting.hopfield import plot_pictures as plot_pictures
 from memsim.results import Result
-
-
-def energy_lines(ax, result: Result, traces: np.ndarray, xlabel: str, ylabel: str) -> None:
-    """Energy traces (cues x steps): named lines for few cues, median and band for many."""
-    trace_lines(ax, result, traces, ylabel, step=xlabel)
-    style.fit_ylim(ax, traces)
 
 
 @style.styled
 def plot_energy(result: Result, path: Path) -> Path:
-    fig, ax = style.subplots(figsize=style.SINGLE)
-    energy_lines(
-        ax, result, result.arrays["energy"], "sweep", result.meta.get("energy_label", "energy")
-    )
     s = result.summary
     lab = "exponential" if s["interaction"] == "exponential" else f"{s['interaction']} n = {s['n']}"
-    style.title(ax, result, f"energy during recall ({lab})")
-    style.legend_outside(ax)
-    return style.save(fig, path)
+    label = result.meta.get("energy_label", "energy")
+    return energy_figure(result, path, "sweep", label, f"energy during recall ({lab})")
 
 
 @style.styled
@@ -54,26 +45,6 @@ def plot_overlap(result: Result, path: Path) -> Path:
     style.legend_outside(ax)
     style.title(ax, result, f"retrieved {result.summary['fraction_retrieved']:.0%} of cues")
     return style.save(fig, path)
-
-
-@style.styled
-def plot_pictures(result: Result, path: Path) -> Path | None:
-    """Stored pattern, cue and final state for every cue of the first trial (up to 12)."""
-    if not result.meta.get("picture_shape"):
-        return None
-    return _pictures.picture_grid(
-        result,
-        path,
-        [("stored", "stored"), ("cues", "cue"), ("final_states", "final")],
-        overlap_cols={"final_states": "final_overlap"},
-    )
-
-
-@style.styled
-def plot_animation(result: Result, path: Path) -> Path | None:
-    """Animated GIF of recall (needs the per-sweep states ``frames_trial0``, which the dense
-    runner does not record yet: returns None without them)."""
-    return _pictures.animate(result, path, "sweep")
 
 
 @style.styled
@@ -117,23 +88,10 @@ def plot_capacity(result: Result, path: Path) -> Path:
     return style.save(fig, path)
 
 
-PLOTTERS = {
-    "energy": plot_energy,
-    "overlap": plot_overlap,
-    "pictures": plot_pictures,
-    "capacity": plot_capacity,
-    "animation": plot_animation,  # drawn once the runner records frames_trial0
-}
+PLOTTERS = common.plotters(plot_energy, plot_overlap, plot_pictures, plot_capacity, plot_animation)
 RECALL_PLOTS = ("energy", "overlap", "pictures", "animation")
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    if result.command == "capacity":
-        return list(CAPACITY_PLOTS)
-    out = ["energy", "overlap"]
-    if result.meta.get("picture_shape"):
-        out.append("pictures")
-        if "frames_trial0" in result.arrays:
-            out.append("animation")
-    return out
+    return common.default_plots(result, ["energy", "overlap"], CAPACITY_PLOTS, animation=True)

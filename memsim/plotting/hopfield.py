@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from memsim.plotting import common, style
 from memsim.plotting import pictures as _pictures
-from memsim.plotting import style
 from memsim.results import Result
 
 #: up to this many cues each get a line of their own colour and a legend entry
@@ -66,15 +66,21 @@ def trace_lines(ax, result: Result, traces: np.ndarray, label: str, step: str = 
     style.integer_ticks(ax)
 
 
-@style.styled
-def plot_energy(result: Result, path: Path) -> Path:
+def energy_figure(result: Result, path: Path, step: str, label: str, what: str) -> Path:
+    """The energy traces of ``result.arrays["energy"]`` (see :func:`trace_lines`) against
+    ``step``, y range fitted to them, titled ``what``, legend outside."""
     fig, ax = style.subplots(figsize=style.SINGLE)
     e = result.arrays["energy"]
-    trace_lines(ax, result, e, "energy E(s)")
+    trace_lines(ax, result, e, label, step=step)
     style.fit_ylim(ax, e)
-    style.title(ax, result, "energy during recall")
+    style.title(ax, result, what)
     style.legend_outside(ax)
     return style.save(fig, path)
+
+
+@style.styled
+def plot_energy(result: Result, path: Path) -> Path:
+    return energy_figure(result, path, "sweep", "energy E(s)", "energy during recall")
 
 
 @style.styled
@@ -106,29 +112,38 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
 @style.styled
 def plot_animation(result: Result, path: Path) -> Path | None:
     """Animated GIF: every cue of the first trial converging, one frame per sweep, beside the
-    energy falling (needs the per-sweep states ``frames_trial0``)."""
+    energy falling (needs the per-sweep states ``frames_trial0``; None without them)."""
     return _pictures.animate(result, path, "sweep")
 
 
-_CURVE_AXES = ("size", "rule", "temperature", "bias", "flip")
+#: the columns of a summary table that split it into curves, and their names in curve labels
+_CURVE_AXES = ("size", "rule", "temperature", "bias", "flip", "dilution", "dreams")
+_CURVE_NAMES = {"size": "N", "temperature": "T", "bias": "bias", "flip": "flip", "dilution": "C",
+                "dreams": "dreams", "rule": ""}  # fmt: skip
+
+
+def _split(tab: dict, axes) -> list[tuple[tuple, list[str], np.ndarray]]:
+    """The combinations of the ``axes`` columns that vary in ``tab``, in order of appearance:
+    [(values, varying axes, selection mask)]."""
+    varying = [a for a in axes if a in tab and len(np.unique(tab[a])) > 1]
+    keys = list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True))) or [()]
+    out = []
+    for key in keys:
+        sel = np.ones(len(tab["load"]), dtype=bool)
+        for a, v in zip(varying, key, strict=True):
+            sel &= tab[a] == v
+        out.append((key, varying, sel))
+    return out
 
 
 def _curves(tab: dict, axes=_CURVE_AXES):
     """Split a summary table into curves: yields (label, selection mask) per combination of the
     axes that vary (the label names only those)."""
-    varying = [a for a in axes if a in tab and len(np.unique(tab[a])) > 1]
-    keys = (
-        list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True)))
-        if varying
-        else [()]
-    )
-    names = {"size": "N", "rule": "", "temperature": "T", "bias": "bias", "flip": "flip"}
-    for key in keys:
-        sel = np.ones(len(tab["load"]), dtype=bool)
-        parts = []
-        for a, v in zip(varying, key, strict=True):
-            sel &= tab[a] == v
-            parts.append(f"{names[a]} = {v:g}" if names[a] and not isinstance(v, str) else str(v))
+    for key, varying, sel in _split(tab, axes):
+        parts = [
+            f"{_CURVE_NAMES[a]} = {v:g}" if _CURVE_NAMES[a] and not isinstance(v, str) else str(v)
+            for a, v in zip(varying, key, strict=True)
+        ]
         yield (", ".join(parts) or "simulation"), sel
 
 
@@ -274,17 +289,8 @@ def plot_basins(result: Result, path: Path) -> Path:
     """Probability of retrieval against the initial overlap of the cue (basins of attraction)."""
     tab = result.tables["capacity_summary"]
     fig, ax = style.subplots(figsize=(7.4, 4.2))
-    axes = ("size", "rule", "temperature", "bias", "load")
-    varying = [a for a in axes if len(np.unique(tab[a])) > 1]
-    keys = (
-        list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True)))
-        if varying
-        else [()]
-    )
-    for i, key in enumerate(keys):
-        sel = np.ones(len(tab["load"]), dtype=bool)
-        for a_, v in zip(varying, key, strict=True):
-            sel &= tab[a_] == v
+    keys = _split(tab, ("size", "rule", "temperature", "bias", "load"))
+    for i, (key, varying, sel) in enumerate(keys):
         x = tab["initial_overlap"][sel]
         o = np.argsort(x)
         label = ", ".join(
@@ -420,75 +426,22 @@ def plot_low_activity(result: Result, path: Path) -> Path:
     return style.save(fig, path)
 
 
-PLOTTERS: dict[str, Callable[[Result, Path], Path]] = {
-    "energy": plot_energy,
-    "overlap": plot_overlap,
-    "pictures": plot_pictures,
-    "animation": plot_animation,
-    "capacity": plot_capacity,
-    "finite_size": plot_finite_size,
-    "phase": plot_phase,
-    "basins": plot_basins,
-    "rules": plot_rules,
-    "exact": plot_exact,
-    "low_activity": plot_low_activity,
-}
+PLOTTERS: dict[str, Callable[[Result, Path], Path]] = common.plotters(
+    plot_energy,
+    plot_overlap,
+    plot_pictures,
+    plot_animation,
+    plot_capacity,
+    plot_finite_size,
+    plot_phase,
+    plot_basins,
+    plot_rules,
+    plot_exact,
+    plot_low_activity,
+)
 
 CAPACITY_PLOTS = ("capacity", "finite_size", "phase", "basins", "rules", "exact", "low_activity")
 RECALL_PLOTS = ("energy", "overlap", "pictures", "animation")
-
-
-def default_plots(result: Result) -> list[str]:
-    """Every plot that applies to a result."""
-    if result.command == "capacity":
-        names = ["capacity"]
-        if (
-            "critical_loads" in result.tables
-            and len(np.unique(result.tables["critical_loads"]["size"])) > 1
-        ):
-            names.append("finite_size")
-        return names
-    names = ["energy", "overlap"]
-    if result.meta.get("picture_shape"):
-        names.append("pictures")
-        if "frames_trial0" in result.arrays:
-            names.append("animation")
-    return names
-
-
-# ------------------------------------------------------------------ dilution and unlearning ----
-# (appended as new functions; the lists above are extended here)
-
-
-_EXTRA_CURVE_AXES = (*_CURVE_AXES, "dilution", "dreams")
-
-
-def _extra_curves(tab: dict, axes=_EXTRA_CURVE_AXES):
-    """Curves of a summary table with the dilution / dreams axes as well (the same curves and
-    labels as the original ``_curves`` for tables without them)."""
-    varying = [a for a in axes if a in tab and len(np.unique(tab[a])) > 1]
-    keys = list(dict.fromkeys(zip(*(tab[a].tolist() for a in varying), strict=True))) or [()]
-    names = {
-        "size": "N",
-        "temperature": "T",
-        "bias": "bias",
-        "flip": "flip",
-        "dilution": "C",
-        "dreams": "dreams",
-        "rule": "",
-    }
-    for key in keys:
-        sel = np.ones(len(tab["load"]), dtype=bool)
-        parts = []
-        for a, v in zip(varying, key, strict=True):
-            sel &= tab[a] == v
-            parts.append(f"{names[a]} = {v:g}" if names[a] and not isinstance(v, str) else str(v))
-        yield (", ".join(parts) or "simulation"), sel
-
-
-# the plots above split their curves with _curves (looked up when they run): split by the
-# dilution and dreams axes too, so a sweep over them draws one curve per value
-_curves = _extra_curves  # noqa: F811
 
 
 @style.styled
@@ -504,7 +457,7 @@ def plot_dilution(result: Result, path: Path) -> Path | None:
         return None
     fig, ax = style.subplots(figsize=(7.5, 4.8))
     a = np.asarray(tab["load_per_connection"], dtype=float)
-    for i, (label, sel) in enumerate(_extra_curves(tab)):
+    for i, (label, sel) in enumerate(_curves(tab)):
         o = np.argsort(a[sel])
         ax.errorbar(
             a[sel][o],
@@ -562,7 +515,7 @@ def plot_unlearning(result: Result, path: Path) -> Path | None:
 
     tab = result.tables["capacity_summary"]
     fig, (ax0, ax1) = style.subplots(1, 2, figsize=(10.5, 4.6))
-    for i, (label, sel) in enumerate(_extra_curves(tab)):
+    for i, (label, sel) in enumerate(_curves(tab)):
         o = np.argsort(tab["load"][sel])
         x = tab["load"][sel][o]
         for ax, col in ((ax0, "fraction_exact"), (ax1, "fraction_retrieved")):
@@ -597,16 +550,20 @@ def plot_unlearning(result: Result, path: Path) -> Path | None:
 
 PLOTTERS.update({"dilution": plot_dilution, "unlearning": plot_unlearning})
 CAPACITY_PLOTS = (*CAPACITY_PLOTS, "dilution", "unlearning")
-_default_plots_without_dilution = default_plots
 
 
-def default_plots(result: Result) -> list[str]:  # noqa: F811
-    """Every plot that applies, with the dilution / unlearning plots when those are swept."""
-    names = _default_plots_without_dilution(result)
-    if result.command == "capacity":
-        tab = result.tables.get("capacity_summary", {})
-        if "load_per_connection" in tab:
-            names.append("dilution")
-        if "dreams" in tab:
-            names.append("unlearning")
+def default_plots(result: Result) -> list[str]:
+    """Every plot that applies to a result: for a capacity run the capacity plot, finite_size
+    when several sizes have a critical load, dilution / unlearning when those are swept."""
+    if result.command != "capacity":
+        return common.default_plots(result, ["energy", "overlap"], (), animation=True)
+    names = ["capacity"]
+    crit = result.tables.get("critical_loads")
+    if crit is not None and len(np.unique(crit["size"])) > 1:
+        names.append("finite_size")
+    tab = result.tables.get("capacity_summary", {})
+    if "load_per_connection" in tab:
+        names.append("dilution")
+    if "dreams" in tab:
+        names.append("unlearning")
     return names

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 RECALL_PLOTS = ("retrieval", "hops", "attention")
@@ -248,12 +248,7 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
     return style.save(fig, path)
 
 
-PLOTTERS = {
-    "retrieval": plot_retrieval,
-    "hops": plot_hops,
-    "attention": plot_attention,
-    "capacity": plot_capacity,
-}
+PLOTTERS = common.plotters(plot_retrieval, plot_hops, plot_attention, plot_capacity)
 
 
 def default_plots(result: Result) -> list[str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from memsim.plotting import common, style
 from memsim.plotting import pictures as _pictures
-from memsim.plotting import style
-from memsim.plotting.dense import energy_lines
+from memsim.plotting.hopfield import energy_figure
 from memsim.results import Result
 
 _KINDS = ("single", "metastable", "global")
@@ -17,11 +17,8 @@ _KINDS = ("single", "metastable", "global")
 
 @style.styled
 def plot_energy(result: Result, path: Path) -> Path:
-    fig, ax = style.subplots(figsize=style.SINGLE)
-    energy_lines(ax, result, result.arrays["energy"], "update step", "energy E(xi) (eq. 2)")
-    style.title(ax, result, f"energy during retrieval (beta = {result.summary['beta']:g})")
-    style.legend_outside(ax)
-    return style.save(fig, path)
+    what = f"energy during retrieval (beta = {result.summary['beta']:g})"
+    return energy_figure(result, path, "update step", "energy E(xi) (eq. 2)", what)
 
 
 @style.styled
@@ -93,12 +90,21 @@ def plot_animation(result: Result, path: Path) -> Path | None:
     return _pictures.animate(result, path, "update step")
 
 
+def _study_figure(result: Result, table: str, width: float = 8.4):
+    """(table, figure, axes) of a capacity-study plot, or None when the run has no ``table``."""
+    if table not in result.tables:
+        return None
+    return (result.tables[table], *style.subplots(figsize=(width, 4.4)))
+
+
 @style.styled
 def plot_beta_sweep(result: Result, path: Path) -> Path | None:
-    if "beta_summary" not in result.tables:
+    """Fractions of single, metastable and global fixed points, and the effective number of
+    patterns, against beta."""
+    got = _study_figure(result, "beta_summary")
+    if got is None:
         return None
-    t = result.tables["beta_summary"]
-    fig, ax = style.subplots(figsize=(8.4, 4.4))
+    t, fig, ax = got
     for k, col in zip(_KINDS, ("C2", "C1", "C3"), strict=True):
         ax.plot(t["beta"], t[f"fraction_{k}"], "o-", color=col, label=k)
     ax.set_xscale("log")
@@ -122,10 +128,11 @@ def plot_beta_sweep(result: Result, path: Path) -> Path | None:
 
 @style.styled
 def plot_separation(result: Result, path: Path) -> Path | None:
-    if "separation" not in result.tables:
+    """One-update retrieval error against the separation of each query, with the bound."""
+    got = _study_figure(result, "separation")
+    if got is None:
         return None
-    t = result.tables["separation"]
-    fig, ax = style.subplots(figsize=(8.4, 4.4))
+    t, fig, ax = got
     floor = 1e-17
     ax.scatter(
         t["separation"],
@@ -143,25 +150,22 @@ def plot_separation(result: Result, path: Path) -> Path | None:
         color="C3",
         label="Theorem 5 bound (per query)",
     )
-    ax.set_yscale("log")
-    style.plain_log(ax, "y")
-    ax.set_xlabel("separation Delta_i = x_i.x_i - max_j x_i.x_j")
-    ax.set_ylabel("retrieval error")
-    style.legend_outside(ax)
     s = result.summary
-    style.title(
-        ax, result, f"beta = {s['beta']:g}, {s['fraction_within_bound']:.0%} within the bound"
-    )
-    return style.save(fig, path)
+    return _finish_log_y(
+        fig, ax, result, path,
+        ("separation Delta_i = x_i.x_i - max_j x_i.x_j", "retrieval error"),
+        f"beta = {s['beta']:g}, {s['fraction_within_bound']:.0%} within the bound",
+    )  # fmt: skip
 
 
 @style.styled
 def plot_capacity(result: Result, path: Path) -> Path | None:
-    if "capacity" not in result.tables:
+    """Measured capacity against the dimension d, beside the classical alpha_c d line."""
+    got = _study_figure(result, "capacity", 8.2)
+    if got is None:
         return None
-    t = result.tables["capacity"]
+    t, fig, ax = got
     d = np.asarray(t["d"], dtype=float)
-    fig, ax = style.subplots(figsize=(8.2, 4.4))
     ax.plot(d, t["capacity"], "o-", label="modern (continuous) network, measured")
     from memsim.theory import hebbian_capacity
 
@@ -170,25 +174,32 @@ def plot_capacity(result: Result, path: Path) -> Path | None:
     lim = t["at_limit"].astype(bool)
     if lim.any():
         ax.plot(d[lim], t["capacity"][lim], "r^", label="search limit reached")
+    return _finish_log_y(fig, ax, result, path, ("dimension d", "capacity (patterns)"),
+                         "capacity grows exponentially with d")  # fmt: skip
+
+
+def _finish_log_y(fig, ax, result: Result, path: Path, labels: tuple[str, str], what: str):
+    """Log y axis with plain tick labels, axis labels ``labels`` (x, y), legend outside, title
+    ``what``; save."""
     ax.set_yscale("log")
     style.plain_log(ax, "y")
-    ax.set_xlabel("dimension d")
-    ax.set_ylabel("capacity (patterns)")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
     style.legend_outside(ax)
-    style.title(ax, result, "capacity grows exponentially with d")
+    style.title(ax, result, what)
     return style.save(fig, path)
 
 
-PLOTTERS = {
-    "energy": plot_energy,
-    "attention": plot_attention,
-    "fixed_points": plot_fixed_points,
-    "pictures": plot_pictures,
-    "beta_sweep": plot_beta_sweep,
-    "separation": plot_separation,
-    "capacity": plot_capacity,
-    "animation": plot_animation,  # drawn once the runner records frames_trial0
-}
+PLOTTERS = common.plotters(
+    plot_energy,
+    plot_attention,
+    plot_fixed_points,
+    plot_pictures,
+    plot_beta_sweep,
+    plot_separation,
+    plot_capacity,
+    plot_animation,
+)
 RECALL_PLOTS = ("energy", "attention", "fixed_points", "pictures", "animation")
 CAPACITY_PLOTS = ("beta_sweep", "separation", "capacity")
 
@@ -200,9 +211,4 @@ def default_plots(result: Result) -> list[str]:
             for n in CAPACITY_PLOTS
             if n in result.tables or (n == "beta_sweep" and "beta_summary" in result.tables)
         ]
-    out = ["energy", "attention", "fixed_points"]
-    if result.meta.get("picture_shape"):
-        out.append("pictures")
-        if "frames_trial0" in result.arrays:
-            out.append("animation")
-    return out
+    return common.default_plots(result, ["energy", "attention", "fixed_points"], (), animation=True)

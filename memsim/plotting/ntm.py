@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -290,14 +290,14 @@ def plot_capacity_lines(result: Result, path: Path) -> Path:
     return style.save(fig, path)
 
 
-PLOTTERS: dict[str, Callable[[Result, Path], Path | None]] = {
-    "weightings": plot_weightings,
-    "memory": plot_memory,
-    "sequences": plot_sequences,
-    "links": plot_links,
-    "capacity_heatmap": plot_capacity_heatmap,
-    "capacity_lines": plot_capacity_lines,
-}
+PLOTTERS: dict[str, Callable[[Result, Path], Path | None]] = common.plotters(
+    plot_weightings,
+    plot_memory,
+    plot_sequences,
+    plot_links,
+    plot_capacity_heatmap,
+    plot_capacity_lines,
+)
 RECALL_PLOTS = ("weightings", "memory", "sequences", "links")
 CAPACITY_PLOTS = ("capacity_heatmap", "capacity_lines")
 

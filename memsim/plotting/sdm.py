@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -17,8 +17,9 @@ def _tag(result: Result) -> str:
     return f"n={s['n']}, M={s['M']}, r={s['radius']}, {s['data']}, {s['association']}"
 
 
-def _legend_below(ax, ncol=1):
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol)
+def _save(fig, path: Path, result: Result, what: str) -> Path:
+    """Save with the title ``"<scenario>: what (<memory parameters>)"`` of every SDM plot."""
+    return common.save_titled(fig, path, result, f"{what} ({_tag(result)})")
 
 
 @style.styled
@@ -35,39 +36,21 @@ def plot_recall(result: Result, path: Path) -> Path:
     width = max(1, (hi - lo + 1) // 40)
     bins = np.arange(lo - 0.5, hi + width + 0.5, width)
     ax0.hist(counts, bins=bins, density=True, color="C0", alpha=0.7, label="measured reads")
-    ax0.plot(
-        act["activated"],
-        act["binomial_pmf"],
-        "-",
-        color="k",
-        lw=1,
-        label=f"Binomial(M, p), p = P(Bin(n, 1/2) <= r) = {s['activation_probability']:.4f}",
-    )
-    ax0.set_xlabel("activated hard locations per read")
-    ax0.set_ylabel("probability")
-    ax0.set_title(
-        f"mean {s['mean_activated']:.1f} activated (M p = {s['expected_activated']:.1f})",
-        fontsize=9,
-    )
-    _legend_below(ax0)
+    binomial = f"Binomial(M, p), p = P(Bin(n, 1/2) <= r) = {s['activation_probability']:.4f}"
+    common.theory_line(ax0, act["activated"], act["binomial_pmf"], binomial)
+    common.label_axes(ax0, "activated hard locations per read", "probability",
+                      f"mean {s['mean_activated']:.1f} activated (M p = "
+                      f"{s['expected_activated']:.1f})")  # fmt: skip
+    common.legend_under(ax0)
     acc = c["accuracy"]
     ax1.hist(
         acc, bins=np.linspace(min(0.5, acc.min()), 1.0, 41), color="C2", alpha=0.8, label="reads"
     )
-    ax1.set_xlabel("fraction of data bits read correctly")
-    ax1.set_ylabel("reads")
-    ax1.set_title(
-        f"mean bit accuracy {s['mean_accuracy']:.4f}; {s['fraction_exact']:.1%} read exactly "
-        f"(cue flip {s['flip']:g})",
-        fontsize=9,
-    )
-    _legend_below(ax1)
-    fig.suptitle(
-        f"{result.scenario.name}: {s['items']} items stored, {s['cues']} cues read per trial "
-        f"({_tag(result)})",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    common.label_axes(ax1, "fraction of data bits read correctly", "reads",
+                      f"mean bit accuracy {s['mean_accuracy']:.4f}; {s['fraction_exact']:.1%} "
+                      f"read exactly (cue flip {s['flip']:g})")  # fmt: skip
+    common.legend_under(ax1)
+    return _save(fig, path, result, f"{s['items']} items stored, {s['cues']} cues read per trial")
 
 
 @style.styled
@@ -91,20 +74,14 @@ def plot_attention(result: Result, path: Path) -> Path | None:
         color="C0",
         label="Hamming-ball intersection I(d) / I(0) (exact count)",
     )
-    ax0.semilogy(
-        it["distance"],
-        it["softmax_normalised"],
-        "-",
-        color="k",
-        lw=1,
-        label=f"softmax exp(beta (cos - 1)), beta = {s['softmax_beta']:.3f}",
-    )
+    softmax = f"softmax exp(beta (cos - 1)), beta = {s['softmax_beta']:.3f}"
+    common.theory_line(ax0, it["distance"], it["softmax_normalised"], softmax)
     ax0.axvline(s["n"] / 2, color="grey", ls=":", lw=1, label="n / 2 (unrelated addresses)")
     ax0.set_ylim(bottom=max(1e-30, float(it["intersection_normalised"][ok].min()) / 10))
     ax0.set_xlabel("Hamming distance d between cue and stored address")
     ax0.set_ylabel("weight relative to d = 0")
     ax0.set_title("intersection vs softmax", fontsize=9)
-    _legend_below(ax0)
+    common.legend_under(ax0)
     w_i, w_s = a["intersection_weight"], a["softmax_weight"]
     floor = 1e-12
     ax1.loglog(
@@ -130,21 +107,13 @@ def plot_attention(result: Result, path: Path) -> Path | None:
         min(1.0, 2 * max(w_i.max(), w_s.max())),
     ]
     ax1.plot(lim, lim, "-", color="grey", lw=1, label="equal weights")
-    ax1.set_xlabel("expected intersection weight (exact)")
-    ax1.set_ylabel("weight")
     target = int(np.argmin(a["distance"]))
-    ax1.set_title(
-        f"one cue, {w_i.size} stored items (nearest at distance "
-        f"{int(a['distance'][target])})\nmax |intersection - softmax| "
-        f"{s['attention_max_abs_difference']:.3f}",
-        fontsize=9,
-    )
-    _legend_below(ax1)
-    fig.suptitle(
-        f"{result.scenario.name}: SDM read weights and softmax attention ({_tag(result)})",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    common.label_axes(ax1, "expected intersection weight (exact)", "weight",
+                      f"one cue, {w_i.size} stored items (nearest at distance "
+                      f"{int(a['distance'][target])})\nmax |intersection - softmax| "
+                      f"{s['attention_max_abs_difference']:.3f}")  # fmt: skip
+    common.legend_under(ax1)
+    return _save(fig, path, result, "SDM read weights and softmax attention")
 
 
 @style.styled
@@ -159,35 +128,20 @@ def plot_capacity(result: Result, path: Path) -> Path:
     import matplotlib
 
     cmap = matplotlib.colormaps["viridis"]
-    for i, k in enumerate(items):
-        sel = st["items"] == k
-        o = np.argsort(st["flip"][sel])
-        ax0.errorbar(
-            st["flip"][sel][o],
-            st["accuracy"][sel][o],
-            yerr=np.nan_to_num(st["sem_accuracy"][sel][o]),
-            fmt="o-",
-            ms=3,
-            color=cmap(i / max(1, len(items) - 1)),
-            label=f"{k} items",
-        )
-    for i, f in enumerate(flips):
-        sel = st["flip"] == f
-        o = np.argsort(st["items"][sel])
-        ax1.errorbar(
-            st["items"][sel][o],
-            st["accuracy"][sel][o],
-            yerr=np.nan_to_num(st["sem_accuracy"][sel][o]),
-            fmt="o-",
-            ms=3,
-            color=f"C{i}",
-            label=f"cue flip {f:g}",
-        )
+    lines = [(ax0, "items", "flip", k, cmap(i / max(1, len(items) - 1)), f"{k} items")
+             for i, k in enumerate(items)]  # fmt: skip
+    lines += [(ax1, "flip", "items", f, f"C{i}", f"cue flip {f:g}") for i, f in enumerate(flips)]
+    for ax, by, x, v, color, label in lines:
+        sel = st[by] == v
+        o = np.argsort(st[x][sel])
+        common.errorbar_sem(ax, st[x][sel][o], st["accuracy"][sel][o],
+                            st["sem_accuracy"][sel][o], fmt="o-", ms=3, color=color,
+                            label=label)  # fmt: skip
     for ax in (ax0, ax1):
         ax.axhline(0.5, color="grey", ls=":", lw=1, label="chance (0.5)")
         ax.set_ylabel("fraction of data bits read correctly")
         ax.set_ylim(0.45, 1.02)
-        _legend_below(ax, ncol=3)
+        common.legend_under(ax, ncol=3)
     ax0.set_xlabel("cue noise: fraction of address bits flipped")
     ax0.set_title("accuracy vs cue noise", fontsize=9)
     if len(items) > 1 and items[-1] / items[0] > 20:
@@ -198,16 +152,14 @@ def plot_capacity(result: Result, path: Path) -> Path:
         f"M p = {s['expected_activated']:.1f})",
         fontsize=9,
     )
-    fig.suptitle(f"{result.scenario.name}: SDM read accuracy ({_tag(result)})", fontsize=9)
-    return style.save(fig, path)
+    return _save(fig, path, result, "SDM read accuracy")
 
 
-PLOTTERS = {"recall": plot_recall, "attention": plot_attention, "capacity": plot_capacity}
+PLOTTERS = common.plotters(plot_recall, plot_attention, plot_capacity)
 RECALL_PLOTS = ("recall", "attention")
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    if result.command == "capacity":
-        return list(CAPACITY_PLOTS)
-    return ["recall", "attention"] if "attention" in result.tables else ["recall"]
+    recall = ["recall", "attention"] if "attention" in result.tables else ["recall"]
+    return common.default_plots(result, recall, CAPACITY_PLOTS, pictures=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -51,19 +51,15 @@ def plot_overlaps(result: Result, path: Path) -> Path:
         )
     axes[-1, 0].set_xlabel("sweep" if result.summary["dynamics"] == "async" else "step")
     axes[-1, 0].xaxis.get_major_locator().set_params(integer=True)
-    axes[0, 0].legend(
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
+    common.legend_right(
+        axes[0, 0],
         fontsize=7,
         title="stored pattern",
         title_fontsize=7,
         ncol=1 if p <= 14 else 2,
     )
-    axes[0, 0].set_title(
-        f"{result.scenario.name}: overlap with each stored pattern ({_run_label(result.summary)})",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    what = f"overlap with each stored pattern ({_run_label(result.summary)})"
+    return common.save_titled(fig, path, result, what, ax=axes[0, 0])
 
 
 @style.styled
@@ -88,19 +84,12 @@ def plot_pictures(result: Result, path: Path) -> Path | None:
     for r in range(rows):
         for j, k in enumerate(ks):
             ax = axes[r, j]
-            ax.imshow(states[r, k].reshape(shape).astype(float), cmap="gray_r", vmin=-1, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            common.pm_picture(ax, states[r, k], shape, f"t={k}" if r == 0 else None)
             mu = int(np.argmax(ov[r, k]))
             ax.set_xlabel(f"{labels[mu]} {ov[r, k, mu]:.2f}", fontsize=7)
-            if r == 0:
-                ax.set_title(f"t={k}", fontsize=8)
         axes[r, 0].set_ylabel(f"cue {r}", fontsize=8)
-    fig.suptitle(
-        f"{result.scenario.name}: state at successive steps (label: closest pattern, overlap)",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    what = "state at successive steps (label: closest pattern, overlap)"
+    return common.save_titled(fig, path, result, what)
 
 
 @style.styled
@@ -113,11 +102,11 @@ def plot_capacity(result: Result, path: Path) -> Path:
     fig, ax = style.subplots(figsize=(7.2, 4.4))
     for i, n in enumerate(dict.fromkeys(tab["size"].tolist())):
         sel = tab["size"] == n
-        err = np.nan_to_num(tab["stderr"][sel])
-        ax.errorbar(
+        common.errorbar_sem(
+            ax,
             tab["load"][sel],
             tab["mean_overlap"][sel],
-            yerr=err,
+            tab["stderr"][sel],
             fmt="o-",
             ms=3.5,
             color=f"C{i}",
@@ -149,24 +138,15 @@ def plot_capacity(result: Result, path: Path) -> Path:
     ax.set_xlabel("load alpha = P / N")
     ax.set_ylabel("overlap with expected pattern / fraction")
     ax.set_ylim(-0.05, 1.05)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
-    ax.set_title(
-        f"{result.scenario.name}: {s['dynamics']} sequence recall after {s['steps']} steps "
-        f"(cue flip {s['flip']:g})",
-        fontsize=9,
-    )
-    return style.save(fig, path)
+    common.legend_right(ax, fontsize=7)
+    what = f"{s['dynamics']} sequence recall after {s['steps']} steps (cue flip {s['flip']:g})"
+    return common.save_titled(fig, path, result, what, ax=ax)
 
 
-PLOTTERS = {"overlaps": plot_overlaps, "pictures": plot_pictures, "capacity": plot_capacity}
+PLOTTERS = common.plotters(plot_overlaps, plot_pictures, plot_capacity)
 RECALL_PLOTS = ("overlaps", "pictures")
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    if result.command == "capacity":
-        return list(CAPACITY_PLOTS)
-    out = ["overlaps"]
-    if result.meta.get("picture_shape"):
-        out.append("pictures")
-    return out
+    return common.default_plots(result, ["overlaps"], CAPACITY_PLOTS)

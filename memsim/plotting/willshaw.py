@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim.plotting import style
+from memsim.plotting import common, style
 from memsim.results import Result
 
 
@@ -43,27 +43,23 @@ def plot_recall(result: Result, path: Path) -> Path:
             th.mean() - 0.5, color="k", ls="--", lw=1, label=f"mean threshold {th.mean():.1f}"
         )
     ax0.set_yscale("log")
-    ax0.set_xlabel("dendritic sum d_i = sum_j W_ij x_j")
-    ax0.set_ylabel(f"units (first {sums.shape[0]} cues)")
-    ax0.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
-    ax0.set_title("dendritic sums", fontsize=9)
+    common.label_axes(ax0, "dendritic sum d_i = sum_j W_ij x_j",
+                      f"units (first {sums.shape[0]} cues)", "dendritic sums")  # fmt: skip
+    common.legend_under(ax0)
     fp = c["false_positives"]
     mi = c["misses"]
     hi = int(max(fp.max(initial=0), mi.max(initial=0)))
     bins = np.arange(-0.5, hi + 1.5)
     ax1.hist(fp, bins=bins, color="C0", alpha=0.7, label="false positives per cue")
     ax1.hist(mi, bins=bins, color="C3", histtype="step", lw=2, label="misses per cue")
-    ax1.set_xlabel("units")
-    ax1.set_ylabel("cues")
     s = result.summary
     th_fp = s.get("false_positive_theory_cue")
     th_txt = f" (theory p1^active {th_fp:.2e})" if th_fp is not None and th_fp == th_fp else ""
-    ax1.set_title(
-        f"p1 = {s['p1']:.3f} (theory {s['p1_theory']:.3f})\nfalse-positive rate "
-        f"{s['false_positive_rate']:.2e}{th_txt}, miss rate {s['miss_rate']:.2e}",
-        fontsize=8,
-    )
-    ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    common.label_axes(ax1, "units", "cues",
+                      f"p1 = {s['p1']:.3f} (theory {s['p1_theory']:.3f})\nfalse-positive rate "
+                      f"{s['false_positive_rate']:.2e}{th_txt}, miss rate {s['miss_rate']:.2e}",
+                      fontsize=8)  # fmt: skip
+    common.legend_under(ax1, ncol=2)
     fig.suptitle(_title(result, f"recall of M = {s['memories']} memories"), fontsize=9)
     return style.save(fig, path)
 
@@ -77,12 +73,8 @@ def plot_capacity(result: Result, path: Path) -> Path:
     m = np.asarray(st["memories"], dtype=float)
     fig, axes = style.subplots(1, 3, figsize=(13, 4.4))
     ax = axes[0]
-    ax.errorbar(
-        m, st["p1"], yerr=np.nan_to_num(st["sem_p1"]), fmt="o", color="C0", ms=4, label="measured"
-    )
-    ax.plot(
-        th["memories"], th["p1"], "-", color="k", lw=1, label="1 - (1 - K_in K_out / N_in N_out)^M"
-    )
+    common.errorbar_sem(ax, m, st["p1"], st["sem_p1"], fmt="o", color="C0", ms=4, label="measured")
+    common.theory_line(ax, th["memories"], th["p1"], "1 - (1 - K_in K_out / N_in N_out)^M")
     ax.axhline(0.5, color="grey", ls=":", lw=1, label="p1 = 1/2 (optimum)")
     ax.set_ylabel("fraction of synapses set p1")
     ax.set_title("synapses set", fontsize=9)
@@ -94,21 +86,14 @@ def plot_capacity(result: Result, path: Path) -> Path:
     ax.axhline(
         float(np.min(floor)), color="grey", ls=":", lw=1, label="one false positive in all cues"
     )
-    ax.plot(th["memories"], th["false_positive"], "-", color="k", lw=1, label="p1^K_in")
+    common.theory_line(ax, th["memories"], th["false_positive"], "p1^K_in")
     ax.set_yscale("log")
     ax.set_ylim(bottom=max(1e-8, float(np.min(th["false_positive"][th["false_positive"] > 0]))))
     ax.set_ylabel("false-positive rate")
     ax.set_title("false positives", fontsize=9)
     ax = axes[2]
     ax.plot(m, st["info"], "o", color="C0", ms=4, label="measured (from the false-positive rate)")
-    ax.plot(
-        th["memories"],
-        th["info"],
-        "-",
-        color="k",
-        lw=1,
-        label="formula (with p1^K_in false positives)",
-    )
+    common.theory_line(ax, th["memories"], th["info"], "formula (with p1^K_in false positives)")
     ax.axhline(np.log(2.0), color="C3", ls="--", lw=1, label="ln 2 (sparse limit, Palm 1980)")
     ax.set_ylim(0, 0.75)
     ax.set_ylabel("information (bits per synapse)")
@@ -120,15 +105,15 @@ def plot_capacity(result: Result, path: Path) -> Path:
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("stored associations M")
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+        common.legend_under(ax)
     fig.suptitle(_title(result, "capacity"), fontsize=9)
     return style.save(fig, path)
 
 
-PLOTTERS = {"recall": plot_recall, "capacity": plot_capacity}
+PLOTTERS = common.plotters(plot_recall, plot_capacity)
 RECALL_PLOTS = ("recall",)
 CAPACITY_PLOTS = ("capacity",)
 
 
 def default_plots(result: Result) -> list[str]:
-    return list(CAPACITY_PLOTS if result.command == "capacity" else RECALL_PLOTS)
+    return common.default_plots(result, RECALL_PLOTS, CAPACITY_PLOTS, pictures=False)

@@ -1,26 +1,10 @@
 """Kanerva's sparse distributed memory: hard locations, counters, reads; its link to attention.
 
-See :mod:`memsim.sdm.memory` for the equations and references.
+See :mod:`memsim.sdm.memory` for the equations and references. The package exports the public
+functions of :mod:`memsim.sdm.memory` (its ``__all__``).
 """
 
-from memsim.sdm.memory import (
-    activation_probability,
-    attention_weights,
-    intersection_size,
-    intersection_weights,
-    locations,
-    read,
-    softmax_beta,
-    write,
-)
+from memsim.sdm import memory as _memory
+from memsim.sdm.memory import *  # noqa: F403
 
-__all__ = [
-    "activation_probability",
-    "attention_weights",
-    "intersection_size",
-    "intersection_weights",
-    "locations",
-    "read",
-    "softmax_beta",
-    "write",
-]
+__all__ = list(_memory.__all__)

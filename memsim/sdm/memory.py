@@ -395,10 +395,8 @@ def softmax_beta(n: int, radius: int) -> float:
 
     Parameters
     ----------
-    n : int >= 1
-        Address length in bits.
-    radius : int, 1 <= radius <= n
-        Hamming radius of activation.
+    n, radius
+        As in :func:`activation_probability`, with ``radius`` >= 1.
 
     Returns
     -------
@@ -408,7 +406,7 @@ def softmax_beta(n: int, radius: int) -> float:
     Raises
     ------
     MemsimError
-        ``n`` not an integer >= 1, or ``radius`` not an integer in [1, n].
+        As :func:`activation_probability`, and for ``radius`` = 0.
 
     References
     ----------
@@ -436,10 +434,8 @@ def attention_weights(
 
     Parameters
     ----------
-    cues : (B, n) or (n,) array of 0/1
-        Read addresses (a single cue is treated as B = 1).
-    addresses : (K, n) array of 0/1
-        Write addresses of the stored items.
+    cues, addresses
+        As in :func:`intersection_weights`.
     radius : int in [0, n]
         Hamming radius of activation (>= 1 when ``beta`` is None).
     beta : float >= 0, optional
