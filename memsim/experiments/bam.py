@@ -55,7 +55,6 @@ def check_recall(sc, file: str | None = None) -> None:
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue one side of stored pairs and alternate half-steps until the pair is stable."""
-    progress = progress or Progress()
     m = sc.model
     thr = sc.run.retrieval_overlap
     t0 = time.perf_counter()

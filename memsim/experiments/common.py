@@ -112,8 +112,10 @@ def stream_key(x: float) -> int:
 # ------------------------------------------------------------------------------ the loop ----
 
 
-def trials(sc: Scenario, progress: Progress, label: str = "trials") -> Iterator[int]:
-    """The trial indices ``0 .. run.trials - 1``; each finished trial advances ``progress``."""
+def trials(sc: Scenario, progress: Progress | None, label: str = "trials") -> Iterator[int]:
+    """The trial indices ``0 .. run.trials - 1``; each finished trial advances ``progress``
+    (None: no reports)."""
+    progress = progress or Progress()
     progress.start(label, sc.run.trials)
     for t in range(sc.run.trials):
         yield t
@@ -122,6 +124,17 @@ def trials(sc: Scenario, progress: Progress, label: str = "trials") -> Iterator[
 
 
 # ----------------------------------------------------------------------------- the Result ----
+
+#: the first columns of a recall table with one row per cue of a stored pattern
+#: (:func:`recall_summary` reads ``trial``, ``initial_overlap`` and ``final_overlap``)
+CUE_COLUMNS = ("trial", "cue", "pattern", "initial_overlap", "final_overlap")
+
+
+def pattern_summary(stored: np.ndarray, neurons: str = "neurons") -> dict:
+    """The summary's first entries: ``patterns`` P, the number of ``neurons`` N (under that
+    name) and the ``load`` P / N of the (P, N) stored patterns."""
+    p, n = stored.shape
+    return {"patterns": int(p), neurons: int(n), "load": float(p / n)}
 
 
 def recall_summary(
@@ -138,13 +151,14 @@ def recall_summary(
     return out
 
 
-def meta(sc: Scenario, seconds: float, warnings: Iterable[str] = (), **extra: Any) -> dict:
-    """A Result's meta: ``seed``, ``seconds``, ``warnings``, then ``extra``."""
+def meta(sc: Scenario, seconds: float, warnings: Iterable[str] = (), /, **extra: Any) -> dict:
+    """A Result's meta: ``seed``, ``seconds``, ``warnings``, then ``extra`` (whose entries
+    replace those three where it has them)."""
     return {"seed": sc.run.seed, "seconds": seconds, "warnings": list(warnings), **extra}
 
 
 def recall_meta(
-    sc: Scenario, seconds: float, shape, warnings: Iterable[str] = (), **labels: Any
+    sc: Scenario, seconds: float, shape, warnings: Iterable[str] = (), /, **labels: Any
 ) -> dict:
     """A recall Result's meta: ``seed``, ``seconds``, ``picture_shape`` (when the patterns are
     pictures), the ``labels``, then ``warnings``."""
@@ -163,6 +177,7 @@ def capacity_result(sc: Scenario, summary: dict, tables: dict, meta: dict) -> Re
 
 
 __all__ = [
+    "CUE_COLUMNS",
     "Columns",
     "capacity_result",
     "concat",
@@ -171,6 +186,7 @@ __all__ = [
     "from_rows",
     "groups",
     "meta",
+    "pattern_summary",
     "recall_meta",
     "recall_summary",
     "require_random_patterns",

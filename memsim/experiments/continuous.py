@@ -48,16 +48,11 @@ def _options(m) -> dict:
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Integrate from each cue; record V(t), the overlaps and the energy at every output time."""
-    progress = progress or Progress()
     m = sc.model
     thr = sc.run.retrieval_overlap
     t0 = time.perf_counter()
     rows = common.Columns(
-        "trial",
-        "cue",
-        "pattern",
-        "initial_overlap",
-        "final_overlap",
+        *common.CUE_COLUMNS,
         "sign_overlap",
         "amplitude",
         "discrete_fixed_point",
@@ -116,12 +111,9 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         energies.append(np.asarray(r.energy))
     tab = rows.arrays()
     xi, shape, cues0, r0, ov0, gc = first
-    p, n = xi.shape
     de = np.diff(np.concatenate(energies), axis=1)
     summary = {
-        "patterns": int(p),
-        "neurons": int(n),
-        "load": float(p / n),
+        **common.pattern_summary(xi),
         "gain": m.gain,
         "critical_gain": gc,
         **common.recall_summary(
@@ -157,7 +149,6 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
     """Gain sweep (:func:`memsim.hopfield.continuous.gain_sweep`) for every trial's patterns and
     cues: final amplitude, overlap with the cued pattern, and agreement with the discrete
     fixed points, per gain."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     gains = [float(g) for g in sc.capacity.gains]

@@ -69,16 +69,11 @@ def _frames(sc, xi: np.ndarray, cues: np.ndarray, res, t: int) -> np.ndarray:
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue stored patterns and run the dense dynamics, ``run.trials`` times."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     expo = m.interaction == "exponential"
     rows = common.Columns(
-        "trial",
-        "cue",
-        "pattern",
-        "initial_overlap",
-        "final_overlap",
+        *common.CUE_COLUMNS,
         "max_other_overlap",
         "sweeps",
         "stop",
@@ -131,13 +126,11 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         finals.append(np.asarray(res.states))
         cues_all.append(cues)
     tab = rows.arrays()
-    p, n_x = stored_first.shape
+    n_x = stored_first.shape[1]
     summary = {
         "interaction": m.interaction,
         "n": None if expo else m.n,
-        "patterns": int(p),
-        "neurons": int(n_x),
-        "load": float(p / n_x),
+        **common.pattern_summary(stored_first),
         **common.recall_summary(sc, tab, fractions=("retrieved", "exact")),
         "fraction_fixed_point": float(np.mean(tab["stop"] == "fixed_point")),
         "mean_sweeps": float(tab["sweeps"].mean()),

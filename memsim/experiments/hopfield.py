@@ -110,11 +110,7 @@ def _recall(sc: Scenario, W, cues, targets, temperature: float, stream, clamp, *
 #: columns of the recall table of cues (``order_dependent`` and ``distinct_finals`` follow with
 #: ``run.order_repeats``)
 CUE_COLUMNS = (
-    "trial",
-    "cue",
-    "pattern",
-    "initial_overlap",
-    "final_overlap",
+    *common.CUE_COLUMNS,
     "max_other_overlap",
     "sweeps",
     "stop",
@@ -135,7 +131,6 @@ def run_recall(
     Random patterns are drawn afresh for each trial; letters and files are the same in every
     trial, with fresh cue noise and update orders.
     """
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     repeats = sc.run.order_repeats
@@ -229,9 +224,7 @@ def run_recall(
     stops = tab["stop"]
     p, n = stored_first.shape
     summary = {
-        "patterns": int(p),
-        "neurons": int(n),
-        "load": float(p / n),
+        **common.pattern_summary(stored_first),
         **common.recall_summary(sc, tab),
         "fraction_fixed_point": float(np.mean(stops == "fixed_point")),
         "fraction_cycle": float(np.mean(stops == "cycle")),

@@ -60,15 +60,10 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
 
     ``cue.clamp: unmasked`` holds the components that were not masked at their cue values in
     both networks (pattern completion from a partial cue)."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     cols = [
-        "trial",
-        "cue",
-        "pattern",
-        "initial_overlap",
-        "final_overlap",
+        *common.CUE_COLUMNS,
         "error",
         "sign_exact",
         "retrieved",
@@ -191,11 +186,8 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         cues_all.append(cues)
     width = max(e.shape[1] for e in energies)
     tab = rows.arrays()
-    p, d = stored_first.shape
     summary = {
-        "patterns": int(p),
-        "dimension": int(d),
-        "load": float(p / d),
+        **common.pattern_summary(stored_first, "dimension"),
         "beta": float(beta_used),
         "normaliser": m.normaliser,
         **common.recall_summary(sc, tab, fractions=("retrieved", "sign_exact", "converged")),
@@ -404,10 +396,5 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         warnings.simplefilter("always", MemsimWarning)
         tables, summary, extra = fn[sc.capacity.study](sc, base_dir, progress)
     notes = list(dict.fromkeys(str(w.message) for w in caught))[:5]
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "warnings": extra.get("warnings", []),
-        "notes": notes,
-    }
-    return Result("capacity", "modern", sc, summary, tables, {}, meta)
+    meta = common.meta(sc, time.perf_counter() - t0, extra.get("warnings", []), notes=notes)
+    return common.capacity_result(sc, summary, tables, meta)

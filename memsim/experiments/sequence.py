@@ -64,7 +64,6 @@ def walk(recalled: np.ndarray, p: int, cyclic: bool) -> tuple[list[int], int, in
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue patterns of the stored sequence and record the overlaps at every step."""
-    progress = progress or Progress()
     m = sc.model
     thr = sc.run.retrieval_overlap
     t0 = time.perf_counter()
@@ -158,9 +157,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     tab = cues_tab.arrays()
     p, n = stored_first.shape
     summary = {
-        "patterns": int(p),
-        "neurons": int(n),
-        "load": float(p / n),
+        **common.pattern_summary(stored_first),
         "cyclic": m.cyclic,
         "lam": m.lam,
         "dynamics": m.dynamics,

@@ -25,6 +25,7 @@ from memsim import patterns as _patterns
 from memsim._checks import renamed_keywords
 from memsim._rng import generator
 from memsim.errors import MemsimError
+from memsim.experiments.studies._common import bisect_largest
 from memsim.experiments.tables import Columns
 from memsim.hopfield.modern import (
     _check_beta,
@@ -406,12 +407,7 @@ def measure_capacity(
             lo, hi = hi, hi * 2
         if at_limit and ok(k_max):
             lo = hi = k_max
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid
+    lo = bisect_largest(ok, lo, hi)
     return {
         "d": int(n_neurons),
         "beta": float(beta),
