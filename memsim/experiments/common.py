@@ -4,11 +4,15 @@
 * the scenario's stored patterns and cues of a trial (:func:`stored_patterns`,
   :func:`cued_indices`, :func:`corrupted`), with the streams the runners document: stored
   patterns of trial t ``generator(seed, 1, t)``, cue corruption ``generator(seed, 2, t)``;
+* stream keys of sweep values (:func:`stream_key`) and a section's settings as keyword
+  options (:func:`fields`);
 * the trial loop with its progress reports (:func:`trials`);
 * tidy tables filled row by row, their groups and standard errors (from
-  :mod:`memsim.experiments.tables`, re-exported here);
-* the common blocks of a Result: the recall summary (:func:`recall_summary`), the meta
-  (:func:`meta`, :func:`recall_meta`) and the capacity Result (:func:`capacity_result`);
+  :mod:`memsim.experiments.tables`, re-exported here), and the first columns of a table of cues
+  (:data:`CUE_COLUMNS`);
+* the common blocks of a Result: the pattern and recall summaries (:func:`pattern_summary`,
+  :func:`recall_summary`), the meta (:func:`meta`, :func:`recall_meta`) and the capacity Result
+  (:func:`capacity_result`);
 * the check that a capacity sweep draws random patterns (:func:`require_random_patterns`).
 """
 
@@ -109,6 +113,12 @@ def stream_key(x: float) -> int:
     return 2 * k if k >= 0 else -2 * k - 1
 
 
+def fields(section, *names: str) -> dict:
+    """The named settings of a scenario section (``sc.model``, ``sc.capacity``, ...) as a dict,
+    to pass on as keyword options of the same names."""
+    return {n: getattr(section, n) for n in names}
+
+
 # ------------------------------------------------------------------------------ the loop ----
 
 
@@ -183,6 +193,7 @@ __all__ = [
     "concat",
     "corrupted",
     "cued_indices",
+    "fields",
     "from_rows",
     "groups",
     "meta",

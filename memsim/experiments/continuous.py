@@ -43,7 +43,7 @@ def _cues(sc, xi, t):
 
 
 def _options(m) -> dict:
-    return dict(tau=m.tau, points=m.points, method=m.method, rtol=m.rtol, atol=m.atol)
+    return common.fields(m, "tau", "points", "method", "rtol", "atol")
 
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:

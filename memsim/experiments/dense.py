@@ -179,11 +179,8 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
                 int(nn),
                 2 if deg is None else int(deg),
                 m.interaction,
-                criterion=cap.criterion,
-                error_rate=cap.error_rate,
+                **common.fields(cap, "criterion", "error_rate", "cues", "k_max"),
                 flip_fraction=sc.cue.flip,
-                cues=cap.cues,
-                k_max=cap.k_max,
                 seed=sc.run.seed,
             )
             th = r["theory"]

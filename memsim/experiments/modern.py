@@ -258,12 +258,9 @@ def _beta_sweep(sc, base_dir, progress) -> tuple[dict, dict, dict]:
             xi.astype(np.float64),
             cues,
             cap.betas,
-            steps=m.steps,
-            tol=m.tol,
-            normaliser=m.normaliser,
-            scale_beta=m.scale_beta,
-            mass=m.mass,
-            global_fraction=m.global_fraction,
+            **common.fields(
+                m, "steps", "tol", "normaliser", "scale_beta", "mass", "global_fraction"
+            ),
         )
         tab = {k: np.asarray(v) for k, v in tab.items()}
         tab["trial"] = np.full(tab["beta"].size, t)
@@ -355,14 +352,9 @@ def _capacity(sc, base_dir, progress) -> tuple[dict, dict, dict]:
         r = studies.measure_capacity(
             int(d),
             m.beta,
-            error_rate=cap.error_rate,
-            k_max=cap.k_max,
+            **common.fields(cap, "error_rate", "k_max", "noise", "queries", "rel_error"),
+            **common.fields(m, "steps", "scale_beta"),
             seed=sc.run.seed,
-            noise=cap.noise,
-            queries=cap.queries,
-            steps=m.steps,
-            rel_error=cap.rel_error,
-            scale_beta=m.scale_beta,
         )
         cols.add(
             **{k: r[k] for k in ("d", "beta", "capacity", "capacity_over_d", "at_limit")},

@@ -61,9 +61,7 @@ def _n_cues(m, count: int) -> int:
 def _model_summary(m) -> dict:
     """The summary's first entries: the association and the sizes of its patterns."""
     return {
-        "association": m.association,
-        "n_in": m.n_in,
-        "k_in": m.k_in,
+        **common.fields(m, "association", "n_in", "k_in"),
         "n_out": m.n_out_value,
         "k_out": m.k_out_value,
     }
