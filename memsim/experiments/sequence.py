@@ -264,8 +264,9 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
     (:meth:`memsim.experiments.studies.sequence.SequenceCapacity.critical_load`)."""
     cap = sc.capacity
     table = common.from_rows(rows, CAPACITY_COLUMNS)
-    summ = common.Columns("size", "load", "load_asked", "patterns", "trials")
-    means, errs, succ = [], [], []
+    summ = common.Columns(
+        "size", "load", "load_asked", "patterns", "trials", "mean_overlap", "stderr", "success"
+    )
     crit = common.Columns("size", "critical_load")
     summary: dict = {
         "trials": sc.run.trials,
@@ -276,26 +277,30 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
         "alpha_c_published": seq.ALPHA_C_SYNC,
     }
     for (n,), in_n in common.groups(table, ("size",)):
-        loads, start = [], len(means)
+        start = len(summ.data["size"])
         alphas = [(n, a) for a in dict.fromkeys(table["load"][in_n].tolist())]
         for (_, alpha), sel in common.groups(table, ("size", "load"), alphas):
             f = table["final_overlap"][sel]
             p = int(table["patterns"][sel][0])
-            loads.append(p / n)
-            means.append(float(f.mean()))
-            errs.append(common.sem(f))
-            succ.append(float(table["success"][sel].mean()))
-            summ.add(size=n, load=p / n, load_asked=alpha, patterns=p, trials=f.size)
-        curve = studies.SequenceCapacity(
-            loads=np.asarray(loads),
-            overlap=np.asarray(means[start:]),
-            stderr=np.asarray(errs[start:]),
-            success=np.asarray(succ[start:]),
-        )
-        ac = curve.critical_load(cap.critical_overlap)
+            summ.add(
+                size=n,
+                load=p / n,
+                load_asked=alpha,
+                patterns=p,
+                trials=f.size,
+                mean_overlap=float(f.mean()),
+                stderr=common.sem(f),
+                success=float(table["success"][sel].mean()),
+            )
+        curve = {k: np.asarray(v[start:]) for k, v in summ.data.items()}
+        ac = studies.SequenceCapacity(
+            loads=curve["load"],
+            overlap=curve["mean_overlap"],
+            stderr=curve["stderr"],
+            success=curve["success"],
+        ).critical_load(cap.critical_overlap)
         crit.add(size=n, critical_load=ac)
         summary[f"critical_load_N{n}"] = None if np.isnan(ac) else round(ac, 4)
-    summ.extend(mean_overlap=means, stderr=errs, success=succ)
     tables = {
         "capacity": table,
         "capacity_summary": summ.arrays(),
