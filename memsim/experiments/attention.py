@@ -26,6 +26,7 @@ import numpy as np
 
 from memsim import attention as att
 from memsim._rng import generator
+from memsim.experiments import common
 from memsim.experiments.progress import Progress
 from memsim.results import Result
 from memsim.scenario.kinds.attention import load_matrix, resolve_path
@@ -168,7 +169,6 @@ def run_recall(
 ) -> Result:
     """Attend with every query, ``run.trials`` times (fresh random keys, values and queries per
     trial; file keys and values stay the same)."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     main = m.main_spec()
@@ -179,8 +179,7 @@ def run_recall(
     n_q = m.queries.count
 
     per_trial = []
-    progress.start("trials", trials)
-    for t in range(trials):
+    for t in common.trials(sc, progress):
         keys = make_keys(sc, t, base_dir)
         values = make_values(sc, keys, t, base_dir)
         queries, targets = make_queries(sc, keys, t)
@@ -198,8 +197,6 @@ def run_recall(
         )
         comp = att.compare_normalisers(scores, specs) if specs else {}
         per_trial.append((keys, values, queries, targets, scores, weights, reads, comp))
-        progress.advance(1)
-    progress.stop()
 
     has_targets = per_trial[0][3] is not None
     n_keys = per_trial[0][0].shape[0]
@@ -334,40 +331,41 @@ def run_recall(
 
 
 def _normaliser_summary(ct, labels, specs, has_targets) -> dict[str, np.ndarray]:
-    cols: dict[str, list] = {
-        k: []
-        for k in (
-            "normaliser",
-            "kind",
-            "queries",
-            "mean_support",
-            "min_support",
-            "median_support",
-            "max_support",
-            "mean_entropy",
-            "mean_max_weight",
-        )
-    }
-    if has_targets:
-        for k in ("mean_target_weight", "fraction_correct", "mean_readout_error"):
-            cols[k] = []
-    for lab, spec in zip(labels, specs, strict=True):
-        sel = ct["normaliser"] == lab
+    target_cols = ("mean_target_weight", "fraction_correct", "mean_readout_error")
+    cols = common.Columns(
+        "normaliser",
+        "kind",
+        "queries",
+        "mean_support",
+        "min_support",
+        "median_support",
+        "max_support",
+        "mean_entropy",
+        "mean_max_weight",
+        *(target_cols if has_targets else ()),
+    )
+    for ((lab,), sel), spec in zip(
+        common.groups(ct, ("normaliser",), [(lab,) for lab in labels]), specs, strict=True
+    ):
         sup = ct["support"][sel]
-        cols["normaliser"].append(lab)
-        cols["kind"].append(spec["kind"])
-        cols["queries"].append(int(sel.sum()))
-        cols["mean_support"].append(float(sup.mean()))
-        cols["min_support"].append(int(sup.min()))
-        cols["median_support"].append(float(np.median(sup)))
-        cols["max_support"].append(int(sup.max()))
-        cols["mean_entropy"].append(float(ct["entropy"][sel].mean()))
-        cols["mean_max_weight"].append(float(ct["max_weight"][sel].mean()))
+        cols.add(
+            normaliser=lab,
+            kind=spec["kind"],
+            queries=int(sel.sum()),
+            mean_support=float(sup.mean()),
+            min_support=int(sup.min()),
+            median_support=float(np.median(sup)),
+            max_support=int(sup.max()),
+            mean_entropy=float(ct["entropy"][sel].mean()),
+            mean_max_weight=float(ct["max_weight"][sel].mean()),
+        )
         if has_targets:
-            cols["mean_target_weight"].append(float(ct["target_weight"][sel].mean()))
-            cols["fraction_correct"].append(float(ct["correct"][sel].mean()))
-            cols["mean_readout_error"].append(float(ct["readout_error"][sel].mean()))
-    return {k: np.asarray(v) for k, v in cols.items()}
+            cols.add(
+                mean_target_weight=float(ct["target_weight"][sel].mean()),
+                fraction_correct=float(ct["correct"][sel].mean()),
+                mean_readout_error=float(ct["readout_error"][sel].mean()),
+            )
+    return cols.arrays()
 
 
 def _warnings(sc: Scenario, n_keys: int) -> list[str]:

@@ -20,25 +20,13 @@ import numpy as np
 
 from memsim import patterns as pat
 from memsim._rng import generator
+from memsim.experiments import common
 from memsim.experiments.progress import Progress, serial_sweep
 from memsim.hopfield import bam
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
 
-
-def x_patterns(sc, trial: int, base_dir: Path | None):
-    src = sc.patterns
-    if src.source == "random":
-        rng = generator(sc.run.seed, 1, trial)
-        return pat.random_patterns(src.count, src.size, src.bias, rng), None
-    if src.source == "letters":
-        xi, shape = pat.letters(src.letters, src.scale)
-        return xi, shape
-    if src.source in ("digits", "image"):
-        pics = picture_patterns(sc, base_dir)
-        return pics.patterns, pics.shape
-    xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
-    return xi, (tuple(src.shape) if src.shape else None)
+#: the x patterns of trial t: the scenario's patterns (see :func:`common.stored_patterns`)
+x_patterns = common.stored_patterns
 
 
 def y_patterns(sc, p: int, trial: int):
@@ -67,11 +55,10 @@ def check_recall(sc, file: str | None = None) -> None:
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue one side of stored pairs and alternate half-steps until the pair is stable."""
-    progress = progress or Progress()
     m = sc.model
     thr = sc.run.retrieval_overlap
     t0 = time.perf_counter()
-    cols = (
+    rows = common.Columns(
         "trial",
         "cue",
         "pair",
@@ -86,13 +73,11 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "initial_energy",
         "final_energy",
     )
-    rows: dict[str, list] = {k: [] for k in cols}
-    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "half_step", "energy")}
+    trace = common.Columns("trial", "cue", "half_step", "energy")
     cues_all, fx, fy, energies = [], [], [], []
     first = None
     n_limit = 0
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         X, xshape = x_patterns(sc, t, base_dir)
         X = np.asarray(X)
         p = X.shape[0]
@@ -100,12 +85,9 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         Y = np.asarray(Y)
         if first is None:
             first = (X, Y, xshape, yshape)
-        c = sc.cue.pattern
-        idx = np.arange(p) if c == "all" else np.atleast_1d(np.asarray(c, dtype=np.int64))
+        idx = common.cued_indices(sc, p)
         side = X if m.cue_side == "x" else Y
-        cues = pat.corrupt(
-            side[idx], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, t)
-        )
+        cues = common.corrupted(sc, side[idx], t)
         W = bam.store(X, Y)
         res = bam.recall(
             W,
@@ -122,34 +104,29 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         for b, i in enumerate(idx):
             i = int(i)
             h = int(res.steps[b])
-            rows["trial"].append(t)
-            rows["cue"].append(b)
-            rows["pair"].append(i)
-            rows["initial_overlap"].append(
-                float(cues[b] @ side[i].astype(np.float64)) / cues.shape[1]
+            rows.add(
+                trial=t,
+                cue=b,
+                pair=i,
+                initial_overlap=float(cues[b] @ side[i].astype(np.float64)) / cues.shape[1],
+                final_overlap_x=float(ox[b, i]),
+                final_overlap_y=float(oy[b, i]),
+                half_steps=h,
+                stop=str(res.stop[b]),
+                retrieved=bool(ox[b, i] >= thr and oy[b, i] >= thr),
+                exact_x=bool(np.array_equal(res.x[b], X[i])),
+                exact_y=bool(np.array_equal(res.y[b], Y[i])),
+                initial_energy=float(res.energy[b, 0]),
+                final_energy=float(res.energy[b, h]),
             )
-            rows["final_overlap_x"].append(float(ox[b, i]))
-            rows["final_overlap_y"].append(float(oy[b, i]))
-            rows["half_steps"].append(h)
-            rows["stop"].append(str(res.stop[b]))
-            rows["retrieved"].append(bool(ox[b, i] >= thr and oy[b, i] >= thr))
-            rows["exact_x"].append(bool(np.array_equal(res.x[b], X[i])))
-            rows["exact_y"].append(bool(np.array_equal(res.y[b], Y[i])))
-            rows["initial_energy"].append(float(res.energy[b, 0]))
-            rows["final_energy"].append(float(res.energy[b, h]))
             for k in range(h + 1):
-                trace["trial"].append(t)
-                trace["cue"].append(b)
-                trace["half_step"].append(k)
-                trace["energy"].append(float(res.energy[b, k]))
+                trace.add(trial=t, cue=b, half_step=k, energy=float(res.energy[b, k]))
         cues_all.append(cues)
         fx.append(np.asarray(res.x))
         fy.append(np.asarray(res.y))
         last = int(res.steps.max()) + 1
         energies.append(np.asarray(res.energy)[:, :last])
-        progress.advance(1)
-    progress.stop()
-    tab = {k: np.asarray(v) for k, v in rows.items()}
+    tab = rows.arrays()
     X, Y, xshape, yshape = first
     width = max(e.shape[1] for e in energies)
     energy = np.concatenate(
@@ -162,12 +139,9 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "nx": int(X.shape[1]),
         "ny": int(Y.shape[1]),
         "cue_side": m.cue_side,
-        "trials": sc.run.trials,
-        "cues": int(tab["trial"].size),
-        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
-        "mean_final_overlap_x": float(tab["final_overlap_x"].mean()),
-        "mean_final_overlap_y": float(tab["final_overlap_y"].mean()),
-        "fraction_retrieved": float(tab["retrieved"].mean()),
+        **common.recall_summary(
+            sc, tab, means=("initial_overlap", "final_overlap_x", "final_overlap_y")
+        ),
         "fraction_exact": float((tab["exact_x"] & tab["exact_y"]).mean()),
         "fraction_stable": float(np.mean(tab["stop"] == "fixed_point")),
         "mean_half_steps": float(tab["half_steps"].mean()),
@@ -177,18 +151,15 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "retrieval_overlap": thr,
         "one_step_bit_error_exact": bam.crosstalk_bit_error(int(X.shape[1]), int(p)),
     }
-    pics = has_picture_shape(sc)
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "picture_shape": list(xshape) if xshape and pics else None,
-        "y_picture_shape": list(yshape) if yshape else None,
-        "x_labels": list(sc.patterns.letters.upper()) if sc.patterns.source == "letters" else None,
-        "y_labels": list(m.y_letters.upper()) if m.y_letters else None,
-        "warnings": [f"{n_limit} cue(s) reached max_steps without a stable pair"]
-        if n_limit
-        else [],
-    }
+    meta = common.recall_meta(
+        sc,
+        time.perf_counter() - t0,
+        xshape,
+        [f"{n_limit} cue(s) reached max_steps without a stable pair"] if n_limit else [],
+        y_picture_shape=list(yshape) if yshape else None,
+        x_labels=list(sc.patterns.letters.upper()) if sc.patterns.source == "letters" else None,
+        y_labels=list(m.y_letters.upper()) if m.y_letters else None,
+    )
     arrays = {
         "stored_x": X,
         "stored_y": Y,
@@ -197,7 +168,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "final_y": np.concatenate(fy),
         "energy": energy,
     }
-    tables = {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}}
+    tables = {"cues": tab, "trace": trace.arrays()}
     return Result("recall", "bam", sc, summary, tables, arrays, meta)
 
 
@@ -205,13 +176,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
 def check_capacity(sc, file: str | None = None) -> None:
     from memsim.errors import ScenarioError
 
-    if sc.patterns.source != "random":
-        raise ScenarioError(
-            "a capacity sweep draws new random pairs at every point: patterns.source must be "
-            "'random'",
-            file=file,
-            field="patterns.source",
-        )
+    common.require_random_patterns(sc, file, what="pairs")
     if sc.cue.flip > 0.5:
         raise ScenarioError(
             f"the capacity sweep flips a fraction of the x bits of each cue: cue.flip must be at "
@@ -262,24 +227,31 @@ def capacity_task(sc, pt: dict, trial: int) -> dict:
 
 def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = None) -> Result:
     """Per-trial table and per-P means, with the exact one-step bit error."""
-    table = {c: np.asarray([r[c] for r in rows]) for c in CAPACITY_COLUMNS}
+    table = common.from_rows(rows, CAPACITY_COLUMNS)
     nx, ny = sc.patterns.size, sc.model.y_size
-    cols = ("pairs", "load", "trials", "stable", "recalled", "recalled_stderr", "bit_error")
-    summ: dict[str, list] = {k: [] for k in (*cols, "theory_bit_error")}
-    for p in dict.fromkeys(int(x) for x in table["pairs"]):
-        sel = table["pairs"] == p
+    summ = common.Columns(
+        "pairs",
+        "load",
+        "trials",
+        "stable",
+        "recalled",
+        "recalled_stderr",
+        "bit_error",
+        "theory_bit_error",
+    )
+    for (p,), sel in common.groups(table, ("pairs",)):
         rec = table["recalled"][sel]
-        summ["pairs"].append(p)
-        summ["load"].append(p / min(nx, ny))
-        summ["trials"].append(int(sel.sum()))
-        summ["stable"].append(float(table["stable"][sel].mean()))
-        summ["recalled"].append(float(rec.mean()))
-        summ["recalled_stderr"].append(
-            float(rec.std(ddof=1) / np.sqrt(rec.size)) if rec.size > 1 else float("nan")
+        summ.add(
+            pairs=p,
+            load=p / min(nx, ny),
+            trials=int(sel.sum()),
+            stable=float(table["stable"][sel].mean()),
+            recalled=float(rec.mean()),
+            recalled_stderr=common.sem(rec),
+            bit_error=float(table["bit_error"][sel].mean()),
+            theory_bit_error=bam.crosstalk_bit_error(nx, p),
         )
-        summ["bit_error"].append(float(table["bit_error"][sel].mean()))
-        summ["theory_bit_error"].append(bam.crosstalk_bit_error(nx, p))
-    st = {k: np.asarray(v) for k, v in summ.items()}
+    st = summ.arrays()
     summary: dict = {
         "nx": nx,
         "ny": ny,
@@ -289,16 +261,8 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
     }
     half = st["pairs"][st["recalled"] >= 0.5]
     summary["largest_P_recalled_half"] = int(half.max()) if half.size else 0
-    meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(meta or {})}
-    return Result(
-        "capacity",
-        "bam",
-        sc,
-        summary,
-        {"capacity": table, "capacity_summary": st},
-        {},
-        meta,
-    )
+    tables = {"capacity": table, "capacity_summary": st}
+    return common.capacity_result(sc, summary, tables, common.meta(sc, seconds, **(meta or {})))
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:

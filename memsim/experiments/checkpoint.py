@@ -51,8 +51,10 @@ MANIFEST = "checkpoint.json"
 ROWS = "checkpoint.jsonl"
 DROPPED = "checkpoint.dropped.jsonl"
 FORMAT = 2
-#: every file a checkpoint may write in its folder (listed in the folder's memsim manifest)
-FILES = (MANIFEST, ROWS, DROPPED, MANIFEST + ".tmp", ROWS + ".tmp")
+#: every file a checkpoint may leave in its folder (listed in the folder's memsim manifest); the
+#: manifest and a rewritten rows file go through :func:`memsim.folders.replace_file`, whose
+#: temporary files have fresh names and never stay behind
+FILES = (MANIFEST, ROWS, DROPPED)
 #: the largest rows file read back (a sweep of 10^6 trials writes about 300 MB)
 MAX_ROWS_BYTES = 4 * 2**30
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -191,9 +193,9 @@ class Checkpoint:
             "trials": self._sc.run.trials,
             "scenario": hashed_scenario(self._sc),
         }
-        tmp = self.manifest_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
-        os.replace(tmp, self.manifest_path)
+        from memsim.folders import replace_file
+
+        replace_file(self.manifest_path, json.dumps(doc, indent=2) + "\n")
 
     def append(self, point: int, rows: Sequence[dict]) -> None:
         """Record the finished rows of one task (one point, some trials): one line, fsynced."""
@@ -380,17 +382,18 @@ class Checkpoint:
         self._good_bytes = sum(map(len, good))
 
     def _rewrite(self, good: list[bytes], bad: list[bytes]) -> None:
-        """Keep only the valid lines in the rows file (atomically); damaged ones go to
-        ``checkpoint.dropped.jsonl``."""
+        """Keep only the valid lines in the rows file (atomically, through
+        :func:`memsim.folders.replace_file`); damaged ones go to ``checkpoint.dropped.jsonl``.
+
+        The valid lines are memsim's JSON (ASCII), written back byte for byte; bytes that are not
+        UTF-8 (only a hand-made line can have them) would be written as '?', and that line is
+        then dropped at the next reopening."""
+        from memsim.folders import replace_file
+
         if bad:
             with open(self.folder / DROPPED, "ab") as fh:
                 fh.writelines(bad)
-        tmp = self.folder / (ROWS + ".tmp")
-        with open(tmp, "wb") as fh:
-            fh.writelines(good)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.rows_path)
+        replace_file(self.rows_path, b"".join(good).decode("utf-8", "surrogateescape"))
 
 
 def _try_lock(folder: Path) -> int | None:

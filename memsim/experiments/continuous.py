@@ -15,28 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim import patterns as pat
-from memsim._rng import generator
 from memsim.errors import ConvergenceWarning
+from memsim.experiments import common
+from memsim.experiments.common import stored_patterns
 from memsim.experiments.progress import Progress
 from memsim.hopfield import continuous as ct
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
-
-
-def stored_patterns(sc, trial: int, base_dir: Path | None):
-    src = sc.patterns
-    if src.source == "random":
-        return pat.random_patterns(
-            src.count, src.size, src.bias, generator(sc.run.seed, 1, trial)
-        ), None
-    if src.source == "letters":
-        return pat.letters(src.letters, src.scale)
-    if src.source in ("digits", "image"):
-        pics = picture_patterns(sc, base_dir)
-        return pics.patterns, pics.shape
-    xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
-    return xi, (tuple(src.shape) if src.shape else None)
 
 
 def hebbian_weights(xi: np.ndarray) -> np.ndarray:
@@ -54,30 +38,21 @@ def critical_gain(w: np.ndarray) -> float:
 
 
 def _cues(sc, xi, t):
-    c = sc.cue.pattern
-    idx = np.arange(xi.shape[0]) if c == "all" else np.atleast_1d(np.asarray(c, dtype=np.int64))
-    cues = pat.corrupt(
-        xi[idx], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, t)
-    )
-    return idx, cues
+    idx = common.cued_indices(sc, xi.shape[0])
+    return idx, common.corrupted(sc, xi[idx], t)
 
 
 def _options(m) -> dict:
-    return dict(tau=m.tau, points=m.points, method=m.method, rtol=m.rtol, atol=m.atol)
+    return common.fields(m, "tau", "points", "method", "rtol", "atol")
 
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Integrate from each cue; record V(t), the overlaps and the energy at every output time."""
-    progress = progress or Progress()
     m = sc.model
     thr = sc.run.retrieval_overlap
     t0 = time.perf_counter()
-    cols = (
-        "trial",
-        "cue",
-        "pattern",
-        "initial_overlap",
-        "final_overlap",
+    rows = common.Columns(
+        *common.CUE_COLUMNS,
         "sign_overlap",
         "amplitude",
         "discrete_fixed_point",
@@ -87,13 +62,11 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "initial_energy",
         "final_energy",
     )
-    rows: dict[str, list] = {k: [] for k in cols}
-    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "time", "energy", "overlap")}
+    trace = common.Columns("trial", "cue", "time", "energy", "overlap")
     first = None
     energies = []
     n_fail = 0
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         xi, shape = stored_patterns(sc, t, base_dir)
         xi = np.asarray(xi)
         w = hebbian_weights(xi)
@@ -113,59 +86,52 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             first = (xi, shape, np.asarray(cues), r, ov, critical_gain(w))
         for b, i in enumerate(idx):
             i = int(i)
-            rows["trial"].append(t)
-            rows["cue"].append(b)
-            rows["pattern"].append(i)
-            rows["initial_overlap"].append(float(cues[b] @ xi[i].astype(np.float64)) / n)
-            rows["final_overlap"].append(float(ov[b, -1, i]))
-            rows["sign_overlap"].append(float(s[b] @ xi[i].astype(np.float64)) / n)
-            rows["amplitude"].append(float(np.abs(r.V[b, -1]).mean()))
-            rows["discrete_fixed_point"].append(bool(agrees[b]))
-            rows["retrieved"].append(bool(ov[b, -1, i] >= thr))
-            rows["success"].append(bool(r.success[b]))
-            rows["nfev"].append(int(r.nfev[b]))
-            rows["initial_energy"].append(float(r.energy[b, 0]))
-            rows["final_energy"].append(float(r.energy[b, -1]))
-            trace["trial"].extend([t] * r.t.size)
-            trace["cue"].extend([b] * r.t.size)
-            trace["time"].extend(r.t.tolist())
-            trace["energy"].extend(r.energy[b].tolist())
-            trace["overlap"].extend(ov[b, :, i].tolist())
+            rows.add(
+                trial=t,
+                cue=b,
+                pattern=i,
+                initial_overlap=float(cues[b] @ xi[i].astype(np.float64)) / n,
+                final_overlap=float(ov[b, -1, i]),
+                sign_overlap=float(s[b] @ xi[i].astype(np.float64)) / n,
+                amplitude=float(np.abs(r.V[b, -1]).mean()),
+                discrete_fixed_point=bool(agrees[b]),
+                retrieved=bool(ov[b, -1, i] >= thr),
+                success=bool(r.success[b]),
+                nfev=int(r.nfev[b]),
+                initial_energy=float(r.energy[b, 0]),
+                final_energy=float(r.energy[b, -1]),
+            )
+            trace.extend(
+                trial=[t] * r.t.size,
+                cue=[b] * r.t.size,
+                time=r.t.tolist(),
+                energy=r.energy[b].tolist(),
+                overlap=ov[b, :, i].tolist(),
+            )
         energies.append(np.asarray(r.energy))
-        progress.advance(1)
-    progress.stop()
-    tab = {k: np.asarray(v) for k, v in rows.items()}
+    tab = rows.arrays()
     xi, shape, cues0, r0, ov0, gc = first
-    p, n = xi.shape
     de = np.diff(np.concatenate(energies), axis=1)
     summary = {
-        "patterns": int(p),
-        "neurons": int(n),
-        "load": float(p / n),
+        **common.pattern_summary(xi),
         "gain": m.gain,
         "critical_gain": gc,
-        "trials": sc.run.trials,
-        "cues": int(tab["trial"].size),
-        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
-        "mean_final_overlap": float(tab["final_overlap"].mean()),
-        "mean_sign_overlap": float(tab["sign_overlap"].mean()),
-        "mean_amplitude": float(tab["amplitude"].mean()),
-        "fraction_retrieved": float(tab["retrieved"].mean()),
-        "fraction_discrete_fixed_point": float(tab["discrete_fixed_point"].mean()),
+        **common.recall_summary(
+            sc,
+            tab,
+            means=("initial_overlap", "final_overlap", "sign_overlap", "amplitude"),
+            fractions=("retrieved", "discrete_fixed_point"),
+        ),
         "largest_energy_increase": float(np.nanmax(de)) if de.size else 0.0,
         "retrieval_overlap": thr,
     }
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
-        "warnings": [f"solve_ivp failed in {n_fail} trial(s)"] if n_fail else [],
-    }
+    warned = [f"solve_ivp failed in {n_fail} trial(s)"] if n_fail else []
     if m.gain <= gc:
-        meta["warnings"].append(
+        warned.append(
             f"gain {m.gain:g} is below the critical gain 1/lambda_max = {gc:.3f}: every cue decays "
             "to the origin"
         )
+    meta = common.recall_meta(sc, time.perf_counter() - t0, shape, warned)
     arrays = {
         "stored": xi,
         "cues": cues0,
@@ -175,7 +141,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "energy": np.concatenate(energies),
         "final_V": np.asarray(r0.V[:, -1]),
     }
-    tables = {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}}
+    tables = {"cues": tab, "trace": trace.arrays()}
     return Result("recall", "continuous", sc, summary, tables, arrays, meta)
 
 
@@ -183,16 +149,12 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
     """Gain sweep (:func:`memsim.hopfield.continuous.gain_sweep`) for every trial's patterns and
     cues: final amplitude, overlap with the cued pattern, and agreement with the discrete
     fixed points, per gain."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     gains = [float(g) for g in sc.capacity.gains]
-    rows: dict[str, list] = {
-        k: [] for k in ("trial", "gain", "cue", "pattern", "amplitude", "overlap", "agrees")
-    }
+    rows = common.Columns("trial", "gain", "cue", "pattern", "amplitude", "overlap", "agrees")
     crit = []
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         xi, _ = stored_patterns(sc, t, base_dir)
         xi = np.asarray(xi)
         w = hebbian_weights(xi)
@@ -210,30 +172,28 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
             )
         for k, gv in enumerate(gains):
             for b, i in enumerate(idx):
-                rows["trial"].append(t)
-                rows["gain"].append(gv)
-                rows["cue"].append(b)
-                rows["pattern"].append(int(i))
-                rows["amplitude"].append(float(g.amplitude[k, b]))
-                rows["overlap"].append(float(g.overlap[k, b]))
-                rows["agrees"].append(bool(g.agrees[k, b]))
-        progress.advance(1)
-    progress.stop()
-    tab = {k: np.asarray(v) for k, v in rows.items()}
-    summ: dict[str, list] = {
-        k: []
-        for k in ("gain", "mean_amplitude", "mean_overlap", "overlap_stderr", "fraction_agrees")
-    }
-    for gv in gains:
-        sel = tab["gain"] == gv
+                rows.add(
+                    trial=t,
+                    gain=gv,
+                    cue=b,
+                    pattern=int(i),
+                    amplitude=float(g.amplitude[k, b]),
+                    overlap=float(g.overlap[k, b]),
+                    agrees=bool(g.agrees[k, b]),
+                )
+    tab = rows.arrays()
+    summ = common.Columns(
+        "gain", "mean_amplitude", "mean_overlap", "overlap_stderr", "fraction_agrees"
+    )
+    for (gv,), sel in common.groups(tab, ("gain",), [(gv,) for gv in gains]):
         o = tab["overlap"][sel]
-        summ["gain"].append(gv)
-        summ["mean_amplitude"].append(float(tab["amplitude"][sel].mean()))
-        summ["mean_overlap"].append(float(o.mean()))
-        summ["overlap_stderr"].append(
-            float(o.std(ddof=1) / np.sqrt(o.size)) if o.size > 1 else float("nan")
+        summ.add(
+            gain=gv,
+            mean_amplitude=float(tab["amplitude"][sel].mean()),
+            mean_overlap=float(o.mean()),
+            overlap_stderr=common.sem(o),
+            fraction_agrees=float(tab["agrees"][sel].mean()),
         )
-        summ["fraction_agrees"].append(float(tab["agrees"][sel].mean()))
     p, n = xi.shape
     summary = {
         "patterns": int(p),
@@ -244,13 +204,5 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         "critical_gain_max": float(np.max(crit)),
         "duration": m.duration,
     }
-    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": []}
-    return Result(
-        "capacity",
-        "continuous",
-        sc,
-        summary,
-        {"gain_sweep": tab, "gain_summary": {k: np.asarray(v) for k, v in summ.items()}},
-        {},
-        meta,
-    )
+    tables = {"gain_sweep": tab, "gain_summary": summ.arrays()}
+    return common.capacity_result(sc, summary, tables, common.meta(sc, time.perf_counter() - t0))

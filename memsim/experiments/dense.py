@@ -14,48 +14,42 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim import patterns as pat
 from memsim import theory
-from memsim._rng import generator
 from memsim.errors import ConvergenceWarning
+from memsim.experiments import common
+from memsim.experiments.common import cued_indices, stored_patterns
 from memsim.experiments.progress import Progress
 from memsim.experiments.studies import dense as studies
 from memsim.hopfield import dense
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
-
-
-def stored_patterns(sc, trial: int, base_dir: Path | None):
-    """Patterns of trial ``trial`` (random: fresh per trial) and the picture shape (or None)."""
-    src = sc.patterns
-    if src.source == "random":
-        rng = generator(sc.run.seed, 1, trial)
-        return pat.random_patterns(src.count, src.size, src.bias, rng), None
-    if src.source == "letters":
-        return pat.letters(src.letters, src.scale)
-    if src.source in ("digits", "image"):
-        pics = picture_patterns(sc, base_dir)
-        return pics.patterns, pics.shape
-    xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
-    return xi, (tuple(src.shape) if src.shape else None)
-
-
-def cued_indices(sc, p: int) -> np.ndarray:
-    c = sc.cue.pattern
-    if c == "all":
-        return np.arange(p)
-    return np.atleast_1d(np.asarray(c, dtype=np.int64))
+from memsim.scenario.load import has_picture_shape
 
 
 def make_cues(sc, xi: np.ndarray, idx: np.ndarray, trial: int) -> np.ndarray:
-    return pat.corrupt(
-        xi[idx], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, trial)
-    )
+    """Cues of the stored patterns ``xi[idx]`` from the stream ``generator(seed, 2, trial)``."""
+    return common.corrupted(sc, xi[idx], trial)
 
 
 def _wants_animation(sc) -> bool:
     plots = sc.output.plots
     return not plots or "animation" in plots
+
+
+def _recall(sc, xi: np.ndarray, cues: np.ndarray, max_sweeps: int, t: int):
+    """The scenario's dense dynamics from ``cues`` (stream ``(seed, 3, t, b)`` for cue b)."""
+    m = sc.model
+    return dense.dense_recall(
+        xi,
+        cues,
+        m.interaction,
+        m.n,
+        m.dynamics,
+        max_sweeps,
+        m.order,
+        sc.run.seed,
+        threads=sc.run.threads,
+        stream=(3, t),
+    )
 
 
 def _frames(sc, xi: np.ndarray, cues: np.ndarray, res, t: int) -> np.ndarray:
@@ -64,40 +58,22 @@ def _frames(sc, xi: np.ndarray, cues: np.ndarray, res, t: int) -> np.ndarray:
     max_sweeps = 1, 2, ...: each cue has its own random stream, drawn sweep by sweep, so the
     first k sweeps of a longer run are exactly the run with max_sweeps = k (the last frame
     equals the final state; tests/unit/test_dense.py checks it)."""
-    m = sc.model
     last = int(np.max(res.sweeps))
     frames = [np.asarray(cues, dtype=np.int8)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for k in range(1, last + 1):
-            r = dense.dense_recall(
-                xi,
-                cues,
-                m.interaction,
-                m.n,
-                m.dynamics,
-                k,
-                m.order,
-                sc.run.seed,
-                threads=sc.run.threads,
-                stream=(3, t),
-            )
-            frames.append(np.asarray(r.states, dtype=np.int8))
+            frames.append(np.asarray(_recall(sc, xi, cues, k, t).states, dtype=np.int8))
     return np.stack(frames, axis=1)
 
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue stored patterns and run the dense dynamics, ``run.trials`` times."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     expo = m.interaction == "exponential"
-    cols = (
-        "trial",
-        "cue",
-        "pattern",
-        "initial_overlap",
-        "final_overlap",
+    rows = common.Columns(
+        *common.CUE_COLUMNS,
         "max_other_overlap",
         "sweeps",
         "stop",
@@ -106,14 +82,12 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "initial_energy",
         "final_energy",
     )
-    rows: dict[str, list] = {k: [] for k in cols}
-    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "sweep", "energy")}
+    trace = common.Columns("trial", "cue", "sweep", "energy")
     energies, finals, cues_all = [], [], []
     stored_first, shape = None, None
     frames0 = None
-    progress.start("trials", sc.run.trials)
     n_limit = 0
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         xi, shape = stored_patterns(sc, t, base_dir)
         if stored_first is None:
             stored_first = xi
@@ -121,18 +95,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         cues = make_cues(sc, xi, idx, t)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            res = dense.dense_recall(
-                xi,
-                cues,
-                m.interaction,
-                m.n,
-                m.dynamics,
-                m.max_sweeps,
-                m.order,
-                sc.run.seed,
-                threads=sc.run.threads,
-                stream=(3, t),
-            )
+            res = _recall(sc, xi, cues, m.max_sweeps, t)
         n_limit += sum(1 for w in caught if issubclass(w.category, ConvergenceWarning))
         en = res.log_neg_energy if expo else res.energy
         n_x = xi.shape[1]
@@ -141,44 +104,34 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             others = np.delete(res.overlaps[b], i)
             fin = float(res.overlaps[b, i])
             s = int(res.sweeps[b])
-            rows["trial"].append(t)
-            rows["cue"].append(b)
-            rows["pattern"].append(int(i))
-            rows["initial_overlap"].append(float(init_ov[b, i]))
-            rows["final_overlap"].append(fin)
-            rows["max_other_overlap"].append(float(np.abs(others).max()) if others.size else np.nan)
-            rows["sweeps"].append(s)
-            rows["stop"].append(str(res.stop[b]))
-            rows["retrieved"].append(bool(fin >= sc.run.retrieval_overlap))
-            rows["exact"].append(bool(np.array_equal(res.states[b], xi[i])))
-            rows["initial_energy"].append(float(en[b, 0]))
-            rows["final_energy"].append(float(en[b, s]))
+            rows.add(
+                trial=t,
+                cue=b,
+                pattern=int(i),
+                initial_overlap=float(init_ov[b, i]),
+                final_overlap=fin,
+                max_other_overlap=float(np.abs(others).max()) if others.size else np.nan,
+                sweeps=s,
+                stop=str(res.stop[b]),
+                retrieved=bool(fin >= sc.run.retrieval_overlap),
+                exact=bool(np.array_equal(res.states[b], xi[i])),
+                initial_energy=float(en[b, 0]),
+                final_energy=float(en[b, s]),
+            )
             for k in range(s + 1):
-                trace["trial"].append(t)
-                trace["cue"].append(b)
-                trace["sweep"].append(k)
-                trace["energy"].append(float(en[b, k]))
+                trace.add(trial=t, cue=b, sweep=k, energy=float(en[b, k]))
         if t == 0 and has_picture_shape(sc) and _wants_animation(sc):
             frames0 = _frames(sc, xi, cues, res, t)
         energies.append(np.asarray(en))
         finals.append(np.asarray(res.states))
         cues_all.append(cues)
-        progress.advance(1)
-    progress.stop()
-    tab = {k: np.asarray(v) for k, v in rows.items()}
-    p, n_x = stored_first.shape
+    tab = rows.arrays()
+    n_x = stored_first.shape[1]
     summary = {
         "interaction": m.interaction,
         "n": None if expo else m.n,
-        "patterns": int(p),
-        "neurons": int(n_x),
-        "load": float(p / n_x),
-        "trials": sc.run.trials,
-        "cues": int(tab["final_overlap"].size),
-        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
-        "mean_final_overlap": float(tab["final_overlap"].mean()),
-        "fraction_retrieved": float(tab["retrieved"].mean()),
-        "fraction_exact": float(tab["exact"].mean()),
+        **common.pattern_summary(stored_first),
+        **common.recall_summary(sc, tab, fractions=("retrieved", "exact")),
         "fraction_fixed_point": float(np.mean(tab["stop"] == "fixed_point")),
         "mean_sweeps": float(tab["sweeps"].mean()),
         "retrieval_overlap": sc.run.retrieval_overlap,
@@ -193,34 +146,19 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     }
     if frames0 is not None:
         arrays["frames_trial0"] = frames0
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
-        "energy_label": "log(-E) = log sum_mu exp(xi^mu . s)" if expo else "energy E(s)",
-        "warnings": [f"{n_limit} trial(s) had cues that hit max_sweeps"] if n_limit else [],
-    }
-    return Result(
-        "recall",
-        "dense",
+    meta = common.recall_meta(
         sc,
-        summary,
-        {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
-        arrays,
-        meta,
+        time.perf_counter() - t0,
+        shape,
+        [f"{n_limit} trial(s) had cues that hit max_sweeps"] if n_limit else [],
+        energy_label="log(-E) = log sum_mu exp(xi^mu . s)" if expo else "energy E(s)",
     )
+    tables = {"cues": tab, "trace": trace.arrays()}
+    return Result("recall", "dense", sc, summary, tables, arrays, meta)
 
 
 def check_capacity(sc, file: str | None = None) -> None:
-    from memsim.errors import ScenarioError
-
-    if sc.patterns.source != "random":
-        raise ScenarioError(
-            "a capacity sweep draws new random patterns at every point: patterns.source must be "
-            "'random'",
-            file=file,
-            field="patterns.source",
-        )
+    common.require_random_patterns(sc, file)
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
@@ -233,9 +171,7 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
     t0 = time.perf_counter()
     expo = m.interaction == "exponential"
     degrees = [None] if expo else (cap.degrees or [m.n])
-    cols: dict[str, list] = {
-        k: [] for k in ("N", "n", "capacity", "capacity_over_N", "theory", "ratio", "evaluations")
-    }
+    cols = common.Columns("N", "n", "capacity", "capacity_over_N", "theory", "ratio", "evaluations")
     progress.start("points", len(cap.sizes) * len(degrees))
     for nn in cap.sizes:
         for deg in degrees:
@@ -243,24 +179,23 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
                 int(nn),
                 2 if deg is None else int(deg),
                 m.interaction,
-                criterion=cap.criterion,
-                error_rate=cap.error_rate,
+                **common.fields(cap, "criterion", "error_rate", "cues", "k_max"),
                 flip_fraction=sc.cue.flip,
-                cues=cap.cues,
-                k_max=cap.k_max,
                 seed=sc.run.seed,
             )
-            cols["N"].append(int(nn))
-            cols["n"].append(-1 if deg is None else int(deg))
-            cols["capacity"].append(r["capacity"])
-            cols["capacity_over_N"].append(r["capacity"] / nn)
-            cols["theory"].append(r["theory"])
             th = r["theory"]
-            cols["ratio"].append(r["capacity"] / th if np.isfinite(th) else np.nan)
-            cols["evaluations"].append(len(r["evaluations"]))
+            cols.add(
+                N=int(nn),
+                n=-1 if deg is None else int(deg),
+                capacity=r["capacity"],
+                capacity_over_N=r["capacity"] / nn,
+                theory=th,
+                ratio=r["capacity"] / th if np.isfinite(th) else np.nan,
+                evaluations=len(r["evaluations"]),
+            )
             progress.advance(1)
     progress.stop()
-    tab = {k: np.asarray(v) for k, v in cols.items()}
+    tab = cols.arrays()
     summary = {
         "interaction": m.interaction,
         "criterion": cap.criterion,
@@ -276,5 +211,5 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         summary[f"capacity_{lab}_at_N{int(tab['N'][sel][-1])}"] = int(tab["capacity"][sel][-1])
         if deg is not None and cap.criterion == "bit_error":
             summary[f"mean_ratio_{lab}"] = float(np.nanmean(tab["ratio"][sel]))
-    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": []}
-    return Result("capacity", "dense", sc, summary, {"capacity": tab}, {}, meta)
+    meta = common.meta(sc, time.perf_counter() - t0)
+    return common.capacity_result(sc, summary, {"capacity": tab}, meta)

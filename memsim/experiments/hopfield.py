@@ -21,35 +21,14 @@ import numpy as np
 from memsim import patterns as pat
 from memsim import theory
 from memsim._rng import generator
-from memsim.errors import ConvergenceWarning, MemsimWarning
-from memsim.experiments.progress import Progress
+from memsim.errors import ConvergenceWarning
+from memsim.experiments import common
+from memsim.experiments.progress import Progress, serial_sweep
 from memsim.hopfield import classical
 from memsim.hopfield.analysis import OUTCOMES, classify_states, order_dependence
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
+from memsim.scenario.load import has_picture_shape
 from memsim.scenario.schema import Scenario
-
-
-def _stored_patterns(sc: Scenario, trial: int, base_dir: Path | None):
-    src = sc.patterns
-    if src.source == "random":
-        rng = generator(sc.run.seed, 1, trial)
-        return pat.random_patterns(src.count, src.size, src.bias, rng), None
-    if src.source == "letters":
-        return pat.letters(src.letters, src.scale)
-    if src.source in ("digits", "image"):
-        pics = picture_patterns(sc, base_dir)
-        return pics.patterns, pics.shape
-    xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
-    return xi, (tuple(src.shape) if src.shape else None)
-
-
-def _cued_indices(sc: Scenario, p: int) -> np.ndarray:
-    c = sc.cue.pattern
-    if c == "all":
-        return np.arange(p)
-    return np.atleast_1d(np.asarray(c, dtype=np.int64))
-
 
 _UNSET = object()
 
@@ -109,6 +88,41 @@ def _warn_settings(sc: Scenario, load: float, rule: str, temperature: float) -> 
     return out
 
 
+def _recall(sc: Scenario, W, cues, targets, temperature: float, stream, clamp, **kw):
+    """The scenario's dynamics (``model.dynamics``, ``order``, ``max_sweeps``) from ``cues``."""
+    m = sc.model
+    return classical.recall(
+        W,
+        cues,
+        m.dynamics,
+        m.order,
+        m.max_sweeps,
+        sc.run.seed,
+        temperature=temperature,
+        targets=targets,
+        threads=sc.run.threads,
+        stream=stream,
+        clamp=clamp,
+        **kw,
+    )
+
+
+#: columns of the recall table of cues (``order_dependent`` and ``distinct_finals`` follow with
+#: ``run.order_repeats``)
+CUE_COLUMNS = (
+    *common.CUE_COLUMNS,
+    "max_other_overlap",
+    "sweeps",
+    "stop",
+    "retrieved",
+    "outcome",
+    "outcome_pattern",
+    "mixture",
+    "initial_energy",
+    "final_energy",
+)
+
+
 def run_recall(
     sc: Scenario, base_dir: Path | None = None, progress: Progress | None = None
 ) -> Result:
@@ -117,34 +131,13 @@ def run_recall(
     Random patterns are drawn afresh for each trial; letters and files are the same in every
     trial, with fresh cue noise and update orders.
     """
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
-    rows: dict[str, list] = {
-        k: []
-        for k in (
-            "trial",
-            "cue",
-            "pattern",
-            "initial_overlap",
-            "final_overlap",
-            "max_other_overlap",
-            "sweeps",
-            "stop",
-            "retrieved",
-            "outcome",
-            "outcome_pattern",
-            "mixture",
-            "initial_energy",
-            "final_energy",
-        )
-    }
-    if sc.run.order_repeats:
-        rows["order_dependent"] = []
-        rows["distinct_finals"] = []
-    trace: dict[str, list] = {
-        k: [] for k in ("trial", "cue", "pattern", "sweep", "energy", "overlap", "flips")
-    }
+    repeats = sc.run.order_repeats
+    rows = common.Columns(
+        *CUE_COLUMNS, *(("order_dependent", "distinct_finals") if repeats else ())
+    )
+    trace = common.Columns("trial", "cue", "pattern", "sweep", "energy", "overlap", "flips")
     energy_traces, overlap_traces, finals, cues_all = [], [], [], []
     shape = None
     stored_first = None
@@ -153,36 +146,24 @@ def run_recall(
     want_frames = has_picture_shape(sc) and (
         sc.output.plots is None or "animation" in sc.output.plots
     )
-    progress.start("trials", sc.run.trials)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        for t in range(sc.run.trials):
-            xi, shape = _stored_patterns(sc, t, base_dir)
+        for t in common.trials(sc, progress):
+            xi, shape = common.stored_patterns(sc, t, base_dir)
             if stored_first is None:
                 stored_first = xi
             W = classical.store(xi, m.rule, **_store_options(sc, keys=(t,)))
-            idx = _cued_indices(sc, xi.shape[0])
-            cues, masked = pat.corrupt(
-                xi[idx],
-                sc.cue.flip,
-                sc.cue.mask,
-                sc.cue.mask_fill,
-                generator(sc.run.seed, 2, t),
-                return_mask=True,
-            )
+            idx = common.cued_indices(sc, xi.shape[0])
+            cues, masked = common.corrupted(sc, xi[idx], t, return_mask=True)
             clamp = _clamp(sc, cues.shape, masked)
-            res = classical.recall(
+            res = _recall(
+                sc,
                 W,
                 cues,
-                m.dynamics,
-                m.order,
-                m.max_sweeps,
-                sc.run.seed,
-                temperature=m.temperature,
-                targets=xi[idx],
-                threads=sc.run.threads,
-                stream=(3, t),
-                clamp=clamp,
+                xi[idx],
+                m.temperature,
+                (3, t),
+                clamp,
                 record_states=(t == 0 and want_frames),
             )
             if t == 0 and want_frames:
@@ -190,81 +171,74 @@ def run_recall(
                 frames0 = np.asarray(res.extra["states"][:, :used])
             ov_all = classical.overlaps(xi, res.states)  # (B, P)
             outc = classify_states(xi, res.states, idx, sc.run.retrieval_overlap)
-            if sc.run.order_repeats:
+            if repeats:
                 dep, distinct = order_dependence(
                     W,
                     cues,
-                    sc.run.order_repeats,
+                    repeats,
                     m.max_sweeps,
                     sc.run.seed,
                     stream=(4, t),
                     temperature=m.temperature,
                     clamp=clamp,
                 )
-            n_b = len(idx)
-            for b in range(n_b):
+            for b in range(len(idx)):
                 others = np.delete(ov_all[b], idx[b])
                 final_ov = ov_all[b, idx[b]]
-                rows["trial"].append(t)
-                rows["cue"].append(b)
-                rows["pattern"].append(int(idx[b]))
-                rows["initial_overlap"].append(res.overlap[b, 0])
-                rows["final_overlap"].append(final_ov)
-                rows["max_other_overlap"].append(np.abs(others).max() if others.size else np.nan)
-                rows["sweeps"].append(int(res.sweeps[b]))
-                rows["stop"].append(str(res.stop[b]))
-                rows["retrieved"].append(bool(final_ov >= sc.run.retrieval_overlap))
-                rows["outcome"].append(outc.label[b])
-                rows["outcome_pattern"].append(int(outc.pattern[b]))
-                rows["mixture"].append(outc.mixture[b])
-                if sc.run.order_repeats:
-                    rows["order_dependent"].append(bool(dep[b]))
-                    rows["distinct_finals"].append(int(distinct[b]))
-                rows["initial_energy"].append(res.energy[b, 0])
-                rows["final_energy"].append(res.energy[b, res.sweeps[b]])
-                for s in range(int(res.sweeps[b]) + 1):
-                    trace["trial"].append(t)
-                    trace["cue"].append(b)
-                    trace["pattern"].append(int(idx[b]))
-                    trace["sweep"].append(s)
-                    trace["energy"].append(res.energy[b, s])
-                    trace["overlap"].append(res.overlap[b, s])
-                    trace["flips"].append(int(res.flips[b, s - 1]) if s > 0 else 0)
+                s_b = int(res.sweeps[b])
+                rows.add(
+                    trial=t,
+                    cue=b,
+                    pattern=int(idx[b]),
+                    initial_overlap=res.overlap[b, 0],
+                    final_overlap=final_ov,
+                    max_other_overlap=np.abs(others).max() if others.size else np.nan,
+                    sweeps=s_b,
+                    stop=str(res.stop[b]),
+                    retrieved=bool(final_ov >= sc.run.retrieval_overlap),
+                    outcome=outc.label[b],
+                    outcome_pattern=int(outc.pattern[b]),
+                    mixture=outc.mixture[b],
+                    initial_energy=res.energy[b, 0],
+                    final_energy=res.energy[b, res.sweeps[b]],
+                )
+                if repeats:
+                    rows.add(order_dependent=bool(dep[b]), distinct_finals=int(distinct[b]))
+                for s in range(s_b + 1):
+                    trace.add(
+                        trial=t,
+                        cue=b,
+                        pattern=int(idx[b]),
+                        sweep=s,
+                        energy=res.energy[b, s],
+                        overlap=res.overlap[b, s],
+                        flips=int(res.flips[b, s - 1]) if s > 0 else 0,
+                    )
             energy_traces.append(res.energy)
             overlap_traces.append(res.overlap)
             finals.append(res.states)
             cues_all.append(cues)
-            progress.advance(1)
-    progress.stop()
     n_limit = sum(1 for w in caught if issubclass(w.category, ConvergenceWarning))
-    tables = {
-        "cues": {k: np.asarray(v) for k, v in rows.items()},
-        "trace": {k: np.asarray(v) for k, v in trace.items()},
-    }
-    final_ov = tables["cues"]["final_overlap"]
-    stops = tables["cues"]["stop"]
+    tables = {"cues": rows.arrays(), "trace": trace.arrays()}
+    tab = tables["cues"]
+    stops = tab["stop"]
+    p, n = stored_first.shape
     summary = {
-        "patterns": int(stored_first.shape[0]),
-        "neurons": int(stored_first.shape[1]),
-        "load": float(stored_first.shape[0] / stored_first.shape[1]),
-        "trials": sc.run.trials,
-        "cues": int(final_ov.size),
-        "mean_initial_overlap": float(np.mean(tables["cues"]["initial_overlap"])),
-        "mean_final_overlap": float(np.mean(final_ov)),
-        "fraction_retrieved": float(np.mean(tables["cues"]["retrieved"])),
+        **common.pattern_summary(stored_first),
+        **common.recall_summary(sc, tab),
         "fraction_fixed_point": float(np.mean(stops == "fixed_point")),
         "fraction_cycle": float(np.mean(stops == "cycle")),
         "fraction_limit": float(np.mean(stops == "limit")),
-        "mean_sweeps": float(np.mean(tables["cues"]["sweeps"])),
+        "mean_sweeps": float(np.mean(tab["sweeps"])),
         "retrieval_overlap": sc.run.retrieval_overlap,
-        "outcomes": {k: int((tables["cues"]["outcome"] == k).sum()) for k in OUTCOMES},
+        "outcomes": {k: int((tab["outcome"] == k).sum()) for k in OUTCOMES},
     }
-    if sc.run.order_repeats:
-        summary["fraction_order_dependent"] = float(np.mean(tables["cues"]["order_dependent"]))
+    if repeats:
+        summary["fraction_order_dependent"] = float(np.mean(tab["order_dependent"]))
     if m.dilution is not None:
         summary["dilution"] = m.dilution
         summary["dilution_kind"] = m.dilution_kind
-        summary["load_per_connection"] = float(stored_first.shape[0] / m.dilution)
+        summary["load_per_connection"] = float(p / m.dilution)
     if m.rule == "unlearning":
         summary["dreams"] = m.dreams
         summary["epsilon"] = m.epsilon
@@ -277,15 +251,10 @@ def run_recall(
     }
     if frames0 is not None:
         arrays["frames_trial0"] = frames0
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
-        "warnings": _warn_settings(
-            sc, stored_first.shape[0] / stored_first.shape[1], m.rule, m.temperature
-        )
-        + ([f"{n_limit} trial(s) had cues that hit max_sweeps"] if n_limit else []),
-    }
+    warned = _warn_settings(sc, p / n, m.rule, m.temperature)
+    if n_limit:
+        warned.append(f"{n_limit} trial(s) had cues that hit max_sweeps")
+    meta = common.recall_meta(sc, time.perf_counter() - t0, shape, warned)
     return Result("recall", sc.model.kind, sc, summary, tables, arrays, meta)
 
 
@@ -358,12 +327,6 @@ def _group(table: dict) -> tuple[str, ...]:
     return (*GROUP[:-1], *(e for e in EXTRA_AXES if e in table), GROUP[-1])
 
 
-def _key(x: float) -> int:
-    """A non-negative integer stream key for a sweep value (micro-units, zig-zag for signs)."""
-    k = int(round(x * 1_000_000))
-    return 2 * k if k >= 0 else -2 * k - 1
-
-
 ROW_COLUMNS = (
     *AXES,
     "patterns",
@@ -383,15 +346,7 @@ ROW_COLUMNS = (
 
 def check_capacity(sc: Scenario, file: str | None = None) -> None:
     """A capacity sweep draws new random patterns at every point."""
-    from memsim.errors import ScenarioError
-
-    if sc.patterns.source != "random":
-        raise ScenarioError(
-            "a capacity sweep draws new random patterns at every load: patterns.source must be "
-            "'random'",
-            file=file,
-            field="patterns.source",
-        )
+    common.require_random_patterns(sc, file, where="load")
 
 
 def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
@@ -401,9 +356,9 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
     their values), so tasks can run in any order, on any worker, and give the same row.
     """
     cap = sc.capacity
-    m = sc.model
     n, p, t = pt["size"], pt["patterns"], trial
-    kb, kf, kt = _key(pt["bias"]), _key(pt["flip"]), _key(pt["temperature"])
+    key = common.stream_key
+    kb, kf, kt = key(pt["bias"]), key(pt["flip"]), key(pt["temperature"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         xi = _random_patterns_in_blocks(p, n, pt["bias"], generator(sc.run.seed, 1, n, p, kb, t))
@@ -421,26 +376,17 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
         )
         k = p if cap.cues_per_trial == "all" else min(p, cap.cues_per_trial)
         idx = np.arange(k)
-        cues, masked = pat.corrupt(
-            xi[idx],
-            pt["flip"],
-            sc.cue.mask,
-            sc.cue.mask_fill,
-            generator(sc.run.seed, 2, n, p, kb, kf, t),
-            return_mask=True,
+        cues, masked = common.corrupted(
+            sc, xi[idx], n, p, kb, kf, t, flip=pt["flip"], return_mask=True
         )
-        res = classical.recall(
+        res = _recall(
+            sc,
             W,
             cues,
-            m.dynamics,
-            m.order,
-            m.max_sweeps,
-            sc.run.seed,
-            temperature=pt["temperature"],
-            targets=xi[idx],
-            threads=sc.run.threads,
-            stream=(3, n, p, kb, kf, kt, t),
-            clamp=_clamp(sc, cues.shape, masked),
+            xi[idx],
+            pt["temperature"],
+            (3, n, p, kb, kf, kt, t),
+            _clamp(sc, cues.shape, masked),
             warn=False,
         )
     final = res.overlap[np.arange(k), res.sweeps]
@@ -485,7 +431,7 @@ def assemble_capacity(
     """Build the capacity Result from task rows (in sweep order: points, then trials)."""
     points = capacity_points(sc)
     extra = [c for c in (*EXTRA_AXES, "load_per_connection") if rows and c in rows[0]]
-    table = {c: np.asarray([r[c] for r in rows]) for c in (*ROW_COLUMNS, *extra)}
+    table = common.from_rows(rows, (*ROW_COLUMNS, *extra))
     summary_tab = summarise_points(table)
     rounding = _loads_used(table, summary_tab)
     tables = {"capacity": table, "capacity_summary": summary_tab}
@@ -501,15 +447,10 @@ def assemble_capacity(
         fit = _fit_critical(crit)
         if fit:
             summary["finite_size_fit"] = fit
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": seconds,
-        "warnings": capacity_warnings(sc, points),
-        **(extra_meta or {}),
-    }
+    meta = common.meta(sc, seconds, capacity_warnings(sc, points), **(extra_meta or {}))
     if rounding:
         meta["notes"] = [*meta.get("notes", []), rounding]
-    return Result("capacity", sc.model.kind, sc, summary, tables, {}, meta)
+    return common.capacity_result(sc, summary, tables, meta)
 
 
 def run_capacity(
@@ -524,22 +465,7 @@ def run_capacity(
     the one-step bit error and the fraction of stored patterns that are exact fixed points
     (Amit, Gutfreund & Sompolinsky 1987).
     """
-    progress = progress or Progress()
-    t0 = time.perf_counter()
-    points = capacity_points(sc)
-    progress.start("points x trials", len(points) * sc.run.trials)
-    rows = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", MemsimWarning)
-        for pt in points:
-            for t in range(sc.run.trials):
-                rows.append(capacity_task(sc, pt, t))
-                progress.advance(1)
-    progress.stop()
-    notes = list(
-        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, MemsimWarning))
-    )
-    return assemble_capacity(sc, rows, time.perf_counter() - t0, {"notes": notes[:5]})
+    return serial_sweep(sc, capacity_points, capacity_task, assemble_capacity, progress, notes=True)
 
 
 def _loads_used(table: dict[str, np.ndarray], summary_tab: dict[str, np.ndarray]) -> str:
@@ -639,7 +565,6 @@ GROUP = ("size", "rule", "temperature", "bias", "flip", "load")
 def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Mean and standard error over trials for each point of the sweep."""
     group = _group(table)
-    keys = list(dict.fromkeys(zip(*(table[g].tolist() for g in group), strict=True)))
     stats_cols = (
         "mean_final_overlap",
         "fraction_retrieved",
@@ -654,10 +579,7 @@ def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out["sem_" + c] = []
     out["fraction_all_exact"] = []
     out["mean_sweeps"] = []
-    for key in keys:
-        sel = np.ones(len(table["size"]), dtype=bool)
-        for g, v in zip(group, key, strict=True):
-            sel &= table[g] == v
+    for key, sel in common.groups(table, group):
         k = int(sel.sum())
         for g, v in zip(group, key, strict=True):
             out[g].append(v)
@@ -666,7 +588,7 @@ def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         for c in stats_cols:
             x = table[c][sel]
             out[c].append(float(x.mean()))
-            out["sem_" + c].append(float(x.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan"))
+            out["sem_" + c].append(common.sem(x))
         out["fraction_all_exact"].append(float(table["all_exact"][sel].mean()))
         out["mean_sweeps"].append(float(table["mean_sweeps"][sel].mean()))
     res = {k: np.asarray(v) for k, v in out.items()}
@@ -685,11 +607,7 @@ def critical_loads(summary: dict[str, np.ndarray], level: float = 0.5) -> dict[s
     """
     curve = _group(summary)[:-1]
     out: dict[str, list] = {k: [] for k in (*curve, "critical_load", "sem_critical_load")}
-    curves = list(dict.fromkeys(zip(*(summary[g].tolist() for g in curve), strict=True)))
-    for key in curves:
-        sel = np.ones(len(summary["size"]), dtype=bool)
-        for g, v in zip(curve, key, strict=True):
-            sel &= summary[g] == v
+    for key, sel in common.groups(summary, curve):
         a = summary["load"][sel]
         order = np.argsort(a)
         a = a[order]

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim.errors import ScenarioError
+from memsim.experiments import common
 from memsim.experiments.progress import Progress, serial_sweep
 from memsim.experiments.studies.kv import (
     hops_study,
@@ -80,15 +81,12 @@ def _recall_retrieval(sc: Scenario, progress: Progress) -> Result:
     t0 = time.perf_counter()
     params = m.retrieval_params()
     rows, qcols = [], []
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         rows.append(retrieval_trial(sc.run.seed, t, **params))
         q = retrieval_queries(sc.run.seed, t, **params)
         qcols.append({"trial": np.full(q["query"].size, t, dtype=np.int64), **q})
-        progress.advance(1)
-    progress.stop()
     trials = _table(rows)
-    queries = {k: np.concatenate([c[k] for c in qcols]) for k in qcols[0]}
+    queries = common.concat(qcols)
     acc = trials["accuracy"]
     summary = {
         "mode": "retrieval",
@@ -100,7 +98,7 @@ def _recall_retrieval(sc: Scenario, progress: Progress) -> Result:
         "trials": sc.run.trials,
         "queries": int(queries["query"].size),
         "accuracy": float(acc.mean()),
-        "accuracy_stderr": float(acc.std(ddof=1) / np.sqrt(acc.size)) if acc.size > 1 else 0.0,
+        "accuracy_stderr": common.sem(acc, single=0.0),
         "mean_cosine": float(trials["mean_cosine"].mean()),
         "mean_candidates": float(trials["mean_candidates"].mean()),
         "seconds_per_query": float(trials["seconds_per_query"].mean()),
@@ -108,7 +106,7 @@ def _recall_retrieval(sc: Scenario, progress: Progress) -> Result:
     warns = []
     if m.normaliser != "softmax" and "temperature" in sc.model.model_fields_set:
         warns.append(f"model.temperature applies to softmax only (normaliser is {m.normaliser})")
-    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warns}
+    meta = common.meta(sc, time.perf_counter() - t0, warns)
     return Result(
         "recall",
         "kv",
@@ -172,17 +170,16 @@ def _recall_stories(sc: Scenario, progress: Progress) -> Result:
         heatmap_answer=att.answer,
         heatmap_predicted=att.predicted,
     )
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "warnings": [],
-        "notes": [f"trial t uses the stories and word vectors of seed {sc.run.seed} + t"],
-        "attention_sentences": list(att.sentences),
-        "attention_supporting": list(att.supporting),
-        "attention_question": att.question,
-        "attention_answer": att.answer,
-        "attention_predicted": att.predicted,
-    }
+    meta = common.meta(
+        sc,
+        time.perf_counter() - t0,
+        notes=[f"trial t uses the stories and word vectors of seed {sc.run.seed} + t"],
+        attention_sentences=list(att.sentences),
+        attention_supporting=list(att.supporting),
+        attention_question=att.question,
+        attention_answer=att.answer,
+        attention_predicted=att.predicted,
+    )
     tables = {
         "answers": _table(
             [dict(zip(ans, v, strict=True)) for v in zip(*ans.values(), strict=True)]
@@ -293,30 +290,18 @@ def summarise(table: dict[str, np.ndarray], study: str) -> dict[str, np.ndarray]
     keys = ["task", "hops"] if study == "hops" else [_axis(study)]
     if study == "hashing":
         keys.append("hashing")
-    n = table["accuracy"].size
-    combos = list(dict.fromkeys(tuple(table[k][i].item() for k in keys) for i in range(n)))
     measures = ["accuracy"] + (
         ["read_seconds", "mean_candidates"] if study != "hops" else ["support_weight"]
     )
-    out: dict[str, list] = {k: [] for k in keys}
-    out["trials"] = []
-    for mname in measures:
-        out[f"{mname}_mean"] = []
-        out[f"{mname}_stderr"] = []
-    for c in combos:
-        sel = np.ones(n, dtype=bool)
-        for k, v in zip(keys, c, strict=True):
-            sel &= table[k] == v
-        for k, v in zip(keys, c, strict=True):
-            out[k].append(v)
-        out["trials"].append(int(sel.sum()))
+    out = common.Columns(
+        *keys, "trials", *(f"{m}_{s}" for m in measures for s in ("mean", "stderr"))
+    )
+    for c, sel in common.groups(table, keys):
+        out.add(**dict(zip(keys, c, strict=True)), trials=int(sel.sum()))
         for mname in measures:
             x = np.asarray(table[mname][sel], dtype=float)
-            out[f"{mname}_mean"].append(float(x.mean()))
-            out[f"{mname}_stderr"].append(
-                float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else 0.0
-            )
-    return {k: np.asarray(v) for k, v in out.items()}
+            out.add(**{f"{mname}_mean": float(x.mean()), f"{mname}_stderr": common.sem(x, 0.0)})
+    return out.arrays()
 
 
 def assemble_capacity(
@@ -343,18 +328,10 @@ def assemble_capacity(
         for v, a in zip(summ[ax], acc, strict=True):
             lab = v if isinstance(v, str) else f"{v:g}"
             summary[f"accuracy[{ax}={lab}]"] = float(a)
-    meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(extra_meta or {})}
+    meta = common.meta(sc, seconds, **(extra_meta or {}))
     if st == "hashing":
         meta["notes"] = ["read times are wall-clock on this machine: compare within one run"]
-    return Result(
-        "capacity",
-        "kv",
-        sc,
-        summary,
-        {"capacity": table, "capacity_summary": summ},
-        {},
-        meta,
-    )
+    return common.capacity_result(sc, summary, {"capacity": table, "capacity_summary": summ}, meta)
 
 
 def run_capacity(

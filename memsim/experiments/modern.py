@@ -20,7 +20,8 @@ from memsim import patterns as pat
 from memsim import theory
 from memsim._rng import generator
 from memsim.errors import MemsimWarning
-from memsim.experiments.dense import cued_indices, make_cues, stored_patterns
+from memsim.experiments import common
+from memsim.experiments.dense import make_cues
 from memsim.experiments.progress import Progress
 from memsim.experiments.studies import modern as studies
 from memsim.hopfield import classical, modern
@@ -45,13 +46,10 @@ def _cues_with_mask(sc, xi: np.ndarray, idx: np.ndarray, trial: int):
     ones, whose -1 entries then mark the flipped components (``x -> -x``) and whose masked
     entries hold the fill values (random -1/+1, -1 "off" or +1 "on"); for -1/+1 patterns this
     gives exactly the cues of ``corrupt``."""
-    rng = generator(sc.run.seed, 2, trial)
-    c = sc.cue
     if xi.dtype.kind != "f":
-        return pat.corrupt(xi[idx], c.flip, c.mask, c.mask_fill, rng, return_mask=True)
-    signs, masked = pat.corrupt(
-        np.ones((len(idx), xi.shape[1]), np.int8), c.flip, c.mask, c.mask_fill, rng, True
-    )
+        return common.corrupted(sc, xi[idx], trial, return_mask=True)
+    ones = np.ones((len(idx), xi.shape[1]), np.int8)
+    signs, masked = common.corrupted(sc, ones, trial, return_mask=True)
     cues = np.where(masked, signs.astype(np.float64), xi[idx] * signs)
     return cues, masked
 
@@ -62,15 +60,10 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
 
     ``cue.clamp: unmasked`` holds the components that were not masked at their cue values in
     both networks (pattern completion from a partial cue)."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     cols = [
-        "trial",
-        "cue",
-        "pattern",
-        "initial_overlap",
-        "final_overlap",
+        *common.CUE_COLUMNS,
         "error",
         "sign_exact",
         "retrieved",
@@ -85,15 +78,14 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     ]
     if m.compare_classical:
         cols += ["classical_overlap", "classical_retrieved", "classical_exact"]
-    rows: dict[str, list] = {k: [] for k in cols}
-    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "step", "energy", "overlap")}
+    rows = common.Columns(*cols)
+    trace = common.Columns("trial", "cue", "step", "energy", "overlap")
     energies, finals, cues_all, classical_finals = [], [], [], []
     weights0 = None
     frames0 = None
     stored_first, shape, beta_used = None, None, None
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
-        xi, shape = stored_patterns(sc, t, base_dir)
+    for t in common.trials(sc, progress):
+        xi, shape = common.stored_patterns(sc, t, base_dir)
         if stored_first is None:
             stored_first = xi
         X = xi.astype(np.float64)
@@ -101,7 +93,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         # overlap <state, x_i> / <x_i, x_i>: the usual (1/d) sum for -1/+1 patterns (where
         # <x_i, x_i> = d exactly), and 1 at x_i for grey patterns too
         norm2 = np.maximum(np.einsum("pd,pd->p", X, X), np.finfo(np.float64).tiny)
-        idx = cued_indices(sc, xi.shape[0])
+        idx = common.cued_indices(sc, xi.shape[0])
         # the same stream as make_cues; the mask of hidden components feeds cue.clamp
         cues, masked = _cues_with_mask(sc, xi, idx, t)
         clamp = ~masked if sc.cue.clamp == "unmasked" else None
@@ -155,56 +147,50 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         for b, i in enumerate(idx):
             s = int(tr.steps[b])
             f_ov = float(fin[b] @ X[i] / norm2[i])
-            rows["trial"].append(t)
-            rows["cue"].append(b)
-            rows["pattern"].append(int(i))
-            rows["initial_overlap"].append(float(ov[b, 0]))
-            rows["final_overlap"].append(f_ov)
-            rows["error"].append(float(np.linalg.norm(fin[b] - X[i])))
             # signs agree wherever the stored value is not 0 (every component of -1/+1 patterns)
             nz = X[i] != 0
-            rows["sign_exact"].append(bool(np.array_equal(np.sign(fin[b][nz]), np.sign(X[i][nz]))))
-            rows["retrieved"].append(bool(f_ov >= sc.run.retrieval_overlap))
-            rows["steps"].append(s)
-            rows["converged"].append(bool(tr.converged[b]))
-            rows["fixed_point"].append(str(fc.kind[b]))
-            rows["nearest"].append(int(fc.nearest[b]))
-            rows["top_weight"].append(float(fc.top_weight[b]))
-            rows["effective_number"].append(float(fc.effective_number[b]))
-            rows["initial_energy"].append(float(en[b, 0]))
-            rows["final_energy"].append(float(en[b, s]))
+            rows.add(
+                trial=t,
+                cue=b,
+                pattern=int(i),
+                initial_overlap=float(ov[b, 0]),
+                final_overlap=f_ov,
+                error=float(np.linalg.norm(fin[b] - X[i])),
+                sign_exact=bool(np.array_equal(np.sign(fin[b][nz]), np.sign(X[i][nz]))),
+                retrieved=bool(f_ov >= sc.run.retrieval_overlap),
+                steps=s,
+                converged=bool(tr.converged[b]),
+                fixed_point=str(fc.kind[b]),
+                nearest=int(fc.nearest[b]),
+                top_weight=float(fc.top_weight[b]),
+                effective_number=float(fc.effective_number[b]),
+                initial_energy=float(en[b, 0]),
+                final_energy=float(en[b, s]),
+            )
             if m.compare_classical:
                 c_ov = float(cres.states[b].astype(np.float64) @ X[i] / d)
-                rows["classical_overlap"].append(c_ov)
-                rows["classical_retrieved"].append(bool(c_ov >= sc.run.retrieval_overlap))
-                rows["classical_exact"].append(bool(np.array_equal(cres.states[b], xi[i])))
-            for k in range(s + 1):
-                trace["trial"].append(t)
-                trace["cue"].append(b)
-                trace["step"].append(k)
-                trace["energy"].append(float(en[b, k]))
-                trace["overlap"].append(float(ov[b, k]))
+                rows.add(
+                    classical_overlap=c_ov,
+                    classical_retrieved=bool(c_ov >= sc.run.retrieval_overlap),
+                    classical_exact=bool(np.array_equal(cres.states[b], xi[i])),
+                )
+            trace.extend(
+                trial=[t] * (s + 1),
+                cue=[b] * (s + 1),
+                step=range(s + 1),
+                energy=[float(x) for x in en[b, : s + 1]],
+                overlap=[float(x) for x in ov[b, : s + 1]],
+            )
         energies.append(en)
         finals.append(fin)
         cues_all.append(cues)
-        progress.advance(1)
-    progress.stop()
     width = max(e.shape[1] for e in energies)
-    tab = {k: np.asarray(v) for k, v in rows.items()}
-    p, d = stored_first.shape
+    tab = rows.arrays()
     summary = {
-        "patterns": int(p),
-        "dimension": int(d),
-        "load": float(p / d),
+        **common.pattern_summary(stored_first, "dimension"),
         "beta": float(beta_used),
         "normaliser": m.normaliser,
-        "trials": sc.run.trials,
-        "cues": int(tab["pattern"].size),
-        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
-        "mean_final_overlap": float(tab["final_overlap"].mean()),
-        "fraction_retrieved": float(tab["retrieved"].mean()),
-        "fraction_sign_exact": float(tab["sign_exact"].mean()),
-        "fraction_converged": float(tab["converged"].mean()),
+        **common.recall_summary(sc, tab, fractions=("retrieved", "sign_exact", "converged")),
         "mean_steps": float(tab["steps"].mean()),
         "min_separation": float(modern.separation(stored_first.astype(np.float64)).min()),
         "retrieval_overlap": sc.run.retrieval_overlap,
@@ -226,21 +212,9 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         arrays["classical_final_states"] = np.concatenate(classical_finals)
     if frames0 is not None:
         arrays["frames_trial0"] = frames0
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
-        "warnings": [],
-    }
-    return Result(
-        "recall",
-        "modern",
-        sc,
-        summary,
-        {"cues": tab, "trace": {k: np.asarray(v) for k, v in trace.items()}},
-        arrays,
-        meta,
-    )
+    meta = common.recall_meta(sc, time.perf_counter() - t0, shape)
+    tables = {"cues": tab, "trace": trace.arrays()}
+    return Result("recall", "modern", sc, summary, tables, arrays, meta)
 
 
 def check_capacity(sc, file: str | None = None) -> None:
@@ -273,51 +247,40 @@ def check_capacity(sc, file: str | None = None) -> None:
         )
 
 
-def _key(x: float) -> int:
-    k = int(round(x * 1_000_000))
-    return 2 * k if k >= 0 else -2 * k - 1
-
-
 def _beta_sweep(sc, base_dir, progress) -> tuple[dict, dict, dict]:
     m, cap = sc.model, sc.capacity
     parts = []
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
-        xi, _ = stored_patterns(sc, t, base_dir)
-        idx = cued_indices(sc, xi.shape[0])
+    for t in common.trials(sc, progress):
+        xi, _ = common.stored_patterns(sc, t, base_dir)
+        idx = common.cued_indices(sc, xi.shape[0])
         cues = make_cues(sc, xi, idx, t).astype(np.float64)
-        tab = modern.beta_sweep(
+        tab = studies.beta_sweep(
             xi.astype(np.float64),
             cues,
             cap.betas,
-            steps=m.steps,
-            tol=m.tol,
-            normaliser=m.normaliser,
-            scale_beta=m.scale_beta,
-            mass=m.mass,
-            global_fraction=m.global_fraction,
+            **common.fields(
+                m, "steps", "tol", "normaliser", "scale_beta", "mass", "global_fraction"
+            ),
         )
         tab = {k: np.asarray(v) for k, v in tab.items()}
         tab["trial"] = np.full(tab["beta"].size, t)
         tab["pattern"] = idx[tab["query"]]
         parts.append(tab)
-        progress.advance(1)
-    progress.stop()
-    table = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    table = common.concat(parts)
     betas = np.unique(table["beta"])
-    summ: dict[str, list] = {"beta": [], "queries": [], "mean_effective_number": []}
-    for k in KINDS:
-        summ[f"fraction_{k}"] = []
-    summ["fraction_converged"] = []
-    for b in betas:
-        sel = table["beta"] == b
-        summ["beta"].append(float(b))
-        summ["queries"].append(int(sel.sum()))
-        summ["mean_effective_number"].append(float(table["effective_number"][sel].mean()))
-        for k in KINDS:
-            summ[f"fraction_{k}"].append(float(np.mean(table["kind"][sel] == k)))
-        summ["fraction_converged"].append(float(table["converged"][sel].mean()))
-    summ = {k: np.asarray(v) for k, v in summ.items()}
+    fractions = [f"fraction_{k}" for k in KINDS]
+    cols = common.Columns(
+        "beta", "queries", "mean_effective_number", *fractions, "fraction_converged"
+    )
+    for (b,), sel in common.groups(table, ("beta",), [(b,) for b in betas]):
+        cols.add(
+            beta=float(b),
+            queries=int(sel.sum()),
+            mean_effective_number=float(table["effective_number"][sel].mean()),
+            fraction_converged=float(table["converged"][sel].mean()),
+            **{f"fraction_{k}": float(np.mean(table["kind"][sel] == k)) for k in KINDS},
+        )
+    summ = cols.arrays()
     summary = {"study": "beta_sweep", "betas": int(betas.size), "patterns": int(xi.shape[0])}
     for k in KINDS:
         f = summ[f"fraction_{k}"]
@@ -334,16 +297,16 @@ def _separation(sc, base_dir, progress) -> tuple[dict, dict, dict]:
     for bias in biases or [None]:
         for t in range(sc.run.trials):
             if bias is None:
-                xi, _ = stored_patterns(sc, t, base_dir)
-                idx = cued_indices(sc, xi.shape[0])
+                xi, _ = common.stored_patterns(sc, t, base_dir)
+                idx = common.cued_indices(sc, xi.shape[0])
                 cues = make_cues(sc, xi, idx, t)
             else:
                 src = sc.patterns
-                kb = _key(bias)
+                kb = common.stream_key(bias)
                 xi = pat.random_patterns(
                     src.count, src.size, bias, generator(sc.run.seed, 6, kb, t)
                 )
-                idx = cued_indices(sc, xi.shape[0])
+                idx = common.cued_indices(sc, xi.shape[0])
                 cues = pat.corrupt(
                     xi[idx],
                     sc.cue.flip,
@@ -351,7 +314,7 @@ def _separation(sc, base_dir, progress) -> tuple[dict, dict, dict]:
                     sc.cue.mask_fill,
                     generator(sc.run.seed, 7, kb, t),
                 )
-            tab = modern.retrieval_error_table(
+            tab = studies.retrieval_error_table(
                 xi.astype(np.float64),
                 idx,
                 cues.astype(np.float64),
@@ -367,7 +330,7 @@ def _separation(sc, base_dir, progress) -> tuple[dict, dict, dict]:
             parts.append(tab)
             progress.advance(1)
     progress.stop()
-    table = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    table = common.concat(parts)
     summary = {
         "study": "separation",
         "beta": float(table["beta"][0]),
@@ -383,29 +346,23 @@ def _separation(sc, base_dir, progress) -> tuple[dict, dict, dict]:
 
 def _capacity(sc, base_dir, progress) -> tuple[dict, dict, dict]:
     m, cap = sc.model, sc.capacity
-    cols: dict[str, list] = {
-        k: [] for k in ("d", "beta", "capacity", "capacity_over_d", "at_limit", "evaluations")
-    }
+    cols = common.Columns("d", "beta", "capacity", "capacity_over_d", "at_limit", "evaluations")
     progress.start("dimensions", len(cap.dims))
     for d in cap.dims:
         r = studies.measure_capacity(
             int(d),
             m.beta,
-            error_rate=cap.error_rate,
-            k_max=cap.k_max,
+            **common.fields(cap, "error_rate", "k_max", "noise", "queries", "rel_error"),
+            **common.fields(m, "steps", "scale_beta"),
             seed=sc.run.seed,
-            noise=cap.noise,
-            queries=cap.queries,
-            steps=m.steps,
-            rel_error=cap.rel_error,
-            scale_beta=m.scale_beta,
         )
-        for k in ("d", "beta", "capacity", "capacity_over_d", "at_limit"):
-            cols[k].append(r[k])
-        cols["evaluations"].append(len(r["evaluations"]))
+        cols.add(
+            **{k: r[k] for k in ("d", "beta", "capacity", "capacity_over_d", "at_limit")},
+            evaluations=len(r["evaluations"]),
+        )
         progress.advance(1)
     progress.stop()
-    table = {k: np.asarray(v) for k, v in cols.items()}
+    table = cols.arrays()
     summary = {
         "study": "capacity",
         "dims": [int(x) for x in cap.dims],
@@ -431,10 +388,5 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         warnings.simplefilter("always", MemsimWarning)
         tables, summary, extra = fn[sc.capacity.study](sc, base_dir, progress)
     notes = list(dict.fromkeys(str(w.message) for w in caught))[:5]
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "warnings": extra.get("warnings", []),
-        "notes": notes,
-    }
-    return Result("capacity", "modern", sc, summary, tables, {}, meta)
+    meta = common.meta(sc, time.perf_counter() - t0, extra.get("warnings", []), notes=notes)
+    return common.capacity_result(sc, summary, tables, meta)

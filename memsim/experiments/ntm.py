@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim.errors import MemsimWarning
+from memsim.experiments import common
 from memsim.experiments.progress import Progress
 from memsim.experiments.studies import ntm as studies
 from memsim.ntm import tasks
@@ -75,10 +76,10 @@ def run_recall(
     m = sc.model
     params = _params(sc)
     t0 = time.perf_counter()
-    rows: dict[str, list] = {k: [] for k in TRIAL_COLUMNS}
-    steps: dict[str, list] = {
-        k: [] for k in ("trial", "step", "phase", "scored", "errors", "input_bits", "target_bits")
-    }
+    rows = common.Columns(*TRIAL_COLUMNS)
+    steps = common.Columns(
+        "trial", "step", "phase", "scored", "errors", "input_bits", "target_bits"
+    )
     first = None
     progress.start("trials", sc.run.trials)
     with warnings.catch_warnings(record=True) as caught:
@@ -89,21 +90,22 @@ def run_recall(
                 if first is None:
                     first = res
                 s = res.summary()
-                for k in TRIAL_COLUMNS:
-                    rows[k].append(s[k])
+                rows.add(**{k: s[k] for k in TRIAL_COLUMNS})
                 T = res.inputs.shape[0]
-                steps["trial"] += [t] * T
-                steps["step"] += list(range(T))
-                steps["phase"] += list(res.step_labels)
-                steps["scored"] += res.scored.tolist()
-                steps["errors"] += res.errors_per_step.tolist()
-                steps["input_bits"] += (res.inputs > 0.5).sum(axis=1).tolist()
-                steps["target_bits"] += (res.targets > 0.5).sum(axis=1).tolist()
+                steps.extend(
+                    trial=[t] * T,
+                    step=range(T),
+                    phase=res.step_labels,
+                    scored=res.scored.tolist(),
+                    errors=res.errors_per_step.tolist(),
+                    input_bits=(res.inputs > 0.5).sum(axis=1).tolist(),
+                    target_bits=(res.targets > 0.5).sum(axis=1).tolist(),
+                )
                 progress.advance(1)
         finally:
             progress.stop()
-    table = {k: np.asarray(v) for k, v in rows.items()}
-    step_table = {k: np.asarray(v) for k, v in steps.items()}
+    table = rows.arrays()
+    step_table = steps.arrays()
     resolved = dict(first.params)
     errs = table["bit_errors"]
     summary = {
@@ -128,13 +130,13 @@ def run_recall(
     arrays["step_phase"] = np.asarray(first.step_labels)
     arrays["bit_errors"] = errs
     notes = _notes(m.task, resolved, int(errs.sum()))
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "warnings": sorted({str(w.message) for w in caught}),
-        "notes": notes,
-        "task_params": {k: v for k, v in resolved.items() if k not in ("seed", "trial")},
-    }
+    meta = common.meta(
+        sc,
+        time.perf_counter() - t0,
+        sorted({str(w.message) for w in caught}),
+        notes=notes,
+        task_params={k: v for k, v in resolved.items() if k not in ("seed", "trial")},
+    )
     return Result(
         "recall",
         m.kind,
@@ -187,31 +189,24 @@ def capacity_task(sc: Scenario, pt: dict, trial: int) -> dict:
 def summarise_points(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per point: mean bit errors, bit error rate, fraction of exact trials."""
     keys = [a[1] for a in AXES]
-    pts = list(dict.fromkeys(zip(*(table[k].tolist() for k in keys), strict=True)))
-    out: dict[str, list] = {
-        k: [] for k in (*keys, "trials", "mean_bit_errors", "bit_error_rate", "fraction_exact")
-    }
-    for pt in pts:
-        sel = np.ones(len(table["trial"]), dtype=bool)
-        for k, v in zip(keys, pt, strict=True):
-            sel &= table[k] == v
-        for k, v in zip(keys, pt, strict=True):
-            out[k].append(v)
-        out["trials"].append(int(sel.sum()))
-        out["mean_bit_errors"].append(float(table["bit_errors"][sel].mean()))
-        out["bit_error_rate"].append(
-            float(table["bit_errors"][sel].sum() / max(1, table["scored_bits"][sel].sum()))
+    out = common.Columns(*keys, "trials", "mean_bit_errors", "bit_error_rate", "fraction_exact")
+    for pt, sel in common.groups(table, keys):
+        errors = table["bit_errors"][sel]
+        out.add(
+            **dict(zip(keys, pt, strict=True)),
+            trials=int(sel.sum()),
+            mean_bit_errors=float(errors.mean()),
+            bit_error_rate=float(errors.sum() / max(1, table["scored_bits"][sel].sum())),
+            fraction_exact=float(table["exact"][sel].mean()),
         )
-        out["fraction_exact"].append(float(table["exact"][sel].mean()))
-    return {k: np.asarray(v) for k, v in out.items()}
+    return out.arrays()
 
 
 def assemble_capacity(
     sc: Scenario, rows: list[dict], seconds: float, extra_meta: dict | None = None
 ) -> Result:
     """The capacity Result from the rows (points, then trials)."""
-    cols = list(rows[0])
-    table = {k: np.asarray([r[k] for r in rows]) for k in cols}
+    table = common.from_rows(rows, list(rows[0]))
     summ = summarise_points(table)
     summary = {
         "task": sc.model.task,
@@ -221,25 +216,12 @@ def assemble_capacity(
         "mean_bit_errors": float(table["bit_errors"].mean()),
         "max_bit_errors": int(table["bit_errors"].max()),
     }
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": seconds,
-        "warnings": [],
-        "notes": [
-            "bit errors appear when the sequence is longer than the memory (wrap-round) or the "
-            "shift is blurred and not re-sharpened (gamma too small)"
-        ],
-        **(extra_meta or {}),
-    }
-    return Result(
-        "capacity",
-        sc.model.kind,
-        sc,
-        summary,
-        {"capacity": table, "capacity_summary": summ},
-        {},
-        meta,
-    )
+    notes = [
+        "bit errors appear when the sequence is longer than the memory (wrap-round) or the "
+        "shift is blurred and not re-sharpened (gamma too small)"
+    ]
+    meta = common.meta(sc, seconds, (), **{"notes": notes, **(extra_meta or {})})
+    return common.capacity_result(sc, summary, {"capacity": table, "capacity_summary": summ}, meta)
 
 
 def run_capacity(

@@ -22,6 +22,7 @@ import numpy as np
 from memsim import patterns as pat
 from memsim import sdm
 from memsim._rng import generator
+from memsim.experiments import common
 from memsim.experiments.progress import Progress, serial_sweep
 from memsim.results import Result
 
@@ -127,33 +128,29 @@ def attention_table(locs, addr, cue, r: int) -> dict[str, np.ndarray]:
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Write ``model.items`` random items, read each of the first ``model.cues`` at its address
     with ``cue.flip`` of the bits flipped; ``run.trials`` times with fresh items."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     locs = sdm.locations(m.locations, m.address_bits, seed=sc.run.seed)
-    cols = ("trial", "cue", "item", "cue_distance", "activated", "accuracy", "exact")
-    rows: dict[str, list] = {c: [] for c in cols}
+    rows = common.Columns("trial", "cue", "item", "cue_distance", "activated", "accuracy", "exact")
     tables: dict[str, dict] = {}
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         addr, data = draw_items(m, m.items, generator(sc.run.seed, 1, t))
         b = _n_cues(m, m.items)
         cues = flip_cues(addr[:b], sc.cue.flip, generator(sc.run.seed, 2, t))
         _, counts, acc, exact = read_items(sc, locs, addr, data, cues, sc.run.threads)
         dist = (cues != addr[:b]).sum(axis=1)
-        for i in range(b):
-            rows["trial"].append(t)
-            rows["cue"].append(i)
-            rows["item"].append(i)
-            rows["cue_distance"].append(int(dist[i]))
-            rows["activated"].append(int(counts[i]))
-            rows["accuracy"].append(float(acc[i]))
-            rows["exact"].append(bool(exact[i]))
+        rows.extend(
+            trial=[t] * b,
+            cue=range(b),
+            item=range(b),
+            cue_distance=[int(x) for x in dist],
+            activated=[int(x) for x in counts],
+            accuracy=[float(x) for x in acc],
+            exact=[bool(x) for x in exact],
+        )
         if t == 0 and m.radius >= 1:
             tables["attention"] = attention_table(locs, addr, cues[0], m.radius)
-        progress.advance(1)
-    progress.stop()
-    tab = {c: np.asarray(v) for c, v in rows.items()}
+    tab = rows.arrays()
     p = sdm.activation_probability(m.address_bits, m.radius)
     M = m.locations
     sd = math.sqrt(M * p * (1 - p))
@@ -197,7 +194,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             f"on average M p = {M * p:.3g} < 1 hard location is activated per read: raise "
             "model.radius or model.locations"
         )
-    meta = {"seed": sc.run.seed, "seconds": time.perf_counter() - t0, "warnings": warnings}
+    meta = common.meta(sc, time.perf_counter() - t0, warnings)
     return Result("recall", "sdm", sc, summary, tables, {}, meta)
 
 
@@ -241,33 +238,31 @@ def capacity_task(sc, pt: dict, trial: int) -> dict:
 def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | None = None):
     """Per-trial rows and their means (with standard errors) per (items, flip)."""
     m = sc.model
-    table = {c: np.asarray([r[c] for r in rows]) for c in ROW_COLUMNS}
-    out: dict[str, list] = {
-        k: []
-        for k in (
-            "items",
-            "flip",
-            "load",
-            "trials",
-            "accuracy",
-            "sem_accuracy",
-            "fraction_exact",
-            "mean_activated",
-        )
-    }
-    for pt in capacity_points(sc):
-        sel = (table["items"] == pt["items"]) & (table["flip"] == pt["flip"])
-        n = int(sel.sum())
+    table = common.from_rows(rows, ROW_COLUMNS)
+    out = common.Columns(
+        "items",
+        "flip",
+        "load",
+        "trials",
+        "accuracy",
+        "sem_accuracy",
+        "fraction_exact",
+        "mean_activated",
+    )
+    points = [(pt["items"], pt["flip"]) for pt in capacity_points(sc)]
+    for (items, flip), sel in common.groups(table, ("items", "flip"), points):
         a = table["accuracy"][sel]
-        out["items"].append(pt["items"])
-        out["flip"].append(pt["flip"])
-        out["load"].append(pt["items"] / m.locations)
-        out["trials"].append(n)
-        out["accuracy"].append(float(a.mean()))
-        out["sem_accuracy"].append(float(a.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan"))
-        out["fraction_exact"].append(float(table["fraction_exact"][sel].mean()))
-        out["mean_activated"].append(float(table["mean_activated"][sel].mean()))
-    st = {k: np.asarray(v) for k, v in out.items()}
+        out.add(
+            items=items,
+            flip=flip,
+            load=items / m.locations,
+            trials=int(sel.sum()),
+            accuracy=float(a.mean()),
+            sem_accuracy=common.sem(a),
+            fraction_exact=float(table["fraction_exact"][sel].mean()),
+            mean_activated=float(table["mean_activated"][sel].mean()),
+        )
+    st = out.arrays()
     p = sdm.activation_probability(m.address_bits, m.radius)
     summary = {
         "n": m.address_bits,
@@ -285,15 +280,9 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
         sel = st["flip"] == f
         ok = st["items"][sel][st["fraction_exact"][sel] >= 0.99]
         summary[f"largest_items_read_exactly[flip={f:g}]"] = int(ok.max()) if ok.size else 0
-    meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(extra_meta or {})}
-    return Result(
-        "capacity",
-        "sdm",
-        sc,
-        summary,
-        {"capacity": table, "capacity_summary": st},
-        {},
-        meta,
+    tables = {"capacity": table, "capacity_summary": st}
+    return common.capacity_result(
+        sc, summary, tables, common.meta(sc, seconds, **(extra_meta or {}))
     )
 
 

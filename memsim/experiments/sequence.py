@@ -14,7 +14,7 @@ retrieved when it made no wrong transition, at least one correct one (unless it 
 end of a non-cyclic sequence) and its final state is a recalled pattern.
 
 Capacity (:func:`capacity_task`): the per-trial body of
-:func:`memsim.hopfield.sequence.capacity_curve` with the same random streams
+:func:`memsim.experiments.studies.sequence.capacity_curve` with the same random streams
 ``generator(seed, N, P, t)``, so with ``cue.flip = 0`` and the default model the table equals
 that function's output; ``cue.flip`` > 0 corrupts xi^1 with the stream
 ``generator(seed, 2, N, P, t)``.
@@ -27,34 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from memsim import patterns as pat
-from memsim._rng import generator
+from memsim.experiments import common
+from memsim.experiments.common import cued_indices, stored_patterns
 from memsim.experiments.progress import Progress, serial_sweep
+from memsim.experiments.studies import sequence as studies
 from memsim.hopfield import sequence as seq
 from memsim.results import Result
-from memsim.scenario.load import has_picture_shape, picture_patterns, resolve_pattern_path
-
-
-def stored_patterns(sc, trial: int, base_dir: Path | None):
-    """The sequence of trial ``trial`` (random: fresh per trial) and its picture shape."""
-    src = sc.patterns
-    if src.source == "random":
-        rng = generator(sc.run.seed, 1, trial)
-        return pat.random_patterns(src.count, src.size, src.bias, rng), None
-    if src.source == "letters":
-        return pat.letters(src.letters, src.scale)
-    if src.source in ("digits", "image"):
-        pics = picture_patterns(sc, base_dir)
-        return pics.patterns, pics.shape
-    xi = pat.load_patterns(resolve_pattern_path(sc, base_dir))
-    return xi, (tuple(src.shape) if src.shape else None)
-
-
-def cued_indices(sc, p: int) -> np.ndarray:
-    c = sc.cue.pattern
-    if c == "all":
-        return np.arange(p)
-    return np.atleast_1d(np.asarray(c, dtype=np.int64))
 
 
 def successor(i: int, p: int, cyclic: bool) -> int:
@@ -86,7 +64,6 @@ def walk(recalled: np.ndarray, p: int, cyclic: bool) -> tuple[list[int], int, in
 
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Cue patterns of the stored sequence and record the overlaps at every step."""
-    progress = progress or Progress()
     m = sc.model
     thr = sc.run.retrieval_overlap
     t0 = time.perf_counter()
@@ -104,23 +81,19 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
     )
     if m.tau is None:
         cue_cols += ("expected_final_pattern", "final_expected_overlap", "steps_on_schedule")
-    cues_tab: dict[str, list] = {k: [] for k in cue_cols}
-    step_tab: dict[str, list] = {
-        k: [] for k in ("trial", "cue", "step", "recalled", "max_overlap", "expected")
-    }
-    trace: dict[str, list] = {k: [] for k in ("trial", "cue", "step", "pattern", "overlap")}
+    cues_tab = common.Columns(*cue_cols)
+    step_tab = common.Columns("trial", "cue", "step", "recalled", "max_overlap", "expected")
+    trace = common.Columns("trial", "cue", "step", "pattern", "overlap")
     first_states = first_overlaps = stored_first = shape = None
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    steps = np.arange(m.steps + 1)
+    for t in common.trials(sc, progress):
         xi, shape = stored_patterns(sc, t, base_dir)
         xi = np.asarray(xi)
         p = xi.shape[0]
         if stored_first is None:
             stored_first = xi
         idx = cued_indices(sc, p)
-        cues = pat.corrupt(
-            xi[idx], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, t)
-        )
+        cues = common.corrupted(sc, xi[idx], t)
         w = seq.store(xi, cyclic=m.cyclic, lam=m.lam)
         res = seq.recall(
             w,
@@ -144,56 +117,53 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             visited, good, bad = walk(rec[b], p, m.cyclic)
             at_end = not m.cyclic and start == p - 1
             ok = bad == 0 and rec[b, -1] >= 0 and (good >= 1 or at_end)
-            cues_tab["trial"].append(t)
-            cues_tab["cue"].append(b)
-            cues_tab["start_pattern"].append(start)
-            cues_tab["initial_overlap"].append(float(ov[b, 0, start]))
-            cues_tab["final_pattern"].append(int(rec[b, -1]))
-            cues_tab["final_overlap"].append(float(top[b, -1]))
-            cues_tab["patterns_visited"].append(len(visited))
-            cues_tab["correct_transitions"].append(good)
-            cues_tab["wrong_transitions"].append(bad)
-            cues_tab["retrieved"].append(bool(ok))
+            cues_tab.add(
+                trial=t,
+                cue=b,
+                start_pattern=start,
+                initial_overlap=float(ov[b, 0, start]),
+                final_pattern=int(rec[b, -1]),
+                final_overlap=float(top[b, -1]),
+                patterns_visited=len(visited),
+                correct_transitions=good,
+                wrong_transitions=bad,
+                retrieved=bool(ok),
+            )
             exp = np.full(m.steps + 1, -1)
             if m.tau is None:
-                exp = np.array(
-                    [expected_pattern(start, k, p, m.cyclic) for k in range(m.steps + 1)]
+                exp = np.array([expected_pattern(start, k, p, m.cyclic) for k in range(steps.size)])
+                cues_tab.add(
+                    expected_final_pattern=int(exp[-1]),
+                    final_expected_overlap=float(ov[b, -1, exp[-1]]),
+                    steps_on_schedule=int((rec[b] == exp).sum()),
                 )
-                cues_tab["expected_final_pattern"].append(int(exp[-1]))
-                cues_tab["final_expected_overlap"].append(float(ov[b, -1, exp[-1]]))
-                cues_tab["steps_on_schedule"].append(int((rec[b] == exp).sum()))
-            for k in range(m.steps + 1):
-                step_tab["trial"].append(t)
-                step_tab["cue"].append(b)
-                step_tab["step"].append(k)
-                step_tab["recalled"].append(int(rec[b, k]))
-                step_tab["max_overlap"].append(float(top[b, k]))
-                step_tab["expected"].append(int(exp[k]))
+            step_tab.extend(
+                trial=[t] * steps.size,
+                cue=[b] * steps.size,
+                step=steps.tolist(),
+                recalled=[int(r) for r in rec[b]],
+                max_overlap=[float(x) for x in top[b]],
+                expected=[int(e) for e in exp],
+            )
             if t == 0:
-                kk, mu = np.meshgrid(np.arange(m.steps + 1), np.arange(p), indexing="ij")
-                trace["trial"].extend([t] * kk.size)
-                trace["cue"].extend([b] * kk.size)
-                trace["step"].extend(kk.ravel().tolist())
-                trace["pattern"].extend(mu.ravel().tolist())
-                trace["overlap"].extend(ov[b].ravel().tolist())
-        progress.advance(1)
-    progress.stop()
-    tab = {k: np.asarray(v) for k, v in cues_tab.items()}
+                kk, mu = np.meshgrid(steps, np.arange(p), indexing="ij")
+                trace.extend(
+                    trial=[t] * kk.size,
+                    cue=[b] * kk.size,
+                    step=kk.ravel().tolist(),
+                    pattern=mu.ravel().tolist(),
+                    overlap=ov[b].ravel().tolist(),
+                )
+    tab = cues_tab.arrays()
     p, n = stored_first.shape
     summary = {
-        "patterns": int(p),
-        "neurons": int(n),
-        "load": float(p / n),
+        **common.pattern_summary(stored_first),
         "cyclic": m.cyclic,
         "lam": m.lam,
         "dynamics": m.dynamics,
         "tau": m.tau,
         "steps": m.steps,
-        "trials": sc.run.trials,
-        "cues": int(tab["trial"].size),
-        "mean_initial_overlap": float(tab["initial_overlap"].mean()),
-        "mean_final_overlap": float(tab["final_overlap"].mean()),
-        "fraction_retrieved": float(tab["retrieved"].mean()),
+        **common.recall_summary(sc, tab),
         "mean_correct_transitions": float(tab["correct_transitions"].mean()),
         "mean_wrong_transitions": float(tab["wrong_transitions"].mean()),
         "retrieval_overlap": thr,
@@ -205,28 +175,25 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
             tab["steps_on_schedule"].sum() / (tab["trial"].size * (m.steps + 1))
         )
     letters = sc.patterns.letters if sc.patterns.source == "letters" else None
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "picture_shape": list(shape) if shape and has_picture_shape(sc) else None,
-        "pattern_labels": list(letters.upper()) if letters else None,
-        "warnings": [],
-    }
+    warned = []
     if p / n > seq.ALPHA_C_SYNC and m.dynamics == "sync" and m.lam == 0.0:
-        meta["warnings"].append(
+        warned.append(
             f"load P/N = {p / n:.3f} is above the sync sequence capacity "
             f"{seq.ALPHA_C_SYNC} (During et al. 1998): expect the sequence to be lost"
         )
+    meta = common.recall_meta(
+        sc,
+        time.perf_counter() - t0,
+        shape,
+        warned,
+        pattern_labels=list(letters.upper()) if letters else None,
+    )
     arrays = {
         "stored": stored_first,
         "states": np.asarray(first_states),  # trial 0: (B, steps + 1, N)
         "overlaps": np.asarray(first_overlaps),  # trial 0: (B, steps + 1, P)
     }
-    tables = {
-        "cues": tab,
-        "steps": {k: np.asarray(v) for k, v in step_tab.items()},
-        "trace": {k: np.asarray(v) for k, v in trace.items()},
-    }
+    tables = {"cues": tab, "steps": step_tab.arrays(), "trace": trace.arrays()}
     return Result("recall", "sequence", sc, summary, tables, arrays, meta)
 
 
@@ -234,13 +201,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
 def check_capacity(sc, file: str | None = None) -> None:
     from memsim.errors import ScenarioError
 
-    if sc.patterns.source != "random":
-        raise ScenarioError(
-            "a capacity sweep draws new random patterns at every load: patterns.source must be "
-            "'random'",
-            file=file,
-            field="patterns.source",
-        )
+    common.require_random_patterns(sc, file, where="load")
     if sc.model.tau is not None:
         raise ScenarioError(
             "the capacity sweep compares the state after 'steps' steps with the pattern "
@@ -278,14 +239,11 @@ def capacity_task(sc, pt: dict, trial: int) -> dict:
     ``capacity.steps`` steps, and record the overlap with xi^(1 + steps mod P)."""
     m, cap = sc.model, sc.capacity
     n, p, t = pt["size"], pt["patterns"], trial
-    g = generator(sc.run.seed, n, p, t)  # the stream of memsim.hopfield.sequence.capacity_curve
-    xi = np.where(g.random((p, n)) < 0.5, 1, -1).astype(np.int8)
+    xi = studies.sequence_patterns(n, p, sc.run.seed, t)  # the patterns of capacity_curve
     w = seq.store(xi, cyclic=True, lam=m.lam)
     cue = xi[0]
     if sc.cue.flip > 0 or sc.cue.mask > 0:
-        cue = pat.corrupt(
-            xi[:1], sc.cue.flip, sc.cue.mask, sc.cue.mask_fill, generator(sc.run.seed, 2, n, p, t)
-        )[0]
+        cue = common.corrupted(sc, xi[:1], n, p, t)[0]
     r = seq.recall(w, cue, cap.steps, m.dynamics, None, sc.run.seed, stream=(3, n, p, t))
     final = float(r.overlaps[cap.steps, cap.steps % p])
     return dict(
@@ -303,15 +261,13 @@ def capacity_task(sc, pt: dict, trial: int) -> dict:
 def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = None) -> Result:
     """Capacity Result from task rows: per-trial table, per-point summary (mean overlap,
     standard error, success) and the critical load per size
-    (:meth:`memsim.hopfield.sequence.SequenceCapacity.critical_load`)."""
+    (:meth:`memsim.experiments.studies.sequence.SequenceCapacity.critical_load`)."""
     cap = sc.capacity
-    table = {c: np.asarray([r[c] for r in rows]) for c in CAPACITY_COLUMNS}
-    summ: dict[str, list] = {
-        k: []
-        for k in ("size", "load", "load_asked", "patterns", "trials", "mean_overlap", "stderr")
-    }
-    summ["success"] = []
-    crit: dict[str, list] = {"size": [], "critical_load": []}
+    table = common.from_rows(rows, CAPACITY_COLUMNS)
+    summ = common.Columns(
+        "size", "load", "load_asked", "patterns", "trials", "mean_overlap", "stderr", "success"
+    )
+    crit = common.Columns("size", "critical_load")
     summary: dict = {
         "trials": sc.run.trials,
         "steps": cap.steps,
@@ -320,42 +276,37 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = 
         "flip": sc.cue.flip,
         "alpha_c_published": seq.ALPHA_C_SYNC,
     }
-    for n in dict.fromkeys(int(x) for x in table["size"]):
-        loads, means, errs, succ = [], [], [], []
-        for alpha in dict.fromkeys(float(x) for x in table["load"][table["size"] == n]):
-            sel = (table["size"] == n) & (table["load"] == alpha)
+    for (n,), in_n in common.groups(table, ("size",)):
+        start = len(summ.data["size"])
+        alphas = [(n, a) for a in dict.fromkeys(table["load"][in_n].tolist())]
+        for (_, alpha), sel in common.groups(table, ("size", "load"), alphas):
             f = table["final_overlap"][sel]
             p = int(table["patterns"][sel][0])
-            k = f.size
-            loads.append(p / n)
-            means.append(float(f.mean()))
-            errs.append(float(f.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan"))
-            succ.append(float(table["success"][sel].mean()))
-            summ["size"].append(n)
-            summ["load"].append(p / n)
-            summ["load_asked"].append(alpha)
-            summ["patterns"].append(p)
-            summ["trials"].append(k)
-        summ["mean_overlap"] += means
-        summ["stderr"] += errs
-        summ["success"] += succ
-        curve = seq.SequenceCapacity(
-            loads=np.asarray(loads),
-            overlap=np.asarray(means),
-            stderr=np.asarray(errs),
-            success=np.asarray(succ),
-        )
-        ac = curve.critical_load(cap.critical_overlap)
-        crit["size"].append(n)
-        crit["critical_load"].append(ac)
+            summ.add(
+                size=n,
+                load=p / n,
+                load_asked=alpha,
+                patterns=p,
+                trials=f.size,
+                mean_overlap=float(f.mean()),
+                stderr=common.sem(f),
+                success=float(table["success"][sel].mean()),
+            )
+        curve = {k: np.asarray(v[start:]) for k, v in summ.data.items()}
+        ac = studies.SequenceCapacity(
+            loads=curve["load"],
+            overlap=curve["mean_overlap"],
+            stderr=curve["stderr"],
+            success=curve["success"],
+        ).critical_load(cap.critical_overlap)
+        crit.add(size=n, critical_load=ac)
         summary[f"critical_load_N{n}"] = None if np.isnan(ac) else round(ac, 4)
     tables = {
         "capacity": table,
-        "capacity_summary": {k: np.asarray(v) for k, v in summ.items()},
-        "critical_loads": {k: np.asarray(v, dtype=float) for k, v in crit.items()},
+        "capacity_summary": summ.arrays(),
+        "critical_loads": crit.arrays(dtype=float),
     }
-    meta = {"seed": sc.run.seed, "seconds": seconds, "warnings": [], **(meta or {})}
-    return Result("capacity", "sequence", sc, summary, tables, {}, meta)
+    return common.capacity_result(sc, summary, tables, common.meta(sc, seconds, **(meta or {})))
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from memsim._rng import generator
+from memsim.experiments import common
 from memsim.experiments.progress import Progress, serial_sweep
 from memsim.hopfield import willshaw as ws
 from memsim.results import Result
@@ -57,10 +58,18 @@ def _n_cues(m, count: int) -> int:
     return count if m.cues == "all" else min(count, m.cues)
 
 
+def _model_summary(m) -> dict:
+    """The summary's first entries: the association and the sizes of its patterns."""
+    return {
+        **common.fields(m, "association", "n_in", "k_in"),
+        "n_out": m.n_out_value,
+        "k_out": m.k_out_value,
+    }
+
+
 def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
     """Store ``model.memories`` random associations, cue the first ``model.cues`` of them and
     count hits, misses and false positives of one-step recall, ``run.trials`` times."""
-    progress = progress or Progress()
     m = sc.model
     t0 = time.perf_counter()
     theta_mode, k = m.recall_threshold()
@@ -80,11 +89,10 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         "false_positive_rate",
         "exact",
     )
-    rows: dict[str, list] = {c: [] for c in cols}
+    rows = common.Columns(*cols)
     p1s = []
     arrays: dict[str, np.ndarray] = {}
-    progress.start("trials", sc.run.trials)
-    for t in range(sc.run.trials):
+    for t in common.trials(sc, progress):
         x, y = draw_patterns(m, m.memories, generator(sc.run.seed, 1, t))
         w = ws.store(x, None if m.association == "auto" else y)
         p1s.append(float(w.mean()))
@@ -97,19 +105,21 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         fps = (out & ~yy).sum(axis=1)
         active_y = yy.sum(axis=1)
         for i in range(b):
-            rows["trial"].append(t)
-            rows["cue"].append(i)
-            rows["memory"].append(i)
-            rows["cue_active"].append(int(cues[i].sum()))
-            rows["cue_correct"].append(int((cues[i] & x[i]).sum()))
-            rows["theta"].append(float(r.theta[i]))
-            rows["output_active"].append(int(out[i].sum()))
-            rows["hits"].append(int(hits[i]))
-            rows["misses"].append(int(active_y[i] - hits[i]))
-            rows["false_positives"].append(int(fps[i]))
-            rows["miss_rate"].append(float(1.0 - hits[i] / active_y[i]))
-            rows["false_positive_rate"].append(float(fps[i] / max(1, n_out - active_y[i])))
-            rows["exact"].append(bool(hits[i] == active_y[i] and fps[i] == 0))
+            rows.add(
+                trial=t,
+                cue=i,
+                memory=i,
+                cue_active=int(cues[i].sum()),
+                cue_correct=int((cues[i] & x[i]).sum()),
+                theta=float(r.theta[i]),
+                output_active=int(out[i].sum()),
+                hits=int(hits[i]),
+                misses=int(active_y[i] - hits[i]),
+                false_positives=int(fps[i]),
+                miss_rate=float(1.0 - hits[i] / active_y[i]),
+                false_positive_rate=float(fps[i] / max(1, n_out - active_y[i])),
+                exact=bool(hits[i] == active_y[i] and fps[i] == 0),
+            )
         if t == 0:
             show = min(b, 20)
             arrays = {
@@ -119,16 +129,10 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
                 "sums": np.asarray(r.sums[:show]),
                 "theta": np.asarray(r.theta[:show]),
             }
-        progress.advance(1)
-    progress.stop()
-    tab = {c: np.asarray(v) for c, v in rows.items()}
+    tab = rows.arrays()
     p1_th = float(ws.fraction_set(m.memories, m.k_in, k_out, m.n_in, n_out))
     summary = {
-        "association": m.association,
-        "n_in": m.n_in,
-        "k_in": m.k_in,
-        "n_out": n_out,
-        "k_out": k_out,
+        **_model_summary(m),
         "memories": m.memories,
         "threshold": m.threshold,
         "trials": sc.run.trials,
@@ -154,12 +158,7 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
         notes.append(
             "false_positive_theory_clean (p1^K_in) is for clean cues; these cues are corrupted"
         )
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": time.perf_counter() - t0,
-        "warnings": _warn(m),
-        "notes": notes,
-    }
+    meta = common.meta(sc, time.perf_counter() - t0, _warn(m), notes=notes)
     return Result("recall", "willshaw", sc, summary, {"cues": tab}, arrays, meta)
 
 
@@ -225,31 +224,23 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     """
     m = sc.model
     n_out, k_out = m.n_out_value, m.k_out_value
-    table = {c: np.asarray([r[c] for r in rows]) for c in ROW_COLUMNS}
+    table = common.from_rows(rows, ROW_COLUMNS)
     ms = np.asarray(sc.capacity.memory_values(), dtype=np.int64)
-    summ: dict[str, list] = {
-        k: []
-        for k in (
-            "memories",
-            "trials",
-            "p1",
-            "sem_p1",
-            "false_positive",
-            "sem_false_positive",
-            "misses",
+    summ = common.Columns(
+        "memories", "trials", "p1", "sem_p1", "false_positive", "sem_false_positive", "misses"
+    )
+    for (mm,), sel in common.groups(table, ("memories",), [(mm,) for mm in ms]):
+        p1, fp = table["p1"][sel], table["false_positive"][sel]
+        summ.add(
+            memories=int(mm),
+            trials=int(sel.sum()),
+            p1=float(p1.mean()),
+            sem_p1=common.sem(p1),
+            false_positive=float(fp.mean()),
+            sem_false_positive=common.sem(fp),
+            misses=float(table["misses"][sel].mean()),
         )
-    }
-    for mm in ms:
-        sel = table["memories"] == mm
-        n = int(sel.sum())
-        summ["memories"].append(int(mm))
-        summ["trials"].append(n)
-        for c in ("p1", "false_positive"):
-            v = table[c][sel]
-            summ[c].append(float(v.mean()))
-            summ["sem_" + c].append(float(v.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan"))
-        summ["misses"].append(float(table["misses"][sel].mean()))
-    st = {k: np.asarray(v) for k, v in summ.items()}
+    st = summ.arrays()
     st["p1_theory"] = ws.fraction_set(ms, m.k_in, k_out, m.n_in, n_out)
     st["false_positive_theory"] = ws.false_positive_rate(st["p1_theory"], m.k_in)
     st["info"] = ws.information_per_synapse(
@@ -268,11 +259,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     best = int(np.argmax(st["info"]))
     best_th = int(np.argmax(theory["info"]))
     summary = {
-        "association": m.association,
-        "n_in": m.n_in,
-        "k_in": m.k_in,
-        "n_out": n_out,
-        "k_out": k_out,
+        **_model_summary(m),
         "threshold": m.threshold,
         "points": int(ms.size),
         "trials": sc.run.trials,
@@ -291,22 +278,10 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
             "the theory columns are for clean cues and the 'active' threshold; this sweep "
             "uses other cues or another threshold"
         )
-    meta = {
-        "seed": sc.run.seed,
-        "seconds": seconds,
-        "warnings": _warn(m),
-        **(extra_meta or {}),
-    }
+    meta = common.meta(sc, seconds, _warn(m), **(extra_meta or {}))
     meta["notes"] = [*meta.get("notes", []), *notes]
-    return Result(
-        "capacity",
-        "willshaw",
-        sc,
-        summary,
-        {"capacity": table, "capacity_summary": st, "theory": theory},
-        {},
-        meta,
-    )
+    tables = {"capacity": table, "capacity_summary": st, "theory": theory}
+    return common.capacity_result(sc, summary, tables, meta)
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:

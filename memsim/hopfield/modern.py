@@ -904,116 +904,6 @@ def classify_fixed_points(
     )
 
 
-def beta_sweep(
-    stored: np.ndarray,
-    queries: np.ndarray,
-    betas: np.ndarray | list[float],
-    *,
-    steps: int = 1000,
-    tol: float = 1e-10,
-    normaliser: str = "softmax",
-    scale_beta: bool = False,
-    mass: float = 0.9,
-    global_fraction: float = 0.5,
-    **options: Any,
-) -> dict[str, np.ndarray]:
-    """Fixed-point class against beta: iterate each query to a fixed point for every beta.
-
-    Returns a tidy table (dict of equal-length columns, one row per (beta, query);
-    ``pandas.DataFrame(table)`` loads it): ``beta`` (as used, after ``scale_beta``), ``query``,
-    ``kind``, ``subset_size``, ``nearest``, ``top_weight``, ``effective_number``, ``residual``,
-    ``energy``, ``steps``, ``converged``. Small beta gives the global average, intermediate
-    beta metastable states, large beta single patterns (Ramsauer et al. 2020, section 2).
-
-    Parameters
-    ----------
-    stored : array_like, shape (P, d)
-        Stored patterns (rows), real (float64).
-    queries : array_like, shape (B, d) or (d,)
-        Initial states, real (float64).
-    betas : array_like of float
-        Inverse temperatures (> 0) to sweep.
-    steps : int
-        Largest number of updates per query (>= 0).
-    tol : float
-        Convergence tolerance ``||xi_new - xi||_2 <= tol`` (>= 0).
-    normaliser : str
-        As in :func:`retrieve`.
-    scale_beta : bool
-        Use ``beta / sqrt(d)``.
-    mass, global_fraction : float
-        Classification settings of :func:`classify_fixed_points`.
-    **options
-        Normaliser options (e.g. ``alpha``).
-
-    Returns
-    -------
-    dict of str to ndarray
-        Read-only columns of length ``len(betas) * B``, as listed above.
-
-    Raises
-    ------
-    MemsimError
-        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
-        if ``queries`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf;
-        and every error of :func:`retrieve` and :func:`classify_fixed_points` (a bad beta,
-        steps, tol, normaliser, option, mass or global_fraction). Non-numeric ``betas`` raise
-        numpy's own ValueError.
-
-    References
-    ----------
-    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
-    arXiv:2008.02217, section 2 and Theorem 1 (convergence of the update to fixed points).
-    """
-    X = _check_stored(stored)
-    Q, _ = _check_queries(queries, X.shape[1])
-    cols: dict[str, list] = {
-        k: []
-        for k in (
-            "beta",
-            "query",
-            "kind",
-            "subset_size",
-            "nearest",
-            "top_weight",
-            "effective_number",
-            "residual",
-            "energy",
-            "steps",
-            "converged",
-        )
-    }
-    for beta in np.atleast_1d(np.asarray(betas, dtype=np.float64)):
-        tr = retrieve(
-            X,
-            Q,
-            beta,
-            steps,
-            normaliser,
-            tol=tol,
-            trajectory=True,
-            scale_beta=scale_beta,
-            **options,
-        )
-        fin = tr.states[:, -1, :]
-        fc = classify_fixed_points(
-            X, fin, tr.beta, normaliser, mass=mass, global_fraction=global_fraction, **options
-        )
-        n = Q.shape[0]
-        cols["beta"].extend([tr.beta] * n)
-        cols["query"].extend(range(n))
-        cols["kind"].extend(fc.kind.tolist())
-        cols["subset_size"].extend(fc.subset_size.tolist())
-        cols["nearest"].extend(fc.nearest.tolist())
-        cols["top_weight"].extend(fc.top_weight.tolist())
-        cols["effective_number"].extend(fc.effective_number.tolist())
-        cols["residual"].extend(fc.residual.tolist())
-        cols["energy"].extend(tr.energy[:, -1].tolist())
-        cols["steps"].extend(tr.steps.tolist())
-        cols["converged"].extend(tr.converged.tolist())
-    return {k: _readonly(np.asarray(v)) for k, v in cols.items()}
-
-
 # ------------------------------------------------------------------------------------------------
 # separation, retrieval error, capacity
 # ------------------------------------------------------------------------------------------------
@@ -1116,82 +1006,6 @@ def retrieval_error_bound(
     return np.minimum(bound, 2.0 * big_m)
 
 
-def retrieval_error_table(
-    stored: np.ndarray,
-    targets: np.ndarray,
-    queries: np.ndarray,
-    beta: float,
-    *,
-    scale_beta: bool = False,
-    fixed_point_steps: int = 1000,
-    tol: float = 1e-13,
-) -> dict[str, np.ndarray]:
-    """Retrieval error after one update against the separation Delta (Theorem 5).
-
-    For each query (aimed at pattern ``targets[b]``): the separation ``Delta_i``, the query
-    distance ``||xi - x_i||``, the fixed point ``x*_i`` reached by iterating from ``x_i``, the
-    one-update error ``||f(xi) - x_i||`` and the Theorem 5 bound. Tidy table (dict of columns):
-    ``query, target, separation, query_distance, fixed_point_distance, error, bound, beta``.
-
-    Parameters
-    ----------
-    stored : array_like, shape (P, d)
-        Stored patterns (rows), real (float64).
-    targets : array_like of int, shape (B,)
-        Index in [0, P) of the pattern each query aims at.
-    queries : array_like, shape (B, d) or (d,)
-        Queries, real (float64).
-    beta : float
-        Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
-    scale_beta : bool
-        Use ``beta / sqrt(d)``.
-    fixed_point_steps : int
-        Largest number of updates to reach x*_i from x_i (>= 0).
-    tol : float
-        Convergence tolerance of that iteration (>= 0).
-
-    Returns
-    -------
-    dict of str to ndarray
-        Read-only columns of length B, as listed above (distances and errors in the units of
-        the patterns; ``beta`` as used).
-
-    Raises
-    ------
-    MemsimError
-        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
-        if ``queries`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
-        ``targets`` does not hold one index in [0, P) per query; if ``beta`` is not a finite
-        number >= 1e-300 (``BETA_MIN``); if ``fixed_point_steps`` or ``tol`` is invalid, or the
-        update overflows (errors of :func:`retrieve`).
-
-    References
-    ----------
-    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
-    arXiv:2008.02217, Theorem 5 and eq. (5).
-    """
-    X = _check_stored(stored)
-    Q, _ = _check_queries(queries, X.shape[1])
-    t = np.asarray(targets, dtype=np.int64).reshape(-1)
-    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
-        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
-    b = _check_beta(beta, X.shape[1], scale_beta)
-    one = retrieve(X, Q, b, 1)
-    fixed = retrieve(X, X[t], b, fixed_point_steps, tol=tol)
-    bound = retrieval_error_bound(X, t, Q, b, fixed)
-    table = {
-        "query": np.arange(Q.shape[0]),
-        "target": t,
-        "separation": separation(X)[t],
-        "query_distance": np.sqrt(np.sum((Q - X[t]) ** 2, axis=1)),
-        "fixed_point_distance": np.sqrt(np.sum((fixed - X[t]) ** 2, axis=1)),
-        "error": np.sqrt(np.sum((one - X[t]) ** 2, axis=1)),
-        "bound": bound,
-        "beta": np.full(Q.shape[0], b),
-    }
-    return {k: _readonly(np.asarray(v)) for k, v in table.items()}
-
-
 def random_patterns(
     count: int, dim: int, kind: str = "binary", seed: int = 0, *keys: int
 ) -> np.ndarray:
@@ -1243,8 +1057,14 @@ def random_patterns(
     )
 
 
-#: capacity studies, now in :mod:`memsim.experiments.studies.modern`; still importable from here
-_STUDIES = ("retrieval_rate", "measure_capacity", "capacity_table")
+#: studies, now in :mod:`memsim.experiments.studies.modern`; still importable from here
+_STUDIES = (
+    "beta_sweep",
+    "retrieval_error_table",
+    "retrieval_rate",
+    "measure_capacity",
+    "capacity_table",
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -43,14 +43,12 @@ import numpy as np
 
 from memsim import _checks as A
 from memsim._jit import keeps_thread_count, set_threads
-from memsim._rng import generator, stream_states
+from memsim._rng import stream_states
 from memsim.hopfield import _sequence_kernels as K
 
 __all__ = [
-    "SequenceCapacity",
     "SequenceRecall",
     "SequenceWeights",
-    "capacity_curve",
     "recall",
     "store",
 ]
@@ -303,103 +301,14 @@ def recall(
     )
 
 
-@dataclass(frozen=True)
-class SequenceCapacity:
-    """Sync sequence recall quality against the load (arrays read-only).
-
-    Attributes
-    ----------
-    loads : (L,) float64
-        alpha = P / N actually used (P rounded).
-    overlap : (L,) float64
-        Mean over trials of the overlap with the expected pattern after ``steps`` steps.
-    stderr : (L,) float64
-        Standard error of that mean over trials.
-    success : (L,) float64
-        Fraction of trials whose final overlap exceeds 0.9.
-    """
-
-    loads: np.ndarray
-    overlap: np.ndarray
-    stderr: np.ndarray
-    success: np.ndarray
-
-    def critical_load(self, level: float = 0.5) -> float:
-        """Load at which the mean overlap first drops below ``level`` (linear interpolation)."""
-        m = self.overlap
-        for k in range(1, len(m)):
-            if m[k - 1] >= level > m[k]:
-                t = (m[k - 1] - level) / (m[k - 1] - m[k])
-                return float(self.loads[k - 1] + t * (self.loads[k] - self.loads[k - 1]))
-        return float("nan")
+#: the capacity study, now in :mod:`memsim.experiments.studies.sequence`; still importable from
+#: here
+_STUDIES = ("SequenceCapacity", "capacity_curve")
 
 
-def capacity_curve(
-    n: int, loads: Any, trials: int = 10, steps: int = 20, seed: int = 0
-) -> SequenceCapacity:
-    """Synchronous sequence recall of a cyclic sequence at each load alpha = P / N.
+def __getattr__(name: str) -> Any:
+    if name in _STUDIES:
+        from memsim.experiments.studies import sequence as studies
 
-    Each trial stores ``P = round(alpha N)`` random patterns as a cyclic sequence (``lam = 0``),
-    cues with xi^1 and measures the overlap with xi^(1 + steps mod P) after ``steps`` steps. At
-    large N the final overlap drops sharply near alpha_c ~ 0.269 (During et al. 1998).
-
-    Parameters
-    ----------
-    n : int >= 2
-        Neurons.
-    loads : array_like of float > 0
-        Loads alpha.
-    trials : int >= 1
-        Independent pattern sets per load (stream ``(seed, n, P, trial)``).
-    steps : int >= 1
-        Synchronous steps before the overlap is measured.
-    seed : int
-        Seed (>= 0) of the pattern sets.
-
-    Returns
-    -------
-    SequenceCapacity
-        Arrays of shape (L,) float64, one entry per load: ``loads`` (alpha = P / N actually
-        used), ``overlap`` (mean final overlap in [-1, 1]), ``stderr`` (NaN for one trial) and
-        ``success`` (fraction of trials with final overlap > 0.9).
-
-    Raises
-    ------
-    MemsimError
-        ``n`` < 2, ``trials`` or ``steps`` < 1, ``loads`` empty or not positive, ``seed`` not
-        an integer >= 0.
-
-    References
-    ----------
-    Amari, S.-I. (1972). IEEE Trans. Computers C-21, 1197 (asymmetric sequence couplings).
-    During, A., Coolen, A. C. C. & Sherrington, D. (1998). Phase diagram and storage capacity
-    of sequence processing neural networks. J. Phys. A 31, 8607-8621 (alpha_c ~ 0.269, sync,
-    T = 0).
-    """
-    n = A.integer(n, "n", low=2)
-    trials = A.integer(trials, "trials", low=1)
-    steps = A.integer(steps, "steps", low=1)
-    la = A.array(loads, "loads").astype(np.float64).ravel()
-    if la.size == 0 or (la <= 0).any():
-        raise A.MemsimError(f"loads must be a non-empty list of positive numbers, got {loads!r}")
-    used, mean, err, succ = [], [], [], []
-    for alpha in la:
-        p = max(1, int(round(alpha * n)))
-        finals = []
-        for t in range(trials):
-            g = generator(seed, n, p, t)
-            xi = np.where(g.random((p, n)) < 0.5, 1, -1).astype(np.int8)
-            w = store(xi, cyclic=True)
-            r = recall(w, xi[0], steps, "sync")
-            finals.append(r.overlaps[steps, steps % p])
-        f = np.asarray(finals)
-        used.append(p / n)
-        mean.append(f.mean())
-        err.append(f.std(ddof=1) / np.sqrt(trials) if trials > 1 else np.nan)
-        succ.append((f > 0.9).mean())
-    return SequenceCapacity(
-        loads=A.readonly(np.asarray(used)),
-        overlap=A.readonly(np.asarray(mean)),
-        stderr=A.readonly(np.asarray(err)),
-        success=A.readonly(np.asarray(succ)),
-    )
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

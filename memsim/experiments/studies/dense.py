@@ -24,13 +24,26 @@ from memsim import patterns as _patterns
 from memsim._checks import renamed_keywords
 from memsim._rng import generator
 from memsim.errors import MemsimError
+from memsim.experiments.studies._common import bisect_largest, fill_doc
 from memsim.hopfield.dense import _check_interaction, dense_recall, dense_unstable_bits
 from memsim.theory import dense_capacity as theory_capacity
 
 __all__ = ["bit_error_rate", "capacity_table", "measure_capacity", "retrieval_rate"]
 
+#: the Parameters entries of a network of random patterns, shared by the rate functions
+_NETWORK = """n_neurons : int
+    N (>= 2).
+n_patterns : int
+    Number of stored patterns P (>= 1; the papers' K). (``patterns`` is a deprecated
+    alias.)
+interaction : {"polynomial", "rectified", "exponential"}
+    As in :func:`dense_recall`.
+n : int
+    Interaction order (>= 2); ignored for "exponential"."""
+
 
 @renamed_keywords(patterns="n_patterns")
+@fill_doc(network=_NETWORK)
 def bit_error_rate(
     n_neurons: int,
     n_patterns: int,
@@ -48,15 +61,7 @@ def bit_error_rate(
 
     Parameters
     ----------
-    n_neurons : int
-        N (>= 2).
-    n_patterns : int
-        Number of stored patterns P (>= 1; the papers' K). (``patterns`` is a deprecated
-        alias.)
-    interaction : {"polynomial", "rectified", "exponential"}
-        As in :func:`dense_recall`.
-    n : int
-        Interaction order (>= 2); ignored for "exponential".
+    {network}
     cues : int
         Number of stored patterns checked (>= 1; at most ``n_patterns`` are used).
     seed : int
@@ -91,6 +96,7 @@ def bit_error_rate(
 
 
 @renamed_keywords(patterns="n_patterns")
+@fill_doc(network=_NETWORK)
 def retrieval_rate(
     n_neurons: int,
     n_patterns: int,
@@ -110,15 +116,7 @@ def retrieval_rate(
 
     Parameters
     ----------
-    n_neurons : int
-        N (>= 2).
-    n_patterns : int
-        Number of stored patterns P (>= 1; the papers' K). (``patterns`` is a deprecated
-        alias.)
-    interaction : {"polynomial", "rectified", "exponential"}
-        As in :func:`dense_recall`.
-    n : int
-        Interaction order (>= 2); ignored for "exponential".
+    {network}
     flip_fraction : float
         Fraction of bits flipped in each cue, in [0, 1] (rounded to a whole number of bits).
     cues : int
@@ -257,12 +255,7 @@ def measure_capacity(
             lo = hi
             hi *= 2
         hi = min(hi, k_max + 1)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid
+    lo = bisect_largest(ok, lo, hi)
     theory = np.nan
     if interaction != "exponential" and criterion == "bit_error":
         theory = theory_capacity(n_neurons, n_pow, interaction, error_rate)

@@ -28,7 +28,6 @@ setting (common random numbers), so those comparisons are paired.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ import numpy as np
 from memsim._checks import boolean, integer, readonly, real
 from memsim._rng import generator
 from memsim.errors import MemsimError
+from memsim.experiments.studies._common import grid_points
 from memsim.kv.memory import hash_candidates, kv_read, random_memory
 from memsim.kv.stories import (
     TASKS,
@@ -77,6 +77,49 @@ RETRIEVAL_DEFAULTS: dict[str, Any] = {
 }
 
 _QUERY_KEY = 805  # stream key of the retrieval queries
+
+
+#: the reference of the retrieval studies
+_MILLER = (
+    'Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:'
+    "\neqs. 1-2 (one read), eq. 4 (answer = best-matching value)."
+)
+
+
+def _axis_study(
+    summary: str,
+    param: str,
+    *,
+    returns: str = "list of dict\n    Rows of :func:`retrieval_trial`, one per (value, trial).",
+    references: str = _MILLER,
+):
+    """Decorator: the docstring of a one-axis wrapper of :func:`retrieval_sweep` (its summary,
+    its own parameter entry, ``returns`` and ``references``; the rest is the same for all)."""
+    kw = (
+        "**kw\n    ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /\n"
+        "    :func:`retrieval_trial`."
+    )
+    raises = """MemsimError
+    If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
+    parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
+    a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
+    or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
+    bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+    normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
+    or option (:func:`memsim.kv.kv_read`); or an overflowing score."""
+    sections = (
+        ("Parameters", f"{param}\n{kw}"),
+        ("Returns", returns),
+        ("Raises", raises),
+        ("References", references),
+    )
+    doc = "\n\n".join([summary, *(f"{h}\n{'-' * len(h)}\n{b}" for h, b in sections)])
+
+    def deco(f):
+        f.__doc__ = doc + "\n"
+        return f
+
+    return deco
 
 
 def _spec(spec: Any) -> tuple[str, dict[str, Any], str]:
@@ -310,137 +353,48 @@ def retrieval_sweep(
     eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
     """
     n_trials = integer(trials, "trials", low=1)
-    if not isinstance(grid, Mapping):
-        raise MemsimError(f"grid must be a mapping of parameter -> values, got {grid!r}")
-    both = sorted(set(grid) & set(fixed))
-    if both:
-        raise MemsimError(f"parameter(s) {both} given both in grid and as fixed")
-    names = list(grid)
-    values = []
-    for k in names:
-        v = grid[k]
-        if isinstance(v, (str, bytes, Mapping)) or not isinstance(v, (Sequence, np.ndarray)):
-            raise MemsimError(f"grid[{k!r}] must be a list of values, got {v!r}")
-        if len(v) == 0:
-            raise MemsimError(f"grid[{k!r}] is empty")
-        values.append(list(v))
-    _resolve({**fixed, **{k: v[0] for k, v in zip(names, values, strict=True)}})
-    rows = []
-    for combo in itertools.product(*values):
-        params = {**fixed, **dict(zip(names, combo, strict=True))}
-        for t in range(n_trials):
-            rows.append(retrieval_trial(seed, t, **params))
-    return rows
+    points = grid_points(grid, fixed, _grid_entry_error, _grid_both_error)
+    _resolve(points[0])
+    return [retrieval_trial(seed, t, **params) for params in points for t in range(n_trials)]
 
 
+def _grid_entry_error(k: str, v: Any) -> str | None:
+    if isinstance(v, (str, bytes, Mapping)) or not isinstance(v, (Sequence, np.ndarray)):
+        return f"grid[{k!r}] must be a list of values, got {v!r}"
+    return f"grid[{k!r}] is empty" if len(v) == 0 else None
+
+
+def _grid_both_error(both: list[str]) -> str:
+    return f"parameter(s) {both} given both in grid and as fixed"
+
+
+@_axis_study(
+    "Retrieval accuracy against the number of slots (other parameters via ``kw``).",
+    "slots : sequence of int >= 1\n    Numbers of slots S.",
+)
 def accuracy_vs_slots(
     slots: Sequence[int] = (100, 1000, 10_000, 100_000), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy against the number of slots (other parameters via ``kw``).
-
-    Parameters
-    ----------
-    slots : sequence of int >= 1
-        Numbers of slots S.
-    **kw
-        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
-        :func:`retrieval_trial`.
-
-    Returns
-    -------
-    list of dict
-        Rows of :func:`retrieval_trial`, one per (value, trial).
-
-    Raises
-    ------
-    MemsimError
-        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
-        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
-        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
-        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
-        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
-        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
-        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
-
-    References
-    ----------
-    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
-    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
-    """
     return retrieval_sweep({"slots": list(slots)}, **kw)
 
 
+@_axis_study(
+    "Retrieval accuracy against the key dimension (values keep ``value_dim``, default d_k).",
+    "key_dim : sequence of int >= 1\n    Key dimensions d_k.",
+)
 def accuracy_vs_key_dim(
     key_dim: Sequence[int] = (4, 8, 16, 32, 64, 128), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy against the key dimension (values keep ``value_dim``, default d_k).
-
-    Parameters
-    ----------
-    key_dim : sequence of int >= 1
-        Key dimensions d_k.
-    **kw
-        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
-        :func:`retrieval_trial`.
-
-    Returns
-    -------
-    list of dict
-        Rows of :func:`retrieval_trial`, one per (value, trial).
-
-    Raises
-    ------
-    MemsimError
-        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
-        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
-        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
-        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
-        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
-        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
-        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
-
-    References
-    ----------
-    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
-    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
-    """
     return retrieval_sweep({"key_dim": list(key_dim)}, **kw)
 
 
+@_axis_study(
+    "Retrieval accuracy against the relative key noise ``|noise| / |key|``.",
+    "key_noise : sequence of float >= 0\n    Relative key noise levels.",
+)
 def accuracy_vs_noise(
     key_noise: Sequence[float] = (0.0, 0.5, 1.0, 1.25, 1.5, 2.0, 3.0), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy against the relative key noise ``|noise| / |key|``.
-
-    Parameters
-    ----------
-    key_noise : sequence of float >= 0
-        Relative key noise levels.
-    **kw
-        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
-        :func:`retrieval_trial`.
-
-    Returns
-    -------
-    list of dict
-        Rows of :func:`retrieval_trial`, one per (value, trial).
-
-    Raises
-    ------
-    MemsimError
-        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
-        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
-        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
-        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
-        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
-        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
-        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
-
-    References
-    ----------
-    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
-    eqs. 1-2 (one read), eq. 4 (answer = best-matching value).
-    """
     return retrieval_sweep({"key_noise": list(key_noise)}, **kw)
 
 
@@ -456,85 +410,34 @@ DEFAULT_NORMALISERS: tuple[Any, ...] = (
 )
 
 
+@_axis_study(
+    "Retrieval accuracy for several normalisers (softmax temperatures, sparsemax, hard, ...).\n\n"
+    "Every normaliser sees the same memories and queries (paired comparison).",
+    "normalisers : sequence of str or dict\n"
+    "    Normaliser names or dicts with ``'kind'`` and options (and an optional ``'label'``).",
+    references=_MILLER
+    + " Normalisers: Vaswani et al. (2017),\neq. 1 (softmax); Martins & Astudillo (2016), eq. 2 "
+    "(sparsemax); Peters, Niculae & Martins\n(2019), section 3 (entmax).",
+)
 def accuracy_vs_normaliser(
     normalisers: Sequence[Any] = DEFAULT_NORMALISERS, **kw: Any
 ) -> list[dict[str, Any]]:
-    """Retrieval accuracy for several normalisers (softmax temperatures, sparsemax, hard, ...).
-
-    Every normaliser sees the same memories and queries (paired comparison).
-
-    Parameters
-    ----------
-    normalisers : sequence of str or dict
-        Normaliser names or dicts with ``'kind'`` and options (and an optional ``'label'``).
-    **kw
-        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
-        :func:`retrieval_trial`.
-
-    Returns
-    -------
-    list of dict
-        Rows of :func:`retrieval_trial`, one per (value, trial).
-
-    Raises
-    ------
-    MemsimError
-        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
-        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
-        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
-        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
-        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
-        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
-        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
-
-    References
-    ----------
-    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1:
-    eqs. 1-2 (one read), eq. 4 (answer = best-matching value). Normalisers: Vaswani et al. (2017),
-    eq. 1 (softmax); Martins & Astudillo (2016), eq. 2 (sparsemax); Peters, Niculae & Martins
-    (2019), section 3 (entmax).
-    """
     return retrieval_sweep({"normaliser": list(normalisers)}, **kw)
 
 
+@_axis_study(
+    "Key hashing on and off: accuracy and read time against the number of slots.\n\n"
+    "The same memories and queries with and without hashing; ``read_seconds`` includes the\n"
+    "candidate lookup. Timing rows are wall-clock on a possibly busy machine: compare within a\n"
+    "run.",
+    "slots : sequence of int >= 1\n    Numbers of slots S.",
+    returns="list of dict\n    Rows of :func:`retrieval_trial`, one per (slots, hashing, trial).",
+    references='Miller et al. (2016), "Key-value memory networks for directly reading documents", '
+    "section 3.1\n(key hashing through an inverted index), eqs. 1-2 and 4.",
+)
 def hashing_study(
     slots: Sequence[int] = (1000, 10_000, 100_000), **kw: Any
 ) -> list[dict[str, Any]]:
-    """Key hashing on and off: accuracy and read time against the number of slots.
-
-    The same memories and queries with and without hashing; ``read_seconds`` includes the
-    candidate lookup. Timing rows are wall-clock on a possibly busy machine: compare within a
-    run.
-
-    Parameters
-    ----------
-    slots : sequence of int >= 1
-        Numbers of slots S.
-    **kw
-        ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
-        :func:`retrieval_trial`.
-
-    Returns
-    -------
-    list of dict
-        Rows of :func:`retrieval_trial`, one per (slots, hashing, trial).
-
-    Raises
-    ------
-    MemsimError
-        If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
-        parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
-        a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
-        or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
-        bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
-        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
-        or option (:func:`memsim.kv.kv_read`); or an overflowing score.
-
-    References
-    ----------
-    Miller et al. (2016), "Key-value memory networks for directly reading documents", section 3.1
-    (key hashing through an inverted index), eqs. 1-2 and 4.
-    """
     return retrieval_sweep({"slots": list(slots), "hashing": [False, True]}, **kw)
 
 

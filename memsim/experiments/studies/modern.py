@@ -1,14 +1,17 @@
-"""Capacity studies of the modern (continuous) Hopfield network (:mod:`memsim.hopfield.modern`).
+"""Studies of the modern (continuous) Hopfield network (:mod:`memsim.hopfield.modern`).
 
-The retrieval rate of noisy queries over random pattern sets, the capacity found by doubling and
-bisection on the number of patterns, and its table over the dimension. The engine holds the
-update rule; these functions only call :func:`memsim.hopfield.modern.retrieve`. They are still
-importable from :mod:`memsim.hopfield.modern`.
+The fixed-point class against beta (:func:`beta_sweep`), the one-update retrieval error against
+the separation (:func:`retrieval_error_table`), the retrieval rate of noisy queries over random
+pattern sets, the capacity found by doubling and bisection on the number of patterns, and its
+table over the dimension. The engine holds the update rule, the fixed-point classes and the
+Theorem 5 bound; these functions only call them. They are still importable from
+:mod:`memsim.hopfield.modern`.
 
 References
 ----------
 Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021, arXiv:2008.02217,
-Theorem 5 (one-update retrieval) and section 3 (storage capacity exponential in d).
+section 2 (fixed points), Theorem 5 (one-update retrieval) and section 3 (storage capacity
+exponential in d).
 """
 
 from __future__ import annotations
@@ -22,9 +25,25 @@ from memsim import patterns as _patterns
 from memsim._checks import renamed_keywords
 from memsim._rng import generator
 from memsim.errors import MemsimError
-from memsim.hopfield.modern import retrieve
+from memsim.experiments.studies._common import bisect_largest
+from memsim.experiments.tables import Columns
+from memsim.hopfield.modern import (
+    _check_beta,
+    _check_queries,
+    _check_stored,
+    classify_fixed_points,
+    retrieval_error_bound,
+    retrieve,
+    separation,
+)
 
-__all__ = ["capacity_table", "measure_capacity", "retrieval_rate"]
+__all__ = [
+    "beta_sweep",
+    "capacity_table",
+    "measure_capacity",
+    "retrieval_error_table",
+    "retrieval_rate",
+]
 
 #: pattern kinds of the modern studies and the distribution of
 #: :func:`memsim.patterns.random_patterns` that draws them (the "binary" patterns are integer
@@ -35,6 +54,186 @@ PATTERN_KINDS = {"binary": "coin", "gaussian": "gaussian", "sphere": "sphere"}
 def _readonly(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
+
+
+def beta_sweep(
+    stored: np.ndarray,
+    queries: np.ndarray,
+    betas: np.ndarray | list[float],
+    *,
+    steps: int = 1000,
+    tol: float = 1e-10,
+    normaliser: str = "softmax",
+    scale_beta: bool = False,
+    mass: float = 0.9,
+    global_fraction: float = 0.5,
+    **options: Any,
+) -> dict[str, np.ndarray]:
+    """Fixed-point class against beta: iterate each query to a fixed point for every beta.
+
+    Returns a tidy table (dict of equal-length columns, one row per (beta, query);
+    ``pandas.DataFrame(table)`` loads it): ``beta`` (as used, after ``scale_beta``), ``query``,
+    ``kind``, ``subset_size``, ``nearest``, ``top_weight``, ``effective_number``, ``residual``,
+    ``energy``, ``steps``, ``converged``. Small beta gives the global average, intermediate
+    beta metastable states, large beta single patterns (Ramsauer et al. 2020, section 2).
+
+    Parameters
+    ----------
+    stored : array_like, shape (P, d)
+        Stored patterns (rows), real (float64).
+    queries : array_like, shape (B, d) or (d,)
+        Initial states, real (float64).
+    betas : array_like of float
+        Inverse temperatures (> 0) to sweep.
+    steps : int
+        Largest number of updates per query (>= 0).
+    tol : float
+        Convergence tolerance ``||xi_new - xi||_2 <= tol`` (>= 0).
+    normaliser : str
+        As in :func:`memsim.hopfield.modern.retrieve`.
+    scale_beta : bool
+        Use ``beta / sqrt(d)``.
+    mass, global_fraction : float
+        Classification settings of :func:`memsim.hopfield.modern.classify_fixed_points`.
+    **options
+        Normaliser options (e.g. ``alpha``).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Read-only columns of length ``len(betas) * B``, as listed above.
+
+    Raises
+    ------
+    MemsimError
+        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+        if ``queries`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf;
+        and every error of :func:`memsim.hopfield.modern.retrieve` and
+        :func:`memsim.hopfield.modern.classify_fixed_points` (a bad beta, steps, tol,
+        normaliser, option, mass or global_fraction). Non-numeric ``betas`` raise numpy's own
+        ValueError.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, section 2 and Theorem 1 (convergence of the update to fixed points).
+    """
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    cols = Columns(
+        "beta",
+        "query",
+        "kind",
+        "subset_size",
+        "nearest",
+        "top_weight",
+        "effective_number",
+        "residual",
+        "energy",
+        "steps",
+        "converged",
+    )
+    for beta in np.atleast_1d(np.asarray(betas, dtype=np.float64)):
+        tr = retrieve(
+            X,
+            Q,
+            beta,
+            steps,
+            normaliser,
+            tol=tol,
+            trajectory=True,
+            scale_beta=scale_beta,
+            **options,
+        )
+        fin = tr.states[:, -1, :]
+        fc = classify_fixed_points(
+            X, fin, tr.beta, normaliser, mass=mass, global_fraction=global_fraction, **options
+        )
+        n = Q.shape[0]
+        cols.extend(
+            beta=[tr.beta] * n,
+            query=range(n),
+            kind=fc.kind.tolist(),
+            subset_size=fc.subset_size.tolist(),
+            nearest=fc.nearest.tolist(),
+            top_weight=fc.top_weight.tolist(),
+            effective_number=fc.effective_number.tolist(),
+            residual=fc.residual.tolist(),
+            energy=tr.energy[:, -1].tolist(),
+            steps=tr.steps.tolist(),
+            converged=tr.converged.tolist(),
+        )
+    return {k: _readonly(v) for k, v in cols.arrays().items()}
+
+
+def retrieval_error_table(
+    stored: np.ndarray,
+    targets: np.ndarray,
+    queries: np.ndarray,
+    beta: float,
+    *,
+    scale_beta: bool = False,
+    fixed_point_steps: int = 1000,
+    tol: float = 1e-13,
+) -> dict[str, np.ndarray]:
+    """Retrieval error after one update against the separation Delta (Theorem 5).
+
+    For each query (aimed at pattern ``targets[b]``): the separation ``Delta_i``, the query
+    distance ``||xi - x_i||``, the fixed point ``x*_i`` reached by iterating from ``x_i``, the
+    one-update error ``||f(xi) - x_i||`` and the Theorem 5 bound
+    (:func:`memsim.hopfield.modern.retrieval_error_bound`). Tidy table (dict of columns):
+    ``query, target, separation, query_distance, fixed_point_distance, error, bound, beta``.
+
+    Parameters
+    ----------
+    stored, targets, queries, beta, scale_beta
+        As in :func:`memsim.hopfield.modern.retrieval_error_bound`: the (P, d) stored patterns
+        (float64 rows), the (B,) int pattern index each query aims at, the (B, d) or (d,)
+        queries (float64) and the inverse temperature > 0 (``beta / sqrt(d)`` with
+        ``scale_beta=True``).
+    fixed_point_steps : int
+        Largest number of updates to reach x*_i from x_i (>= 0).
+    tol : float
+        Convergence tolerance of that iteration (>= 0).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Read-only columns of length B, as listed above (distances and errors in the units of
+        the patterns; ``beta`` as used).
+
+    Raises
+    ------
+    MemsimError
+        The errors of :func:`memsim.hopfield.modern.retrieval_error_bound` (bad ``stored``,
+        ``queries``, ``targets`` or ``beta``, checked first); if ``fixed_point_steps`` or
+        ``tol`` is invalid, or the update overflows, the errors of
+        :func:`memsim.hopfield.modern.retrieve`.
+
+    References
+    ----------
+    Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
+    arXiv:2008.02217, Theorem 5 and eq. (5).
+    """
+    retrieval_error_bound(stored, targets, queries, beta, scale_beta=scale_beta)  # the checks
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    t = np.asarray(targets, dtype=np.int64).reshape(-1)
+    b = _check_beta(beta, X.shape[1], scale_beta)
+    one = retrieve(X, Q, b, 1)
+    fixed = retrieve(X, X[t], b, fixed_point_steps, tol=tol)
+    bound = retrieval_error_bound(X, t, Q, b, fixed)
+    table = {
+        "query": np.arange(Q.shape[0]),
+        "target": t,
+        "separation": separation(X)[t],
+        "query_distance": np.sqrt(np.sum((Q - X[t]) ** 2, axis=1)),
+        "fixed_point_distance": np.sqrt(np.sum((fixed - X[t]) ** 2, axis=1)),
+        "error": np.sqrt(np.sum((one - X[t]) ** 2, axis=1)),
+        "bound": bound,
+        "beta": np.full(Q.shape[0], b),
+    }
+    return {k: _readonly(np.asarray(v)) for k, v in table.items()}
 
 
 @renamed_keywords(dim="n_neurons", patterns="n_patterns")
@@ -208,12 +407,7 @@ def measure_capacity(
             lo, hi = hi, hi * 2
         if at_limit and ok(k_max):
             lo = hi = k_max
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid
+    lo = bisect_largest(ok, lo, hi)
     return {
         "d": int(n_neurons),
         "beta": float(beta),

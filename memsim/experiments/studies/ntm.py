@@ -13,7 +13,6 @@ sections 4.1-4.5.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim.errors import MemsimError
+from memsim.experiments.studies._common import grid_points
 from memsim.ntm.tasks import run_trials, task_spec
 
 __all__ = ["capacity_sweep", "sweep"]
@@ -69,47 +69,42 @@ def sweep(
         If ``task`` is not a registered task, ``trials`` is not an integer >= 1, ``seed`` is not
         an integer >= 0, ``grid`` is not a mapping, a grid entry is not a non-empty sequence (a
         string is refused), a parameter is given both in ``grid`` and in ``fixed`` or is not a
-        parameter of the task, ``threads`` is not an integer >= 1, or at some grid point a task
-        parameter is invalid: a size or count (``length``, ``bits``, ``memory_slots``,
-        ``repeats``, ``items``, ``n_vectors``, ``hops``, ...) that is not an integer >= 1
-        (``items`` >= 2; ``length`` >= 3 for dnc_link_traversal), ``hops`` above (length - 1) //
-        2, ``memory_width`` too narrow for the task's bit and marker columns, ``n_outputs`` >
-        ``n_vectors``, too few bits for distinct items, ``shift_blur`` outside [0, 0.5] or > 0
-        with ``shift_range`` < 2, ``gamma`` < 1, ``beta`` or ``cosine_eps`` < 0, ``occupied``
-        outside [0, 1], ``free`` not a bool, or an unknown ``memory_init`` or ``step_order``.
+        parameter of the task, ``threads`` is not an integer >= 1, or at some grid point
+        :func:`memsim.ntm.tasks.run_task` refuses a task parameter (see its Raises section: a
+        size or count that is not an integer >= 1, a memory too narrow for the task's columns,
+        ``shift_blur``, ``gamma``, ``beta``, ``cosine_eps`` or ``occupied`` out of range, an
+        unknown ``memory_init`` or ``step_order``).
 
     Warns
     -----
     MemsimWarning
-        For DNC tasks, if ``occupied`` leaves fewer free slots than the task writes vectors.
+        As :func:`memsim.ntm.tasks.run_task`: for DNC tasks whose ``occupied`` leaves fewer
+        free slots than the task writes vectors.
 
     References
     ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
+    The tasks of :func:`memsim.ntm.tasks.run_task`: Graves, Wayne & Danihelka (2014), Neural
+    Turing Machines, arXiv:1410.5401, sections 4.1-4.5; Graves et al. (2016), Nature 538,
+    471-476, Methods (DNC allocation and temporal links).
     """
     task_spec(task)
     trials = _checks.integer(trials, "trials", 1)
     seed = _checks.seed(seed)
-    if not isinstance(grid, Mapping):
-        raise MemsimError(f"grid must be a mapping of parameter -> values, got {grid!r}")
-    overlap = sorted(set(grid) & set(fixed))
-    if overlap:
-        raise MemsimError(f"parameter(s) {', '.join(overlap)} given both in grid and as fixed")
-    names = list(grid)
-    values = []
-    for k in names:
-        v = grid[k]
-        if isinstance(v, (str, bytes)) or not isinstance(v, Sequence | np.ndarray) or len(v) == 0:
-            raise MemsimError(f"grid[{k!r}] must be a non-empty list of values, got {v!r}")
-        values.append(list(v))
+    points = grid_points(grid, fixed, _grid_entry_error, _grid_both_error)
     rows: list[dict[str, Any]] = []
-    for combo in itertools.product(*values):
-        point = {**fixed, **dict(zip(names, combo, strict=True))}
+    for point in points:
         rows += run_trials(task, trials=trials, seed=seed, threads=threads, **point)
     return rows
+
+
+def _grid_entry_error(k: str, v: Any) -> str | None:
+    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence | np.ndarray) or len(v) == 0:
+        return f"grid[{k!r}] must be a non-empty list of values, got {v!r}"
+    return None
+
+
+def _grid_both_error(both: list[str]) -> str:
+    return f"parameter(s) {', '.join(both)} given both in grid and as fixed"
 
 
 def capacity_sweep(
@@ -161,9 +156,7 @@ def capacity_sweep(
     References
     ----------
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
+    sections 4.1 (copy) and 4.2 (repeat copy).
     """
     if task not in ("copy", "repeat_copy"):
         raise MemsimError(f"capacity_sweep supports 'copy' and 'repeat_copy', got {task!r}")
