@@ -3,11 +3,9 @@ engine calls (memsim.hopfield.continuous), bad input naming the field, seed repr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from cli_tools import check_shrink_settings, run_small
+from cli_tools import SCEN, shipped, shipped_scenario_tests
 from click.testing import CliRunner
 from memsim.cli.app import cli
 
@@ -17,9 +15,7 @@ from memsim.experiments import run
 from memsim.hopfield import continuous as ct
 from memsim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[2]
-SCEN = ROOT / "scenarios"
-SCENARIOS = sorted(SCEN.glob("continuous_*.yaml"))
+SCENARIOS = shipped("continuous")
 
 SMALL = ["run.trials=1", "patterns.size=60", "patterns.count=3"]
 SHRINK = {
@@ -32,21 +28,17 @@ FILES = {
 }
 
 
-def test_every_scenario_has_shrink_settings():
-    check_shrink_settings(SCENARIOS, SHRINK)
-
-
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario_runs_small(path, tmp_path):
-    command, doc = run_small(
-        path, tmp_path / "out", SHRINK[path.stem], "continuous", FILES[path.stem]
-    )
-    s = doc["summary"]
+def check_summary(command, s):
     if command == "recall":
         assert s["fraction_retrieved"] == 1.0
         assert s["largest_energy_increase"] <= 1e-6
     else:
         assert 0.3 < s["critical_gain"] < 4.0
+
+
+test_every_scenario_has_shrink_settings, test_scenario_runs_small = shipped_scenario_tests(
+    SCENARIOS, SHRINK, FILES, check_summary
+)
 
 
 def test_recall_tables_match_the_engine():
