@@ -41,13 +41,18 @@ test_every_scenario_has_shrink_settings, test_scenario_runs_small = shipped_scen
 )
 
 
-def test_recall_tables_match_the_engine():
-    sc = load_scenario(SCEN / "continuous_recall.yaml", SHRINK["continuous_recall"])
-    res = run(sc, "recall")
+def engine_inputs(sc):
+    """The shrunk scenarios' patterns, Hebbian weights (zero diagonal) and cues, made directly."""
     xi = pat.random_patterns(3, 60, 0.0, generator(sc.run.seed, 1, 0))
     w = xi.T.astype(float) @ xi.astype(float) / 60
     np.fill_diagonal(w, 0.0)
-    cues = pat.corrupt(xi, 0.15, rng=generator(sc.run.seed, 2, 0))
+    return xi, w, pat.corrupt(xi, 0.15, rng=generator(sc.run.seed, 2, 0))
+
+
+def test_recall_tables_match_the_engine():
+    sc = load_scenario(SCEN / "continuous_recall.yaml", SHRINK["continuous_recall"])
+    res = run(sc, "recall")
+    xi, w, cues = engine_inputs(sc)
     d = ct.simulate(w, 0.1 * cues, 8.0, gain=4.0, points=21)
     np.testing.assert_array_equal(res.arrays["V"], d.V)
     tr = res.tables["trace"]
@@ -59,10 +64,7 @@ def test_recall_tables_match_the_engine():
 def test_gain_sweep_matches_the_engine():
     sc = load_scenario(SCEN / "continuous_gain.yaml", SHRINK["continuous_gain"])
     res = run(sc, "capacity")
-    xi = pat.random_patterns(3, 60, 0.0, generator(sc.run.seed, 1, 0))
-    w = xi.T.astype(float) @ xi.astype(float) / 60
-    np.fill_diagonal(w, 0.0)
-    cues = pat.corrupt(xi, 0.15, rng=generator(sc.run.seed, 2, 0))
+    xi, w, cues = engine_inputs(sc)
     d = ct.gain_sweep(w, 0.1 * cues, [0.3, 4.0], 20.0, targets=xi, points=11)
     tab = res.tables["gain_sweep"]
     np.testing.assert_array_equal(tab["overlap"], d.overlap.ravel())
