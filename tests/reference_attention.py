@@ -11,6 +11,19 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
+
+def random_qkv(seed, b=4, k=7, d=5, dv=3):
+    """Test data: b queries and k keys of size d, k values of size dv (standard normal), and the
+    generator they came from (for more draws)."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.standard_normal((b, d)),
+        rng.standard_normal((k, d)),
+        rng.standard_normal((k, dv)),
+        rng,
+    )
+
+
 # --------------------------------------------------------------------------- normalisers
 
 
