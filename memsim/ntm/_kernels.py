@@ -341,10 +341,20 @@ def _ntm_trial(prog, b):
 @jit
 def _ntm_heads(memory, w, t, prog, lo, hi, eps, tmp1, tmp2, out_w, record_w):
     """Address heads lo..hi-1 at step t in place; record their weightings if ``record_w``."""
-    keys, betas, gates, shifts, gammas = prog[0][t], prog[1][t], prog[2][t], prog[3][t], prog[4][t]
+    keys, betas, gates, shifts, gammas = prog[0], prog[1], prog[2], prog[3], prog[4]
     for h in range(lo, hi):
         address(
-            memory, keys[h], betas[h], gates[h], shifts[h], gammas[h], w[h], eps, tmp1, tmp2, w[h]
+            memory,
+            keys[t, h],
+            betas[t, h],
+            gates[t, h],
+            shifts[t, h],
+            gammas[t, h],
+            w[h],
+            eps,
+            tmp1,
+            tmp2,
+            w[h],
         )
         if record_w:
             out_w[h, t, :] = w[h]
