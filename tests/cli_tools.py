@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from memsim.cli.app import cli
 
@@ -38,3 +39,49 @@ def run_small(path: Path, out: Path, sets: list[str], kind: str, files: set[str]
     names = {f.name for f in out.iterdir()}
     assert files <= names, names
     return command, doc
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "scenarios"
+
+
+def shipped(*prefixes: str) -> list[Path]:
+    """The shipped scenarios ``<prefix>_*.yaml``, sorted within each prefix."""
+    return [p for prefix in prefixes for p in sorted(SCEN.glob(f"{prefix}_*.yaml"))]
+
+
+def refused(r: Result, fragments=(), file: str | None = None, *, fold: bool = True) -> str:
+    """Exit code 1, no traceback, and the message names ``file`` and holds every fragment (in
+    the output with whitespace folded, or as printed with ``fold=False``). Returns the text
+    searched."""
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output
+    said = " ".join(r.output.split()) if fold else r.output
+    if file is not None:
+        assert file in said, said
+    for f in fragments:
+        assert f in said, (f, said)
+    return said
+
+
+def shipped_scenario_tests(
+    scenarios: list[Path], shrink: dict, files: dict, check_summary, *, validate: bool = False
+):
+    """The two tests every model kind's CLI module has, bound there to the names
+    ``test_every_scenario_has_shrink_settings`` and ``test_scenario_runs_small``: every shipped
+    scenario of the kind has shrink settings and a header; each one (validated first if
+    ``validate``) runs shrunk, writes ``files[stem]`` with the kind (the stem's prefix) in
+    results.json, and its summary passes ``check_summary(command, summary)``."""
+
+    def test_every_scenario_has_shrink_settings():
+        check_shrink_settings(scenarios, shrink)
+
+    @pytest.mark.parametrize("path", scenarios, ids=lambda p: p.stem)
+    def test_scenario_runs_small(path, tmp_path):
+        if validate:
+            assert invoke("validate", path).exit_code == 0
+        kind = path.stem.split("_")[0]
+        command, doc = run_small(path, tmp_path / "out", shrink[path.stem], kind, files[path.stem])
+        check_summary(command, doc["summary"])
+
+    return test_every_scenario_has_shrink_settings, test_scenario_runs_small

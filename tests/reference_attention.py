@@ -11,6 +11,19 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
+
+def random_qkv(seed, b=4, k=7, d=5, dv=3):
+    """Test data: b queries and k keys of size d, k values of size dv (standard normal), and the
+    generator they came from (for more draws)."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.standard_normal((b, d)),
+        rng.standard_normal((k, d)),
+        rng.standard_normal((k, dv)),
+        rng,
+    )
+
+
 # --------------------------------------------------------------------------- normalisers
 
 
@@ -201,30 +214,25 @@ def position_encoding(length, d, base=10000.0):
 
 
 def hierarchical(sentences, uw, us, Ww=None, bw=None, Ws=None, bs=None):
-    svecs, wws = [], []
-    for sent in sentences:
-        sent = np.asarray(sent, dtype=float)
+    def attend(hs, ctx, W, b):
+        """Softmax of u_t . ctx with u_t = tanh(W h_t + b) (h_t itself without W); the sum."""
         z = []
-        for h in sent:
+        for h in hs:
             u = (
                 h
-                if Ww is None
-                else np.array([math.tanh(dot(Ww[j], h) + bw[j]) for j in range(len(uw))])
+                if W is None
+                else np.array([math.tanh(dot(W[j], h) + b[j]) for j in range(len(ctx))])
             )
-            z.append(dot(u, uw))
+            z.append(dot(u, ctx))
         a = softmax(z)
-        svecs.append(sum(a[t] * sent[t] for t in range(len(sent))))
+        return sum(a[t] * hs[t] for t in range(len(hs))), a
+
+    svecs, wws = [], []
+    for sent in sentences:
+        v, a = attend(np.asarray(sent, dtype=float), uw, Ww, bw)
+        svecs.append(v)
         wws.append(a)
-    z = []
-    for h in svecs:
-        u = (
-            h
-            if Ws is None
-            else np.array([math.tanh(dot(Ws[j], h) + bs[j]) for j in range(len(us))])
-        )
-        z.append(dot(u, us))
-    a = softmax(z)
-    doc = sum(a[i] * svecs[i] for i in range(len(svecs)))
+    doc, a = attend(svecs, us, Ws, bs)
     return doc, np.array(svecs), a, wws
 
 

@@ -114,19 +114,20 @@ def run_ntm(memory, prog, read_first=False, eps=1e-6):
     out_wr = np.zeros((hr, steps, n))
     reads = np.zeros((steps, hr, m))
 
+    def head(kind, t, h, mem, w_prev):
+        """Address head h of ``kind`` ("read" or "write") at step t (eqs. 5-9)."""
+        fields = ("keys", "betas", "gates", "shifts", "gammas")
+        return address(mem, *(prog[f"{kind}_{f}"][t, h] for f in fields), w_prev, eps)
+
     def do_reads(t, mem):
         for h in range(hr):
-            w_r[h] = address(mem, prog["read_keys"][t, h], prog["read_betas"][t, h],
-                             prog["read_gates"][t, h], prog["read_shifts"][t, h],
-                             prog["read_gammas"][t, h], w_r[h], eps)  # fmt: skip
+            w_r[h] = head("read", t, h, mem, w_r[h])
             out_wr[h, t] = w_r[h]
             reads[t, h] = read(mem, w_r[h])
 
     def do_writes(t, mem):
         for h in range(hw):
-            w_w[h] = address(mem, prog["write_keys"][t, h], prog["write_betas"][t, h],
-                             prog["write_gates"][t, h], prog["write_shifts"][t, h],
-                             prog["write_gammas"][t, h], w_w[h], eps)  # fmt: skip
+            w_w[h] = head("write", t, h, mem, w_w[h])
             out_ww[h, t] = w_w[h]
         if hw:
             mem = write(mem, w_w, prog["erase"][t], prog["add"][t])

@@ -48,17 +48,29 @@ print("dot-product scores s_i = q . k_i:", np.round(scores, 2))
 # a large ``beta`` concentrates the weight on the best-matching key, a small ``beta`` spreads it
 # evenly. Every weight stays strictly positive: softmax never ignores an item completely.
 temperatures = [5.0, 1.0, 0.5, 0.1]
-fig, axes = plt.subplots(1, len(temperatures), figsize=(11, 3.0), sharey=True)
-for ax, T in zip(axes, temperatures, strict=False):
-    p = attention.softmax(scores, temperature=T)
-    ax.bar(np.arange(len(p)), p, color="tab:blue")
-    ax.set_title(f"softmax, T = {T:g} (beta = {1 / T:g})")
-    ax.set_xlabel("stored item i")
-    ax.set_xticks(np.arange(len(p)))
-axes[0].set_ylabel("weight p_i")
-axes[0].set_ylim(0, 1.05)
-fig.suptitle("Lower temperature (higher beta): the weight concentrates on the best key")
-fig.tight_layout()
+
+
+def weight_panels(weights, titles, colours, suptitle, width):
+    """One bar chart of the weights p_i over the stored items per panel, side by side."""
+    fig, axes = plt.subplots(1, len(weights), figsize=(width, 3.0), sharey=True)
+    for ax, p, title, colour in zip(axes, weights, titles, colours, strict=True):
+        ax.bar(np.arange(len(p)), p, color=colour)
+        ax.set_title(title)
+        ax.set_xlabel("stored item i")
+        ax.set_xticks(np.arange(len(p)))
+    axes[0].set_ylabel("weight p_i")
+    axes[0].set_ylim(0, 1.05)
+    fig.suptitle(suptitle)
+    fig.tight_layout()
+
+
+weight_panels(
+    [attention.softmax(scores, temperature=T) for T in temperatures],
+    [f"softmax, T = {T:g} (beta = {1 / T:g})" for T in temperatures],
+    ["tab:blue"] * len(temperatures),
+    "Lower temperature (higher beta): the weight concentrates on the best key",
+    11,
+)
 
 # %%
 # Sparse normalisers: sparsemax and entmax
@@ -72,17 +84,17 @@ fig.tight_layout()
 # weight).
 specs = ["softmax", "entmax15", "sparsemax", {"kind": "topk", "k": 2}, "hard"]
 outcomes = attention.compare_normalisers(scores, specs)
-fig, axes = plt.subplots(1, len(outcomes), figsize=(12, 3.0), sharey=True)
-for ax, (name, out) in zip(axes, outcomes.items(), strict=False):
-    p = np.asarray(out.weights)
-    ax.bar(np.arange(len(p)), p, color=np.where(p > 0, "tab:green", "lightgrey"))
-    ax.set_title(f"{name}\nsupport = {int(np.sum(p > 0))} of {len(p)} items")
-    ax.set_xlabel("stored item i")
-    ax.set_xticks(np.arange(len(p)))
-axes[0].set_ylabel("weight p_i")
-axes[0].set_ylim(0, 1.05)
-fig.suptitle("The same scores through five normalisers")
-fig.tight_layout()
+ps = [np.asarray(out.weights) for out in outcomes.values()]
+weight_panels(
+    ps,
+    [
+        f"{name}\nsupport = {int(np.sum(p > 0))} of {len(p)} items"
+        for name, p in zip(outcomes, ps, strict=True)
+    ],
+    [np.where(p > 0, "tab:green", "lightgrey") for p in ps],
+    "The same scores through five normalisers",
+    12,
+)
 
 # %%
 # Scaling the scores does the same for sparsemax

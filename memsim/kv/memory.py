@@ -26,7 +26,9 @@ Pham & Manning 2015; Vaswani et al. 2017; Martins & Astudillo 2016; Peters, Nicu
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -91,6 +93,41 @@ def _check_sizes(q_size: int, k_size: int, score: str) -> None:
             f"queries have size {q_size} but keys have size {k_size}; score {score!r} compares "
             f"a query with keys of the same size (give queries of size {k_size})"
         )
+
+
+def _read_options(
+    options: dict, where: str, score: str, normaliser: str, method: str
+) -> tuple[dict, dict]:
+    """Score and normaliser options of a read, with the score, normaliser and method checked."""
+    sopts, nopts = _split_options(options, where)
+    _check_kinds(score, normaliser, nopts)
+    choice(method, "method", READ_METHODS)
+    return sopts, nopts
+
+
+def _as_rows(q: np.ndarray) -> tuple[bool, np.ndarray]:
+    """(one query given as a vector?, the queries as (B, d) rows)."""
+    single = q.ndim == 1
+    return single, (q[None, :] if single else q)
+
+
+def _answer_shape(out: np.ndarray, w: np.ndarray | None, single: bool, want_w: bool):
+    """A read's result: one query's row for a single query, with its weights when asked."""
+    if single:
+        out = out[0]
+        w = None if w is None else w[0]
+    return (out, w) if want_w else out
+
+
+def _fast_kinds(score: str, normaliser: str, sopts: dict) -> bool:
+    """Softmax over dot / scaled_dot / cosine scores: the compiled read applies."""
+    return normaliser == "softmax" and score in FAST_SCORES and set(sopts) <= {"beta", "eps"}
+
+
+def _overflowed() -> MemsimError:
+    return MemsimError(
+        "read: scores overflowed (not finite); reduce beta or the size of the queries and keys"
+    )
 
 
 def _mask(mask: Any, rows: int, slots: int) -> np.ndarray | None:
@@ -278,15 +315,12 @@ def read(
     directly reading documents", section 3.1, eqs. 1-2 (key addressing and value reading).
     Sukhbaatar, Szlam, Weston & Fergus (2015), "End-to-end memory networks", eqs. 1-2.
     """
-    sopts, nopts = _split_options(options, "read")
-    _check_kinds(score, normaliser, nopts)
-    choice(method, "method", READ_METHODS)
+    sopts, nopts = _read_options(options, "read", score, normaliser, method)
     block = integer(key_block, "key_block", low=1)
     want_w = boolean(return_weights, "return_weights")
     q = float_array(queries, "queries", (1, 2))
     k = float_array(keys, "keys", (2, 3))
-    single = q.ndim == 1
-    q2 = q[None, :] if single else q
+    single, q2 = _as_rows(q)
     per_query = k.ndim == 3
     if per_query and k.shape[0] != q2.shape[0]:
         raise MemsimError(
@@ -309,13 +343,7 @@ def read(
     out = np.zeros((nb, v.shape[-1]))
     w = np.zeros((nb, n_slots)) if want_w else None
     live = np.ones(nb, dtype=bool) if m is None else np.broadcast_to(m.any(axis=1), (nb,))
-    fast = (
-        normaliser == "softmax"
-        and score in FAST_SCORES
-        and not want_w
-        and not per_query
-        and set(sopts) <= {"beta", "eps"}
-    )
+    fast = _fast_kinds(score, normaliser, sopts) and not want_w and not per_query
     if method == "blocked" and not fast:
         raise MemsimError(
             f"method='blocked' needs normaliser='softmax', score in {FAST_SCORES}, one shared "
@@ -335,10 +363,7 @@ def read(
                 _fast_queries(ql, score, sopts, nopts), _fast_keys(k, score, sopts), v, ml, block
             )
             if not np.isfinite(r).all():
-                raise MemsimError(
-                    "read: scores overflowed (not finite); reduce beta or the size of the "
-                    "queries and keys"
-                )
+                raise _overflowed()
             out[rows] = r
         else:
             kl = k[rows] if per_query and rows.size < nb else k
@@ -353,10 +378,7 @@ def read(
                 w[rows] = p
     if vec:
         out = out[:, 0]
-    if single:
-        out = out[0]
-        w = None if w is None else w[0]
-    return (out, w) if want_w else out
+    return _answer_shape(out, w, single, want_w)
 
 
 # --------------------------------------------------------------------------- memory object
@@ -761,7 +783,7 @@ def _hashed_read(
         raise MemsimError(
             f"candidates are given for {cand.indptr.shape[0] - 1} queries but there are {nb}"
         )
-    fast = normaliser == "softmax" and score in FAST_SCORES and set(sopts) <= {"beta", "eps"}
+    fast = _fast_kinds(score, normaliser, sopts)
     if method == "blocked" and not fast:
         raise MemsimError(
             f"hashed reads with method='blocked' (the Numba kernel) need normaliser='softmax' "
@@ -783,10 +805,7 @@ def _hashed_read(
             flat,
         )
         if not (np.isfinite(out).all() and np.isfinite(flat).all()):
-            raise MemsimError(
-                "read: scores overflowed (not finite); reduce beta or the size of the "
-                "queries and keys"
-            )
+            raise _overflowed()
         if w is not None:
             w[np.repeat(np.arange(nb), cand.counts), cand.slots] = flat
         return out, w
@@ -888,19 +907,12 @@ def kv_read(
         )
     if not isinstance(candidates, Candidates):
         raise MemsimError(f"candidates must come from hash_candidates, got {candidates!r}")
-    sopts, nopts = _split_options(options, "kv_read")
-    _check_kinds(score, normaliser, nopts)
-    choice(method, "method", READ_METHODS)
+    sopts, nopts = _read_options(options, "kv_read", score, normaliser, method)
     want_w = boolean(return_weights, "return_weights")
-    q = float_array(queries, "queries", (1, 2))
-    single = q.ndim == 1
-    q2 = q[None, :] if single else q
+    single, q2 = _as_rows(float_array(queries, "queries", (1, 2)))
     _check_sizes(q2.shape[1], memory.keys.shape[1], score)
     out, w = _hashed_read(memory, q2, candidates, score, normaliser, sopts, nopts, want_w, method)
-    if single:
-        out = out[0]
-        w = None if w is None else w[0]
-    return (out, w) if want_w else out
+    return _answer_shape(out, w, single, want_w)
 
 
 # --------------------------------------------------------------------------- hops and answers
@@ -1032,39 +1044,22 @@ def multi_hop(
     """
     h = integer(hops, "hops", low=1)
     choice(answer_from, "answer_from", ANSWER_FROM)
-    q = float_array(queries, "queries", (1, 2))
-    single = q.ndim == 1
-    q2 = q[None, :] if single else q
+    single, q2 = _as_rows(float_array(queries, "queries", (1, 2)))
     v = float_array(values, "values", (2, 3))
-    if v.shape[-1] != q2.shape[1]:
-        raise MemsimError(
-            f"values have size {v.shape[-1]} but queries have size {q2.shape[1]}: hops add "
-            "q + o, so values must have the size of the queries"
-        )
+    _check_hop_sizes(v.shape[-1], q2)
     mats = _hop_matrices(R, h, q2.shape[1])
     want_w = boolean(return_weights, "return_weights")
-    qs = [q2]
-    reads = []
-    maps = []
-    for j in range(h):
-        res = read(
-            qs[-1],
-            keys,
-            v,
-            score,
-            normaliser,
-            mask=mask,
-            return_weights=want_w,
-            **options,
-        )
-        o, p = res if want_w else (res, None)
-        reads.append(o)
-        if p is not None:
-            maps.append(p)
-        nxt = qs[-1] + o
-        if mats[j] is not None:
-            nxt = nxt @ mats[j].T
-        qs.append(nxt)
+    one_read = partial(
+        read,
+        keys=keys,
+        values=v,
+        score=score,
+        normaliser=normaliser,
+        mask=mask,
+        return_weights=want_w,
+        **options,
+    )
+    qs, reads, maps = _hops(q2, mats, one_read, want_w)
     n_slots = np.shape(keys)[-2]
     m = _mask(mask, q2.shape[0], n_slots)
     counts = (
@@ -1072,7 +1067,34 @@ def multi_hop(
         if m is None
         else np.broadcast_to(m.sum(axis=1), (q2.shape[0],)).astype(np.int64)
     )
-    return _result(qs, reads, maps if want_w else None, answers, answer_from, counts, single)
+    return _result(qs, reads, maps, answers, answer_from, counts, single)
+
+
+def _check_hop_sizes(value_size: int, q2: np.ndarray) -> None:
+    if value_size != q2.shape[1]:
+        raise MemsimError(
+            f"values have size {value_size} but queries have size {q2.shape[1]}: hops add "
+            "q + o, so values must have the size of the queries"
+        )
+
+
+def _hops(q2: np.ndarray, mats: list, one_read: Callable, want_w: bool):
+    """Queries q_1..q_(H+1), reads o_1..o_H and (if ``want_w``) the weights of every hop:
+    ``o_j = one_read(q_j)``, ``q_(j+1) = R_j (q_j + o_j)`` (R_j None: identity)."""
+    qs = [q2]
+    reads = []
+    maps = []
+    for mat in mats:
+        res = one_read(qs[-1])
+        o, p = res if want_w else (res, None)
+        reads.append(o)
+        if p is not None:
+            maps.append(p)
+        nxt = qs[-1] + o
+        if mat is not None:
+            nxt = nxt @ mat.T
+        qs.append(nxt)
+    return qs, reads, (maps if want_w else None)
 
 
 def _result(qs, reads, maps, answers, answer_from, counts, single) -> HopResult:
@@ -1175,14 +1197,8 @@ def kv_hops(
     h = integer(hops, "hops", low=1)
     choice(answer_from, "answer_from", ANSWER_FROM)
     use_hash = boolean(hashing, "hashing")
-    q = float_array(queries, "queries", (1, 2))
-    single = q.ndim == 1
-    q2 = q[None, :] if single else q
-    if memory.values.shape[1] != q2.shape[1]:
-        raise MemsimError(
-            f"values have size {memory.values.shape[1]} but queries have size {q2.shape[1]}: "
-            "hops add q + o, so values must have the size of the queries"
-        )
+    single, q2 = _as_rows(float_array(queries, "queries", (1, 2)))
+    _check_hop_sizes(memory.values.shape[1], q2)
     mats = _hop_matrices(R, h, q2.shape[1])
     if answers is None and answer_from == "read":
         answers = memory.values
@@ -1201,28 +1217,15 @@ def kv_hops(
         raise MemsimError("query_features / max_frequency are only used with hashing=True")
     else:
         counts = np.full(q2.shape[0], int(memory.present.sum()), dtype=np.int64)
-    qs = [q2]
-    reads = []
-    maps = []
-    for j in range(h):
-        res = kv_read(
-            memory,
-            qs[-1],
-            score,
-            normaliser,
-            candidates=cand,
-            return_weights=return_weights,
-            method=method,
-            **options,
-        )
-        o, p = res if return_weights else (res, None)
-        reads.append(o)
-        if p is not None:
-            maps.append(p)
-        nxt = qs[-1] + o
-        if mats[j] is not None:
-            nxt = nxt @ mats[j].T
-        qs.append(nxt)
-    return _result(
-        qs, reads, maps if return_weights else None, answers, answer_from, counts, single
+    one_read = partial(
+        kv_read,
+        memory,
+        score=score,
+        normaliser=normaliser,
+        candidates=cand,
+        return_weights=return_weights,
+        method=method,
+        **options,
     )
+    qs, reads, maps = _hops(q2, mats, one_read, return_weights)
+    return _result(qs, reads, maps, answers, answer_from, counts, single)

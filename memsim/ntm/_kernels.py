@@ -327,28 +327,22 @@ def rows_are_distributions(a, tol):
 # --------------------------------------------------------------------------------------------
 # NTM: a whole scripted sequence in one compiled loop
 # --------------------------------------------------------------------------------------------
+# A program is the tuple (keys, betas, gates, shifts, gammas, erases, adds): keys (T, H, M),
+# betas/gates/gammas (T, H), shifts (T, H, S), erases/adds (T, nw, M); the first ``nw`` of the H
+# heads write, the others read. A batch holds the same arrays with a leading trial axis B.
 
 
 @jit
-def _ntm_write_phase(
-    memory,
-    w,
-    t,
-    keys,
-    betas,
-    gates,
-    shifts,
-    gammas,
-    erases,
-    adds,
-    nw,
-    eps,
-    tmp1,
-    tmp2,
-    out_w,
-    record_w,
-):
-    for h in range(nw):
+def _ntm_trial(prog, b):
+    """Trial ``b`` of a batched NTM program."""
+    return (prog[0][b], prog[1][b], prog[2][b], prog[3][b], prog[4][b], prog[5][b], prog[6][b])
+
+
+@jit
+def _ntm_heads(memory, w, t, prog, lo, hi, eps, tmp1, tmp2, out_w, record_w):
+    """Address heads lo..hi-1 at step t in place; record their weightings if ``record_w``."""
+    keys, betas, gates, shifts, gammas = prog[0], prog[1], prog[2], prog[3], prog[4]
+    for h in range(lo, hi):
         address(
             memory,
             keys[t, h],
@@ -364,182 +358,42 @@ def _ntm_write_phase(
         )
         if record_w:
             out_w[h, t, :] = w[h]
-    if nw > 0:
-        write(memory, w[:nw], erases[t], adds[t])
 
 
 @jit
-def _ntm_read_phase(
-    memory, w, t, keys, betas, gates, shifts, gammas, nw, eps, tmp1, tmp2, out_w, out_r, record_w
-):
-    nh = keys.shape[1]
-    for h in range(nw, nh):
-        address(
-            memory,
-            keys[t, h],
-            betas[t, h],
-            gates[t, h],
-            shifts[t, h],
-            gammas[t, h],
-            w[h],
-            eps,
-            tmp1,
-            tmp2,
-            w[h],
-        )
-        if record_w:
-            out_w[h, t, :] = w[h]
-        read(memory, w[h], out_r[t, h - nw])
-
-
-@jit
-def ntm_run(
-    memory,
-    w,
-    keys,
-    betas,
-    gates,
-    shifts,
-    gammas,
-    erases,
-    adds,
-    nw,
-    read_first,
-    eps,
-    out_w,
-    out_r,
-    mem_hist,
-    record_w,
-):
+def ntm_run(memory, w, prog, nw, read_first, eps, out_w, out_r, mem_hist, record_w):
     """Run T steps of an NTM with H heads (the first ``nw`` are write heads), in place.
 
-    memory (N, M) and w (H, N) hold the state and are updated; keys (T, H, M), betas/gates/gammas
-    (T, H), shifts (T, H, S), erases/adds (T, nw, M). Records weightings in out_w (H, T, N) when
-    ``record_w``, read vectors in out_r (T, H - nw, M), memory after each step in mem_hist
-    (T, N, M) when it is not empty.
+    memory (N, M) and w (H, N) hold the state and are updated; ``prog`` is the program tuple
+    above. Records weightings in out_w (H, T, N) when ``record_w``, read vectors in out_r
+    (T, H - nw, M), memory after each step in mem_hist (T, N, M) when it is not empty.
     """
-    n = memory.shape[0]
+    n, nh = memory.shape[0], w.shape[0]
     tmp1 = np.empty(n)
     tmp2 = np.empty(n)
-    steps = keys.shape[0]
-    record_m = mem_hist.shape[0] > 0
-    for t in range(steps):
-        if read_first:
-            _ntm_read_phase(
-                memory,
-                w,
-                t,
-                keys,
-                betas,
-                gates,
-                shifts,
-                gammas,
-                nw,
-                eps,
-                tmp1,
-                tmp2,
-                out_w,
-                out_r,
-                record_w,
-            )
-            _ntm_write_phase(
-                memory,
-                w,
-                t,
-                keys,
-                betas,
-                gates,
-                shifts,
-                gammas,
-                erases,
-                adds,
-                nw,
-                eps,
-                tmp1,
-                tmp2,
-                out_w,
-                record_w,
-            )
-        else:
-            _ntm_write_phase(
-                memory,
-                w,
-                t,
-                keys,
-                betas,
-                gates,
-                shifts,
-                gammas,
-                erases,
-                adds,
-                nw,
-                eps,
-                tmp1,
-                tmp2,
-                out_w,
-                record_w,
-            )
-            _ntm_read_phase(
-                memory,
-                w,
-                t,
-                keys,
-                betas,
-                gates,
-                shifts,
-                gammas,
-                nw,
-                eps,
-                tmp1,
-                tmp2,
-                out_w,
-                out_r,
-                record_w,
-            )
-        if record_m:
+    for t in range(prog[0].shape[0]):
+        for phase in range(2):
+            if (phase == 0) == read_first:  # read heads: address, then read
+                _ntm_heads(memory, w, t, prog, nw, nh, eps, tmp1, tmp2, out_w, record_w)
+                for h in range(nw, nh):
+                    read(memory, w[h], out_r[t, h - nw])
+            else:  # write heads: address, then erase and add
+                _ntm_heads(memory, w, t, prog, 0, nw, eps, tmp1, tmp2, out_w, record_w)
+                if nw > 0:
+                    write(memory, w[:nw], prog[5][t], prog[6][t])
+        if mem_hist.shape[0] > 0:
             mem_hist[t, :, :] = memory
 
 
 @pjit
-def ntm_run_batch(
-    memory,
-    w,
-    keys,
-    betas,
-    gates,
-    shifts,
-    gammas,
-    erases,
-    adds,
-    nw,
-    read_first,
-    eps,
-    out_w,
-    out_r,
-    record_w,
-):
+def ntm_run_batch(memory, w, prog, nw, read_first, eps, out_w, out_r, record_w):
     """ntm_run over independent trials (leading axis B), in parallel."""
-    nb = memory.shape[0]
-    for b in prange(nb):
+    for b in prange(memory.shape[0]):
         hist = np.empty((0, memory.shape[1], memory.shape[2]))
         ntm_run(
-            memory[b],
-            w[b],
-            keys[b],
-            betas[b],
-            gates[b],
-            shifts[b],
-            gammas[b],
-            erases[b],
-            adds[b],
-            nw,
-            read_first,
-            eps,
-            out_w[b],
-            out_r[b],
-            hist,
+            memory[b], w[b], _ntm_trial(prog, b), nw, read_first, eps, out_w[b], out_r[b], hist,
             record_w,
-        )
+        )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,55 +536,72 @@ def mix_read(c, f, b, modes, out):
         out[i] = modes[0] * b[i] + modes[1] * c[i] + modes[2] * f[i]
 
 
+# A DNC program is the tuple (wkey, wbeta, ga, gw, erase, wvec, rkeys, rbetas, free, modes):
+# write key (T, M), write strength, allocation gate and write gate (T,), erase and write vectors
+# (T, M), read keys (T, R, M), read strengths and free gates (T, R), read modes (T, R, 3).
+# A batch holds the same arrays with a leading trial axis B.
+
+
 @jit
-def _dnc_write_part(
-    memory,
-    usage,
-    prec,
-    links,
-    ww,
-    wr,
-    t,
-    wkey,
-    wbeta,
-    ga,
-    gw,
-    erase,
-    wvec,
-    free,
-    eps,
-    alloc,
-    cw,
-    ww_mat,
-    out_ww,
-):
+def _dnc_trial(prog, b):
+    """Trial ``b`` of a batched DNC program."""
+    return (
+        prog[0][b], prog[1][b], prog[2][b], prog[3][b], prog[4][b],
+        prog[5][b], prog[6][b], prog[7][b], prog[8][b], prog[9][b],
+    )  # fmt: skip
+
+
+@jit
+def dnc_buffers(n, m, nr, steps, link_steps, mem_steps):
+    """Start state and record arrays of a DNC run with N slots of width M and R read heads.
+
+    Returns ``(state, rec)``: state = (precedence (N,), links (N, N), write weighting (N,),
+    read weightings (R, N)), all zero as in the paper; rec = (write weightings (T, N), read
+    weightings (R, T, N), usage (T, N), precedence (T, N), links (link_steps, N, N), memory
+    (mem_steps, N, M)), uninitialised (link_steps / mem_steps are T or 0: recorded or not).
+    """
+    state = (np.zeros(n), np.zeros((n, n)), np.zeros(n), np.zeros((nr, n)))
+    rec = (
+        np.empty((steps, n)),
+        np.empty((nr, steps, n)),
+        np.empty((steps, n)),
+        np.empty((steps, n)),
+        np.empty((link_steps, n, n)),
+        np.empty((mem_steps, n, m)),
+    )
+    return state, rec
+
+
+@jit
+def _dnc_write_part(memory, usage, prec, links, ww, rows, t, prog, eps, alloc, cw, ww_mat, out_ww):
     n = memory.shape[0]
-    g_w = gw[t]
-    g_a = ga[t]
+    g_a = prog[2][t]
+    g_w = prog[3][t]
     # a term whose gate makes it irrelevant is not computed (it would be multiplied by 0)
     if g_w != 0.0 and g_a != 0.0:
         allocation(usage, alloc)
     else:
         alloc[:] = 0.0
     if g_w != 0.0 and g_a != 1.0:
-        content_weighting(memory, wkey[t], wbeta[t], eps, cw)
+        content_weighting(memory, prog[0][t], prog[1][t], eps, cw)
     else:
         cw[:] = 0.0
     for i in range(n):
         ww[i] = g_w * (g_a * alloc[i] + (1.0 - g_a) * cw[i])
     for i in range(n):
         ww_mat[0, i] = ww[i]
-    write(memory, ww_mat, erase[t : t + 1], wvec[t : t + 1])
+    write(memory, ww_mat, prog[4][t : t + 1], prog[5][t : t + 1])
     update_links(links, prec, ww)
     out_ww[t, :] = ww
+    for i in range(n):
+        if ww[i] != 0.0:
+            rows[i] = True
 
 
 @jit
-def _dnc_read_part(
-    memory, links, rows, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
-):
-    nr = wr.shape[0]
-    for r in range(nr):
+def _dnc_read_part(memory, links, rows, wr, t, prog, eps, fwd, bwd, cr, out_wr, out_r):
+    rkeys, rbetas, modes = prog[6], prog[7], prog[9]
+    for r in range(wr.shape[0]):
         # only the modes in use are computed (a mode with weight 0 contributes exactly 0)
         if modes[t, r, 2] != 0.0:
             forward_weighting(links, wr[r], rows, fwd[r])
@@ -750,42 +621,19 @@ def _dnc_read_part(
 
 
 @jit
-def dnc_run(
-    memory,
-    usage,
-    prec,
-    links,
-    ww,
-    wr,
-    wkey,
-    wbeta,
-    ga,
-    gw,
-    erase,
-    wvec,
-    rkeys,
-    rbetas,
-    free,
-    modes,
-    read_first,
-    eps,
-    out_ww,
-    out_wr,
-    out_r,
-    out_usage,
-    out_prec,
-    link_hist,
-    mem_hist,
-):
+def dnc_run(memory, usage, prog, read_first, eps, state, out_r, rec):
     """Run T steps of a DNC with one write head and R read heads, state updated in place.
 
-    Per step: usage from the previous step's weightings and this step's free gates; then either
-    (write_first) allocation, write, links, reads on the new memory and links, or (read_first)
-    reads on the old memory and links, then allocation, write, links.
+    memory (N, M) and usage (N,) are updated; ``prog`` is the program tuple above; ``state`` and
+    ``rec`` are as :func:`dnc_buffers` makes them (state updated, rec filled); reads go to out_r
+    (T, R, M). Per step: usage from the previous step's weightings and this step's free gates;
+    then either (write_first) allocation, write, links, reads on the new memory and links, or
+    (read_first) reads on the old memory and links, then allocation, write, links.
     """
+    prec, links, ww, wr = state
+    out_ww, out_wr, out_usage, out_prec, link_hist, mem_hist = rec
     n = memory.shape[0]
     nr = wr.shape[0]
-    steps = wkey.shape[0]
     alloc = np.empty(n)
     cw = np.empty(n)
     cr = np.empty(n)
@@ -793,8 +641,6 @@ def dnc_run(
     ww_mat = np.empty((1, n))
     fwd = np.empty((nr, n))
     bwd = np.empty((nr, n))
-    rec_l = link_hist.shape[0] > 0
-    rec_m = mem_hist.shape[0] > 0
     # rows[i]: row i of L may be non-zero (slot i has been written, or L came in non-zero there)
     rows = np.zeros(n, np.bool_)
     for i in range(n):
@@ -802,133 +648,30 @@ def dnc_run(
             if links[i, j] != 0.0:
                 rows[i] = True
                 break
-    for t in range(steps):
-        update_usage(usage, ww, wr, free[t], nu)
+    for t in range(prog[0].shape[0]):
+        update_usage(usage, ww, wr, prog[8][t], nu)
         usage[:] = nu
         out_usage[t, :] = usage
-        if read_first:
-            _dnc_read_part(
-                memory, links, rows, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
-            )
-            _dnc_write_part(
-                memory,
-                usage,
-                prec,
-                links,
-                ww,
-                wr,
-                t,
-                wkey,
-                wbeta,
-                ga,
-                gw,
-                erase,
-                wvec,
-                free,
-                eps,
-                alloc,
-                cw,
-                ww_mat,
-                out_ww,
-            )
-            for i in range(n):
-                if ww[i] != 0.0:
-                    rows[i] = True
-        else:
-            _dnc_write_part(
-                memory,
-                usage,
-                prec,
-                links,
-                ww,
-                wr,
-                t,
-                wkey,
-                wbeta,
-                ga,
-                gw,
-                erase,
-                wvec,
-                free,
-                eps,
-                alloc,
-                cw,
-                ww_mat,
-                out_ww,
-            )
-            for i in range(n):
-                if ww[i] != 0.0:
-                    rows[i] = True
-            _dnc_read_part(
-                memory, links, rows, wr, t, rkeys, rbetas, modes, eps, fwd, bwd, cr, out_wr, out_r
-            )
+        for phase in range(2):
+            if (phase == 0) == read_first:
+                _dnc_read_part(memory, links, rows, wr, t, prog, eps, fwd, bwd, cr, out_wr, out_r)
+            else:
+                _dnc_write_part(
+                    memory, usage, prec, links, ww, rows, t, prog, eps, alloc, cw, ww_mat, out_ww
+                )
         out_prec[t, :] = prec
-        if rec_l:
+        if link_hist.shape[0] > 0:
             link_hist[t, :, :] = links
-        if rec_m:
+        if mem_hist.shape[0] > 0:
             mem_hist[t, :, :] = memory
 
 
 @pjit
-def dnc_run_batch(
-    memory,
-    usage,
-    wkey,
-    wbeta,
-    ga,
-    gw,
-    erase,
-    wvec,
-    rkeys,
-    rbetas,
-    free,
-    modes,
-    read_first,
-    eps,
-    out_r,
-):
+def dnc_run_batch(memory, usage, prog, read_first, eps, out_r):
     """dnc_run over independent trials (leading axis B) from zero links/precedence/weightings,
     recording only the read vectors."""
-    nb = memory.shape[0]
-    n = memory.shape[1]
-    m = memory.shape[2]
-    steps = wkey.shape[1]
-    nr = rkeys.shape[2]
+    nb, n, m = memory.shape
+    steps, nr = out_r.shape[1], out_r.shape[2]
     for b in prange(nb):
-        prec = np.zeros(n)
-        links = np.zeros((n, n))
-        ww = np.zeros(n)
-        wr = np.zeros((nr, n))
-        out_ww = np.empty((steps, n))
-        out_wr = np.empty((nr, steps, n))
-        out_usage = np.empty((steps, n))
-        out_prec = np.empty((steps, n))
-        link_hist = np.empty((0, n, n))
-        mem_hist = np.empty((0, n, m))
-        dnc_run(
-            memory[b],
-            usage[b],
-            prec,
-            links,
-            ww,
-            wr,
-            wkey[b],
-            wbeta[b],
-            ga[b],
-            gw[b],
-            erase[b],
-            wvec[b],
-            rkeys[b],
-            rbetas[b],
-            free[b],
-            modes[b],
-            read_first,
-            eps,
-            out_ww,
-            out_wr,
-            out_r[b],
-            out_usage,
-            out_prec,
-            link_hist,
-            mem_hist,
-        )
+        state, rec = dnc_buffers(n, m, nr, steps, 0, 0)
+        dnc_run(memory[b], usage[b], _dnc_trial(prog, b), read_first, eps, state, out_r[b], rec)

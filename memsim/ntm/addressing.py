@@ -62,6 +62,16 @@ def _canonical_perm(size: int, order: str) -> np.ndarray:
     return np.mod(offsets, size)
 
 
+def _shift_array(shift, shift_order: str) -> tuple[np.ndarray, int]:
+    """``shift`` as float64 and its length 2R+1, with ``shift_order`` and the length checked."""
+    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
+    s = np.asarray(shift, dtype=np.float64)
+    size = s.shape[-1]
+    if size % 2 != 1:
+        raise MemsimError(f"shift must have an odd length 2R+1, got length {size}")
+    return s, size
+
+
 def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     """Reorder shift distribution(s) (last axis, length 2R+1) from ``shift_order`` to -R..R.
 
@@ -88,11 +98,7 @@ def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
-    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
-    s = np.asarray(shift, dtype=np.float64)
-    size = s.shape[-1]
-    if size % 2 != 1:
-        raise MemsimError(f"shift must have an odd length 2R+1, got length {size}")
+    s, size = _shift_array(shift, shift_order)
     return np.ascontiguousarray(s[..., _canonical_perm(size, shift_order)])
 
 
@@ -121,11 +127,7 @@ def shift_from_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     section 3.3.2, eq. 8 (location-based addressing, rotational shift).
     """
-    C.choice(shift_order, "shift_order", SHIFT_ORDERS)
-    s = np.asarray(shift, dtype=np.float64)
-    size = s.shape[-1]
-    if size % 2 != 1:
-        raise MemsimError(f"shift must have an odd length 2R+1, got length {size}")
+    s, size = _shift_array(shift, shift_order)
     out = np.empty_like(s)
     out[..., _canonical_perm(size, shift_order)] = s
     return out

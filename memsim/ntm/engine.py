@@ -250,6 +250,10 @@ def _ntm_explain(p: dict[str, np.ndarray]) -> None:
         C.distribution(p[name], f"program.{name}")
 
 
+#: the kernels' program tuple (see memsim.ntm._kernels), in order
+_NTM_PROGRAM = ("keys", "betas", "gates", "shifts", "gammas", "erases", "adds")
+
+
 def _ntm_pack(
     programs: Sequence[NTMProgram], n: int, m: int, shift_order: str
 ) -> dict[str, np.ndarray]:
@@ -380,24 +384,8 @@ def run_ntm(
     out_w = np.empty((h, t, n))
     out_r = np.empty((t, h - nw, m))
     hist = np.empty((t if record_memory else 0, n, m))
-    K.ntm_run(
-        mem,
-        w,
-        a["keys"],
-        a["betas"],
-        a["gates"],
-        a["shifts"],
-        a["gammas"],
-        a["erases"],
-        a["adds"],
-        nw,
-        step_order == "read_first",
-        e,
-        out_w,
-        out_r,
-        hist,
-        True,
-    )
+    prog = tuple(a[k] for k in _NTM_PROGRAM)
+    K.ntm_run(mem, w, prog, nw, step_order == "read_first", e, out_w, out_r, hist, True)
     return NTMTrace(
         write_weightings=_ro(out_w[:nw].copy()),
         read_weightings=_ro(out_w[nw:].copy()),
@@ -471,23 +459,8 @@ def run_ntm_batch(
     w = st["w0"]
     out_w = np.empty((b, h, 0, n))
     out_r = np.empty((b, t, h - nw, m))
-    K.ntm_run_batch(
-        mem,
-        w,
-        st["keys"],
-        st["betas"],
-        st["gates"],
-        st["shifts"],
-        st["gammas"],
-        st["erases"],
-        st["adds"],
-        nw,
-        step_order == "read_first",
-        e,
-        out_w,
-        out_r,
-        False,
-    )
+    prog = tuple(st[k] for k in _NTM_PROGRAM)
+    K.ntm_run_batch(mem, w, prog, nw, step_order == "read_first", e, out_w, out_r, False)
     return out_r
 
 
@@ -576,6 +549,21 @@ class DNCTrace:
     memory_after: np.ndarray
     link_history: np.ndarray | None = None
     memory_history: np.ndarray | None = None
+
+
+#: the kernels' DNC program tuple (see memsim.ntm._kernels), in order
+_DNC_PROGRAM = (
+    "write_keys",
+    "write_betas",
+    "alloc_gates",
+    "write_gates",
+    "erase",
+    "write_vectors",
+    "read_keys",
+    "read_betas",
+    "free_gates",
+    "read_modes",
+)
 
 
 def _dnc_arrays(program: DNCProgram, n: int, m: int) -> dict[str, np.ndarray]:
@@ -727,44 +715,12 @@ def run_dnc(
     r = p["read_keys"].shape[1]
     mem = mem0.copy()
     usage_state = _usage0(usage, n)
-    prec = np.zeros(n)
-    links = np.zeros((n, n))
-    ww = np.zeros(n)
-    wr = np.zeros((r, n))
-    out_ww = np.empty((t, n))
-    out_wr = np.empty((r, t, n))
+    state, rec = K.dnc_buffers(n, m, r, t, t if record_links else 0, t if record_memory else 0)
     out_r = np.empty((t, r, m))
-    out_u = np.empty((t, n))
-    out_p = np.empty((t, n))
-    link_hist = np.empty((t if record_links else 0, n, n))
-    mem_hist = np.empty((t if record_memory else 0, n, m))
-    K.dnc_run(
-        mem,
-        usage_state,
-        prec,
-        links,
-        ww,
-        wr,
-        p["write_keys"],
-        p["write_betas"],
-        p["alloc_gates"],
-        p["write_gates"],
-        p["erase"],
-        p["write_vectors"],
-        p["read_keys"],
-        p["read_betas"],
-        p["free_gates"],
-        p["read_modes"],
-        step_order == "read_first",
-        e,
-        out_ww,
-        out_wr,
-        out_r,
-        out_u,
-        out_p,
-        link_hist,
-        mem_hist,
-    )
+    prog = tuple(p[k] for k in _DNC_PROGRAM)
+    K.dnc_run(mem, usage_state, prog, step_order == "read_first", e, state, out_r, rec)
+    links = state[1]
+    out_ww, out_wr, out_u, out_p, link_hist, mem_hist = rec
     return DNCTrace(
         write_weightings=_ro(out_ww[None]),
         read_weightings=_ro(out_wr),
@@ -849,21 +805,6 @@ def run_dnc_batch(
     t, r = st["read_keys"].shape[1:3]
     set_threads(threads)
     out_r = np.empty((b, t, r, m))
-    K.dnc_run_batch(
-        mems.copy(),
-        us,
-        st["write_keys"],
-        st["write_betas"],
-        st["alloc_gates"],
-        st["write_gates"],
-        st["erase"],
-        st["write_vectors"],
-        st["read_keys"],
-        st["read_betas"],
-        st["free_gates"],
-        st["read_modes"],
-        step_order == "read_first",
-        e,
-        out_r,
-    )
+    prog = tuple(st[k] for k in _DNC_PROGRAM)
+    K.dnc_run_batch(mems.copy(), us, prog, step_order == "read_first", e, out_r)
     return out_r

@@ -228,6 +228,25 @@ def _enc(bits: np.ndarray) -> np.ndarray:
     return 2.0 * bits - 1.0
 
 
+def _bits(rng: np.random.Generator, *shape: int) -> np.ndarray:
+    """Random binary array of ``shape`` (float64)."""
+    return rng.integers(0, 2, size=shape).astype(np.float64)
+
+
+def _unit(m: int, col: int) -> np.ndarray:
+    """Key of width ``m`` with a 1 in column ``col`` (a marker or priority-code lookup)."""
+    key = np.zeros(m)
+    key[col] = 1.0
+    return key
+
+
+def _scored(t: int, start: int) -> np.ndarray:
+    """Steps ``start``.. of ``t`` are scored."""
+    scored = np.zeros(t, bool)
+    scored[start:] = True
+    return scored
+
+
 def _readout(t: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.zeros((t, width), np.int64), np.zeros((t, width)), np.zeros((t, width))
 
@@ -273,6 +292,15 @@ def _common(p: dict[str, Any], kind: str) -> None:
         p["gamma"] = C.real(p["gamma"], "gamma", 1.0)
 
 
+def _ints(p: dict[str, Any], **lows: int) -> list[int]:
+    """The named parameters checked as integers >= their lower bounds, in the order given."""
+    return [C.integer(p[name], name, low) for name, low in lows.items()]
+
+
+def _beta(p: dict[str, Any]) -> float:
+    return C.real(p["beta"], "beta", 0.0)
+
+
 def _memory(p: dict[str, Any], seed: int, trial: int) -> np.ndarray:
     return init_memory(
         p["memory_slots"], p["memory_width"], p["memory_init"], seed=seed, trial=trial
@@ -281,7 +309,7 @@ def _memory(p: dict[str, Any], seed: int, trial: int) -> np.ndarray:
 
 def _distinct_bits(rng: np.random.Generator, count: int, shape: tuple[int, ...]) -> np.ndarray:
     """``count`` distinct random binary arrays of ``shape`` (rejection of duplicates)."""
-    x = rng.integers(0, 2, size=(count, *shape)).astype(np.float64)
+    x = _bits(rng, count, *shape)
     flat = x.reshape(count, -1)
     for _ in range(10_000):
         _, first = np.unique(flat, axis=0, return_index=True)
@@ -300,50 +328,61 @@ def _sizes(p: dict[str, Any], need_width: int, what: str) -> tuple[int, int]:
     return n, m
 
 
+def _write_read_io(x: np.ndarray, y: np.ndarray, width: int, delimiter_col: int):
+    """Inputs, targets, scored steps and labels of "write the rows of x, a delimiter step (1 in
+    column ``delimiter_col``), then output the rows of y"."""
+    nx, bits = x.shape
+    t = nx + 1 + y.shape[0]
+    inputs = np.zeros((t, width))
+    inputs[:nx, :bits] = x
+    inputs[nx, delimiter_col] = 1.0
+    targets = np.zeros((t, y.shape[1]))
+    targets[nx + 1 :] = y
+    labels = ["write"] * nx + ["delimiter"] + ["read"] * y.shape[0]
+    return inputs, targets, _scored(t, nx + 1), labels
+
+
+def _ntm_program(p: dict[str, Any], t: int, n: int, m: int, r: int):
+    """A blank program with one write and one read head using the task's gamma at every step,
+    and the task's move (shift +1, blurred by ``shift_blur``)."""
+    prog = NTMProgram.blank(t, n, m, n_write=1, n_read=1, shift_range=r)
+    prog.write_gammas[:] = p["gamma"]
+    prog.read_gammas[:] = p["gamma"]
+    return prog, _move(r, p["shift_blur"])
+
+
+def _ntm_write_rows(prog: NTMProgram, x: np.ndarray, mv: np.ndarray) -> None:
+    """Steps 0..len(x)-1: the write head moves one slot, erases it and adds the row of x (+-1)."""
+    length, bits = x.shape
+    prog.write_shifts[:length, 0] = mv
+    prog.erase[:length, 0, :] = 1.0
+    prog.add[:length, 0, :bits] = _enc(x)
+
+
+def _ntm_lookup(prog: NTMProgram, head: str, t: int, key: np.ndarray, beta: float) -> None:
+    """Step t: the "read" or "write" head looks ``key`` up by content (gate 1, strength beta)."""
+    getattr(prog, f"{head}_gates")[t, 0] = 1.0
+    getattr(prog, f"{head}_keys")[t, 0, : key.shape[0]] = key
+    getattr(prog, f"{head}_betas")[t, 0] = beta
+
+
 # ---- copy -----------------------------------------------------------------------------------
 
 
 def _build_copy(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    length = C.integer(p["length"], "length", 1)
-    bits = C.integer(p["bits"], "bits", 1)
+    length, bits = _ints(p, length=1, bits=1)
     n, m = _sizes(p, bits, "one column per bit")
-    x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
+    x = _bits(rng, length, bits)
+    io = _write_read_io(x, x, bits + 1, bits)
     t = 2 * length + 1
-    inputs = np.zeros((t, bits + 1))
-    inputs[:length, :bits] = x
-    inputs[length, bits] = 1.0
-    targets = np.zeros((t, bits))
-    targets[length + 1 :] = x
-    scored = np.zeros(t, bool)
-    scored[length + 1 :] = True
-    labels = ["write"] * length + ["delimiter"] + ["read"] * length
-
-    prog = NTMProgram.blank(t, n, m, n_write=1, n_read=1, shift_range=r)
-    mv = _move(r, p["shift_blur"])
-    prog.write_gammas[:] = p["gamma"]
-    prog.read_gammas[:] = p["gamma"]
-    prog.write_shifts[:length, 0] = mv
-    prog.erase[:length, 0, :] = 1.0
-    prog.add[:length, 0, :bits] = _enc(x)
+    prog, mv = _ntm_program(p, t, n, m, r)
+    _ntm_write_rows(prog, x, mv)
     prog.read_shifts[length + 1 :, 0] = mv
-
-    src, scale, offset = _readout(t, bits)
-    _bits_out(src, scale, offset, slice(length + 1, t), slice(0, bits), 0, m)
-    return _Built(
-        "ntm",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        None,
-        src,
-        scale,
-        offset,
-    )
+    readout = _readout(t, bits)
+    _bits_out(*readout, slice(length + 1, t), slice(0, bits), 0, m)
+    return _Built("ntm", *io, prog, _memory(p, seed, trial), None, *readout)
 
 
 # ---- repeat copy ----------------------------------------------------------------------------
@@ -361,10 +400,8 @@ def _repeat_copy_io(x: np.ndarray, repeats: int):
         s0 = length + 1 + rep * length
         targets[s0 : s0 + length, :bits] = x
     targets[t - 1, bits] = 1.0
-    scored = np.zeros(t, bool)
-    scored[length + 1 :] = True
     labels = ["write"] * length + ["delimiter"] + ["read"] * (repeats * length) + ["end"]
-    return t, inputs, targets, scored, labels
+    return t, (inputs, targets, _scored(t, length + 1), labels)
 
 
 def _repeat_copy_readout(t, length, repeats, bits, m):
@@ -377,42 +414,20 @@ def _repeat_copy_readout(t, length, repeats, bits, m):
 def _build_repeat_copy(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    length = C.integer(p["length"], "length", 1)
-    repeats = C.integer(p["repeats"], "repeats", 1)
-    bits = C.integer(p["bits"], "bits", 1)
-    beta = C.real(p["beta"], "beta", 0.0)
+    length, repeats, bits = _ints(p, length=1, repeats=1, bits=1)
+    beta = _beta(p)
     n, m = _sizes(p, bits + 1, "bits plus a start-marker column")
-    x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
-    t, inputs, targets, scored, labels = _repeat_copy_io(x, repeats)
-
-    prog = NTMProgram.blank(t, n, m, n_write=1, n_read=1, shift_range=r)
-    mv = _move(r, p["shift_blur"])
-    prog.write_gammas[:] = p["gamma"]
-    prog.read_gammas[:] = p["gamma"]
-    prog.write_shifts[:length, 0] = mv
-    prog.erase[:length, 0, :] = 1.0
-    prog.add[:length, 0, :bits] = _enc(x)
+    x = _bits(rng, length, bits)
+    t, io = _repeat_copy_io(x, repeats)
+    prog, mv = _ntm_program(p, t, n, m, r)
+    _ntm_write_rows(prog, x, mv)
     prog.add[0, 0, bits] = MARKER
     for rep in range(repeats):
         s0 = length + 1 + rep * length
-        prog.read_gates[s0, 0] = 1.0  # jump back to the marked start slot by content
-        prog.read_keys[s0, 0, bits] = 1.0
-        prog.read_betas[s0, 0] = beta
+        _ntm_lookup(prog, "read", s0, _unit(m, bits), beta)  # jump back to the marked start
         prog.read_shifts[s0 + 1 : s0 + length, 0] = mv
-    src, scale, offset = _repeat_copy_readout(t, length, repeats, bits, m)
-    return _Built(
-        "ntm",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        None,
-        src,
-        scale,
-        offset,
-    )
+    readout = _repeat_copy_readout(t, length, repeats, bits, m)
+    return _Built("ntm", *io, prog, _memory(p, seed, trial), None, *readout)
 
 
 # ---- associative recall ---------------------------------------------------------------------
@@ -421,10 +436,8 @@ def _build_repeat_copy(p, rng, seed, trial) -> _Built:
 def _build_recall(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    items = C.integer(p["items"], "items", 2)
-    ilen = C.integer(p["item_length"], "item_length", 1)
-    bits = C.integer(p["bits"], "bits", 1)
-    beta = C.real(p["beta"], "beta", 0.0)
+    items, ilen, bits = _ints(p, items=2, item_length=1, bits=1)
+    beta = _beta(p)
     width = ilen * bits
     n, m = _sizes(p, width, "item_length * bits: one item per slot")
     if width < 62 and 2**width < items:
@@ -447,13 +460,8 @@ def _build_recall(p, rng, seed, trial) -> _Built:
     labels += ["query delimiter"] + ["query"] * ilen + ["query delimiter"] + ["read"] * ilen
     targets = np.zeros((t, bits))
     targets[out0:] = x[q + 1]
-    scored = np.zeros(t, bool)
-    scored[out0:] = True
 
-    prog = NTMProgram.blank(t, n, m, n_write=1, n_read=1, shift_range=r)
-    mv = _move(r, p["shift_blur"])
-    prog.write_gammas[:] = p["gamma"]
-    prog.read_gammas[:] = p["gamma"]
+    prog, mv = _ntm_program(p, t, n, m, r)
     for i in range(items):
         d = i * block
         prog.write_shifts[d, 0] = mv  # next slot, cleared
@@ -461,27 +469,14 @@ def _build_recall(p, rng, seed, trial) -> _Built:
         for k in range(ilen):
             prog.add[d + 1 + k, 0, k * bits : (k + 1) * bits] = _enc(x[i, k])
     look = qs + ilen + 1
-    prog.read_gates[look, 0] = 1.0
-    prog.read_keys[look, 0, :width] = _enc(x[q]).ravel()
-    prog.read_betas[look, 0] = beta
+    _ntm_lookup(prog, "read", look, _enc(x[q]).ravel(), beta)
     prog.read_shifts[look, 0] = mv  # content lookup, then one slot on: the next item
 
-    src, scale, offset = _readout(t, bits)
+    readout = _readout(t, bits)
     for k in range(ilen):
-        _bits_out(src, scale, offset, out0 + k, slice(0, bits), 0, m, first_col=k * bits)
-    return _Built(
-        "ntm",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        None,
-        src,
-        scale,
-        offset,
-    )
+        _bits_out(*readout, out0 + k, slice(0, bits), 0, m, first_col=k * bits)
+    io = (inputs, targets, _scored(t, out0), labels)
+    return _Built("ntm", *io, prog, _memory(p, seed, trial), None, *readout)
 
 
 # ---- priority sort --------------------------------------------------------------------------
@@ -532,65 +527,35 @@ def priority_code(priority, bits: int) -> np.ndarray:
 def _build_priority_sort(p, rng, seed, trial) -> _Built:
     _common(p, "ntm")
     r = _shift_range(p)
-    nv = C.integer(p["n_vectors"], "n_vectors", 1)
-    nout = C.integer(p["n_outputs"], "n_outputs", 1)
+    nv, nout = _ints(p, n_vectors=1, n_outputs=1)
     if nout > nv:
         raise MemsimError(f"n_outputs must be <= n_vectors={nv}, got {nout}")
-    bits = C.integer(p["bits"], "bits", 1)
-    beta = C.real(p["beta"], "beta", 0.0)
+    (bits,) = _ints(p, bits=1)
+    beta = _beta(p)
     n, m = _sizes(p, bits + 1, "bits plus a priority-code column")
-    x = rng.integers(0, 2, size=(nv, bits)).astype(np.float64)
+    x = _bits(rng, nv, bits)
     pr = rng.uniform(-1.0, 1.0, size=nv)
     order = np.argsort(-pr, kind="stable")[:nout]
+    io = _write_read_io(x, x[order], bits + 2, bits + 1)
+    io[0][:nv, bits] = pr
     t = nv + 1 + nout
-    inputs = np.zeros((t, bits + 2))
-    inputs[:nv, :bits] = x
-    inputs[:nv, bits] = pr
-    inputs[nv, bits + 1] = 1.0
-    targets = np.zeros((t, bits))
-    targets[nv + 1 :] = x[order]
-    scored = np.zeros(t, bool)
-    scored[nv + 1 :] = True
-    labels = ["write"] * nv + ["delimiter"] + ["read"] * nout
 
-    prog = NTMProgram.blank(t, n, m, n_write=1, n_read=1, shift_range=r)
-    mv = _move(r, p["shift_blur"])
-    prog.write_gammas[:] = p["gamma"]
-    prog.read_gammas[:] = p["gamma"]
-    prog.write_shifts[:nv, 0] = mv
-    prog.erase[:nv, 0, :] = 1.0
-    prog.add[:nv, 0, :bits] = _enc(x)
+    prog, mv = _ntm_program(p, t, n, m, r)
+    _ntm_write_rows(prog, x, mv)
     prog.add[:nv, 0, bits] = priority_code(pr, bits)
-    key = np.zeros(m)
-    key[bits] = 1.0
+    key = _unit(m, bits)
     read_first = p["step_order"] == "read_first"
     for k in range(nout):
         s = nv + 1 + k
-        prog.read_gates[s, 0] = 1.0
-        prog.read_keys[s, 0] = key
-        prog.read_betas[s, 0] = beta
+        _ntm_lookup(prog, "read", s, key, beta)
         # consume the row just read: same lookup by the write head; with write_first the write
         # precedes the read, so it consumes the previous step's row
         if read_first or k > 0:
-            prog.write_gates[s, 0] = 1.0
-            prog.write_keys[s, 0] = key
-            prog.write_betas[s, 0] = beta
+            _ntm_lookup(prog, "write", s, key, beta)
             prog.erase[s, 0, bits] = 1.0
-    src, scale, offset = _readout(t, bits)
-    _bits_out(src, scale, offset, slice(nv + 1, t), slice(0, bits), 0, m)
-    return _Built(
-        "ntm",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        None,
-        src,
-        scale,
-        offset,
-    )
+    readout = _readout(t, bits)
+    _bits_out(*readout, slice(nv + 1, t), slice(0, bits), 0, m)
+    return _Built("ntm", *io, prog, _memory(p, seed, trial), None, *readout)
 
 
 # ---- DNC ------------------------------------------------------------------------------------
@@ -611,11 +576,18 @@ def _occupied_usage(p, rng, n: int, needed: int) -> np.ndarray:
     return usage
 
 
-def _dnc_write(prog: DNCProgram, t: int, vec: np.ndarray) -> None:
-    prog.write_gates[t] = 1.0
-    prog.alloc_gates[t] = 1.0
-    prog.erase[t] = 1.0
-    prog.write_vectors[t, : vec.shape[0]] = vec
+def _dnc_write_rows(prog: DNCProgram, t0: int, x: np.ndarray, m: int, tag: int | None) -> None:
+    """Steps t0..: allocate a slot and write each row of x (+-1); the first row also carries
+    ``MARKER`` in column ``tag`` (none if ``tag`` is None)."""
+    for k in range(x.shape[0]):
+        vec = np.zeros(m)
+        vec[: x.shape[1]] = _enc(x[k])
+        if k == 0 and tag is not None:
+            vec[tag] = MARKER
+        prog.write_gates[t0 + k] = 1.0
+        prog.alloc_gates[t0 + k] = 1.0
+        prog.erase[t0 + k] = 1.0
+        prog.write_vectors[t0 + k] = vec
 
 
 def _dnc_lookup(prog: DNCProgram, t: int, head: int, key: np.ndarray, beta: float) -> None:
@@ -626,15 +598,13 @@ def _dnc_lookup(prog: DNCProgram, t: int, head: int, key: np.ndarray, beta: floa
 
 def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    nseq = C.integer(p["n_sequences"], "n_sequences", 1)
-    length = C.integer(p["length"], "length", 1)
-    bits = C.integer(p["bits"], "bits", 1)
-    beta = C.real(p["beta"], "beta", 0.0)
+    nseq, length, bits = _ints(p, n_sequences=1, length=1, bits=1)
+    beta = _beta(p)
     if not isinstance(p["free"], (bool, np.bool_)):
         raise MemsimError(f"free must be True or False, got {p['free']!r}")
     n, m = _sizes(p, bits + 1, "bits plus at least one start-marker column")
     ntags = m - bits
-    x = rng.integers(0, 2, size=(nseq, length, bits)).astype(np.float64)
+    x = _bits(rng, nseq, length, bits)
     block = 2 * length + 1
     t = nseq * block
     inputs = np.zeros((t, bits + 1))
@@ -642,52 +612,32 @@ def _build_dnc_allocation(p, rng, seed, trial) -> _Built:
     scored = np.zeros(t, bool)
     labels: list[str] = []
     prog = DNCProgram.blank(t, m, n_read=1)
-    src, scale, offset = _readout(t, bits)
+    readout = _readout(t, bits)
     for s in range(nseq):
         b = s * block
-        inputs[b : b + length, :bits] = x[s]
-        inputs[b + length, bits] = 1.0
-        targets[b + length + 1 : b + block] = x[s]
-        scored[b + length + 1 : b + block] = True
-        labels += ["write"] * length + ["delimiter"] + ["read"] * length
+        seq_io = _write_read_io(x[s], x[s], bits + 1, bits)
+        for whole, part in zip((inputs, targets, scored), seq_io[:3], strict=True):
+            whole[b : b + block] = part
+        labels += seq_io[3]
         tag = bits + s % ntags
-        for k in range(length):
-            vec = np.zeros(m)
-            vec[:bits] = _enc(x[s, k])
-            if k == 0:
-                vec[tag] = MARKER
-            _dnc_write(prog, b + k, vec)
+        _dnc_write_rows(prog, b, x[s], m, tag)
         for k in range(length):
             tt = b + length + 1 + k
             if k == 0:
-                key = np.zeros(m)
-                key[tag] = 1.0
-                _dnc_lookup(prog, tt, 0, key, beta)
+                _dnc_lookup(prog, tt, 0, _unit(m, tag), beta)
             else:
                 prog.read_modes[tt, 0] = (0.0, 0.0, 1.0)
             if p["free"] and tt + 1 < t:
                 prog.free_gates[tt + 1, 0] = 1.0  # free what was read at tt
-        _bits_out(src, scale, offset, slice(b + length + 1, b + block), slice(0, bits), 0, m)
-    return _Built(
-        "dnc",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        np.zeros(n),
-        src,
-        scale,
-        offset,
-    )
+        _bits_out(*readout, slice(b + length + 1, b + block), slice(0, bits), 0, m)
+    io = (inputs, targets, scored, labels)
+    return _Built("dnc", *io, prog, _memory(p, seed, trial), np.zeros(n), *readout)
 
 
 def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    length = C.integer(p["length"], "length", 3)
-    bits = C.integer(p["bits"], "bits", 1)
-    beta = C.real(p["beta"], "beta", 0.0)
+    length, bits = _ints(p, length=3, bits=1)
+    beta = _beta(p)
     hops = p["hops"] if p["hops"] is not None else (length - 1) // 2
     hops = C.integer(hops, "hops", 1)
     if 2 * hops > length - 1:
@@ -711,72 +661,37 @@ def _build_dnc_link_traversal(p, rng, seed, trial) -> _Built:
     for k in range(1, hops + 1):
         targets[length + k, :bits] = x[j + k]
         targets[length + k, bits:] = x[j - k]
-    scored = np.zeros(t, bool)
-    scored[length + 1 :] = True
     labels = ["write"] * length + ["query"] + ["read"] * hops
 
     prog = DNCProgram.blank(t, m, n_read=2)
-    for k in range(length):
-        _dnc_write(prog, k, _enc(x[k]))
+    _dnc_write_rows(prog, 0, x, m, None)
     for h in range(2):
         _dnc_lookup(prog, length, h, _enc(x[j]), beta)
     prog.read_modes[length + 1 :, 0] = (0.0, 0.0, 1.0)  # head 0 forward
     prog.read_modes[length + 1 :, 1] = (1.0, 0.0, 0.0)  # head 1 backward
-    src, scale, offset = _readout(t, 2 * bits)
-    _bits_out(src, scale, offset, slice(length + 1, t), slice(0, bits), 0, m)
-    _bits_out(src, scale, offset, slice(length + 1, t), slice(bits, 2 * bits), 1, m)
-    return _Built(
-        "dnc",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        usage,
-        src,
-        scale,
-        offset,
-    )
+    readout = _readout(t, 2 * bits)
+    _bits_out(*readout, slice(length + 1, t), slice(0, bits), 0, m)
+    _bits_out(*readout, slice(length + 1, t), slice(bits, 2 * bits), 1, m)
+    io = (inputs, targets, _scored(t, length + 1), labels)
+    return _Built("dnc", *io, prog, _memory(p, seed, trial), usage, *readout)
 
 
 def _build_dnc_repeat_copy(p, rng, seed, trial) -> _Built:
     _common(p, "dnc")
-    length = C.integer(p["length"], "length", 1)
-    repeats = C.integer(p["repeats"], "repeats", 1)
-    bits = C.integer(p["bits"], "bits", 1)
-    beta = C.real(p["beta"], "beta", 0.0)
+    length, repeats, bits = _ints(p, length=1, repeats=1, bits=1)
+    beta = _beta(p)
     n, m = _sizes(p, bits + 1, "bits plus a start-marker column")
-    x = rng.integers(0, 2, size=(length, bits)).astype(np.float64)
+    x = _bits(rng, length, bits)
     usage = _occupied_usage(p, rng, n, length)
-    t, inputs, targets, scored, labels = _repeat_copy_io(x, repeats)
+    t, io = _repeat_copy_io(x, repeats)
     prog = DNCProgram.blank(t, m, n_read=1)
-    for k in range(length):
-        vec = np.zeros(m)
-        vec[:bits] = _enc(x[k])
-        if k == 0:
-            vec[bits] = MARKER
-        _dnc_write(prog, k, vec)
-    key = np.zeros(m)
-    key[bits] = 1.0
+    _dnc_write_rows(prog, 0, x, m, bits)
     for rep in range(repeats):
         s0 = length + 1 + rep * length
-        _dnc_lookup(prog, s0, 0, key, beta)
+        _dnc_lookup(prog, s0, 0, _unit(m, bits), beta)
         prog.read_modes[s0 + 1 : s0 + length, 0] = (0.0, 0.0, 1.0)
-    src, scale, offset = _repeat_copy_readout(t, length, repeats, bits, m)
-    return _Built(
-        "dnc",
-        inputs,
-        targets,
-        scored,
-        labels,
-        prog,
-        _memory(p, seed, trial),
-        usage,
-        src,
-        scale,
-        offset,
-    )
+    readout = _repeat_copy_readout(t, length, repeats, bits, m)
+    return _Built("dnc", *io, prog, _memory(p, seed, trial), usage, *readout)
 
 
 # --------------------------------------------------------------------------------------------

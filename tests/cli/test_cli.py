@@ -142,39 +142,9 @@ def test_force_refuses_to_delete_foreign_folder(tmp_path):
 def test_set_override_and_seed_reproducible(tmp_path):
     scen = write(tmp_path, GOOD)
     a, b = tmp_path / "a", tmp_path / "b"
-    assert (
-        invoke(
-            "recall",
-            scen,
-            "--out",
-            a,
-            "-q",
-            "--set",
-            "model.max_sweeps=3",
-            "--seed",
-            "5",
-            "--threads",
-            "1",
-        ).exit_code
-        == 0
-    )
-    assert (
-        invoke(
-            "recall",
-            scen,
-            "--out",
-            b,
-            "-q",
-            "--set",
-            "model.max_sweeps=3",
-            "--seed",
-            "5",
-            "--threads",
-            "2",
-            "--no-plots",
-        ).exit_code
-        == 0
-    )
+    common = ("-q", "--set", "model.max_sweeps=3", "--seed", "5", "--threads")
+    assert invoke("recall", scen, "--out", a, *common, "1").exit_code == 0
+    assert invoke("recall", scen, "--out", b, *common, "2", "--no-plots").exit_code == 0
     assert (a / "cues.csv").read_text() == (b / "cues.csv").read_text()
     doc = json.loads((a / "results.json").read_text())
     assert doc["scenario"]["model"]["max_sweeps"] == 3

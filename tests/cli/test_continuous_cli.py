@@ -3,11 +3,9 @@ engine calls (memsim.hopfield.continuous), bad input naming the field, seed repr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from cli_tools import check_shrink_settings, run_small
+from cli_tools import SCEN, shipped, shipped_scenario_tests
 from click.testing import CliRunner
 from memsim.cli.app import cli
 
@@ -17,9 +15,7 @@ from memsim.experiments import run
 from memsim.hopfield import continuous as ct
 from memsim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[2]
-SCEN = ROOT / "scenarios"
-SCENARIOS = sorted(SCEN.glob("continuous_*.yaml"))
+SCENARIOS = shipped("continuous")
 
 SMALL = ["run.trials=1", "patterns.size=60", "patterns.count=3"]
 SHRINK = {
@@ -32,16 +28,7 @@ FILES = {
 }
 
 
-def test_every_scenario_has_shrink_settings():
-    check_shrink_settings(SCENARIOS, SHRINK)
-
-
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario_runs_small(path, tmp_path):
-    command, doc = run_small(
-        path, tmp_path / "out", SHRINK[path.stem], "continuous", FILES[path.stem]
-    )
-    s = doc["summary"]
+def check_summary(command, s):
     if command == "recall":
         assert s["fraction_retrieved"] == 1.0
         assert s["largest_energy_increase"] <= 1e-6
@@ -49,13 +36,23 @@ def test_scenario_runs_small(path, tmp_path):
         assert 0.3 < s["critical_gain"] < 4.0
 
 
-def test_recall_tables_match_the_engine():
-    sc = load_scenario(SCEN / "continuous_recall.yaml", SHRINK["continuous_recall"])
-    res = run(sc, "recall")
+test_every_scenario_has_shrink_settings, test_scenario_runs_small = shipped_scenario_tests(
+    SCENARIOS, SHRINK, FILES, check_summary
+)
+
+
+def engine_inputs(sc):
+    """The shrunk scenarios' patterns, Hebbian weights (zero diagonal) and cues, made directly."""
     xi = pat.random_patterns(3, 60, 0.0, generator(sc.run.seed, 1, 0))
     w = xi.T.astype(float) @ xi.astype(float) / 60
     np.fill_diagonal(w, 0.0)
-    cues = pat.corrupt(xi, 0.15, rng=generator(sc.run.seed, 2, 0))
+    return xi, w, pat.corrupt(xi, 0.15, rng=generator(sc.run.seed, 2, 0))
+
+
+def test_recall_tables_match_the_engine():
+    sc = load_scenario(SCEN / "continuous_recall.yaml", SHRINK["continuous_recall"])
+    res = run(sc, "recall")
+    xi, w, cues = engine_inputs(sc)
     d = ct.simulate(w, 0.1 * cues, 8.0, gain=4.0, points=21)
     np.testing.assert_array_equal(res.arrays["V"], d.V)
     tr = res.tables["trace"]
@@ -67,10 +64,7 @@ def test_recall_tables_match_the_engine():
 def test_gain_sweep_matches_the_engine():
     sc = load_scenario(SCEN / "continuous_gain.yaml", SHRINK["continuous_gain"])
     res = run(sc, "capacity")
-    xi = pat.random_patterns(3, 60, 0.0, generator(sc.run.seed, 1, 0))
-    w = xi.T.astype(float) @ xi.astype(float) / 60
-    np.fill_diagonal(w, 0.0)
-    cues = pat.corrupt(xi, 0.15, rng=generator(sc.run.seed, 2, 0))
+    xi, w, cues = engine_inputs(sc)
     d = ct.gain_sweep(w, 0.1 * cues, [0.3, 4.0], 20.0, targets=xi, points=11)
     tab = res.tables["gain_sweep"]
     np.testing.assert_array_equal(tab["overlap"], d.overlap.ravel())

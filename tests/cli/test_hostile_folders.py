@@ -17,7 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 from memsim.cli.app import cli
@@ -276,46 +275,36 @@ def test_results_folder_has_ordinary_permissions(work):
 
 
 # ------------------------------------------------------------------ failures half-way ----
-def test_failure_while_plotting_leaves_previous_results(work, monkeypatch):
+def _plotting_fails(*a, **k):
+    raise MemsimError("plotting failed on purpose")
+
+
+def _interrupted(*a, **k):
+    raise KeyboardInterrupt
+
+
+def _disk_full(*a, **k):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    "target,failure,extra,status,fragment",
+    [
+        ("memsim.plotting.make_plots", _plotting_fails, ("--seed", "7"), 1, "on purpose"),
+        ("memsim.experiments.hopfield.run_recall", _interrupted, (), 130,
+         "earlier results were left"),
+        ("numpy.savez_compressed", _disk_full, (), 1, ("the disk is full", "unchanged")),
+    ],
+    ids=["failure_while_plotting", "interrupt_during_run", "disk_full_while_writing"],
+)  # fmt: skip
+def test_failure_half_way_leaves_previous_results(
+    work, monkeypatch, target, failure, extra, status, fragment
+):
     run("recall", "s.yaml", "-q", expect=0)
     folder = work / "results" / "tiny"
     before = tree(folder)
-    import memsim.plotting as plotting
-
-    def broken(*a, **k):
-        raise MemsimError("plotting failed on purpose")
-
-    monkeypatch.setattr(plotting, "make_plots", broken)
-    run("recall", "s.yaml", "-q", "--force", "--seed", "7", expect=1, fragment="on purpose")
-    assert tree(folder) == before
-    no_staging(folder.parent)
-
-
-def test_interrupt_during_run_leaves_previous_results(work, monkeypatch):
-    run("recall", "s.yaml", "-q", expect=0)
-    folder = work / "results" / "tiny"
-    before = tree(folder)
-    import memsim.experiments.hopfield as runners
-
-    def interrupted(*a, **k):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(runners, "run_recall", interrupted)
-    run("recall", "s.yaml", "-q", "--force", expect=130, fragment="earlier results were left")
-    assert tree(folder) == before
-    no_staging(folder.parent)
-
-
-def test_disk_full_while_writing(work, monkeypatch):
-    run("recall", "s.yaml", "-q", expect=0)
-    folder = work / "results" / "tiny"
-    before = tree(folder)
-
-    def full(*a, **k):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(np, "savez_compressed", full)
-    run("recall", "s.yaml", "-q", "--force", expect=1, fragment=("the disk is full", "unchanged"))
+    monkeypatch.setattr(target, failure)
+    run("recall", "s.yaml", "-q", "--force", *extra, expect=status, fragment=fragment)
     assert tree(folder) == before
     no_staging(folder.parent)
 

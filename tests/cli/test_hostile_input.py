@@ -188,11 +188,28 @@ def run_in_subprocess(args: list[str], cwd: Path) -> tuple[int, str]:
 # (argv, fragments the message must contain, expected exit status, run in a subprocess?).
 
 
-def _yaml_abuse():
-    def billion_laughs_file(w):
-        write(w / "bomb.yaml", laughs() + HOP)
-        return ["validate", "bomb.yaml"], ["bomb.yaml", "aliases"], 1, True
+def _written(
+    name: str,
+    text: str | bytes,
+    args: list,
+    fragments: list,
+    status: int = 1,
+    isolate: bool = False,
+    data: tuple | None = None,
+):
+    """A case that writes ``text`` to ``name`` in the working folder (after the data file
+    ``data = (name, content)``, if given), then runs ``args``."""
 
+    def case(w):
+        if data is not None:
+            write(w / data[0], data[1])
+        write(w / name, text)
+        return list(args), fragments, status, isolate
+
+    return case
+
+
+def _yaml_abuse():
     def billion_laughs_set(w):
         write(w / "s.yaml", HOP)
         arg = "model.max_sweeps=" + laughs(inline=True)
@@ -205,14 +222,6 @@ def _yaml_abuse():
         write(w / "merge.yaml", "\n".join(rows) + "\n" + HOP)
         return ["validate", "merge.yaml"], ["merge.yaml", "aliases"], 1, True
 
-    def recursive_alias(w):
-        write(w / "s.yaml", "loop: &a [1, *a]\n" + HOP)
-        return ["validate", "s.yaml"], ["s.yaml", "recursive"], 1, False
-
-    def deep_nesting_file(w):
-        write(w / "deep.yaml", "description: " + "[" * 20000 + "]" * 20000 + "\n" + HOP)
-        return ["validate", "deep.yaml"], ["deep.yaml", "deeper than"], 1, True
-
     def deep_nesting_set(w):
         write(w / "s.yaml", HOP)
         arg = "cue.flip=" + "{a: " * 5000 + "1" + "}" * 5000
@@ -223,54 +232,10 @@ def _yaml_abuse():
         arg = ".".join(["a"] * 5000) + "=1"
         return ["validate", "s.yaml", "--set", arg], ["--set", "limit"], 1, False
 
-    def huge_file(w):
-        write(w / "big.yaml", HOP + "#" + "x" * 2_000_000 + "\n")
-        return ["validate", "big.yaml"], ["big.yaml", "limit", "1.0 MB"], 1, False
-
-    def complex_key_list(w):
-        write(w / "s.yaml", "? [a, b]\n: 1\n" + HOP)
-        return ["validate", "s.yaml"], ["s.yaml", "line 1", "complex keys"], 1, False
-
-    def complex_key_mapping(w):
-        write(w / "s.yaml", replace(HOP, "cue: {flip: 0.1}", "cue:\n  ? {x: 1}\n  : 2"))
-        return ["validate", "s.yaml"], ["s.yaml", "complex keys"], 1, False
-
-    def tabs(w):
-        write(w / "s.yaml", "model:\n\tkind: hopfield\n")
-        return ["validate", "s.yaml"], ["s.yaml", "YAML syntax error", "line 2"], 1, False
-
     def binary_garbage(w):
         data = bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8))
         write(w / "s.yaml", b"\x00" + data)
         return ["validate", "s.yaml"], ["s.yaml"], 1, False
-
-    def non_utf8(w):
-        write(w / "s.yaml", ("description: caf\xe9\n" + HOP).encode("latin-1"))
-        return ["validate", "s.yaml"], ["s.yaml", "UTF-8"], 1, False
-
-    def nul_bytes(w):
-        write(w / "s.yaml", (HOP + "description: a\x00b\n").encode())
-        return ["validate", "s.yaml"], ["s.yaml", "NUL"], 1, False
-
-    def empty_file(w):
-        write(w / "s.yaml", "")
-        return ["recall", "s.yaml"], ["s.yaml", "empty"], 1, False
-
-    def list_at_top(w):
-        write(w / "s.yaml", "- model\n- patterns\n")
-        return ["capacity", "s.yaml"], ["s.yaml", "mapping", "list"], 1, False
-
-    def scalar_at_top(w):
-        write(w / "s.yaml", "42\n")
-        return ["validate", "s.yaml"], ["s.yaml", "mapping", "int"], 1, False
-
-    def impossible_date(w):
-        write(w / "s.yaml", HOP + "description: 2021-13-45\n")
-        return ["validate", "s.yaml"], ["s.yaml", "month"], 1, False
-
-    def duplicate_key(w):
-        write(w / "s.yaml", HOP + "run: {trials: 2}\n")
-        return ["validate", "s.yaml"], ["s.yaml", "defined twice"], 1, False
 
     def scenario_is_directory(w):
         (w / "d.yaml").mkdir()
@@ -287,90 +252,89 @@ def _yaml_abuse():
         os.symlink("/dev/zero", w / "zero.yaml")
         return ["validate", "zero.yaml"], ["zero.yaml", "device"], 1, True
 
-    return locals()
+    return {
+        "billion_laughs_file": _written(
+            "bomb.yaml",
+            laughs() + HOP,
+            ["validate", "bomb.yaml"],
+            ["bomb.yaml", "aliases"],
+            isolate=True,
+        ),
+        "billion_laughs_set": billion_laughs_set,
+        "billion_laughs_merge_keys": billion_laughs_merge_keys,
+        "recursive_alias": _written(
+            "s.yaml", "loop: &a [1, *a]\n" + HOP, ["validate", "s.yaml"], ["s.yaml", "recursive"]
+        ),
+        "deep_nesting_file": _written(
+            "deep.yaml",
+            "description: " + "[" * 20000 + "]" * 20000 + "\n" + HOP,
+            ["validate", "deep.yaml"],
+            ["deep.yaml", "deeper than"],
+            isolate=True,
+        ),
+        "deep_nesting_set": deep_nesting_set,
+        "deep_set_path": deep_set_path,
+        "huge_file": _written(
+            "big.yaml",
+            HOP + "#" + "x" * 2_000_000 + "\n",
+            ["validate", "big.yaml"],
+            ["big.yaml", "limit", "1.0 MB"],
+        ),
+        "complex_key_list": _written(
+            "s.yaml",
+            "? [a, b]\n: 1\n" + HOP,
+            ["validate", "s.yaml"],
+            ["s.yaml", "line 1", "complex keys"],
+        ),
+        "complex_key_mapping": _written(
+            "s.yaml",
+            replace(HOP, "cue: {flip: 0.1}", "cue:\n  ? {x: 1}\n  : 2"),
+            ["validate", "s.yaml"],
+            ["s.yaml", "complex keys"],
+        ),
+        "tabs": _written(
+            "s.yaml",
+            "model:\n\tkind: hopfield\n",
+            ["validate", "s.yaml"],
+            ["s.yaml", "YAML syntax error", "line 2"],
+        ),
+        "binary_garbage": binary_garbage,
+        "non_utf8": _written(
+            "s.yaml",
+            ("description: caf\xe9\n" + HOP).encode("latin-1"),
+            ["validate", "s.yaml"],
+            ["s.yaml", "UTF-8"],
+        ),
+        "nul_bytes": _written(
+            "s.yaml",
+            (HOP + "description: a\x00b\n").encode(),
+            ["validate", "s.yaml"],
+            ["s.yaml", "NUL"],
+        ),
+        "empty_file": _written("s.yaml", "", ["recall", "s.yaml"], ["s.yaml", "empty"]),
+        "list_at_top": _written(
+            "s.yaml", "- model\n- patterns\n", ["capacity", "s.yaml"], ["s.yaml", "mapping", "list"]
+        ),
+        "scalar_at_top": _written(
+            "s.yaml", "42\n", ["validate", "s.yaml"], ["s.yaml", "mapping", "int"]
+        ),
+        "impossible_date": _written(
+            "s.yaml", HOP + "description: 2021-13-45\n", ["validate", "s.yaml"], ["s.yaml", "month"]
+        ),
+        "duplicate_key": _written(
+            "s.yaml",
+            HOP + "run: {trials: 2}\n",
+            ["validate", "s.yaml"],
+            ["s.yaml", "defined twice"],
+        ),
+        "scenario_is_directory": scenario_is_directory,
+        "scenario_missing": scenario_missing,
+        "scenario_fifo": scenario_fifo,
+        "scenario_dev_zero": scenario_dev_zero,
+    }
 
 
 def _schema_abuse():
-    def unknown_key(w):
-        write(w / "s.yaml", replace(HOP, "max_sweeps: 20", "max_sweeps: 20, speed: 3"))
-        return ["validate", "s.yaml"], ["model.speed", "allowed keys"], 1, False
-
-    def wrong_type_dense(w):
-        write(w / "s.yaml", replace(DENSE, "n: 3", "n: three"))
-        return ["validate", "s.yaml"], ["model.n", "integer"], 1, False
-
-    def bool_hopfield_max_sweeps(w):
-        write(w / "s.yaml", replace(HOP, "max_sweeps: 20", "max_sweeps: true"))
-        return ["recall", "s.yaml"], ["model.max_sweeps", "true/false"], 1, False
-
-    def bool_dense_n(w):
-        write(w / "s.yaml", replace(DENSE, "n: 3", "n: true"))
-        return ["validate", "s.yaml"], ["model.n", "true/false"], 1, False
-
-    def bool_modern_steps(w):
-        write(w / "s.yaml", replace(MODERN, "steps: 5", "steps: yes"))
-        return ["validate", "s.yaml"], ["model.steps", "true/false"], 1, False
-
-    def bool_attention_beta(w):
-        write(w / "s.yaml", replace(ATT, "kind: attention", "kind: attention\n  beta: true"))
-        return ["validate", "s.yaml"], ["model.beta", "true/false"], 1, False
-
-    def bool_attention_key_count(w):
-        write(w / "s.yaml", replace(ATT, "count: 10", "count: true"))
-        return ["validate", "s.yaml"], ["model.keys.count", "true/false"], 1, False
-
-    def bool_ntm_length(w):
-        write(w / "s.yaml", replace(NTM, "length: 4", "length: true"))
-        return ["validate", "s.yaml"], ["model.length", "true/false"], 1, False
-
-    def bool_kv_slots(w):
-        write(w / "s.yaml", replace(KV, "slots: 50", "slots: on"))
-        return ["validate", "s.yaml"], ["model.slots", "true/false"], 1, False
-
-    def bool_in_list(w):
-        write(w / "s.yaml", HOP + "capacity: {loads: [0.1, true], sizes: [60]}\n")
-        return ["capacity", "s.yaml"], ["capacity.loads[1]", "true/false"], 1, False
-
-    def bool_cue_index(w):
-        write(w / "s.yaml", replace(HOP, "cue: {flip: 0.1}", "cue: {pattern: true}"))
-        return ["validate", "s.yaml"], ["cue.pattern", "true/false"], 1, False
-
-    def nan_modern_beta(w):
-        write(w / "s.yaml", replace(MODERN, "beta: 1.0", "beta: .nan"))
-        return ["validate", "s.yaml"], ["model.beta", "finite"], 1, False
-
-    def inf_attention_temperature(w):
-        write(w / "s.yaml", replace(ATT, "kind: attention", "kind: attention\n  temperature: .inf"))
-        return ["validate", "s.yaml"], ["model.temperature", "finite"], 1, False
-
-    def minus_inf_hopfield_temperature(w):
-        write(w / "s.yaml", replace(HOP, "max_sweeps: 20", "max_sweeps: 20, temperature: -.inf"))
-        return ["validate", "s.yaml"], ["model.temperature", "finite"], 1, False
-
-    def nan_in_list(w):
-        write(w / "s.yaml", NTM + "capacity: {lengths: [4], shift_blurs: [.nan]}\n")
-        return ["capacity", "s.yaml"], ["capacity.shift_blurs", "finite"], 1, False
-
-    def huge_int_count(w):
-        write(w / "s.yaml", replace(HOP, "count: 5", f"count: {10**30}"))
-        return ["validate", "s.yaml"], ["patterns.count", "less than or equal"], 1, False
-
-    def huge_int_ntm_slots(w):
-        write(w / "s.yaml", replace(NTM, "memory_slots: 16", f"memory_slots: {10**30}"))
-        return ["validate", "s.yaml"], ["model.memory_slots"], 1, False
-
-    def negative_size(w):
-        write(w / "s.yaml", replace(HOP, "size: 60", "size: -5"))
-        return ["recall", "s.yaml"], ["patterns.size", "greater than or equal"], 1, False
-
-    def negative_kv_key_dim(w):
-        write(w / "s.yaml", replace(KV, "key_dim: 8", "key_dim: -1"))
-        return ["validate", "s.yaml"], ["model.key_dim"], 1, False
-
-    def out_of_range_flip(w):
-        write(w / "s.yaml", replace(HOP, "flip: 0.1", "flip: 1.5"))
-        return ["validate", "s.yaml"], ["cue.flip"], 1, False
-
     def memory_hopfield(w):
         # Storkey weights are N x N (Hebbian ones are lazy: 5 x 5000000 patterns would fit)
         text = replace(HOP, "size: 60", "size: 5000000")
@@ -387,113 +351,229 @@ def _schema_abuse():
         write(w / "s.yaml", t)
         return ["validate", "s.yaml"], ["model.slots", "memory"], 1, False
 
-    def cue_index_out_of_range(w):
-        write(w / "s.yaml", replace(HOP, "cue: {flip: 0.1}", "cue: {pattern: 99}"))
-        return ["validate", "s.yaml"], ["cue.pattern", "does not exist"], 1, False
-
-    def negative_seed(w):
-        write(w / "s.yaml", replace(KV, "seed: 1", "seed: -1"))
-        return ["validate", "s.yaml"], ["run.seed"], 1, False
-
-    def wrong_kind(w):
-        write(w / "s.yaml", replace(HOP, "kind: hopfield", "kind: boltzmann"))
-        return ["validate", "s.yaml"], ["model.kind", "hopfield"], 1, False
-
-    return locals()
+    return {
+        "unknown_key": _written(
+            "s.yaml",
+            replace(HOP, "max_sweeps: 20", "max_sweeps: 20, speed: 3"),
+            ["validate", "s.yaml"],
+            ["model.speed", "allowed keys"],
+        ),
+        "wrong_type_dense": _written(
+            "s.yaml",
+            replace(DENSE, "n: 3", "n: three"),
+            ["validate", "s.yaml"],
+            ["model.n", "integer"],
+        ),
+        "bool_hopfield_max_sweeps": _written(
+            "s.yaml",
+            replace(HOP, "max_sweeps: 20", "max_sweeps: true"),
+            ["recall", "s.yaml"],
+            ["model.max_sweeps", "true/false"],
+        ),
+        "bool_dense_n": _written(
+            "s.yaml",
+            replace(DENSE, "n: 3", "n: true"),
+            ["validate", "s.yaml"],
+            ["model.n", "true/false"],
+        ),
+        "bool_modern_steps": _written(
+            "s.yaml",
+            replace(MODERN, "steps: 5", "steps: yes"),
+            ["validate", "s.yaml"],
+            ["model.steps", "true/false"],
+        ),
+        "bool_attention_beta": _written(
+            "s.yaml",
+            replace(ATT, "kind: attention", "kind: attention\n  beta: true"),
+            ["validate", "s.yaml"],
+            ["model.beta", "true/false"],
+        ),
+        "bool_attention_key_count": _written(
+            "s.yaml",
+            replace(ATT, "count: 10", "count: true"),
+            ["validate", "s.yaml"],
+            ["model.keys.count", "true/false"],
+        ),
+        "bool_ntm_length": _written(
+            "s.yaml",
+            replace(NTM, "length: 4", "length: true"),
+            ["validate", "s.yaml"],
+            ["model.length", "true/false"],
+        ),
+        "bool_kv_slots": _written(
+            "s.yaml",
+            replace(KV, "slots: 50", "slots: on"),
+            ["validate", "s.yaml"],
+            ["model.slots", "true/false"],
+        ),
+        "bool_in_list": _written(
+            "s.yaml",
+            HOP + "capacity: {loads: [0.1, true], sizes: [60]}\n",
+            ["capacity", "s.yaml"],
+            ["capacity.loads[1]", "true/false"],
+        ),
+        "bool_cue_index": _written(
+            "s.yaml",
+            replace(HOP, "cue: {flip: 0.1}", "cue: {pattern: true}"),
+            ["validate", "s.yaml"],
+            ["cue.pattern", "true/false"],
+        ),
+        "nan_modern_beta": _written(
+            "s.yaml",
+            replace(MODERN, "beta: 1.0", "beta: .nan"),
+            ["validate", "s.yaml"],
+            ["model.beta", "finite"],
+        ),
+        "inf_attention_temperature": _written(
+            "s.yaml",
+            replace(ATT, "kind: attention", "kind: attention\n  temperature: .inf"),
+            ["validate", "s.yaml"],
+            ["model.temperature", "finite"],
+        ),
+        "minus_inf_hopfield_temperature": _written(
+            "s.yaml",
+            replace(HOP, "max_sweeps: 20", "max_sweeps: 20, temperature: -.inf"),
+            ["validate", "s.yaml"],
+            ["model.temperature", "finite"],
+        ),
+        "nan_in_list": _written(
+            "s.yaml",
+            NTM + "capacity: {lengths: [4], shift_blurs: [.nan]}\n",
+            ["capacity", "s.yaml"],
+            ["capacity.shift_blurs", "finite"],
+        ),
+        "huge_int_count": _written(
+            "s.yaml",
+            replace(HOP, "count: 5", f"count: {10**30}"),
+            ["validate", "s.yaml"],
+            ["patterns.count", "less than or equal"],
+        ),
+        "huge_int_ntm_slots": _written(
+            "s.yaml",
+            replace(NTM, "memory_slots: 16", f"memory_slots: {10**30}"),
+            ["validate", "s.yaml"],
+            ["model.memory_slots"],
+        ),
+        "negative_size": _written(
+            "s.yaml",
+            replace(HOP, "size: 60", "size: -5"),
+            ["recall", "s.yaml"],
+            ["patterns.size", "greater than or equal"],
+        ),
+        "negative_kv_key_dim": _written(
+            "s.yaml",
+            replace(KV, "key_dim: 8", "key_dim: -1"),
+            ["validate", "s.yaml"],
+            ["model.key_dim"],
+        ),
+        "out_of_range_flip": _written(
+            "s.yaml", replace(HOP, "flip: 0.1", "flip: 1.5"), ["validate", "s.yaml"], ["cue.flip"]
+        ),
+        "memory_hopfield": memory_hopfield,
+        "memory_attention": memory_attention,
+        "memory_kv": memory_kv,
+        "cue_index_out_of_range": _written(
+            "s.yaml",
+            replace(HOP, "cue: {flip: 0.1}", "cue: {pattern: 99}"),
+            ["validate", "s.yaml"],
+            ["cue.pattern", "does not exist"],
+        ),
+        "negative_seed": _written(
+            "s.yaml", replace(KV, "seed: 1", "seed: -1"), ["validate", "s.yaml"], ["run.seed"]
+        ),
+        "wrong_kind": _written(
+            "s.yaml",
+            replace(HOP, "kind: hopfield", "kind: boltzmann"),
+            ["validate", "s.yaml"],
+            ["model.kind", "hopfield"],
+        ),
+    }
 
 
 def _set_abuse():
-    def set_bool_max_sweeps(w):
-        write(w / "s.yaml", HOP)
-        return (
+    return {
+        "set_bool_max_sweeps": _written(
+            "s.yaml",
+            HOP,
             ["recall", "s.yaml", "--set", "model.max_sweeps=true"],
             ["model.max_sweeps"],
-            1,
-            False,
-        )
-
-    def set_bool_flip(w):
-        write(w / "s.yaml", HOP)
-        return ["recall", "s.yaml", "--set", "cue.flip=false"], ["cue.flip", "true/false"], 1, False
-
-    def set_bool_modern(w):
-        write(w / "s.yaml", MODERN)
-        return ["recall", "s.yaml", "--set", "model.beta=true"], ["model.beta"], 1, False
-
-    def set_nan_ntm(w):
-        write(w / "s.yaml", NTM)
-        return ["recall", "s.yaml", "--set", "model.gamma=.nan"], ["model.gamma"], 1, False
-
-    def set_no_equals(w):
-        write(w / "s.yaml", HOP)
-        return (
+        ),
+        "set_bool_flip": _written(
+            "s.yaml",
+            HOP,
+            ["recall", "s.yaml", "--set", "cue.flip=false"],
+            ["cue.flip", "true/false"],
+        ),
+        "set_bool_modern": _written(
+            "s.yaml", MODERN, ["recall", "s.yaml", "--set", "model.beta=true"], ["model.beta"]
+        ),
+        "set_nan_ntm": _written(
+            "s.yaml", NTM, ["recall", "s.yaml", "--set", "model.gamma=.nan"], ["model.gamma"]
+        ),
+        "set_no_equals": _written(
+            "s.yaml",
+            HOP,
             ["validate", "s.yaml", "--set", "model.max_sweeps"],
             ["--set", "field.path"],
-            1,
-            False,
-        )
-
-    def set_into_value(w):
-        write(w / "s.yaml", HOP)
-        return ["validate", "s.yaml", "--set", "model.kind.x=1"], ["model.kind", "value"], 1, False
-
-    def set_empty_field(w):
-        write(w / "s.yaml", HOP)
-        return ["validate", "s.yaml", "--set", "model..x=1"], ["--set", "empty field"], 1, False
-
-    def set_section_to_list(w):
-        write(w / "s.yaml", KV)
-        return ["validate", "s.yaml", "--set", "model=[1, 2]"], ["model"], 1, False
-
-    def cli_negative_seed(w):
-        write(w / "s.yaml", DENSE)
-        return ["recall", "s.yaml", "--seed", "-1"], ["run.seed"], 1, False
-
-    def set_threads_zero(w):
-        write(w / "s.yaml", ATT)
-        return ["recall", "s.yaml", "--set", "run.threads=0"], ["run.threads"], 1, False
-
-    return locals()
+        ),
+        "set_into_value": _written(
+            "s.yaml",
+            HOP,
+            ["validate", "s.yaml", "--set", "model.kind.x=1"],
+            ["model.kind", "value"],
+        ),
+        "set_empty_field": _written(
+            "s.yaml", HOP, ["validate", "s.yaml", "--set", "model..x=1"], ["--set", "empty field"]
+        ),
+        "set_section_to_list": _written(
+            "s.yaml", KV, ["validate", "s.yaml", "--set", "model=[1, 2]"], ["model"]
+        ),
+        "cli_negative_seed": _written(
+            "s.yaml", DENSE, ["recall", "s.yaml", "--seed", "-1"], ["run.seed"]
+        ),
+        "set_threads_zero": _written(
+            "s.yaml", ATT, ["recall", "s.yaml", "--set", "run.threads=0"], ["run.threads"]
+        ),
+    }
 
 
 def _name_abuse():
-    def name_dotdot_in_file(w):
-        write(w / "s.yaml", "name: '..'\n" + HOP)
-        return ["recall", "s.yaml"], ["field 'name'", "plain name"], 1, False
-
-    def name_dot_in_file(w):
-        write(w / "s.yaml", "name: .\n" + KV)
-        return ["validate", "s.yaml"], ["field 'name'", "plain name"], 1, False
-
-    def name_traversal_set(w):
-        write(w / "s.yaml", HOP)
-        return ["recall", "s.yaml", "--set", "name=../../x"], ["field 'name'"], 1, False
-
-    def name_set_dotdot(w):
-        write(w / "s.yaml", NTM)
-        return ["recall", "s.yaml", "--set", "name=.."], ["field 'name'"], 1, False
-
-    def name_with_slash(w):
-        write(w / "s.yaml", "name: a/b\n" + MODERN)
-        return ["validate", "s.yaml"], ["field 'name'"], 1, False
-
-    def name_too_long(w):
-        write(w / "s.yaml", "name: " + "a" * 101 + "\n" + ATT)
-        return ["validate", "s.yaml"], ["field 'name'", "100 characters"], 1, False
-
-    def name_from_dots_file(w):
-        write(w / "...yaml", HOP)
-        return ["recall", "...yaml"], ["field 'name'", "name:"], 1, False
-
-    def name_from_hidden_file(w):
-        write(w / ".yaml", DENSE)
-        return ["validate", ".yaml"], ["field 'name'", "name:"], 1, False
-
-    def name_derived_from_odd_file(w):
-        write(w / "my scenario (v2).yaml", KV)
-        return ["validate", "my scenario (v2).yaml"], ["name my_scenario__v2_"], 0, False
-
-    return locals()
+    return {
+        "name_dotdot_in_file": _written(
+            "s.yaml", "name: '..'\n" + HOP, ["recall", "s.yaml"], ["field 'name'", "plain name"]
+        ),
+        "name_dot_in_file": _written(
+            "s.yaml", "name: .\n" + KV, ["validate", "s.yaml"], ["field 'name'", "plain name"]
+        ),
+        "name_traversal_set": _written(
+            "s.yaml", HOP, ["recall", "s.yaml", "--set", "name=../../x"], ["field 'name'"]
+        ),
+        "name_set_dotdot": _written(
+            "s.yaml", NTM, ["recall", "s.yaml", "--set", "name=.."], ["field 'name'"]
+        ),
+        "name_with_slash": _written(
+            "s.yaml", "name: a/b\n" + MODERN, ["validate", "s.yaml"], ["field 'name'"]
+        ),
+        "name_too_long": _written(
+            "s.yaml",
+            "name: " + "a" * 101 + "\n" + ATT,
+            ["validate", "s.yaml"],
+            ["field 'name'", "100 characters"],
+        ),
+        "name_from_dots_file": _written(
+            "...yaml", HOP, ["recall", "...yaml"], ["field 'name'", "name:"]
+        ),
+        "name_from_hidden_file": _written(
+            ".yaml", DENSE, ["validate", ".yaml"], ["field 'name'", "name:"]
+        ),
+        "name_derived_from_odd_file": _written(
+            "my scenario (v2).yaml",
+            KV,
+            ["validate", "my scenario (v2).yaml"],
+            ["name my_scenario__v2_"],
+            status=0,
+        ),
+    }
 
 
 def _files():
@@ -511,25 +591,6 @@ def _files():
         (w / "p.csv").mkdir()
         write(w / "s.yaml", FILEPAT % "p.csv")
         return ["validate", "s.yaml"], ["patterns.path", "directory"], 1, False
-
-    def pattern_missing(w):
-        write(w / "s.yaml", FILEPAT % "gone.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "gone.npy", "does not exist"], 1, False
-
-    def empty_npy(w):
-        write(w / "p.npy", b"")
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "p.npy", "empty"], 1, False
-
-    def empty_csv(w):
-        write(w / "p.csv", b"")
-        write(w / "s.yaml", FILEPAT % "p.csv")
-        return ["recall", "s.yaml"], ["patterns.path", "p.csv", "empty"], 1, False
-
-    def blank_csv(w):
-        write(w / "p.csv", "\n\n  \n")
-        write(w / "s.yaml", FILEPAT % "p.csv")
-        return ["validate", "s.yaml"], ["patterns.path", "p.csv", "empty"], 1, False
 
     def npy_zero_patterns(w):
         npy(w / "p.npy", np.zeros((0, 10), np.int8))
@@ -580,26 +641,6 @@ def _files():
         write(w / "s.yaml", FILEPAT % "p.npy")
         return ["validate", "s.yaml"], ["patterns.path", "header promises"], 1, False
 
-    def npy_not_npy(w):
-        write(w / "p.npy", "this is not numpy\n")
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "could not be read"], 1, False
-
-    def csv_with_text(w):
-        write(w / "p.csv", "1,-1,1\n-1,one,1\n")
-        write(w / "s.yaml", FILEPAT % "p.csv")
-        return ["validate", "s.yaml"], ["patterns.path", "p.csv", "numbers"], 1, False
-
-    def csv_ragged(w):
-        write(w / "p.csv", "1,-1,1\n-1,1\n")
-        write(w / "s.yaml", FILEPAT % "p.csv")
-        return ["validate", "s.yaml"], ["patterns.path", "p.csv"], 1, False
-
-    def pattern_wrong_suffix(w):
-        write(w / "p.txt", "1,-1\n")
-        write(w / "s.yaml", FILEPAT % "p.txt")
-        return ["validate", "s.yaml"], ["patterns.path", ".npy or .csv"], 1, False
-
     def keys_fifo(w):
         os.mkfifo(w / "k.csv")
         write(w / "s.yaml", FILEKEYS % "k.csv")
@@ -622,43 +663,127 @@ def _files():
         write(w / "s.yaml", FILEKEYS % "k.npy")
         return ["validate", "s.yaml"], ["model.keys.path", "object"], 1, False
 
-    def values_empty_csv(w):
-        write(w / "v.csv", b"")
-        write(w / "s.yaml", FILEVALUES % "v.csv")
-        return ["validate", "s.yaml"], ["model.values.path", "empty"], 1, False
-
     def values_dev_zero(w):
         os.symlink("/dev/zero", w / "v.npy")
         write(w / "s.yaml", FILEVALUES % "v.npy")
         return ["validate", "s.yaml"], ["model.values.path", "device"], 1, True
 
-    return locals()
+    return {
+        "pattern_fifo": pattern_fifo,
+        "pattern_dev_zero": pattern_dev_zero,
+        "pattern_directory": pattern_directory,
+        "pattern_missing": _written(
+            "s.yaml",
+            FILEPAT % "gone.npy",
+            ["validate", "s.yaml"],
+            ["patterns.path", "gone.npy", "does not exist"],
+        ),
+        "empty_npy": _written(
+            "s.yaml",
+            FILEPAT % "p.npy",
+            ["validate", "s.yaml"],
+            ["patterns.path", "p.npy", "empty"],
+            data=("p.npy", b""),
+        ),
+        "empty_csv": _written(
+            "s.yaml",
+            FILEPAT % "p.csv",
+            ["recall", "s.yaml"],
+            ["patterns.path", "p.csv", "empty"],
+            data=("p.csv", b""),
+        ),
+        "blank_csv": _written(
+            "s.yaml",
+            FILEPAT % "p.csv",
+            ["validate", "s.yaml"],
+            ["patterns.path", "p.csv", "empty"],
+            data=("p.csv", "\n\n  \n"),
+        ),
+        "npy_zero_patterns": npy_zero_patterns,
+        "npy_object_dtype": npy_object_dtype,
+        "npy_nan": npy_nan,
+        "npy_4d": npy_4d,
+        "npy_3d_accepted": npy_3d_accepted,
+        "npy_value_two": npy_value_two,
+        "npy_value_half": npy_value_half,
+        "npy_header_lies": npy_header_lies,
+        "npy_not_npy": _written(
+            "s.yaml",
+            FILEPAT % "p.npy",
+            ["validate", "s.yaml"],
+            ["patterns.path", "could not be read"],
+            data=("p.npy", "this is not numpy\n"),
+        ),
+        "csv_with_text": _written(
+            "s.yaml",
+            FILEPAT % "p.csv",
+            ["validate", "s.yaml"],
+            ["patterns.path", "p.csv", "numbers"],
+            data=("p.csv", "1,-1,1\n-1,one,1\n"),
+        ),
+        "csv_ragged": _written(
+            "s.yaml",
+            FILEPAT % "p.csv",
+            ["validate", "s.yaml"],
+            ["patterns.path", "p.csv"],
+            data=("p.csv", "1,-1,1\n-1,1\n"),
+        ),
+        "pattern_wrong_suffix": _written(
+            "s.yaml",
+            FILEPAT % "p.txt",
+            ["validate", "s.yaml"],
+            ["patterns.path", ".npy or .csv"],
+            data=("p.txt", "1,-1\n"),
+        ),
+        "keys_fifo": keys_fifo,
+        "keys_3d": keys_3d,
+        "keys_inf": keys_inf,
+        "keys_object": keys_object,
+        "values_empty_csv": _written(
+            "s.yaml",
+            FILEVALUES % "v.csv",
+            ["validate", "s.yaml"],
+            ["model.values.path", "empty"],
+            data=("v.csv", b""),
+        ),
+        "values_dev_zero": values_dev_zero,
+    }
 
 
 def _capacity():
-    def capacity_kv_bool_value(w):
-        write(w / "s.yaml", KV + "capacity: {study: slots, values: [true]}\n")
-        return ["capacity", "s.yaml"], ["capacity.values[0]", "true/false"], 1, False
-
-    def capacity_ntm_zero_length(w):
-        write(w / "s.yaml", NTM + "capacity: {lengths: [0]}\n")
-        return ["capacity", "s.yaml"], ["capacity.lengths"], 1, False
-
-    def capacity_dense_huge_size(w):
-        write(w / "s.yaml", DENSE + "capacity: {sizes: [100000000]}\n")
-        return ["capacity", "s.yaml"], ["capacity.sizes"], 1, False
-
-    def capacity_modern_inf_beta(w):
-        write(w / "s.yaml", MODERN + "capacity: {study: beta_sweep, betas: [1.0, .inf]}\n")
-        return ["capacity", "s.yaml"], ["capacity.betas", "finite"], 1, False
-
     def capacity_load_rounded_is_noted(w):
         t = replace(HOP, "count: 5, size: 60", "count: 5, size: 100")
         write(w / "s.yaml", t + "capacity: {loads: [0.013, 0.05]}\n")
         args = ["capacity", "s.yaml", "--out", "out", "--no-plots"]
         return args, ["note", "0.013", "load_asked"], 0, False
 
-    return locals()
+    return {
+        "capacity_kv_bool_value": _written(
+            "s.yaml",
+            KV + "capacity: {study: slots, values: [true]}\n",
+            ["capacity", "s.yaml"],
+            ["capacity.values[0]", "true/false"],
+        ),
+        "capacity_ntm_zero_length": _written(
+            "s.yaml",
+            NTM + "capacity: {lengths: [0]}\n",
+            ["capacity", "s.yaml"],
+            ["capacity.lengths"],
+        ),
+        "capacity_dense_huge_size": _written(
+            "s.yaml",
+            DENSE + "capacity: {sizes: [100000000]}\n",
+            ["capacity", "s.yaml"],
+            ["capacity.sizes"],
+        ),
+        "capacity_modern_inf_beta": _written(
+            "s.yaml",
+            MODERN + "capacity: {study: beta_sweep, betas: [1.0, .inf]}\n",
+            ["capacity", "s.yaml"],
+            ["capacity.betas", "finite"],
+        ),
+        "capacity_load_rounded_is_noted": capacity_load_rounded_is_noted,
+    }
 
 
 CASES = {}

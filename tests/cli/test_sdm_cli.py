@@ -4,20 +4,17 @@ tables equal direct engine calls, bad input naming the field, seeds."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_tools import check_shrink_settings, invoke, run_small
+from cli_tools import SCEN, invoke, refused, shipped, shipped_scenario_tests
 
 from memsim import sdm
 from memsim._rng import generator
 from memsim.experiments import run
 from memsim.experiments.sdm import flip_cues
 
-ROOT = Path(__file__).resolve().parents[2]
-SCEN = ROOT / "scenarios"
-SCENARIOS = sorted(SCEN.glob("sdm_*.yaml"))
+SCENARIOS = shipped("sdm")
 
 SMALL = ["model.address_bits=64", "model.locations=2000", "model.radius=24"]
 SHRINK = {
@@ -32,23 +29,19 @@ FILES = {
 }
 
 
-def test_every_scenario_has_shrink_settings():
-    check_shrink_settings(SCENARIOS, SHRINK)
-
-
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario_runs_small(path, tmp_path):
-    assert invoke("validate", path).exit_code == 0
-    command, doc = run_small(path, tmp_path / "out", SHRINK[path.stem], "sdm", FILES[path.stem])
-    s = doc["summary"]
+def check_summary(command, s):
     # activated locations per read: Binomial(M, p) with p = P(Bin(n, 1/2) <= r)
     assert abs(s["mean_activated"] - s["expected_activated"]) < 0.15 * s["expected_activated"]
     if command == "recall":
         assert 0.5 < s["mean_accuracy"] <= 1.0
         assert s["attention_max_abs_difference"] < 0.2
     else:
-        st = doc["summary"]
-        assert st["points"] == 4
+        assert s["points"] == 4
+
+
+test_every_scenario_has_shrink_settings, test_scenario_runs_small = shipped_scenario_tests(
+    SCENARIOS, SHRINK, FILES, check_summary, validate=True
+)
 
 
 def test_recall_table_equals_engine_calls():
@@ -113,13 +106,7 @@ def test_bad_input_names_the_field(tmp_path, setting, fragments):
     p = tmp_path / "bad.yaml"
     p.write_text(GOOD)
     extra = ["--set", "capacity.items=[5]"] if setting.startswith("capacity.flips") else []
-    r = invoke("validate", p, "--set", setting, *extra)
-    assert r.exit_code == 1, r.output
-    assert "Traceback" not in r.output
-    said = " ".join(r.output.split())
-    assert "bad.yaml" in said
-    for f in fragments:
-        assert f in said, (f, said)
+    refused(invoke("validate", p, "--set", setting, *extra), fragments, "bad.yaml")
 
 
 def test_hetero_bipolar_inline(tmp_path):

@@ -3,11 +3,9 @@ engine calls (memsim.hopfield.sequence), bad input naming the field, seed reprod
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from cli_tools import check_shrink_settings, invoke, run_small
+from cli_tools import SCEN, invoke, refused, shipped, shipped_scenario_tests
 from click.testing import CliRunner
 from memsim.cli.app import cli
 
@@ -17,9 +15,7 @@ from memsim.experiments import run
 from memsim.hopfield import sequence as seq
 from memsim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[2]
-SCEN = ROOT / "scenarios"
-SCENARIOS = sorted(SCEN.glob("sequence_*.yaml"))
+SCENARIOS = shipped("sequence")
 
 SHRINK = {
     "sequence_letters": ["run.trials=1", "model.steps=6"],
@@ -36,16 +32,7 @@ FILES = {
 }
 
 
-def test_every_scenario_has_shrink_settings():
-    check_shrink_settings(SCENARIOS, SHRINK)
-
-
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario_runs_small(path, tmp_path):
-    command, doc = run_small(
-        path, tmp_path / "out", SHRINK[path.stem], "sequence", FILES[path.stem]
-    )
-    s = doc["summary"]
+def check_summary(command, s):
     if command == "recall":
         # WALTZ, sync, lam 0.2: the word is followed to its end without a wrong transition
         assert s["mean_wrong_transitions"] == 0.0
@@ -53,6 +40,11 @@ def test_scenario_runs_small(path, tmp_path):
         assert s["fraction_retrieved"] >= 0.6
     else:
         assert s["alpha_c_published"] == 0.269
+
+
+test_every_scenario_has_shrink_settings, test_scenario_runs_small = shipped_scenario_tests(
+    SCENARIOS, SHRINK, FILES, check_summary
+)
 
 
 def test_recall_tables_match_the_engine():
@@ -128,14 +120,7 @@ BAD = [
 @pytest.mark.parametrize("command,setting,fragments", BAD, ids=[b[1] for b in BAD])
 def test_bad_input_names_the_field(command, setting, fragments, tmp_path):
     path = SCEN / ("sequence_letters.yaml" if command == "recall" else "sequence_capacity.yaml")
-    r = CliRunner().invoke(
-        cli, [command, str(path), "--out", str(tmp_path / "o"), "--set", setting]
-    )
-    assert r.exit_code == 1
-    said = " ".join(r.output.split())
-    for f in fragments:
-        assert f in said, said
-    assert "Traceback" not in said
+    refused(invoke(command, path, "--out", tmp_path / "o", "--set", setting), fragments)
 
 
 def test_capacity_refuses_letters_and_tau(tmp_path):

@@ -11,15 +11,7 @@ from hypothesis import strategies as st
 import memsim.attention as A
 from memsim.errors import MemsimError
 
-
-def _data(seed, b=4, k=7, d=5, dv=3):
-    rng = np.random.default_rng(seed)
-    return (
-        rng.standard_normal((b, d)),
-        rng.standard_normal((k, d)),
-        rng.standard_normal((k, dv)),
-        rng,
-    )
+_data = ref.random_qkv
 
 
 def _score_opts(kind, d, rng, h=4):

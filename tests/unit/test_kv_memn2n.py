@@ -199,24 +199,11 @@ def test_memn2n_errors():
         kv.memn2n_forward(w, x[:, :2], np.zeros((2, 1), dtype=int))
     with pytest.raises(MemsimError, match="K \\+ 1 >= 2"):
         kv.adjacent_weights(np.ones((1, 3, 2)))
+    square = [np.ones((3, 2))] * 4  # A, C, B, W
     with pytest.raises(MemsimError, match="both T_A and T_C"):
-        kv.layerwise_weights(
-            np.ones((3, 2)),
-            np.ones((3, 2)),
-            np.ones((3, 2)),
-            np.ones((3, 2)),
-            hops=1,
-            T_A=np.ones((2, 2)),
-        )
+        kv.layerwise_weights(*square, hops=1, T_A=np.ones((2, 2)))
     with pytest.raises(MemsimError, match="H must have shape"):
-        kv.layerwise_weights(
-            np.ones((3, 2)),
-            np.ones((3, 2)),
-            np.ones((3, 2)),
-            np.ones((3, 2)),
-            hops=1,
-            H=np.ones((3, 3)),
-        )
+        kv.layerwise_weights(*square, hops=1, H=np.ones((3, 3)))
 
 
 def test_memn2n_other_normalisers_are_distributions():

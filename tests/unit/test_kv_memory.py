@@ -5,6 +5,7 @@ import pytest
 import reference_kv as ref
 from hypothesis import given
 from hypothesis import strategies as st
+from reference_attention import random_qkv
 
 import memsim.kv as kv
 from memsim.errors import MemsimError
@@ -12,13 +13,8 @@ from memsim.kv import memory as M
 
 
 def _data(seed, b=4, s=7, d=5, dv=3):
-    rng = np.random.default_rng(seed)
-    return (
-        rng.standard_normal((b, d)),
-        rng.standard_normal((s, d)),
-        rng.standard_normal((s, dv)),
-        rng,
-    )
+    """b queries, s slots of keys and values (the same draws as the attention tests' data)."""
+    return random_qkv(seed, b, s, d, dv)
 
 
 NORMALISERS = [

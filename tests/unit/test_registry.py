@@ -39,34 +39,19 @@ def test_everything_finds_kinds_through_the_registry():
 
 def test_incomplete_kind_fails_loudly():
     good = registry.get("kv")
-    broken = registry.ModelKind(
-        name="kv",
-        order=0,
-        description="",
-        schema=good.schema,
-        runners="memsim.experiments.no_such_module",
-        plots=good.plots,
-    )
+
+    def declared(**changed):
+        fields = {"name": "kv", "order": 0, "description": "", "schema": good.schema,
+                  "runners": good.runners, "plots": good.plots}  # fmt: skip
+        return registry.ModelKind(**{**fields, **changed})
+
+    broken = declared(runners="memsim.experiments.no_such_module")
     with pytest.raises(registry.KindError, match="does not exist"):
         registry._check_declaration(broken, "test")
-    wrong_tag = registry.ModelKind(
-        name="other",
-        order=0,
-        description="",
-        schema=good.schema,
-        runners=good.runners,
-        plots=good.plots,
-    )
+    wrong_tag = declared(name="other")
     with pytest.raises(registry.KindError, match="has kind"):
         registry._check_declaration(wrong_tag, "test")
-    no_plots = registry.ModelKind(
-        name="kv",
-        order=0,
-        description="",
-        schema=good.schema,
-        runners=good.runners,
-        plots="memsim.plotting.common",
-    )
+    no_plots = declared(plots="memsim.plotting.common")
     with pytest.raises(registry.KindError, match="PLOTTERS is missing"):
         no_plots.check_complete()
     with pytest.raises(registry.KindError, match="not a memsim ModelKind"):
