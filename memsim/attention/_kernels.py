@@ -34,7 +34,6 @@ from memsim.attention._exp import exp32, exp64
 _EXP_TILE = 1024
 
 FLAG_BAD = 1  # NaN or +inf among the available entries
-FLAG_NEG_INF = 2  # -inf among the available entries (an overflow to -inf, or an inf input)
 FLAG_DEAD = 4  # no entry above -inf
 FLAG_OUT = 8  # a non-finite read-out (returned by the tiled read-out only)
 
@@ -44,105 +43,123 @@ FLAG_OUT = 8  # a non-finite read-out (returned by the tiled read-out only)
 # ------------------------------------------------------------------------------------------------
 
 
-def _exp_segment(x, m, out):
-    """``out <- exp(x - m)``, in x's precision (1-D float32 or float64 of the same length and
-    dtype, m a float); ``out`` may be ``x``."""
+def _exp_segment(x, m):
+    """``x <- exp(x - m)`` in place, in x's precision (1-D float32 or float64, m a float).
+
+    In place on one array: with a separate output LLVM must check at run time that the two do
+    not overlap, and runs the scalar loop when they are the same array."""
     raise NotImplementedError("only inside Numba code")  # pragma: no cover
 
 
 @overload(_exp_segment, jit_options={"cache": True, "fastmath": set(CONTRACT)})
-def _exp_segment_impl(x, m, out):
+def _exp_segment_impl(x, m):
     if x.dtype == types.float32:
 
-        def impl32(x, m, out):
+        def impl32(x, m):
             m32 = np.float32(m)  # exact: a maximum of float32 numbers
             for j in range(x.shape[0]):
-                out[j] = exp32(x[j] - m32)
+                x[j] = exp32(x[j] - m32)
 
         return impl32
 
-    def impl64(x, m, out):
+    def impl64(x, m):
         m64 = np.float64(m)
         for j in range(x.shape[0]):
-            out[j] = exp64(x[j] - m64)
+            x[j] = exp64(x[j] - m64)
 
     return impl64
 
 
 @jit(fastmath=CONTRACT)
-def exp_shift_sum(x, m, out):
-    """``out <- exp(x - m)`` (1-D float32/float64, same length and dtype; ``out`` may be ``x``);
-    returns the float64 sum of ``out``.
+def exp_shift_sum(x, m):
+    """``x <- exp(x - m)`` in place (1-D float32/float64, any length); returns the float64 sum.
 
     NaN entries stay NaN (so the sum is NaN), ``-inf`` entries become 0. The exponentials are
     taken segment by segment, each summed while it is in cache."""
     n = x.shape[0]
     total = 0.0
     for j0 in range(0, n, _EXP_TILE):
-        j1 = min(n, j0 + _EXP_TILE)
-        _exp_segment(x[j0:j1], m, out[j0:j1])
-        total += _sum64(out[j0:j1])
+        seg = x[j0 : min(n, j0 + _EXP_TILE)]
+        _exp_segment(seg, m)
+        total += _sum64(seg)
     return total
 
 
 @jit
 def exp_into(x, out):
     """``out[j] = exp(x[j])`` (1-D float32 or float64, same dtype); ``out`` may be ``x``."""
-    _exp_segment(x, 0.0, out)
+    out[:] = x
+    _exp_segment(out, 0.0)
 
 
 @jit
-def _scan_row(row):
-    """(max over the row, #entries equal to -inf); NaN entries are skipped by the maximum and
-    show up later as a NaN row sum (see :func:`exp_shift_sum`). Four partial maxima as
-    compare-and-select, which vectorises without fastmath."""
+def _row_max(row):
+    """Maximum of a 1-D array; NaN entries are skipped (they show up later as a NaN row sum,
+    see :func:`exp_shift_sum`), -inf for an empty row. Eight partial maxima as
+    compare-and-select (x86 ``maxpd``), which vectorises without fastmath."""
     n = row.shape[0]
-    m0 = -np.inf
-    m1 = -np.inf
-    m2 = -np.inf
-    m3 = -np.inf
-    neg = 0
+    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = -np.inf
     j = 0
-    while j + 4 <= n:
-        a0 = row[j]
-        a1 = row[j + 1]
-        a2 = row[j + 2]
-        a3 = row[j + 3]
-        m0 = a0 if a0 > m0 else m0
-        m1 = a1 if a1 > m1 else m1
-        m2 = a2 if a2 > m2 else m2
-        m3 = a3 if a3 > m3 else m3
-        neg += (a0 == -np.inf) + (a1 == -np.inf) + (a2 == -np.inf) + (a3 == -np.inf)
-        j += 4
+    while j + 8 <= n:
+        a = row[j]
+        m0 = a if a > m0 else m0
+        a = row[j + 1]
+        m1 = a if a > m1 else m1
+        a = row[j + 2]
+        m2 = a if a > m2 else m2
+        a = row[j + 3]
+        m3 = a if a > m3 else m3
+        a = row[j + 4]
+        m4 = a if a > m4 else m4
+        a = row[j + 5]
+        m5 = a if a > m5 else m5
+        a = row[j + 6]
+        m6 = a if a > m6 else m6
+        a = row[j + 7]
+        m7 = a if a > m7 else m7
+        j += 8
     while j < n:
-        a0 = row[j]
-        m0 = a0 if a0 > m0 else m0
-        neg += a0 == -np.inf
+        a = row[j]
+        m0 = a if a > m0 else m0
         j += 1
     m0 = m1 if m1 > m0 else m0
     m2 = m3 if m3 > m2 else m2
-    return (m2 if m2 > m0 else m0), neg
+    m4 = m5 if m5 > m4 else m4
+    m6 = m7 if m7 > m6 else m6
+    m0 = m2 if m2 > m0 else m0
+    m4 = m6 if m6 > m4 else m4
+    return m4 if m4 > m0 else m0
+
+
+@jit
+def _has_nan(row):
+    for j in range(row.shape[0]):
+        if row[j] != row[j]:
+            return True
+    return False
 
 
 @jit
 def _sum64(x):
-    """float64 sum of a 1-D array (float32 or float64) with four partial sums."""
+    """float64 sum of a 1-D array (float32 or float64) with eight partial sums (added pairwise
+    at the end): vectorises without reassociation, the same numbers on every run."""
     n = x.shape[0]
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    s3 = 0.0
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
     j = 0
-    while j + 4 <= n:
+    while j + 8 <= n:
         s0 += np.float64(x[j])
         s1 += np.float64(x[j + 1])
         s2 += np.float64(x[j + 2])
         s3 += np.float64(x[j + 3])
-        j += 4
+        s4 += np.float64(x[j + 4])
+        s5 += np.float64(x[j + 5])
+        s6 += np.float64(x[j + 6])
+        s7 += np.float64(x[j + 7])
+        j += 8
     while j < n:
         s0 += np.float64(x[j])
         j += 1
-    return (s0 + s1) + (s2 + s3)
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -218,12 +235,12 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
                             si[j] = -np.inf
             for i in range(nq):
                 si = s[i, :nk]
-                new_max = max(run_max[i], _scan_row(si)[0])
+                new_max = max(run_max[i], _row_max(si))
                 if new_max == -np.inf:
                     continue  # every key of this block is masked for this query
                 scale = np.exp(run_max[i] - new_max)  # exp(-inf) = 0 on the first block
                 run_max[i] = new_max
-                run_sum[i] = run_sum[i] * scale + exp_shift_sum(si, new_max, si)
+                run_sum[i] = run_sum[i] * scale + exp_shift_sum(si, new_max)
                 ai = acc[i]
                 for c in range(dv):
                     ai[c] *= scale
@@ -437,7 +454,7 @@ def entmax_rows(x, c, max_iter, out):
 # row softmax for the blocked read-out and the softmax normaliser, float64 and float32
 # ------------------------------------------------------------------------------------------------
 #
-# One pass per row computes the maximum and counts the -inf entries; a second pass writes
+# One pass per row computes the maximum; a second pass writes
 # exp(x - max) and sums it (float64 accumulator in both precisions). A NaN score is skipped by the
 # maximum but kept NaN by the exponential, so the row sum is NaN; a +inf score makes the maximum
 # +inf. Those give FLAG_BAD: the caller turns the per-row flags into errors, so the scores are
@@ -447,25 +464,19 @@ def entmax_rows(x, c, max_iter, out):
 @jit
 def _softmax_row(row, mrow, use_mask):
     """Row kernel: mask, scan, exp(x - max) in place; returns (float64 sum, flags)."""
-    n = row.shape[0]
-    masked = 0
     if use_mask:
-        for j in range(n):
+        for j in range(row.shape[0]):
             if not mrow[j]:
                 row[j] = -np.inf
-                masked += 1
-    m, neg = _scan_row(row)
-    flags = 0
-    if neg > masked:
-        flags |= FLAG_NEG_INF
+    m = _row_max(row)
     if not (m > -np.inf):
-        return 1.0, flags | FLAG_DEAD  # every entry -inf (or NaN)
+        return 1.0, FLAG_DEAD  # every entry -inf (or NaN)
     if m == np.inf:
-        return 1.0, flags | FLAG_BAD
-    total = exp_shift_sum(row, m, row)
+        return 1.0, FLAG_BAD
+    total = exp_shift_sum(row, m)
     if total != total:
-        return 1.0, flags | FLAG_BAD  # a NaN score
-    return total, flags
+        return 1.0, FLAG_BAD  # a NaN score
+    return total, 0
 
 
 @jit
@@ -482,7 +493,7 @@ def softmax_block(s, mask, use_mask, mask_row0, sums, flags):
     ``mask`` (M, K) bool, M >= 1, used when ``use_mask``: M = 1 is shared, otherwise row
     ``mask_row0 + i`` belongs to row i (pass an empty (1, 0) array without a mask); masked
     entries are set to -inf first. ``sums[i]`` (float64) gets the row sum, ``flags[i]`` the OR
-    of FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD (a row with BAD or DEAD is left unfinished and its
+    of FLAG_BAD / FLAG_DEAD (a row with BAD or DEAD is left unfinished and its
     sum set to 1). Rows are independent: bit-identical for any thread count.
     """
     for i in prange(s.shape[0]):
@@ -499,12 +510,13 @@ def softmax_block_serial(s, mask, use_mask, mask_row0, sums, flags):
 @jit
 def _softmax_row_out(z, out):
     """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
-    m, neg = _scan_row(z)
+    m = _row_max(z)
     if not (m > -np.inf):
         return FLAG_DEAD
     if m == np.inf:
         return FLAG_BAD
-    total = exp_shift_sum(z, m, out)
+    out[:] = z
+    total = exp_shift_sum(out, m)
     if total != total:
         return FLAG_BAD
     inv = 1.0 / total
@@ -559,25 +571,21 @@ def _tile_rows(s, mask, use_mask, mrow0, k0, mx, lsum, acc, flags):
     nm = mask.shape[0]
     for i in range(nq):
         row = s[i]
-        masked = 0
         if use_mask:
             mrow = mask[0] if nm == 1 else mask[mrow0 + i]
             for j in range(nk):
                 if not mrow[k0 + j]:
                     row[j] = -np.inf
-                    masked += 1
-        m, neg = _scan_row(row)
-        if neg > masked:
-            flags[i] |= FLAG_NEG_INF
+        m = _row_max(row)
         if not (m > -np.inf) or m == np.inf:
-            if m == np.inf or neg < nk:
+            if m == np.inf or _has_nan(row):
                 flags[i] |= FLAG_BAD  # +inf, or NaN entries (skipped by the maximum)
             row[:] = 0.0
             continue
         old = mx[i]
         new = m if m > old else old
         mx[i] = new
-        total = exp_shift_sum(row, new, row)
+        total = exp_shift_sum(row, new)
         if total != total:
             flags[i] |= FLAG_BAD
             row[:] = 0.0
@@ -710,7 +718,7 @@ def tiled_softmax_read(q, k, v, mask, use_mask, out, flags_out, block_q, block_k
         C-contiguous, all float32 or all float64.
     mask : (M, K) bool; used when ``use_mask`` (M = 1 shared, M = B one row per query).
     out : (B, d_v), same dtype as q (written).
-    flags_out : (B,) int64 (written): FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD per query.
+    flags_out : (B,) int64 (written): FLAG_BAD / FLAG_DEAD per query.
     block_q, block_k : tile size; chunk_k : keys per task (a multiple of block_k).
 
     Returns the OR of all flags (FLAG_OUT added when a read-out is not finite).
