@@ -633,6 +633,7 @@ def _tile_merge(out, mx, lsum, acc, flags, fl_out):
     nc, nb = mx.shape
     dv = out.shape[1]
     every = 0
+    w = np.zeros(nc)  # rescaling factor of each chunk (one exponential per chunk and query)
     for b in range(nb):
         m = -np.inf
         f = 0
@@ -650,13 +651,14 @@ def _tile_merge(out, mx, lsum, acc, flags, fl_out):
         tot = 0.0
         for c in range(nc):
             if mx[c, b] > -np.inf:
-                tot += lsum[c, b] * np.exp(mx[c, b] - m)
+                w[c] = np.exp(mx[c, b] - m)
+                tot += lsum[c, b] * w[c]
         inv = 1.0 / tot
         for j in range(dv):
             a = 0.0
             for c in range(nc):
                 if mx[c, b] > -np.inf:
-                    a += acc[c, b, j] * np.exp(mx[c, b] - m)
+                    a += acc[c, b, j] * w[c]
             out[b, j] = a * inv
             if not (abs(out[b, j]) < np.inf):
                 every |= FLAG_OUT  # NaN or inf (also after rounding to float32)

@@ -44,6 +44,7 @@ __all__ = [
     "pointer_attention",
     "predict_positions",
     "random_multi_head_weights",
+    "readout_cost_ns",
     "self_attention",
     "soft_attention",
     "softmax_readout",
@@ -90,9 +91,17 @@ TILE_MAX_KEYS_ONE_QUERY = 1 << 14
 #: the numbers never depend on the number of threads.
 TILE_TASKS = 8
 
-#: Tiled read-outs with at least this many multiply-adds (B K (d + d_v)) run in parallel, smaller
-#: ones serially (same tasks, same numbers; a parallel region costs tens of microseconds).
-PARALLEL_MIN_WORK: int | None = 1 << 22
+#: Tiled read-outs whose estimated serial time (:func:`readout_cost_ns`) is at least this many
+#: nanoseconds run in parallel, smaller ones serially in the calling thread (None: always
+#: serially). A parallel region costs tens of microseconds on an idle machine, but when another
+#: process holds a core it waits for a descheduled thread: measured on the 2-core development
+#: machine, B = 64, K = 1000 took 3.3 ms in parallel against 0.25 ms for plain numpy. The serial
+#: kernel runs the same tasks (split by the shapes only), so the numbers are the same either way.
+PARALLEL_MIN_NS: float | None = 5e6
+
+#: Estimated serial cost of the read-out in ns per multiply-add of the two products and per
+#: exponential, float64 and float32 (single core of the development machine, rounded up).
+COST_NS = {"float64": (0.05, 1.5), "float32": (0.025, 0.8)}
 
 #: Blocks with at least this many score entries run the row softmax of the one-block path (the
 #: weights of ``attend(return_weights=True)`` / ``method="matrix"``) in parallel Numba (over
@@ -182,12 +191,14 @@ def softmax_readout(
       tile below :data:`TILE_MULTIPLY_ADDS` multiply-adds, so they run in the calling thread and
       the tile stays in the core's cache). One Numba parallel region runs fixed tasks (query
       blocks x key chunks); per tile a BLAS product for the scores, one pass per row (mask,
-      maximum, a count of non-finite scores, ``exp(s - running max)`` with a float64 sum,
+      maximum, ``exp(s - running max)`` with a float64 sum (a NaN sum or +inf maximum flags
+      non-finite scores),
       online rescaling as in Milakov & Gimelshein 2018), a BLAS product of the weights with the
       values into a float64 accumulator. Key chunks (used when there are fewer than
       :data:`TILE_TASKS` query blocks, so small batches run in parallel too) are merged per
       query in chunk order. Memory O(B d_v x chunks + threads x block_q x block_k), far below
-      plain numpy's B x K matrix. Serial below :data:`PARALLEL_MIN_WORK` multiply-adds.
+      plain numpy's B x K matrix. Serial (same tasks, same numbers) below an estimated
+      :data:`PARALLEL_MIN_NS` (:func:`readout_cost_ns`).
     * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
       BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
       a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
@@ -483,6 +494,36 @@ def _read_into(
     return f
 
 
+def readout_cost_ns(nb: int, nk: int, d: int, dv: int, dtype: Any = np.float64) -> float:
+    """Estimated serial time (ns) of the softmax read-out of ``nb`` queries over ``nk`` keys.
+
+    ``nb nk (d + dv)`` multiply-adds for the two products and ``nb nk`` exponentials, at the
+    per-operation costs of :data:`COST_NS` (float32 or float64); compared with
+    :data:`PARALLEL_MIN_NS` to decide whether threads are worth waking.
+
+    Parameters
+    ----------
+    nb, nk : int
+        Number of queries B and keys K.
+    d, dv : int
+        Dimension of queries/keys and of values.
+    dtype : numpy dtype
+        float32 or float64 (anything else is costed as float64).
+
+    Returns
+    -------
+    float
+        Estimated nanoseconds on one core.
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", eq. 1 (the two products and the
+    softmax counted here).
+    """
+    c_mac, c_exp = COST_NS.get(np.dtype(dtype).name, COST_NS["float64"])
+    return float(nb) * float(nk) * ((d + dv) * c_mac + c_exp)
+
+
 def _tiled_read(
     q: np.ndarray,
     k: np.ndarray,
@@ -502,10 +543,11 @@ def _tiled_read(
         bk = bk if block_k is None else block_k
         ck = -(-ck // bk) * bk
     flags = np.empty(nb, np.int64)
-    work = nb * nk * (q.shape[1] + v.shape[1])
     # one query per tile (B = 1) stays serial: its products are BLAS matrix-vector products,
     # which OpenBLAS threads itself from 2304 x 4 entries on
-    par = PARALLEL_MIN_WORK is not None and work >= PARALLEL_MIN_WORK and bq > 1
+    lim = PARALLEL_MIN_NS
+    cost = readout_cost_ns(nb, nk, q.shape[1], v.shape[1], q.dtype)
+    par = lim is not None and cost >= lim and bq > 1
     kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
     qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)

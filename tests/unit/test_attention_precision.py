@@ -70,7 +70,7 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
     q, keys, v = _data(200, 3000, 16, dtype=dtype)
     mask = np.random.default_rng(1).random((200, 3000)) < 0.9
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", 1)  # force the parallel kernels
-    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", 1)
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_NS", 1)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", 1)
     before = numba.get_num_threads()
     try:
@@ -86,7 +86,7 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
         numba.set_num_threads(before)
     # the serial kernels give the same numbers as the parallel ones
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
-    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", None)
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_NS", None)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", None)
     np.testing.assert_array_equal(A.attend(q, keys, v), outs[0][0])
     np.testing.assert_array_equal(A.softmax(q @ keys.T), outs[0][2])
