@@ -33,15 +33,19 @@ from typing import Any
 
 import numpy as np
 
-from memsim.attention import _kernels as K
-from memsim.attention._validate import (
+from memsim._checks import (
     axis_index,
-    integer,
     lookup,
-    real,
     registry_options,
     score_array,
 )
+from memsim._checks import (
+    strict_integer as integer,
+)
+from memsim._checks import (
+    strict_real as real,
+)
+from memsim.attention import _kernels as K
 from memsim.errors import MemsimError
 
 __all__ = [

@@ -26,10 +26,22 @@ from typing import Any
 
 import numpy as np
 
+from memsim._checks import (
+    attention_array as float_array,
+)
+from memsim._checks import (
+    bool_mask,
+    registry_options,
+)
+from memsim._checks import (
+    strict_integer as integer,
+)
+from memsim._checks import (
+    strict_real as real,
+)
 from memsim._rng import generator
 from memsim.attention import _kernels as K
 from memsim.attention import scores as _scores
-from memsim.attention._validate import bool_mask, float_array, integer, real, registry_options
 from memsim.attention.normalisers import NORMALISERS, normalise
 from memsim.attention.scores import SCORES, unit_rows
 from memsim.errors import MemsimError
@@ -514,6 +526,12 @@ def readout_cost_ns(nb: int, nk: int, d: int, dv: int, dtype: Any = np.float64) 
     -------
     float
         Estimated nanoseconds on one core.
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is not something :class:`numpy.dtype` understands (callers pass an array's
+        dtype).
 
     References
     ----------

@@ -30,7 +30,16 @@ from typing import Any
 
 import numpy as np
 
-from memsim.attention._validate import float_array, lookup, real, registry_options
+from memsim._checks import (
+    attention_array as float_array,
+)
+from memsim._checks import (
+    lookup,
+    registry_options,
+)
+from memsim._checks import (
+    strict_real as real,
+)
 from memsim.errors import MemsimError
 
 __all__ = ["ADDITIVE_CHUNK_ENTRIES", "SCORES", "score"]
