@@ -115,10 +115,14 @@ PARALLEL_MIN_NS: float | None = 5e6
 #: exponential, float64 and float32 (single core of the development machine, rounded up).
 COST_NS = {"float64": (0.05, 1.5), "float32": (0.025, 0.8)}
 
-#: Blocks with at least this many score entries run the row softmax of the one-block path (the
-#: weights of ``attend(return_weights=True)`` / ``method="matrix"``) in parallel Numba (over
-#: rows); smaller ones (and all, with ``None``) serially. Results are bit-identical either way.
-PARALLEL_MIN_ENTRIES: int | None = 1 << 20
+#: Blocks with at least this many score entries run the row softmax between the two BLAS
+#: products (the weights of ``attend(return_weights=True)`` / ``method="matrix"``, and
+#: dimensions above :data:`TILE_MAX_DIM`) in parallel Numba (over rows); smaller ones (and all,
+#: with ``None``, the default) serially. Right after a BLAS product OpenBLAS's own threads still
+#: spin on the other cores, so a parallel row pass competes with them (measured 0.5x of the
+#: serial pass on the 2-core development machine); the serial pass with the vectorised
+#: exponential costs about 1 ns per score. Results are bit-identical either way.
+PARALLEL_MIN_ENTRIES: int | None = None
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16

@@ -1049,6 +1049,18 @@ def separation(stored: np.ndarray) -> np.ndarray:
     return diag - G.max(axis=1)
 
 
+def _check_targeted(
+    stored: Any, targets: Any, queries: Any, beta: Any, scale_beta: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Checked (X, Q, target indices, beta) of the retrieval-error functions."""
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    t = np.asarray(targets, dtype=np.int64).reshape(-1)
+    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
+        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
+    return X, Q, t, _check_beta(beta, X.shape[1], scale_beta)
+
+
 def retrieval_error_bound(
     stored: np.ndarray,
     targets: np.ndarray,
@@ -1098,12 +1110,7 @@ def retrieval_error_bound(
     Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
     arXiv:2008.02217, Theorem 5 and eq. (5).
     """
-    X = _check_stored(stored)
-    Q, _ = _check_queries(queries, X.shape[1])
-    t = np.asarray(targets, dtype=np.int64).reshape(-1)
-    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
-        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
-    b = _check_beta(beta, X.shape[1], scale_beta)
+    X, Q, t, b = _check_targeted(stored, targets, queries, beta, scale_beta)
     p_count = X.shape[0]
     big_m = float(np.sqrt(np.max(np.einsum("ij,ij->i", X, X))))
     delta = separation(X)[t]
