@@ -58,6 +58,7 @@ __all__ = [
     "random_multi_head_weights",
     "readout_cost_ns",
     "self_attention",
+    "serial_tile_sizes",
     "soft_attention",
     "softmax_readout",
     "tile_sizes",
@@ -110,6 +111,11 @@ TILE_TASKS = 8
 #: machine, B = 64, K = 1000 took 3.3 ms in parallel against 0.25 ms for plain numpy. The serial
 #: kernel runs the same tasks (split by the shapes only), so the numbers are the same either way.
 PARALLEL_MIN_NS: float | None = 5e6
+
+#: Tiles of a serial read-out (:func:`serial_tile_sizes`): at most this many queries and score
+#: entries (64 x 1024 float64 scores are 512 KiB).
+SERIAL_TILE_Q = 64
+SERIAL_TILE_ENTRIES = 1 << 16
 
 #: Estimated serial cost of the read-out in ns per multiply-add of the two products and per
 #: exponential, float64 and float32 (single core of the development machine, rounded up).
@@ -487,6 +493,40 @@ def tile_sizes(
     return bq, bk, chunk_k
 
 
+def serial_tile_sizes(nb: int, nk: int, entries: int | None = None) -> tuple[int, int, int]:
+    """Tile sizes of a tiled read-out that runs in the calling thread (estimated cost below
+    :data:`PARALLEL_MIN_NS`): up to :data:`SERIAL_TILE_Q` queries x :data:`SERIAL_TILE_ENTRIES`
+    scores per tile (in the L2 cache), one key chunk. Its BLAS products are as large as plain
+    numpy's for small batches (B = 64, K = 1000: one tile), and BLAS may thread them itself,
+    since no other Numba thread calls BLAS at the same time.
+
+    Parameters
+    ----------
+    nb, nk : int >= 1
+        Number of queries B and of keys K.
+    entries : int >= 1, optional
+        Largest number of scores per tile.
+
+    Returns
+    -------
+    tuple of int
+        ``(block_q, block_k, chunk_k)`` with ``chunk_k`` covering every key.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``nb`` is 0 (callers pass non-empty shapes).
+
+    References
+    ----------
+    Dao et al. (2022), "FlashAttention", algorithm 1 (tiling with online softmax).
+    """
+    lim = SERIAL_TILE_ENTRIES if entries is None else min(entries, SERIAL_TILE_ENTRIES)
+    bq = max(1, min(nb, SERIAL_TILE_Q, lim))
+    bk = max(1, min(nk, lim // bq))
+    return bq, bk, -(-nk // bk) * bk
+
+
 def _read_into(
     q: np.ndarray,
     k: np.ndarray,
@@ -559,17 +599,21 @@ def _tiled_read(
     """out = softmax(q k^T) v by :func:`memsim.attention._kernels.tiled_softmax_read` (scores
     already scaled); returns the OR of the row flags (0 when all is well)."""
     nb, nk = q.shape[0], k.shape[0]
-    bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    # one query (B = 1) stays serial: its products are BLAS matrix-vector products, which
+    # OpenBLAS threads itself from 2304 x 4 entries on
+    lim = PARALLEL_MIN_NS
+    cost = readout_cost_ns(nb, nk, q.shape[1], v.shape[1], q.dtype)
+    par = lim is not None and cost >= lim and nb > 1
+    if par or nb == 1:
+        bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    else:
+        bq, bk, ck = serial_tile_sizes(nb, nk, entries)
     if block_q is not None or block_k is not None:
         bq = bq if block_q is None else block_q
         bk = bk if block_k is None else block_k
         ck = -(-ck // bk) * bk
+    par = par and bq > 1
     flags = np.empty(nb, np.int64)
-    # one query per tile (B = 1) stays serial: its products are BLAS matrix-vector products,
-    # which OpenBLAS threads itself from 2304 x 4 entries on
-    lim = PARALLEL_MIN_NS
-    cost = readout_cost_ns(nb, nk, q.shape[1], v.shape[1], q.dtype)
-    par = lim is not None and cost >= lim and bq > 1
     kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
     qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)

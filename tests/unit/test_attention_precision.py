@@ -84,11 +84,24 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
             np.testing.assert_array_equal(a, b)
     finally:
         numba.set_num_threads(before)
-    # the serial kernels give the same numbers as the parallel ones
+    # the serial kernels give the same numbers as the parallel ones for the same tiles
+    from memsim.attention import _kernels as K
+
+    qc = np.ascontiguousarray(q)
+    tiles = readouts.tile_sizes(q.shape[0], keys.shape[0], q.shape[1], v.shape[1])
+    res = []
+    for kern in (K.tiled_softmax_read, K.tiled_softmax_read_serial):
+        out = np.empty((q.shape[0], v.shape[1]), dtype)
+        kern(qc, keys, v, readouts._NO_MASK, False, out, np.empty(q.shape[0], np.int64), *tiles)
+        res.append(out)
+    np.testing.assert_array_equal(res[0], res[1])
+    np.testing.assert_array_equal(res[0], outs[0][0])
+    # small problems run serially with their own (larger) tiles: the same result to rounding
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
     monkeypatch.setattr(readouts, "PARALLEL_MIN_NS", None)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", None)
-    np.testing.assert_array_equal(A.attend(q, keys, v), outs[0][0])
+    tol = 8 * EPS32 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(A.attend(q, keys, v), outs[0][0], rtol=tol, atol=tol)
     np.testing.assert_array_equal(A.softmax(q @ keys.T), outs[0][2])
 
 
@@ -269,3 +282,15 @@ def test_modern_retrieve_float32_end_to_end():
             want = (e / e.sum(axis=1, keepdims=True)) @ x.astype(np.float64)
         scale = 0.5 * np.abs(q).max() * np.abs(x).max() * d
         assert np.abs(got - want).max() <= EPS32 * (8 + 4 * scale) * np.abs(x).max()
+
+
+def test_serial_tiles_cover_the_keys_and_stay_in_cache():
+    for nb, nk, entries in ((1, 5, None), (64, 1000, None), (300, 70_000, None), (50, 999, 100)):
+        bq, bk, ck = readouts.serial_tile_sizes(nb, nk, entries)
+        assert 1 <= bq <= min(nb, readouts.SERIAL_TILE_Q) and 1 <= bk <= nk
+        assert bq * bk <= (readouts.SERIAL_TILE_ENTRIES if entries is None else entries)
+        assert ck >= nk and ck % bk == 0  # one key chunk holding every key
+    # a serial read-out over several query blocks and key tiles matches the plain formula
+    q, keys, v = _data(150, 2500, 16)
+    assert readouts.readout_cost_ns(150, 2500, 16, 8) < readouts.PARALLEL_MIN_NS
+    np.testing.assert_allclose(A.attend(q, keys, v), _reference(q, keys, v), rtol=1e-12, atol=1e-14)
