@@ -4,17 +4,20 @@ Every check raises :class:`~memsim.errors.MemsimError` naming the argument, the 
 what is allowed (``recall(W, cues, seed=-1)`` says ``seed``), and returns the value converted to
 the type the engine computes with. Kernels never validate: the public wrappers call these first.
 
-The attention checks (:mod:`memsim.attention._validate`: query/key/value shapes, masks and the
-normalisers' options, written for one scan of each input on the hot path) are not merged here yet.
+The attention library uses the same checks in their strict form (``strict=True``: only real /
+integral number types, the offending value shown as its ``repr``) and the attention-only checks at
+the end of this module (scores that may be ``-inf``, axes, masks, registry names and options),
+written for one scan of each input on the hot path.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,16 +26,26 @@ from memsim.errors import MemsimError
 
 
 # ------------------------------------------------------------------------ numbers and names --
-def integer(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
+def integer(
+    value: Any,
+    name: str,
+    low: int | None = None,
+    high: int | None = None,
+    *,
+    strict: bool = False,
+) -> int:
     """``value`` as an int (integral floats allowed; bools, text and other floats refused),
-    within ``[low, high]`` where given."""
+    within ``[low, high]`` where given. ``strict``: integer types only (no integral floats), and
+    a value below ``low`` is reported as ``"{name} must be >= {low}, got {value!r}"``."""
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not ok and isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if not ok and not strict and isinstance(value, numbers.Real) and not isinstance(value, bool):
         ok = math.isfinite(value) and float(value).is_integer()
     if not ok:
         raise MemsimError(f"{name} must be an integer, got {value!r}")
     v = int(value)
     if low is not None and v < low:
+        if strict:
+            raise MemsimError(f"{name} must be >= {low}, got {value!r}")
         raise MemsimError(f"{name} must be an integer >= {low}, got {v}")
     if high is not None and v > high:
         raise MemsimError(f"{name} must be an integer <= {high}, got {v}")
@@ -51,21 +64,31 @@ def real(
     high: float | None = None,
     low_open: bool = False,
     high_open: bool = False,
+    *,
+    strict: bool = False,
 ) -> float:
     """A finite real number (bools and text refused) within the given bounds (``low_open`` /
-    ``high_open``: the bound itself is excluded)."""
-    if isinstance(value, (bool, np.bool_, str, bytes)):
+    ``high_open``: the bound itself is excluded). ``strict``: real number types only (no 0-d
+    arrays or other objects that convert to float), the value shown as its ``repr``."""
+    if strict:
+        if type(value) is float and low is None and high is None and math.isfinite(value):
+            return value  # hot path of the attention read-outs: a plain float
+        bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
+    else:
+        bad = isinstance(value, (bool, np.bool_, str, bytes))
+    if bad:
         raise MemsimError(f"{name} must be a real number, got {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError) as exc:
         raise MemsimError(f"{name} must be a real number, got {value!r}") from exc
+    shown = repr(value) if strict else v
     if not math.isfinite(v):
-        raise MemsimError(f"{name} must be finite, got {v}")
+        raise MemsimError(f"{name} must be finite, got {shown}")
     if low is not None and (v < low or (low_open and v == low)):
-        raise MemsimError(f"{name} must be {'>' if low_open else '>='} {low}, got {v}")
+        raise MemsimError(f"{name} must be {'>' if low_open else '>='} {low}, got {shown}")
     if high is not None and (v > high or (high_open and v == high)):
-        raise MemsimError(f"{name} must be {'<' if high_open else '<='} {high}, got {v}")
+        raise MemsimError(f"{name} must be {'<' if high_open else '<='} {high}, got {shown}")
     return v
 
 
@@ -135,29 +158,35 @@ def bits(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarr
     return np.ascontiguousarray(a, dtype=np.uint8)
 
 
-def float_array(x: Any, name: str, ndims: Sequence[int]) -> np.ndarray:
-    """``x`` as a C-contiguous float64 array with ndim in ``ndims`` and only finite entries
-    (no copy when it already is one)."""
+def _as_float(x: Any, name: str) -> np.ndarray:
+    """``x`` as a float64 array (no copy when it already is one); real numeric dtypes only."""
     if isinstance(x, np.ndarray) and x.dtype == np.float64:
-        arr = x
-    else:
-        try:
-            arr = np.asarray(x)
-        except Exception as exc:  # ragged lists and the like
-            raise MemsimError(f"{name} must be a numeric array: {exc}") from None
-        if arr.dtype == object or not (
-            np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-        ):
-            raise MemsimError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-        if np.iscomplexobj(arr):
-            raise MemsimError(f"{name} must be real, got dtype {arr.dtype}")
-        arr = arr.astype(np.float64)
-    if arr.ndim not in ndims:
+        return x
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise MemsimError(f"{name} must be a numeric array: {exc}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise MemsimError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise MemsimError(f"{name} must be real, got dtype {arr.dtype}")
+    return arr.astype(np.float64)
+
+
+def float_array(
+    x: Any, name: str, ndims: Sequence[int] | None, contiguous: bool = True
+) -> np.ndarray:
+    """``x`` as a float64 array with ndim in ``ndims`` (None: any) and only finite entries, made
+    C-contiguous when ``contiguous`` (no copy when it already is one)."""
+    arr = _as_float(x, name)
+    if ndims is not None and arr.ndim not in ndims:
         allowed = " or ".join(f"{n}-D" for n in ndims)
         raise MemsimError(f"{name} must be {allowed}, got an array of shape {arr.shape}")
     if arr.size and not np.isfinite(arr).all():
         raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
-    if not arr.flags.c_contiguous:
+    if contiguous and not arr.flags.c_contiguous:
         arr = np.ascontiguousarray(arr)
     return arr
 
@@ -356,3 +385,105 @@ def renamed_keywords(**renames: str) -> Callable[[_F], _F]:
         return inner  # type: ignore[return-value]
 
     return wrap
+
+
+# ------------------------------------------------------------------------------- attention --
+#: :func:`real` and :func:`integer` in their strict form (the attention library's checks)
+strict_real = functools.partial(real, strict=True)
+strict_integer = functools.partial(integer, strict=True)
+
+
+def attention_array(x: Any, name: str, ndims: tuple[int, ...] | None = None) -> np.ndarray:
+    """:func:`float_array` as the attention library calls it: layout kept (no contiguous copy)."""
+    return float_array(x, name, ndims, contiguous=False)
+
+
+def score_array(z: Any, name: str = "z") -> np.ndarray:
+    """Scores: float64, at least 1-D, finite or -inf (masked); NaN and +inf refused."""
+    arr = _as_float(z, name)
+    if arr.ndim == 0:
+        raise MemsimError(f"{name} must be an array with at least one dimension, got a scalar")
+    if np.isnan(arr).any():
+        raise MemsimError(f"{name} contains NaN; scores must be finite or -inf (masked key)")
+    if np.isposinf(arr).any():
+        raise MemsimError(
+            f"{name} contains +inf; scores must be finite or -inf (masked key). "
+            "Overflowing scores usually mean a too large beta or unnormalised vectors"
+        )
+    return arr
+
+
+def axis_index(axis: Any, ndim: int, name: str = "axis") -> int:
+    """Normalise ``axis`` for an array of ``ndim`` dimensions."""
+    a = integer(axis, name, strict=True)
+    if not -ndim <= a < ndim:
+        raise MemsimError(f"{name}={axis} is out of range for an array with {ndim} dimension(s)")
+    return a % ndim
+
+
+def bool_mask(mask: Any, n_queries: int, n_keys: int, single: bool) -> np.ndarray:
+    """Mask as a (M, K) bool array, M = 1 (shared) or n_queries; True = key available."""
+    arr = np.asarray(mask)
+    if arr.dtype != np.bool_:
+        raise MemsimError(
+            f"mask must be a boolean array (True = key available), got dtype {arr.dtype}"
+        )
+    if arr.ndim == 1:
+        if arr.shape[0] != n_keys:
+            raise MemsimError(f"mask has {arr.shape[0]} entries but there are {n_keys} keys")
+        arr = arr[None, :]
+    elif arr.ndim == 2 and not single:
+        if arr.shape != (n_queries, n_keys):
+            raise MemsimError(
+                f"mask must have shape ({n_keys},) or ({n_queries}, {n_keys}), got {arr.shape}"
+            )
+    else:
+        want = f"({n_keys},)" if single else f"({n_keys},) or ({n_queries}, {n_keys})"
+        raise MemsimError(f"mask must have shape {want}, got {arr.shape}")
+    empty = ~arr.any(axis=1)
+    if empty.any():
+        row = int(np.flatnonzero(empty)[0])
+        who = "the mask" if arr.shape[0] == 1 else f"mask row {row}"
+        raise MemsimError(f"{who} leaves no available key (all False); at least one must be True")
+    return np.ascontiguousarray(arr)
+
+
+def registry_options(
+    func: Callable, skip: int, kind: str, what: str, options: Mapping[str, Any]
+) -> dict:
+    """Check ``options`` against the keyword parameters of a registry entry ``func``.
+
+    ``skip`` positional parameters (the data) are not options. Unknown options and missing
+    required ones raise MemsimError.
+    """
+    params = list(inspect.signature(func).parameters.values())[skip:]
+    allowed = {
+        p.name
+        for p in params
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in ("axis",)
+    }
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        takes = ", ".join(sorted(allowed)) if allowed else "no options"
+        raise MemsimError(f"{what} '{kind}' does not take option(s) {unknown}; it takes: {takes}")
+    missing = [
+        p.name
+        for p in params
+        if p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and p.name not in options
+    ]
+    if missing:
+        raise MemsimError(f"{what} '{kind}' needs option(s) {missing}")
+    return dict(options)
+
+
+def lookup(
+    registry: Mapping[str, Callable], kind: Any, what: str, arg: str | None = None
+) -> Callable:
+    """Registry entry for ``kind`` with a helpful error listing the names (and naming the
+    argument ``arg`` when given)."""
+    if not isinstance(kind, str) or kind not in registry:
+        where = f"{arg}: " if arg else ""
+        raise MemsimError(f"{where}unknown {what} {kind!r}; choose one of {sorted(registry)}")
+    return registry[kind]

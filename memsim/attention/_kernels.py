@@ -3,23 +3,21 @@
 Private module: the public functions in :mod:`memsim.attention` validate and allocate; these
 kernels compute and never validate (stumpy style).
 
-No kernel here uses fastmath: Numba compiles a function called from a fastmath kernel with the
-caller's flags and caches that version, which would let LLVM re-associate the Cody-Waite
-reduction in :func:`exp_nonpositive` (it did: errors grew to 2e-14). Reductions use four
-partial sums / maxima instead, which vectorise without fastmath.
+Exponentials go through :func:`memsim.attention._exp.exp64` / ``exp32`` (branch-free, vectorised
+by LLVM; Numba's own ``np.exp`` is a scalar libm call), which must not be compiled with
+``reassoc``: the kernels that call them use at most :data:`memsim._jit.CONTRACT`. Row maxima and
+sums use four partial results instead of reassociation, so they vectorise and give the same
+numbers on every run and for any thread count.
 
-* :func:`exp_nonpositive` -- ``exp(x)`` for ``x <= 0`` written so that LLVM vectorises it (numba's
-  ``np.exp`` is a scalar libm call). Cody-Waite range reduction ``x = k ln 2 + r``,
-  ``|r| <= ln(2) / 2``, degree-13 Taylor polynomial for ``exp(r)`` (truncation error below
-  1e-17), and ``2**k`` built from its IEEE-754 bits. Relative error a few ulp. Inputs below
-  ``-700`` give exactly 0 (the true value is below 1e-304; softmax weights are relative to the
-  largest weight, which is exactly 1, so this flush changes no printed digit). ``-inf`` gives 0.
 * :func:`fused_softmax_read` -- ``softmax(q K^T) V`` for a batch of queries without the B x K
-  score matrix: queries in blocks (parallel), keys in blocks, running maximum and running
-  normaliser per query (online / streaming softmax, as in Milakov & Gimelshein 2018,
+  score matrix and without BLAS: queries in blocks (parallel), keys in blocks, running maximum and
+  running normaliser per query (online / streaming softmax, as in Milakov & Gimelshein 2018,
   "Online normalizer calculation for softmax", and the tiling of FlashAttention, Dao et al. 2022).
 * :func:`entmax_rows` -- alpha-entmax of each row: sort, support size, then the threshold
   equation solved relative to the smallest support weight (no cancellation).
+* row softmax (:func:`softmax_block`, :func:`softmax_rows_out`) and the tiled read-out
+  (:func:`tiled_softmax_read`) in float32 or float64, each with a serial twin for small work
+  (same numbers; the twins share their loop body).
 """
 
 from __future__ import annotations
@@ -29,47 +27,144 @@ from numba import prange, types
 from numba.extending import overload
 
 from memsim._jit import CONTRACT, jit, pjit
+from memsim.attention._exp import exp32, exp64
 
-# Cody-Waite split of ln 2: LN2_HI has 21 trailing zero bits, so k * LN2_HI is exact for |k| < 2^21.
-_LN2_HI = 6.93147180369123816490e-01
-_LN2_LO = 1.90821492927058770002e-10
-_INV_LN2 = 1.44269504088896338700e00
-_EXP_FLUSH = -700.0
+#: exponentials are computed and summed in segments of this many entries (the segment stays in
+#: the L1 cache between the exponential loop and the sum)
+_EXP_TILE = 1024
+
+FLAG_BAD = 1  # NaN or +inf among the available entries
+FLAG_DEAD = 4  # no entry above -inf
+FLAG_OUT = 8  # a non-finite read-out (returned by the tiled read-out only)
+
+
+# ------------------------------------------------------------------------------------------------
+# vectorised exponentials of a row, maxima and sums
+# ------------------------------------------------------------------------------------------------
+
+
+def _exp_segment(x, m):
+    """``x <- exp(x - m)`` in place, in x's precision (1-D float32 or float64, m a float).
+
+    In place on one array: with a separate output LLVM must check at run time that the two do
+    not overlap, and runs the scalar loop when they are the same array."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_exp_segment, jit_options={"cache": True, "fastmath": set(CONTRACT)})
+def _exp_segment_impl(x, m):
+    if x.dtype == types.float32:
+
+        def impl32(x, m):
+            m32 = np.float32(m)  # exact: a maximum of float32 numbers
+            for j in range(x.shape[0]):
+                x[j] = exp32(x[j] - m32)
+
+        return impl32
+
+    def impl64(x, m):
+        m64 = np.float64(m)
+        for j in range(x.shape[0]):
+            x[j] = exp64(x[j] - m64)
+
+    return impl64
+
+
+@jit(fastmath=CONTRACT)
+def exp_shift_sum(x, m):
+    """``x <- exp(x - m)`` in place (1-D float32/float64, any length); returns the float64 sum.
+
+    NaN entries stay NaN (so the sum is NaN), ``-inf`` entries become 0. The exponentials are
+    taken segment by segment, each summed while it is in cache."""
+    n = x.shape[0]
+    total = 0.0
+    for j0 in range(0, n, _EXP_TILE):
+        seg = x[j0 : min(n, j0 + _EXP_TILE)]
+        _exp_segment(seg, m)
+        total += _sum64(seg)
+    return total
 
 
 @jit
-def exp_nonpositive(x, out, ibuf):
-    """``out[j] = exp(x[j])`` for ``x[j] <= 0`` (or -inf); ``ibuf`` int64 scratch, len(x).
+def exp_into(x, out):
+    """``out[j] = exp(x[j])`` (1-D float32 or float64, same dtype); ``out`` may be ``x``."""
+    out[:] = x
+    _exp_segment(out, 0.0)
 
-    ``out`` may be ``x`` itself. Vectorisable: no libm call, no branch in the first loop.
-    """
+
+@jit
+def _row_max(row):
+    """Maximum of a 1-D array; NaN entries are skipped (they show up later as a NaN row sum,
+    see :func:`exp_shift_sum`), -inf for an empty row. Eight partial maxima as
+    compare-and-select (x86 ``maxpd``), which vectorises without fastmath."""
+    n = row.shape[0]
+    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = -np.inf
+    j = 0
+    while j + 8 <= n:
+        a = row[j]
+        m0 = a if a > m0 else m0
+        a = row[j + 1]
+        m1 = a if a > m1 else m1
+        a = row[j + 2]
+        m2 = a if a > m2 else m2
+        a = row[j + 3]
+        m3 = a if a > m3 else m3
+        a = row[j + 4]
+        m4 = a if a > m4 else m4
+        a = row[j + 5]
+        m5 = a if a > m5 else m5
+        a = row[j + 6]
+        m6 = a if a > m6 else m6
+        a = row[j + 7]
+        m7 = a if a > m7 else m7
+        j += 8
+    while j < n:
+        a = row[j]
+        m0 = a if a > m0 else m0
+        j += 1
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    m4 = m5 if m5 > m4 else m4
+    m6 = m7 if m7 > m6 else m6
+    m0 = m2 if m2 > m0 else m0
+    m4 = m6 if m6 > m4 else m4
+    return m4 if m4 > m0 else m0
+
+
+@jit
+def _has_nan(row):
+    for j in range(row.shape[0]):
+        if row[j] != row[j]:
+            return True
+    return False
+
+
+@jit
+def _sum64(x):
+    """float64 sum of a 1-D array (float32 or float64) with eight partial sums (added pairwise
+    at the end): vectorises without reassociation, the same numbers on every run."""
     n = x.shape[0]
-    fbuf = ibuf.view(np.float64)
-    for j in range(n):
-        xj = max(x[j], _EXP_FLUSH)
-        k = np.floor(xj * _INV_LN2 + 0.5)
-        r = (xj - k * _LN2_HI) - k * _LN2_LO
-        p = 1.0 / 6227020800.0
-        p = p * r + 1.0 / 479001600.0
-        p = p * r + 1.0 / 39916800.0
-        p = p * r + 1.0 / 3628800.0
-        p = p * r + 1.0 / 362880.0
-        p = p * r + 1.0 / 40320.0
-        p = p * r + 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
-        p = p * r + 1.0 / 24.0
-        p = p * r + 1.0 / 6.0
-        p = p * r + 0.5
-        p = p * r + 1.0
-        p = p * r + 1.0
-        ibuf[j] = (np.int64(k) + 1023) << 52
-        out[j] = p
-    for j in range(n):
-        if x[j] >= _EXP_FLUSH:
-            out[j] = out[j] * fbuf[j]
-        else:
-            out[j] = 0.0
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    j = 0
+    while j + 8 <= n:
+        s0 += np.float64(x[j])
+        s1 += np.float64(x[j + 1])
+        s2 += np.float64(x[j + 2])
+        s3 += np.float64(x[j + 3])
+        s4 += np.float64(x[j + 4])
+        s5 += np.float64(x[j + 5])
+        s6 += np.float64(x[j + 6])
+        s7 += np.float64(x[j + 7])
+        j += 8
+    while j < n:
+        s0 += np.float64(x[j])
+        j += 1
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+
+
+# ------------------------------------------------------------------------------------------------
+# fused read-out without BLAS
+# ------------------------------------------------------------------------------------------------
 
 
 @jit
@@ -84,48 +179,6 @@ def _axpy4(a0, a1, a2, a3, x0, x1, x2, x3, y):
     """y += a0 x0 + a1 x1 + a2 x2 + a3 x3 (1-D, same length)."""
     for j in range(y.shape[0]):
         y[j] += (a0 * x0[j] + a1 * x1[j]) + (a2 * x2[j] + a3 * x3[j])
-
-
-@jit
-def _row_max(x):
-    """max of a 1-D array (four partial maxima, so it vectorises without fastmath)."""
-    n = x.shape[0]
-    m0 = -np.inf
-    m1 = -np.inf
-    m2 = -np.inf
-    m3 = -np.inf
-    j = 0
-    while j + 4 <= n:
-        m0 = max(m0, x[j])
-        m1 = max(m1, x[j + 1])
-        m2 = max(m2, x[j + 2])
-        m3 = max(m3, x[j + 3])
-        j += 4
-    while j < n:
-        m0 = max(m0, x[j])
-        j += 1
-    return max(max(m0, m1), max(m2, m3))
-
-
-@jit
-def _row_sum(x):
-    """sum of a 1-D array with four partial sums (pairs of them added at the end)."""
-    n = x.shape[0]
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    s3 = 0.0
-    j = 0
-    while j + 4 <= n:
-        s0 += x[j]
-        s1 += x[j + 1]
-        s2 += x[j + 2]
-        s3 += x[j + 3]
-        j += 4
-    while j < n:
-        s0 += x[j]
-        j += 1
-    return (s0 + s1) + (s2 + s3)
 
 
 @pjit
@@ -167,7 +220,6 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
         run_sum = np.zeros(nq)
         acc = np.zeros((nq, dv))
         s = np.empty((nq, block_k))
-        ibuf = np.empty(block_k, np.int64)
         for k0 in range(0, nk_total, block_k):
             nk = min(nk_total, k0 + block_k) - k0
             # scores of the block: s[i, :] = sum_c q[i, c] keys_t[c, k0:k0+nk]
@@ -188,10 +240,7 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
                     continue  # every key of this block is masked for this query
                 scale = np.exp(run_max[i] - new_max)  # exp(-inf) = 0 on the first block
                 run_max[i] = new_max
-                for j in range(nk):
-                    si[j] = si[j] - new_max
-                exp_nonpositive(si, si, ibuf[:nk])
-                run_sum[i] = run_sum[i] * scale + _row_sum(si)
+                run_sum[i] = run_sum[i] * scale + exp_shift_sum(si, new_max)
                 ai = acc[i]
                 for c in range(dv):
                     ai[c] *= scale
@@ -218,21 +267,9 @@ def fused_softmax_read(q, keys_t, values, mask, out, block_q, block_k):
                 out[q0 + i, c] = acc[i, c] * inv
 
 
-@pjit
-def softmax_rows_inplace(s, sums):
-    """Replace each row of ``s`` by ``exp(s - max(row))``; ``sums[i]`` = the row's sum.
-
-    Rows must have at least one finite entry (masked entries are -inf and become 0).
-    """
-    nr, n = s.shape
-    for i in prange(nr):
-        row = s[i]
-        mx = _row_max(row)
-        for j in range(n):
-            row[j] = row[j] - mx
-        ibuf = np.empty(n, np.int64)
-        exp_nonpositive(row, row, ibuf)
-        sums[i] = _row_sum(row)
+# ------------------------------------------------------------------------------------------------
+# alpha-entmax
+# ------------------------------------------------------------------------------------------------
 
 
 @jit
@@ -417,200 +454,36 @@ def entmax_rows(x, c, max_iter, out):
 # row softmax for the blocked read-out and the softmax normaliser, float64 and float32
 # ------------------------------------------------------------------------------------------------
 #
-# One pass per row computes the maximum and counts the -inf entries; a second pass writes
+# One pass per row computes the maximum; a second pass writes
 # exp(x - max) and sums it (float64 accumulator in both precisions). A NaN score is skipped by the
 # maximum but kept NaN by the exponential, so the row sum is NaN; a +inf score makes the maximum
 # +inf. Those give FLAG_BAD: the caller turns the per-row flags into errors, so the scores are
 # checked for non-finite entries on the way and never scanned separately.
 
-_F32_LN2_HI = np.float32(0.693359375)  # 9 significant bits: k * _F32_LN2_HI exact for |k| < 2^15
-_F32_LN2_LO = np.float32(-2.12194440e-4)
-_F32_INV_LN2 = np.float32(1.44269504)
-_F32_FLUSH = np.float32(-87.0)
-_EXP_TILE = 512
-
-FLAG_BAD = 1  # NaN or +inf among the available entries
-FLAG_NEG_INF = 2  # -inf among the available entries (an overflow to -inf, or an inf input)
-FLAG_DEAD = 4  # no entry above -inf
-FLAG_OUT = 8  # a non-finite read-out (returned by the tiled read-out only)
-
-
-@jit(fastmath=CONTRACT)
-def _exp_poly64(x, m, pbuf, kbuf):
-    """First half of ``exp(x - m)``: Taylor polynomial of the reduced argument into ``pbuf``,
-    the IEEE-754 bits of ``2**k`` into ``kbuf`` (int64). Vectorises (separate buffers)."""
-    for j in range(x.shape[0]):
-        xj = x[j] - m
-        xj = xj if xj > _EXP_FLUSH else _EXP_FLUSH
-        k = np.floor(xj * _INV_LN2 + 0.5)
-        r = (xj - k * _LN2_HI) - k * _LN2_LO
-        p = 1.0 / 6227020800.0
-        p = p * r + 1.0 / 479001600.0
-        p = p * r + 1.0 / 39916800.0
-        p = p * r + 1.0 / 3628800.0
-        p = p * r + 1.0 / 362880.0
-        p = p * r + 1.0 / 40320.0
-        p = p * r + 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
-        p = p * r + 1.0 / 24.0
-        p = p * r + 1.0 / 6.0
-        p = p * r + 0.5
-        p = p * r + 1.0
-        p = p * r + 1.0
-        pbuf[j] = p
-        kbuf[j] = (np.int64(k) + 1023) << 52
-
-
-@jit(fastmath=CONTRACT)
-def _exp_scale64(x, m, pbuf, kbuf):
-    """Second half: ``x[j] <- pbuf[j] * 2**k`` (0 below the flush threshold or at -inf)."""
-    f = kbuf.view(np.float64)
-    for j in range(x.shape[0]):
-        d = x[j] - m
-        # 0 below the flush threshold and at -inf; NaN (a NaN score, or +inf - +inf) stays NaN
-        x[j] = pbuf[j] * f[j] if d >= _EXP_FLUSH else (0.0 if d < _EXP_FLUSH else d)
-
-
-@jit(fastmath=CONTRACT)
-def _exp_poly32(x, m, pbuf, kbuf):
-    """float32 first half: Cody-Waite with a two-part float32 ln 2 and a degree-7 Taylor
-    polynomial on ``|r| <= ln(2) / 2`` (truncation below 6e-9 relative); ``kbuf`` int32."""
-    m = np.float32(m)  # exact: the maximum of float32 numbers
-    for j in range(x.shape[0]):
-        xj = x[j] - m
-        xj = xj if xj > _F32_FLUSH else _F32_FLUSH
-        k = np.floor(xj * _F32_INV_LN2 + np.float32(0.5))
-        r = (xj - k * _F32_LN2_HI) - k * _F32_LN2_LO
-        p = np.float32(1.0 / 5040.0)
-        p = p * r + np.float32(1.0 / 720.0)
-        p = p * r + np.float32(1.0 / 120.0)
-        p = p * r + np.float32(1.0 / 24.0)
-        p = p * r + np.float32(1.0 / 6.0)
-        p = p * r + np.float32(0.5)
-        p = p * r + np.float32(1.0)
-        p = p * r + np.float32(1.0)
-        pbuf[j] = p
-        kbuf[j] = np.int32((np.int32(k) + np.int32(127)) << np.int32(23))
-
-
-@jit(fastmath=CONTRACT)
-def _exp_scale32(x, m, pbuf, kbuf):
-    """float32 second half (0 below exp(-87) = 1.6e-38, the float32 normal limit)."""
-    m = np.float32(m)
-    f = kbuf.view(np.float32)
-    for j in range(x.shape[0]):
-        d = x[j] - m
-        x[j] = pbuf[j] * f[j] if d >= _F32_FLUSH else (np.float32(0.0) if d < _F32_FLUSH else d)
-
-
-def _exp_shift(x, m, pbuf, kbuf):
-    """``x <- exp(x - m)`` in place, in x's precision (float64 / int64 scratch >= len(x))."""
-    raise NotImplementedError("only inside Numba code")  # pragma: no cover
-
-
-@overload(_exp_shift, jit_options={"cache": True})
-def _exp_shift_impl(x, m, pbuf, kbuf):
-    if x.dtype == types.float32:
-
-        def impl32(x, m, pbuf, kbuf):
-            n = x.shape[0]
-            p = pbuf.view(np.float32)[:n]
-            k = kbuf.view(np.int32)[:n]
-            _exp_poly32(x, m, p, k)
-            _exp_scale32(x, m, p, k)
-
-        return impl32
-
-    def impl64(x, m, pbuf, kbuf):
-        n = x.shape[0]
-        _exp_poly64(x, m, pbuf[:n], kbuf[:n])
-        _exp_scale64(x, m, pbuf[:n], kbuf[:n])
-
-    return impl64
-
 
 @jit
-def _scan_row(row):
-    """(max over the row, #entries equal to -inf); NaN entries are skipped by the maximum and
-    show up later as a NaN row sum (see :func:`_exp_scale64`). Four partial maxima as
-    compare-and-select, which vectorises without fastmath."""
-    n = row.shape[0]
-    m0 = -np.inf
-    m1 = -np.inf
-    m2 = -np.inf
-    m3 = -np.inf
-    neg = 0
-    j = 0
-    while j + 4 <= n:
-        a0 = row[j]
-        a1 = row[j + 1]
-        a2 = row[j + 2]
-        a3 = row[j + 3]
-        m0 = a0 if a0 > m0 else m0
-        m1 = a1 if a1 > m1 else m1
-        m2 = a2 if a2 > m2 else m2
-        m3 = a3 if a3 > m3 else m3
-        neg += (a0 == -np.inf) + (a1 == -np.inf) + (a2 == -np.inf) + (a3 == -np.inf)
-        j += 4
-    while j < n:
-        a0 = row[j]
-        m0 = a0 if a0 > m0 else m0
-        neg += a0 == -np.inf
-        j += 1
-    m0 = m1 if m1 > m0 else m0
-    m2 = m3 if m3 > m2 else m2
-    return (m2 if m2 > m0 else m0), neg
-
-
-@jit
-def _sum64(x):
-    """float64 sum of a 1-D array (float32 or float64) with four partial sums."""
-    n = x.shape[0]
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    s3 = 0.0
-    j = 0
-    while j + 4 <= n:
-        s0 += np.float64(x[j])
-        s1 += np.float64(x[j + 1])
-        s2 += np.float64(x[j + 2])
-        s3 += np.float64(x[j + 3])
-        j += 4
-    while j < n:
-        s0 += np.float64(x[j])
-        j += 1
-    return (s0 + s1) + (s2 + s3)
-
-
-@jit
-def _softmax_row(row, mrow, use_mask, pbuf, kbuf):
+def _softmax_row(row, mrow, use_mask):
     """Row kernel: mask, scan, exp(x - max) in place; returns (float64 sum, flags)."""
-    n = row.shape[0]
-    masked = 0
     if use_mask:
-        for j in range(n):
+        for j in range(row.shape[0]):
             if not mrow[j]:
                 row[j] = -np.inf
-                masked += 1
-    m, neg = _scan_row(row)
-    flags = 0
-    if neg > masked:
-        flags |= FLAG_NEG_INF
+    m = _row_max(row)
     if not (m > -np.inf):
-        return 1.0, flags | FLAG_DEAD  # every entry -inf (or NaN)
+        return 1.0, FLAG_DEAD  # every entry -inf (or NaN)
     if m == np.inf:
-        return 1.0, flags | FLAG_BAD
-    total = 0.0
-    for j0 in range(0, n, _EXP_TILE):
-        j1 = min(n, j0 + _EXP_TILE)
-        seg = row[j0:j1]
-        _exp_shift(seg, m, pbuf, kbuf)
-        total += _sum64(seg)
+        return 1.0, FLAG_BAD
+    total = exp_shift_sum(row, m)
     if total != total:
-        return 1.0, flags | FLAG_BAD  # a NaN score
-    return total, flags
+        return 1.0, FLAG_BAD  # a NaN score
+    return total, 0
+
+
+@jit
+def _softmax_block_row(i, s, mask, use_mask, mask_row0, sums, flags):
+    """Row i of :func:`softmax_block` (the loop body of both twins)."""
+    mrow = mask[0] if mask.shape[0] == 1 else mask[mask_row0 + i]
+    sums[i], flags[i] = _softmax_row(s[i], mrow, use_mask)
 
 
 @pjit
@@ -620,61 +493,34 @@ def softmax_block(s, mask, use_mask, mask_row0, sums, flags):
     ``mask`` (M, K) bool, M >= 1, used when ``use_mask``: M = 1 is shared, otherwise row
     ``mask_row0 + i`` belongs to row i (pass an empty (1, 0) array without a mask); masked
     entries are set to -inf first. ``sums[i]`` (float64) gets the row sum, ``flags[i]`` the OR
-    of FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD (a row with BAD or DEAD is left unfinished and its
+    of FLAG_BAD / FLAG_DEAD (a row with BAD or DEAD is left unfinished and its
     sum set to 1). Rows are independent: bit-identical for any thread count.
     """
-    nr = s.shape[0]
-    nm = mask.shape[0]
-    for i in prange(nr):
-        pbuf = np.empty(_EXP_TILE)
-        kbuf = np.empty(_EXP_TILE, np.int64)
-        mrow = mask[0] if nm == 1 else mask[mask_row0 + i]
-        sums[i], flags[i] = _softmax_row(s[i], mrow, use_mask, pbuf, kbuf)
+    for i in prange(s.shape[0]):
+        _softmax_block_row(i, s, mask, use_mask, mask_row0, sums, flags)
 
 
 @jit
 def softmax_block_serial(s, mask, use_mask, mask_row0, sums, flags):
     """Serial twin of :func:`softmax_block` (same numbers), for small blocks."""
-    nr = s.shape[0]
-    nm = mask.shape[0]
-    pbuf = np.empty(_EXP_TILE)
-    kbuf = np.empty(_EXP_TILE, np.int64)
-    for i in range(nr):
-        mrow = mask[0] if nm == 1 else mask[mask_row0 + i]
-        sums[i], flags[i] = _softmax_row(s[i], mrow, use_mask, pbuf, kbuf)
-
-
-@pjit
-def scale_rows(x, sums):
-    """``x[i] *= 1 / sums[i]`` (product in float64, rounded once to x's precision), in parallel."""
-    nr, n = x.shape
-    for i in prange(nr):
-        inv = 1.0 / sums[i]
-        row = x[i]
-        for j in range(n):
-            row[j] = row[j] * inv
+    for i in range(s.shape[0]):
+        _softmax_block_row(i, s, mask, use_mask, mask_row0, sums, flags)
 
 
 @jit
-def _softmax_row_out(z, out, pbuf, kbuf):
+def _softmax_row_out(z, out):
     """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
-    m, neg = _scan_row(z)
+    m = _row_max(z)
     if not (m > -np.inf):
         return FLAG_DEAD
     if m == np.inf:
         return FLAG_BAD
-    n = z.shape[0]
-    total = 0.0
-    for j0 in range(0, n, _EXP_TILE):
-        j1 = min(n, j0 + _EXP_TILE)
-        seg = out[j0:j1]
-        seg[:] = z[j0:j1]
-        _exp_shift(seg, m, pbuf, kbuf)
-        total += _sum64(seg)
+    out[:] = z
+    total = exp_shift_sum(out, m)
     if total != total:
         return FLAG_BAD
     inv = 1.0 / total
-    for j in range(n):
+    for j in range(out.shape[0]):
         out[j] = out[j] * inv
     return 0
 
@@ -687,18 +533,14 @@ def softmax_rows_out(z, out, flags):
     sum and the scaling work on the output row while it is in cache. ``flags[i]`` is FLAG_BAD
     or FLAG_DEAD for a refused row (its output is then left unfinished)."""
     for i in prange(z.shape[0]):
-        pbuf = np.empty(_EXP_TILE)
-        kbuf = np.empty(_EXP_TILE, np.int64)
-        flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)
+        flags[i] = _softmax_row_out(z[i], out[i])
 
 
 @jit
 def softmax_rows_out_serial(z, out, flags):
     """Serial twin of :func:`softmax_rows_out` (same numbers)."""
-    pbuf = np.empty(_EXP_TILE)
-    kbuf = np.empty(_EXP_TILE, np.int64)
     for i in range(z.shape[0]):
-        flags[i] = _softmax_row_out(z[i], out[i], pbuf, kbuf)
+        flags[i] = _softmax_row_out(z[i], out[i])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -718,7 +560,7 @@ def softmax_rows_out_serial(z, out, flags):
 
 
 @jit
-def _tile_rows(s, mask, use_mask, mrow0, k0, mx, lsum, acc, flags, pbuf, kbuf):
+def _tile_rows(s, mask, use_mask, mrow0, k0, mx, lsum, acc, flags):
     """Online-softmax update of one score tile ``s`` (nq x nk, in place -> exp(s - new max)).
 
     ``mx``, ``lsum`` (float64), ``acc`` (nq x d_v float64) and ``flags`` are the running state of
@@ -729,29 +571,21 @@ def _tile_rows(s, mask, use_mask, mrow0, k0, mx, lsum, acc, flags, pbuf, kbuf):
     nm = mask.shape[0]
     for i in range(nq):
         row = s[i]
-        masked = 0
         if use_mask:
             mrow = mask[0] if nm == 1 else mask[mrow0 + i]
             for j in range(nk):
                 if not mrow[k0 + j]:
                     row[j] = -np.inf
-                    masked += 1
-        m, neg = _scan_row(row)
-        if neg > masked:
-            flags[i] |= FLAG_NEG_INF
+        m = _row_max(row)
         if not (m > -np.inf) or m == np.inf:
-            if m == np.inf or neg < nk:
+            if m == np.inf or _has_nan(row):
                 flags[i] |= FLAG_BAD  # +inf, or NaN entries (skipped by the maximum)
             row[:] = 0.0
             continue
         old = mx[i]
         new = m if m > old else old
         mx[i] = new
-        total = 0.0
-        for j0 in range(0, nk, _EXP_TILE):
-            seg = row[j0 : min(nk, j0 + _EXP_TILE)]
-            _exp_shift(seg, new, pbuf, kbuf)
-            total += _sum64(seg)
+        total = exp_shift_sum(row, new)
         if total != total:
             flags[i] |= FLAG_BAD
             row[:] = 0.0
@@ -773,8 +607,6 @@ def _tile_task(q, k, v, mask, use_mask, q0, nq, k0, k1, block_k, mx, lsum, acc, 
     qb = q[q0 : q0 + nq]
     s = np.empty((nq, block_k), dt)
     tmp = np.empty((nq, v.shape[1]), dt)
-    pbuf = np.empty(_EXP_TILE)
-    kbuf = np.empty(_EXP_TILE, np.int64)
     for t0 in range(k0, k1, block_k):
         nk = min(k1, t0 + block_k) - t0
         st = s if nk == block_k else np.empty((nq, nk), dt)
@@ -782,7 +614,7 @@ def _tile_task(q, k, v, mask, use_mask, q0, nq, k0, k1, block_k, mx, lsum, acc, 
             np.dot(k[t0 : t0 + nk], qb[0], st[0])
         else:
             np.dot(qb, k[t0 : t0 + nk].T, st)
-        _tile_rows(st, mask, use_mask, q0, t0, mx, lsum, acc, flags, pbuf, kbuf)
+        _tile_rows(st, mask, use_mask, q0, t0, mx, lsum, acc, flags)
         if nq == 1:
             np.dot(st[0], v[t0 : t0 + nk], tmp[0])
         else:
@@ -801,6 +633,7 @@ def _tile_merge(out, mx, lsum, acc, flags, fl_out):
     nc, nb = mx.shape
     dv = out.shape[1]
     every = 0
+    w = np.zeros(nc)  # rescaling factor of each chunk (one exponential per chunk and query)
     for b in range(nb):
         m = -np.inf
         f = 0
@@ -818,13 +651,14 @@ def _tile_merge(out, mx, lsum, acc, flags, fl_out):
         tot = 0.0
         for c in range(nc):
             if mx[c, b] > -np.inf:
-                tot += lsum[c, b] * np.exp(mx[c, b] - m)
+                w[c] = np.exp(mx[c, b] - m)
+                tot += lsum[c, b] * w[c]
         inv = 1.0 / tot
         for j in range(dv):
             a = 0.0
             for c in range(nc):
                 if mx[c, b] > -np.inf:
-                    a += acc[c, b, j] * np.exp(mx[c, b] - m)
+                    a += acc[c, b, j] * w[c]
             out[b, j] = a * inv
             if not (abs(out[b, j]) < np.inf):
                 every |= FLAG_OUT  # NaN or inf (also after rounding to float32)
@@ -840,6 +674,42 @@ def _tile_state(n_chunks, nb, dv):
     return mx, lsum, acc, flags
 
 
+@jit
+def _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags):
+    """Task t of the tiled read-out (query block t // chunks, key chunk t % chunks): the loop
+    body of :func:`tiled_softmax_read` and its serial twin."""
+    nb = q.shape[0]
+    nkc = mx.shape[0]
+    qi = t // nkc
+    c = t - qi * nkc
+    q0 = qi * block_q
+    nq = min(nb, q0 + block_q) - q0
+    k0 = c * chunk_k
+    k1 = min(k.shape[0], k0 + chunk_k)
+    _tile_task(
+        q,
+        k,
+        v,
+        mask,
+        use_mask,
+        q0,
+        nq,
+        k0,
+        k1,
+        block_k,
+        mx[c, q0 : q0 + nq],
+        lsum[c, q0 : q0 + nq],
+        acc[c, q0 : q0 + nq],
+        flags[c, q0 : q0 + nq],
+    )
+
+
+@jit
+def _tile_counts(nb, nk, block_q, chunk_k):
+    """(query blocks, key chunks) of the tiled read-out."""
+    return (nb + block_q - 1) // block_q, (nk + chunk_k - 1) // chunk_k
+
+
 @pjit
 def tiled_softmax_read(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
     """``out = softmax(q k^T) v`` (scores already scaled), tiles computed in parallel.
@@ -850,71 +720,23 @@ def tiled_softmax_read(q, k, v, mask, use_mask, out, flags_out, block_q, block_k
         C-contiguous, all float32 or all float64.
     mask : (M, K) bool; used when ``use_mask`` (M = 1 shared, M = B one row per query).
     out : (B, d_v), same dtype as q (written).
-    flags_out : (B,) int64 (written): FLAG_BAD / FLAG_NEG_INF / FLAG_DEAD per query.
+    flags_out : (B,) int64 (written): FLAG_BAD / FLAG_DEAD per query.
     block_q, block_k : tile size; chunk_k : keys per task (a multiple of block_k).
 
     Returns the OR of all flags (FLAG_OUT added when a read-out is not finite).
     """
-    nb = q.shape[0]
-    nk = k.shape[0]
-    nqb = (nb + block_q - 1) // block_q
-    nkc = (nk + chunk_k - 1) // chunk_k
-    mx, lsum, acc, flags = _tile_state(nkc, nb, v.shape[1])
+    nqb, nkc = _tile_counts(q.shape[0], k.shape[0], block_q, chunk_k)
+    mx, lsum, acc, flags = _tile_state(nkc, q.shape[0], v.shape[1])
     for t in prange(nqb * nkc):
-        qi = t // nkc
-        c = t - qi * nkc
-        q0 = qi * block_q
-        nq = min(nb, q0 + block_q) - q0
-        k0 = c * chunk_k
-        k1 = min(nk, k0 + chunk_k)
-        _tile_task(
-            q,
-            k,
-            v,
-            mask,
-            use_mask,
-            q0,
-            nq,
-            k0,
-            k1,
-            block_k,
-            mx[c, q0 : q0 + nq],
-            lsum[c, q0 : q0 + nq],
-            acc[c, q0 : q0 + nq],
-            flags[c, q0 : q0 + nq],
-        )
+        _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags)
     return _tile_merge(out, mx, lsum, acc, flags, flags_out)
 
 
 @jit
 def tiled_softmax_read_serial(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
     """Serial twin of :func:`tiled_softmax_read` (same tasks, same numbers)."""
-    nb = q.shape[0]
-    nk = k.shape[0]
-    nqb = (nb + block_q - 1) // block_q
-    nkc = (nk + chunk_k - 1) // chunk_k
-    mx, lsum, acc, flags = _tile_state(nkc, nb, v.shape[1])
+    nqb, nkc = _tile_counts(q.shape[0], k.shape[0], block_q, chunk_k)
+    mx, lsum, acc, flags = _tile_state(nkc, q.shape[0], v.shape[1])
     for t in range(nqb * nkc):
-        qi = t // nkc
-        c = t - qi * nkc
-        q0 = qi * block_q
-        nq = min(nb, q0 + block_q) - q0
-        k0 = c * chunk_k
-        k1 = min(nk, k0 + chunk_k)
-        _tile_task(
-            q,
-            k,
-            v,
-            mask,
-            use_mask,
-            q0,
-            nq,
-            k0,
-            k1,
-            block_k,
-            mx[c, q0 : q0 + nq],
-            lsum[c, q0 : q0 + nq],
-            acc[c, q0 : q0 + nq],
-            flags[c, q0 : q0 + nq],
-        )
+        _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags)
     return _tile_merge(out, mx, lsum, acc, flags, flags_out)

@@ -33,15 +33,19 @@ from typing import Any
 
 import numpy as np
 
-from memsim.attention import _kernels as K
-from memsim.attention._validate import (
+from memsim._checks import (
     axis_index,
-    integer,
     lookup,
-    real,
     registry_options,
     score_array,
 )
+from memsim._checks import (
+    strict_integer as integer,
+)
+from memsim._checks import (
+    strict_real as real,
+)
+from memsim.attention import _kernels as K
 from memsim.errors import MemsimError
 
 __all__ = [
@@ -118,7 +122,9 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
         Same shape as z; each slice along ``axis`` sums to 1. float32 for a float32 array
         (computed in float32 with float64 row sums: relative error of each weight a few
         float32 ulp plus ``eps32 * |z_i - max z|`` from the rounding of the inputs'
-        differences; tests/unit/test_attention_precision.py), float64 otherwise.
+        differences; tests/unit/test_attention_precision.py; with a temperature ``z / T`` is
+        rounded to float32 first, and float64 is returned in the rare case that it overflows
+        float32), float64 otherwise.
 
     Raises
     ------
@@ -130,7 +136,8 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 
     Notes
     -----
-    float32/float64 arrays with ``temperature=1`` take one Numba pass per row (maximum,
+    float32/float64 arrays with ``temperature=1`` (float32 also with another temperature, as
+    ``z / T`` rounded to float32) take one Numba pass per row (maximum,
     NaN/+inf check, vectorised ``exp(z - max)`` with a float64 sum and the scaling while the row
     is in cache; serial unless :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` is set); nothing else scans
     the input.
@@ -142,8 +149,18 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     Vaswani et al. (2017), "Attention is all you need", eq. 1.
     """
     t = real(temperature, "temperature", low=0.0, low_open=True)
-    if t == 1.0 and isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
-        return _softmax_kernel(z, axis)
+    if isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
+        if t == 1.0:
+            zt = z
+        elif z.dtype == np.float32:  # float32 stays float32: z / T rounded once to float32
+            with np.errstate(over="ignore", under="ignore"):
+                zt = z / np.float32(t)
+        else:
+            zt = None
+        out = None if zt is None else _softmax_kernel(zt, axis)
+        if out is not None:
+            return out
+    # the general path: other inputs, float64 with a temperature, and every error message
     rows, restore = _rows(z, axis, "softmax")  # a new array (shifted): safe to work in place
     with np.errstate(over="ignore", under="ignore"):
         if t != 1.0:
@@ -160,18 +177,18 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 SOFTMAX_PARALLEL_MIN_ENTRIES: int | None = None
 
 
-def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray:
-    """Softmax of a float32/float64 array in one Numba pass per row, in z's precision.
-
-    The row pass computes the maximum and counts NaN/+inf entries; the error messages are those
-    of the general path (which runs only when a count is non-zero)."""
+def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray | None:
+    """Softmax of a float32/float64 array in one Numba pass per row, in z's precision; None when
+    the row pass flags a row (NaN, +inf, all -inf) or there is nothing to normalise: the general
+    path then gives the documented error (or, for a float32 ``z / T`` that overflowed, the
+    float64 result)."""
     ax = axis_index(axis, z.ndim) if z.ndim else 0
     if z.ndim == 0:
         score_array(z)  # raises: a scalar
     moved = np.moveaxis(z, ax, -1)
     n = moved.shape[-1]
     if n == 0 or moved.size == 0:
-        return _rows_error(z, axis)
+        return None
     rows = np.ascontiguousarray(moved.reshape(-1, n))  # no copy for the usual last axis
     out = np.empty_like(rows)
     flags = np.empty(rows.shape[0], np.int64)
@@ -179,17 +196,8 @@ def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray:
     par = lim is not None and rows.size >= lim
     (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags)
     if flags.any():
-        return _rows_error(z, axis)
+        return None
     return np.moveaxis(out.reshape(moved.shape), -1, ax)
-
-
-def _rows_error(z: np.ndarray, axis: Any) -> np.ndarray:
-    """The general path, for the error messages (and empty arrays)."""
-    rows, restore = _rows(z, axis, "softmax")
-    with np.errstate(over="ignore", under="ignore"):
-        np.exp(rows, out=rows)
-    rows /= rows.sum(axis=1, keepdims=True)
-    return restore(rows)
 
 
 def sparsemax(z: Any, axis: int = -1) -> np.ndarray:

@@ -26,10 +26,22 @@ from typing import Any
 
 import numpy as np
 
+from memsim._checks import (
+    attention_array as float_array,
+)
+from memsim._checks import (
+    bool_mask,
+    registry_options,
+)
+from memsim._checks import (
+    strict_integer as integer,
+)
+from memsim._checks import (
+    strict_real as real,
+)
 from memsim._rng import generator
 from memsim.attention import _kernels as K
 from memsim.attention import scores as _scores
-from memsim.attention._validate import bool_mask, float_array, integer, real, registry_options
 from memsim.attention.normalisers import NORMALISERS, normalise
 from memsim.attention.scores import SCORES, unit_rows
 from memsim.errors import MemsimError
@@ -44,7 +56,9 @@ __all__ = [
     "pointer_attention",
     "predict_positions",
     "random_multi_head_weights",
+    "readout_cost_ns",
     "self_attention",
+    "serial_tile_sizes",
     "soft_attention",
     "softmax_readout",
     "tile_sizes",
@@ -90,14 +104,31 @@ TILE_MAX_KEYS_ONE_QUERY = 1 << 14
 #: the numbers never depend on the number of threads.
 TILE_TASKS = 8
 
-#: Tiled read-outs with at least this many multiply-adds (B K (d + d_v)) run in parallel, smaller
-#: ones serially (same tasks, same numbers; a parallel region costs tens of microseconds).
-PARALLEL_MIN_WORK: int | None = 1 << 22
+#: Tiled read-outs whose estimated serial time (:func:`readout_cost_ns`) is at least this many
+#: nanoseconds run in parallel, smaller ones serially in the calling thread (None: always
+#: serially). A parallel region costs tens of microseconds on an idle machine, but when another
+#: process holds a core it waits for a descheduled thread: measured on the 2-core development
+#: machine, B = 64, K = 1000 took 3.3 ms in parallel against 0.25 ms for plain numpy. The serial
+#: kernel runs the same tasks (split by the shapes only), so the numbers are the same either way.
+PARALLEL_MIN_NS: float | None = 5e6
 
-#: Blocks with at least this many score entries run the row softmax of the one-block path (the
-#: weights of ``attend(return_weights=True)`` / ``method="matrix"``) in parallel Numba (over
-#: rows); smaller ones (and all, with ``None``) serially. Results are bit-identical either way.
-PARALLEL_MIN_ENTRIES: int | None = 1 << 20
+#: Tiles of a serial read-out (:func:`serial_tile_sizes`): at most this many queries and score
+#: entries (64 x 1024 float64 scores are 512 KiB).
+SERIAL_TILE_Q = 64
+SERIAL_TILE_ENTRIES = 1 << 16
+
+#: Estimated serial cost of the read-out in ns per multiply-add of the two products and per
+#: exponential, float64 and float32 (single core of the development machine, rounded up).
+COST_NS = {"float64": (0.05, 1.5), "float32": (0.025, 0.8)}
+
+#: Blocks with at least this many score entries run the row softmax between the two BLAS
+#: products (the weights of ``attend(return_weights=True)`` / ``method="matrix"``, and
+#: dimensions above :data:`TILE_MAX_DIM`) in parallel Numba (over rows); smaller ones (and all,
+#: with ``None``, the default) serially. Right after a BLAS product OpenBLAS's own threads still
+#: spin on the other cores, so a parallel row pass competes with them (measured 0.5x of the
+#: serial pass on the 2-core development machine); the serial pass with the vectorised
+#: exponential costs about 1 ns per score. Results are bit-identical either way.
+PARALLEL_MIN_ENTRIES: int | None = None
 
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16
@@ -182,12 +213,14 @@ def softmax_readout(
       tile below :data:`TILE_MULTIPLY_ADDS` multiply-adds, so they run in the calling thread and
       the tile stays in the core's cache). One Numba parallel region runs fixed tasks (query
       blocks x key chunks); per tile a BLAS product for the scores, one pass per row (mask,
-      maximum, a count of non-finite scores, ``exp(s - running max)`` with a float64 sum,
+      maximum, ``exp(s - running max)`` with a float64 sum (a NaN sum or +inf maximum flags
+      non-finite scores),
       online rescaling as in Milakov & Gimelshein 2018), a BLAS product of the weights with the
       values into a float64 accumulator. Key chunks (used when there are fewer than
       :data:`TILE_TASKS` query blocks, so small batches run in parallel too) are merged per
       query in chunk order. Memory O(B d_v x chunks + threads x block_q x block_k), far below
-      plain numpy's B x K matrix. Serial below :data:`PARALLEL_MIN_WORK` multiply-adds.
+      plain numpy's B x K matrix. Serial (same tasks, same numbers) below an estimated
+      :data:`PARALLEL_MIN_NS` (:func:`readout_cost_ns`).
     * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
       BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
       a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
@@ -460,6 +493,40 @@ def tile_sizes(
     return bq, bk, chunk_k
 
 
+def serial_tile_sizes(nb: int, nk: int, entries: int | None = None) -> tuple[int, int, int]:
+    """Tile sizes of a tiled read-out that runs in the calling thread (estimated cost below
+    :data:`PARALLEL_MIN_NS`): up to :data:`SERIAL_TILE_Q` queries x :data:`SERIAL_TILE_ENTRIES`
+    scores per tile (in the L2 cache), one key chunk. Its BLAS products are as large as plain
+    numpy's for small batches (B = 64, K = 1000: one tile), and BLAS may thread them itself,
+    since no other Numba thread calls BLAS at the same time.
+
+    Parameters
+    ----------
+    nb, nk : int >= 1
+        Number of queries B and of keys K.
+    entries : int >= 1, optional
+        Largest number of scores per tile.
+
+    Returns
+    -------
+    tuple of int
+        ``(block_q, block_k, chunk_k)`` with ``chunk_k`` covering every key.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``nb`` is 0 (callers pass non-empty shapes).
+
+    References
+    ----------
+    Dao et al. (2022), "FlashAttention", algorithm 1 (tiling with online softmax).
+    """
+    lim = SERIAL_TILE_ENTRIES if entries is None else min(entries, SERIAL_TILE_ENTRIES)
+    bq = max(1, min(nb, SERIAL_TILE_Q, lim))
+    bk = max(1, min(nk, lim // bq))
+    return bq, bk, -(-nk // bk) * bk
+
+
 def _read_into(
     q: np.ndarray,
     k: np.ndarray,
@@ -483,6 +550,42 @@ def _read_into(
     return f
 
 
+def readout_cost_ns(nb: int, nk: int, d: int, dv: int, dtype: Any = np.float64) -> float:
+    """Estimated serial time (ns) of the softmax read-out of ``nb`` queries over ``nk`` keys.
+
+    ``nb nk (d + dv)`` multiply-adds for the two products and ``nb nk`` exponentials, at the
+    per-operation costs of :data:`COST_NS` (float32 or float64); compared with
+    :data:`PARALLEL_MIN_NS` to decide whether threads are worth waking.
+
+    Parameters
+    ----------
+    nb, nk : int
+        Number of queries B and keys K.
+    d, dv : int
+        Dimension of queries/keys and of values.
+    dtype : numpy dtype
+        float32 or float64 (anything else is costed as float64).
+
+    Returns
+    -------
+    float
+        Estimated nanoseconds on one core.
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is not something :class:`numpy.dtype` understands (callers pass an array's
+        dtype).
+
+    References
+    ----------
+    Vaswani et al. (2017), "Attention is all you need", eq. 1 (the two products and the
+    softmax counted here).
+    """
+    c_mac, c_exp = COST_NS.get(np.dtype(dtype).name, COST_NS["float64"])
+    return float(nb) * float(nk) * ((d + dv) * c_mac + c_exp)
+
+
 def _tiled_read(
     q: np.ndarray,
     k: np.ndarray,
@@ -496,16 +599,21 @@ def _tiled_read(
     """out = softmax(q k^T) v by :func:`memsim.attention._kernels.tiled_softmax_read` (scores
     already scaled); returns the OR of the row flags (0 when all is well)."""
     nb, nk = q.shape[0], k.shape[0]
-    bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    # one query (B = 1) stays serial: its products are BLAS matrix-vector products, which
+    # OpenBLAS threads itself from 2304 x 4 entries on
+    lim = PARALLEL_MIN_NS
+    cost = readout_cost_ns(nb, nk, q.shape[1], v.shape[1], q.dtype)
+    par = lim is not None and cost >= lim and nb > 1
+    if par or nb == 1:
+        bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    else:
+        bq, bk, ck = serial_tile_sizes(nb, nk, entries)
     if block_q is not None or block_k is not None:
         bq = bq if block_q is None else block_q
         bk = bk if block_k is None else block_k
         ck = -(-ck // bk) * bk
+    par = par and bq > 1
     flags = np.empty(nb, np.int64)
-    work = nb * nk * (q.shape[1] + v.shape[1])
-    # one query per tile (B = 1) stays serial: its products are BLAS matrix-vector products,
-    # which OpenBLAS threads itself from 2304 x 4 entries on
-    par = PARALLEL_MIN_WORK is not None and work >= PARALLEL_MIN_WORK and bq > 1
     kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
     qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)

@@ -30,7 +30,16 @@ from typing import Any
 
 import numpy as np
 
-from memsim.attention._validate import float_array, lookup, real, registry_options
+from memsim._checks import (
+    attention_array as float_array,
+)
+from memsim._checks import (
+    lookup,
+    registry_options,
+)
+from memsim._checks import (
+    strict_real as real,
+)
 from memsim.errors import MemsimError
 
 __all__ = ["ADDITIVE_CHUNK_ENTRIES", "SCORES", "score"]
@@ -61,6 +70,9 @@ def _scaled_dot(q: np.ndarray, k: np.ndarray) -> np.ndarray:
 #: (entries below about 1e-140 or above 1e140) are rescaled by their largest entry first
 NORM_SAFE_LO = 1e-280
 NORM_SAFE_HI = 1e280
+#: the same range for float32 rows (entries below about 1e-15 or above 1e15 are rescaled)
+NORM_SAFE_LO32 = np.float32(1e-30)
+NORM_SAFE_HI32 = np.float32(1e30)
 
 
 def row_norms(x: np.ndarray) -> np.ndarray:
@@ -73,13 +85,18 @@ def row_norms(x: np.ndarray) -> np.ndarray:
     """
     ss = np.einsum("...i,...i->...", x, x)
     norms = np.sqrt(ss)
-    bad = ~((ss >= NORM_SAFE_LO) & (ss <= NORM_SAFE_HI)) & (ss != 0.0)
+    if ss.dtype == np.float32:  # float32 limits (a float64 bound would overflow in the cast)
+        lo, hi = NORM_SAFE_LO32, NORM_SAFE_HI32
+    else:
+        lo, hi = NORM_SAFE_LO, NORM_SAFE_HI
+    with np.errstate(over="ignore"):  # an overflowing sum of squares is what `bad` catches
+        bad = ~((ss >= lo) & (ss <= hi)) & (ss != 0.0)
     bad |= (ss == 0.0) & np.any(x != 0.0, axis=-1)
     if np.any(bad):
         rows = x[bad]
         top = np.max(np.abs(rows), axis=-1)
         scaled = rows / top[:, None]
-        norms = np.array(norms, dtype=np.float64)  # a 0-d result from one row is read-only
+        norms = np.array(norms, dtype=norms.dtype)  # a 0-d result from one row is read-only
         norms[bad] = top * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
     return norms
 

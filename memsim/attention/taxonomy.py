@@ -27,7 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from memsim.attention._validate import float_array, integer, real
+from memsim._checks import (
+    attention_array as float_array,
+)
+from memsim._checks import (
+    strict_integer as integer,
+)
+from memsim._checks import (
+    strict_real as real,
+)
 from memsim.attention.normalisers import normalise
 from memsim.errors import MemsimError
 

@@ -5,13 +5,10 @@ Private module: :mod:`memsim.hopfield.modern` validates and allocates; these ker
 Two hot paths for the softmax update ``xi_new = softmax(beta xi X^T) X`` (rows convention):
 
 * ``softmax_rows``: in-place row softmax numerators ``exp(z - max z)`` and their row sums, for
-  the batched path (the two matrix products go to BLAS). ``exp`` is evaluated by a vectorisable
-  Cody-Waite range reduction ``x = n ln 2 + r`` with a degree-13 Taylor polynomial on
-  ``|r| <= ln(2)/2`` (truncation error < 5e-18 relative) and an exact ``2^n`` built from the
-  exponent bits; accurate to about 1 ulp. Arguments below -708 are clamped to -708 (their
-  weights, below 1e-307 of the largest, are kept as ~3e-308 instead of subnormals/zero).
-  The exponential kernel is compiled *without* fastmath: reassociation would fold
-  ``x - n ln2_hi - n ln2_lo`` and cost up to 1e-13 relative accuracy.
+  the trajectory path (the two matrix products go to BLAS). The row maximum, the vectorised
+  exponential (:mod:`memsim.attention._exp`: Cody-Waite range reduction, Taylor polynomial,
+  ``2^n`` from the exponent bits; a few ulp, underflow to subnormals and 0 as libm) and the
+  float64 row sum are those of the attention kernels (:mod:`memsim.attention._kernels`).
 * ``fused_partial``: one pass over the stored patterns for a few queries ("online softmax":
   running max, rescaled running sum and weighted sum), parallel over fixed chunks of the stored
   patterns; partial results are merged by the caller. Reads the P x d patterns once instead of
@@ -20,92 +17,37 @@ Two hot paths for the softmax update ``xi_new = softmax(beta xi X^T) X`` (rows c
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import prange
 
 from memsim._jit import jit, pjit
-
-_LOG2E = 1.4426950408889634
-_LN2_HI = 6.93147180369123816490e-01  # fdlibm split of ln 2: 32 significant bits
-_LN2_LO = 1.90821492927058770002e-10
-_C = tuple(1.0 / math.factorial(k) for k in range(14))
-_C0, _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13 = _C
-
-
-@jit(fastmath=True)
-def _row_max(row):
-    m = row[0]
-    for j in range(1, row.shape[0]):
-        m = max(m, row[j])
-    return m
-
-
-@jit(fastmath=True)
-def _row_sum(row):
-    s = 0.0
-    for j in range(row.shape[0]):
-        s += row[j]
-    return s
+from memsim.attention._exp import exp64
+from memsim.attention._kernels import _row_max, exp_shift_sum
 
 
 @jit
-def _exp_shift_row(row, shift, bits):
-    """row[j] <- exp(row[j] - shift) in place (vectorisable; see module docstring)."""
-    n_el = row.shape[0]
-    for j in range(n_el):
-        x = row[j] - shift
-        if x < -708.0:
-            x = -708.0
-        n = np.floor(x * _LOG2E + 0.5)
-        r = x - n * _LN2_HI
-        r = r - n * _LN2_LO
-        p = _C13
-        p = p * r + _C12
-        p = p * r + _C11
-        p = p * r + _C10
-        p = p * r + _C9
-        p = p * r + _C8
-        p = p * r + _C7
-        p = p * r + _C6
-        p = p * r + _C5
-        p = p * r + _C4
-        p = p * r + _C3
-        p = p * r + _C2
-        p = p * r + _C1
-        p = p * r + _C0
-        bits[j] = (np.int64(n) + 1023) << 52
-        row[j] = p
-    v = bits.view(np.float64)
-    for j in range(n_el):
-        row[j] = row[j] * v[j]
+def _softmax_row_at(b, S, maxes, sums):
+    """Row b of :func:`softmax_rows` (the loop body of both twins)."""
+    row = S[b]
+    m = _row_max(row)
+    maxes[b] = m
+    sums[b] = exp_shift_sum(row, m)
 
 
 @pjit
 def softmax_rows(S, maxes, sums):
-    """S[b] <- exp(S[b] - max S[b]) in place; maxes[b] = max S[b]; sums[b] = sum of the new row."""
-    b_count, p = S.shape
-    for b in prange(b_count):
-        row = S[b]
-        m = _row_max(row)
-        bits = np.empty(p, dtype=np.int64)
-        _exp_shift_row(row, m, bits)
-        maxes[b] = m
-        sums[b] = _row_sum(row)
+    """S[b] <- exp(S[b] - max S[b]) in place; maxes[b] = max S[b]; sums[b] = sum of the new row.
+
+    Rows need a finite maximum (the caller refuses non-finite scores first)."""
+    for b in prange(S.shape[0]):
+        _softmax_row_at(b, S, maxes, sums)
 
 
 @jit
 def softmax_rows_serial(S, maxes, sums):
-    """Serial twin of :func:`softmax_rows`."""
-    b_count, p = S.shape
-    for b in range(b_count):
-        row = S[b]
-        m = _row_max(row)
-        bits = np.empty(p, dtype=np.int64)
-        _exp_shift_row(row, m, bits)
-        maxes[b] = m
-        sums[b] = _row_sum(row)
+    """Serial twin of :func:`softmax_rows` (same numbers)."""
+    for b in range(S.shape[0]):
+        _softmax_row_at(b, S, maxes, sums)
 
 
 @jit(fastmath=True)
@@ -113,7 +55,7 @@ def _raise_max(t, b, mx, s, a):
     """Online softmax: if score t exceeds query b's running max, rescale its sum and accumulator
     ``a`` by exp(old max - t) and make t the max. Returns the (new) max."""
     if t > mx[b]:
-        sc = np.exp(mx[b] - t)
+        sc = exp64(mx[b] - t)
         s[b] *= sc
         for k in range(a.shape[0]):
             a[k] *= sc
@@ -129,7 +71,7 @@ def _fused_row(xj, q, b, mx, s, acc):
     for k in range(d):
         z += q[k] * xj[k]
     a = acc[b]
-    w = np.exp(z - _raise_max(z, b, mx, s, a))
+    w = exp64(z - _raise_max(z, b, mx, s, a))
     s[b] += w
     for k in range(d):
         a[k] += w * xj[k]
@@ -170,8 +112,8 @@ def _fused_chunk(X, Q, lo, hi, mx, s, acc):
             t = max(max(max(z0, z1), max(z2, z3)), max(max(z4, z5), max(z6, z7)))
             a = acc[b]
             m = _raise_max(t, b, mx, s, a)
-            w0, w1, w2, w3 = np.exp(z0 - m), np.exp(z1 - m), np.exp(z2 - m), np.exp(z3 - m)
-            w4, w5, w6, w7 = np.exp(z4 - m), np.exp(z5 - m), np.exp(z6 - m), np.exp(z7 - m)
+            w0, w1, w2, w3 = exp64(z0 - m), exp64(z1 - m), exp64(z2 - m), exp64(z3 - m)
+            w4, w5, w6, w7 = exp64(z4 - m), exp64(z5 - m), exp64(z6 - m), exp64(z7 - m)
             s[b] += ((w0 + w1) + (w2 + w3)) + ((w4 + w5) + (w6 + w7))
             for k in range(d):
                 a[k] += (

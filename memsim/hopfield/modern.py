@@ -50,6 +50,7 @@ from memsim import _checks
 from memsim import patterns as _patterns
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
+from memsim.attention import readouts as _readouts
 from memsim.attention.readouts import _read_into
 from memsim.errors import MemsimError
 from memsim.hopfield import _modern_kernels as K
@@ -60,7 +61,6 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-_PARALLEL_MIN_WORK = 1 << 21  # below this many multiply-adds per call the serial kernels run
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -397,11 +397,11 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         pmax = np.empty((nch, b_count))
         psum = np.empty((nch, b_count))
         pacc = np.empty((nch, b_count, d))
-        fused = (
-            K.fused_partial
-            if b_count * p_count * d >= _PARALLEL_MIN_WORK
-            else (K.fused_partial_serial)
-        )
+        # threads only for work worth waking them (the read-out's cost model and threshold)
+        lim = _readouts.PARALLEL_MIN_NS
+        cost = _readouts.readout_cost_ns(b_count, p_count, d, d, X.dtype)
+        par = lim is not None and cost >= lim
+        fused = K.fused_partial if par else K.fused_partial_serial
         fused(X, Q * X.dtype.type(beta), nch, pmax, psum, pacc)
         o64 = np.empty((b_count, d)) if X.dtype != np.float64 else out
         K.merge_partials(pmax, psum, pacc, o64, np.empty(b_count), np.empty(b_count))
@@ -939,6 +939,18 @@ def separation(stored: np.ndarray) -> np.ndarray:
     return diag - G.max(axis=1)
 
 
+def _check_targeted(
+    stored: Any, targets: Any, queries: Any, beta: Any, scale_beta: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Checked (X, Q, target indices, beta) of the retrieval-error functions."""
+    X = _check_stored(stored)
+    Q, _ = _check_queries(queries, X.shape[1])
+    t = np.asarray(targets, dtype=np.int64).reshape(-1)
+    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
+        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
+    return X, Q, t, _check_beta(beta, X.shape[1], scale_beta)
+
+
 def retrieval_error_bound(
     stored: np.ndarray,
     targets: np.ndarray,
@@ -988,12 +1000,7 @@ def retrieval_error_bound(
     Ramsauer, H. et al. (2021). Hopfield networks is all you need. ICLR 2021,
     arXiv:2008.02217, Theorem 5 and eq. (5).
     """
-    X = _check_stored(stored)
-    Q, _ = _check_queries(queries, X.shape[1])
-    t = np.asarray(targets, dtype=np.int64).reshape(-1)
-    if t.shape[0] != Q.shape[0] or (t < 0).any() or (t >= X.shape[0]).any():
-        raise MemsimError(f"targets must hold one pattern index in 0..{X.shape[0] - 1} per query")
-    b = _check_beta(beta, X.shape[1], scale_beta)
+    X, Q, t, b = _check_targeted(stored, targets, queries, beta, scale_beta)
     p_count = X.shape[0]
     big_m = float(np.sqrt(np.max(np.einsum("ij,ij->i", X, X))))
     delta = separation(X)[t]

@@ -70,7 +70,7 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
     q, keys, v = _data(200, 3000, 16, dtype=dtype)
     mask = np.random.default_rng(1).random((200, 3000)) < 0.9
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", 1)  # force the parallel kernels
-    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", 1)
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_NS", 1)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", 1)
     before = numba.get_num_threads()
     try:
@@ -84,11 +84,24 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
             np.testing.assert_array_equal(a, b)
     finally:
         numba.set_num_threads(before)
-    # the serial kernels give the same numbers as the parallel ones
+    # the serial kernels give the same numbers as the parallel ones for the same tiles
+    from memsim.attention import _kernels as K
+
+    qc = np.ascontiguousarray(q)
+    tiles = readouts.tile_sizes(q.shape[0], keys.shape[0], q.shape[1], v.shape[1])
+    res = []
+    for kern in (K.tiled_softmax_read, K.tiled_softmax_read_serial):
+        out = np.empty((q.shape[0], v.shape[1]), dtype)
+        kern(qc, keys, v, readouts._NO_MASK, False, out, np.empty(q.shape[0], np.int64), *tiles)
+        res.append(out)
+    np.testing.assert_array_equal(res[0], res[1])
+    np.testing.assert_array_equal(res[0], outs[0][0])
+    # small problems run serially with their own (larger) tiles: the same result to rounding
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
-    monkeypatch.setattr(readouts, "PARALLEL_MIN_WORK", None)
+    monkeypatch.setattr(readouts, "PARALLEL_MIN_NS", None)
     monkeypatch.setattr(normalisers, "SOFTMAX_PARALLEL_MIN_ENTRIES", None)
-    np.testing.assert_array_equal(A.attend(q, keys, v), outs[0][0])
+    tol = 8 * EPS32 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(A.attend(q, keys, v), outs[0][0], rtol=tol, atol=tol)
     np.testing.assert_array_equal(A.softmax(q @ keys.T), outs[0][2])
 
 
@@ -213,3 +226,71 @@ def test_one_query_over_several_long_tiles():
     q, keys, v = _data(1, 2 * readouts.TILE_MAX_KEYS_ONE_QUERY + 5, 4, seed=6)
     assert readouts.tile_sizes(1, keys.shape[0], 4, 8)[1] < keys.shape[0]  # several tiles
     np.testing.assert_allclose(A.attend(q[0], keys, v), _reference(q, keys, v)[0], rtol=1e-12)
+
+
+def test_float32_softmax_with_temperature_stays_float32():
+    z = np.random.default_rng(4).standard_normal((30, 200)).astype(np.float32) * 5
+    got = A.softmax(z, temperature=0.7)
+    assert got.dtype == np.float32
+    # reference: z / T rounded to float32 (as documented), then the exact softmax in float64
+    zt = (z / np.float32(0.7)).astype(np.float64)
+    shift = zt - zt.max(axis=1, keepdims=True)
+    e = np.exp(shift)
+    want = e / e.sum(axis=1, keepdims=True)
+    # a few float32 ulp plus the rounding of the float32 difference z_i - max z (documented)
+    bound = EPS32 * (8.0 + np.abs(shift)) * want + 1e-44
+    assert (np.abs(got - want) <= bound).all()
+    # float64 input keeps the float64 path: (z - max) / T
+    z64 = z.astype(np.float64)
+    e64 = np.exp((z64 - z64.max(axis=1, keepdims=True)) / 0.7)
+    np.testing.assert_allclose(
+        A.softmax(z64, temperature=0.7), e64 / e64.sum(axis=1, keepdims=True), rtol=1e-14
+    )
+    # a float32 z / T beyond the float32 range falls back to the float64 computation
+    big = np.float32([[3e38, 0.0, 1.0]])
+    np.testing.assert_array_equal(A.softmax(big, temperature=0.1), [[1.0, 0.0, 0.0]])
+    with pytest.raises(MemsimError, match="NaN"):
+        A.softmax(np.float32([[1.0, np.nan]]), temperature=2.0)
+
+
+def test_float32_cosine_rows_of_any_scale():
+    """float32 rows whose squared norm overflows float32 are rescaled (no inf norms)."""
+    x = np.float32([[1e20, 1e20, 0.0], [3e-25, 0.0, 4e-25], [1.0, 2.0, 2.0]])
+    got = A.attend(x, x, x, "cosine")
+    assert got.dtype == np.float32 and np.isfinite(got).all()
+    x64 = x.astype(np.float64)
+    u = x64 / np.maximum(np.linalg.norm(x64, axis=1, keepdims=True), 1e-8)  # eps = 1e-8
+    s = u @ u.T
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    want = (e / e.sum(axis=1, keepdims=True)) @ x64
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_modern_retrieve_float32_end_to_end():
+    from memsim.hopfield import modern
+
+    rng = np.random.default_rng(5)
+    for b, d in ((4, 16), (40, 16), (40, 200)):  # fused path, tiled path, wide (blocked) path
+        x = rng.standard_normal((300, d)).astype(np.float32)
+        q = (x[:b] + 0.1 * rng.standard_normal((b, d))).astype(np.float32)
+        got = modern.retrieve(x, q, 0.5, steps=2)
+        assert got.dtype == np.float32
+        want = q.astype(np.float64)
+        for _ in range(2):
+            s = 0.5 * want @ x.astype(np.float64).T
+            e = np.exp(s - s.max(axis=1, keepdims=True))
+            want = (e / e.sum(axis=1, keepdims=True)) @ x.astype(np.float64)
+        scale = 0.5 * np.abs(q).max() * np.abs(x).max() * d
+        assert np.abs(got - want).max() <= EPS32 * (8 + 4 * scale) * np.abs(x).max()
+
+
+def test_serial_tiles_cover_the_keys_and_stay_in_cache():
+    for nb, nk, entries in ((1, 5, None), (64, 1000, None), (300, 70_000, None), (50, 999, 100)):
+        bq, bk, ck = readouts.serial_tile_sizes(nb, nk, entries)
+        assert 1 <= bq <= min(nb, readouts.SERIAL_TILE_Q) and 1 <= bk <= nk
+        assert bq * bk <= (readouts.SERIAL_TILE_ENTRIES if entries is None else entries)
+        assert ck >= nk and ck % bk == 0  # one key chunk holding every key
+    # a serial read-out over several query blocks and key tiles matches the plain formula
+    q, keys, v = _data(150, 2500, 16)
+    assert readouts.readout_cost_ns(150, 2500, 16, 8) < readouts.PARALLEL_MIN_NS
+    np.testing.assert_allclose(A.attend(q, keys, v), _reference(q, keys, v), rtol=1e-12, atol=1e-14)
