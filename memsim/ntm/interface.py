@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from memsim import _checks as C
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError
 
 
@@ -44,26 +45,33 @@ def _finite(x, name: str = "x") -> np.ndarray:
     return a
 
 
+def _raw_map(result: str) -> str:
+    """The Parameters, Returns and Raises sections of an elementwise map of raw outputs whose
+    value is ``result``."""
+    return f"""Parameters
+----------
+x : float or array_like of float, any shape
+    Raw controller output(s); finite.
+
+Returns
+-------
+numpy.ndarray of float64 (a numpy scalar for scalar x)
+    {result}, same shape as ``x``.
+
+Raises
+------
+MemsimError
+    If ``x`` is not an array of real numbers or contains NaN or +-inf."""
+
+
+@fill_doc(raw_map=_raw_map("softplus(x), in [0, inf)"))
 def softplus(x) -> np.ndarray:
     """``log(1 + exp(x))``, computed without overflow (``logaddexp(0, x)``).
 
     Any finite x is handled (large x gives x, very negative x gives ``exp(x)``, 0 below about
     -745); NaN and +-inf raise :class:`memsim.errors.MemsimError`.
 
-    Parameters
-    ----------
-    x : float or array_like of float, any shape
-        Raw controller output(s); finite.
-
-    Returns
-    -------
-    numpy.ndarray of float64 (a numpy scalar for scalar x)
-        softplus(x), in [0, inf), same shape as ``x``.
-
-    Raises
-    ------
-    MemsimError
-        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+    {raw_map}
 
     References
     ----------
@@ -73,25 +81,13 @@ def softplus(x) -> np.ndarray:
     return np.logaddexp(0.0, _finite(x))
 
 
+@fill_doc(raw_map=_raw_map("oneplus(x), in [1, inf)"))
 def oneplus(x) -> np.ndarray:
     """``1 + softplus(x)`` (range [1, inf)): the sharpening map and the DNC strength map.
 
     Finite x only (NaN and +-inf raise MemsimError).
 
-    Parameters
-    ----------
-    x : float or array_like of float, any shape
-        Raw controller output(s); finite.
-
-    Returns
-    -------
-    numpy.ndarray of float64 (a numpy scalar for scalar x)
-        oneplus(x), in [1, inf), same shape as ``x``.
-
-    Raises
-    ------
-    MemsimError
-        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+    {raw_map}
 
     References
     ----------
@@ -103,25 +99,13 @@ def oneplus(x) -> np.ndarray:
     return 1.0 + softplus(x)
 
 
+@fill_doc(raw_map=_raw_map("sigmoid(x), in [0, 1] (0 or 1 only where it rounds)"))
 def sigmoid(x) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-x))``, computed as ``exp(-logaddexp(0, -x))``.
 
     No overflow for any finite x; NaN and +-inf raise :class:`memsim.errors.MemsimError`.
 
-    Parameters
-    ----------
-    x : float or array_like of float, any shape
-        Raw controller output(s); finite.
-
-    Returns
-    -------
-    numpy.ndarray of float64 (a numpy scalar for scalar x)
-        sigmoid(x), in [0, 1] (0 or 1 only where it rounds), same shape as ``x``.
-
-    Raises
-    ------
-    MemsimError
-        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+    {raw_map}
 
     References
     ----------
