@@ -206,9 +206,14 @@ def ntm_head_size(memory_width: int, shift_range: int = 1, write: bool = False) 
     sections 3.2-3.3
     (head parameters k, beta, g, s, gamma, e, a).
     """
+    return _ntm_sizes(memory_width, shift_range, write)[2]
+
+
+def _ntm_sizes(memory_width, shift_range, write: bool) -> tuple[int, int, int]:
+    """(M, R, raw vector length) of an NTM head, M and R checked."""
     m = C.integer(memory_width, "memory_width", 1)
     r = C.integer(shift_range, "shift_range", 0)
-    return m + 3 + (2 * r + 1) + (2 * m if write else 0)
+    return m, r, m + 3 + (2 * r + 1) + (2 * m if write else 0)
 
 
 def ntm_head_params(
@@ -250,10 +255,8 @@ def ntm_head_params(
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     sections 3.2-3.3, eqs. 3-9.
     """
-    m = C.integer(memory_width, "memory_width", 1)
-    r = C.integer(shift_range, "shift_range", 0)
+    m, r, size = _ntm_sizes(memory_width, shift_range, write)
     x = _finite(raw, "raw")
-    size = ntm_head_size(m, r, write)
     if x.ndim < 1 or x.shape[-1] != size:
         raise MemsimError(
             f"raw must have last dimension {size} for memory_width={m}, shift_range={r}, "
@@ -299,9 +302,14 @@ def dnc_interface_size(memory_width: int, n_reads: int) -> int:
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
+    return _dnc_sizes(memory_width, n_reads)[2]
+
+
+def _dnc_sizes(memory_width, n_reads) -> tuple[int, int, int]:
+    """(W, R, interface vector length) of a DNC, W and R checked."""
     w = C.integer(memory_width, "memory_width", 1)
     r = C.integer(n_reads, "n_reads", 1)
-    return r * w + 3 * w + 5 * r + 3
+    return w, r, r * w + 3 * w + 5 * r + 3
 
 
 def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]:
@@ -340,10 +348,8 @@ def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
-    w = C.integer(memory_width, "memory_width", 1)
-    r = C.integer(n_reads, "n_reads", 1)
+    w, r, size = _dnc_sizes(memory_width, n_reads)
     x = _finite(raw, "raw")
-    size = dnc_interface_size(w, r)
     if x.ndim != 1 or x.shape[0] != size:
         raise MemsimError(
             f"raw must be 1-D of length {size} for memory_width={w}, n_reads={r}; "
