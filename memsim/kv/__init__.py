@@ -118,26 +118,13 @@ __all__ = [
     "word_vectors",
 ]
 
-#: the studies live in :mod:`memsim.experiments.studies.kv`; imported on first use
-_STUDIES = (
-    "import",
-    "StoryAttention",
-    "accuracy_vs_key_dim",
-    "accuracy_vs_noise",
-    "accuracy_vs_normaliser",
-    "accuracy_vs_slots",
-    "hashing_study",
-    "hops_study",
-    "retrieval_sweep",
-    "retrieval_trial",
-    "story_attention",
-    "retrieval_queries",
-)
-
 
 def __getattr__(name):
-    if name in _STUDIES:
+    """The studies (every name of :mod:`memsim.experiments.studies.kv`'s ``__all__``), imported
+    on first use."""
+    if not name.startswith("__"):
         from memsim.experiments.studies import kv as studies
 
-        return getattr(studies, name)
+        if name in studies.__all__:
+            return getattr(studies, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

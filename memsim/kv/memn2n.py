@@ -36,6 +36,7 @@ import numpy as np
 
 from memsim import attention as _att
 from memsim._checks import choice, float_array, integer, readonly, real
+from memsim._docstrings import fill_doc
 from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.kv.encoding import ENCODINGS, PE_VARIANTS, encode_sentences
@@ -103,6 +104,12 @@ class MemN2NWeights:
         return None if self.T_A is None else int(self.T_A.shape[1])
 
 
+def _read_only_weights(*arrays: np.ndarray | None, tying: str) -> MemN2NWeights:
+    """MemN2NWeights of ``arrays`` (A, C, B, W, T_A, T_C, H; fresh copies), made read-only."""
+    readonly(*arrays)
+    return MemN2NWeights(*arrays, tying)
+
+
 def _temporal(t: Any, name: str, rows: int, d: int) -> np.ndarray:
     arr = float_array(t, name, (3,))
     if arr.shape[0] != rows or arr.shape[2] != d:
@@ -110,6 +117,14 @@ def _temporal(t: Any, name: str, rows: int, d: int) -> np.ndarray:
     return arr
 
 
+#: Returns section of the two weight-tying functions
+_TIED_RETURNS = """Returns
+-------
+MemN2NWeights
+    Tied, read-only weights."""
+
+
+@fill_doc(tied_returns=_TIED_RETURNS)
 def adjacent_weights(embeddings: Any, *, temporal: Any = None) -> MemN2NWeights:
     """Adjacent tying from K + 1 embedding matrices E_0 .. E_K.
 
@@ -121,10 +136,7 @@ def adjacent_weights(embeddings: Any, *, temporal: Any = None) -> MemN2NWeights:
     embeddings : (K + 1, V, d)
     temporal : (K + 1, M, d), optional
 
-    Returns
-    -------
-    MemN2NWeights
-        Tied, read-only weights.
+    {tied_returns}
 
     Raises
     ------
@@ -150,10 +162,10 @@ def adjacent_weights(embeddings: Any, *, temporal: Any = None) -> MemN2NWeights:
         t = _temporal(temporal, "temporal", k + 1, e.shape[2])
         ta = t[:k].copy()
         tc = t[1:].copy()
-    readonly(a, c, b, w, ta, tc)
-    return MemN2NWeights(a, c, b, w, ta, tc, None, "adjacent")
+    return _read_only_weights(a, c, b, w, ta, tc, None, tying="adjacent")
 
 
+@fill_doc(tied_returns=_TIED_RETURNS)
 def layerwise_weights(
     A: Any,
     C: Any,
@@ -177,10 +189,7 @@ def layerwise_weights(
         None = identity (``u_{k+1} = u_k + o_k``).
     T_A, T_C : (M, d), optional (both or neither)
 
-    Returns
-    -------
-    MemN2NWeights
-        Tied, read-only weights.
+    {tied_returns}
 
     Raises
     ------
@@ -227,8 +236,7 @@ def layerwise_weights(
     cc = np.repeat(c[None], k, axis=0)
     b = b.copy()
     w = w.copy()
-    readonly(aa, cc, b, w, ta, tc, h)
-    return MemN2NWeights(aa, cc, b, w, ta, tc, h, "layerwise")
+    return _read_only_weights(aa, cc, b, w, ta, tc, h, tying="layerwise")
 
 
 def random_memn2n(

@@ -41,6 +41,7 @@ import warnings
 import numpy as np
 
 from memsim import _checks as C
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError, MemsimWarning
 from memsim.ntm import _kernels as K
 
@@ -72,6 +73,19 @@ def _shift_array(shift, shift_order: str) -> tuple[np.ndarray, int]:
     return s, size
 
 
+#: Raises and References of the shift reorderings
+_SHIFT_ORDER_TAIL = """Raises
+------
+MemsimError
+    If ``shift_order`` is not one of the accepted names, or ``shift`` has an even length.
+
+References
+----------
+Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+section 3.3.2, eq. 8 (location-based addressing, rotational shift)."""
+
+
+@fill_doc(shift_order_tail=_SHIFT_ORDER_TAIL)
 def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     """Reorder shift distribution(s) (last axis, length 2R+1) from ``shift_order`` to -R..R.
 
@@ -88,20 +102,13 @@ def shift_to_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     numpy.ndarray of float64, same shape as ``shift``
         Entry k of the last axis holds the weight of offset k - R.
 
-    Raises
-    ------
-    MemsimError
-        If ``shift_order`` is not one of the accepted names, or ``shift`` has an even length.
-
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    section 3.3.2, eq. 8 (location-based addressing, rotational shift).
+    {shift_order_tail}
     """
     s, size = _shift_array(shift, shift_order)
     return np.ascontiguousarray(s[..., _canonical_perm(size, shift_order)])
 
 
+@fill_doc(shift_order_tail=_SHIFT_ORDER_TAIL)
 def shift_from_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     """Inverse of :func:`shift_to_canonical`: reorder from -R..R to ``shift_order``.
 
@@ -117,15 +124,7 @@ def shift_from_canonical(shift, shift_order: str = "-R..R") -> np.ndarray:
     numpy.ndarray of float64, same shape as ``shift``
         The entries reordered as ``shift_order`` says.
 
-    Raises
-    ------
-    MemsimError
-        If ``shift_order`` is not one of the accepted names, or ``shift`` has an even length.
-
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    section 3.3.2, eq. 8 (location-based addressing, rotational shift).
+    {shift_order_tail}
     """
     s, size = _shift_array(shift, shift_order)
     out = np.empty_like(s)
@@ -219,6 +218,14 @@ def _key(key, width: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
+#: Parameters entries of the content-addressing stages: the memory and the key(s)
+_MEMORY_KEY = """memory : (N, M) array_like of float
+    Memory, N >= 1 slots of width M >= 1; finite.
+key : (M,) or (H, M) array_like of float
+    One key, or one per head; finite."""
+
+
+@fill_doc(memory_key=_MEMORY_KEY)
 def cosine_similarity(memory, key, *, cosine_eps: float = DEFAULT_COSINE_EPS) -> np.ndarray:
     """Cosine similarity of key(s) with every memory row (Graves et al. 2014, eq. 6).
 
@@ -228,10 +235,7 @@ def cosine_similarity(memory, key, *, cosine_eps: float = DEFAULT_COSINE_EPS) ->
 
     Parameters
     ----------
-    memory : (N, M) array_like of float
-        Memory, N >= 1 slots of width M >= 1; finite.
-    key : (M,) or (H, M) array_like of float
-        One key, or one per head; finite.
+    {memory_key}
     cosine_eps : float, >= 0, default 1e-6
         Added to the product of the norms.
 
@@ -261,6 +265,7 @@ def cosine_similarity(memory, key, *, cosine_eps: float = DEFAULT_COSINE_EPS) ->
     return out if k.ndim == 2 else out[0]
 
 
+@fill_doc(memory_key=_MEMORY_KEY)
 def content_weighting(memory, key, beta, *, cosine_eps: float = DEFAULT_COSINE_EPS) -> np.ndarray:
     """Content-based weighting ``w_c(i) = softmax_i(beta K[k, M(i)])`` (eq. 5).
 
@@ -268,10 +273,7 @@ def content_weighting(memory, key, beta, *, cosine_eps: float = DEFAULT_COSINE_E
 
     Parameters
     ----------
-    memory : (N, M) array_like of float
-        Memory, N >= 1 slots of width M >= 1; finite.
-    key : (M,) or (H, M) array_like of float
-        One key, or one per head; finite.
+    {memory_key}
     beta : float or (H,) array_like, >= 0
         Key strength (beta = 0 gives the uniform weighting); a scalar applies to every head.
     cosine_eps : float, >= 0, default 1e-6

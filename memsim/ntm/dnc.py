@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from memsim import _checks as C
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError
 from memsim.ntm import _kernels as K
 
@@ -98,6 +99,27 @@ def update_usage(usage, write_w, read_ws, free_gates) -> np.ndarray:
     return out
 
 
+def _usage(usage, ndim: int) -> np.ndarray:
+    """``usage`` checked: a finite ``ndim``-D array with entries in [0, 1]."""
+    u = C.float_array(usage, "usage", (ndim,))
+    C.in_range(u, "usage", 0.0, 1.0)
+    return u
+
+
+def _allocation_tail(shape: str) -> str:
+    """Raises and References of an allocation weighting computed from a ``shape`` usage array."""
+    return f"""Raises
+------
+MemsimError
+    If ``usage`` is not a finite {shape} array or has entries outside [0, 1].
+
+References
+----------
+Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+memory. Nature 538, 471-476. Methods, "Dynamic memory allocation" (allocation weighting)."""
+
+
+@fill_doc(allocation_tail=_allocation_tail("1-D"))
 def allocation(usage) -> np.ndarray:
     """Allocation weighting from usage (Graves et al. 2016, Methods, "dynamic memory allocation").
 
@@ -115,18 +137,9 @@ def allocation(usage) -> np.ndarray:
     (N,) numpy.ndarray of float64
         Allocation weighting a_t (non-negative, sum <= 1).
 
-    Raises
-    ------
-    MemsimError
-        If ``usage`` is not a finite 1-D array or has entries outside [0, 1].
-
-    References
-    ----------
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods, "Dynamic memory allocation" (allocation weighting).
+    {allocation_tail}
     """
-    u = _vec("usage", usage)
-    C.in_range(u, "usage", 0.0, 1.0)
+    u = _usage(usage, 1)
     out = np.empty(u.shape[0])
     K.allocation(u, out)
     return out

@@ -26,10 +26,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from memsim import _checks as C
+from memsim._docstrings import fill_doc
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.errors import MemsimError
 from memsim.ntm import _kernels as K
 from memsim.ntm.addressing import DEFAULT_COSINE_EPS, SHIFT_ORDERS, shift_to_canonical
+from memsim.ntm.dnc import _allocation_tail, _usage
 
 #: accepted step orders; the first is the default
 STEP_ORDERS = ("write_first", "read_first")
@@ -56,8 +58,21 @@ def _freeze_copy(obj):
 # --------------------------------------------------------------------------------------------
 
 
+class _ProgramSizes:
+    """What NTM and DNC programs share: T is the first axis of ``write_keys``, the number of read
+    heads the second axis of ``read_keys``."""
+
+    @property
+    def steps(self) -> int:
+        return int(np.shape(self.write_keys)[0])
+
+    @property
+    def n_read(self) -> int:
+        return int(np.shape(self.read_keys)[1])
+
+
 @dataclass
-class NTMProgram:
+class NTMProgram(_ProgramSizes):
     """Head parameters a (scripted) NTM controller emits, for T steps.
 
     Write heads (Hw) and read heads (Hr) are listed separately; shifts are distributions over
@@ -142,16 +157,8 @@ class NTMProgram:
         )
 
     @property
-    def steps(self) -> int:
-        return int(np.shape(self.write_keys)[0])
-
-    @property
     def n_write(self) -> int:
         return int(np.shape(self.write_keys)[1])
-
-    @property
-    def n_read(self) -> int:
-        return int(np.shape(self.read_keys)[1])
 
     @property
     def shift_range(self) -> int:
@@ -320,6 +327,14 @@ def _ntm_pack(
     return out
 
 
+#: References of the NTM runners
+_NTM_REFERENCES = """References
+----------
+Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing)."""
+
+
+@fill_doc(ntm_references=_NTM_REFERENCES)
 def run_ntm(
     memory,
     program: NTMProgram,
@@ -365,10 +380,7 @@ def run_ntm(
         or erase entries outside [0, 1], gammas below 1, or shifts that are not distributions;
         or ``cosine_eps`` is not a finite number >= 0.
 
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing).
+    {ntm_references}
     """
     C.choice(step_order, "step_order", STEP_ORDERS)
     C.choice(shift_order, "shift_order", SHIFT_ORDERS)
@@ -396,7 +408,16 @@ def run_ntm(
     )
 
 
+#: Parameters entries of the batch runners: cosine_eps and threads
+_BATCH_EPS_THREADS = """cosine_eps : float, >= 0, default 1e-6
+    Added to the product of the norms in the cosine similarity.
+threads : int >= 1, optional
+    Number of Numba threads (capped at the number available); None keeps the current
+    setting."""
+
+
 @keeps_thread_count
+@fill_doc(batch_eps_threads=_BATCH_EPS_THREADS, ntm_references=_NTM_REFERENCES)
 def run_ntm_batch(
     memories,
     programs: Sequence[NTMProgram],
@@ -421,11 +442,7 @@ def run_ntm_batch(
         As in :func:`run_ntm`.
     shift_order : {"-R..R", "+R..-R", "roll", "0,+1..,-R..-1"}, default "-R..R"
         Order of the entries of the programs' shift distributions.
-    cosine_eps : float, >= 0, default 1e-6
-        Added to the product of the norms in the cosine similarity.
-    threads : int >= 1, optional
-        Number of Numba threads (capped at the number available); None keeps the current
-        setting.
+    {batch_eps_threads}
 
     Returns
     -------
@@ -440,10 +457,7 @@ def run_ntm_batch(
         holds programs of different shapes; a program is invalid (as in :func:`run_ntm`);
         ``cosine_eps`` is not a finite number >= 0; or ``threads`` is not an integer >= 1.
 
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    section 3: eq. 2 (read), eqs. 3-4 (write), eqs. 5-9 (addressing).
+    {ntm_references}
     """
     C.choice(step_order, "step_order", STEP_ORDERS)
     mems = C.float_array(memories, "memories", (3,))
@@ -470,7 +484,7 @@ def run_ntm_batch(
 
 
 @dataclass
-class DNCProgram:
+class DNCProgram(_ProgramSizes):
     """Interface parameters a (scripted) DNC controller emits, for T steps (one write head).
 
     Attributes
@@ -513,14 +527,6 @@ class DNCProgram:
             free_gates=np.zeros((t, r)),
             read_modes=modes,
         )
-
-    @property
-    def steps(self) -> int:
-        return int(np.shape(self.write_keys)[0])
-
-    @property
-    def n_read(self) -> int:
-        return int(np.shape(self.read_keys)[1])
 
 
 @dataclass(frozen=True)
@@ -621,6 +627,7 @@ def _usage0(usage, n: int) -> np.ndarray:
     return u.copy()
 
 
+@fill_doc(allocation_tail=_allocation_tail("2-D"))
 def allocation_history(usage) -> np.ndarray:
     """Allocation weighting for every row of a (T, N) usage history (Graves et al. 2016).
 
@@ -636,23 +643,23 @@ def allocation_history(usage) -> np.ndarray:
     (T, N) numpy.ndarray of float64
         Allocation weightings a_t.
 
-    Raises
-    ------
-    MemsimError
-        If ``usage`` is not a finite 2-D array or has entries outside [0, 1].
-
-    References
-    ----------
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods, "Dynamic memory allocation".
+    {allocation_tail}
     """
-    u = C.float_array(usage, "usage", (2,))
-    C.in_range(u, "usage", 0.0, 1.0)
+    u = _usage(usage, 2)
     out = np.empty_like(u)
     K.allocation_rows(u, out)
     return out
 
 
+#: References of the DNC runners
+_DNC_REFERENCES = """References
+----------
+Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
+"Temporal memory linkage", "Read weighting"."""
+
+
+@fill_doc(dnc_references=_DNC_REFERENCES)
 def run_dnc(
     memory,
     program: DNCProgram,
@@ -700,11 +707,7 @@ def run_dnc(
         [0, 1], or read modes that are not distributions; ``cosine_eps`` is not a finite number
         >= 0; or ``usage`` is not finite, of shape (N,), with entries in [0, 1].
 
-    References
-    ----------
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
-    "Temporal memory linkage", "Read weighting".
+    {dnc_references}
     """
     C.choice(step_order, "step_order", STEP_ORDERS)
     mem0 = C.memory(memory)
@@ -737,6 +740,7 @@ def run_dnc(
 
 
 @keeps_thread_count
+@fill_doc(batch_eps_threads=_BATCH_EPS_THREADS, dnc_references=_DNC_REFERENCES)
 def run_dnc_batch(
     memories,
     programs: Sequence[DNCProgram],
@@ -760,11 +764,7 @@ def run_dnc_batch(
         Initial usage of each trial (default all zero).
     step_order : {"write_first", "read_first"}, default "write_first"
         As in :func:`run_dnc`.
-    cosine_eps : float, >= 0, default 1e-6
-        Added to the product of the norms in the cosine similarity.
-    threads : int >= 1, optional
-        Number of Numba threads (capped at the number available); None keeps the current
-        setting.
+    {batch_eps_threads}
 
     Returns
     -------
@@ -780,11 +780,7 @@ def run_dnc_batch(
         finite (N,) vectors in [0, 1]; ``cosine_eps`` is not a finite number >= 0; or
         ``threads`` is not an integer >= 1.
 
-    References
-    ----------
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods: "Dynamic memory allocation", "Write weighting",
-    "Temporal memory linkage", "Read weighting".
+    {dnc_references}
     """
     C.choice(step_order, "step_order", STEP_ORDERS)
     mems = C.float_array(memories, "memories", (3,))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from memsim import _checks as C
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError
 
 
@@ -44,26 +45,33 @@ def _finite(x, name: str = "x") -> np.ndarray:
     return a
 
 
+def _raw_map(result: str) -> str:
+    """The Parameters, Returns and Raises sections of an elementwise map of raw outputs whose
+    value is ``result``."""
+    return f"""Parameters
+----------
+x : float or array_like of float, any shape
+    Raw controller output(s); finite.
+
+Returns
+-------
+numpy.ndarray of float64 (a numpy scalar for scalar x)
+    {result}, same shape as ``x``.
+
+Raises
+------
+MemsimError
+    If ``x`` is not an array of real numbers or contains NaN or +-inf."""
+
+
+@fill_doc(raw_map=_raw_map("softplus(x), in [0, inf)"))
 def softplus(x) -> np.ndarray:
     """``log(1 + exp(x))``, computed without overflow (``logaddexp(0, x)``).
 
     Any finite x is handled (large x gives x, very negative x gives ``exp(x)``, 0 below about
     -745); NaN and +-inf raise :class:`memsim.errors.MemsimError`.
 
-    Parameters
-    ----------
-    x : float or array_like of float, any shape
-        Raw controller output(s); finite.
-
-    Returns
-    -------
-    numpy.ndarray of float64 (a numpy scalar for scalar x)
-        softplus(x), in [0, inf), same shape as ``x``.
-
-    Raises
-    ------
-    MemsimError
-        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+    {raw_map}
 
     References
     ----------
@@ -73,25 +81,13 @@ def softplus(x) -> np.ndarray:
     return np.logaddexp(0.0, _finite(x))
 
 
+@fill_doc(raw_map=_raw_map("oneplus(x), in [1, inf)"))
 def oneplus(x) -> np.ndarray:
     """``1 + softplus(x)`` (range [1, inf)): the sharpening map and the DNC strength map.
 
     Finite x only (NaN and +-inf raise MemsimError).
 
-    Parameters
-    ----------
-    x : float or array_like of float, any shape
-        Raw controller output(s); finite.
-
-    Returns
-    -------
-    numpy.ndarray of float64 (a numpy scalar for scalar x)
-        oneplus(x), in [1, inf), same shape as ``x``.
-
-    Raises
-    ------
-    MemsimError
-        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+    {raw_map}
 
     References
     ----------
@@ -103,25 +99,13 @@ def oneplus(x) -> np.ndarray:
     return 1.0 + softplus(x)
 
 
+@fill_doc(raw_map=_raw_map("sigmoid(x), in [0, 1] (0 or 1 only where it rounds)"))
 def sigmoid(x) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-x))``, computed as ``exp(-logaddexp(0, -x))``.
 
     No overflow for any finite x; NaN and +-inf raise :class:`memsim.errors.MemsimError`.
 
-    Parameters
-    ----------
-    x : float or array_like of float, any shape
-        Raw controller output(s); finite.
-
-    Returns
-    -------
-    numpy.ndarray of float64 (a numpy scalar for scalar x)
-        sigmoid(x), in [0, 1] (0 or 1 only where it rounds), same shape as ``x``.
-
-    Raises
-    ------
-    MemsimError
-        If ``x`` is not an array of real numbers or contains NaN or +-inf.
+    {raw_map}
 
     References
     ----------
@@ -222,9 +206,14 @@ def ntm_head_size(memory_width: int, shift_range: int = 1, write: bool = False) 
     sections 3.2-3.3
     (head parameters k, beta, g, s, gamma, e, a).
     """
+    return _ntm_sizes(memory_width, shift_range, write)[2]
+
+
+def _ntm_sizes(memory_width, shift_range, write: bool) -> tuple[int, int, int]:
+    """(M, R, raw vector length) of an NTM head, M and R checked."""
     m = C.integer(memory_width, "memory_width", 1)
     r = C.integer(shift_range, "shift_range", 0)
-    return m + 3 + (2 * r + 1) + (2 * m if write else 0)
+    return m, r, m + 3 + (2 * r + 1) + (2 * m if write else 0)
 
 
 def ntm_head_params(
@@ -266,10 +255,8 @@ def ntm_head_params(
     Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
     sections 3.2-3.3, eqs. 3-9.
     """
-    m = C.integer(memory_width, "memory_width", 1)
-    r = C.integer(shift_range, "shift_range", 0)
+    m, r, size = _ntm_sizes(memory_width, shift_range, write)
     x = _finite(raw, "raw")
-    size = ntm_head_size(m, r, write)
     if x.ndim < 1 or x.shape[-1] != size:
         raise MemsimError(
             f"raw must have last dimension {size} for memory_width={m}, shift_range={r}, "
@@ -315,9 +302,14 @@ def dnc_interface_size(memory_width: int, n_reads: int) -> int:
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
+    return _dnc_sizes(memory_width, n_reads)[2]
+
+
+def _dnc_sizes(memory_width, n_reads) -> tuple[int, int, int]:
+    """(W, R, interface vector length) of a DNC, W and R checked."""
     w = C.integer(memory_width, "memory_width", 1)
     r = C.integer(n_reads, "n_reads", 1)
-    return r * w + 3 * w + 5 * r + 3
+    return w, r, r * w + 3 * w + 5 * r + 3
 
 
 def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]:
@@ -356,10 +348,8 @@ def dnc_interface(raw, memory_width: int, n_reads: int) -> dict[str, np.ndarray]
     Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
     memory. Nature 538, 471-476. Methods, "Interface parameters".
     """
-    w = C.integer(memory_width, "memory_width", 1)
-    r = C.integer(n_reads, "n_reads", 1)
+    w, r, size = _dnc_sizes(memory_width, n_reads)
     x = _finite(raw, "raw")
-    size = dnc_interface_size(w, r)
     if x.ndim != 1 or x.shape[0] != size:
         raise MemsimError(
             f"raw must be 1-D of length {size} for memory_width={w}, n_reads={r}; "

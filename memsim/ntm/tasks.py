@@ -80,6 +80,7 @@ from typing import Any
 import numpy as np
 
 from memsim import _checks as C
+from memsim._docstrings import fill_doc
 from memsim._rng import generator
 from memsim.errors import MemsimError, MemsimWarning
 from memsim.ntm.addressing import DEFAULT_COSINE_EPS
@@ -887,6 +888,21 @@ def _freeze_program(prog):
     return _freeze_copy(prog)
 
 
+#: Warns and References of the task runners
+_TASK_WARNS_REFERENCES = """Warns
+-----
+MemsimWarning
+    For DNC tasks, if ``occupied`` leaves fewer free slots than the task writes vectors.
+
+References
+----------
+Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
+sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
+Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
+memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage)."""
+
+
+@fill_doc(task_warns_references=_TASK_WARNS_REFERENCES)
 def run_task(
     name: str,
     *,
@@ -934,17 +950,7 @@ def run_task(
         ``gamma`` < 1, ``beta`` or ``cosine_eps`` < 0, ``occupied`` outside [0, 1], ``free`` not
         a bool, or an unknown ``memory_init`` or ``step_order``.
 
-    Warns
-    -----
-    MemsimWarning
-        For DNC tasks, if ``occupied`` leaves fewer free slots than the task writes vectors.
-
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
+    {task_warns_references}
     """
     spec = task_spec(name)
     seed, trial = _seed_trial(seed, trial)
@@ -997,6 +1003,7 @@ def run_task(
     )
 
 
+@fill_doc(task_warns_references=_TASK_WARNS_REFERENCES)
 def run_trials(
     task: str,
     *,
@@ -1037,17 +1044,7 @@ def run_trials(
         an integer >= 0, a parameter is unknown or invalid (see :func:`run_task`), or ``threads``
         is not an integer >= 1.
 
-    Warns
-    -----
-    MemsimWarning
-        For DNC tasks, if ``occupied`` leaves fewer free slots than the task writes vectors.
-
-    References
-    ----------
-    Graves, A., Wayne, G. & Danihelka, I. (2014). Neural Turing Machines. arXiv:1410.5401,
-    sections 4.1-4.5 (copy, repeat copy, associative recall, priority sort).
-    Graves, A. et al. (2016). Hybrid computing using a neural network with dynamic external
-    memory. Nature 538, 471-476. Methods (dynamic memory allocation, temporal memory linkage).
+    {task_warns_references}
     """
     spec = task_spec(task)
     trials = C.integer(trials, "trials", 1)

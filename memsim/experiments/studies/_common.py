@@ -1,5 +1,5 @@
 """What the studies share: parameter grids, the bisection of a capacity search and docstring
-sections written once for several functions."""
+sections written once for several functions (:func:`memsim._docstrings.fill_doc`)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,10 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError
 
-
-def fill_doc(**parts: str) -> Callable:
-    """Decorator: replace each line ``{name}`` of the function's docstring by ``parts[name]``
-    (dedented text, indented like the placeholder; parts without a placeholder are left out), so
-    that several functions can show one section written once."""
-
-    def deco(f: Callable) -> Callable:
-        doc = f.__doc__ or ""
-        for name, text in parts.items():
-            key = "{" + name + "}"
-            at = doc.find(key)
-            if at < 0:
-                continue
-            indent = doc[doc.rfind("\n", 0, at) + 1 : at]
-            lines = text.strip("\n").split("\n")
-            doc = doc.replace(key, ("\n" + indent).join(lines).replace(indent + "\n", "\n"))
-        f.__doc__ = doc
-        return f
-
-    return deco
+__all__ = ["bisect_largest", "fill_doc", "grid_points"]
 
 
 def grid_points(

@@ -42,8 +42,31 @@ n : int
     Interaction order (>= 2); ignored for "exponential"."""
 
 
-@renamed_keywords(patterns="n_patterns")
-@fill_doc(network=_NETWORK)
+def _sizes(n_neurons, n_patterns, cues) -> tuple[int, int, int]:
+    """N, K and the number of cues, checked."""
+    return (
+        _checks.integer(n_neurons, "n_neurons", 2),
+        _checks.integer(n_patterns, "n_patterns", 1),
+        _checks.integer(cues, "cues", 1),
+    )
+
+
+def _stored(n_neurons: int, n_patterns: int, cues: int, seed) -> tuple[np.ndarray, int]:
+    """The K random patterns of N bits of stream ``(seed, N, K)`` and how many of them are cued
+    (the first ``min(cues, K)``)."""
+    xi = _patterns.random_patterns(
+        n_patterns, n_neurons, seed=seed, keys=(n_neurons, n_patterns), distribution="coin"
+    )
+    return xi, min(int(cues), n_patterns)
+
+
+def _rate_function(f):
+    """Decorator of the rate functions: the shared Parameters entries of their network and the
+    deprecated ``patterns`` keyword."""
+    return renamed_keywords(patterns="n_patterns")(fill_doc(network=_NETWORK)(f))
+
+
+@_rate_function
 def bit_error_rate(
     n_neurons: int,
     n_patterns: int,
@@ -84,19 +107,13 @@ def bit_error_rate(
     Krotov, D. & Hopfield, J. J. (2016). Dense associative memory for pattern recognition.
     NIPS 29, arXiv:1606.01164 (one-step bit error behind the capacity estimate).
     """
-    n_neurons = _checks.integer(n_neurons, "n_neurons", 2)
-    n_patterns = _checks.integer(n_patterns, "n_patterns", 1)
-    cues = _checks.integer(cues, "cues", 1)
-    xi = _patterns.random_patterns(
-        n_patterns, n_neurons, seed=seed, keys=(n_neurons, n_patterns), distribution="coin"
-    )
-    c = min(int(cues), n_patterns)
+    n_neurons, n_patterns, cues = _sizes(n_neurons, n_patterns, cues)
+    xi, c = _stored(n_neurons, n_patterns, cues, seed)
     bad = dense_unstable_bits(xi, xi[:c], interaction, n)
     return float(np.sum(bad)) / (c * n_neurons)
 
 
-@renamed_keywords(patterns="n_patterns")
-@fill_doc(network=_NETWORK)
+@_rate_function
 def retrieval_rate(
     n_neurons: int,
     n_patterns: int,
@@ -146,15 +163,10 @@ def retrieval_rate(
     Demircigil, M. et al. (2017). On a model of associative memory with huge storage
     capacity. J. Stat. Phys. 168, 288-299 (``F(x) = exp(x)``).
     """
-    n_neurons = _checks.integer(n_neurons, "n_neurons", 2)
-    n_patterns = _checks.integer(n_patterns, "n_patterns", 1)
-    cues = _checks.integer(cues, "cues", 1)
+    n_neurons, n_patterns, cues = _sizes(n_neurons, n_patterns, cues)
     if not 0.0 <= flip_fraction <= 1.0:
         raise MemsimError(f"flip_fraction must be within [0, 1], got {flip_fraction}")
-    xi = _patterns.random_patterns(
-        n_patterns, n_neurons, seed=seed, keys=(n_neurons, n_patterns), distribution="coin"
-    )
-    c = min(int(cues), n_patterns)
+    xi, c = _stored(n_neurons, n_patterns, cues, seed)
     rng = generator(seed, n_neurons, n_patterns, 1)
     cue = xi[:c].copy()
     nflip = int(round(flip_fraction * n_neurons))

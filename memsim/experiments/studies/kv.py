@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from memsim._checks import boolean, integer, readonly, real
+from memsim._docstrings import fill_doc
 from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.experiments.studies._common import grid_points
@@ -86,40 +87,34 @@ _MILLER = (
 )
 
 
-def _axis_study(
-    summary: str,
-    param: str,
-    *,
+def _axis_tail(
     returns: str = "list of dict\n    Rows of :func:`retrieval_trial`, one per (value, trial).",
     references: str = _MILLER,
-):
-    """Decorator: the docstring of a one-axis wrapper of :func:`retrieval_sweep` (its summary,
-    its own parameter entry, ``returns`` and ``references``; the rest is the same for all)."""
-    kw = (
-        "**kw\n    ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /\n"
-        "    :func:`retrieval_trial`."
-    )
-    raises = """MemsimError
+) -> str:
+    """The docstring of a one-axis wrapper of :func:`retrieval_sweep` after its own parameter
+    entry: ``**kw``, ``returns``, the Raises section (the same for all) and ``references``."""
+    return f"""**kw
+    ``trials``, ``seed`` and fixed parameters of :func:`retrieval_sweep` /
+    :func:`retrieval_trial`.
+
+Returns
+-------
+{returns}
+
+Raises
+------
+MemsimError
     If ``trials`` (in ``kw``) is not an integer >= 1 or ``seed`` not an integer >= 0; a
     parameter is given both on the swept axis and in ``kw``; or :func:`retrieval_trial` rejects
     a parameter: an unknown name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot``
     or ``queries`` not an integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a
     bool; ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
     normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score, normaliser
-    or option (:func:`memsim.kv.kv_read`); or an overflowing score."""
-    sections = (
-        ("Parameters", f"{param}\n{kw}"),
-        ("Returns", returns),
-        ("Raises", raises),
-        ("References", references),
-    )
-    doc = "\n\n".join([summary, *(f"{h}\n{'-' * len(h)}\n{b}" for h, b in sections)])
+    or option (:func:`memsim.kv.kv_read`); or an overflowing score.
 
-    def deco(f):
-        f.__doc__ = doc + "\n"
-        return f
-
-    return deco
+References
+----------
+{references}"""
 
 
 def _spec(spec: Any) -> tuple[str, dict[str, Any], str]:
@@ -368,33 +363,48 @@ def _grid_both_error(both: list[str]) -> str:
     return f"parameter(s) {both} given both in grid and as fixed"
 
 
-@_axis_study(
-    "Retrieval accuracy against the number of slots (other parameters via ``kw``).",
-    "slots : sequence of int >= 1\n    Numbers of slots S.",
-)
+@fill_doc(axis_tail=_axis_tail())
 def accuracy_vs_slots(
     slots: Sequence[int] = (100, 1000, 10_000, 100_000), **kw: Any
 ) -> list[dict[str, Any]]:
+    """Retrieval accuracy against the number of slots (other parameters via ``kw``).
+
+    Parameters
+    ----------
+    slots : sequence of int >= 1
+        Numbers of slots S.
+    {axis_tail}
+    """
     return retrieval_sweep({"slots": list(slots)}, **kw)
 
 
-@_axis_study(
-    "Retrieval accuracy against the key dimension (values keep ``value_dim``, default d_k).",
-    "key_dim : sequence of int >= 1\n    Key dimensions d_k.",
-)
+@fill_doc(axis_tail=_axis_tail())
 def accuracy_vs_key_dim(
     key_dim: Sequence[int] = (4, 8, 16, 32, 64, 128), **kw: Any
 ) -> list[dict[str, Any]]:
+    """Retrieval accuracy against the key dimension (values keep ``value_dim``, default d_k).
+
+    Parameters
+    ----------
+    key_dim : sequence of int >= 1
+        Key dimensions d_k.
+    {axis_tail}
+    """
     return retrieval_sweep({"key_dim": list(key_dim)}, **kw)
 
 
-@_axis_study(
-    "Retrieval accuracy against the relative key noise ``|noise| / |key|``.",
-    "key_noise : sequence of float >= 0\n    Relative key noise levels.",
-)
+@fill_doc(axis_tail=_axis_tail())
 def accuracy_vs_noise(
     key_noise: Sequence[float] = (0.0, 0.5, 1.0, 1.25, 1.5, 2.0, 3.0), **kw: Any
 ) -> list[dict[str, Any]]:
+    """Retrieval accuracy against the relative key noise ``|noise| / |key|``.
+
+    Parameters
+    ----------
+    key_noise : sequence of float >= 0
+        Relative key noise levels.
+    {axis_tail}
+    """
     return retrieval_sweep({"key_noise": list(key_noise)}, **kw)
 
 
@@ -410,34 +420,52 @@ DEFAULT_NORMALISERS: tuple[Any, ...] = (
 )
 
 
-@_axis_study(
-    "Retrieval accuracy for several normalisers (softmax temperatures, sparsemax, hard, ...).\n\n"
-    "Every normaliser sees the same memories and queries (paired comparison).",
-    "normalisers : sequence of str or dict\n"
-    "    Normaliser names or dicts with ``'kind'`` and options (and an optional ``'label'``).",
-    references=_MILLER
-    + " Normalisers: Vaswani et al. (2017),\neq. 1 (softmax); Martins & Astudillo (2016), eq. 2 "
-    "(sparsemax); Peters, Niculae & Martins\n(2019), section 3 (entmax).",
+@fill_doc(
+    axis_tail=_axis_tail(
+        references=_MILLER
+        + " Normalisers: Vaswani et al. (2017),\neq. 1 (softmax); Martins & Astudillo (2016), "
+        "eq. 2 (sparsemax); Peters, Niculae & Martins\n(2019), section 3 (entmax)."
+    )
 )
 def accuracy_vs_normaliser(
     normalisers: Sequence[Any] = DEFAULT_NORMALISERS, **kw: Any
 ) -> list[dict[str, Any]]:
+    """Retrieval accuracy for several normalisers (softmax temperatures, sparsemax, hard, ...).
+
+    Every normaliser sees the same memories and queries (paired comparison).
+
+    Parameters
+    ----------
+    normalisers : sequence of str or dict
+        Normaliser names or dicts with ``'kind'`` and options (and an optional ``'label'``).
+    {axis_tail}
+    """
     return retrieval_sweep({"normaliser": list(normalisers)}, **kw)
 
 
-@_axis_study(
-    "Key hashing on and off: accuracy and read time against the number of slots.\n\n"
-    "The same memories and queries with and without hashing; ``read_seconds`` includes the\n"
-    "candidate lookup. Timing rows are wall-clock on a possibly busy machine: compare within a\n"
-    "run.",
-    "slots : sequence of int >= 1\n    Numbers of slots S.",
-    returns="list of dict\n    Rows of :func:`retrieval_trial`, one per (slots, hashing, trial).",
-    references='Miller et al. (2016), "Key-value memory networks for directly reading documents", '
-    "section 3.1\n(key hashing through an inverted index), eqs. 1-2 and 4.",
+@fill_doc(
+    axis_tail=_axis_tail(
+        returns="list of dict\n    Rows of :func:`retrieval_trial`, one per (slots, hashing, "
+        "trial).",
+        references='Miller et al. (2016), "Key-value memory networks for directly reading '
+        'documents", section 3.1\n(key hashing through an inverted index), eqs. 1-2 and 4.',
+    )
 )
 def hashing_study(
     slots: Sequence[int] = (1000, 10_000, 100_000), **kw: Any
 ) -> list[dict[str, Any]]:
+    """Key hashing on and off: accuracy and read time against the number of slots.
+
+    The same memories and queries with and without hashing; ``read_seconds`` includes the
+    candidate lookup. Timing rows are wall-clock on a possibly busy machine: compare within a
+    run.
+
+    Parameters
+    ----------
+    slots : sequence of int >= 1
+        Numbers of slots S.
+    {axis_tail}
+    """
     return retrieval_sweep({"slots": list(slots), "hashing": [False, True]}, **kw)
 
 
