@@ -86,6 +86,11 @@ def run(*args, expect: int, fragment: str | tuple[str, ...] = ()):
     return out
 
 
+def refused(command, scenario, out, flag: str, fragment, *extra: str) -> str:
+    """``memsim COMMAND SCENARIO --out OUT FLAG -q [EXTRA]`` must refuse (exit 1) naming ``fragment``."""
+    return run(command, scenario, "--out", out, flag, "-q", *extra, expect=1, fragment=fragment)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         f.relative_to(folder).as_posix(): f.read_bytes()
@@ -128,16 +133,7 @@ def test_refused_targets(work, out, fragment, command):
 
 
 def test_ancestor_of_home_refused(work):
-    run(
-        "recall",
-        "s.yaml",
-        "--out",
-        work.parent.parent,
-        "--force",
-        "-q",
-        expect=1,
-        fragment="an ancestor of",
-    )
+    refused("recall", "s.yaml", work.parent.parent, "--force", "an ancestor of")
 
 
 def test_symlinked_target_refused(work, tmp_path):
@@ -145,16 +141,7 @@ def test_symlinked_target_refused(work, tmp_path):
     real.mkdir()
     (real / "keep.txt").write_text("x")
     os.symlink(real, work / "link")
-    run(
-        "recall",
-        "s.yaml",
-        "--out",
-        "link",
-        "--force",
-        "-q",
-        expect=1,
-        fragment="is a symbolic link",
-    )
+    refused("recall", "s.yaml", "link", "--force", "is a symbolic link")
     assert (real / "keep.txt").read_text() == "x"
 
 
@@ -229,16 +216,7 @@ def test_force_refuses_folder_with_foreign_files(work, extra):
 def test_force_refuses_results_json_without_manifest(work, command):
     """The folder 'old' holds results.json and checkpoint.json, but they are not memsim's."""
     scen = "s.yaml" if command == "recall" else "sweep.yaml"
-    run(
-        command,
-        scen,
-        "--out",
-        "old",
-        "--force",
-        "-q",
-        expect=1,
-        fragment=("does not look like a memsim results folder", "results.json"),
-    )
+    refused(command, scen, "old", "--force", ("does not look like a memsim results folder", "results.json"))
 
 
 def test_manifest_that_lies_about_its_folder_is_not_trusted(work):
@@ -504,16 +482,7 @@ def test_half_written_last_line_is_recomputed(work, whole, monkeypatch):
 def test_damaged_checkpoint_manifest_is_refused_cleanly(work, monkeypatch, content, fragment):
     part = interrupted_sweep(work, monkeypatch)
     (part / "checkpoint.json").write_text(content)
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment=(fragment, "--force"),
-    )
+    refused("capacity", "sweep.yaml", "cut", "--resume", (fragment, "--force"))
     # --force starts over in memsim's own folder
     run("capacity", "sweep.yaml", "--out", "cut", "--force", "-q", "--no-plots", expect=0)
 
@@ -554,16 +523,7 @@ def test_checkpoint_that_is_not_a_regular_file_is_never_read(work, monkeypatch, 
 def test_resume_refuses_user_files_in_the_partial_folder(work, monkeypatch):
     part = interrupted_sweep(work, monkeypatch)
     (part / "mine.txt").write_text("mine")
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment=("did not write", "mine.txt"),
-    )
+    refused("capacity", "sweep.yaml", "cut", "--resume", ("did not write", "mine.txt"))
     run("capacity", "sweep.yaml", "--out", "cut", "--force", "-q", expect=1, fragment="mine.txt")
     assert (part / "mine.txt").read_text() == "mine"
 
@@ -750,34 +710,14 @@ def test_forged_manifest_through_a_link_deletes_nothing_outside(work):
     doc["files"]["lk"] = None
     doc["files"]["lk/thesis.tex"] = None
     (r / "memsim-manifest.json").write_text(json.dumps(doc))
-    run(
-        "recall",
-        "s.yaml",
-        "-q",
-        "--no-plots",
-        "--out",
-        "r",
-        "--force",
-        expect=1,
-        fragment=("did not write", "lk"),
-    )
+    refused("recall", "s.yaml", "r", "--force", ("did not write", "lk"), "--no-plots")
     assert (work / "sub" / "thesis.tex").exists()  # the fixture also compares its bytes
 
 
 def test_force_keeps_a_listed_file_the_user_edited(work):
     run("recall", "s.yaml", "-q", "--no-plots", "--out", "r", expect=0)
     (work / "r" / "cues.csv").write_text("my edited table\n")
-    run(
-        "recall",
-        "s.yaml",
-        "-q",
-        "--no-plots",
-        "--out",
-        "r",
-        "--force",
-        expect=1,
-        fragment=("cues.csv (changed since memsim wrote it)",),
-    )
+    refused("recall", "s.yaml", "r", "--force", ("cues.csv (changed since memsim wrote it)",), "--no-plots")
     assert (work / "r" / "cues.csv").read_text() == "my edited table\n"
 
 
@@ -787,16 +727,7 @@ def test_resume_refuses_a_partial_folder_without_manifest(work):
     part.mkdir()
     (part / "checkpoint.json").write_bytes((work / "c" / "checkpoint.json").read_bytes())
     (part / "user_n.txt").write_text("mine")
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "c",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment="does not look like",
-    )
+    refused("capacity", "sweep.yaml", "c", "--resume", "does not look like")
     assert (part / "user_n.txt").read_text() == "mine"
     assert not (work / "c" / "user_n.txt").exists()
 
@@ -804,16 +735,7 @@ def test_resume_refuses_a_partial_folder_without_manifest(work):
 def test_rows_without_their_manifest_are_a_clean_error(work, monkeypatch):
     part = interrupted_sweep(work, monkeypatch)
     (part / "checkpoint.json").unlink()
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment=("checkpoint.json is missing", "--force"),
-    )
+    refused("capacity", "sweep.yaml", "cut", "--resume", ("checkpoint.json is missing", "--force"))
 
 
 def test_resume_does_not_follow_a_linked_checkpoint_of_a_finished_run(work):
@@ -821,16 +743,7 @@ def test_resume_does_not_follow_a_linked_checkpoint_of_a_finished_run(work):
     rows = work / "c" / "checkpoint.jsonl"
     rows.unlink()
     os.symlink(work / "notes.txt", rows)
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "c",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment="checkpoint.jsonl",
-    )
+    refused("capacity", "sweep.yaml", "c", "--resume", "checkpoint.jsonl")
     assert not (work / "c.partial").exists() or not any(
         "my notes" in f.read_text() for f in (work / "c.partial").glob("*.jsonl")
     )
