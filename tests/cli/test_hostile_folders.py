@@ -87,7 +87,8 @@ def run(*args, expect: int, fragment: str | tuple[str, ...] = ()):
 
 
 def refused(command, scenario, out, flag: str, fragment, *extra: str) -> str:
-    """``memsim COMMAND SCENARIO --out OUT FLAG -q [EXTRA]`` must refuse (exit 1) naming ``fragment``."""
+    """``memsim COMMAND SCENARIO --out OUT FLAG -q [EXTRA]`` must refuse (exit 1), naming
+    ``fragment``."""
     return run(command, scenario, "--out", out, flag, "-q", *extra, expect=1, fragment=fragment)
 
 
@@ -216,7 +217,13 @@ def test_force_refuses_folder_with_foreign_files(work, extra):
 def test_force_refuses_results_json_without_manifest(work, command):
     """The folder 'old' holds results.json and checkpoint.json, but they are not memsim's."""
     scen = "s.yaml" if command == "recall" else "sweep.yaml"
-    refused(command, scen, "old", "--force", ("does not look like a memsim results folder", "results.json"))
+    refused(
+        command,
+        scen,
+        "old",
+        "--force",
+        ("does not look like a memsim results folder", "results.json"),
+    )
 
 
 def test_manifest_that_lies_about_its_folder_is_not_trusted(work):
@@ -717,7 +724,14 @@ def test_forged_manifest_through_a_link_deletes_nothing_outside(work):
 def test_force_keeps_a_listed_file_the_user_edited(work):
     run("recall", "s.yaml", "-q", "--no-plots", "--out", "r", expect=0)
     (work / "r" / "cues.csv").write_text("my edited table\n")
-    refused("recall", "s.yaml", "r", "--force", ("cues.csv (changed since memsim wrote it)",), "--no-plots")
+    refused(
+        "recall",
+        "s.yaml",
+        "r",
+        "--force",
+        ("cues.csv (changed since memsim wrote it)",),
+        "--no-plots",
+    )
     assert (work / "r" / "cues.csv").read_text() == "my edited table\n"
 
 

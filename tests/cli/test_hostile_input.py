@@ -209,6 +209,12 @@ def _written(
     return case
 
 
+def _with_data(template: str, file: str, content: str | bytes, command: str, fragments: list):
+    """A :func:`_written` case: ``s.yaml`` is ``template % file`` and the data file ``file``
+    holds ``content``; runs ``memsim COMMAND s.yaml``."""
+    return _written("s.yaml", template % file, [command, "s.yaml"], fragments, data=(file, content))
+
+
 def _yaml_abuse():
     def billion_laughs_set(w):
         write(w / "s.yaml", HOP)
@@ -678,26 +684,14 @@ def _files():
             ["validate", "s.yaml"],
             ["patterns.path", "gone.npy", "does not exist"],
         ),
-        "empty_npy": _written(
-            "s.yaml",
-            FILEPAT % "p.npy",
-            ["validate", "s.yaml"],
-            ["patterns.path", "p.npy", "empty"],
-            data=("p.npy", b""),
+        "empty_npy": _with_data(
+            FILEPAT, "p.npy", b"", "validate", ["patterns.path", "p.npy", "empty"]
         ),
-        "empty_csv": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["recall", "s.yaml"],
-            ["patterns.path", "p.csv", "empty"],
-            data=("p.csv", b""),
+        "empty_csv": _with_data(
+            FILEPAT, "p.csv", b"", "recall", ["patterns.path", "p.csv", "empty"]
         ),
-        "blank_csv": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["validate", "s.yaml"],
-            ["patterns.path", "p.csv", "empty"],
-            data=("p.csv", "\n\n  \n"),
+        "blank_csv": _with_data(
+            FILEPAT, "p.csv", "\n\n  \n", "validate", ["patterns.path", "p.csv", "empty"]
         ),
         "npy_zero_patterns": npy_zero_patterns,
         "npy_object_dtype": npy_object_dtype,
@@ -707,44 +701,32 @@ def _files():
         "npy_value_two": npy_value_two,
         "npy_value_half": npy_value_half,
         "npy_header_lies": npy_header_lies,
-        "npy_not_npy": _written(
-            "s.yaml",
-            FILEPAT % "p.npy",
-            ["validate", "s.yaml"],
+        "npy_not_npy": _with_data(
+            FILEPAT,
+            "p.npy",
+            "this is not numpy\n",
+            "validate",
             ["patterns.path", "could not be read"],
-            data=("p.npy", "this is not numpy\n"),
         ),
-        "csv_with_text": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["validate", "s.yaml"],
+        "csv_with_text": _with_data(
+            FILEPAT,
+            "p.csv",
+            "1,-1,1\n-1,one,1\n",
+            "validate",
             ["patterns.path", "p.csv", "numbers"],
-            data=("p.csv", "1,-1,1\n-1,one,1\n"),
         ),
-        "csv_ragged": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["validate", "s.yaml"],
-            ["patterns.path", "p.csv"],
-            data=("p.csv", "1,-1,1\n-1,1\n"),
+        "csv_ragged": _with_data(
+            FILEPAT, "p.csv", "1,-1,1\n-1,1\n", "validate", ["patterns.path", "p.csv"]
         ),
-        "pattern_wrong_suffix": _written(
-            "s.yaml",
-            FILEPAT % "p.txt",
-            ["validate", "s.yaml"],
-            ["patterns.path", ".npy or .csv"],
-            data=("p.txt", "1,-1\n"),
+        "pattern_wrong_suffix": _with_data(
+            FILEPAT, "p.txt", "1,-1\n", "validate", ["patterns.path", ".npy or .csv"]
         ),
         "keys_fifo": keys_fifo,
         "keys_3d": keys_3d,
         "keys_inf": keys_inf,
         "keys_object": keys_object,
-        "values_empty_csv": _written(
-            "s.yaml",
-            FILEVALUES % "v.csv",
-            ["validate", "s.yaml"],
-            ["model.values.path", "empty"],
-            data=("v.csv", b""),
+        "values_empty_csv": _with_data(
+            FILEVALUES, "v.csv", b"", "validate", ["model.values.path", "empty"]
         ),
         "values_dev_zero": values_dev_zero,
     }
