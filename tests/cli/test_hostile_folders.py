@@ -92,6 +92,12 @@ def refused(command, scenario, out, flag: str, fragment, *extra: str) -> str:
     return run(command, scenario, "--out", out, flag, "-q", *extra, expect=1, fragment=fragment)
 
 
+def interrupted_sweep_says(fragment: tuple[str, ...], *extra: str) -> str:
+    """``memsim capacity sweep.yaml --out cut [EXTRA]`` is interrupted: exit 130, naming
+    ``fragment``."""
+    return run("capacity", "sweep.yaml", "--out", "cut", *extra, expect=130, fragment=fragment)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         f.relative_to(folder).as_posix(): f.read_bytes()
@@ -367,15 +373,7 @@ def interrupted_sweep(work: Path, monkeypatch, after: int = 3) -> Path:
 
     with monkeypatch.context() as m:
         m.setattr(app.RichProgress, "advance", advance)
-        run(
-            "capacity",
-            "sweep.yaml",
-            "--out",
-            "cut",
-            "--no-plots",
-            expect=130,
-            fragment=("trials are saved", "was not touched", "--resume"),
-        )
+        interrupted_sweep_says(("trials are saved", "was not touched", "--resume"), "--no-plots")
     part = work / "cut.partial"
     assert (part / "checkpoint.jsonl").exists() and not (work / "cut").exists()
     return part
@@ -690,14 +688,7 @@ def test_interrupt_while_writing_after_a_complete_sweep(work, monkeypatch):
 
     with monkeypatch.context() as m:
         m.setattr(app, "_plots", broken)
-        run(
-            "capacity",
-            "sweep.yaml",
-            "--out",
-            "cut",
-            expect=130,
-            fragment=("the sweep itself is complete", "--resume", "was not touched"),
-        )
+        interrupted_sweep_says(("the sweep itself is complete", "--resume", "was not touched"))
     assert (work / "cut.partial" / "checkpoint.jsonl").exists() and not (work / "cut").exists()
     out = run("capacity", "sweep.yaml", "--out", "cut", "--resume", expect=0)
     assert "0 tasks left" in out
@@ -776,13 +767,5 @@ def test_interrupt_right_after_a_line_is_written_keeps_the_checkpoint(work, monk
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Checkpoint, "append", append_then_interrupt)
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--no-plots",
-        expect=130,
-        fragment=("3 of 18 trials are saved", "--resume"),
-    )
+    interrupted_sweep_says(("3 of 18 trials are saved", "--resume"), "--no-plots")
     assert (work / "cut.partial" / "checkpoint.jsonl").read_text().count("\n") == 1
