@@ -568,6 +568,18 @@ def _memsim(args, cwd):
     )
 
 
+def _memsim_done(args, cwd, timeout: float = 300) -> None:
+    """Run ``memsim ARGS`` in its own process to the end; it must succeed."""
+    r = subprocess.run(
+        [sys.executable, "-m", "memsim.cli.app", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert r.returncode == 0, r.stderr
+
+
 def _wait_for_lines(path: Path, n: int, proc, timeout: float = 240) -> None:
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
@@ -587,23 +599,7 @@ def test_signal_during_sweep_then_resume(work, sig):
     (work / "long.yaml").write_text(LONG_SWEEP)
     # earlier results in the target survive the stopped --force run
     (work / "long.yaml").write_text(LONG_SWEEP.replace("trials: 40", "trials: 1"))
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "memsim.cli.app",
-            "capacity",
-            "long.yaml",
-            "-q",
-            "--no-plots",
-            "--out",
-            "out",
-        ],
-        cwd=work,
-        capture_output=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
+    _memsim_done(["capacity", "long.yaml", "-q", "--no-plots", "--out", "out"], work)
     earlier = tree(work / "out")
     (work / "long.yaml").write_text(LONG_SWEEP)
     p = _memsim(["capacity", "long.yaml", "-q", "--no-plots", "--out", "out", "--force"], work)
@@ -616,24 +612,9 @@ def test_signal_during_sweep_then_resume(work, sig):
     assert tree(work / "out") == earlier
     done = (work / "out.partial" / "checkpoint.jsonl").read_text().count("\n")
     assert done >= 1
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "memsim.cli.app",
-            "capacity",
-            "long.yaml",
-            "--no-plots",
-            "--out",
-            "out",
-            "--resume",
-        ],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    _memsim_done(
+        ["capacity", "long.yaml", "--no-plots", "--out", "out", "--resume"], work, timeout=600
     )
-    assert r.returncode == 0, r.stderr
     doc = json.loads((work / "out" / "results.json").read_text())
     assert doc["meta"]["resumed_trials"] > 0
     assert doc["scenario"]["run"]["trials"] == 40
@@ -648,13 +629,7 @@ def test_sigterm_during_recall_leaves_previous_results(work):
         .replace("name: tiny", "name: big")
     )
     (work / "small.yaml").write_text(TINY.replace("name: tiny", "name: big"))
-    r = subprocess.run(
-        [sys.executable, "-m", "memsim.cli.app", "recall", "small.yaml", "-q"],
-        cwd=work,
-        capture_output=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
+    _memsim_done(["recall", "small.yaml", "-q"], work)
     earlier = tree(work / "results" / "big")
     p = _memsim(["recall", "big.yaml", "-q", "--force", "--no-plots"], work)
     time.sleep(6)
