@@ -808,15 +808,10 @@ def recall(
     scale = W._scale()
     theta_s = th * scale
     rngs = stream_states(seed, tuple(stream), b_count)
-    etrace = np.full((b_count, max_sweeps + 1), np.nan)
-    overlap = np.full((b_count, max_sweeps + 1), np.nan)
-    flips = np.full((b_count, max_sweeps), -1, dtype=np.int64)
-    sweeps = np.zeros(b_count, dtype=np.int64)
-    stop = np.zeros(b_count, dtype=np.int64)
     # non-symmetric couplings (perceptron rule): the incremental energy update assumes symmetry,
     # so the states of every sweep are kept and the energy is evaluated from them exactly
-    keep = record_states or not W.symmetric
-    frames = np.zeros((b_count, max_sweeps + 1 if keep else 0, n), dtype=np.int8)
+    trace = _trace_buffers(b_count, n, max_sweeps, record_states or not W.symmetric)
+    etrace, overlap, flips, sweeps, stop, frames = trace
 
     if dynamics == "async":
         H = MH[1] if MH is not None else W._fields(S)
@@ -857,32 +852,11 @@ def recall(
             rngs,
             T,
             C,
-            etrace,
-            overlap,
-            flips,
-            sweeps,
-            stop,
-            frames,
+            *trace,
             _REFRESH_FLIPS,
         )
     else:
-        _sync(
-            W,
-            S,
-            theta_s,
-            scale,
-            temperature,
-            rngs,
-            T,
-            C,
-            max_sweeps,
-            etrace,
-            overlap,
-            flips,
-            sweeps,
-            stop,
-            frames,
-        )
+        _sync(W, S, theta_s, scale, temperature, rngs, T, C, max_sweeps, trace)
 
     if not W.symmetric:
         _fill_frames(frames, sweeps)
@@ -962,24 +936,25 @@ def _fill_frames(frames: np.ndarray, sweeps: np.ndarray) -> np.ndarray:
     return frames
 
 
-def _sync(
-    W,
-    S,
-    theta_s,
-    scale,
-    temperature,
-    rngs,
-    T,
-    C,
-    max_sweeps,
-    energy,
-    overlap,
-    flips,
-    sweeps,
-    stop,
-    frames,
-):
-    """Synchronous dynamics over the still-active cues (Python loop over steps, Numba fields)."""
+def _trace_buffers(b_count: int, n: int, max_sweeps: int, keep_states: bool) -> tuple:
+    """The per-cue outputs both dynamics fill, in the order of the recall kernels' arguments:
+    energy and overlap (B, max_sweeps + 1) NaN, flips (B, max_sweeps) -1, sweeps and stop (B,)
+    zero, and the int8 states of every sweep (B, max_sweeps + 1, N), or (B, 0, N) when
+    ``keep_states`` is false."""
+    return (
+        np.full((b_count, max_sweeps + 1), np.nan),
+        np.full((b_count, max_sweeps + 1), np.nan),
+        np.full((b_count, max_sweeps), -1, dtype=np.int64),
+        np.zeros(b_count, dtype=np.int64),
+        np.zeros(b_count, dtype=np.int64),
+        np.zeros((b_count, max_sweeps + 1 if keep_states else 0, n), dtype=np.int8),
+    )
+
+
+def _sync(W, S, theta_s, scale, temperature, rngs, T, C, max_sweeps, trace):
+    """Synchronous dynamics over the still-active cues (Python loop over steps, Numba fields);
+    fills the buffers ``trace`` of :func:`_trace_buffers`."""
+    energy, overlap, flips, sweeps, stop, frames = trace
     b_count, n = S.shape
     prev = S.copy()
     active = np.arange(b_count)

@@ -86,6 +86,18 @@ def run(*args, expect: int, fragment: str | tuple[str, ...] = ()):
     return out
 
 
+def refused(command, scenario, out, flag: str, fragment, *extra: str) -> str:
+    """``memsim COMMAND SCENARIO --out OUT FLAG -q [EXTRA]`` must refuse (exit 1), naming
+    ``fragment``."""
+    return run(command, scenario, "--out", out, flag, "-q", *extra, expect=1, fragment=fragment)
+
+
+def interrupted_sweep_says(fragment: tuple[str, ...], *extra: str) -> str:
+    """``memsim capacity sweep.yaml --out cut [EXTRA]`` is interrupted: exit 130, naming
+    ``fragment``."""
+    return run("capacity", "sweep.yaml", "--out", "cut", *extra, expect=130, fragment=fragment)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         f.relative_to(folder).as_posix(): f.read_bytes()
@@ -128,16 +140,7 @@ def test_refused_targets(work, out, fragment, command):
 
 
 def test_ancestor_of_home_refused(work):
-    run(
-        "recall",
-        "s.yaml",
-        "--out",
-        work.parent.parent,
-        "--force",
-        "-q",
-        expect=1,
-        fragment="an ancestor of",
-    )
+    refused("recall", "s.yaml", work.parent.parent, "--force", "an ancestor of")
 
 
 def test_symlinked_target_refused(work, tmp_path):
@@ -145,16 +148,7 @@ def test_symlinked_target_refused(work, tmp_path):
     real.mkdir()
     (real / "keep.txt").write_text("x")
     os.symlink(real, work / "link")
-    run(
-        "recall",
-        "s.yaml",
-        "--out",
-        "link",
-        "--force",
-        "-q",
-        expect=1,
-        fragment="is a symbolic link",
-    )
+    refused("recall", "s.yaml", "link", "--force", "is a symbolic link")
     assert (real / "keep.txt").read_text() == "x"
 
 
@@ -229,15 +223,12 @@ def test_force_refuses_folder_with_foreign_files(work, extra):
 def test_force_refuses_results_json_without_manifest(work, command):
     """The folder 'old' holds results.json and checkpoint.json, but they are not memsim's."""
     scen = "s.yaml" if command == "recall" else "sweep.yaml"
-    run(
+    refused(
         command,
         scen,
-        "--out",
         "old",
         "--force",
-        "-q",
-        expect=1,
-        fragment=("does not look like a memsim results folder", "results.json"),
+        ("does not look like a memsim results folder", "results.json"),
     )
 
 
@@ -382,15 +373,7 @@ def interrupted_sweep(work: Path, monkeypatch, after: int = 3) -> Path:
 
     with monkeypatch.context() as m:
         m.setattr(app.RichProgress, "advance", advance)
-        run(
-            "capacity",
-            "sweep.yaml",
-            "--out",
-            "cut",
-            "--no-plots",
-            expect=130,
-            fragment=("trials are saved", "was not touched", "--resume"),
-        )
+        interrupted_sweep_says(("trials are saved", "was not touched", "--resume"), "--no-plots")
     part = work / "cut.partial"
     assert (part / "checkpoint.jsonl").exists() and not (work / "cut").exists()
     return part
@@ -504,16 +487,7 @@ def test_half_written_last_line_is_recomputed(work, whole, monkeypatch):
 def test_damaged_checkpoint_manifest_is_refused_cleanly(work, monkeypatch, content, fragment):
     part = interrupted_sweep(work, monkeypatch)
     (part / "checkpoint.json").write_text(content)
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment=(fragment, "--force"),
-    )
+    refused("capacity", "sweep.yaml", "cut", "--resume", (fragment, "--force"))
     # --force starts over in memsim's own folder
     run("capacity", "sweep.yaml", "--out", "cut", "--force", "-q", "--no-plots", expect=0)
 
@@ -554,16 +528,7 @@ def test_checkpoint_that_is_not_a_regular_file_is_never_read(work, monkeypatch, 
 def test_resume_refuses_user_files_in_the_partial_folder(work, monkeypatch):
     part = interrupted_sweep(work, monkeypatch)
     (part / "mine.txt").write_text("mine")
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment=("did not write", "mine.txt"),
-    )
+    refused("capacity", "sweep.yaml", "cut", "--resume", ("did not write", "mine.txt"))
     run("capacity", "sweep.yaml", "--out", "cut", "--force", "-q", expect=1, fragment="mine.txt")
     assert (part / "mine.txt").read_text() == "mine"
 
@@ -603,6 +568,18 @@ def _memsim(args, cwd):
     )
 
 
+def _memsim_done(args, cwd, timeout: float = 300) -> None:
+    """Run ``memsim ARGS`` in its own process to the end; it must succeed."""
+    r = subprocess.run(
+        [sys.executable, "-m", "memsim.cli.app", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert r.returncode == 0, r.stderr
+
+
 def _wait_for_lines(path: Path, n: int, proc, timeout: float = 240) -> None:
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
@@ -622,23 +599,7 @@ def test_signal_during_sweep_then_resume(work, sig):
     (work / "long.yaml").write_text(LONG_SWEEP)
     # earlier results in the target survive the stopped --force run
     (work / "long.yaml").write_text(LONG_SWEEP.replace("trials: 40", "trials: 1"))
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "memsim.cli.app",
-            "capacity",
-            "long.yaml",
-            "-q",
-            "--no-plots",
-            "--out",
-            "out",
-        ],
-        cwd=work,
-        capture_output=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
+    _memsim_done(["capacity", "long.yaml", "-q", "--no-plots", "--out", "out"], work)
     earlier = tree(work / "out")
     (work / "long.yaml").write_text(LONG_SWEEP)
     p = _memsim(["capacity", "long.yaml", "-q", "--no-plots", "--out", "out", "--force"], work)
@@ -651,24 +612,9 @@ def test_signal_during_sweep_then_resume(work, sig):
     assert tree(work / "out") == earlier
     done = (work / "out.partial" / "checkpoint.jsonl").read_text().count("\n")
     assert done >= 1
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "memsim.cli.app",
-            "capacity",
-            "long.yaml",
-            "--no-plots",
-            "--out",
-            "out",
-            "--resume",
-        ],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    _memsim_done(
+        ["capacity", "long.yaml", "--no-plots", "--out", "out", "--resume"], work, timeout=600
     )
-    assert r.returncode == 0, r.stderr
     doc = json.loads((work / "out" / "results.json").read_text())
     assert doc["meta"]["resumed_trials"] > 0
     assert doc["scenario"]["run"]["trials"] == 40
@@ -683,13 +629,7 @@ def test_sigterm_during_recall_leaves_previous_results(work):
         .replace("name: tiny", "name: big")
     )
     (work / "small.yaml").write_text(TINY.replace("name: tiny", "name: big"))
-    r = subprocess.run(
-        [sys.executable, "-m", "memsim.cli.app", "recall", "small.yaml", "-q"],
-        cwd=work,
-        capture_output=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
+    _memsim_done(["recall", "small.yaml", "-q"], work)
     earlier = tree(work / "results" / "big")
     p = _memsim(["recall", "big.yaml", "-q", "--force", "--no-plots"], work)
     time.sleep(6)
@@ -723,14 +663,7 @@ def test_interrupt_while_writing_after_a_complete_sweep(work, monkeypatch):
 
     with monkeypatch.context() as m:
         m.setattr(app, "_plots", broken)
-        run(
-            "capacity",
-            "sweep.yaml",
-            "--out",
-            "cut",
-            expect=130,
-            fragment=("the sweep itself is complete", "--resume", "was not touched"),
-        )
+        interrupted_sweep_says(("the sweep itself is complete", "--resume", "was not touched"))
     assert (work / "cut.partial" / "checkpoint.jsonl").exists() and not (work / "cut").exists()
     out = run("capacity", "sweep.yaml", "--out", "cut", "--resume", expect=0)
     assert "0 tasks left" in out
@@ -750,33 +683,20 @@ def test_forged_manifest_through_a_link_deletes_nothing_outside(work):
     doc["files"]["lk"] = None
     doc["files"]["lk/thesis.tex"] = None
     (r / "memsim-manifest.json").write_text(json.dumps(doc))
-    run(
-        "recall",
-        "s.yaml",
-        "-q",
-        "--no-plots",
-        "--out",
-        "r",
-        "--force",
-        expect=1,
-        fragment=("did not write", "lk"),
-    )
+    refused("recall", "s.yaml", "r", "--force", ("did not write", "lk"), "--no-plots")
     assert (work / "sub" / "thesis.tex").exists()  # the fixture also compares its bytes
 
 
 def test_force_keeps_a_listed_file_the_user_edited(work):
     run("recall", "s.yaml", "-q", "--no-plots", "--out", "r", expect=0)
     (work / "r" / "cues.csv").write_text("my edited table\n")
-    run(
+    refused(
         "recall",
         "s.yaml",
-        "-q",
-        "--no-plots",
-        "--out",
         "r",
         "--force",
-        expect=1,
-        fragment=("cues.csv (changed since memsim wrote it)",),
+        ("cues.csv (changed since memsim wrote it)",),
+        "--no-plots",
     )
     assert (work / "r" / "cues.csv").read_text() == "my edited table\n"
 
@@ -787,16 +707,7 @@ def test_resume_refuses_a_partial_folder_without_manifest(work):
     part.mkdir()
     (part / "checkpoint.json").write_bytes((work / "c" / "checkpoint.json").read_bytes())
     (part / "user_n.txt").write_text("mine")
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "c",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment="does not look like",
-    )
+    refused("capacity", "sweep.yaml", "c", "--resume", "does not look like")
     assert (part / "user_n.txt").read_text() == "mine"
     assert not (work / "c" / "user_n.txt").exists()
 
@@ -804,16 +715,7 @@ def test_resume_refuses_a_partial_folder_without_manifest(work):
 def test_rows_without_their_manifest_are_a_clean_error(work, monkeypatch):
     part = interrupted_sweep(work, monkeypatch)
     (part / "checkpoint.json").unlink()
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment=("checkpoint.json is missing", "--force"),
-    )
+    refused("capacity", "sweep.yaml", "cut", "--resume", ("checkpoint.json is missing", "--force"))
 
 
 def test_resume_does_not_follow_a_linked_checkpoint_of_a_finished_run(work):
@@ -821,16 +723,7 @@ def test_resume_does_not_follow_a_linked_checkpoint_of_a_finished_run(work):
     rows = work / "c" / "checkpoint.jsonl"
     rows.unlink()
     os.symlink(work / "notes.txt", rows)
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "c",
-        "--resume",
-        "-q",
-        expect=1,
-        fragment="checkpoint.jsonl",
-    )
+    refused("capacity", "sweep.yaml", "c", "--resume", "checkpoint.jsonl")
     assert not (work / "c.partial").exists() or not any(
         "my notes" in f.read_text() for f in (work / "c.partial").glob("*.jsonl")
     )
@@ -849,13 +742,5 @@ def test_interrupt_right_after_a_line_is_written_keeps_the_checkpoint(work, monk
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Checkpoint, "append", append_then_interrupt)
-    run(
-        "capacity",
-        "sweep.yaml",
-        "--out",
-        "cut",
-        "--no-plots",
-        expect=130,
-        fragment=("3 of 18 trials are saved", "--resume"),
-    )
+    interrupted_sweep_says(("3 of 18 trials are saved", "--resume"), "--no-plots")
     assert (work / "cut.partial" / "checkpoint.jsonl").read_text().count("\n") == 1

@@ -209,6 +209,50 @@ def _written(
     return case
 
 
+def _made(
+    template: str,
+    file: str,
+    make,
+    command: str,
+    fragments: list,
+    status: int = 1,
+    isolate: bool = False,
+):
+    """A case that makes the data file ``file`` by ``make(path)``, writes ``s.yaml`` as
+    ``template % file``, then runs ``memsim COMMAND s.yaml``."""
+
+    def case(w):
+        make(w / file)
+        write(w / "s.yaml", template % file)
+        return [command, "s.yaml"], fragments, status, isolate
+
+    return case
+
+
+def _npy(
+    template: str,
+    file: str,
+    a: np.ndarray,
+    fragments: list,
+    command: str = "validate",
+    status: int = 1,
+):
+    """A :func:`_made` case whose data file is the array ``a`` saved as .npy."""
+    return _made(template, file, lambda path: npy(path, a), command, fragments, status)
+
+
+def _set(a: np.ndarray, index: tuple, value) -> np.ndarray:
+    """``a`` with ``a[index] = value`` (in place)."""
+    a[index] = value
+    return a
+
+
+def _with_data(template: str, file: str, content: str | bytes, command: str, fragments: list):
+    """A :func:`_written` case: ``s.yaml`` is ``template % file`` and the data file ``file``
+    holds ``content``; runs ``memsim COMMAND s.yaml``."""
+    return _written("s.yaml", template % file, [command, "s.yaml"], fragments, data=(file, content))
+
+
 def _yaml_abuse():
     def billion_laughs_set(w):
         write(w / "s.yaml", HOP)
@@ -577,61 +621,25 @@ def _name_abuse():
 
 
 def _files():
-    def pattern_fifo(w):
-        os.mkfifo(w / "p.npy")
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["recall", "s.yaml"], ["patterns.path", "FIFO"], 1, True
+    def dev_zero(path):
+        os.symlink("/dev/zero", path)
 
-    def pattern_dev_zero(w):
-        os.symlink("/dev/zero", w / "p.npy")
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "device"], 1, True
-
-    def pattern_directory(w):
-        (w / "p.csv").mkdir()
-        write(w / "s.yaml", FILEPAT % "p.csv")
-        return ["validate", "s.yaml"], ["patterns.path", "directory"], 1, False
-
-    def npy_zero_patterns(w):
-        npy(w / "p.npy", np.zeros((0, 10), np.int8))
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "p.npy", "empty"], 1, False
-
-    def npy_object_dtype(w):
-        npy(w / "p.npy", np.array([[1, -1], [-1, 1]], dtype=object))
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "object"], 1, False
-
-    def npy_nan(w):
-        a = pm(3, 10).astype(float)
-        a[1, 2] = np.nan
-        npy(w / "p.npy", a)
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "NaN"], 1, False
-
-    def npy_4d(w):
-        npy(w / "p.npy", pm(2, 16).reshape(2, 2, 2, 4))
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "2-D"], 1, False
-
-    def npy_3d_accepted(w):
-        npy(w / "p.npy", pm(3, 20).reshape(3, 4, 5))
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["valid"], 0, False
-
-    def npy_value_two(w):
-        a = pm(3, 10)
-        a[0, 0] = 2
-        npy(w / "p.npy", a)
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["validate", "s.yaml"], ["patterns.path", "-1/+1 or 0/1"], 1, False
-
-    def npy_value_half(w):
-        a = pm(3, 10).astype(float)
-        a[2, 3] = 0.5
-        npy(w / "p.npy", a)
-        write(w / "s.yaml", FILEPAT % "p.npy")
-        return ["recall", "s.yaml"], ["patterns.path", "-1/+1 or 0/1"], 1, False
+    P, K, V = FILEPAT, FILEKEYS, FILEVALUES
+    ppath, kpath = "patterns.path", "model.keys.path"
+    pattern_fifo = _made(P, "p.npy", os.mkfifo, "recall", [ppath, "FIFO"], isolate=True)
+    pattern_dev_zero = _made(P, "p.npy", dev_zero, "validate", [ppath, "device"], isolate=True)
+    pattern_directory = _made(P, "p.csv", Path.mkdir, "validate", [ppath, "directory"])
+    npy_zero_patterns = _npy(P, "p.npy", np.zeros((0, 10), np.int8), [ppath, "p.npy", "empty"])
+    npy_object_dtype = _npy(
+        P, "p.npy", np.array([[1, -1], [-1, 1]], dtype=object), [ppath, "object"]
+    )
+    npy_nan = _npy(P, "p.npy", _set(pm(3, 10).astype(float), (1, 2), np.nan), [ppath, "NaN"])
+    npy_4d = _npy(P, "p.npy", pm(2, 16).reshape(2, 2, 2, 4), [ppath, "2-D"])
+    npy_3d_accepted = _npy(P, "p.npy", pm(3, 20).reshape(3, 4, 5), ["valid"], status=0)
+    npy_value_two = _npy(P, "p.npy", _set(pm(3, 10), (0, 0), 2), [ppath, "-1/+1 or 0/1"])
+    npy_value_half = _npy(
+        P, "p.npy", _set(pm(3, 10).astype(float), (2, 3), 0.5), [ppath, "-1/+1 or 0/1"], "recall"
+    )
 
     def npy_header_lies(w):
         # a valid header promising 10^12 entries, followed by 80 bytes: must not allocate
@@ -641,32 +649,13 @@ def _files():
         write(w / "s.yaml", FILEPAT % "p.npy")
         return ["validate", "s.yaml"], ["patterns.path", "header promises"], 1, False
 
-    def keys_fifo(w):
-        os.mkfifo(w / "k.csv")
-        write(w / "s.yaml", FILEKEYS % "k.csv")
-        return ["recall", "s.yaml"], ["model.keys.path", "FIFO"], 1, True
-
-    def keys_3d(w):
-        npy(w / "k.npy", np.ones((2, 3, 4)))
-        write(w / "s.yaml", FILEKEYS % "k.npy")
-        return ["validate", "s.yaml"], ["model.keys.path", "2-D"], 1, False
-
-    def keys_inf(w):
-        a = np.ones((4, 3))
-        a[0, 0] = np.inf
-        npy(w / "k.npy", a)
-        write(w / "s.yaml", FILEKEYS % "k.npy")
-        return ["validate", "s.yaml"], ["model.keys.path", "inf"], 1, False
-
-    def keys_object(w):
-        npy(w / "k.npy", np.array([[1.0, {"x": 1}]], dtype=object))
-        write(w / "s.yaml", FILEKEYS % "k.npy")
-        return ["validate", "s.yaml"], ["model.keys.path", "object"], 1, False
-
-    def values_dev_zero(w):
-        os.symlink("/dev/zero", w / "v.npy")
-        write(w / "s.yaml", FILEVALUES % "v.npy")
-        return ["validate", "s.yaml"], ["model.values.path", "device"], 1, True
+    keys_fifo = _made(K, "k.csv", os.mkfifo, "recall", [kpath, "FIFO"], isolate=True)
+    keys_3d = _npy(K, "k.npy", np.ones((2, 3, 4)), [kpath, "2-D"])
+    keys_inf = _npy(K, "k.npy", _set(np.ones((4, 3)), (0, 0), np.inf), [kpath, "inf"])
+    keys_object = _npy(K, "k.npy", np.array([[1.0, {"x": 1}]], dtype=object), [kpath, "object"])
+    values_dev_zero = _made(
+        V, "v.npy", dev_zero, "validate", ["model.values.path", "device"], isolate=True
+    )
 
     return {
         "pattern_fifo": pattern_fifo,
@@ -678,26 +667,14 @@ def _files():
             ["validate", "s.yaml"],
             ["patterns.path", "gone.npy", "does not exist"],
         ),
-        "empty_npy": _written(
-            "s.yaml",
-            FILEPAT % "p.npy",
-            ["validate", "s.yaml"],
-            ["patterns.path", "p.npy", "empty"],
-            data=("p.npy", b""),
+        "empty_npy": _with_data(
+            FILEPAT, "p.npy", b"", "validate", ["patterns.path", "p.npy", "empty"]
         ),
-        "empty_csv": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["recall", "s.yaml"],
-            ["patterns.path", "p.csv", "empty"],
-            data=("p.csv", b""),
+        "empty_csv": _with_data(
+            FILEPAT, "p.csv", b"", "recall", ["patterns.path", "p.csv", "empty"]
         ),
-        "blank_csv": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["validate", "s.yaml"],
-            ["patterns.path", "p.csv", "empty"],
-            data=("p.csv", "\n\n  \n"),
+        "blank_csv": _with_data(
+            FILEPAT, "p.csv", "\n\n  \n", "validate", ["patterns.path", "p.csv", "empty"]
         ),
         "npy_zero_patterns": npy_zero_patterns,
         "npy_object_dtype": npy_object_dtype,
@@ -707,44 +684,32 @@ def _files():
         "npy_value_two": npy_value_two,
         "npy_value_half": npy_value_half,
         "npy_header_lies": npy_header_lies,
-        "npy_not_npy": _written(
-            "s.yaml",
-            FILEPAT % "p.npy",
-            ["validate", "s.yaml"],
+        "npy_not_npy": _with_data(
+            FILEPAT,
+            "p.npy",
+            "this is not numpy\n",
+            "validate",
             ["patterns.path", "could not be read"],
-            data=("p.npy", "this is not numpy\n"),
         ),
-        "csv_with_text": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["validate", "s.yaml"],
+        "csv_with_text": _with_data(
+            FILEPAT,
+            "p.csv",
+            "1,-1,1\n-1,one,1\n",
+            "validate",
             ["patterns.path", "p.csv", "numbers"],
-            data=("p.csv", "1,-1,1\n-1,one,1\n"),
         ),
-        "csv_ragged": _written(
-            "s.yaml",
-            FILEPAT % "p.csv",
-            ["validate", "s.yaml"],
-            ["patterns.path", "p.csv"],
-            data=("p.csv", "1,-1,1\n-1,1\n"),
+        "csv_ragged": _with_data(
+            FILEPAT, "p.csv", "1,-1,1\n-1,1\n", "validate", ["patterns.path", "p.csv"]
         ),
-        "pattern_wrong_suffix": _written(
-            "s.yaml",
-            FILEPAT % "p.txt",
-            ["validate", "s.yaml"],
-            ["patterns.path", ".npy or .csv"],
-            data=("p.txt", "1,-1\n"),
+        "pattern_wrong_suffix": _with_data(
+            FILEPAT, "p.txt", "1,-1\n", "validate", ["patterns.path", ".npy or .csv"]
         ),
         "keys_fifo": keys_fifo,
         "keys_3d": keys_3d,
         "keys_inf": keys_inf,
         "keys_object": keys_object,
-        "values_empty_csv": _written(
-            "s.yaml",
-            FILEVALUES % "v.csv",
-            ["validate", "s.yaml"],
-            ["model.values.path", "empty"],
-            data=("v.csv", b""),
+        "values_empty_csv": _with_data(
+            FILEVALUES, "v.csv", b"", "validate", ["model.values.path", "empty"]
         ),
         "values_dev_zero": values_dev_zero,
     }

@@ -16,6 +16,16 @@ def invoke(*args):
     return r, " ".join(r.output.replace("│", " ").replace("┃", " ").split())
 
 
+def capacity(tmp_path: Path, scenario: str):
+    """Write ``scenario`` to s.yaml and run ``memsim capacity`` on it without plots; it must
+    succeed."""
+    scen = tmp_path / "s.yaml"
+    scen.write_text(scenario)
+    r, out = invoke("capacity", scen, "--out", tmp_path / "o", "--no-plots")
+    assert r.exit_code == 0, out
+    return r, out
+
+
 def test_labels_with_brackets_are_printed(tmp_path):
     """kv study labels like accuracy[normaliser=softmax T=1] were eaten as rich markup."""
     r, out = invoke(
@@ -33,15 +43,13 @@ def test_labels_with_brackets_are_printed(tmp_path):
 
 
 def test_capacity_summary_shows_the_swept_axes(tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text(
+    r, out = capacity(
+        tmp_path,
         "model: {kind: hopfield, rule: hebbian, max_sweeps: 10}\n"
         "patterns: {source: random, size: 40}\n"
         "run: {trials: 1, seed: 2}\n"
-        "capacity: {loads: [0.05, 0.1], rules: [hebbian, storkey], flips: [0.05, 0.2]}\n"
+        "capacity: {loads: [0.05, 0.1], rules: [hebbian, storkey], flips: [0.05, 0.2]}\n",
     )
-    r, out = invoke("capacity", scen, "--out", tmp_path / "o", "--no-plots")
-    assert r.exit_code == 0, out
     header = out[out.index("capacity") : out.index("hebbian")]
     assert "rule" in header and "flip" in header and "load" in header
     assert "storkey" in out
@@ -65,15 +73,13 @@ def test_validate_reports_every_problem_at_once(tmp_path):
 
 
 def test_each_warning_once_with_a_count(tmp_path):
-    scen = tmp_path / "s.yaml"
-    scen.write_text(
+    r, out = capacity(
+        tmp_path,
         "model: {kind: hopfield, rule: pseudoinverse, max_sweeps: 5}\n"
         "patterns: {source: random, size: 30}\n"
         "run: {trials: 2, seed: 2}\n"
-        "capacity: {loads: [1.2, 1.5]}\n"
+        "capacity: {loads: [1.2, 1.5]}\n",
     )
-    r, out = invoke("capacity", scen, "--out", tmp_path / "o", "--no-plots")
-    assert r.exit_code == 0, out
     assert "Warning" not in r.output and "warnings.warn" not in r.output  # no raw Python lines
     lines = [ln for ln in r.output.splitlines() if ln.startswith("warning:")]
     assert len(lines) == len(set(lines)) >= 1

@@ -24,6 +24,15 @@ def flip(rng, x, frac):
     return c
 
 
+def fixed_order_reference(xi, cues, max_sweeps, **per_cue):
+    """(b, reference asynchronous recall of cue b in fixed order) with the integer Hebbian
+    weights of ``xi``; ``per_cue`` holds arrays (B, ...) of keyword options, row b for cue b."""
+    W, n = ref.hebbian_integer(xi), xi.shape[1]
+    for b in range(len(cues)):
+        opts = {k: v[b] for k, v in per_cue.items()}
+        yield b, ref.async_recall(W, cues[b], lambda k: range(n), max_sweeps, scale=n, **opts)
+
+
 # ------------------------------------------------------------------------------- RNG ----------
 def test_rng_streams_match_independent_xoshiro():
     states = _rng.stream_states(42, (3, 1), 5)
@@ -75,11 +84,7 @@ def test_async_fixed_order_matches_reference(p, n):
     w = store(xi)
     cues = flip(rng, xi[:3], 0.25)
     res = recall(w, cues, "async", "fixed", max_sweeps=30, targets=xi[:3], warn=False)
-    W, sc = ref.hebbian_integer(xi), xi.shape[1]
-    for b in range(3):
-        s, sw, stop, en, ov = ref.async_recall(
-            W, cues[b], lambda k: range(n), 30, target=xi[b], scale=sc
-        )
+    for b, (s, sw, stop, en, ov) in fixed_order_reference(xi, cues, 30, target=xi[:3]):
         np.testing.assert_array_equal(res.states[b], s)
         assert res.sweeps[b] == sw
         assert res.stop[b] == stop
@@ -137,11 +142,7 @@ def test_clamped_neurons_hold_their_cue_values(dyn):
     res = recall(store(xi), cues, dyn, "fixed", 30, clamp=clamp, warn=False)
     np.testing.assert_array_equal(res.states[:, :20], cues[:, :20])
     if dyn == "async":
-        W, sc = ref.hebbian_integer(xi), xi.shape[1]
-        for b in range(6):
-            s, sw, stop, en, _ = ref.async_recall(
-                W, cues[b], lambda k: range(n), 30, clamp=clamp[b], scale=sc
-            )
+        for b, (s, sw, *_) in fixed_order_reference(xi, cues, 30, clamp=clamp):
             np.testing.assert_array_equal(res.states[b], s)
             assert res.sweeps[b] == sw
 

@@ -106,53 +106,48 @@ def test_thread_count_independent():
     np.testing.assert_array_equal(o1[1], o2[1])
 
 
-@pytest.mark.parametrize(
-    "kwargs, name",
-    [
-        ({"locations": np.full((5, 8), 2)}, "locations"),
-        ({"addresses": np.ones((3, 7))}, "addresses"),
-        ({"data": np.full((3, 4), 2)}, "data"),
-        ({"data": np.ones((2, 4))}, "data"),
-        ({"data": [[0, 1, -1, 1]] * 3}, "data"),
-        ({"radius": -1}, "radius"),
-        ({"radius": 9}, "radius"),
-        ({"radius": 2.5}, "radius"),
-        ({"counters": np.zeros((5, 3))}, "counters"),
-        ({"counters": np.zeros((5, 4))}, "counters"),
-    ],
-)
-def test_write_errors(kwargs, name):
-    args = {
-        "locations": np.ones((5, 8)),
-        "addresses": np.ones((3, 8)),
-        "data": np.ones((3, 4)),
-        "radius": 3,
-    }
-    args.update(kwargs)
-    with pytest.raises(MemsimError, match=name):
-        sdm.write(**args)
+def valid_arguments(call: str) -> dict:
+    """Fresh valid arguments of ``sdm.write`` or ``sdm.read``; each case below spoils one."""
+    return {
+        "write": {
+            "locations": np.ones((5, 8)),
+            "addresses": np.ones((3, 8)),
+            "data": np.ones((3, 4)),
+            "radius": 3,
+        },
+        "read": {
+            "counters": np.zeros((5, 3), dtype=np.int32),
+            "locations": np.ones((5, 8)),
+            "cues": np.ones((2, 8)),
+            "radius": 3,
+        },
+    }[call]
 
 
 @pytest.mark.parametrize(
-    "kwargs, name",
+    "call, kwargs, name",
     [
-        ({"counters": np.zeros((4, 3), dtype=int)}, "counters"),
-        ({"counters": np.zeros((5, 3))}, "counters"),
-        ({"cues": np.ones((2, 9))}, "cues"),
-        ({"cues": np.full((2, 8), np.nan)}, "cues"),
-        ({"radius": 100}, "radius"),
+        ("write", {"locations": np.full((5, 8), 2)}, "locations"),
+        ("write", {"addresses": np.ones((3, 7))}, "addresses"),
+        ("write", {"data": np.full((3, 4), 2)}, "data"),
+        ("write", {"data": np.ones((2, 4))}, "data"),
+        ("write", {"data": [[0, 1, -1, 1]] * 3}, "data"),
+        ("write", {"radius": -1}, "radius"),
+        ("write", {"radius": 9}, "radius"),
+        ("write", {"radius": 2.5}, "radius"),
+        ("write", {"counters": np.zeros((5, 3))}, "counters"),
+        ("write", {"counters": np.zeros((5, 4))}, "counters"),
+        ("read", {"counters": np.zeros((4, 3), dtype=int)}, "counters"),
+        ("read", {"counters": np.zeros((5, 3))}, "counters"),
+        ("read", {"cues": np.ones((2, 9))}, "cues"),
+        ("read", {"cues": np.full((2, 8), np.nan)}, "cues"),
+        ("read", {"radius": 100}, "radius"),
     ],
 )
-def test_read_errors(kwargs, name):
-    args = {
-        "counters": np.zeros((5, 3), dtype=np.int32),
-        "locations": np.ones((5, 8)),
-        "cues": np.ones((2, 8)),
-        "radius": 3,
-    }
-    args.update(kwargs)
+def test_bad_argument_is_named(call, kwargs, name):
+    args = {**valid_arguments(call), **kwargs}
     with pytest.raises(MemsimError, match=name):
-        sdm.read(**args)
+        getattr(sdm, call)(**args)
 
 
 def test_other_errors():
