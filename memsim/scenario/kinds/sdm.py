@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import count_or_all, nonempty
 from memsim.scenario.kinds import builtin
@@ -116,23 +117,23 @@ KIND = builtin(
             columns=(
                 Column("address bits n, locations M, radius r", "{n}, {M}, {radius}"),
                 Column("items stored; reads (cues x trials)", "{items}; {cues} x {trials}"),
-                Column("cue flip", "flip", "g"),
-                Column("activated locations (mean)", "mean_activated", ".1f"),
-                Column("binomial expectation M p", "expected_activated", ".1f"),
-                Column("bit accuracy", "mean_accuracy", ".4f"),
-                Column("items read exactly", "fraction_exact", "pct"),
+                col.FLIP.but(label="cue flip"),
+                col.ACTIVATED.but(label="activated locations (mean)"),
+                col.ACTIVATED.but(label="binomial expectation M p", key="expected_activated"),
+                col.BIT_ACCURACY.but(key="mean_accuracy"),
+                col.EXACT.but(label="items read exactly"),
                 Column("softmax beta (n, r)", "softmax_beta", ".3f"),
             )
         ),
         "capacity": Summary(
             table="capacity_summary",
-            axes=(Column("flip", "flip", "g"),),
+            axes=(col.FLIP,),
             columns=(
                 Column("items", "items"),
-                Column("trials", "trials"),
-                Column("bit accuracy", "accuracy", ".4f", sem="sem_accuracy"),
-                Column("read exactly", "fraction_exact", ".3f"),
-                Column("activated", "mean_activated", ".1f"),
+                col.TRIALS,
+                col.BIT_ACCURACY.but(sem="sem_accuracy"),
+                col.EXACT.but(fmt=".3f"),
+                col.ACTIVATED,
             ),
         ),
     },

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
 from memsim.scenario.kinds import builtin
@@ -113,21 +114,21 @@ KIND = builtin(
     summaries={
         "recall": Summary(
             columns=(
-                Column("patterns P", "patterns"),
-                Column("neurons N", "neurons"),
-                Column("sequences recalled in order", "fraction_retrieved", "pct"),
+                col.PATTERNS,
+                col.NEURONS,
+                col.RETRIEVED.but(label="sequences recalled in order"),
                 Column("correct transitions per cue", "mean_correct_transitions", ".2f"),
                 Column("wrong transitions per cue", "mean_wrong_transitions", ".2f"),
-                Column("final overlap", "mean_final_overlap", ".3f"),
+                col.FINAL_OVERLAP,
             )
         ),
         "capacity": Summary(
             table="capacity_summary",
-            axes=(Column("N", "size"),),
+            axes=(col.SIZE,),
             columns=(
-                Column("load", "load", ".3f"),
-                Column("final overlap", "mean_overlap", ".3f", sem="stderr"),
-                Column("success", "success", "pct"),
+                col.LOAD,
+                col.FINAL_OVERLAP.but(key="mean_overlap", sem="stderr"),
+                col.RETRIEVED.but(label="success", key="success"),
             ),
         ),
     },
