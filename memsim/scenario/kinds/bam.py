@@ -79,12 +79,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     def need_of(k: int) -> int:
         return ny * k * 8 * 3 + n_cues * ((k + ny) * 3 + (2 * m.max_steps + 1) * 8 * 4)
 
-    sweep = None
-    if sc.capacity is not None:
-        pm = max(sc.capacity.pairs)
-        need = ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8
-        sweep = (need, "capacity.pairs")
-    check_run_memory(sc, file, need_of, nx, sweep)
+    def sweep_need(cap) -> int:
+        pm = max(cap.pairs)
+        return ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8
+
+    check_run_memory(sc, file, need_of, nx, sweep_need, "capacity.pairs")
 
 
 # ------------------------------------------------------------------------------ the kind ----

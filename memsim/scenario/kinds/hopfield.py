@@ -138,17 +138,20 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         sc.capacity is not None and bool(sc.capacity.dilutions)
     )
     lazy = all(r == "hebbian" for r in rules) and not diluted
-    sweep = None
-    if sc.capacity is not None:
-        big = max(sc.capacity.sizes or [n])
-        p_big = int(round(max(sc.capacity.load_values()) * big))
-        cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
-        sweep = (
-            estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy),
-            "capacity.sizes" if sc.capacity.sizes else None,
-        )
+
+    def sweep_need(cap) -> int:
+        big = max(cap.sizes or [n])
+        p_big = int(round(max(cap.load_values()) * big))
+        cpt = p_big if cap.cues_per_trial == "all" else cap.cues_per_trial
+        return estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy)
+
     check_run_memory(
-        sc, file, lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy), n, sweep
+        sc,
+        file,
+        lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy),
+        n,
+        sweep_need,
+        "capacity.sizes" if sc.capacity is not None and sc.capacity.sizes else None,
     )
 
 

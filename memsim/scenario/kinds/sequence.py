@@ -95,14 +95,12 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     def need_of(k: int) -> int:
         return 4 * k * k * 8 + n_cues * (m.steps + 1) * (k + p * 8 + p * 40)
 
-    sweep = None
-    if sc.capacity is not None:
-        cap = sc.capacity
+    def sweep_need(cap) -> int:
         big = max(cap.sizes or [n])
         pmax = max(1, round(max(cap.loads) * big))
-        need = 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big
-        sweep = (need, "capacity.sizes")
-    check_run_memory(sc, file, need_of, n, sweep)
+        return 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big
+
+    check_run_memory(sc, file, need_of, n, sweep_need, "capacity.sizes")
 
 
 # ------------------------------------------------------------------------------ the kind ----
