@@ -777,6 +777,56 @@ def refuse_cue_fields(
         )
 
 
+def check_drawn_items(
+    sc: Scenario,
+    file: str | None,
+    why: str,
+    *,
+    allowed: tuple[str, ...] = (),
+    items: int,
+    sweep_items: Callable[[Any], list[int]],
+    need_of: Callable[[int], int],
+    field: str,
+    sweep_field: str | None = None,
+) -> None:
+    """The cross-check of a kind that draws its own random items instead of reading a
+    ``patterns`` section: refuse the cue fields it does not use, then refuse a run whose
+    arrays for the largest number of items (of the model and of the capacity sweep) would not
+    fit in memory.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The validated scenario.
+    file : str or None
+        The scenario file, for the errors.
+    why : str
+        How the kind is cued (see :func:`refuse_cue_fields`).
+    allowed : tuple of str
+        Cue fields the kind does use.
+    items : int
+        Number of items of the model section.
+    sweep_items : callable
+        ``sweep_items(capacity) -> list of int``: the numbers of items of the capacity sweep.
+    need_of : callable
+        ``need_of(items) -> int``: bytes a run with that many items needs.
+    field : str
+        The field named when the run does not fit.
+    sweep_field : str, optional
+        The field named instead when the scenario has a capacity section (``None``: ``field``).
+
+    Raises
+    ------
+    ScenarioError
+        A cue field the kind does not use, or a run that would not fit in memory.
+    """
+    refuse_cue_fields(sc, file, why, allowed)
+    if sc.capacity is not None:
+        items = max(items, max(sweep_items(sc.capacity)))
+        field = sweep_field or field
+    check_memory(need_of(items), file, field)
+
+
 def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:
     src = sc.patterns
     if src.source == "random":

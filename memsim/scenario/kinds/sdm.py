@@ -83,26 +83,28 @@ Capacity = SDMCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Only cue.flip of the cue section applies; memory of counters and packed addresses."""
-    from memsim.scenario.load import check_memory, refuse_cue_fields
+    from memsim.scenario.load import check_drawn_items
 
-    refuse_cue_fields(
+    m = sc.model
+
+    # counters (int32, int64 copy on read), the location bits and the items
+    def need_of(items: int) -> int:
+        return (
+            m.locations * (m.word_bits * 12 + m.address_bits * 2)
+            + items * (m.address_bits + m.word_bits) * 10
+        )
+
+    check_drawn_items(
         sc,
         file,
         ": its cues are the stored addresses with a fraction cue.flip of their bits flipped "
         "(model.cues says how many are read)",
         allowed=("flip",),
+        items=m.items,
+        sweep_items=lambda cap: cap.items,
+        need_of=need_of,
+        field="model.locations",
     )
-    m = sc.model
-    items = m.items
-    field = "model.locations"
-    if sc.capacity is not None:
-        items = max(items, max(sc.capacity.items))
-    # counters (int32, int64 copy on read), the location bits and the items
-    need = (
-        m.locations * (m.word_bits * 12 + m.address_bits * 2)
-        + items * (m.address_bits + m.word_bits) * 10
-    )
-    check_memory(need, file, field)
 
 
 # ------------------------------------------------------------------------------ the kind ----

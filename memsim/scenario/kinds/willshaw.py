@@ -126,25 +126,27 @@ Capacity = WillshawCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """The cue section is not used (the model section describes sparse cues); memory."""
-    from memsim.scenario.load import check_memory, refuse_cue_fields
+    from memsim.scenario.load import check_drawn_items
 
-    refuse_cue_fields(
+    m = sc.model
+
+    # patterns (uint8) and their float32 copies for storage, float32 counts, uint8 weights
+    def need_of(memories: int) -> int:
+        n_out = m.n_out_value
+        return memories * (m.n_in + n_out) * 5 + n_out * m.n_in * 6
+
+    check_drawn_items(
         sc,
         file,
         " (flips and masks of +-1 patterns); describe cues with model.cues, model.cue_missing "
         "(fraction of the active cue units silenced) and model.cue_added (spurious active "
         "units, as a fraction of K_in)",
+        items=m.memories,
+        sweep_items=lambda cap: cap.memory_values(),
+        need_of=need_of,
+        field="model.memories",
+        sweep_field="capacity.memories",
     )
-    m = sc.model
-    biggest = m.memories
-    field = "model.memories"
-    if sc.capacity is not None:
-        biggest = max(biggest, max(sc.capacity.memory_values()))
-        field = "capacity.memories"
-    n_out = m.n_out_value
-    # patterns (uint8) and their float32 copies for storage, float32 counts, uint8 weights
-    need = biggest * (m.n_in + n_out) * 5 + n_out * m.n_in * 6
-    check_memory(need, file, field)
 
 
 # ------------------------------------------------------------------------------ the kind ----
