@@ -34,6 +34,7 @@ __all__ = [
     "INITIAL_OVERLAP",
     "LOAD",
     "LOAD_PER_CONNECTION",
+    "MEAN_OVERLAP",
     "MEMORIES",
     "NEURONS",
     "PAIRS",
@@ -70,6 +71,8 @@ GAIN = Column("gain", "gain", ".3g")
 # -- how well it recalled -----------------------------------------------------------------
 INITIAL_OVERLAP = Column("initial overlap", "mean_initial_overlap", ".3f")
 FINAL_OVERLAP = Column("final overlap", "mean_final_overlap", ".3f")
+#: the final overlap as the capacity tables of ``sequence`` and ``continuous`` name it
+MEAN_OVERLAP = FINAL_OVERLAP.but(key="mean_overlap")
 RETRIEVED = Column("retrieved", "fraction_retrieved", "pct")
 EXACT = Column("read exactly", "fraction_exact", "pct")
 AMPLITUDE = Column("final |V|", "mean_amplitude", ".3f")

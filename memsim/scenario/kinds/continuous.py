@@ -94,7 +94,7 @@ KIND = builtin(
             columns=(
                 col.GAIN,
                 col.AMPLITUDE,
-                col.FINAL_OVERLAP.but(key="mean_overlap"),
+                col.MEAN_OVERLAP,
                 Column("discrete fixed point", "fraction_agrees", "pct"),
             ),
         ),

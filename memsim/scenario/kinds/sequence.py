@@ -125,7 +125,7 @@ KIND = builtin(
             axes=(col.SIZE,),
             columns=(
                 col.LOAD,
-                col.FINAL_OVERLAP.but(key="mean_overlap", sem="stderr"),
+                col.MEAN_OVERLAP.but(sem="stderr"),
                 col.RETRIEVED.but(label="success", key="success"),
             ),
         ),
