@@ -796,14 +796,9 @@ def check_drawn_items(
 
     Parameters
     ----------
-    sc : Scenario
-        The validated scenario.
-    file : str or None
-        The scenario file, for the errors.
-    why : str
-        How the kind is cued (see :func:`refuse_cue_fields`).
-    allowed : tuple of str
-        Cue fields the kind does use.
+    sc, file, why, allowed
+        As for :func:`refuse_cue_fields` (the scenario, its file, how the kind is cued, the
+        cue fields it does use).
     items : int
         Number of items of the model section.
     sweep_items : callable
