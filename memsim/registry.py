@@ -29,6 +29,7 @@ functions on first use and, for every kind, by ``tests/unit/test_registry.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import importlib.util
@@ -69,6 +70,22 @@ class Column:
     key: str
     fmt: str = ""
     sem: str | None = None
+
+    def but(self, **changes: str | None) -> Column:
+        """The same column with some fields changed (a kind's own words for a shared
+        quantity of :mod:`memsim.scenario.columns`).
+
+        Parameters
+        ----------
+        **changes : str or None
+            New values of ``label``, ``key``, ``fmt`` or ``sem``.
+
+        Returns
+        -------
+        Column
+            A new column; this one is unchanged.
+        """
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -704,7 +704,8 @@ def check_run_memory(
     file: str | None,
     need_of,
     n: int,
-    sweep: tuple[int, str | None] | None = None,
+    sweep: tuple[int, str | None] | Callable[[Any], int | None] | None = None,
+    sweep_field: str | None = None,
 ) -> None:
     """Refuse a run of a pattern kind whose arrays would not fit in memory, naming the field
     that sets the size and the values of it that would fit.
@@ -719,10 +720,15 @@ def check_run_memory(
         ``need_of(n) -> int``: bytes one recall needs with ``n`` neurons (increasing in n).
     n : int
         The patterns' number of neurons.
-    sweep : tuple (int, str or None), optional
+    sweep : tuple (int, str or None) or callable, optional
         ``(bytes, field)`` of the capacity sweep, when the scenario has one: the need is the
         larger of the two, and a ``field`` (e.g. ``"capacity.sizes"``) is named instead of the
-        pattern field (``None`` keeps the pattern field).
+        pattern field (``None`` keeps the pattern field). Or ``sweep(capacity) -> bytes``
+        (``None``: this capacity section needs no more), called only when the scenario has a
+        ``capacity`` section, with the field given as ``sweep_field``.
+    sweep_field : str, optional
+        The field named when a callable ``sweep`` sets the need (``None`` keeps the pattern
+        field).
 
     Raises
     ------
@@ -731,6 +737,9 @@ def check_run_memory(
     """
     need = need_of(n)
     field, allowed = size_field(sc, need_of)
+    if callable(sweep):
+        sweep_need = sweep(sc.capacity) if sc.capacity is not None else None
+        sweep = None if sweep_need is None else (sweep_need, sweep_field)
     if sweep is not None:
         need = max(need, sweep[0])
         if sweep[1] is not None:
@@ -766,6 +775,51 @@ def refuse_cue_fields(
             file=file,
             field=f"cue.{unused[0]}",
         )
+
+
+def check_drawn_items(
+    sc: Scenario,
+    file: str | None,
+    why: str,
+    *,
+    allowed: tuple[str, ...] = (),
+    items: int,
+    sweep_items: Callable[[Any], list[int]],
+    need_of: Callable[[int], int],
+    field: str,
+    sweep_field: str | None = None,
+) -> None:
+    """The cross-check of a kind that draws its own random items instead of reading a
+    ``patterns`` section: refuse the cue fields it does not use, then refuse a run whose
+    arrays for the largest number of items (of the model and of the capacity sweep) would not
+    fit in memory.
+
+    Parameters
+    ----------
+    sc, file, why, allowed
+        As for :func:`refuse_cue_fields` (the scenario, its file, how the kind is cued, the
+        cue fields it does use).
+    items : int
+        Number of items of the model section.
+    sweep_items : callable
+        ``sweep_items(capacity) -> list of int``: the numbers of items of the capacity sweep.
+    need_of : callable
+        ``need_of(items) -> int``: bytes a run with that many items needs.
+    field : str
+        The field named when the run does not fit.
+    sweep_field : str, optional
+        The field named instead when the scenario has a capacity section (``None``: ``field``).
+
+    Raises
+    ------
+    ScenarioError
+        A cue field the kind does not use, or a run that would not fit in memory.
+    """
+    refuse_cue_fields(sc, file, why, allowed)
+    if sc.capacity is not None:
+        items = max(items, max(sweep_items(sc.capacity)))
+        field = sweep_field or field
+    check_memory(need_of(items), file, field)
 
 
 def pattern_count_and_size(sc: Scenario, base_dir: Path | None) -> tuple[int, int]:

@@ -31,7 +31,7 @@ The kind has no ``patterns`` section (keys and values are described here), no ``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -126,13 +126,15 @@ class _Spec(Strict):
     label: str | None = Field(
         None, min_length=1, max_length=60, description="name in tables and plots"
     )
+    #: the default label, a template filled from the options (``""``: the kind)
+    label_format: ClassVar[str] = ""
 
     def options(self) -> dict:
         """The normaliser's own options (every field but ``kind`` and ``label``)."""
         return self.model_dump(exclude={"kind", "label"})
 
     def default_label(self) -> str:
-        return self.kind
+        return self.label_format.format(**self.options()) if self.label_format else self.kind
 
     def display(self) -> str:
         return self.label or self.default_label()
@@ -141,9 +143,7 @@ class _Spec(Strict):
 class SoftmaxSpec(_Spec):
     kind: Literal["softmax"]
     temperature: float = Field(1.0, gt=0.0, le=1e6, description="softmax temperature T")
-
-    def default_label(self) -> str:
-        return f"softmax T={self.temperature:g}"
+    label_format: ClassVar[str] = "softmax T={temperature:g}"
 
 
 class SparsemaxSpec(_Spec):
@@ -157,9 +157,7 @@ class Entmax15Spec(_Spec):
 class EntmaxBisectSpec(_Spec):
     kind: Literal["entmax_bisect"]
     alpha: float = Field(ge=1.0, le=100.0, description="entmax alpha (1 = softmax, 2 = sparsemax)")
-
-    def default_label(self) -> str:
-        return f"entmax alpha={self.alpha:g}"
+    label_format: ClassVar[str] = "entmax alpha={alpha:g}"
 
 
 class HardSpec(_Spec):

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import Bias, nonempty
 from memsim.scenario.kinds import builtin
@@ -78,12 +79,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     def need_of(k: int) -> int:
         return ny * k * 8 * 3 + n_cues * ((k + ny) * 3 + (2 * m.max_steps + 1) * 8 * 4)
 
-    sweep = None
-    if sc.capacity is not None:
-        pm = max(sc.capacity.pairs)
-        need = ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8
-        sweep = (need, "capacity.pairs")
-    check_run_memory(sc, file, need_of, nx, sweep)
+    def sweep_need(cap) -> int:
+        pm = max(cap.pairs)
+        return ny * nx * 8 * 4 + pm * (nx + ny) * 12 + pm * (2 * m.max_steps + 1) * 8
+
+    check_run_memory(sc, file, need_of, nx, sweep_need, "capacity.pairs")
 
 
 # ------------------------------------------------------------------------------ the kind ----
@@ -95,23 +95,23 @@ KIND = builtin(
     summaries={
         "recall": Summary(
             columns=(
-                Column("pairs P", "pairs"),
+                col.PAIRS,
                 Column("Nx, Ny", "sizes"),
-                Column("pairs recalled", "fraction_retrieved", "pct"),
-                Column("exact pairs", "fraction_exact", "pct"),
-                Column("final overlap x", "mean_final_overlap_x", ".3f"),
-                Column("final overlap y", "mean_final_overlap_y", ".3f"),
+                col.RETRIEVED.but(label="pairs recalled"),
+                col.EXACT.but(label="exact pairs"),
+                col.final_overlap_of("x"),
+                col.final_overlap_of("y"),
                 Column("half-steps", "mean_half_steps", ".1f"),
             )
         ),
         "capacity": Summary(
             table="capacity_summary",
             columns=(
-                Column("pairs P", "pairs"),
+                col.PAIRS,
                 Column("stable", "stable", "pct"),
-                Column("recalled", "recalled", "pct"),
-                Column("bit error", "bit_error", ".2e"),
-                Column("exact bit error", "theory_bit_error", ".2e"),
+                col.RETRIEVED.but(label="recalled", key="recalled"),
+                col.BIT_ERROR,
+                col.BIT_ERROR.but(label="exact bit error", key="theory_bit_error"),
             ),
         ),
     },

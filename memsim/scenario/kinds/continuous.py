@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
 from memsim.scenario.kinds import builtin
@@ -79,21 +80,21 @@ KIND = builtin(
     summaries={
         "recall": Summary(
             columns=(
-                Column("patterns P", "patterns"),
-                Column("neurons N", "neurons"),
-                Column("gain", "gain", ".3g"),
+                col.PATTERNS,
+                col.NEURONS,
+                col.GAIN,
                 Column("critical gain 1/lambda_max", "critical_gain", ".3f"),
-                Column("retrieved", "fraction_retrieved", "pct"),
-                Column("final overlap", "mean_final_overlap", ".3f"),
-                Column("final |V|", "mean_amplitude", ".3f"),
+                col.RETRIEVED,
+                col.FINAL_OVERLAP,
+                col.AMPLITUDE,
             )
         ),
         "capacity": Summary(
             table="gain_summary",
             columns=(
-                Column("gain", "gain", ".3g"),
-                Column("final |V|", "mean_amplitude", ".3f"),
-                Column("final overlap", "mean_overlap", ".3f"),
+                col.GAIN,
+                col.AMPLITUDE,
+                col.MEAN_OVERLAP,
                 Column("discrete fixed point", "fraction_agrees", "pct"),
             ),
         ),

@@ -61,11 +61,10 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     def need_of(k: int) -> int:
         return p * k * 9 + n_cues * (k * 10 + p * 16 + (sc.model.max_sweeps + 1) * 32)
 
-    sweep = None
-    if sc.capacity is not None:
-        big = max(sc.capacity.sizes)
-        sweep = (sc.capacity.k_max * big // 64 + sc.capacity.cues * big * 16, "capacity.sizes")
-    check_run_memory(sc, file, need_of, n, sweep)
+    def sweep_need(cap) -> int:
+        return cap.k_max * max(cap.sizes) // 64 + cap.cues * max(cap.sizes) * 16
+
+    check_run_memory(sc, file, need_of, n, sweep_need, "capacity.sizes")
 
 
 # ------------------------------------------------------------------------------ the kind ----

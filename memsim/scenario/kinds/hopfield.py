@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import Bias, count_or_all, list_or_range, nonempty_axes
 from memsim.scenario.kinds import builtin
@@ -137,17 +138,20 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         sc.capacity is not None and bool(sc.capacity.dilutions)
     )
     lazy = all(r == "hebbian" for r in rules) and not diluted
-    sweep = None
-    if sc.capacity is not None:
-        big = max(sc.capacity.sizes or [n])
-        p_big = int(round(max(sc.capacity.load_values()) * big))
-        cpt = p_big if sc.capacity.cues_per_trial == "all" else sc.capacity.cues_per_trial
-        sweep = (
-            estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy),
-            "capacity.sizes" if sc.capacity.sizes else None,
-        )
+
+    def sweep_need(cap) -> int:
+        big = max(cap.sizes or [n])
+        p_big = int(round(max(cap.load_values()) * big))
+        cpt = p_big if cap.cues_per_trial == "all" else cap.cues_per_trial
+        return estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy)
+
     check_run_memory(
-        sc, file, lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy), n, sweep
+        sc,
+        file,
+        lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy),
+        n,
+        sweep_need,
+        "capacity.sizes" if sc.capacity is not None and sc.capacity.sizes else None,
     )
 
 
@@ -189,10 +193,10 @@ KIND = builtin(
         "recall": Summary(
             columns=(
                 Column("patterns x neurons", "{patterns} x {neurons} (load {load:.3f})"),
-                Column("cues (trials)", "{cues} ({trials})"),
-                Column("initial overlap", "mean_initial_overlap", ".3f"),
-                Column("final overlap", "mean_final_overlap", ".3f"),
-                Column("retrieved (m >= {retrieval_overlap})", "fraction_retrieved", "pct"),
+                col.CUES_TRIALS,
+                col.INITIAL_OVERLAP,
+                col.FINAL_OVERLAP,
+                col.RETRIEVED.but(label="retrieved (m >= {retrieval_overlap})"),
                 Column(
                     "fixed points / cycles / limit",
                     "{fraction_fixed_point:.1%} / {fraction_cycle:.1%} / {fraction_limit:.1%}",
@@ -203,21 +207,21 @@ KIND = builtin(
         "capacity": Summary(
             table="capacity_summary",
             axes=(
-                Column("rule", "rule"),
-                Column("T", "temperature", "g"),
-                Column("bias", "bias", "g"),
-                Column("flip", "flip", "g"),
-                Column("C", "dilution"),
-                Column("dreams", "dreams"),
-                Column("P/C", "load_per_connection", ".2f"),
+                col.RULE,
+                col.TEMPERATURE,
+                col.BIAS,
+                col.FLIP,
+                col.DILUTION,
+                col.DREAMS,
+                col.LOAD_PER_CONNECTION,
             ),
             columns=(
-                Column("N", "size"),
-                Column("load", "load", ".3f"),
-                Column("P", "patterns"),
-                Column("trials", "trials"),
-                Column("final overlap", "mean_final_overlap", ".3f", sem="sem_mean_final_overlap"),
-                Column("retrieved", "fraction_retrieved", ".3f"),
+                col.SIZE,
+                col.LOAD,
+                col.PATTERNS.but(label="P"),
+                col.TRIALS,
+                col.FINAL_OVERLAP.but(sem="sem_mean_final_overlap"),
+                col.RETRIEVED.but(fmt=".3f"),
                 Column("1-step error", "one_step_error", ".4f"),
             ),
         ),

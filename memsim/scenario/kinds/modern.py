@@ -105,10 +105,10 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         need = n_cues * (sc.model.steps + 1) * (k + p) * 8 + p * k * 8
         return need + (k * k * 14 if sc.model.compare_classical else 0)
 
-    sweep = None
-    if sc.capacity is not None and sc.capacity.study == "capacity":
-        sweep = (sc.capacity.k_max * max(sc.capacity.dims) * 16, "capacity.dims")
-    check_run_memory(sc, file, need_of, n, sweep)
+    def sweep_need(cap) -> int | None:
+        return cap.k_max * max(cap.dims) * 16 if cap.study == "capacity" else None
+
+    check_run_memory(sc, file, need_of, n, sweep_need, "capacity.dims")
 
 
 # ------------------------------------------------------------------------------ the kind ----

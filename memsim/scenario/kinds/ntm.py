@@ -28,29 +28,11 @@ TaskName = Literal[
     "dnc_repeat_copy",
 ]
 
-#: task parameters that can appear in the model section (each optional; None = task default)
-PARAMETERS = (
-    "length",
-    "repeats",
-    "bits",
-    "items",
-    "item_length",
-    "n_vectors",
-    "n_outputs",
-    "n_sequences",
-    "memory_slots",
-    "memory_width",
-    "shift_blur",
-    "gamma",
-    "shift_range",
-    "memory_init",
-    "step_order",
-    "cosine_eps",
-    "beta",
-    "free",
-    "occupied",
-    "hops",
-)
+#: ranges shared by a task parameter of the model section and its capacity axis
+Length = Annotated[int, Field(ge=1, le=10_000)]
+Slots = Annotated[int, Field(ge=1, le=100_000)]
+Blur = Annotated[float, Field(ge=0.0, le=0.5)]
+Gamma = Annotated[float, Field(ge=1.0, le=1000.0)]
 
 
 class NTMModel(Strict):
@@ -58,7 +40,7 @@ class NTMModel(Strict):
 
     kind: Literal["ntm"] = Field(description="model family")
     task: TaskName = Field(description="which task the scripted controller solves")
-    length: int | None = Field(None, ge=1, le=10_000, description="sequence length")
+    length: Length | None = Field(None, description="sequence length")
     repeats: int | None = Field(None, ge=1, le=1000, description="repeat_copy: repetitions")
     bits: int | None = Field(None, ge=1, le=256, description="bits per vector")
     items: int | None = Field(
@@ -74,14 +56,12 @@ class NTMModel(Strict):
     n_sequences: int | None = Field(
         None, ge=1, le=1000, description="dnc_allocation: sequences written, read and freed"
     )
-    memory_slots: int | None = Field(None, ge=1, le=100_000, description="memory slots N")
+    memory_slots: Slots | None = Field(None, description="memory slots N")
     memory_width: int | None = Field(None, ge=1, le=10_000, description="memory width M")
-    shift_blur: float | None = Field(
-        None, ge=0.0, le=0.5, description="NTM tasks: shift mass eps moved to offsets 0 and +2"
+    shift_blur: Blur | None = Field(
+        None, description="NTM tasks: shift mass eps moved to offsets 0 and +2"
     )
-    gamma: float | None = Field(
-        None, ge=1.0, le=1000.0, description="NTM tasks: sharpening exponent gamma"
-    )
+    gamma: Gamma | None = Field(None, description="NTM tasks: sharpening exponent gamma")
     shift_range: int | None = Field(
         None, ge=1, le=100, description="NTM tasks: shifts -r..r (default 1, or 2 with blur)"
     )
@@ -110,18 +90,22 @@ class NTMModel(Strict):
         return {k: getattr(self, k) for k in PARAMETERS if getattr(self, k) is not None}
 
 
+#: task parameters that can appear in the model section (each optional; None = task default)
+PARAMETERS = tuple(name for name in NTMModel.model_fields if name not in ("kind", "task"))
+
+
 class NTMCapacity(Strict):
     """`memsim capacity`: sequence length x memory slots x shift blur x gamma (copy tasks)."""
 
     kind: Literal["ntm"] = "ntm"
-    lengths: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(description="sequence lengths")
-    memory_slots: list[Annotated[int, Field(ge=1, le=100_000)]] | None = Field(
+    lengths: list[Length] = Field(description="sequence lengths")
+    memory_slots: list[Slots] | None = Field(
         None, description="memory sizes N (default: the model's)"
     )
-    shift_blurs: list[Annotated[float, Field(ge=0.0, le=0.5)]] | None = Field(
+    shift_blurs: list[Blur] | None = Field(
         None, description="shift blurs eps (default: the model's)"
     )
-    gammas: list[Annotated[float, Field(ge=1.0, le=1000.0)]] | None = Field(
+    gammas: list[Gamma] | None = Field(
         None, description="sharpening exponents gamma (default: the model's)"
     )
 

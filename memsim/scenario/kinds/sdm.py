@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import count_or_all, nonempty
 from memsim.scenario.kinds import builtin
@@ -82,26 +83,28 @@ Capacity = SDMCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Only cue.flip of the cue section applies; memory of counters and packed addresses."""
-    from memsim.scenario.load import check_memory, refuse_cue_fields
+    from memsim.scenario.load import check_drawn_items
 
-    refuse_cue_fields(
+    m = sc.model
+
+    # counters (int32, int64 copy on read), the location bits and the items
+    def need_of(items: int) -> int:
+        return (
+            m.locations * (m.word_bits * 12 + m.address_bits * 2)
+            + items * (m.address_bits + m.word_bits) * 10
+        )
+
+    check_drawn_items(
         sc,
         file,
         ": its cues are the stored addresses with a fraction cue.flip of their bits flipped "
         "(model.cues says how many are read)",
         allowed=("flip",),
+        items=m.items,
+        sweep_items=lambda cap: cap.items,
+        need_of=need_of,
+        field="model.locations",
     )
-    m = sc.model
-    items = m.items
-    field = "model.locations"
-    if sc.capacity is not None:
-        items = max(items, max(sc.capacity.items))
-    # counters (int32, int64 copy on read), the location bits and the items
-    need = (
-        m.locations * (m.word_bits * 12 + m.address_bits * 2)
-        + items * (m.address_bits + m.word_bits) * 10
-    )
-    check_memory(need, file, field)
 
 
 # ------------------------------------------------------------------------------ the kind ----
@@ -116,23 +119,23 @@ KIND = builtin(
             columns=(
                 Column("address bits n, locations M, radius r", "{n}, {M}, {radius}"),
                 Column("items stored; reads (cues x trials)", "{items}; {cues} x {trials}"),
-                Column("cue flip", "flip", "g"),
-                Column("activated locations (mean)", "mean_activated", ".1f"),
-                Column("binomial expectation M p", "expected_activated", ".1f"),
-                Column("bit accuracy", "mean_accuracy", ".4f"),
-                Column("items read exactly", "fraction_exact", "pct"),
+                col.FLIP.but(label="cue flip"),
+                col.ACTIVATED.but(label="activated locations (mean)"),
+                col.ACTIVATED.but(label="binomial expectation M p", key="expected_activated"),
+                col.BIT_ACCURACY.but(key="mean_accuracy"),
+                col.EXACT.but(label="items read exactly"),
                 Column("softmax beta (n, r)", "softmax_beta", ".3f"),
             )
         ),
         "capacity": Summary(
             table="capacity_summary",
-            axes=(Column("flip", "flip", "g"),),
+            axes=(col.FLIP,),
             columns=(
                 Column("items", "items"),
-                Column("trials", "trials"),
-                Column("bit accuracy", "accuracy", ".4f", sem="sem_accuracy"),
-                Column("read exactly", "fraction_exact", ".3f"),
-                Column("activated", "mean_activated", ".1f"),
+                col.TRIALS,
+                col.BIT_ACCURACY.but(sem="sem_accuracy"),
+                col.EXACT.but(fmt=".3f"),
+                col.ACTIVATED,
             ),
         ),
     },

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import nonempty
 from memsim.scenario.kinds import builtin
@@ -94,14 +95,12 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     def need_of(k: int) -> int:
         return 4 * k * k * 8 + n_cues * (m.steps + 1) * (k + p * 8 + p * 40)
 
-    sweep = None
-    if sc.capacity is not None:
-        cap = sc.capacity
+    def sweep_need(cap) -> int:
         big = max(cap.sizes or [n])
         pmax = max(1, round(max(cap.loads) * big))
-        need = 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big
-        sweep = (need, "capacity.sizes")
-    check_run_memory(sc, file, need_of, n, sweep)
+        return 4 * big * big * 8 + (cap.steps + 1) * (big + pmax * 8) + pmax * big
+
+    check_run_memory(sc, file, need_of, n, sweep_need, "capacity.sizes")
 
 
 # ------------------------------------------------------------------------------ the kind ----
@@ -113,21 +112,21 @@ KIND = builtin(
     summaries={
         "recall": Summary(
             columns=(
-                Column("patterns P", "patterns"),
-                Column("neurons N", "neurons"),
-                Column("sequences recalled in order", "fraction_retrieved", "pct"),
+                col.PATTERNS,
+                col.NEURONS,
+                col.RETRIEVED.but(label="sequences recalled in order"),
                 Column("correct transitions per cue", "mean_correct_transitions", ".2f"),
                 Column("wrong transitions per cue", "mean_wrong_transitions", ".2f"),
-                Column("final overlap", "mean_final_overlap", ".3f"),
+                col.FINAL_OVERLAP,
             )
         ),
         "capacity": Summary(
             table="capacity_summary",
-            axes=(Column("N", "size"),),
+            axes=(col.SIZE,),
             columns=(
-                Column("load", "load", ".3f"),
-                Column("final overlap", "mean_overlap", ".3f", sem="stderr"),
-                Column("success", "success", "pct"),
+                col.LOAD,
+                col.MEAN_OVERLAP.but(sem="stderr"),
+                col.RETRIEVED.but(label="success", key="success"),
             ),
         ),
     },

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from memsim.registry import Column, Summary
+from memsim.scenario import columns as col
 from memsim.scenario.base import Strict
 from memsim.scenario.fields import count_or_all, list_or_range
 from memsim.scenario.kinds import builtin
@@ -125,28 +126,35 @@ Capacity = WillshawCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """The cue section is not used (the model section describes sparse cues); memory."""
-    from memsim.scenario.load import check_memory, refuse_cue_fields
+    from memsim.scenario.load import check_drawn_items
 
-    refuse_cue_fields(
+    m = sc.model
+
+    # patterns (uint8) and their float32 copies for storage, float32 counts, uint8 weights
+    def need_of(memories: int) -> int:
+        n_out = m.n_out_value
+        return memories * (m.n_in + n_out) * 5 + n_out * m.n_in * 6
+
+    check_drawn_items(
         sc,
         file,
         " (flips and masks of +-1 patterns); describe cues with model.cues, model.cue_missing "
         "(fraction of the active cue units silenced) and model.cue_added (spurious active "
         "units, as a fraction of K_in)",
+        items=m.memories,
+        sweep_items=lambda cap: cap.memory_values(),
+        need_of=need_of,
+        field="model.memories",
+        sweep_field="capacity.memories",
     )
-    m = sc.model
-    biggest = m.memories
-    field = "model.memories"
-    if sc.capacity is not None:
-        biggest = max(biggest, max(sc.capacity.memory_values()))
-        field = "capacity.memories"
-    n_out = m.n_out_value
-    # patterns (uint8) and their float32 copies for storage, float32 counts, uint8 weights
-    need = biggest * (m.n_in + n_out) * 5 + n_out * m.n_in * 6
-    check_memory(need, file, field)
 
 
 # ------------------------------------------------------------------------------ the kind ----
+#: the kind's own quantities (measured beside theory; rates of wrong and missing output bits)
+P1 = Column("p1", "p1", ".4f")
+FALSE_POSITIVE = col.BIT_ERROR.but(label="false pos.", key="false_positive")
+MISSES = col.BIT_ERROR.but(label="misses", key="misses")
+
 KIND = builtin(
     name="willshaw",
     order=7,
@@ -157,28 +165,26 @@ KIND = builtin(
         "recall": Summary(
             columns=(
                 Column("N_in, K_in -> N_out, K_out", "{n_in}, {k_in} -> {n_out}, {k_out}"),
-                Column("memories M", "memories"),
-                Column("cues (trials)", "{cues} ({trials})"),
-                Column("fraction of synapses set p1", "p1", ".4f"),
-                Column("p1 theory", "p1_theory", ".4f"),
-                Column("false-positive rate", "false_positive_rate", ".2e"),
-                Column("theory p1^(active cue units)", "false_positive_theory_cue", ".2e"),
-                Column("miss rate", "miss_rate", ".2e"),
-                Column("cues recalled exactly", "fraction_exact", "pct"),
+                col.MEMORIES,
+                col.CUES_TRIALS,
+                *col.with_theory(P1, label="fraction of synapses set p1"),
+                FALSE_POSITIVE.but(label="false-positive rate", key="false_positive_rate"),
+                FALSE_POSITIVE.but(
+                    label="theory p1^(active cue units)", key="false_positive_theory_cue"
+                ),
+                MISSES.but(label="miss rate", key="miss_rate"),
+                col.EXACT.but(label="cues recalled exactly"),
             )
         ),
         "capacity": Summary(
             table="capacity_summary",
             columns=(
-                Column("M", "memories"),
-                Column("trials", "trials"),
-                Column("p1", "p1", ".4f"),
-                Column("p1 theory", "p1_theory", ".4f"),
-                Column("false pos.", "false_positive", ".2e"),
-                Column("false pos. theory", "false_positive_theory", ".2e"),
-                Column("misses", "misses", ".2e"),
-                Column("bits/synapse", "info", ".4f"),
-                Column("bits/synapse theory", "info_theory", ".4f"),
+                col.MEMORIES.but(label="M"),
+                col.TRIALS,
+                *col.with_theory(P1),
+                *col.with_theory(FALSE_POSITIVE),
+                MISSES,
+                *col.with_theory(Column("bits/synapse", "info", ".4f")),
             ),
         ),
     },
