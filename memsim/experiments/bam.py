@@ -6,10 +6,10 @@ Recall: pairs (x^mu, y^mu) with x from the ``patterns`` section and y from the m
 starts from the engine's stream ``(seed, 3, t)`` (:func:`memsim.hopfield.bam.recall`).
 
 Capacity (:func:`capacity_task`): one trial of
-:func:`memsim.experiments.studies.bam.capacity_curve`
-(:func:`memsim.experiments.studies.bam.capacity_trial`, stream ``generator(seed, Nx, Ny, P, t)``:
-x, y, then the flipped cue bits), so the tables equal that function's output when
-``model.max_steps`` is 50 (it converges far sooner; the limit only matters for runs that cycle).
+:func:`memsim.experiments.studies.bam.capacity_curve` (the same function, with the same stream
+``generator(seed, Nx, Ny, P, t)``: x, y, then the flipped cue bits), so the tables equal that
+function's output when ``model.max_steps`` is 50 (it converges far sooner; the limit only matters
+for runs that cycle).
 """
 
 from __future__ import annotations
@@ -201,19 +201,9 @@ def capacity_task(sc, pt: dict, trial: int) -> dict:
     """One (P, trial): store P random pairs, count stable pairs (one full step from the stored
     pair changes nothing), pairs whose y is recalled exactly from an x cue with ``cue.flip`` of
     its bits flipped, and the one-step bit error of y from the clean x."""
-    nx, ny, p, t = pt["nx"], pt["ny"], pt["pairs"], trial
-    stable, recalled, bit_error = studies.capacity_trial(
-        nx, ny, p, t, sc.cue.flip, sc.run.seed, max_steps=sc.model.max_steps
-    )
-    return dict(
-        nx=nx,
-        ny=ny,
-        pairs=p,
-        trial=t,
-        stable=stable,
-        recalled=recalled,
-        bit_error=bit_error,
-    )
+    nx, ny, p = pt["nx"], pt["ny"], pt["pairs"]
+    scores = studies._capacity_trial(nx, ny, p, trial, sc.cue.flip, sc.run.seed, sc.model.max_steps)
+    return dict(zip(CAPACITY_COLUMNS, (nx, ny, p, trial, *scores), strict=True))
 
 
 def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = None) -> Result:

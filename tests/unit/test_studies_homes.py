@@ -9,7 +9,6 @@ import importlib
 import numpy as np
 import pytest
 
-from memsim.errors import MemsimError
 from memsim.experiments.studies import bam as bam_studies
 
 MOVED = [
@@ -38,31 +37,14 @@ def test_engine_unknown_name_still_raises(old):
 
 
 def test_capacity_trials_average_to_the_curve():
+    """The runner's per-trial function (memsim capacity, kind bam) is the curve's trial."""
     pairs, trials = [2, 9], 3
     c = bam_studies.capacity_curve(30, 20, pairs, trials=trials, flip=0.2, seed=5)
     for k, p in enumerate(pairs):
-        rows = np.array([bam_studies.capacity_trial(30, 20, p, t, 0.2, 5) for t in range(trials)])
+        rows = np.array(
+            [bam_studies._capacity_trial(30, 20, p, t, 0.2, 5, 50) for t in range(trials)]
+        )
         assert np.array_equal(rows.mean(axis=0), [c.stable[k], c.recalled[k], c.bit_error[k]])
         assert ((rows >= 0) & (rows <= 1)).all()
     # a single pair is a fixed point and its one-step error is zero (crosstalk needs P >= 2)
-    s, r, b = bam_studies.capacity_trial(30, 20, 1, 0, 0.0, 5)
-    assert (s, r, b) == (1.0, 1.0, 0.0)
-
-
-@pytest.mark.parametrize(
-    "kwargs, name",
-    [
-        ({"nx": 1}, "nx"),
-        ({"ny": 1}, "ny"),
-        ({"pairs": 0}, "pairs"),
-        ({"trial": -1}, "trial"),
-        ({"flip": 0.6}, "flip"),
-        ({"seed": -2}, "seed"),
-        ({"max_steps": 0}, "max_steps"),
-    ],
-)
-def test_capacity_trial_errors(kwargs, name):
-    args = {"nx": 10, "ny": 8, "pairs": 3, "trial": 0, "flip": 0.1, "seed": 0}
-    args.update(kwargs)
-    with pytest.raises(MemsimError, match=name):
-        bam_studies.capacity_trial(**args)
+    assert bam_studies._capacity_trial(30, 20, 1, 0, 0.0, 5, 50) == (1.0, 1.0, 0.0)

@@ -23,7 +23,7 @@ from memsim._rng import generator
 from memsim.errors import MemsimError
 from memsim.hopfield.bam import recall, store
 
-__all__ = ["BAMCapacity", "capacity_curve", "capacity_trial"]
+__all__ = ["BAMCapacity", "capacity_curve"]
 
 
 @dataclass(frozen=True)
@@ -49,52 +49,19 @@ class BAMCapacity:
     bit_error: np.ndarray
 
 
-def capacity_trial(
-    nx: int, ny: int, pairs: int, trial: int, flip: float, seed: int = 0, max_steps: int = 50
+def _capacity_trial(
+    nx: int, ny: int, p: int, trial: int, flip: float, seed: int, max_steps: int
 ) -> tuple[float, float, float]:
-    """One trial of :func:`capacity_curve` (and of ``memsim capacity`` for model kind ``bam``).
+    """One trial of :func:`capacity_curve` (and of ``memsim capacity`` for model kind ``bam``),
+    arguments already checked: P random pairs from the stream ``(seed, nx, ny, P, trial)`` (x,
+    then y, then the flipped cue bits), recalled from x cues with ``round(flip nx)`` distinct
+    bits flipped (the uncued side from the engine's stream ``(seed, P, trial)``).
 
-    Draws P random pairs from the stream ``(seed, nx, ny, P, trial)`` (x, then y, then the
-    flipped cue bits), stores them, and recalls every y from its x with ``round(flip nx)``
-    distinct bits flipped (the uncued side from the engine's stream ``(seed, P, trial)``).
-
-    Parameters
-    ----------
-    nx, ny : int >= 2
-        Sizes of the two layers.
-    pairs : int >= 1
-        Number P of stored pairs.
-    trial : int >= 0
-        Trial index (a stream key).
-    flip : float in [0, 0.5]
-        Fraction of x bits flipped in each cue.
-    seed : int
-        Seed (>= 0) of the pair set and of the recall stream.
-    max_steps : int >= 1
-        Step limit of the recall from the noisy cues.
-
-    Returns
-    -------
-    stable, recalled, bit_error : float
-        Fractions in [0, 1]: stored pairs unchanged by one full step, pairs whose y is recalled
-        exactly from the noisy x, and wrong y bits after one half-step from the clean x
-        (sgn(0) keeps the stored bit).
-
-    Raises
-    ------
-    MemsimError
-        Sizes < 2, ``pairs`` < 1, ``trial`` or ``seed`` not an integer >= 0, ``flip`` outside
-        [0, 0.5], ``max_steps`` < 1.
-
-    References
-    ----------
-    Kosko, B. (1988). Bidirectional associative memories. IEEE Trans. Systems, Man, and
-    Cybernetics 18, 49-60 (storage eq. 4, recall eqs. 5-6).
+    Returns the fractions (stable, recalled, bit_error): stored pairs unchanged by one full
+    step, pairs whose y is recalled exactly from the noisy x, and wrong y bits after one
+    half-step from the clean x (sgn(0) keeps the stored bit).
     """
-    nx = A.integer(nx, "nx", low=2)
-    p = A.integer(pairs, "pairs", low=1)
-    flip = A.real(flip, "flip", low=0.0, high=0.5)
-    g = generator(seed, nx, A.integer(ny, "ny", low=2), p, A.integer(trial, "trial", low=0))
+    g = generator(seed, nx, ny, p, trial)
     xs = np.where(g.random((p, nx)) < 0.5, 1, -1).astype(np.int8)
     ys = np.where(g.random((p, ny)) < 0.5, 1, -1).astype(np.int8)
     w = store(xs, ys)
@@ -122,8 +89,7 @@ def capacity_curve(
     pairs : array_like of int >= 1
         Numbers of stored pairs.
     trials : int >= 1
-        Independent pair sets per P (stream ``(seed, nx, ny, P, trial)``,
-        :func:`capacity_trial`).
+        Independent pair sets per P (stream ``(seed, nx, ny, P, trial)``).
     flip : float in [0, 0.5]
         Fraction of x bits flipped in each cue.
     seed : int
@@ -157,7 +123,7 @@ def capacity_curve(
     for p in ps.astype(int):
         st = rc = be = 0.0
         for t in range(trials):
-            s, r, b = capacity_trial(nx, ny, p, t, flip, seed)
+            s, r, b = _capacity_trial(nx, ny, int(p), t, flip, seed, 50)
             st += s
             rc += r
             be += b
