@@ -6,8 +6,8 @@ A BAM stores pairs (x, y) in one correlation matrix ``W = sum_mu y^mu (x^mu)^T``
 bouncing between the layers, ``y <- sgn(W x)``, ``x <- sgn(W^T y)``, until the pair is stable
 (Kosko 1988; :mod:`memsim.hopfield.bam`). With more pairs the crosstalk grows and recall fails.
 The dots are simulations with x cues that have 10 % of their bits flipped
-(:func:`memsim.hopfield.bam.capacity_curve`), N_x = 100 and N_y = 80. Right: the fraction of
-wrong y bits after one half-step from a *clean* x beside its exact probability
+(:func:`memsim.experiments.studies.bam.capacity_curve`), N_x = 100 and N_y = 80. Right: the
+fraction of wrong y bits after one half-step from a *clean* x beside its exact probability
 (:func:`memsim.hopfield.bam.crosstalk_bit_error`).
 
 Source: Kosko, B. (1988), "Bidirectional associative memories", IEEE Trans. Systems, Man, and
@@ -17,11 +17,12 @@ Cybernetics 18, 49-60. Scenarios: ``scenarios/bam_pairs.yaml``, ``scenarios/bam_
 import matplotlib.pyplot as plt
 import numpy as np
 
+from memsim.experiments.studies.bam import capacity_curve
 from memsim.hopfield import bam
 
 nx, ny = 100, 80
 pairs = np.array([1, 2, 4, 6, 8, 10, 14, 18, 24, 30, 40])
-cap = bam.capacity_curve(nx, ny, pairs, trials=6, flip=0.1, seed=0)
+cap = capacity_curve(nx, ny, pairs, trials=6, flip=0.1, seed=0)
 theory_err = [bam.crosstalk_bit_error(nx, int(p)) for p in pairs]
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.0))

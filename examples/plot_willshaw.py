@@ -8,7 +8,7 @@ binary synapses: a synapse is switched on when its two units are ever active tog
 fraction of switched-on synapses is ``p1 = 1 - (1 - K_in K_out / (N_in N_out))^M``; a silent
 output unit fires by mistake with probability ``p1^K_in``; the stored information peaks at
 ``ln 2 ~ 0.69`` bits per synapse for large nets when p1 = 1/2 (Palm 1980). Dots: simulation
-(:func:`memsim.hopfield.willshaw.capacity_curve`) with N = 256 and K = 8; lines: theory.
+(:func:`memsim.experiments.studies.willshaw.capacity_curve`) with N = 256 and K = 8; lines: theory.
 
 Sources: Willshaw, Buneman & Longuet-Higgins (1969), Nature 222, 960; Palm (1980), Biol.
 Cybern. 36, 19. Scenarios: ``scenarios/willshaw_recall.yaml``, ``scenarios/willshaw_capacity.yaml``.
@@ -17,10 +17,10 @@ Cybern. 36, 19. Scenarios: ``scenarios/willshaw_recall.yaml``, ``scenarios/wills
 import matplotlib.pyplot as plt
 import numpy as np
 
-from memsim.hopfield import willshaw
+from memsim.experiments.studies.willshaw import capacity_curve
 
 M = np.unique(np.geomspace(50, 4000, 12).astype(int))
-cap = willshaw.capacity_curve(256, 256, 8, 8, M, trials=2, cues=100, seed=0)
+cap = capacity_curve(256, 256, 8, 8, M, trials=2, cues=100, seed=0)
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.0))
 axes[0].plot(cap.m, cap.p1, "o", color="C0", label="p1 (synapses on), simulation")

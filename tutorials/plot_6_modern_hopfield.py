@@ -36,6 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from memsim import attention, hopfield
+from memsim.experiments.studies.modern import beta_sweep
 from memsim.hopfield import modern
 from memsim.patterns import letters
 
@@ -115,16 +116,16 @@ fig.tight_layout()
 # ---------------------------------------------------------
 # Fifteen random +-1 patterns in d = 64, in three clusters of five (each a prototype with 10 % of
 # its bits flipped). Start at each prototype and iterate to a fixed point for a range of beta
-# (:func:`memsim.hopfield.modern.beta_sweep`). The fixed point is classified by how many
-# patterns carry 90 % of the association weight (Ramsauer et al. 2021, section 2): at small beta
-# one **global** fixed point averages all 15 patterns; at intermediate beta the state is a
+# (:func:`memsim.experiments.studies.modern.beta_sweep`). The fixed point is classified by how
+# many patterns carry 90 % of the association weight (Ramsauer et al. 2021, section 2): at small
+# beta one **global** fixed point averages all 15 patterns; at intermediate beta the state is a
 # **metastable** average of its cluster; at large beta it is a **single** pattern.
 rng = np.random.default_rng(0)
 d = 64
 prototypes = rng.choice([-1.0, 1.0], size=(3, d))
 stored = np.vstack([np.where(rng.random((5, d)) < 0.1, -c, c) for c in prototypes])
 betas = np.geomspace(0.01, 2.0, 40)
-table = modern.beta_sweep(stored, prototypes, betas)
+table = beta_sweep(stored, prototypes, betas)
 
 fig, ax = plt.subplots(figsize=(6.8, 3.8))
 colours = {"global": "tab:grey", "metastable": "tab:orange", "single": "tab:green"}

@@ -5,10 +5,11 @@ Recall: pairs (x^mu, y^mu) with x from the ``patterns`` section and y from the m
 ``generator(seed, 4, t)``; cue corruption ``generator(seed, 2, t)``; the uncued side of cue b
 starts from the engine's stream ``(seed, 3, t)`` (:func:`memsim.hopfield.bam.recall`).
 
-Capacity (:func:`capacity_task`): the per-trial body of
-:func:`memsim.hopfield.bam.capacity_curve` with the same stream ``generator(seed, Nx, Ny, P, t)``
-(x, y, then the flipped cue bits), so the tables equal that function's output when
-``model.max_steps`` is 50 (it converges far sooner; the limit only matters for runs that cycle).
+Capacity (:func:`capacity_task`): one trial of
+:func:`memsim.experiments.studies.bam.capacity_curve` (the same function, with the same stream
+``generator(seed, Nx, Ny, P, t)``: x, y, then the flipped cue bits), so the tables equal that
+function's output when ``model.max_steps`` is 50 (it converges far sooner; the limit only matters
+for runs that cycle).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from memsim import patterns as pat
 from memsim._rng import generator
 from memsim.experiments import common
 from memsim.experiments.progress import Progress, serial_sweep
+from memsim.experiments.studies import bam as studies
 from memsim.hopfield import bam
 from memsim.results import Result
 
@@ -199,30 +201,9 @@ def capacity_task(sc, pt: dict, trial: int) -> dict:
     """One (P, trial): store P random pairs, count stable pairs (one full step from the stored
     pair changes nothing), pairs whose y is recalled exactly from an x cue with ``cue.flip`` of
     its bits flipped, and the one-step bit error of y from the clean x."""
-    nx, ny, p, t = pt["nx"], pt["ny"], pt["pairs"], trial
-    seed = sc.run.seed
-    g = generator(seed, nx, ny, p, t)  # the stream of memsim.hopfield.bam.capacity_curve
-    xs = np.where(g.random((p, nx)) < 0.5, 1, -1).astype(np.int8)
-    ys = np.where(g.random((p, ny)) < 0.5, 1, -1).astype(np.int8)
-    w = bam.store(xs, ys)
-    h = xs.astype(np.int64) @ w.T.astype(np.int64)
-    one = np.where(h > 0, 1, np.where(h < 0, -1, ys))
-    r0 = bam.recall(w, xs, ys, max_steps=1, warn=False)
-    stable = ((r0.x == xs).all(1) & (r0.y == ys).all(1)).mean()
-    cue = xs.copy()
-    k = int(round(sc.cue.flip * nx))
-    for mu in range(p):
-        cue[mu, g.choice(nx, k, replace=False)] *= -1
-    r = bam.recall(w, cue, max_steps=sc.model.max_steps, seed=seed, stream=(p, t), warn=False)
-    return dict(
-        nx=nx,
-        ny=ny,
-        pairs=p,
-        trial=t,
-        stable=float(stable),
-        recalled=float((r.y == ys).all(1).mean()),
-        bit_error=float((one != ys).mean()),
-    )
+    nx, ny, p = pt["nx"], pt["ny"], pt["pairs"]
+    scores = studies._capacity_trial(nx, ny, p, trial, sc.cue.flip, sc.run.seed, sc.model.max_steps)
+    return dict(zip(CAPACITY_COLUMNS, (nx, ny, p, trial, *scores), strict=True))
 
 
 def assemble_capacity(sc, rows: list[dict], seconds: float, meta: dict | None = None) -> Result:

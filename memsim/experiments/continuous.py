@@ -4,7 +4,7 @@ Couplings: ``W = (1/N) sum_mu xi^mu (xi^mu)^T`` with zero diagonal (float64) fro
 patterns of the trial. Cues (corrupted stored patterns, ``generator(seed, 2, t)``) start at
 ``u(0) = amplitude * cue``; random patterns of trial t come from ``generator(seed, 1, t)``.
 The critical gain ``1 / lambda_max(W)`` (linearisation at u = 0; see
-:func:`memsim.hopfield.continuous.gain_sweep`) is reported for trial 0.
+:func:`memsim.experiments.studies.continuous.gain_sweep`) is reported for trial 0.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from memsim.errors import ConvergenceWarning
 from memsim.experiments import common
 from memsim.experiments.common import stored_patterns
 from memsim.experiments.progress import Progress
+from memsim.experiments.studies import continuous as studies
 from memsim.hopfield import continuous as ct
 from memsim.results import Result
 
@@ -146,9 +147,9 @@ def run_recall(sc, base_dir: Path | None = None, progress: Progress | None = Non
 
 
 def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = None) -> Result:
-    """Gain sweep (:func:`memsim.hopfield.continuous.gain_sweep`) for every trial's patterns and
-    cues: final amplitude, overlap with the cued pattern, and agreement with the discrete
-    fixed points, per gain."""
+    """Gain sweep (:func:`memsim.experiments.studies.continuous.gain_sweep`) for every trial's
+    patterns and cues: final amplitude, overlap with the cued pattern, and agreement with the
+    discrete fixed points, per gain."""
     m = sc.model
     t0 = time.perf_counter()
     gains = [float(g) for g in sc.capacity.gains]
@@ -162,7 +163,7 @@ def run_capacity(sc, base_dir: Path | None = None, progress: Progress | None = N
         idx, cues = _cues(sc, xi, t)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            g = ct.gain_sweep(
+            g = studies.gain_sweep(
                 w,
                 m.amplitude * cues.astype(np.float64),
                 gains,

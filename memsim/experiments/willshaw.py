@@ -5,9 +5,10 @@ Random streams (numbers depend only on the scenario and its seed):
 * recall, trial t: input then output patterns ``generator(seed, 1, t)``; cue corruption
   ``generator(seed, 2, t)``;
 * capacity, M stored associations, trial t: patterns from the stream of
-  :func:`memsim.hopfield.willshaw.capacity_curve`, ``generator(seed, N_in, N_out, K_in, K_out,
-  M, t)`` (input then output patterns), so a clean-cue sweep with the ``active`` threshold gives
-  exactly the numbers of ``capacity_curve``; cue corruption ``generator(seed, 2, M, t)``.
+  :func:`memsim.experiments.studies.willshaw.capacity_curve`, ``generator(seed, N_in, N_out,
+  K_in, K_out, M, t)`` (input then output patterns), so a clean-cue sweep with the ``active``
+  threshold gives exactly the numbers of ``capacity_curve``; cue corruption
+  ``generator(seed, 2, M, t)``.
 
 A capacity point is keyed by its value of M, so adding values to a sweep leaves the others
 unchanged.
@@ -189,9 +190,9 @@ ROW_COLUMNS = ("memories", "trial", "cues", "p1", "false_positive", "misses", "i
 def capacity_task(sc, pt: dict, trial: int) -> dict:
     """Store M random associations and recall the first ``model.cues`` of them (one trial).
 
-    The stream is that of :func:`memsim.hopfield.willshaw.capacity_curve`; the row's ``info``
-    is :func:`memsim.hopfield.willshaw.information_per_synapse` with this trial's measured
-    false-positive rate.
+    The stream is that of :func:`memsim.experiments.studies.willshaw.capacity_curve`; the row's
+    ``info`` is :func:`memsim.hopfield.willshaw.information_per_synapse` with this trial's
+    measured false-positive rate.
     """
     m = sc.model
     mm = int(pt["memories"])
@@ -220,7 +221,7 @@ def assemble_capacity(sc, rows: list[dict], seconds: float, extra_meta: dict | N
     """Per-trial table and per-M summary: means over trials beside the formulas.
 
     ``info`` of the summary uses the trial-averaged false-positive rate, as
-    :func:`memsim.hopfield.willshaw.capacity_curve` does.
+    :func:`memsim.experiments.studies.willshaw.capacity_curve` does.
     """
     m = sc.model
     n_out, k_out = m.n_out_value, m.k_out_value

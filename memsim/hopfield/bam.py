@@ -29,7 +29,7 @@ from memsim._rng import generator
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _bam_kernels as K
 
-__all__ = ["BAMCapacity", "BAMRecall", "capacity_curve", "crosstalk_bit_error", "recall", "store"]
+__all__ = ["BAMRecall", "crosstalk_bit_error", "recall", "store"]
 
 STOP_REASONS = ("fixed_point", "limit")
 
@@ -220,7 +220,7 @@ def crosstalk_bit_error(nx: int, pairs: int) -> float:
     The field is ``Nx y_i + C`` with crosstalk ``C = (P - 1) Nx - 2 B``,
     ``B ~ Binomial((P - 1) Nx, 1/2)``; the bit is wrong iff ``B > P Nx / 2`` (a zero field keeps
     the stored bit, as in :func:`recall` started from the stored pair). This is the
-    ``bit_error`` of :func:`capacity_curve` in expectation.
+    ``bit_error`` of :func:`memsim.experiments.studies.bam.capacity_curve` in expectation.
 
     Parameters
     ----------
@@ -253,96 +253,13 @@ def crosstalk_bit_error(nx: int, pairs: int) -> float:
     return float(stats.binom.sf(np.floor(p * nx / 2), (p - 1) * nx, 0.5))
 
 
-@dataclass(frozen=True)
-class BAMCapacity:
-    """Recall of stored pairs against the load (arrays read-only).
-
-    Attributes
-    ----------
-    pairs : (L,) int64
-        Number of stored pairs P.
-    stable : (L,) float64
-        Fraction of stored pairs that are fixed points of the dynamics.
-    recalled : (L,) float64
-        Fraction of pairs whose y is recalled exactly from an x cue with ``flip`` bits flipped.
-    bit_error : (L,) float64
-        Fraction of wrong y bits after one half-step from the clean x (compare with the exact
-        crosstalk probability in the validation tests).
-    """
-
-    pairs: np.ndarray
-    stable: np.ndarray
-    recalled: np.ndarray
-    bit_error: np.ndarray
+#: the capacity study, now in :mod:`memsim.experiments.studies.bam`; still importable from here
+_STUDIES = ("BAMCapacity", "capacity_curve")
 
 
-def capacity_curve(
-    nx: int, ny: int, pairs: Any, trials: int = 5, flip: float = 0.1, seed: int = 0
-) -> BAMCapacity:
-    """Store P random pairs (for each P in ``pairs``) and recall them all from noisy x cues.
+def __getattr__(name: str) -> Any:
+    if name in _STUDIES:
+        from memsim.experiments.studies import bam as studies
 
-    Parameters
-    ----------
-    nx, ny : int >= 2
-        Sizes of the two layers.
-    pairs : array_like of int >= 1
-        Numbers of stored pairs.
-    trials : int >= 1
-        Independent pair sets per P (stream ``(seed, nx, ny, P, trial)``).
-    flip : float in [0, 0.5]
-        Fraction of x bits flipped in each cue.
-    seed : int
-        Seed (>= 0) of the pair sets and of the recall streams.
-
-    Returns
-    -------
-    BAMCapacity
-        Arrays of shape (L,), one entry per P: ``pairs`` (int64), ``stable``, ``recalled``
-        and ``bit_error`` (float64 fractions in [0, 1]).
-
-    Raises
-    ------
-    MemsimError
-        Sizes < 2, ``trials`` < 1, ``pairs`` empty, < 1 or not whole numbers, ``flip``
-        outside [0, 0.5], ``seed`` not an integer >= 0.
-
-    References
-    ----------
-    Kosko, B. (1988). Bidirectional associative memories. IEEE Trans. Systems, Man, and
-    Cybernetics 18, 49-60 (storage eq. 4, recall eqs. 5-6).
-    """
-    nx = A.integer(nx, "nx", low=2)
-    ny = A.integer(ny, "ny", low=2)
-    trials = A.integer(trials, "trials", low=1)
-    flip = A.real(flip, "flip", low=0.0, high=0.5)
-    ps = A.array(pairs, "pairs").ravel()
-    if ps.size == 0 or (ps < 1).any() or (ps != np.rint(ps)).any():
-        raise MemsimError(f"pairs must be a non-empty list of integers >= 1, got {pairs!r}")
-    stable, rec, err = [], [], []
-    for p in ps.astype(int):
-        st = rc = be = 0.0
-        for t in range(trials):
-            g = generator(seed, nx, ny, p, t)
-            xs = np.where(g.random((p, nx)) < 0.5, 1, -1).astype(np.int8)
-            ys = np.where(g.random((p, ny)) < 0.5, 1, -1).astype(np.int8)
-            w = store(xs, ys)
-            h = xs.astype(np.int64) @ w.T.astype(np.int64)
-            one = np.where(h > 0, 1, np.where(h < 0, -1, ys))
-            be += (one != ys).mean()
-            r0 = recall(w, xs, ys, max_steps=1, warn=False)
-            st += ((r0.x == xs).all(1) & (r0.y == ys).all(1)).mean()
-            cue = xs.copy()
-            k = int(round(flip * nx))
-            for mu in range(p):
-                cue[mu, g.choice(nx, k, replace=False)] *= -1
-            r = recall(w, cue, max_steps=50, seed=seed, stream=(p, t), warn=False)
-            rc += (r.y == ys).all(1).mean()
-        stable.append(st / trials)
-        rec.append(rc / trials)
-        err.append(be / trials)
-    return BAMCapacity(
-        pairs=A.readonly(ps.astype(np.int64)),
-        stable=A.readonly(np.asarray(stable)),
-        recalled=A.readonly(np.asarray(rec)),
-        bit_error=A.readonly(np.asarray(err)),
-    )
+        return getattr(studies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

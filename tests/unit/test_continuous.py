@@ -7,6 +7,7 @@ import pytest
 import reference_continuous as ref
 
 from memsim.errors import MemsimError
+from memsim.experiments.studies import continuous as studies
 from memsim.hopfield import continuous as ct
 
 
@@ -61,7 +62,7 @@ def test_energy_non_increasing_and_single_cue():
 def test_gain_sweep_shapes():
     W = _sym(8, 7)
     xi = np.where(np.random.default_rng(8).random((3, 8)) < 0.5, 1, -1)
-    s = ct.gain_sweep(W, 0.1 * xi, [0.5, 10.0], 10.0, targets=xi, points=5)
+    s = studies.gain_sweep(W, 0.1 * xi, [0.5, 10.0], 10.0, targets=xi, points=5)
     assert s.amplitude.shape == (2, 3) and s.overlap.shape == (2, 3) and s.agrees.shape == (2, 3)
 
 
@@ -92,10 +93,10 @@ def test_simulate_errors(kwargs, name):
 
 def test_gain_sweep_errors():
     with pytest.raises(MemsimError, match="gains"):
-        ct.gain_sweep(np.eye(4), np.ones(4), [])
+        studies.gain_sweep(np.eye(4), np.ones(4), [])
     with pytest.raises(MemsimError, match="bogus"):
-        ct.gain_sweep(np.eye(4), np.ones(4), [1.0], bogus=1)
+        studies.gain_sweep(np.eye(4), np.ones(4), [1.0], bogus=1)
     with pytest.raises(MemsimError, match="targets"):
-        ct.gain_sweep(np.eye(4), np.ones(4), [1.0], targets=np.zeros(4))
+        studies.gain_sweep(np.eye(4), np.ones(4), [1.0], targets=np.zeros(4))
     with pytest.raises(MemsimError, match="gain"):
         ct.energy(np.eye(4), np.ones(4), 0.0)

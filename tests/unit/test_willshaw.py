@@ -8,6 +8,7 @@ import pytest
 import reference_willshaw as ref
 
 from memsim.errors import MemsimError
+from memsim.experiments.studies import willshaw as studies
 from memsim.hopfield import willshaw as ws
 
 
@@ -116,6 +117,6 @@ def test_recall_errors(kwargs, name):
 
 def test_capacity_curve_errors():
     with pytest.raises(MemsimError, match="k_in"):
-        ws.capacity_curve(10, 10, 11, 2, [5])
+        studies.capacity_curve(10, 10, 11, 2, [5])
     with pytest.raises(MemsimError, match="m must"):
-        ws.capacity_curve(10, 10, 2, 2, [0])
+        studies.capacity_curve(10, 10, 2, 2, [0])

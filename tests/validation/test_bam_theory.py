@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from memsim.experiments.studies import bam as studies
 from memsim.hopfield import bam
 
 pytestmark = pytest.mark.validation
@@ -20,7 +21,7 @@ def crosstalk_error(nx: int, p: int) -> float:
 
 
 def test_one_step_bit_error_matches_exact_crosstalk():
-    c = bam.capacity_curve(100, 80, [10, 20, 30], trials=25, flip=0.1, seed=1)
+    c = studies.capacity_curve(100, 80, [10, 20, 30], trials=25, flip=0.1, seed=1)
     theory = np.array([crosstalk_error(100, p) for p in (10, 20, 30)])
     assert c.bit_error[0] < 1e-3 and theory[0] < 1e-3
     np.testing.assert_allclose(c.bit_error[1:], theory[1:], rtol=0.25)

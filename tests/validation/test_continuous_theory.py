@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from memsim.experiments.studies import continuous as studies
 from memsim.hopfield import continuous as ct
 from memsim.hopfield import recall, store
 
@@ -48,7 +49,7 @@ def test_origin_loses_stability_at_inverse_top_eigenvalue():
     xi, W = _hebbian(5, 100, 4)
     lam = np.linalg.eigvalsh(W).max()
     g_c = 1.0 / lam
-    s = ct.gain_sweep(W, 0.1 * xi, [0.7 * g_c, 0.9 * g_c, 1.3 * g_c, 20.0], 80.0, targets=xi)
+    s = studies.gain_sweep(W, 0.1 * xi, [0.7 * g_c, 0.9 * g_c, 1.3 * g_c, 20.0], 80.0, targets=xi)
     assert (s.amplitude[:2] < 1e-3).all()  # below g_c: decays to the origin
     assert (s.amplitude[2] > 0.05).all()  # above: graded memory states
     assert (s.overlap[3] > 0.99).all() and s.agrees[3].all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from memsim.experiments.studies import willshaw as studies
 from memsim.hopfield import willshaw as ws
 
 pytestmark = pytest.mark.validation
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.validation
 def test_fraction_set_false_positives_and_information():
     n, k = 800, 8
     ms = np.array([2000, 6900])  # p1 about 0.18 and 0.50
-    c = ws.capacity_curve(n, n, k, k, ms, trials=2, cues=300, seed=2)
+    c = studies.capacity_curve(n, n, k, k, ms, trials=2, cues=300, seed=2)
     # p1: each synapse set independently-ish; binomial sampling error over N^2 synapses x trials
     se = np.sqrt(c.p1_theory * (1 - c.p1_theory) / (2 * n * n))
     assert (np.abs(c.p1 - c.p1_theory) < 5 * se + 2e-3).all(), (c.p1, c.p1_theory)

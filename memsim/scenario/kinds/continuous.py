@@ -43,7 +43,7 @@ class ContinuousModel(Strict):
 
 class ContinuousCapacity(Strict):
     """Gain sweep: the final state of every cue at each gain
-    (:func:`memsim.hopfield.continuous.gain_sweep`)."""
+    (:func:`memsim.experiments.studies.continuous.gain_sweep`)."""
 
     kind: Literal["continuous"] = "continuous"
     gains: list[Annotated[float, Field(gt=0.0, le=1e4)]] = Field(description="gains to run")

@@ -53,7 +53,7 @@ class SequenceCapacity(Strict):
 
     Each (size, load, trial) stores P = round(alpha N) random patterns as a cyclic sequence,
     cues with xi^1 (corrupted by ``cue.flip``) and measures the overlap with the pattern expected
-    after ``steps`` steps (:func:`memsim.hopfield.sequence.capacity_curve`)."""
+    after ``steps`` steps (:func:`memsim.experiments.studies.sequence.capacity_curve`)."""
 
     kind: Literal["sequence"] = "sequence"
     loads: list[Annotated[float, Field(gt=0.0, le=10.0)]] = Field(description="loads alpha = P / N")
