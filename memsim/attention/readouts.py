@@ -39,6 +39,7 @@ from memsim._checks import (
 from memsim._checks import (
     strict_real as real,
 )
+from memsim._docstrings import fill_doc
 from memsim._rng import generator
 from memsim.attention import _kernels as K
 from memsim.attention import scores as _scores
@@ -133,6 +134,21 @@ PARALLEL_MIN_ENTRIES: int | None = None
 #: Tile sizes of the fused kernel (queries per parallel task, keys per step).
 FUSED_BLOCK_Q = 16
 FUSED_BLOCK_K = 1024
+
+
+#: the Raises section of :func:`attend` and the read-outs built on it (some add to it)
+_ATTEND_ERRORS = """Raises
+------
+MemsimError
+    If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
+    with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
+    queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
+    ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
+    is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
+    invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
+    ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
+    available key; or the score of an available key overflows (``+inf`` or NaN, or every
+    available key of a query at ``-inf``)."""
 
 
 def split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
@@ -710,6 +726,7 @@ def _diagnose(
         )
 
 
+@fill_doc(attend_errors=_ATTEND_ERRORS)
 def attend(
     queries: Any,
     keys: Any,
@@ -760,18 +777,7 @@ def attend(
     weights : numpy.ndarray
         (B, K) weights, only when ``return_weights``.
 
-    Raises
-    ------
-    MemsimError
-        If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
-        with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
-        queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
-        ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
-        is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
-        invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
-        ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
-        available key; or the score of an available key overflows (``+inf`` or NaN, or every
-        available key of a query at ``-inf``).
+    {attend_errors}
         Also if ``method`` is not one of ``"auto"``, ``"matrix"``, ``"chunked"``,
         ``"fused"``, or is ``"chunked"`` / ``"fused"`` with another normaliser than softmax,
         another score than dot / scaled_dot / cosine, weight-matrix options or
@@ -932,6 +938,7 @@ def soft_attention(
     )
 
 
+@fill_doc(attend_errors=_ATTEND_ERRORS)
 def global_attention(
     queries: Any,
     keys: Any,
@@ -976,18 +983,7 @@ def global_attention(
     weights : numpy.ndarray
         (B, S) alignment weights, only when ``return_weights``.
 
-    Raises
-    ------
-    MemsimError
-        If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
-        with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
-        queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
-        ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
-        is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
-        invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
-        ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
-        available key; or the score of an available key overflows (``+inf`` or NaN, or every
-        available key of a query at ``-inf``).
+    {attend_errors}
 
     References
     ----------
