@@ -176,6 +176,19 @@ def _values(values: Any, n_keys: int) -> tuple[np.ndarray, bool]:
     return (v[:, None], True) if v.ndim == 1 else (v, False)
 
 
+def _weighted_read(w: np.ndarray, v: np.ndarray, vec: bool) -> np.ndarray:
+    """Read-out ``w @ v`` of (B, K) weights and (K, d_v) values; (B,) for 1-D values (``vec``)."""
+    read = w @ v
+    return read[:, 0] if vec else read
+
+
+def _as_given(read: np.ndarray, w: np.ndarray, single: bool, return_weights: bool) -> Any:
+    """The read-out (and the weights with ``return_weights``), one row for one query."""
+    if single:
+        read, w = read[0], w[0]
+    return (read, w) if return_weights else read
+
+
 def _masked_scores(s: np.ndarray, mask: np.ndarray | None, who: str) -> np.ndarray:
     """Scores with masked keys set to -inf *before* anything looks at them, then checked.
 
@@ -862,12 +875,7 @@ def attend(
     m = None if mask is None else bool_mask(mask, q.shape[0], k.shape[0], single)
     s = _masked_scores(_scores.checked_scores(q, k, score, **sopts), m, "attend")
     w = normalise(s, normaliser, axis=-1, **nopts)
-    read = w @ v
-    if vec:
-        read = read[:, 0]
-    if single:
-        read, w = read[0], w[0]
-    return (read, w) if return_weights else read
+    return _as_given(_weighted_read(w, v, vec), w, single, return_weights)
 
 
 def soft_attention(
@@ -1147,12 +1155,8 @@ def local_attention(
             tot = w.sum(axis=1, keepdims=True)
             w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), w)
         v, vec = _values(values, n_src)
-        read = w @ v
-        if vec:
-            read = read[:, 0]
-    if single:
-        read, w = read[0], w[0]
-    return (read, w) if return_weights else read
+        read = _weighted_read(w, v, vec)
+    return _as_given(read, w, single, return_weights)
 
 
 def _head_weights(name: str, w: Any, heads: int | None, d_in: int) -> np.ndarray:

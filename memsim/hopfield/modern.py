@@ -48,7 +48,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
-from memsim._docstrings import fill_doc
+from memsim._docstrings import fill_doc as _fill_doc  # no __all__ here: keep it private
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
 from memsim.attention import readouts as _readouts
@@ -335,7 +335,7 @@ def _energy_from(
     return -np.einsum("ij,ij->i", p, Z) + gap / beta + quad + 0.5 * m2
 
 
-@fill_doc(scale_beta_options=_SCALE_BETA_OPTIONS, state_errors=_STATE_ERRORS)
+@_fill_doc(scale_beta_options=_SCALE_BETA_OPTIONS, state_errors=_STATE_ERRORS)
 def energy(
     stored: np.ndarray,
     states: np.ndarray,
@@ -694,7 +694,7 @@ def _retrieve_trajectory(
     )
 
 
-@fill_doc(scale_beta_options=_SCALE_BETA_OPTIONS, state_errors=_STATE_ERRORS)
+@_fill_doc(scale_beta_options=_SCALE_BETA_OPTIONS, state_errors=_STATE_ERRORS)
 def association(
     stored: np.ndarray,
     states: np.ndarray,
