@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError
 
 #: the file listing everything memsim wrote in a results folder
@@ -45,6 +46,13 @@ PARTIAL = ".partial"
 _FORMAT = 2
 _STAGING_TAG = ".memsim-"
 _FORBIDDEN_ROOTS = ("/proc", "/sys", "/dev")
+
+#: the Parameters section of the functions on a results folder (the first entry where they
+#: take more than the folder)
+_FOLDER_PARAMETER = """Parameters
+----------
+folder : pathlib.Path
+    A results or checkpoint folder."""
 
 
 # ----------------------------------------------------------------------------- the target ----
@@ -225,16 +233,14 @@ def _record(path: Path) -> dict:
     return {"size": os.lstat(path).st_size, "sha256": _sha256(path)}
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def write_manifest(folder: Path) -> None:
     """List everything in ``folder`` in its manifest (written atomically, listing itself):
     each file with its size and SHA-256, so that a file changed since memsim wrote it counts as
     the user's (files still growing, such as a checkpoint in flight, are listed without one by
     :func:`add_to_manifest`).
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
 
     Raises
     ------
@@ -311,14 +317,12 @@ def _umask() -> int:
     return mask
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def add_to_manifest(folder: Path, names) -> None:
     """Add files that grow while memsim writes them (a checkpoint) to ``folder``'s manifest,
     made if missing; they may not exist yet and are listed without a checksum.
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
     names : iterable of str
         File names relative to the folder.
 
@@ -389,14 +393,12 @@ def forget_files(folder: Path, names) -> None:
     _dump(folder, files, listed[1])
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def read_manifest(folder: Path) -> tuple[dict[str, dict | None], set[str]] | None:
     """The files (name -> {size, sha256} or None) and folders a results folder's manifest
     lists, or None without a valid one.
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
 
     Returns
     -------
@@ -500,15 +502,13 @@ def is_memsims(folder: Path, rel: str) -> bool:
     return _is_ours(folder, rel, listed[0][rel])
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def foreign_entries(folder: Path) -> list[str] | None:
     """What in ``folder`` memsim did not write: None when there is no valid manifest (then
     everything is foreign), else the entries its manifest does not list, links, special files
     and files changed since memsim wrote them (empty: all memsim's).
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
 
     Returns
     -------
@@ -538,13 +538,11 @@ def foreign_entries(folder: Path) -> list[str] | None:
     return extra
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def refuse_foreign(folder: Path, extra: list[str] | None, action: str) -> None:
     """Refuse to touch a folder that holds anything memsim did not write.
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
     extra : list of str or None
         What :func:`foreign_entries` returned (None: no valid manifest).
     action : str
@@ -579,6 +577,7 @@ def _verb(action: str) -> str:
     return f"{head}s" + (f" {tail}" if tail else "")
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def remove_listed(folder: Path) -> list[str]:
     """Delete what ``folder``'s manifest lists and is still memsim's (see
     :func:`foreign_entries`), then the folder if it is empty.
@@ -586,10 +585,7 @@ def remove_listed(folder: Path) -> list[str]:
     Never follows a link: a listed path that passes through a link, or is one, is left alone.
     Returns what was left; nothing else is touched.
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
 
     Returns
     -------
@@ -623,16 +619,14 @@ def remove_listed(folder: Path) -> list[str]:
     return left
 
 
+@fill_doc(folder_parameter=_FOLDER_PARAMETER)
 def check_replaceable(folder: Path, force: bool, *, hint: str = "") -> bool:
     """Whether an existing target may be replaced; raises when it may not.
 
     Returns True when ``folder`` exists with content to replace (all memsim's, ``force`` given),
     False when it is missing or empty.
 
-    Parameters
-    ----------
-    folder : pathlib.Path
-        A results or checkpoint folder.
+    {folder_parameter}
     force : bool
         Whether the user allowed replacing memsim's own results (--force).
     hint : str

@@ -33,6 +33,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize, special, stats
 
+from memsim._docstrings import fill_doc
 from memsim.errors import MemsimError
 
 __all__ = [
@@ -634,6 +635,20 @@ def ags_retrieval_line(nodes: int = 33, points: int = 400) -> tuple[np.ndarray, 
 # --------------------------------------------------------------------------------------------
 
 
+#: the Parameters section of a capacity that depends on the network size only
+_NETWORK_SIZE = """Parameters
+----------
+N : array_like
+    Network size(s) >= 2."""
+
+#: the Raises section of the capacities of a network size ``N``
+_NETWORK_SIZE_ERRORS = """Raises
+------
+MemsimError
+    ``N`` not a network size >= 2 (or not finite)."""
+
+
+@fill_doc(network_size_errors=_NETWORK_SIZE_ERRORS)
 def mceliece_capacity(N, all_exact: bool = False):
     """Number of patterns the Hebbian network stores as exact fixed points.
 
@@ -653,10 +668,7 @@ def mceliece_capacity(N, all_exact: bool = False):
     ndarray or float
         The number of patterns, shaped like ``N``.
 
-    Raises
-    ------
-    MemsimError
-        ``N`` not a network size >= 2 (or not finite).
+    {network_size_errors}
 
     References
     ----------
@@ -667,23 +679,18 @@ def mceliece_capacity(N, all_exact: bool = False):
     return _out(n / ((4.0 if all_exact else 2.0) * np.log(n)))
 
 
+@fill_doc(network_size=_NETWORK_SIZE, network_size_errors=_NETWORK_SIZE_ERRORS)
 def storkey_capacity(N):
     """Capacity of the Storkey (1997) learning rule: ``N / sqrt(2 ln N)`` patterns.
 
-    Parameters
-    ----------
-    N : array_like
-        Network size(s) >= 2.
+    {network_size}
 
     Returns
     -------
     ndarray or float
         N / sqrt(2 ln N), shaped like ``N``.
 
-    Raises
-    ------
-    MemsimError
-        ``N`` not a network size >= 2 (or not finite).
+    {network_size_errors}
 
     References
     ----------
@@ -694,26 +701,21 @@ def storkey_capacity(N):
     return _out(n / np.sqrt(2.0 * np.log(n)))
 
 
+@fill_doc(network_size=_NETWORK_SIZE, network_size_errors=_NETWORK_SIZE_ERRORS)
 def pseudoinverse_capacity(N):
     """Capacity of the pseudo-inverse (projection) rule: N linearly independent patterns.
 
     Personnaz, Guyon & Dreyfus (1985); Kanter & Sompolinsky (1987). Every stored linearly
     independent pattern is an exact fixed point, and N random patterns are independent.
 
-    Parameters
-    ----------
-    N : array_like
-        Network size(s) >= 2.
+    {network_size}
 
     Returns
     -------
     ndarray or float
         N (a copy), shaped like ``N``.
 
-    Raises
-    ------
-    MemsimError
-        ``N`` not a network size >= 2 (or not finite).
+    {network_size_errors}
 
     References
     ----------

@@ -45,6 +45,7 @@ from memsim._checks import (
 from memsim._checks import (
     strict_real as real,
 )
+from memsim._docstrings import fill_doc
 from memsim.attention import _kernels as K
 from memsim.errors import MemsimError
 
@@ -64,6 +65,38 @@ __all__ = [
 #: Newton / bisection steps allowed in :func:`entmax_bisect` per row (it stops at machine
 #: precision first, usually after fewer than 20).
 ENTMAX_MAX_ITER = 200
+
+
+#: the Parameters section of the normalisers that take only scores and an axis
+_SCORES_AXIS = """Parameters
+----------
+z : array_like, any shape (at least 1-D)
+    Scores; ``-inf`` marks a masked key.
+axis : int
+    Axis to normalise over."""
+
+#: the Returns section of the normalisers that always compute in float64
+_FLOAT64_WEIGHTS = """Returns
+-------
+numpy.ndarray
+    float64, same shape as z."""
+
+#: the start of the Raises section of every normaliser (the scores' errors; the axis's and the
+#: options' follow)
+_SCORE_ERRORS = """Raises
+------
+MemsimError
+    If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
+    entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
+    key masked)"""
+
+#: the papers of all the normalisers, for the functions that apply any of them
+_NORMALISER_PAPERS = """References
+----------
+Softmax: Bahdanau, Cho & Bengio (2015), eq. 6; Vaswani et al. (2017), eq. 1. Sparsemax:
+Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & Martins
+(2019), "Sparse sequence-to-sequence models", section 3 and eq. 11; Blondel, Martins &
+Niculae (2019). Hard attention: Xu et al. (2015), section 4.1."""
 
 
 def _rows(
@@ -102,6 +135,7 @@ def _rows(
     return rows, restore
 
 
+@fill_doc(score_errors=_SCORE_ERRORS)
 def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     """Softmax with temperature: ``p_i = exp(z_i / T) / sum_j exp(z_j / T)``.
 
@@ -126,12 +160,7 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
         rounded to float32 first, and float64 is returned in the rare case that it overflows
         float32), float64 otherwise.
 
-    Raises
-    ------
-    MemsimError
-        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
-        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
-        key masked); if ``axis`` is not an integer in range for ``z``; or if
+    {score_errors}; if ``axis`` is not an integer in range for ``z``; or if
         ``temperature`` is not a finite real > 0.
 
     Notes
@@ -200,6 +229,7 @@ def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray | None:
     return np.moveaxis(out.reshape(moved.shape), -1, ax)
 
 
+@fill_doc(scores_axis=_SCORES_AXIS, float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)
 def sparsemax(z: Any, axis: int = -1) -> np.ndarray:
     """Sparsemax: the Euclidean projection of z onto the probability simplex.
 
@@ -209,24 +239,11 @@ def sparsemax(z: Any, axis: int = -1) -> np.ndarray:
     ``tau = (sum_{j<=k*} z_(j) - 1) / k*`` (their Proposition 1). Weights are exactly zero
     outside the support; ``sparsemax(z + c) == sparsemax(z)``.
 
-    Parameters
-    ----------
-    z : array_like, any shape (at least 1-D)
-        Scores; ``-inf`` marks a masked key.
-    axis : int
-        Axis to normalise over.
+    {scores_axis}
 
-    Returns
-    -------
-    numpy.ndarray
-        float64, same shape as z.
+    {float64_weights}
 
-    Raises
-    ------
-    MemsimError
-        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
-        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
-        key masked); or if ``axis`` is not an integer in range for ``z``.
+    {score_errors}; or if ``axis`` is not an integer in range for ``z``.
 
     References
     ----------
@@ -251,6 +268,7 @@ def sparsemax(z: Any, axis: int = -1) -> np.ndarray:
     return restore(p)
 
 
+@fill_doc(scores_axis=_SCORES_AXIS, float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)
 def entmax15(z: Any, axis: int = -1) -> np.ndarray:
     """1.5-entmax, exact and sort-based (Peters, Niculae & Martins 2019, section 3).
 
@@ -260,24 +278,11 @@ def entmax15(z: Any, axis: int = -1) -> np.ndarray:
     largest; the smaller root of ``sum_{j<=k} (x_(j) - tau)^2 = 1``), and the support size is the
     largest k with ``tau_k <= x_(k)``.
 
-    Parameters
-    ----------
-    z : array_like, any shape (at least 1-D)
-        Scores; ``-inf`` marks a masked key.
-    axis : int
-        Axis to normalise over.
+    {scores_axis}
 
-    Returns
-    -------
-    numpy.ndarray
-        float64, same shape as z.
+    {float64_weights}
 
-    Raises
-    ------
-    MemsimError
-        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
-        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
-        key masked); or if ``axis`` is not an integer in range for ``z``.
+    {score_errors}; or if ``axis`` is not an integer in range for ``z``.
 
     References
     ----------
@@ -308,6 +313,7 @@ def entmax15(z: Any, axis: int = -1) -> np.ndarray:
     return restore(p)
 
 
+@fill_doc(float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)
 def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
     """alpha-entmax for any ``alpha >= 1``, accurate for every weight, however small.
 
@@ -334,17 +340,9 @@ def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
     axis : int
         Axis to normalise over.
 
-    Returns
-    -------
-    numpy.ndarray
-        float64, same shape as z.
+    {float64_weights}
 
-    Raises
-    ------
-    MemsimError
-        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
-        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
-        key masked); if ``axis`` is not an integer in range for ``z``; or if
+    {score_errors}; if ``axis`` is not an integer in range for ``z``; or if
         ``alpha`` is not a finite real >= 1.
 
     Notes
@@ -374,30 +372,21 @@ def entmax_bisect(z: Any, alpha: float, axis: int = -1) -> np.ndarray:
     return restore(out)
 
 
+@fill_doc(scores_axis=_SCORES_AXIS, score_errors=_SCORE_ERRORS)
 def hard(z: Any, axis: int = -1) -> np.ndarray:
     """Hard attention: one-hot at the largest score.
 
     **Ties: the first maximum** (lowest index along ``axis``) gets the weight 1, as
     ``numpy.argmax``. Masked keys (-inf) are never chosen.
 
-    Parameters
-    ----------
-    z : array_like, any shape (at least 1-D)
-        Scores; ``-inf`` marks a masked key.
-    axis : int
-        Axis to normalise over.
+    {scores_axis}
 
     Returns
     -------
     numpy.ndarray
         float64, same shape as z, one 1.0 per slice.
 
-    Raises
-    ------
-    MemsimError
-        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
-        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
-        key masked); or if ``axis`` is not an integer in range for ``z``.
+    {score_errors}; or if ``axis`` is not an integer in range for ``z``.
 
     References
     ----------
@@ -410,6 +399,7 @@ def hard(z: Any, axis: int = -1) -> np.ndarray:
     return restore(out)
 
 
+@fill_doc(float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)
 def topk(z: Any, k: int, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     """Top-k attention: keep the k largest scores, renormalise them with a softmax.
 
@@ -428,17 +418,9 @@ def topk(z: Any, k: int, axis: int = -1, temperature: float = 1.0) -> np.ndarray
     temperature : float > 0
         Softmax temperature among the kept keys.
 
-    Returns
-    -------
-    numpy.ndarray
-        float64, same shape as z.
+    {float64_weights}
 
-    Raises
-    ------
-    MemsimError
-        If ``z`` is not a real numeric array, is a scalar, contains NaN or ``+inf``, has no
-        entries along ``axis``, or has a slice along ``axis`` that is entirely ``-inf`` (every
-        key masked); if ``axis`` is not an integer in range for ``z``; or if
+    {score_errors}; if ``axis`` is not an integer in range for ``z``; or if
         ``k`` is not an integer >= 1 or ``temperature`` not a finite real > 0.
 
     References
@@ -474,6 +456,7 @@ NORMALISERS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+@fill_doc(normaliser_papers=_NORMALISER_PAPERS)
 def normalise(z: Any, kind: str = "softmax", axis: int = -1, **options: Any) -> np.ndarray:
     """Apply the normaliser ``kind`` from :data:`NORMALISERS` along ``axis``.
 
@@ -507,12 +490,7 @@ def normalise(z: Any, kind: str = "softmax", axis: int = -1, **options: Any) -> 
         ``z``, ``axis`` or an option value (see :func:`softmax`, :func:`sparsemax`,
         :func:`entmax15`, :func:`entmax_bisect`, :func:`hard`, :func:`topk`).
 
-    References
-    ----------
-    Softmax: Bahdanau, Cho & Bengio (2015), eq. 6; Vaswani et al. (2017), eq. 1. Sparsemax:
-    Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & Martins
-    (2019), "Sparse sequence-to-sequence models", section 3 and eq. 11; Blondel, Martins &
-    Niculae (2019). Hard attention: Xu et al. (2015), section 4.1.
+    {normaliser_papers}
 
     Examples
     --------
@@ -554,6 +532,7 @@ def _spec_label(kind: str, options: Mapping[str, Any]) -> str:
     return f"{kind}({inner})"
 
 
+@fill_doc(normaliser_papers=_NORMALISER_PAPERS)
 def compare_normalisers(
     scores: Any, specs: Sequence[str | Mapping[str, Any]]
 ) -> dict[str, NormaliserOutcome]:
@@ -580,12 +559,7 @@ def compare_normalisers(
         dict; two specs get the same label; or :func:`normalise` rejects a spec's kind, its
         options or ``scores`` (NaN, ``+inf``, a scalar, a row with every key masked).
 
-    References
-    ----------
-    Softmax: Bahdanau, Cho & Bengio (2015), eq. 6; Vaswani et al. (2017), eq. 1. Sparsemax:
-    Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & Martins
-    (2019), "Sparse sequence-to-sequence models", section 3 and eq. 11; Blondel, Martins &
-    Niculae (2019). Hard attention: Xu et al. (2015), section 4.1.
+    {normaliser_papers}
 
     Examples
     --------

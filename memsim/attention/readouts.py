@@ -39,6 +39,7 @@ from memsim._checks import (
 from memsim._checks import (
     strict_real as real,
 )
+from memsim._docstrings import fill_doc
 from memsim._rng import generator
 from memsim.attention import _kernels as K
 from memsim.attention import scores as _scores
@@ -135,6 +136,21 @@ FUSED_BLOCK_Q = 16
 FUSED_BLOCK_K = 1024
 
 
+#: the Raises section of :func:`attend` and the read-outs built on it (some add to it)
+_ATTEND_ERRORS = """Raises
+------
+MemsimError
+    If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
+    with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
+    queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
+    ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
+    is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
+    invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
+    ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
+    available key; or the score of an available key overflows (``+inf`` or NaN, or every
+    available key of a query at ``-inf``)."""
+
+
 def split_options(options: dict[str, Any], who: str) -> tuple[dict, dict]:
     """Split ``**options`` into score and normaliser options; unknown names are an error."""
     unknown = sorted(set(options) - set(SCORE_OPTIONS) - set(NORMALISER_OPTIONS))
@@ -158,6 +174,19 @@ def _values(values: Any, n_keys: int) -> tuple[np.ndarray, bool]:
     if v.shape[0] != n_keys:
         raise MemsimError(f"values has {v.shape[0]} rows but there are {n_keys} keys")
     return (v[:, None], True) if v.ndim == 1 else (v, False)
+
+
+def _weighted_read(w: np.ndarray, v: np.ndarray, vec: bool) -> np.ndarray:
+    """Read-out ``w @ v`` of (B, K) weights and (K, d_v) values; (B,) for 1-D values (``vec``)."""
+    read = w @ v
+    return read[:, 0] if vec else read
+
+
+def _as_given(read: np.ndarray, w: np.ndarray, single: bool, return_weights: bool) -> Any:
+    """The read-out (and the weights with ``return_weights``), one row for one query."""
+    if single:
+        read, w = read[0], w[0]
+    return (read, w) if return_weights else read
 
 
 def _masked_scores(s: np.ndarray, mask: np.ndarray | None, who: str) -> np.ndarray:
@@ -710,6 +739,7 @@ def _diagnose(
         )
 
 
+@fill_doc(attend_errors=_ATTEND_ERRORS)
 def attend(
     queries: Any,
     keys: Any,
@@ -760,18 +790,7 @@ def attend(
     weights : numpy.ndarray
         (B, K) weights, only when ``return_weights``.
 
-    Raises
-    ------
-    MemsimError
-        If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
-        with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
-        queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
-        ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
-        is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
-        invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
-        ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
-        available key; or the score of an available key overflows (``+inf`` or NaN, or every
-        available key of a query at ``-inf``).
+    {attend_errors}
         Also if ``method`` is not one of ``"auto"``, ``"matrix"``, ``"chunked"``,
         ``"fused"``, or is ``"chunked"`` / ``"fused"`` with another normaliser than softmax,
         another score than dot / scaled_dot / cosine, weight-matrix options or
@@ -856,12 +875,7 @@ def attend(
     m = None if mask is None else bool_mask(mask, q.shape[0], k.shape[0], single)
     s = _masked_scores(_scores.checked_scores(q, k, score, **sopts), m, "attend")
     w = normalise(s, normaliser, axis=-1, **nopts)
-    read = w @ v
-    if vec:
-        read = read[:, 0]
-    if single:
-        read, w = read[0], w[0]
-    return (read, w) if return_weights else read
+    return _as_given(_weighted_read(w, v, vec), w, single, return_weights)
 
 
 def soft_attention(
@@ -932,6 +946,7 @@ def soft_attention(
     )
 
 
+@fill_doc(attend_errors=_ATTEND_ERRORS)
 def global_attention(
     queries: Any,
     keys: Any,
@@ -976,18 +991,7 @@ def global_attention(
     weights : numpy.ndarray
         (B, S) alignment weights, only when ``return_weights``.
 
-    Raises
-    ------
-    MemsimError
-        If ``queries`` is not a finite numeric 1-D or 2-D array, ``keys`` not a finite 2-D array
-        with at least one row, or ``values`` not a finite 1-D or 2-D array with one row per key;
-        queries and keys differ in dimension (``"dot"``, ``"scaled_dot"``, ``"cosine"``,
-        ``"neg_sq_distance"``); ``score`` or ``normaliser`` is not a registered name; an option
-        is unknown, missing (``weight``; ``w_query``, ``w_key``, ``v``; ``alpha``; ``k``) or
-        invalid (``beta``, ``eps``, ``temperature``, ``alpha``, ``k``, weight shapes);
-        ``mask`` is not a boolean array of shape (K,) or (B, K) or leaves a query with no
-        available key; or the score of an available key overflows (``+inf`` or NaN, or every
-        available key of a query at ``-inf``).
+    {attend_errors}
 
     References
     ----------
@@ -1151,12 +1155,8 @@ def local_attention(
             tot = w.sum(axis=1, keepdims=True)
             w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), w)
         v, vec = _values(values, n_src)
-        read = w @ v
-        if vec:
-            read = read[:, 0]
-    if single:
-        read, w = read[0], w[0]
-    return (read, w) if return_weights else read
+        read = _weighted_read(w, v, vec)
+    return _as_given(read, w, single, return_weights)
 
 
 def _head_weights(name: str, w: Any, heads: int | None, d_in: int) -> np.ndarray:

@@ -48,6 +48,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
+from memsim._docstrings import fill_doc as _fill_doc  # no __all__ here: keep it private
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
 from memsim.attention import readouts as _readouts
@@ -283,6 +284,23 @@ def _max_entropy(p_count: int, alpha: float) -> float:
     return (1.0 - p_count ** (1.0 - alpha)) / (alpha * (alpha - 1.0))
 
 
+#: the last Parameters entries of :func:`energy` and :func:`association`
+_SCALE_BETA_OPTIONS = """scale_beta : bool
+    Use ``beta / sqrt(d)``.
+**options
+    Normaliser options (e.g. ``alpha``)."""
+
+#: the Raises section of :func:`energy` and :func:`association` (energy adds its own overflow)
+_STATE_ERRORS = """Raises
+------
+MemsimError
+    If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
+    if ``states`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
+    ``normaliser`` is unknown or gets an option it does not take (``entmax_bisect`` needs
+    ``alpha`` >= 1); if ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``); if the
+    scores ``beta X xi`` overflow"""
+
+
 def _energy_from(
     Z: np.ndarray,
     states: np.ndarray,
@@ -317,6 +335,7 @@ def _energy_from(
     return -np.einsum("ij,ij->i", p, Z) + gap / beta + quad + 0.5 * m2
 
 
+@_fill_doc(scale_beta_options=_SCALE_BETA_OPTIONS, state_errors=_STATE_ERRORS)
 def energy(
     stored: np.ndarray,
     states: np.ndarray,
@@ -339,24 +358,14 @@ def energy(
     normaliser : str
         "softmax", "sparsemax", "entmax15" or "entmax_bisect" (option ``alpha``). Other
         normalisers have no energy here (NaN).
-    scale_beta : bool
-        Use ``beta / sqrt(d)``.
-    **options
-        Normaliser options (e.g. ``alpha``).
+    {scale_beta_options}
 
     Returns
     -------
     ndarray of float64, shape (B,), or float
         Energy of each state, >= 0 for the entmax family (a float for a single state).
 
-    Raises
-    ------
-    MemsimError
-        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
-        if ``states`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
-        ``normaliser`` is unknown or gets an option it does not take (``entmax_bisect`` needs
-        ``alpha`` >= 1); if ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``); if the
-        scores ``beta X xi`` overflow, or the energy is not finite (norms beyond about 1e154).
+    {state_errors}, or the energy is not finite (norms beyond about 1e154).
 
     References
     ----------
@@ -685,6 +694,7 @@ def _retrieve_trajectory(
     )
 
 
+@_fill_doc(scale_beta_options=_SCALE_BETA_OPTIONS, state_errors=_STATE_ERRORS)
 def association(
     stored: np.ndarray,
     states: np.ndarray,
@@ -706,24 +716,14 @@ def association(
         Inverse temperature > 0 (``beta / sqrt(d)`` with ``scale_beta=True``).
     normaliser : str
         "softmax" (default) or any kind of :func:`memsim.attention.normalise`.
-    scale_beta : bool
-        Use ``beta / sqrt(d)``.
-    **options
-        Normaliser options (e.g. ``alpha``).
+    {scale_beta_options}
 
     Returns
     -------
     ndarray of float64, shape (B, P) or (P,)
         Rows are probability distributions over the stored patterns (sum 1).
 
-    Raises
-    ------
-    MemsimError
-        If ``stored`` is not a 2-D real numeric (P, d) array with P, d >= 1 or contains NaN/inf;
-        if ``states`` is not (B, d) or (d,), is empty, not real numeric or contains NaN/inf; if
-        ``normaliser`` is unknown or gets an option it does not take (``entmax_bisect`` needs
-        ``alpha`` >= 1); if ``beta`` is not a finite number >= 1e-300 (``BETA_MIN``); if the
-        scores ``beta X xi`` overflow.
+    {state_errors}.
 
     References
     ----------
