@@ -272,7 +272,7 @@ def _async_one(
     return max_sweeps, LIMIT
 
 
-@pjit
+@jit
 def async_batch(
     J,
     xi,
@@ -297,7 +297,10 @@ def async_batch(
     frames,
     refresh,
 ):
-    """Asynchronous dynamics for a batch of cues, parallel over cues (each its own stream).
+    """Asynchronous dynamics for a batch of cues in the calling thread (each cue its own
+    stream). Threads share chunks of cues by calling it on slices of the batch
+    (:func:`memsim._threads.run_chunks`): no Numba parallel region, whose barrier waits for a
+    thread that another process keeps off its core.
 
     Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xi`` and ``xiT`` (0, 0),
     ``M`` (B, 0). Low-rank fields (Hebbian): ``J`` (0, N), ``xi`` (P, N) the patterns and
@@ -307,48 +310,6 @@ def async_batch(
     ``refresh``: flips in a sweep (after the first) from which the next sweep of a
     zero-temperature low-rank run starts by recomputing all N fields.
     ``targets`` and ``clamps`` are (B, N) or (B, 0) when not used.
-    """
-    b_count, n = S.shape
-    two = np.full(1, 2, dtype=H.dtype)
-    for b in prange(b_count):
-        order = np.arange(n)
-        nsw, code = _async_one(
-            J, xi, xiT, M[b], two, scale, theta_s, diag, S[b], H[b], order, random_order,
-            max_sweeps, temperature, rngs[b], targets[b], clamps[b], energy[b], overlap[b],
-            flips[b], frames[b], np.empty(n, np.int64), refresh,
-        )  # fmt: skip
-        sweeps[b] = nsw
-        stop[b] = code
-
-
-@jit
-def async_batch_serial(
-    J,
-    xi,
-    xiT,
-    M,
-    scale,
-    theta_s,
-    diag,
-    S,
-    H,
-    random_order,
-    max_sweeps,
-    temperature,
-    rngs,
-    targets,
-    clamps,
-    energy,
-    overlap,
-    flips,
-    sweeps,
-    stop,
-    frames,
-    refresh,
-):
-    """:func:`async_batch` in the calling thread (small batches: no thread start-up), same
-    bits. (A separate function, not a second dispatcher of the same one: Numba's on-disk
-    cache is keyed by the function, so two dispatchers of one function would share entries.)
     """
     b_count, n = S.shape
     two = np.full(1, 2, dtype=H.dtype)
@@ -527,19 +488,11 @@ def update_overlaps(xiT, S_old, S_new, M):
                     M[b, mu] += d * xiT[i, mu]
 
 
-@pjit
+@jit
 def lowrank_overlaps_fields(xi, S, zero, M, H):
     """Exact overlaps ``M`` (B, P) and Hebbian fields ``H`` (B, N) of the states ``S`` (B, N,
-    in the arithmetic type) by :func:`_init_pair`; parallel over pairs of states."""
-    for t in prange((S.shape[0] + 1) // 2):
-        _init_rows(
-            xi, S, zero, M, H, t, np.empty(M.shape[1], M.dtype), np.empty(S.shape[1], H.dtype)
-        )
-
-
-@jit
-def lowrank_overlaps_fields_serial(xi, S, zero, M, H):
-    """:func:`lowrank_overlaps_fields` in the calling thread (small batches), same bits."""
+    in the arithmetic type) by :func:`_init_pair`, pair of states after pair, in the calling
+    thread (threads share chunks of states: :func:`memsim._threads.run_chunks`)."""
     m_spare = np.empty(M.shape[1], M.dtype)
     h_spare = np.empty(S.shape[1], H.dtype)
     for t in range((S.shape[0] + 1) // 2):

@@ -24,11 +24,13 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+import numba
 import numpy as np
 
 from memsim import _checks as _args
 from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
+from memsim._threads import chunk_size, run_chunks
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _kernels as K
 
@@ -216,12 +218,16 @@ class Weights:
         S = np.ascontiguousarray(S, dtype=np.int8)
         M = np.empty((S.shape[0], p), dtype=ftype)
         H = np.empty(S.shape, dtype=ftype)
-        run = (
-            K.lowrank_overlaps_fields
-            if 2 * S.shape[0] * n * p * COST_LOW_RANK >= _PARALLEL_MIN_NS
-            else K.lowrank_overlaps_fields_serial
-        )
-        run(self._float_patterns(ftype), S.astype(ftype), ftype(0), M, H)
+        xf, Sf = self._float_patterns(ftype), S.astype(ftype)
+
+        def run(lo: int, hi: int) -> None:
+            K.lowrank_overlaps_fields(xf, Sf[lo:hi], ftype(0), M[lo:hi], H[lo:hi])
+
+        b_count = S.shape[0]
+        cost = 2 * b_count * n * p * COST_LOW_RANK
+        threads = numba.get_num_threads() if cost >= _THREADS_MIN_NS else 1
+        # chunks of whole pairs of states, as the kernel takes them
+        run_chunks(run, b_count, chunk_size(b_count, cost, multiple=2), threads)
         return M, H
 
     def _fields_from_overlaps(self, S: np.ndarray, M: np.ndarray) -> np.ndarray:
@@ -835,26 +841,22 @@ def recall(
             H = H.astype(np.float64)
         # Hebbian fields are float32 while |h| <= (N - 1) P < 2**24 (exact integers; their
         # updates vectorise better than int32, which numba widens to int64), else float64
-        run = K.async_batch if cost >= _PARALLEL_MIN_NS else K.async_batch_serial
-        run(
-            J,
-            xi,
-            xiT,
-            M,
-            scale,
-            theta_s,
-            diag,
-            S,
-            H,
-            order == "random",
-            max_sweeps,
-            temperature,
-            rngs,
-            T,
-            C,
-            *trace,
-            _REFRESH_FLIPS,
-        )
+        per_cue = (M, S, H, rngs, T, C, *trace)
+        random_order = order == "random"
+
+        def run(lo: int, hi: int) -> None:
+            m, s, h, r, t, c, *tr = (a[lo:hi] for a in per_cue)
+            K.async_batch(
+                J, xi, xiT, m, scale, theta_s, diag, s, h, random_order, max_sweeps,
+                temperature, r, t, c, *tr, _REFRESH_FLIPS,
+            )  # fmt: skip
+
+        # cues are independent (each its own random stream): chunks of them are shared out
+        # between the calling thread and helper threads (memsim._threads) when the work is
+        # worth waking them; every cue runs the same serial kernel, so the bits do not depend
+        # on the thread count
+        threads_used = numba.get_num_threads() if cost >= _THREADS_MIN_NS else 1
+        run_chunks(run, b_count, chunk_size(b_count, cost), threads_used)
     else:
         _sync(W, S, theta_s, scale, temperature, rngs, T, C, max_sweeps, trace)
 
@@ -895,12 +897,14 @@ def recall(
     )
 
 
-#: a recall whose estimated time (:func:`field_scheme_costs`, ns) is below this runs in the
-#: calling thread. Waking Numba's thread pool costs more than small work, and on a busy machine
-#: a parallel region waits for a descheduled thread: measured on 2 cores beside other jobs
-#: (load average 10-20), parallel regions of 1-10 ms took 20-100 times their serial time, while
-#: on a quiet machine the gain is at most the core count. The numbers are the same either way.
-_PARALLEL_MIN_NS = 1e7
+#: a recall (or initial-field computation) whose estimated time (:func:`field_scheme_costs`,
+#: ns) is at least this shares chunks of cues between the calling thread and helper threads
+#: (:func:`memsim._threads.run_chunks`); below it, it runs in the calling thread, because waking
+#: a thread costs tens of microseconds. Unlike a Numba parallel region (measured on 2 cores
+#: beside other jobs: regions of 1-10 ms took 20-100 times their serial time, waiting for a
+#: descheduled thread), the chunks do not wait for a thread that another process keeps off its
+#: core, so the threshold can be low. The numbers are the same either way.
+_THREADS_MIN_NS = 1e6
 
 #: low-rank asynchronous recall at T = 0 starts a sweep by recomputing all N fields (one pass
 #: over the patterns, cheaper than N separate checks) when the previous sweep flipped at least

@@ -161,7 +161,7 @@ def test_parallel_and_serial_kernels_agree(monkeypatch, dynamics):
     xi = rand_patterns(rng, 20, 250)
     cues = noisy(rng, xi[rng.integers(0, 20, size=7)], 0.2)
     serial = recall(store(xi), cues, dynamics, seed=3, threads=1, warn=False)
-    monkeypatch.setattr(C, "_PARALLEL_MIN_NS", 0.0)
+    monkeypatch.setattr(C, "_THREADS_MIN_NS", 0.0)
     parallel = recall(store(xi), cues, dynamics, seed=3, threads=2, warn=False)
     assert_same_result(serial, parallel)
 

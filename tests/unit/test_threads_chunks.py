@@ -1,0 +1,64 @@
+"""memsim._threads.run_chunks: every item exactly once, errors raised, and no wait for a helper
+thread that cannot run (the reason it exists: Numba's parallel regions wait for it)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from memsim import _threads
+
+
+@pytest.mark.parametrize(
+    "items,chunk,threads", [(0, 3, 2), (1, 4, 2), (10, 3, 2), (10, 3, 1), (97, 8, 4)]
+)
+def test_every_item_once(items, chunk, threads):
+    hits = np.zeros(items, dtype=np.int64)
+    lock = threading.Lock()
+
+    def fn(lo, hi):
+        assert 0 <= lo < hi <= items and (hi - lo <= chunk or threads == 1)
+        with lock:
+            hits[lo:hi] += 1
+
+    _threads.run_chunks(fn, items, chunk, threads)
+    assert (hits == 1).all()
+
+
+def test_first_error_is_raised_and_no_chunk_starts_after_it():
+    started = []
+
+    def fn(lo, hi):
+        started.append(lo)
+        if lo == 6:
+            raise ValueError("chunk 6")
+
+    with pytest.raises(ValueError, match="chunk 6"):
+        _threads.run_chunks(fn, 60, 3, 1 + 1)
+    assert len(started) < 20  # stopped soon after the failing chunk, not all 20 chunks
+
+
+def test_caller_does_all_the_work_when_the_helper_cannot_run():
+    """The pool's only thread is busy elsewhere: the caller takes every chunk and returns
+    without waiting for it."""
+    pool = _threads._pool(1)
+    release = threading.Event()
+    busy = pool.submit(release.wait, 30)
+    try:
+        done = []
+        _threads.run_chunks(lambda lo, hi: done.append((lo, hi)), 20, 2, 2)
+        assert sorted(done) == [(i, i + 2) for i in range(0, 20, 2)]
+        assert not busy.done()  # the helper never got to run
+    finally:
+        release.set()
+        busy.result(timeout=30)
+
+
+def test_chunk_size():
+    assert _threads.chunk_size(100, 1e7, target_ns=2.5e5) == 2  # 1e5 ns per item
+    assert _threads.chunk_size(100, 1e7, target_ns=2.5e5, multiple=4) == 4
+    assert _threads.chunk_size(100, 1e3) == 100  # cheap: one chunk
+    assert _threads.chunk_size(9, 1e3, multiple=2) == 8
+    assert _threads.chunk_size(7, 0.0) == 7
