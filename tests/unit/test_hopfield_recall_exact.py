@@ -162,8 +162,13 @@ def test_parallel_and_serial_kernels_agree(monkeypatch, dynamics):
     cues = noisy(rng, xi[rng.integers(0, 20, size=7)], 0.2)
     serial = recall(store(xi), cues, dynamics, seed=3, threads=1, warn=False)
     monkeypatch.setattr(C, "_THREADS_MIN_NS", 0.0)
+    # one cue per chunk, so both threads take chunks (async recall and initial fields)
+    sizes = []
+    monkeypatch.setattr(C, "chunk_size", lambda *a, multiple=1, **k: sizes.append(a[0]) or multiple)
     parallel = recall(store(xi), cues, dynamics, seed=3, threads=2, warn=False)
     assert_same_result(serial, parallel)
+    if dynamics == "async":
+        assert sizes  # the chunked path ran
 
 
 def test_sync_with_incremental_overlaps_equals_integer_couplings():
