@@ -777,6 +777,8 @@ def recall(
     S = np.ascontiguousarray(S, dtype=np.int8).copy()
     if targets is True:
         targets = None
+    if threads is not None:
+        set_threads(threads)  # before the first threaded step (the initial fields)
     MH = None  # overlaps and fields of the cues, when the low-rank product gives them
     if dynamics == "async" and W._low_rank():
         MH = W._overlaps_and_fields(S)
@@ -808,8 +810,6 @@ def recall(
         if C.shape != (b_count, n) or C.dtype != np.bool_:
             raise MemsimError(f"clamp must be a boolean array of shape ({b_count}, {n}) or ({n},)")
         C = np.ascontiguousarray(C)
-    if threads is not None:
-        set_threads(threads)
 
     scale = W._scale()
     theta_s = th * scale
