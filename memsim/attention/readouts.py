@@ -303,7 +303,9 @@ def softmax_readout(
     the rounding of the float32 scores, which the exponential turns into a relative error of
     the weights): measured 4e-7 to 1e-6 for B = 1000, K = 10^4, d = 64 with scores of order 1
     (tests/unit/test_attention_precision.py). The ``"fused"`` method computes in float64 and
-    rounds the result to float32.
+    rounds the result to float32. float32 inputs whose scaled queries or scores overflow
+    float32 are computed in float64 by either method and the result rounded to float32
+    (tests/unit/test_float32_overflow.py); only scores beyond the float64 range raise.
 
     Checks: the inputs are not scanned separately for NaN/inf. The Numba row pass counts NaN
     and +inf scores of available keys (a NaN or inf in a query or key always gives one) and
@@ -350,13 +352,19 @@ def _softmax_read(
     block_k,
     one_block,
     want_weights=False,
+    who="softmax_readout",
 ):
     """Body of :func:`softmax_readout`. ``one_block``: one block holds all B x K scores (the
-    matrix method); ``want_weights`` (needs ``one_block``) also returns the (B, K) weights."""
+    matrix method); ``want_weights`` (needs ``one_block``) also returns the (B, K) weights;
+    ``who`` names the public function in error messages.
+
+    float32 inputs whose scaled queries or scores leave the float32 range are computed again in
+    float64 (:func:`_in_float64`) and the results rounded to float32, so every method computes
+    what float64 can; only scores beyond the float64 range raise."""
     if score not in FUSED_SCORES:
-        raise MemsimError(f"softmax_readout: score must be one of {FUSED_SCORES}, got {score!r}")
+        raise MemsimError(f"{who}: score must be one of {FUSED_SCORES}, got {score!r}")
     if method not in ("chunked", "fused"):
-        raise MemsimError(f"softmax_readout: method must be 'chunked' or 'fused', got {method!r}")
+        raise MemsimError(f"{who}: method must be 'chunked' or 'fused', got {method!r}")
     b = real(beta, "beta")
     if type(temperature) is float and 0.0 < temperature < math.inf:
         t = temperature  # hot path: a plain positive float
@@ -395,6 +403,10 @@ def _softmax_read(
     if not (k.dtype == q.dtype and v.dtype == q.dtype):
         dt = _common_dtype(q, k, v)
         q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
+    redo = (score, beta, temperature, eps, m, method, ce, bq, bk, one_block, want_weights, who)
+    if method == "fused" and dt is np.float32:  # the fused kernel computes in float64
+        out, w = _in_float64(q, k, v, redo)
+        return _shaped(out, w, single, vec, want_weights)
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
@@ -402,7 +414,8 @@ def _softmax_read(
         e = real(eps, "eps", low=0.0)
         _check_finite(q, "queries")
         _check_finite(k, "keys")
-        qs = unit_rows(q, e) * dt(scale)
+        with np.errstate(over="ignore"):  # a float32 overflow is computed again in float64
+            qs = unit_rows(q, e) * dt(scale)
         ks = unit_rows(k, e)
     elif scale != 1.0:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -428,15 +441,59 @@ def _softmax_read(
         flags = np.zeros(0, np.int64)
     elif out.size and not one_block:
         f = _read_into(qs, ks, v, m, out, ce, bq, bk)
-        if f:
-            _raise_flags(f, ((q, "queries"), (k, "keys")), v, "softmax_readout")
+        if f and dt is np.float32:
+            out[...] = _in_float64(q, k, v, redo)[0]
+        elif f:
+            _raise_flags(f, ((q, "queries"), (k, "keys")), v, who)
         flags = None
     elif out.size or want_weights:
         flags, w = _blocked_softmax_read(qs, ks, v, m, out, max(1, q.shape[0] * k.shape[0]), True)
+        if dt is np.float32 and (flags.any() or not np.isfinite(out).all()):
+            o32, w, flags = *_in_float64(q, k, v, redo), None
+            out[...] = o32
     else:
         flags = np.zeros(0, np.int64)
     if flags is not None:
-        _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, "softmax_readout")
+        _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, who)
+    return _shaped(out, w if want_weights else None, single, vec, want_weights)
+
+
+def _in_float64(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, redo: tuple
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`_softmax_read` of the 2-D float32 arrays ``q``, ``k``, ``v`` (v as (K, d_v))
+    again in float64 (``redo``: its remaining arguments). Returns the read-out rounded to
+    float32 (a convex combination of the values, so inside the float32 range) and the weights
+    in float32 (None unless asked for)."""
+    score, beta, temperature, eps, m, method, ce, bq, bk, one_block, want_weights, who = redo
+    f64 = np.float64
+    res = _softmax_read(
+        q.astype(f64),
+        k.astype(f64),
+        v.astype(f64),
+        score,
+        beta,
+        temperature,
+        eps,
+        m,
+        method,
+        ce,
+        bq,
+        bk,
+        one_block,
+        want_weights,
+        who,
+    )
+    if want_weights:
+        return res[0].astype(np.float32), res[1].astype(np.float32)
+    return res.astype(np.float32), None
+
+
+def _shaped(
+    out: np.ndarray, w: np.ndarray | None, single: bool, vec: bool, want_weights: bool
+) -> Any:
+    """The (B, d_v) read-out as the caller gave the inputs: (B,) for 1-D values, one row for
+    one query, with the weights when asked."""
     if vec:
         out = out[:, 0]
     if want_weights:
@@ -804,7 +861,9 @@ def attend(
     masked key never changes the result or causes an error (an overflowing masked key is
     fine). Among available keys a score overflowing to ``+inf`` (or NaN) raises; one
     overflowing to ``-inf`` gets weight 0 (the limit), unless all of a query's available keys
-    do. Normalisers shift by the maximum, so scores up to the float range are handled.
+    do. Normalisers shift by the maximum, so scores up to the float range are handled. With
+    float32 inputs every method computes scores that overflow float32 (but not float64) in
+    float64 and returns float32; scores beyond the float64 range raise, naming ``attend``.
 
     References
     ----------
@@ -841,6 +900,7 @@ def attend(
             None,
             return_weights or method == "matrix",
             return_weights,
+            "attend",
         )
     if method not in METHODS:
         raise MemsimError(f"method must be one of {METHODS}, got {method!r}")
@@ -861,14 +921,30 @@ def attend(
             f"method={method!r} needs normaliser='softmax', score in "
             f"{FUSED_SCORES}, no weight matrices and return_weights=False"
         )
-    q, single = _queries(queries)
-    k = float_array(keys, "keys", (2,))
     if method == "auto" and fusable:
         method = "chunked"
-    if method in ("chunked", "fused"):
-        return softmax_readout(
-            queries, k, values, score=score, mask=mask, method=method, **sopts, **nopts
+    if method in ("chunked", "fused"):  # as given: float32 inputs stay float32
+        o = {**sopts, **nopts}
+        beta, eps, temp = o.get("beta", 1.0), o.get("eps", 1e-8), o.get("temperature", 1.0)
+        return _softmax_read(
+            queries,
+            keys,
+            values,
+            score,
+            beta,
+            temp,
+            eps,
+            mask,
+            method,
+            None,
+            None,
+            None,
+            False,
+            False,
+            "attend",
         )
+    q, single = _queries(queries)
+    k = float_array(keys, "keys", (2,))
     if k.shape[0] == 0:
         raise MemsimError("keys must contain at least one key (got 0 rows)")
     v, vec = _values(values, k.shape[0])

@@ -397,7 +397,20 @@ def energy(
 
 
 def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
-    """softmax(beta Q X^T) X for a batch of queries (hot path)."""
+    """softmax(beta Q X^T) X for a batch of queries (hot path).
+
+    float32 inputs whose scaled queries or scores overflow float32 (a non-finite result) are
+    computed again in float64 and the result rounded to float32, so the outcome does not depend
+    on the batch size or path; only scores beyond the float64 range stay non-finite.
+    """
+    out = _softmax_update_as_given(X, Q, beta)
+    if X.dtype == np.float32 and not np.isfinite(out).all():
+        out[...] = _softmax_update_as_given(X.astype(np.float64), Q.astype(np.float64), beta)
+    return out
+
+
+def _softmax_update_as_given(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
+    """softmax(beta Q X^T) X computed in the dtype of X (float32 or float64)."""
     b_count, d = Q.shape
     p_count = X.shape[0]
     out = np.empty((b_count, d), dtype=X.dtype)
@@ -411,7 +424,9 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
         cost = _readouts.readout_cost_ns(b_count, p_count, d, d, X.dtype)
         par = lim is not None and cost >= lim
         fused = K.fused_partial if par else K.fused_partial_serial
-        fused(X, Q * X.dtype.type(beta), nch, pmax, psum, pacc)
+        with np.errstate(over="ignore"):  # a float32 overflow is computed again in float64
+            qb = Q * X.dtype.type(beta)
+        fused(X, qb, nch, pmax, psum, pacc)
         o64 = np.empty((b_count, d)) if X.dtype != np.float64 else out
         K.merge_partials(pmax, psum, pacc, o64, np.empty(b_count), np.empty(b_count))
         if o64 is not out:
@@ -442,6 +457,8 @@ def _update(X, Q, beta, normaliser, options):
         return _softmax_update(X, Q, beta)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused by name below
         Z = beta * (Q @ X.T)
+        if Z.dtype == np.float32 and not np.isfinite(Z).all():  # beyond float32: use float64
+            Z = beta * (Q.astype(np.float64) @ X.astype(np.float64).T)
     P = _attention_normalise(Z, normaliser, options)
     return P @ X
 
@@ -549,8 +566,9 @@ def retrieve(
         Final states, or a :class:`Trajectory`. float32 when stored and queries are both
         float32 (computed in float32: float32 BLAS and exponential, float64 row sums;
         relative error against float64 on the same numbers about
-        ``eps32 * (1 + beta max |x . xi|)`` per update, tests/unit/test_modern.py), else
-        float64. Trajectories are computed in float64.
+        ``eps32 * (1 + beta max |x . xi|)`` per update, tests/unit/test_modern.py; an update
+        whose scores overflow float32 is computed in float64 and rounded to float32, whatever
+        the batch size), else float64. Trajectories are computed in float64.
 
     Raises
     ------
@@ -559,8 +577,8 @@ def retrieve(
         real (P, d) array; ``queries`` not (B, d) or (d,), empty or not real; ``beta`` not a
         finite number >= 1e-300; ``steps`` not an integer >= 0; ``tol`` negative or not
         finite; ``clamp`` not boolean or not (B, d) or (d,); scores ``beta X xi`` overflowing
-        the float range; an unknown normaliser or option (``entmax_bisect`` needs ``alpha``
-        >= 1); ``threads`` not an integer >= 1.
+        the float64 range (also for float32 inputs); an unknown normaliser or option
+        (``entmax_bisect`` needs ``alpha`` >= 1); ``threads`` not an integer >= 1.
 
     Notes
     -----
