@@ -897,7 +897,13 @@ def _available_memory() -> int:
 
 
 def memory_budget() -> float:
-    """The bytes a run may use (80 % of the available memory, as :func:`check_memory` allows)."""
+    """The bytes a run may use.
+
+    Returns
+    -------
+    float
+        80 % of the available memory, the limit :func:`check_memory` enforces.
+    """
     return 0.8 * _available_memory()
 
 
