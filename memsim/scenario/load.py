@@ -393,9 +393,19 @@ def _format_validation(exc: ValidationError, file: str | None, data: dict) -> Sc
     errs = exc.errors(include_url=False)
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for err in errs:
-        path, _ = _model_fields_at(Scenario, tuple(err["loc"]))
-        base = re.sub(r"\[\d+\]", "", ".".join(path[:2]))
+    bases = [
+        re.sub(r"\[\d+\]", "", ".".join(_model_fields_at(Scenario, tuple(e["loc"]))[0][:2]))
+        for e in errs
+    ]
+    for err, base in zip(errs, bases, strict=True):
+        # a mapping given to a field that is a list or a mapping ({start, stop, num}): report
+        # the mapping's own problem, not that it is no list
+        if (
+            err["type"] == "list_type"
+            and isinstance(err.get("input"), dict)
+            and bases.count(base) > 1
+        ):
+            continue
         if base in seen:
             continue
         seen.add(base)
@@ -448,6 +458,18 @@ def _one_error(first: dict) -> tuple[str, str]:
         else:
             msg = f"'{tag}' is {ctx.get('tag')!r}; allowed: {expected}"
             field = f"{field}.{tag}" if field else tag
+    elif etype == "int_parsing_size":
+        # a float such as 1e300 is too large in size to become a whole number at all
+        field = ".".join(path)
+        names = [k for k in loc if isinstance(k, str)]
+        _, owner = _model_fields_at(Scenario, loc[: loc.index(names[-1])]) if names else ([], None)
+        lo, hi = _int_bounds(owner, names[-1]) if names else (None, None)
+        allowed = (
+            f"; allowed: whole numbers from {lo} to {hi}"
+            if lo is not None and hi is not None
+            else ""
+        )
+        msg = f"this number is out of range (got {first['input']!r}){allowed}"
     elif etype == "bool_not_number":
         field = ".".join([*path, first["ctx"]["field"]])
         msg = first["msg"]
@@ -470,6 +492,22 @@ def _one_error(first: dict) -> tuple[str, str]:
             if allowed and etype not in ("greater_than", "less_than_equal"):
                 msg += f"; allowed values: {allowed}"
     return field, msg
+
+
+def _int_bounds(cls: type[BaseModel] | None, field: str) -> tuple[Any, Any]:
+    """The (lowest, highest) whole number the schema allows in ``cls.field`` (or in its list
+    items), ``None`` for a side without a bound."""
+    if cls is None or field not in cls.model_fields:
+        return None, None
+    lo = hi = None
+    todo: list[Any] = [cls.model_fields[field]]
+    while todo:
+        a = todo.pop()
+        for m in getattr(a, "metadata", None) or ():
+            lo = getattr(m, "ge", lo)
+            hi = getattr(m, "le", hi)
+        todo.extend(typing.get_args(getattr(a, "annotation", a)))
+    return lo, hi
 
 
 def validate(data: dict, file: str | None = None, base_dir: str | Path | None = None) -> Scenario:
@@ -569,19 +607,31 @@ def load_scenario(
     try:
         return validate(data, file, base_dir=p.parent)
     except ScenarioError as exc:
-        raise _blame_override(exc, overrides) from None
+        raise _blame_override(exc, overrides, values) from None
 
 
-def _blame_override(exc: ScenarioError, overrides) -> ScenarioError:
-    """A problem in a field given with ``--set`` is the command line's, not the file's: say so
-    (a typo such as ``--set model.max_sweep=3`` was reported as an error in the file)."""
-    if not exc.field or not overrides:
+#: the command-line options that set typed values (``values`` of :func:`load_scenario`)
+_OPTION_OF = {"run.seed": "--seed", "run.threads": "--threads"}
+
+
+def _blame_override(
+    exc: ScenarioError, overrides, values: Mapping[str, Any] | None = None
+) -> ScenarioError:
+    """A problem in a field given with ``--set`` (or ``--seed``/``--threads``, the typed
+    ``values``) is the command line's, not the file's: say so (a typo such as
+    ``--set model.max_sweep=3`` was reported as an error in the file)."""
+    if not exc.field:
         return exc
-    for item in overrides:
-        path = str(item).split("=", 1)[0].strip()
+    # the typed values are applied last, so they are what the field holds
+    given = [
+        (path, f"{_OPTION_OF[path]} {value}" if path in _OPTION_OF else f"--set {path}={value}")
+        for path, value in (values or {}).items()
+    ]
+    given += [(str(item).split("=", 1)[0].strip(), f"--set {item}") for item in overrides or ()]
+    for path, option in given:
         if path and (exc.field == path or exc.field.startswith(path + ".")):
             return ScenarioError(
-                f"{exc.message} (the value comes from the command line, --set {item}, not from "
+                f"{exc.message} (the value comes from the command line, {option}, not from "
                 f"the file {exc.file})",
                 file=None,
                 field=exc.field,
@@ -844,6 +894,17 @@ def _available_memory() -> int:
     from memsim._checks import available_memory
 
     return available_memory()
+
+
+def memory_budget() -> float:
+    """The bytes a run may use.
+
+    Returns
+    -------
+    float
+        80 % of the available memory, the limit :func:`check_memory` enforces.
+    """
+    return 0.8 * _available_memory()
 
 
 def estimate_bytes(n: int, p: int, cues: int, max_sweeps: int, lazy: bool = False) -> int:

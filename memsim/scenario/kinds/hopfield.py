@@ -72,8 +72,8 @@ class HopfieldModel(Strict):
 
 
 class LoadRange(Strict):
-    start: float = Field(gt=0.0)
-    stop: float = Field(gt=0.0)
+    start: float = Field(gt=0.0, le=1000.0)
+    stop: float = Field(gt=0.0, le=1000.0)
     num: int = Field(ge=1, le=10_000)
 
 
@@ -128,7 +128,12 @@ Capacity = HopfieldCapacity
 
 def cross_check(sc, file: str | None, base_dir) -> None:
     """Cue indices within range, pictures only for 2-D patterns, arrays that fit in memory."""
-    from memsim.scenario.load import check_run_memory, cued_patterns, estimate_bytes
+    from memsim.scenario.load import (
+        check_run_memory,
+        cued_patterns,
+        estimate_bytes,
+        memory_budget,
+    )
 
     p, n, n_cues = cued_patterns(sc, file, base_dir)
     _check_dilution(sc, n, file)
@@ -139,19 +144,27 @@ def cross_check(sc, file: str | None, base_dir) -> None:
     )
     lazy = all(r == "hebbian" for r in rules) and not diluted
 
-    def sweep_need(cap) -> int:
+    def sweep_need(cap, load: float | None = None) -> int:
         big = max(cap.sizes or [n])
-        p_big = int(round(max(cap.load_values()) * big))
+        # loads are at most 1000 (schema) and sizes at most 1e7: P stays a modest integer
+        p_big = int(round((max(cap.load_values()) if load is None else load) * big))
         cpt = p_big if cap.cues_per_trial == "all" else cap.cues_per_trial
         return estimate_bytes(big, p_big, cpt, sc.model.max_sweeps, lazy)
 
+    cap = sc.capacity
+    field = "capacity.sizes" if cap is not None and cap.sizes else None
+    # a sweep that fits at its smallest load but not at its largest: the loads are too high
+    if cap is not None and sweep_need(cap, min(cap.load_values())) <= memory_budget() < (
+        sweep_need(cap)
+    ):
+        field = "capacity.loads"
     check_run_memory(
         sc,
         file,
         lambda k: estimate_bytes(k, p, n_cues, sc.model.max_sweeps, lazy),
         n,
         sweep_need,
-        "capacity.sizes" if sc.capacity is not None and sc.capacity.sizes else None,
+        field,
     )
 
 

@@ -194,10 +194,11 @@ def cross_check(sc, file: str | None, base_dir) -> None:
         if st in ("slots", "hashing"):
             big_slots = max(big_slots, int(max(vals)))
     if m.mode == "retrieval" or (cap is not None and cap.study != "hops"):
-        dk = max(m.key_dim, int(max(cap.values)) if cap and cap.study == "key_dim" else 0)
+        dk = max(m.key_dim, int(max(vals)) if cap and cap.study == "key_dim" else 0)
         dv = m.value_dim or dk
         need = 8 * big_slots * (dk + dv) * 3 + 8 * m.queries * big_slots * 2
-        check_memory(need, file, "capacity.values" if big_slots > m.slots else "model.slots")
+        grown = big_slots > m.slots or dk > m.key_dim  # the study's values set the size
+        check_memory(need, file, "capacity.values" if grown else "model.slots")
 
 
 # ------------------------------------------------------------------------------ the kind ----
