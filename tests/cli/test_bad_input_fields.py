@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,13 @@ SCENARIOS = ROOT / "scenarios"
 
 
 def _memsim(*args: str) -> subprocess.CompletedProcess:
+    # run outside the checkout: from its root, ``-m memsim.cli.app`` would find the source
+    # folder memsim/ (without the cli package, which is installed from cli/)
     return subprocess.run(
-        [sys.executable, "-m", "memsim.cli.app", *args], capture_output=True, text=True
+        [sys.executable, "-m", "memsim.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
     )
 
 
