@@ -18,30 +18,63 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import numba
+
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
-#: signals are held back while the chunks run (POSIX): a Python signal handler (Ctrl-C's
-#: KeyboardInterrupt) raising in the middle of the lock handling below could leave a lock or a
-#: count behind and hang the call; held back, it is raised as soon as the chunks are done
-#: (a Numba kernel cannot be interrupted anyway, so the wait is at most the work itself)
-_MASKABLE = hasattr(signal, "pthread_sigmask")
-#: signals a fault raises in the faulting thread, never held back
-_SYNCHRONOUS = {
-    getattr(signal, name)
-    for name in ("SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL", "SIGABRT", "SIGTRAP", "SIGSYS")
-    if hasattr(signal, name)
-}
+#: the handlers of Python-handled signals (Ctrl-C's KeyboardInterrupt) are deferred while
+#: the chunks run: a handler raising in the middle of the lock handling below (or inside the
+#: thread pool's own) could leave a lock or a count behind and hang the call, and CPython runs
+#: it in the main thread whichever thread the signal reached, so a signal mask cannot stop it.
+#: Deferred, it runs as soon as the chunks are done (a Numba kernel cannot be interrupted
+#: anyway, so the wait is at most the work itself).
 
 
-def _held_signals() -> set:
-    return set(signal.valid_signals()) - _SYNCHRONOUS if _MASKABLE else set()
+def _defer_signals() -> tuple[dict, list]:
+    """Replace every Python signal handler by one that only records the signal; returns the
+    old handlers and the record (main thread only)."""
+    pending: list = []
+    old: dict = {}
+    try:
+        for sig in signal.valid_signals():
+            try:
+                handler = signal.getsignal(sig)
+            except (ValueError, OSError):
+                continue
+            if callable(handler):
+                signal.signal(sig, lambda signum, frame: pending.append((signum, frame)))
+                old[sig] = handler
+    except BaseException:  # a handler not yet replaced raised: undo, and let it propagate
+        _restore_signals(old, [])
+        raise
+    return old, pending
 
 
-def _helper_start() -> None:
-    """Helper threads never take a signal: the calling thread gets it after the chunks."""
-    if _MASKABLE:
-        signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals())
+def _restore_signals(old: dict, pending: list) -> None:
+    """Put the handlers back, then run them for the signals that came meanwhile."""
+    first: BaseException | None = None
+    for sig, handler in old.items():
+        try:
+            signal.signal(sig, handler)
+        except BaseException as exc:  # noqa: BLE001 - a restored handler ran and raised
+            first = first or exc
+    for signum, frame in pending:
+        try:
+            old[signum](signum, frame)
+        except BaseException as exc:  # noqa: BLE001 - raised once every handler is back
+            first = first or exc
+    if first is not None:
+        raise first
+
+
+#: work whose estimated time is at least this (ns) is shared between the calling thread and
+#: helper threads (:func:`share`); below it, it runs in the calling thread, because waking a
+#: thread costs tens of microseconds. Unlike a Numba parallel region (measured on 2 cores
+#: beside other jobs: regions of 1-10 ms took 20-100 times their serial time, waiting for a
+#: descheduled thread), the chunks do not wait for a thread that another process keeps off its
+#: core, so the threshold can be low. The numbers are the same either way.
+MIN_NS = 1e6
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
@@ -51,7 +84,7 @@ def _pool(workers: int) -> ThreadPoolExecutor:
         if _POOL is None or _POOL._max_workers < workers:
             old, _POOL = (
                 _POOL,
-                ThreadPoolExecutor(workers, thread_name_prefix="memsim", initializer=_helper_start),
+                ThreadPoolExecutor(workers, thread_name_prefix="memsim"),
             )
             if old is not None:
                 old.shutdown(wait=False)
@@ -74,7 +107,7 @@ def run_chunks(fn: Callable[[int, int], None], items: int, chunk: int, threads: 
     and chunks must be independent. Returns when every chunk has run; the first exception
     raised by any chunk (or a ``KeyboardInterrupt`` in the caller) is raised here after the
     chunks already running have finished, and no new chunk is started after it. While the
-    chunks run on several threads, signals are held back (POSIX) and delivered when they are
+    chunks run on several threads, Python signal handlers are deferred and run when they are
     done, so a Ctrl-C raises ``KeyboardInterrupt`` right after the work instead of during the
     threads' bookkeeping.
     """
@@ -114,8 +147,8 @@ def run_chunks(fn: Callable[[int, int], None], items: int, chunk: int, threads: 
                         state["helping"] -= 1
                         idle.notify_all()
 
-    main = _MASKABLE and threading.current_thread() is threading.main_thread()
-    saved = signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals()) if main else None
+    main = threading.current_thread() is threading.main_thread()
+    deferred = _defer_signals() if main else None
     try:
         pool = _pool(helpers)
         for _ in range(helpers):
@@ -128,7 +161,16 @@ def run_chunks(fn: Callable[[int, int], None], items: int, chunk: int, threads: 
                 while state["helping"] > 0:
                     idle.wait()
     finally:
-        if saved is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, saved)  # a held signal is raised here
+        if deferred is not None:
+            _restore_signals(*deferred)  # a deferred KeyboardInterrupt is raised here
     if errors:
         raise errors[0]
+
+
+def share(fn: Callable[[int, int], None], items: int, cost_ns: float, multiple: int = 1) -> None:
+    """Run ``fn(lo, hi)`` over ``range(items)`` whose work is estimated at ``cost_ns``: in
+    chunks of about 0.25 ms (:func:`chunk_size`, whole multiples of ``multiple`` items) shared
+    by Numba's thread count of threads (:func:`run_chunks`) from :data:`MIN_NS` of work, in
+    the calling thread below it."""
+    threads = numba.get_num_threads() if cost_ns >= MIN_NS else 1
+    run_chunks(fn, items, chunk_size(items, cost_ns, multiple=multiple), threads)

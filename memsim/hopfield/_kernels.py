@@ -299,7 +299,7 @@ def async_batch(
 ):
     """Asynchronous dynamics for a batch of cues in the calling thread (each cue its own
     stream). Threads share chunks of cues by calling it on slices of the batch
-    (:func:`memsim._threads.run_chunks`): no Numba parallel region, whose barrier waits for a
+    (:func:`memsim._threads.share`): no Numba parallel region, whose barrier waits for a
     thread that another process keeps off its core.
 
     Dense fields: ``J`` (N, N) couplings (rows = columns of W), ``xi`` and ``xiT`` (0, 0),
@@ -492,7 +492,7 @@ def update_overlaps(xiT, S_old, S_new, M):
 def lowrank_overlaps_fields(xi, S, zero, M, H):
     """Exact overlaps ``M`` (B, P) and Hebbian fields ``H`` (B, N) of the states ``S`` (B, N,
     in the arithmetic type) by :func:`_init_pair`, pair of states after pair, in the calling
-    thread (threads share chunks of states: :func:`memsim._threads.run_chunks`)."""
+    thread (threads share chunks of states: :func:`memsim._threads.share`)."""
     m_spare = np.empty(M.shape[1], M.dtype)
     h_spare = np.empty(S.shape[1], H.dtype)
     for t in range((S.shape[0] + 1) // 2):

@@ -24,13 +24,12 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-import numba
 import numpy as np
 
 from memsim import _checks as _args
+from memsim import _threads
 from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
-from memsim._threads import chunk_size, run_chunks
 from memsim.errors import ConvergenceWarning, MemsimError
 from memsim.hopfield import _kernels as K
 
@@ -223,11 +222,8 @@ class Weights:
         def run(lo: int, hi: int) -> None:
             K.lowrank_overlaps_fields(xf, Sf[lo:hi], ftype(0), M[lo:hi], H[lo:hi])
 
-        b_count = S.shape[0]
-        cost = 2 * b_count * n * p * COST_LOW_RANK
-        threads = numba.get_num_threads() if cost >= _THREADS_MIN_NS else 1
         # chunks of whole pairs of states, as the kernel takes them
-        run_chunks(run, b_count, chunk_size(b_count, cost, multiple=2), threads)
+        _threads.share(run, S.shape[0], 2 * S.shape[0] * n * p * COST_LOW_RANK, multiple=2)
         return M, H
 
     def _fields_from_overlaps(self, S: np.ndarray, M: np.ndarray) -> np.ndarray:
@@ -852,11 +848,9 @@ def recall(
             )  # fmt: skip
 
         # cues are independent (each its own random stream): chunks of them are shared out
-        # between the calling thread and helper threads (memsim._threads) when the work is
-        # worth waking them; every cue runs the same serial kernel, so the bits do not depend
-        # on the thread count
-        threads_used = numba.get_num_threads() if cost >= _THREADS_MIN_NS else 1
-        run_chunks(run, b_count, chunk_size(b_count, cost), threads_used)
+        # between the calling thread and helper threads when the work is worth waking them;
+        # every cue runs the same serial kernel, so the bits do not depend on the thread count
+        _threads.share(run, b_count, cost)
     else:
         _sync(W, S, theta_s, scale, temperature, rngs, T, C, max_sweeps, trace)
 
@@ -896,15 +890,6 @@ def recall(
         extra=extra,
     )
 
-
-#: a recall (or initial-field computation) whose estimated time (:func:`field_scheme_costs`,
-#: ns) is at least this shares chunks of cues between the calling thread and helper threads
-#: (:func:`memsim._threads.run_chunks`); below it, it runs in the calling thread, because waking
-#: a thread costs tens of microseconds. Unlike a Numba parallel region (measured on 2 cores
-#: beside other jobs: regions of 1-10 ms took 20-100 times their serial time, waiting for a
-#: descheduled thread), the chunks do not wait for a thread that another process keeps off its
-#: core, so the threshold can be low. The numbers are the same either way.
-_THREADS_MIN_NS = 1e6
 
 #: low-rank asynchronous recall at T = 0 starts a sweep by recomputing all N fields (one pass
 #: over the patterns, cheaper than N separate checks) when the previous sweep flipped at least

@@ -14,6 +14,7 @@ import pytest
 import reference as ref
 from hopfield_data import noisy, rand_patterns
 
+from memsim import _threads
 from memsim.hopfield import classical as C
 from memsim.hopfield import recall, store
 
@@ -161,10 +162,12 @@ def test_parallel_and_serial_kernels_agree(monkeypatch, dynamics):
     xi = rand_patterns(rng, 20, 250)
     cues = noisy(rng, xi[rng.integers(0, 20, size=7)], 0.2)
     serial = recall(store(xi), cues, dynamics, seed=3, threads=1, warn=False)
-    monkeypatch.setattr(C, "_THREADS_MIN_NS", 0.0)
+    monkeypatch.setattr(_threads, "MIN_NS", 0.0)
     # one cue per chunk, so both threads take chunks (async recall and initial fields)
     sizes = []
-    monkeypatch.setattr(C, "chunk_size", lambda *a, multiple=1, **k: sizes.append(a[0]) or multiple)
+    monkeypatch.setattr(
+        _threads, "chunk_size", lambda *a, multiple=1, **k: sizes.append(a[0]) or multiple
+    )
     parallel = recall(store(xi), cues, dynamics, seed=3, threads=2, warn=False)
     assert_same_result(serial, parallel)
     if dynamics == "async":

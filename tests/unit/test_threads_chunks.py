@@ -69,6 +69,8 @@ def test_chunk_size():
 
 _INTERRUPTS = """
 import random, signal
+import numba  # loaded as in every real use (it may start threads that take the signal)
+import memsim.hopfield  # noqa: F401
 from memsim._threads import run_chunks
 def ki(*a):
     raise KeyboardInterrupt
@@ -78,8 +80,8 @@ def fn(lo, hi):
 random.seed(1)
 caught = 0
 for it in range(1500):
-    signal.setitimer(signal.ITIMER_REAL, random.uniform(1e-5, 2e-3))
     try:
+        signal.setitimer(signal.ITIMER_REAL, random.uniform(1e-5, 2e-3))
         try:
             run_chunks(fn, 2000, 1, 2)
         finally:
@@ -93,8 +95,9 @@ print("done", caught)
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX interval timers")
 def test_interrupts_at_any_moment_never_hang():
     """A KeyboardInterrupt landing anywhere in run_chunks (here from SIGALRM at random
-    moments, 1500 times) is raised, and never leaves a lock or count behind (the first version
-    hung within a few hundred calls: hostile review)."""
+    moments, 1500 times) is raised, and never leaves a lock, a count or a pool thread behind,
+    so the process also exits (the first version hung within a few hundred calls: hostile
+    review; a signal mask, the second, did not hold once numba was imported)."""
     out = subprocess.run(
         [sys.executable, "-c", _INTERRUPTS], capture_output=True, text=True, timeout=240
     )
@@ -108,14 +111,14 @@ def test_recall_threads_1_never_wakes_a_helper(monkeypatch):
     import memsim.hopfield.classical as C
 
     seen = []
-    real = C.run_chunks
+    real = _threads.run_chunks
 
     def spy(fn, items, chunk, threads):
         seen.append(threads)
         return real(fn, items, chunk, threads)
 
-    monkeypatch.setattr(C, "run_chunks", spy)
-    monkeypatch.setattr(C, "_THREADS_MIN_NS", 0.0)
+    monkeypatch.setattr(_threads, "run_chunks", spy)
+    monkeypatch.setattr(_threads, "MIN_NS", 0.0)
     rng = np.random.default_rng(0)
     xi = rng.choice(np.array([-1, 1], np.int8), size=(30, 300))
     C.recall(C.store(xi), xi[:9].copy(), threads=1, max_sweeps=5, warn=False)
