@@ -16,7 +16,8 @@ numbers on every run and for any thread count.
 * :func:`entmax_rows` -- alpha-entmax of each row: sort, support size, then the threshold
   equation solved relative to the smallest support weight (no cancellation).
 * row softmax (:func:`softmax_block`, :func:`softmax_rows_out`) and the tiled read-out
-  (:func:`tiled_softmax_read`) in float32 or float64, each with a serial twin for small work
+  (:func:`tiled_softmax_read_serial`, or its tasks shared between memsim's threads by
+  :func:`tiled_tasks`) in float32 or float64; the row softmax has a serial twin for small work
   (same numbers; the twins share their loop body).
 """
 
@@ -544,7 +545,7 @@ def softmax_rows_out_serial(z, out, flags):
 
 
 # ------------------------------------------------------------------------------------------------
-# tiled read-out: BLAS products on cache-sized tiles inside the parallel region
+# tiled read-out: BLAS products on cache-sized tiles, tasks shared between threads
 # ------------------------------------------------------------------------------------------------
 #
 # softmax(Q K^T) V for tiles of block_q queries x block_k keys: per tile one BLAS product for the
@@ -552,8 +553,8 @@ def softmax_rows_out_serial(z, out, flags):
 # exp(s - running max) with a float64 sum, online rescaling as in Milakov & Gimelshein 2018), one
 # BLAS product of the weights with the values, added to a float64 accumulator. The tile stays in
 # the core's cache between the three steps and the BLAS products run in the calling thread (the
-# caller sizes tiles below the BLAS library's own multithreading threshold), so there is one
-# parallel region per call and no switch between two thread pools.
+# caller holds the BLAS library to one thread, memsim._blas, or sizes tiles below its own
+# multithreading threshold), so no two thread pools compete for the cores.
 #
 # Work is split into fixed tasks (query blocks x key chunks) chosen from the shapes only; key
 # chunks are merged per query in chunk order: the numbers do not depend on the thread count.
@@ -677,7 +678,7 @@ def _tile_state(n_chunks, nb, dv):
 @jit
 def _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags):
     """Task t of the tiled read-out (query block t // chunks, key chunk t % chunks): the loop
-    body of :func:`tiled_softmax_read` and its serial twin."""
+    body of :func:`tiled_softmax_read_serial` and :func:`tiled_tasks`."""
     nb = q.shape[0]
     nkc = mx.shape[0]
     qi = t // nkc
@@ -710,9 +711,34 @@ def _tile_counts(nb, nk, block_q, chunk_k):
     return (nb + block_q - 1) // block_q, (nk + chunk_k - 1) // chunk_k
 
 
-@pjit
-def tiled_softmax_read(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
-    """``out = softmax(q k^T) v`` (scores already scaled), tiles computed in parallel.
+@jit
+def tile_state(nb, nk, dv, block_q, chunk_k):
+    """Running state of a tiled read-out of ``nb`` queries over ``nk`` keys: the task count
+    (query blocks x key chunks) and per chunk and query the maximum, the float64 sum, the
+    (d_v) float64 accumulator and the flags."""
+    nqb, nkc = _tile_counts(nb, nk, block_q, chunk_k)
+    mx, lsum, acc, flags = _tile_state(nkc, nb, dv)
+    return nqb * nkc, mx, lsum, acc, flags
+
+
+@jit
+def tiled_tasks(lo, hi, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags):
+    """Tasks ``lo..hi-1`` of a tiled read-out (state from :func:`tile_state`), in the calling
+    thread without the GIL: memsim's thread pool runs disjoint task ranges at once
+    (:func:`memsim._threads.run_chunks`), each task writing only its own rows of the state."""
+    for t in range(lo, hi):
+        _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags)
+
+
+@jit
+def tile_merge(out, mx, lsum, acc, flags, flags_out):
+    """Merge the key chunks of a finished tiled read-out into ``out`` (:func:`_tile_merge`)."""
+    return _tile_merge(out, mx, lsum, acc, flags, flags_out)
+
+
+@jit
+def tiled_softmax_read_serial(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
+    """``out = softmax(q k^T) v`` (scores already scaled), every task in the calling thread.
 
     Parameters
     ----------
@@ -723,20 +749,42 @@ def tiled_softmax_read(q, k, v, mask, use_mask, out, flags_out, block_q, block_k
     flags_out : (B,) int64 (written): FLAG_BAD / FLAG_DEAD per query.
     block_q, block_k : tile size; chunk_k : keys per task (a multiple of block_k).
 
-    Returns the OR of all flags (FLAG_OUT added when a read-out is not finite).
+    Returns the OR of all flags (FLAG_OUT added when a read-out is not finite). The same tasks
+    shared between threads (:func:`tile_state`, :func:`tiled_tasks`, :func:`tile_merge`) give
+    the same numbers.
     """
-    nqb, nkc = _tile_counts(q.shape[0], k.shape[0], block_q, chunk_k)
-    mx, lsum, acc, flags = _tile_state(nkc, q.shape[0], v.shape[1])
-    for t in prange(nqb * nkc):
-        _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags)
-    return _tile_merge(out, mx, lsum, acc, flags, flags_out)
-
-
-@jit
-def tiled_softmax_read_serial(q, k, v, mask, use_mask, out, flags_out, block_q, block_k, chunk_k):
-    """Serial twin of :func:`tiled_softmax_read` (same tasks, same numbers)."""
     nqb, nkc = _tile_counts(q.shape[0], k.shape[0], block_q, chunk_k)
     mx, lsum, acc, flags = _tile_state(nkc, q.shape[0], v.shape[1])
     for t in range(nqb * nkc):
         _tile_task_at(t, q, k, v, mask, use_mask, block_q, block_k, chunk_k, mx, lsum, acc, flags)
     return _tile_merge(out, mx, lsum, acc, flags, flags_out)
+
+
+@jit
+def one_query_read(q, k, v, mrow, use_mask, out):
+    """``out = softmax(k q) v`` for one query in one call (scores already scaled): a BLAS
+    matrix-vector product for the K scores, one pass over them (:func:`_softmax_row`: mask,
+    maximum, ``exp(s - max)`` with a float64 sum), a BLAS matrix-vector product with the values,
+    the scaling. q (d,), k (K, d), v (K, d_v), out (d_v,), C-contiguous, one dtype; ``mrow``
+    (K,) bool used when ``use_mask``. Returns the flags (FLAG_BAD / FLAG_DEAD, FLAG_OUT for a
+    non-finite read-out); ``out`` is unspecified when FLAG_BAD or FLAG_DEAD is set."""
+    s = np.empty(k.shape[0], q.dtype)
+    np.dot(k, q, s)
+    total, f = _softmax_row(s, mrow, use_mask)
+    if f:
+        return f
+    np.dot(s, v, out)
+    return scale_checked(out, 1.0 / total)
+
+
+@jit
+def scale_checked(out, inv):
+    """``out *= inv`` (in out's precision) for a 1-D array; FLAG_OUT if an entry is then not
+    finite, else 0."""
+    c = out.dtype.type(inv)
+    bad = False
+    for j in range(out.shape[0]):
+        x = out[j] * c
+        out[j] = x
+        bad |= not (abs(x) < np.inf)
+    return FLAG_OUT if bad else 0

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from memsim import _blas, _threads
 from memsim._checks import (
     attention_array as float_array,
 )
@@ -106,12 +107,26 @@ TILE_MAX_KEYS_ONE_QUERY = 1 << 14
 TILE_TASKS = 8
 
 #: Tiled read-outs whose estimated serial time (:func:`readout_cost_ns`) is at least this many
-#: nanoseconds run in parallel, smaller ones serially in the calling thread (None: always
-#: serially). A parallel region costs tens of microseconds on an idle machine, but when another
-#: process holds a core it waits for a descheduled thread: measured on the 2-core development
-#: machine, B = 64, K = 1000 took 3.3 ms in parallel against 0.25 ms for plain numpy. The serial
-#: kernel runs the same tasks (split by the shapes only), so the numbers are the same either way.
-PARALLEL_MIN_NS: float | None = 5e6
+#: nanoseconds run as tasks shared between memsim's threads (:func:`memsim._threads.share`),
+#: smaller ones in the calling thread (None: always there). The shared tasks never wait for a
+#: thread that another process keeps off its core (the calling thread takes every task the
+#: others have not started), so the threshold is that of :data:`memsim._threads.MIN_NS`. The
+#: tiles follow from the shapes alone, so the numbers are the same either way.
+PARALLEL_MIN_NS: float | None = 1e6
+
+#: Tiles of a read-out whose BLAS products are held to one thread (:func:`held_tile_sizes`):
+#: scores per tile and the range of queries per block. Measured on the 2-core development
+#: machine (B = 1000, K = 10^4, d = 64): 256 x 1024 tiles ran the read-out in 19 ms (float32)
+#: and 36 ms (float64), 16 x 256 tiles (the largest below OpenBLAS's threading threshold) in
+#: 24 and 45 ms, plain numpy in 31 and 58 ms.
+HELD_TILE_ENTRIES = 1 << 18
+HELD_BLOCK_Q_MIN = 32
+HELD_BLOCK_Q_MAX = 256
+
+#: One query with at most this many key plus value entries (K x (d + d_v)) is read in one
+#: Numba call; above it numpy's BLAS products, which thread themselves, read the keys and the
+#: values (measured faster from about K = 4000 at d = 64 in float64 on the 2-core machine).
+ONE_QUERY_KERNEL_ENTRIES = 1 << 18
 
 #: Tiles of a serial read-out (:func:`serial_tile_sizes`): at most this many queries and score
 #: entries (64 x 1024 float64 scores are 512 KiB).
@@ -504,7 +519,9 @@ def _shaped(
 def _fast_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
     """float32 or float64 array (no copy when it already is one); finiteness is NOT checked here
     (the blocked read-out checks it on the way, :func:`_diagnose`)."""
-    if isinstance(x, np.ndarray) and x.dtype in (np.float32, np.float64):
+    if type(x) is np.ndarray and (x.dtype is _F64 or x.dtype is _F32):
+        arr = x  # hot path: the native float dtypes are singletons
+    elif isinstance(x, np.ndarray) and x.dtype in (np.float32, np.float64):
         arr = x
     else:
         arr = float_array(x, name)  # converts, checks finiteness (cheap: not yet an array)
@@ -512,6 +529,10 @@ def _fast_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
         allowed = " or ".join(f"{n}-D" for n in ndims)
         raise MemsimError(f"{name} must be {allowed}, got an array of shape {arr.shape}")
     return arr
+
+
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def _common_dtype(*arrays: np.ndarray) -> type:
@@ -625,8 +646,12 @@ def _read_into(
 ) -> int:
     """out = softmax(q k^T) v (scores already scaled) by the tiled kernel, or for dimensions
     above :data:`TILE_MAX_DIM` (and no explicit tiles) by score blocks between two BLAS
-    products. Returns the OR of the row flags, with FLAG_OUT for a non-finite read-out."""
-    if max(q.shape[1], v.shape[1]) <= TILE_MAX_DIM or block_q is not None or block_k is not None:
+    products; one query (no explicit tiles) by :func:`_one_query_read`. Returns the OR of the
+    row flags, with FLAG_OUT for a non-finite read-out."""
+    explicit = block_q is not None or block_k is not None
+    if q.shape[0] == 1 and not explicit and (entries is None or entries >= k.shape[0]):
+        return _one_query_read(q, k, v, mask, out)
+    if max(q.shape[1], v.shape[1]) <= TILE_MAX_DIM or explicit:
         return _tiled_read(q, k, v, mask, out, entries, block_q, block_k)
     ce = CHUNK_ENTRIES if entries is None else entries
     flags, _ = _blocked_softmax_read(q, k, v, mask, out, ce)
@@ -634,6 +659,30 @@ def _read_into(
     if not np.isfinite(out).all():
         f |= K.FLAG_OUT
     return f
+
+
+def _one_query_read(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, out: np.ndarray
+) -> int:
+    """out = softmax(q k^T) v for one query (q, out: (1, d), (1, d_v)), where the per-call
+    overhead is most of the time: up to :data:`ONE_QUERY_KERNEL_ENTRIES` key and value entries
+    in one Numba call (:func:`memsim.attention._kernels.one_query_read`), above it numpy's
+    matrix-vector products (which thread themselves) around the Numba pass over the K scores.
+    Same contract and flags as the tiled kernel."""
+    use = mask is not None
+    mrow = mask[0] if use else _NO_MASK[0]
+    kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)
+    vc = v if v.flags.c_contiguous else np.ascontiguousarray(v)
+    if k.shape[0] * (k.shape[1] + v.shape[1]) <= ONE_QUERY_KERNEL_ENTRIES:
+        q0 = q[0] if q.flags.c_contiguous else q[0].copy()
+        return K.one_query_read(q0, kc, vc, mrow, use, out[0])
+    with np.errstate(over="ignore", invalid="ignore"):  # flagged by the row pass instead
+        s = kc @ q[0]
+        tot, f = K._softmax_row(s, mrow, use)
+        if f:
+            return f
+        np.dot(s, vc, out=out[0])
+    return K.scale_checked(out[0], 1.0 / tot)
 
 
 def readout_cost_ns(nb: int, nk: int, d: int, dv: int, dtype: Any = np.float64) -> float:
@@ -668,7 +717,7 @@ def readout_cost_ns(nb: int, nk: int, d: int, dv: int, dtype: Any = np.float64) 
     Vaswani et al. (2017), "Attention is all you need", eq. 1 (the two products and the
     softmax counted here).
     """
-    c_mac, c_exp = COST_NS.get(np.dtype(dtype).name, COST_NS["float64"])
+    c_mac, c_exp = COST_NS["float32" if dtype == np.float32 else "float64"]
     return float(nb) * float(nk) * ((d + dv) * c_mac + c_exp)
 
 
@@ -682,15 +731,23 @@ def _tiled_read(
     block_q: int | None,
     block_k: int | None,
 ) -> np.ndarray:
-    """out = softmax(q k^T) v by :func:`memsim.attention._kernels.tiled_softmax_read` (scores
-    already scaled); returns the OR of the row flags (0 when all is well)."""
+    """out = softmax(q k^T) v by the tiled kernel (scores already scaled); returns the OR of
+    the row flags (0 when all is well).
+
+    Work estimated at :data:`PARALLEL_MIN_NS` or more runs as tasks shared between memsim's
+    threads (:func:`memsim._threads.share`), with the BLAS library held to one thread
+    (:func:`memsim._blas.one_thread`) and the large tiles of :func:`held_tile_sizes`; where
+    BLAS cannot be held, with the small tiles of :func:`tile_sizes`. Smaller work runs in the
+    calling thread with the tiles of :func:`serial_tile_sizes` (BLAS may thread those
+    products itself). Either way the tiles follow from the shapes alone."""
     nb, nk = q.shape[0], k.shape[0]
-    # one query (B = 1) stays serial: its products are BLAS matrix-vector products, which
-    # OpenBLAS threads itself from 2304 x 4 entries on
     lim = PARALLEL_MIN_NS
     cost = readout_cost_ns(nb, nk, q.shape[1], v.shape[1], q.dtype)
-    par = lim is not None and cost >= lim and nb > 1
-    if par or nb == 1:
+    par = lim is not None and cost >= lim
+    held = par and _blas.available()
+    if held:
+        bq, bk, ck = held_tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+    elif par or nb == 1:
         bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
     else:
         bq, bk, ck = serial_tile_sizes(nb, nk, entries)
@@ -698,14 +755,75 @@ def _tiled_read(
         bq = bq if block_q is None else block_q
         bk = bk if block_k is None else block_k
         ck = -(-ck // bk) * bk
-    par = par and bq > 1
     flags = np.empty(nb, np.int64)
-    kern = K.tiled_softmax_read if par else K.tiled_softmax_read_serial
     qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)
     vc = v if v.flags.c_contiguous else np.ascontiguousarray(v)
     m = _NO_MASK if mask is None else mask
-    return kern(qc, kc, vc, m, mask is not None, out, flags, bq, bk, ck)
+    use = mask is not None
+    if not par:
+        return K.tiled_softmax_read_serial(qc, kc, vc, m, use, out, flags, bq, bk, ck)
+    n_tasks, mx, lsum, acc, fl = K.tile_state(nb, nk, vc.shape[1], bq, ck)
+
+    def tasks(lo: int, hi: int) -> None:
+        K.tiled_tasks(lo, hi, qc, kc, vc, m, use, bq, bk, ck, mx, lsum, acc, fl)
+
+    if held:
+        with _blas.one_thread():
+            _threads.share(tasks, n_tasks, cost)
+    else:
+        _threads.share(tasks, n_tasks, cost)
+    return K.tile_merge(out, mx, lsum, acc, fl, flags)
+
+
+def held_tile_sizes(
+    nb: int, nk: int, d: int, dv: int, entries: int | None = None
+) -> tuple[int, int, int]:
+    """Tile and chunk sizes of a tiled read-out whose BLAS products run one thread each
+    (:func:`memsim._blas.one_thread`), so tiles can be as large as BLAS runs fastest.
+
+    Queries in blocks of :data:`HELD_BLOCK_Q_MIN` to :data:`HELD_BLOCK_Q_MAX` (aiming at
+    :data:`TILE_TASKS` blocks), keys in tiles of :data:`HELD_TILE_ENTRIES` scores per tile;
+    with fewer than :data:`TILE_TASKS` query blocks the keys are split into chunks so that
+    there are about that many tasks. Computed from the shapes only, never from the thread
+    count, so the numbers do not depend on it.
+
+    Parameters
+    ----------
+    nb, nk : int >= 1
+        Number of queries B and of keys K.
+    d, dv : int >= 0
+        Dimension of queries/keys and of values.
+    entries : int >= 1, optional
+        Largest number of scores per tile.
+
+    Returns
+    -------
+    tuple of int
+        ``(block_q, block_k, chunk_k)``; ``chunk_k`` is a multiple of ``block_k``.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``nb`` or ``nk`` is 0 (callers pass non-empty shapes).
+
+    References
+    ----------
+    Dao et al. (2022), "FlashAttention: fast and memory-efficient exact attention with
+    IO-awareness", algorithm 1 (tiling with online softmax).
+    """
+    lim = HELD_TILE_ENTRIES if entries is None else min(entries, HELD_TILE_ENTRIES)
+    bq = min(nb, HELD_BLOCK_Q_MAX, max(HELD_BLOCK_Q_MIN, -(-nb // TILE_TASKS)))
+    bk = max(8, lim // bq // 8 * 8)
+    bk = min(bk, nk)
+    if bq * bk > lim:
+        bk = max(1, min(bk, lim // bq))
+        bq = max(1, min(bq, lim // bk))
+    nqb = -(-nb // bq)
+    nkb = -(-nk // bk)
+    chunks = max(1, min(nkb, TILE_TASKS // nqb))
+    chunk_k = -(-nkb // chunks) * bk
+    return bq, bk, chunk_k
 
 
 def _blocked_softmax_read(

@@ -84,18 +84,38 @@ def test_bit_identical_for_any_thread_count(monkeypatch, dtype):
             np.testing.assert_array_equal(a, b)
     finally:
         numba.set_num_threads(before)
-    # the serial kernels give the same numbers as the parallel ones for the same tiles
+    # the tasks shared between threads give the same numbers as the serial kernel for the same
+    # tiles, with BLAS held to one thread (large tiles) and without (small tiles)
+    from memsim import _blas, _threads
     from memsim.attention import _kernels as K
 
     qc = np.ascontiguousarray(q)
-    tiles = readouts.tile_sizes(q.shape[0], keys.shape[0], q.shape[1], v.shape[1])
-    res = []
-    for kern in (K.tiled_softmax_read, K.tiled_softmax_read_serial):
-        out = np.empty((q.shape[0], v.shape[1]), dtype)
-        kern(qc, keys, v, readouts._NO_MASK, False, out, np.empty(q.shape[0], np.int64), *tiles)
-        res.append(out)
-    np.testing.assert_array_equal(res[0], res[1])
-    np.testing.assert_array_equal(res[0], outs[0][0])
+    nb, nk, d, dv = q.shape[0], keys.shape[0], q.shape[1], v.shape[1]
+    for tiles in (readouts.tile_sizes(nb, nk, d, dv), readouts.held_tile_sizes(nb, nk, d, dv)):
+        bq, bk, ck = tiles
+        serial = np.empty((nb, dv), dtype)
+        K.tiled_softmax_read_serial(
+            qc, keys, v, readouts._NO_MASK, False, serial, np.empty(nb, np.int64), *tiles
+        )
+        n, mx, lsum, acc, fl = K.tile_state(nb, nk, dv, bq, ck)
+        assert n > 2  # several tasks
+
+        def run(lo, hi, mx=mx, lsum=lsum, acc=acc, fl=fl, bq=bq, bk=bk, ck=ck):
+            K.tiled_tasks(
+                lo, hi, qc, keys, v, readouts._NO_MASK, False, bq, bk, ck, mx, lsum, acc, fl
+            )
+
+        with _blas.one_thread():
+            _threads.run_chunks(run, n, 1, 2)  # one task per chunk, two threads
+        shared = np.empty((nb, dv), dtype)
+        K.tile_merge(shared, mx, lsum, acc, fl, np.empty(nb, np.int64))
+        np.testing.assert_array_equal(serial, shared)
+    bq, bk, ck = readouts.held_tile_sizes(nb, nk, d, dv)
+    serial = np.empty((nb, dv), dtype)
+    K.tiled_softmax_read_serial(
+        qc, keys, v, readouts._NO_MASK, False, serial, np.empty(nb, np.int64), bq, bk, ck
+    )
+    np.testing.assert_array_equal(serial, outs[0][0])  # attend took the held tiles
     # small problems run serially with their own (larger) tiles: the same result to rounding
     monkeypatch.setattr(readouts, "PARALLEL_MIN_ENTRIES", None)
     monkeypatch.setattr(readouts, "PARALLEL_MIN_NS", None)
@@ -291,6 +311,6 @@ def test_serial_tiles_cover_the_keys_and_stay_in_cache():
         assert bq * bk <= (readouts.SERIAL_TILE_ENTRIES if entries is None else entries)
         assert ck >= nk and ck % bk == 0  # one key chunk holding every key
     # a serial read-out over several query blocks and key tiles matches the plain formula
-    q, keys, v = _data(150, 2500, 16)
-    assert readouts.readout_cost_ns(150, 2500, 16, 8) < readouts.PARALLEL_MIN_NS
+    q, keys, v = _data(150, 2000, 16)
+    assert readouts.readout_cost_ns(150, 2000, 16, 8) < readouts.PARALLEL_MIN_NS
     np.testing.assert_allclose(A.attend(q, keys, v), _reference(q, keys, v), rtol=1e-12, atol=1e-14)

@@ -1,0 +1,95 @@
+"""Hold the BLAS libraries to one thread while memsim's own threads call them.
+
+Numba's ``np.dot`` calls the BLAS that SciPy links (through ``scipy.linalg.cython_blas``). A
+kernel that cuts a large product into tiles and runs the tiles on several threads of its own
+(the tiled attention read-out, :mod:`memsim.attention.readouts`) wants each tile's product to
+run in the thread that asked for it. A multithreaded BLAS called from two threads at once
+instead hands both calls to one pool of its own threads: measured on the 2-core development
+machine 10-100x slower. Below a size threshold (OpenBLAS: 65536 x 4 multiply-adds per GEMM)
+OpenBLAS runs in the calling thread anyway, but tiles that small run BLAS at half its speed.
+
+:func:`one_thread` sets every loaded BLAS library to one thread for the duration of a block and
+restores the previous counts afterwards, through threadpoolctl (the library that scikit-learn
+and NumPy's own documentation use for this; it knows OpenBLAS, MKL and BLIS). The BLAS result
+of a product does not depend on this setting for the tiles memsim uses (each entry of a GEMM is
+one dot product over the full inner dimension in either case), and memsim holds BLAS whenever
+it uses its large tiles, whatever its own thread count, so the numbers never depend on it.
+
+While a block runs, every other thread of the process also sees one-thread BLAS (the setting is
+per library, not per thread); blocks may nest and may run in several threads at once (a count
+keeps the outermost restore).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_LOCK = threading.Lock()
+_DEPTH = 0
+_SAVED: list[tuple[Any, int]] = []
+_LIBRARIES: list[Any] | None = None
+
+
+def _libraries() -> list[Any]:
+    """The BLAS libraries of the process as threadpoolctl controllers (found once, after
+    loading the BLAS that Numba calls); empty when threadpoolctl finds none it can set."""
+    global _LIBRARIES
+    if _LIBRARIES is None:
+        found: list[Any] = []
+        try:
+            import scipy.linalg.cython_blas  # noqa: F401 - loads the BLAS Numba calls
+            from threadpoolctl import ThreadpoolController
+
+            found = list(ThreadpoolController().select(user_api="blas").lib_controllers)
+        except Exception:  # noqa: BLE001 - no controllable BLAS: callers use small tiles
+            found = []
+        _LIBRARIES = found
+    return _LIBRARIES
+
+
+def available() -> bool:
+    """True when the BLAS libraries can be held to one thread (threadpoolctl found them).
+
+    Returns
+    -------
+    bool
+        Whether :func:`one_thread` has an effect; callers choose their tile sizes by it.
+    """
+    return bool(_libraries())
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the block with every loaded BLAS library set to one thread, then restore.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    Nothing of its own; an exception of the block propagates after the restore.
+    """
+    global _DEPTH, _SAVED
+    with _LOCK:
+        if _DEPTH == 0:
+            saved = []
+            for lib in _libraries():
+                n = lib.get_num_threads()
+                if n is not None and n != 1:
+                    lib.set_num_threads(1)
+                    saved.append((lib, n))
+            _SAVED = saved
+        _DEPTH += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _DEPTH -= 1
+            if _DEPTH == 0:
+                for lib, n in _SAVED:
+                    lib.set_num_threads(n)
+                _SAVED = []

@@ -1,0 +1,131 @@
+"""Issue 18: the one-query read-out (one Numba call up to ONE_QUERY_KERNEL_ENTRIES key and value
+entries, numpy's matrix-vector products around a Numba pass above it) keeps the contract of the
+batched read-out: results against a plain float64 reference, masks, float32 in float32, the
+same errors. And memsim._blas: BLAS thread counts are held and restored. No test measures time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import memsim.attention as A
+from memsim import _blas
+from memsim.attention import readouts
+from memsim.errors import MemsimError
+
+EPS32 = float(np.finfo(np.float32).eps)
+
+# (keys, dimension): below and above ONE_QUERY_KERNEL_ENTRIES (2^18 = 262144 entries of k and v)
+SIZES = [(7, 4), (1000, 64), (5000, 64)]
+
+
+def _data(k, d, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal(d) / np.sqrt(d) * 3.0
+    keys = rng.standard_normal((k, d))
+    v = rng.standard_normal((k, d))
+    return q.astype(dtype), keys.astype(dtype), v.astype(dtype)
+
+
+def _reference(q, keys, v, mask=None):
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = keys.astype(np.float64) @ q.astype(np.float64)
+    if mask is not None:
+        s = np.where(mask, s, -np.inf)
+    e = np.exp(s - s.max())
+    return (e @ v.astype(np.float64)) / e.sum()
+
+
+def test_sizes_cover_both_paths():
+    lim = readouts.ONE_QUERY_KERNEL_ENTRIES
+    entries = [k * 2 * d for k, d in SIZES]
+    assert min(entries) <= lim < max(entries)
+
+
+@pytest.mark.parametrize(("k", "d"), SIZES)
+@pytest.mark.parametrize("shape", ["1d", "2d"])
+def test_one_query_matches_reference(k, d, shape):
+    q, keys, v = _data(k, d)
+    got = A.attend(q if shape == "1d" else q[None, :], keys, v)
+    want = _reference(q, keys, v)
+    assert got.shape == ((d,) if shape == "1d" else (1, d))
+    np.testing.assert_allclose(got.reshape(-1), want, rtol=1e-12, atol=1e-13)
+    # the same query inside a batch gives the same read-out to rounding
+    batch = A.attend(np.stack([q, -q, 0.5 * q]), keys, v)
+    np.testing.assert_allclose(batch[0], want, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize(("k", "d"), SIZES)
+def test_one_query_float32_stays_float32(k, d):
+    q, keys, v = _data(k, d, dtype=np.float32)
+    got = A.attend(q, keys, v)
+    assert got.dtype == np.float32
+    s = np.abs(keys.astype(np.float64) @ q.astype(np.float64)).max()
+    bound = EPS32 * (8.0 + 2.0 * np.sqrt(d) * s) * np.abs(v).max()
+    assert np.abs(got - _reference(q, keys, v)).max() <= bound
+
+
+@pytest.mark.parametrize(("k", "d"), SIZES)
+def test_one_query_mask(k, d):
+    q, keys, v = _data(k, d, seed=1)
+    mask = np.zeros(k, bool)
+    mask[k // 2 :] = True
+    keys = keys.copy()
+    keys[0] = 1e308  # masked: its overflowing score must not matter
+    got = A.attend(q, keys, v, mask=mask)
+    np.testing.assert_allclose(got, _reference(q, keys, v, mask), rtol=1e-12, atol=1e-13)
+    with pytest.raises(MemsimError, match="mask"):
+        A.attend(q, keys, v, mask=np.zeros(k, bool))
+
+
+@pytest.mark.parametrize(("k", "d"), SIZES)
+def test_one_query_errors_name_the_input(k, d):
+    q, keys, v = _data(k, d, seed=2)
+    bad = keys.copy()
+    bad[k - 1, 0] = np.nan
+    with pytest.raises(MemsimError, match="keys"):
+        A.attend(q, bad, v)
+    bad = v.copy()
+    bad[k // 2, 1] = np.inf
+    with pytest.raises(MemsimError, match="values"):
+        A.attend(q, keys, bad)
+    # a score overflowing float64 is refused, naming attend
+    with pytest.raises(MemsimError, match="attend"):
+        A.attend(q * 1e300, keys * 1e10, v)
+
+
+@pytest.mark.parametrize(("k", "d"), SIZES)
+def test_one_query_float32_overflow_is_computed_in_float64(k, d):
+    q, keys, v = _data(k, d, seed=3, dtype=np.float32)
+    q = q * np.float32(1e20)  # scores beyond the float32 range, fine in float64
+    got = A.attend(q, keys, v)
+    assert got.dtype == np.float32 and np.isfinite(got).all()
+    want = _reference(q, keys, v)
+    np.testing.assert_allclose(got, want.astype(np.float32), rtol=1e-5, atol=1e-5)
+
+
+def test_one_thread_holds_and_restores_blas():
+    import scipy.linalg.cython_blas  # noqa: F401 - the BLAS that Numba calls
+    from threadpoolctl import threadpool_info
+
+    def counts():
+        return sorted(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+    assert _blas.available()  # the CI machine has OpenBLAS through numpy/scipy
+    before = counts()
+    with _blas.one_thread():
+        assert set(counts()) == {1}
+        with _blas.one_thread():  # nested: still one, and the inner exit does not restore
+            pass
+        assert set(counts()) == {1}
+    assert counts() == before
+    with pytest.raises(RuntimeError), _blas.one_thread():
+        raise RuntimeError("inside")
+    assert counts() == before
+    # a large read-out (held tiles) leaves the counts as they were
+    rng = np.random.default_rng(0)
+    q, keys = rng.standard_normal((300, 32)), rng.standard_normal((4000, 32))
+    assert readouts.readout_cost_ns(300, 4000, 32, 32) >= readouts.PARALLEL_MIN_NS
+    A.attend(q, keys, keys)
+    assert counts() == before
