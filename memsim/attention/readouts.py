@@ -86,7 +86,8 @@ STREAM_MIN_PAIRS = 1 << 20
 #: measured 10-100x slower). With another BLAS only the speed changes, never the numbers.
 TILE_MULTIPLY_ADDS = 65536 * 4
 
-#: The tiled read-out is used up to this query/value dimension; above it tiles under
+#: Without BLAS held to one thread (small work, or a BLAS that threadpoolctl cannot set) the
+#: tiled read-out is used up to this query/value dimension; above it tiles under
 #: :data:`TILE_MULTIPLY_ADDS` get too small for BLAS to be efficient, and the read-out runs as
 #: blocks of :data:`CHUNK_ENTRIES` scores between two multithreaded BLAS products instead.
 TILE_MAX_DIM = 128
@@ -253,18 +254,22 @@ def softmax_readout(
     Two methods:
 
     * ``"chunked"`` (default, fastest measured; the path of ``attend(method="auto")``): tiles
-      of ``block_q`` queries x ``block_k`` keys (:func:`tile_sizes`: both BLAS products of a
-      tile below :data:`TILE_MULTIPLY_ADDS` multiply-adds, so they run in the calling thread and
-      the tile stays in the core's cache). One Numba parallel region runs fixed tasks (query
-      blocks x key chunks); per tile a BLAS product for the scores, one pass per row (mask,
-      maximum, ``exp(s - running max)`` with a float64 sum (a NaN sum or +inf maximum flags
-      non-finite scores),
-      online rescaling as in Milakov & Gimelshein 2018), a BLAS product of the weights with the
-      values into a float64 accumulator. Key chunks (used when there are fewer than
-      :data:`TILE_TASKS` query blocks, so small batches run in parallel too) are merged per
-      query in chunk order. Memory O(B d_v x chunks + threads x block_q x block_k), far below
-      plain numpy's B x K matrix. Serial (same tasks, same numbers) below an estimated
-      :data:`PARALLEL_MIN_NS` (:func:`readout_cost_ns`).
+      of ``block_q`` queries x ``block_k`` keys, computed as fixed tasks (query blocks x key
+      chunks). Per tile a BLAS product for the scores, one pass per row (mask, maximum,
+      ``exp(s - running max)`` with a float64 sum; a NaN sum or +inf maximum flags non-finite
+      scores), online rescaling as in Milakov & Gimelshein 2018, a BLAS product of the
+      weights with the values into a float64 accumulator. Key chunks (used when there are
+      fewer than :data:`TILE_TASKS` query blocks, so small batches run in parallel too) are
+      merged per query in chunk order. Work estimated at :data:`PARALLEL_MIN_NS` or more
+      (:func:`readout_cost_ns`) is shared between memsim's threads
+      (:func:`memsim._threads.share`) with the BLAS library held to one thread
+      (:func:`memsim._blas.one_thread`), in the large tiles of :func:`held_tile_sizes`
+      (without a BLAS that can be held: :func:`tile_sizes`, below
+      :data:`TILE_MULTIPLY_ADDS` multiply-adds). Smaller work runs in the calling thread
+      (:func:`serial_tile_sizes`), and one query in one call (two matrix-vector products
+      around one pass). The tiles follow from the shapes only, so the numbers do not depend
+      on the thread count. Memory O(B d_v x chunks + threads x block_q x block_k), far below
+      plain numpy's B x K matrix.
     * ``"fused"``: one Numba kernel (:func:`memsim.attention._kernels.fused_softmax_read`), no
       BLAS: queries in parallel blocks of ``block_q``, keys streamed in blocks of ``block_k`` with
       a running maximum and normaliser per query (online softmax, Milakov & Gimelshein 2018).
@@ -651,7 +656,7 @@ def _read_into(
     explicit = block_q is not None or block_k is not None
     if q.shape[0] == 1 and not explicit and (entries is None or entries >= k.shape[0]):
         return _one_query_read(q, k, v, mask, out)
-    if max(q.shape[1], v.shape[1]) <= TILE_MAX_DIM or explicit:
+    if max(q.shape[1], v.shape[1]) <= TILE_MAX_DIM or explicit or _held(q, k, v):
         return _tiled_read(q, k, v, mask, out, entries, block_q, block_k)
     ce = CHUNK_ENTRIES if entries is None else entries
     flags, _ = _blocked_softmax_read(q, k, v, mask, out, ce)
@@ -659,6 +664,17 @@ def _read_into(
     if not np.isfinite(out).all():
         f |= K.FLAG_OUT
     return f
+
+
+def _held(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> bool:
+    """True when the tiled read-out of these inputs runs shared tasks with BLAS held to one
+    thread (then it is used for every dimension: measured 1.08-1.13x the two plain BLAS
+    products for the modern Hopfield update at B = 1000, K = 10^4, d = 256, against 1.13-1.17x
+    for score blocks between multithreaded BLAS products)."""
+    lim = PARALLEL_MIN_NS
+    if lim is None or not _blas.available():
+        return False
+    return readout_cost_ns(q.shape[0], k.shape[0], q.shape[1], v.shape[1], q.dtype) >= lim
 
 
 def _one_query_read(
