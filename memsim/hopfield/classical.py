@@ -366,18 +366,12 @@ def _hebbian_integer(xi: np.ndarray) -> np.ndarray:
 
 
 def _check_patterns(patterns: Any, name: str = "patterns", dense: bool = True) -> np.ndarray:
-    a = np.asarray(patterns)
-    if a.ndim != 2:
-        raise MemsimError(
-            f"{name} must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
-        )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    a = _args.pattern_matrix(patterns, name)
     n = a.shape[1]
     if dense:
         _args.check_fits(n * n * 14, name, f"the {n} x {n} couplings of {n} neurons")
     if not _plus_minus_one(a):
-        raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+        raise MemsimError(f"{name} {_args.PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 

@@ -132,27 +132,14 @@ def _all_pm1(a: np.ndarray) -> bool:
 
 
 def _check_stored(stored: Any) -> np.ndarray:
-    a = np.asarray(stored)
-    if a.ndim != 2:
-        raise MemsimError(
-            f"stored must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
-        )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"stored needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    a = _checks.pattern_matrix(stored, "stored")
     if not _all_pm1(a):
-        raise MemsimError("stored must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+        raise MemsimError(f"stored {_checks.PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 
 def _check_states(states: Any, n: int, name: str) -> tuple[np.ndarray, bool]:
-    s = np.asarray(states)
-    single = s.ndim == 1
-    if single:
-        s = s[None, :]
-    if s.ndim != 2 or s.shape[1] != n:
-        raise MemsimError(
-            f"{name} must have shape (B, {n}) or ({n},) to match stored, got {np.shape(states)}"
-        )
+    s, single = _checks.state_rows(states, n, name)
     if s.shape[0] == 0:
         raise MemsimError(f"{name} is empty (shape {np.shape(states)})")
     if not _all_pm1(s):

@@ -94,14 +94,7 @@ def _check_stored(stored: Any, finite: bool = True, keep_float32: bool = False) 
 def _check_queries(
     queries: Any, d: int, name: str = "queries", dtype: Any = np.float64
 ) -> tuple[np.ndarray, bool]:
-    q = np.asarray(queries)
-    single = q.ndim == 1
-    if single:
-        q = q[None, :]
-    if q.ndim != 2 or q.shape[1] != d:
-        raise MemsimError(
-            f"{name} must have shape (B, {d}) or ({d},) to match stored, got {np.shape(queries)}"
-        )
+    q, single = _checks.state_rows(queries, d, name)
     if q.shape[0] == 0:
         raise MemsimError(f"{name} is empty")
     if not np.issubdtype(q.dtype, np.number) or np.iscomplexobj(q):
