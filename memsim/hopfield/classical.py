@@ -28,6 +28,7 @@ import numpy as np
 
 from memsim import _checks as _args
 from memsim import _threads
+from memsim._checks import readonly as _readonly
 from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -40,11 +41,6 @@ ORDERS = ("random", "fixed")
 _F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
 #: pattern sets up to this size (as floats) are also kept as a float copy for the field kernels
 _FLOAT_PATTERNS_MAX_BYTES = 16 * 2**20
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 # --------------------------------------------------------------------------------------------

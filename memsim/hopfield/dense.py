@@ -42,6 +42,7 @@ import numpy as np
 from memsim import _checks
 from memsim import patterns as _patterns
 from memsim import theory as _theory
+from memsim._checks import readonly as _readonly
 from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -56,11 +57,6 @@ _INT_LIMIT = 2**62
 #: below this many neuron-pattern operations per sweep (B N P) the serial kernels are used: a
 #: parallel region costs more than it saves (and much more on a loaded machine)
 _PARALLEL_MIN_WORK = 1 << 18
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True)

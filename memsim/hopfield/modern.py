@@ -48,6 +48,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
+from memsim._checks import readonly as _readonly
 from memsim._docstrings import fill_doc as _fill_doc  # no __all__ here: keep it private
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
@@ -62,11 +63,6 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 # ------------------------------------------------------------------------------------------------
