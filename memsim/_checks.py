@@ -139,7 +139,7 @@ def spins(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndar
     if n is not None and a.shape[-1] != n:
         raise MemsimError(f"{name} must have {n} columns, got shape {a.shape}")
     if not np.isin(a, (-1, 1)).all():
-        raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+        raise MemsimError(f"{name} {PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 
@@ -156,6 +156,78 @@ def bits(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarr
     if not ok:
         raise MemsimError(f"{name} must contain only 0 and 1")
     return np.ascontiguousarray(a, dtype=np.uint8)
+
+
+#: what the pattern checks say to a user holding 0/1 data
+PM1_ONLY = "must contain only -1 and +1 (for 0/1 data use 2 * x - 1)"
+
+
+def pattern_matrix(value: Any, name: str) -> np.ndarray:
+    """``value`` as an array of P >= 1 stored patterns of N >= 2 neurons (the rows), its dtype
+    and values not yet checked (the Hopfield engines check -1/+1 their own way).
+
+    Parameters
+    ----------
+    value : array_like, (P, N)
+        The patterns.
+    name : str
+        The argument's name, for the errors.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``np.asarray(value)``.
+
+    Raises
+    ------
+    MemsimError
+        Not 2-D, or fewer than 1 pattern or 2 neurons.
+    """
+    a = np.asarray(value)
+    if a.ndim != 2:
+        raise MemsimError(
+            f"{name} must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
+        )
+    if a.shape[0] < 1 or a.shape[1] < 2:
+        raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    return a
+
+
+def state_rows(value: Any, width: int, name: str) -> tuple[np.ndarray, bool]:
+    """A batch of B states (or one) of ``width`` entries each, matched against the stored
+    patterns, as a 2-D array (B may still be 0; dtype and values not yet checked).
+
+    Parameters
+    ----------
+    value : array_like, (B, width) or (width,)
+        The states (cues, queries).
+    width : int
+        N (or d), the size of a stored pattern.
+    name : str
+        The argument's name, for the error.
+
+    Returns
+    -------
+    rows : numpy.ndarray, (B, width)
+        ``np.asarray(value)``, a single state as one row.
+    single : bool
+        Whether ``value`` was one state (1-D).
+
+    Raises
+    ------
+    MemsimError
+        Neither (B, width) nor (width,).
+    """
+    a = np.asarray(value)
+    single = a.ndim == 1
+    if single:
+        a = a[None, :]
+    if a.ndim != 2 or a.shape[1] != width:
+        raise MemsimError(
+            f"{name} must have shape (B, {width}) or ({width},) to match stored, got "
+            f"{np.shape(value)}"
+        )
+    return a, single
 
 
 def _as_float(x: Any, name: str) -> np.ndarray:

@@ -11,9 +11,22 @@ from click.testing import CliRunner, Result
 from memsim.cli.app import cli
 
 
-def invoke(*args) -> Result:
-    """``memsim <args>`` in this process (exceptions propagate: a traceback is a test failure)."""
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+def invoke(*args, input: str | None = None) -> Result:
+    """``memsim <args>`` in this process (exceptions propagate: a traceback is a test failure);
+    ``input`` is typed at its prompts."""
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    """A scenario file ``name`` in ``tmp_path`` holding ``text``."""
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def flat(text: str) -> str:
+    """The output with the table rules (│) and runs of white space folded to single spaces."""
+    return " ".join(text.replace("│", " ").split())
 
 
 def command_of(path: Path) -> str:

@@ -6,9 +6,11 @@ one slot / one word at a time, in Python floats where that is simplest.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+# the scores and normalisers (applied here to the scores of the present slots only) are the one
+# plain reference of them, in reference_attention.py
+from reference_attention import normalise, score, softmax
 
 # --------------------------------------------------------------------------- position encoding
 
@@ -43,102 +45,6 @@ def encode(words, vectors, encoding="position", variant="paper", J=None):
         for k in range(d):
             out[k] += l[j, k] * vectors[w][k]
     return out
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def score(q, k, kind="dot", beta=1.0, weight=None, eps=1e-8):
-    q = [float(x) for x in q]
-    k = [float(x) for x in k]
-    dot = sum(a * b for a, b in zip(q, k, strict=True))
-    if kind == "dot":
-        s = dot
-    elif kind == "scaled_dot":
-        s = dot / math.sqrt(len(q))
-    elif kind == "cosine":
-        nq = max(math.sqrt(sum(a * a for a in q)), eps)
-        nk = max(math.sqrt(sum(b * b for b in k)), eps)
-        s = min(1.0, max(-1.0, dot / (nq * nk)))
-    elif kind == "neg_sq_distance":
-        s = -sum((a - b) ** 2 for a, b in zip(q, k, strict=True))
-    elif kind == "general":
-        s = sum(q[i] * weight[i][j] * k[j] for i in range(len(q)) for j in range(len(k)))
-    else:
-        raise ValueError(kind)
-    return beta * s
-
-
-# --------------------------------------------------------------------------- normalisers
-# (applied to the scores of the present slots only)
-
-
-def softmax(z, temperature=1.0):
-    m = max(z)
-    e = [math.exp((x - m) / temperature) for x in z]
-    s = sum(e)
-    return [x / s for x in e]
-
-
-def sparsemax(z, iters=200):
-    """Projection onto the simplex by bisection on tau: sum max(z - tau, 0) = 1."""
-    lo, hi = max(z) - 1.0, max(z)
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        if sum(max(x - mid, 0.0) for x in z) >= 1.0:
-            lo = mid
-        else:
-            hi = mid
-    p = [max(x - lo, 0.0) for x in z]
-    s = sum(p)
-    return [x / s for x in p]
-
-
-def entmax15(z, iters=200):
-    """p_i = max(z_i / 2 - tau, 0)^2 with sum 1, tau by bisection."""
-    x = [v / 2.0 for v in z]
-    lo, hi = max(x) - 1.0, max(x)
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        if sum(max(v - mid, 0.0) ** 2 for v in x) >= 1.0:
-            lo = mid
-        else:
-            hi = mid
-    p = [max(v - lo, 0.0) ** 2 for v in x]
-    s = sum(p)
-    return [v / s for v in p]
-
-
-def hard(z):
-    best = 0
-    for i, v in enumerate(z):
-        if v > z[best]:
-            best = i
-    return [1.0 if i == best else 0.0 for i in range(len(z))]
-
-
-def topk(z, k, temperature=1.0):
-    order = sorted(range(len(z)), key=lambda i: (-z[i], i))[:k]
-    kept = [z[i] for i in order]
-    p = softmax(kept, temperature)
-    out = [0.0] * len(z)
-    for i, v in zip(order, p, strict=True):
-        out[i] = v
-    return out
-
-
-def normalise(z, kind, **opts):
-    if kind == "softmax":
-        return softmax(z, opts.get("temperature", 1.0))
-    if kind == "sparsemax":
-        return sparsemax(z)
-    if kind == "entmax15":
-        return entmax15(z)
-    if kind == "hard":
-        return hard(z)
-    if kind == "topk":
-        return topk(z, opts["k"], opts.get("temperature", 1.0))
-    raise ValueError(kind)
 
 
 # --------------------------------------------------------------------------- reads

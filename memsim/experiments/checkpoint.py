@@ -423,6 +423,19 @@ def _has_checkpoint(folder: Path) -> bool:
     return os.path.lexists(folder / MANIFEST) or os.path.lexists(folder / ROWS)
 
 
+def _refuse_resume_without_checkpoint(folder: Path) -> None:
+    """--resume on a non-empty folder without a checkpoint: say what it holds instead."""
+    what = (
+        "a finished run without a checkpoint"
+        if (folder / "results.json").exists()
+        else "files that are not a memsim checkpoint"
+    )
+    raise MemsimError(
+        f"cannot resume: the folder {folder} holds {what} (no {MANIFEST}). Use --force to start "
+        "over (memsim results folders only), or choose another --out"
+    )
+
+
 def _list_checkpoint_files(folder: Path) -> None:
     """Record the checkpoint's files in the folder's memsim manifest (so --force may remove
     them later, and nothing else)."""
@@ -483,15 +496,7 @@ def open_checkpoint(
         ck._lock()
         try:
             if nonempty and not has_ckpt:
-                what = (
-                    "a finished run without a checkpoint"
-                    if (p / "results.json").exists()
-                    else "files that are not a memsim checkpoint"
-                )
-                raise MemsimError(
-                    f"cannot resume: the folder {p} holds {what} (no {MANIFEST}). Use --force "
-                    "to start over (memsim results folders only), or choose another --out"
-                )
+                _refuse_resume_without_checkpoint(p)
             if nonempty:
                 extra = foreign_entries(p)
                 if extra is None or extra:  # no valid manifest: nothing there is known to be ours
@@ -576,15 +581,7 @@ def open_sweep(
         _refuse_resume_with_force(force)
         if not part_busy and target.is_dir() and any(target.iterdir()):
             if not _has_checkpoint(target):
-                what = (
-                    "a finished run without a checkpoint"
-                    if (target / "results.json").exists()
-                    else "files that are not a memsim checkpoint"
-                )
-                raise MemsimError(
-                    f"cannot resume: the folder {target} holds {what} (no {MANIFEST}). Use "
-                    "--force to start over (memsim results folders only), or choose another --out"
-                )
+                _refuse_resume_without_checkpoint(target)
             refuse_foreign(target, foreign_entries(target), "resume from")
             part.mkdir(parents=True, exist_ok=True)
             _list_checkpoint_files(part)

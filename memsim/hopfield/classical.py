@@ -28,6 +28,7 @@ import numpy as np
 
 from memsim import _checks as _args
 from memsim import _threads
+from memsim._checks import readonly as _readonly
 from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -40,11 +41,6 @@ ORDERS = ("random", "fixed")
 _F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
 #: pattern sets up to this size (as floats) are also kept as a float copy for the field kernels
 _FLOAT_PATTERNS_MAX_BYTES = 16 * 2**20
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,18 +362,12 @@ def _hebbian_integer(xi: np.ndarray) -> np.ndarray:
 
 
 def _check_patterns(patterns: Any, name: str = "patterns", dense: bool = True) -> np.ndarray:
-    a = np.asarray(patterns)
-    if a.ndim != 2:
-        raise MemsimError(
-            f"{name} must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
-        )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    a = _args.pattern_matrix(patterns, name)
     n = a.shape[1]
     if dense:
         _args.check_fits(n * n * 14, name, f"the {n} x {n} couplings of {n} neurons")
     if not _plus_minus_one(a):
-        raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+        raise MemsimError(f"{name} {_args.PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 

@@ -42,6 +42,7 @@ import numpy as np
 from memsim import _checks
 from memsim import patterns as _patterns
 from memsim import theory as _theory
+from memsim._checks import readonly as _readonly
 from memsim._jit import keeps_thread_count, set_threads
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError
@@ -56,11 +57,6 @@ _INT_LIMIT = 2**62
 #: below this many neuron-pattern operations per sweep (B N P) the serial kernels are used: a
 #: parallel region costs more than it saves (and much more on a loaded machine)
 _PARALLEL_MIN_WORK = 1 << 18
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True)
@@ -132,27 +128,14 @@ def _all_pm1(a: np.ndarray) -> bool:
 
 
 def _check_stored(stored: Any) -> np.ndarray:
-    a = np.asarray(stored)
-    if a.ndim != 2:
-        raise MemsimError(
-            f"stored must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
-        )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"stored needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    a = _checks.pattern_matrix(stored, "stored")
     if not _all_pm1(a):
-        raise MemsimError("stored must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+        raise MemsimError(f"stored {_checks.PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 
 def _check_states(states: Any, n: int, name: str) -> tuple[np.ndarray, bool]:
-    s = np.asarray(states)
-    single = s.ndim == 1
-    if single:
-        s = s[None, :]
-    if s.ndim != 2 or s.shape[1] != n:
-        raise MemsimError(
-            f"{name} must have shape (B, {n}) or ({n},) to match stored, got {np.shape(states)}"
-        )
+    s, single = _checks.state_rows(states, n, name)
     if s.shape[0] == 0:
         raise MemsimError(f"{name} is empty (shape {np.shape(states)})")
     if not _all_pm1(s):

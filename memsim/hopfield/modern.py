@@ -48,6 +48,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
+from memsim._checks import readonly as _readonly
 from memsim._docstrings import fill_doc as _fill_doc  # no __all__ here: keep it private
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
@@ -62,11 +63,6 @@ ENTMAX_ALPHA = {"softmax": 1.0, "sparsemax": 2.0, "entmax15": 1.5}
 
 _FUSED_MAX_BATCH = 10  # up to this many queries: one fused pass over the stored patterns
 _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored patterns
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 # ------------------------------------------------------------------------------------------------
@@ -94,14 +90,7 @@ def _check_stored(stored: Any, finite: bool = True, keep_float32: bool = False) 
 def _check_queries(
     queries: Any, d: int, name: str = "queries", dtype: Any = np.float64
 ) -> tuple[np.ndarray, bool]:
-    q = np.asarray(queries)
-    single = q.ndim == 1
-    if single:
-        q = q[None, :]
-    if q.ndim != 2 or q.shape[1] != d:
-        raise MemsimError(
-            f"{name} must have shape (B, {d}) or ({d},) to match stored, got {np.shape(queries)}"
-        )
+    q, single = _checks.state_rows(queries, d, name)
     if q.shape[0] == 0:
         raise MemsimError(f"{name} is empty")
     if not np.issubdtype(q.dtype, np.number) or np.iscomplexobj(q):

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
+from memsim import _checks
 from memsim._rng import stream_states
 from memsim.errors import ConvergenceWarning, MemsimError, MemsimWarning
 from memsim.hopfield import _rule_kernels as RK
@@ -59,14 +60,9 @@ def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
         a = np.asarray(patterns)
     except (TypeError, ValueError) as exc:
         raise MemsimError(f"{name} must be a 2-D array of -1/+1, got {type(patterns)}") from exc
-    if a.ndim != 2:
-        raise MemsimError(
-            f"{name} must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
-        )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
+    a = _checks.pattern_matrix(a, name)
     if a.dtype.kind not in "biuf" or not np.isin(a, (-1, 1)).all():
-        raise MemsimError(f"{name} must contain only -1 and +1 (for 0/1 data use 2 * x - 1)")
+        raise MemsimError(f"{name} {_checks.PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_tools import invoke
+from cli_tools import flat, invoke, write
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("attention_*.yaml"))
@@ -21,16 +21,6 @@ model:
   queries: {source: keys, count: 5, noise: 0.3}
 run: {seed: 4}
 """
-
-
-def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
-    p = tmp_path / name
-    p.write_text(text)
-    return p
-
-
-def flat(text: str) -> str:
-    return " ".join(text.replace("│", " ").split())
 
 
 # -------------------------------------------------------------------------- scenarios -------

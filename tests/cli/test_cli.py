@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_tools import invoke, write
 from click.testing import CliRunner
 from memsim.cli.app import cli
 
@@ -29,16 +30,6 @@ patterns: {source: random, count: 5, size: 60}
 cue: {flip: 0.1}
 run: {trials: 2, seed: 1}
 """
-
-
-def invoke(*args, input=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
-
-
-def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
-    p = tmp_path / name
-    p.write_text(text)
-    return p
 
 
 # -------------------------------------------------------------------------- happy paths ------

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from memsim.cli.app import cli
+from cli_tools import invoke
 
 from memsim import patterns as pat
 from memsim.results import load
@@ -36,10 +35,6 @@ PLOTS = {
     "digits_completion": {"pictures.png", "energy.png", "attention.png", "fixed_points.png"},
     "image_recall": {"pictures.png", "energy.png", "attention.png"},
 }
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def draw_pictures(folder: Path) -> Path:

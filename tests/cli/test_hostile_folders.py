@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_tools import flat
 from click.testing import CliRunner
 from memsim.cli.app import cli
+from sweep_scenarios import as_yaml, hopfield_sweep
 
 from memsim.errors import MemsimError
 
@@ -31,14 +33,7 @@ cue: {flip: 0.1}
 run: {trials: 2, seed: 1}
 """
 
-SWEEP = """\
-name: sweep
-model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 20}
-patterns: {source: random, size: 40}
-cue: {flip: 0.1}
-run: {trials: 3, seed: 11}
-capacity: {loads: [0.05, 0.15, 0.3], sizes: [30, 40]}
-"""
+SWEEP = as_yaml(hopfield_sweep("sweep", trials=3, seed=11, loads=[0.05, 0.15, 0.3], sizes=[30, 40]))
 
 USER_FILES = {
     "notes.txt": b"my notes\n",
@@ -47,10 +42,6 @@ USER_FILES = {
     "old/checkpoint.json": b'{"also": "mine"}\n',
     "data.npy": b"\x93NUMPY not really",
 }
-
-
-def flat(text: str) -> str:
-    return " ".join(text.replace("│", " ").split())
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -548,14 +539,17 @@ def test_interrupted_force_run_keeps_previous_results(work, monkeypatch):
 
 
 # ------------------------------------------------------------------ real signals ----
-LONG_SWEEP = """\
-name: long
-model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 30}
-patterns: {source: random, size: 200}
-cue: {flip: 0.1}
-run: {trials: 40, seed: 3}
-capacity: {loads: [0.02, 0.06, 0.1, 0.14], sizes: [200]}
-"""
+LONG_SWEEP = as_yaml(
+    hopfield_sweep(
+        "long",
+        trials=40,
+        seed=3,
+        loads=[0.02, 0.06, 0.1, 0.14],
+        sizes=[200],
+        size=200,
+        max_sweeps=30,
+    )
+)
 
 
 def _memsim(args, cwd):

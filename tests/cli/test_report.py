@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from browser import check_page, check_pages, find_chromium
-from click.testing import CliRunner
+from cli_tools import invoke
 from html_check import Page, assert_self_contained, image_bytes
-from memsim.cli.app import cli
 
 from memsim.folders import foreign_entries, read_manifest
 
@@ -31,10 +30,6 @@ run: {{trials: 2, seed: 1}}
 """
 
 HOSTILE = "'<script>alert(1)</script><img src=x onerror=alert(2)> & <!-- done'"
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def scenario(tmp_path: Path, tag: str = "a", description: str = "a small run") -> Path:

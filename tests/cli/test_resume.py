@@ -10,24 +10,17 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_tools import invoke
+from cli_tools import flat, invoke
 from click.testing import CliRunner
 from memsim.cli import app
 from memsim.cli.app import cli
+from sweep_scenarios import as_yaml, hopfield_sweep
 
-SCENARIO = """\
-model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 20}
-patterns: {source: random, size: 50}
-cue: {flip: 0.1}
-run: {trials: 3, seed: 11}
-capacity: {loads: [0.05, 0.15, 0.3], sizes: [40, 50]}
-"""
+SCENARIO = as_yaml(
+    hopfield_sweep(None, trials=3, seed=11, loads=[0.05, 0.15, 0.3], sizes=[40, 50], size=50)
+)
 
 TABLES = ("capacity.csv", "capacity_summary.csv")
-
-
-def flat(text: str) -> str:
-    return " ".join(text.replace("│", " ").split())
 
 
 @pytest.fixture

@@ -7,20 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from sweep_scenarios import hopfield_sweep
 
 from memsim import folders
 from memsim.experiments import checkpoint as ckpt
 from memsim.experiments.hopfield import capacity_points, capacity_task
 from memsim.scenario.load import validate
 
-SCENARIO = {
-    "name": "tiny_sweep",
-    "model": {"kind": "hopfield", "rule": "hebbian", "dynamics": "async", "max_sweeps": 20},
-    "patterns": {"source": "random", "size": 40},
-    "cue": {"flip": 0.1},
-    "run": {"trials": 2, "seed": 7},
-    "capacity": {"loads": [0.05, 0.15]},
-}
+SCENARIO = hopfield_sweep("tiny_sweep", trials=2, seed=7, loads=[0.05, 0.15])
 
 #: the fixed temporary names older versions wrote through
 OLD_TEMPS = ("checkpoint.json.tmp", "checkpoint.jsonl.tmp")

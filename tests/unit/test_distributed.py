@@ -15,6 +15,7 @@ from pathlib import Path
 import numba
 import pytest
 from distributed import LocalCluster
+from sweep_scenarios import hopfield_sweep
 
 from memsim.errors import MemsimError
 from memsim.experiments import run as run_experiment
@@ -35,14 +36,7 @@ from memsim.scenario.load import validate
 # Test-defined tasks travel to the Dask workers by value (the workers cannot import this file):
 # they are closures, which pickle cannot serialise by name, so Dask falls back to cloudpickle.
 
-SCENARIO = {
-    "name": "tiny_sweep",
-    "model": {"kind": "hopfield", "rule": "hebbian", "dynamics": "async", "max_sweeps": 20},
-    "patterns": {"source": "random", "size": 40},
-    "cue": {"flip": 0.1},
-    "run": {"trials": 4, "seed": 7},
-    "capacity": {"loads": [0.05, 0.15, 0.3], "sizes": [40, 50]},
-}
+SCENARIO = hopfield_sweep("tiny_sweep", trials=4, seed=7, loads=[0.05, 0.15, 0.3], sizes=[40, 50])
 
 
 def scenario(**changes):

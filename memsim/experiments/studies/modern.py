@@ -22,6 +22,7 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
+from memsim._checks import readonly as _readonly
 from memsim._checks import renamed_keywords
 from memsim._rng import generator
 from memsim.errors import MemsimError
@@ -49,11 +50,6 @@ __all__ = [
 #: :func:`memsim.patterns.random_patterns` that draws them (the "binary" patterns are integer
 #: coin flips as float64)
 PATTERN_KINDS = {"binary": "coin", "gaussian": "gaussian", "sphere": "sphere"}
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def beta_sweep(
