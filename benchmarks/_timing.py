@@ -21,6 +21,7 @@ def interleaved(
     number: int = 1,
     reduce: Callable[[list[float]], float] = min,
     result: bool = False,
+    settle: bool = False,
 ) -> Any:
     """Wall-clock time of each function, the functions called in turn (noise hits all alike).
 
@@ -39,6 +40,13 @@ def interleaved(
         ``statistics.median``.
     result : bool, default False
         Also return the value of each function's last call.
+    settle : bool, default False
+        Call each function once, untimed, right before its timed calls in every round. Two
+        BLAS thread pools in one process (numpy's OpenBLAS, and SciPy's, which Numba code
+        calls) slow each other down: OpenBLAS threads keep spinning for a while after a call,
+        so a function timed right after another one's multithreaded product competes with its
+        threads. Settled, each function is timed as it runs when called in a loop (the
+        interference is measured on its own by benchmarks/peers_attention.py).
 
     Returns
     -------
@@ -52,6 +60,8 @@ def interleaved(
     outs: list[object] = [None for _ in funcs]
     for _ in range(repeats):
         for i, f in enumerate(funcs):
+            if settle:
+                f()
             t0 = time.perf_counter()
             for _ in range(number):
                 outs[i] = f()

@@ -18,7 +18,13 @@ Tasks (d = 64 unless stated):
   (the two BLAS products alone, ``numpy_two_blas``, and the plain update) and
   ``torch sdpa(Q, X, X, scale=beta)``.
 
-Every time is the best of several calls after a warm-up; the whole measurement is repeated
+* ``readout_alternating`` (B = 1000): memsim and numpy called in strict alternation, each timed
+  right after the other's call, so each competes with the other's BLAS threads that are still
+  spinning (numpy's OpenBLAS and SciPy's, which memsim's Numba code calls, are two thread pools).
+
+Every time is the best of several calls after a warm-up, each function settled (called once
+untimed right before its timed call, as when it runs in a loop) except in
+``readout_alternating``; the whole measurement is repeated
 ``--rounds`` times (memsim and numpy interleaved in one process, then the peer process), and the
 CSV gives the median over rounds of each time and of each ratio ``ratio_vs_memsim`` = package
 time / memsim time (above 1: memsim faster). The load average of each round is in ``notes``:
@@ -102,16 +108,21 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
     out: dict[tuple[str, str, str], float] = {}
     for name in spec["attention"]:
         q, k, v = (np.load(tmp / f"{name}_{x}.npy") for x in "qkv")
-        t_m, t_n = interleaved(
-            [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)],
-            spec["repeats"][name],
-            warmup=1,
-        )
+        pair = [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)]
+        t_m, t_n = interleaved(pair, spec["repeats"][name], warmup=1, settle=True)
         out["readout", name, "memsim"] = t_m
         out["readout", name, "numpy"] = t_n
+        if spec["cases"][name]["B"] == 1000:
+            # alternating single calls: each timed right after the other's BLAS thread pool
+            # ran (OpenBLAS threads spin for a while after a call), the cost of mixing them
+            t_m, t_n = interleaved(pair, spec["repeats"][name], warmup=1)
+            out["readout_alternating", name, "memsim"] = t_m
+            out["readout_alternating", name, "numpy"] = t_n
     for name in spec["softmax"]:
         z = np.load(tmp / f"{name}.npy")
-        t_m, t_n = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 10, warmup=1)
+        t_m, t_n = interleaved(
+            [lambda: A.softmax(z), lambda: numpy_softmax(z)], 10, warmup=1, settle=True
+        )
         out["softmax", name, "memsim"] = t_m
         out["softmax", name, "numpy"] = t_n
     z = np.load(tmp / "entmax_z.npy")
@@ -134,7 +145,10 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
             return s @ x
 
         t_m, t_b, t_n = interleaved(
-            [lambda: modern.retrieve(x, qm, beta), lambda: (qm @ x.T) @ x, plain], 5, warmup=1
+            [lambda: modern.retrieve(x, qm, beta), lambda: (qm @ x.T) @ x, plain],
+            5,
+            warmup=1,
+            settle=True,
         )
         out["modern_retrieve", name, "memsim"] = t_m
         out["modern_retrieve", name, "numpy_two_blas"] = t_b
@@ -200,7 +214,8 @@ def main() -> None:
             case = spec["cases"].get(name, {"dtype": "float64", "B": 1000, "K": 1000, "d": ""})
             note = {
                 "memsim": "reference row",
-                "numpy": "plain numpy, same process, same precision",
+                "numpy": "plain numpy, same process, same precision"
+                + ("; single calls alternating with memsim's" if "alternating" in task else ""),
                 "numpy_two_blas": "the two BLAS products alone (Q @ X.T) @ X",
                 "torch": "scaled_dot_product_attention"
                 if task in ("readout", "modern_retrieve")
@@ -224,11 +239,18 @@ def main() -> None:
                     f"threads {spec['threads']}; load average {min(loads):.1f}-{max(loads):.1f}",
                 }
             )
-        order = {"readout": 0, "softmax": 1, "sparsemax": 2, "entmax15": 3, "entmax_bisect": 4}
+        order = {
+            "readout": 0,
+            "readout_alternating": 1,
+            "softmax": 2,
+            "sparsemax": 3,
+            "entmax15": 4,
+            "entmax_bisect": 5,
+        }
         pk = {"memsim": 0, "numpy": 1, "numpy_two_blas": 2, "torch": 3, "entmax": 4}
         rows.sort(
             key=lambda r: (
-                order.get(r["task"], 5),
+                order.get(r["task"], 6),
                 r["dtype"],
                 int(r["B"]),
                 int(r["K"]),
