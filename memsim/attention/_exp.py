@@ -70,6 +70,26 @@ def _f32_from_bits(typingctx, bits):
     return types.float32(types.int32), codegen
 
 
+@intrinsic
+def _bits_from_f64(typingctx, x):
+    """The IEEE-754 bits of the float64 ``x`` as an int64 (an LLVM bitcast)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _bits_from_f32(typingctx, x):
+    """The IEEE-754 bits of the float32 ``x`` as an int32 (an LLVM bitcast)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return types.int32(types.float32), codegen
+
+
 @jit(fastmath=CONTRACT)
 def exp64(x):
     """``exp(x)`` for a float64 ``x`` (any value; see the module docstring)."""

@@ -5,9 +5,10 @@ kernels compute and never validate (stumpy style).
 
 Exponentials go through :func:`memsim.attention._exp.exp64` / ``exp32`` (branch-free, vectorised
 by LLVM; Numba's own ``np.exp`` is a scalar libm call), which must not be compiled with
-``reassoc``: the kernels that call them use at most :data:`memsim._jit.CONTRACT`. Row maxima and
-sums use four partial results instead of reassociation, so they vectorise and give the same
-numbers on every run and for any thread count.
+``reassoc``: the kernels that call them use at most :data:`memsim._jit.CONTRACT`. Row maxima
+are found on integer keys of the float bits and the softmax normaliser's row sums in fixed point
+(integers), which LLVM vectorises without reassociation; the other sums use eight partial
+results. All give the same numbers on every run and for any thread count.
 
 * :func:`fused_softmax_read` -- ``softmax(q K^T) V`` for a batch of queries without the B x K
   score matrix and without BLAS: queries in blocks (parallel), keys in blocks, running maximum and
@@ -27,7 +28,14 @@ from numba import prange, types
 from numba.extending import overload
 
 from memsim._jit import CONTRACT, jit, pjit
-from memsim.attention._exp import exp32, exp64
+from memsim.attention._exp import (
+    _bits_from_f32,
+    _bits_from_f64,
+    _f32_from_bits,
+    _f64_from_bits,
+    exp32,
+    exp64,
+)
 
 #: exponentials are computed and summed in segments of this many entries (the segment stays in
 #: the L1 cache between the exponential loop and the sum)
@@ -92,43 +100,158 @@ def exp_into(x, out):
     _exp_segment(out, 0.0)
 
 
+# ------------------------------------------------------------------------------------------------
+# row maximum and NaN check in one integer pass; exact fixed-point sums of exponentials
+# ------------------------------------------------------------------------------------------------
+#
+# A floating-point maximum or sum is a reduction that LLVM vectorises only with reassociation,
+# which the exponentials must not be compiled with and which would make a sum depend on the
+# vector width the compiler picks. Both reductions are done in integers instead: LLVM vectorises
+# integer max and + as written (they are associative), and the result is the same in any order.
+#
+# * Maximum: the IEEE-754 bits of a float read as a signed integer, with the low 31 (63) bits
+#   flipped when the sign bit is set, are a key in the same order as the floats (-0 just below
+#   +0); a NaN with the sign bit clear sorts above +inf, one with it set below -inf. The largest
+#   absolute bit pattern tells whether there is a NaN (above the pattern of inf).
+# * Sum: each exponential e (in [0, 1] after the shift by the maximum) is rounded to a multiple
+#   of 2^-50 by adding the "magic number" 2^52 to e 2^50 (the sum's low mantissa bits are then
+#   that integer) and the integers are added exactly. For float64 rows the rounding residual of
+#   each term is added the same way in units of 2^-100, so the float64 sum is correct to about
+#   one rounding; float32 terms lose at most 2^-51 each (1e-12 of a sum >= 1 for 10^3 entries,
+#   far below float32 rounding). Segments of 4096 entries keep the integer sums below 2^62.
+
+_KEY32 = np.int32(0x7FFFFFFF)
+_KEY64 = np.int64(0x7FFFFFFFFFFFFFFF)
+_INF32_BITS = np.int32(0x7F800000)
+_INF64_BITS = np.int64(0x7FF0000000000000)
+_NEG_INF32_KEY = np.int32(-2139095041)  # key of float32 -inf (0xff800000 ^ 0x7fffffff)
+_NEG_INF64_KEY = np.int64(-9218868437227405313)  # key of float64 -inf
+_SHIFT32 = np.int32(31)
+_SHIFT64 = np.int64(63)
+
+_FIX = 2.0**50  # fixed-point unit of the sums: 2^-50
+_FIX_LO = 2.0**50  # the residuals' unit: 2^-50 of 2^-50
+_MAGIC = 2.0**52  # y = v + 2^52 holds round(v) in its low mantissa bits for 0 <= v < 2^52
+_MAGIC_BITS = np.int64(0x4330000000000000)
+_MAGIC_S = 1.5 * 2.0**52  # the same for -2^51 <= v < 2^51
+_MAGIC_S_BITS = np.int64(0x4338000000000000)
+_FIX_SEG = 4096  # 4096 terms of at most 2^50 stay below 2^62
+
+
+def _scan_row(row):
+    """``(maximum, has_nan)`` of a 1-D float32/float64 row in one integer pass; the maximum is
+    in the row's dtype, -inf for an empty row, and meaningless when ``has_nan``."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_scan_row, jit_options={"cache": True})
+def _scan_row_impl(row):
+    if row.dtype == types.float32:
+
+        def impl32(row):
+            km = _NEG_INF32_KEY
+            am = np.int32(0)
+            for j in range(row.shape[0]):
+                v = _bits_from_f32(row[j])
+                a = np.int32(v & _KEY32)
+                k = np.int32(v ^ np.int32(np.int32(v >> _SHIFT32) & _KEY32))
+                km = k if k > km else km
+                am = a if a > am else am
+            m = _f32_from_bits(np.int32(km ^ np.int32(np.int32(km >> _SHIFT32) & _KEY32)))
+            return m, am > _INF32_BITS
+
+        return impl32
+
+    def impl64(row):
+        km = _NEG_INF64_KEY
+        am = np.int64(0)
+        for j in range(row.shape[0]):
+            v = _bits_from_f64(np.float64(row[j]))
+            a = v & _KEY64
+            k = v ^ ((v >> _SHIFT64) & _KEY64)
+            km = k if k > km else km
+            am = a if a > am else am
+        m = _f64_from_bits(km ^ ((km >> _SHIFT64) & _KEY64))
+        return m, am > _INF64_BITS
+
+    return impl64
+
+
+@jit
+def _row_max_skipping_nan(row):
+    m = -np.inf
+    for j in range(row.shape[0]):
+        a = row[j]
+        m = a if a > m else m
+    return m
+
+
 @jit
 def _row_max(row):
-    """Maximum of a 1-D array; NaN entries are skipped (they show up later as a NaN row sum,
-    see :func:`exp_shift_sum`), -inf for an empty row. Eight partial maxima as
-    compare-and-select (x86 ``maxpd``), which vectorises without fastmath."""
-    n = row.shape[0]
-    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = -np.inf
-    j = 0
-    while j + 8 <= n:
-        a = row[j]
-        m0 = a if a > m0 else m0
-        a = row[j + 1]
-        m1 = a if a > m1 else m1
-        a = row[j + 2]
-        m2 = a if a > m2 else m2
-        a = row[j + 3]
-        m3 = a if a > m3 else m3
-        a = row[j + 4]
-        m4 = a if a > m4 else m4
-        a = row[j + 5]
-        m5 = a if a > m5 else m5
-        a = row[j + 6]
-        m6 = a if a > m6 else m6
-        a = row[j + 7]
-        m7 = a if a > m7 else m7
-        j += 8
-    while j < n:
-        a = row[j]
-        m0 = a if a > m0 else m0
-        j += 1
-    m0 = m1 if m1 > m0 else m0
-    m2 = m3 if m3 > m2 else m2
-    m4 = m5 if m5 > m4 else m4
-    m6 = m7 if m7 > m6 else m6
-    m0 = m2 if m2 > m0 else m0
-    m4 = m6 if m6 > m4 else m4
-    return m4 if m4 > m0 else m0
+    """Maximum of a 1-D array as a float64; NaN entries are skipped (they show up later as a
+    NaN row sum, see :func:`exp_shift_sum`), -inf for an empty row. One vectorised integer pass
+    (:func:`_scan_row`); a row with NaN takes a second, scalar pass."""
+    m, nan = _scan_row(row)
+    if nan:
+        return _row_max_skipping_nan(row)
+    return np.float64(m)
+
+
+def _exp_fixed_sum(z, out, m):
+    """``out <- exp(z - m)`` (1-D float32 or float64, same dtype and length, ``out`` not ``z``;
+    ``m >= max z`` finite, z without NaN); returns the sum of ``out`` as a float64, exact to
+    a fixed-point unit of 2^-50 per term (float64: about one rounding for the whole sum)."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_exp_fixed_sum, jit_options={"cache": True, "fastmath": set(CONTRACT)})
+def _exp_fixed_sum_impl(z, out, m):
+    if z.dtype == types.float32:
+
+        def impl32(z, out, m):
+            m32 = np.float32(m)
+            n = z.shape[0]
+            total = 0.0
+            for j0 in range(0, n, _FIX_SEG):
+                zs = z[j0 : min(n, j0 + _FIX_SEG)]  # slices: indices from 0 (no gathers)
+                os = out[j0 : min(n, j0 + _FIX_SEG)]
+                acc = np.int64(0)
+                for j in range(zs.shape[0]):
+                    e = exp32(zs[j] - m32)
+                    os[j] = e
+                    acc += _bits_from_f64(np.float64(e) * _FIX + _MAGIC) ^ _MAGIC_BITS
+                total += acc * (1.0 / _FIX)
+            return total
+
+        return impl32
+
+    def impl64(z, out, m):
+        m64 = np.float64(m)
+        n = z.shape[0]
+        total = 0.0
+        for j0 in range(0, n, _FIX_SEG):
+            hi = np.int64(0)
+            lo = np.int64(0)
+            zs = z[j0 : min(n, j0 + _FIX_SEG)]
+            os = out[j0 : min(n, j0 + _FIX_SEG)]
+            for j in range(zs.shape[0]):
+                e = exp64(zs[j] - m64)
+                os[j] = e
+                y = e * _FIX + _MAGIC
+                r = e * _FIX - (y - _MAGIC)  # the rounding residual, exact, in [-1/2, 1/2]
+                hi += _bits_from_f64(y) ^ _MAGIC_BITS
+                lo += _bits_from_f64(r * _FIX_LO + _MAGIC_S) - _MAGIC_S_BITS
+            total += hi * (1.0 / _FIX) + lo * (1.0 / (_FIX * _FIX_LO))
+        return total
+
+    return impl64
+
+
+@jit
+def _scale_row(x, inv):
+    """``x <- x * inv`` (the product in float64, rounded once to x's dtype)."""
+    for j in range(x.shape[0]):
+        x[j] = x[j] * inv
 
 
 @jit
@@ -509,19 +632,16 @@ def softmax_block_serial(s, mask, use_mask, mask_row0, sums, flags):
 
 @jit
 def _softmax_row_out(z, out):
-    """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
-    m = _row_max(z)
+    """out = softmax(z) for one row: one integer pass for the maximum and the NaN/+inf check,
+    one pass writing exp(z - max) with its exact fixed-point sum, one pass scaling; returns
+    flags (FLAG_BAD, FLAG_DEAD; out unfinished then)."""
+    m, nan = _scan_row(z)
+    if nan or m == np.inf:
+        return FLAG_BAD
     if not (m > -np.inf):
         return FLAG_DEAD
-    if m == np.inf:
-        return FLAG_BAD
-    out[:] = z
-    total = exp_shift_sum(out, m)
-    if total != total:
-        return FLAG_BAD
-    inv = 1.0 / total
-    for j in range(out.shape[0]):
-        out[j] = out[j] * inv
+    total = _exp_fixed_sum(z, out, m)
+    _scale_row(out, 1.0 / total)
     return 0
 
 
