@@ -1,0 +1,200 @@
+"""Issue 18: the fast softmax row kernel (integer maximum, exact fixed-point row sums).
+
+The kernel behind :func:`memsim.attention.softmax` for float32/float64 arrays finds each row's
+maximum on integer keys of the float bits and sums the exponentials in fixed point (integers).
+These tests compare its numbers with plain numpy and ``math.fsum`` references, check that the
+serial and the parallel kernels (and any thread count) give bit-identical rows, and that rows
+with NaN, +inf or only -inf are refused as before. No test here measures time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import memsim.attention as A
+from memsim.attention import _kernels as K
+from memsim.attention import normalisers
+from memsim.errors import MemsimError
+
+EPS32 = float(np.finfo(np.float32).eps)
+EPS64 = float(np.finfo(np.float64).eps)
+LENGTHS = [1, 7, 8, 15, 17, 1023, 1025, 4097]  # 4097: more than one fixed-point segment
+
+
+@numba.njit(cache=False)
+def _scan_row(row):
+    return K._scan_row(row)
+
+
+@numba.njit(cache=False)
+def _exp_fixed_sum(z, out, m):
+    return K._exp_fixed_sum(z, out, m)
+
+
+def _softmax64(z):
+    """Plain numpy softmax of each row in float64 (the reference)."""
+    z = np.asarray(z, np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _rows(n, dtype, seed=0, n_rows=6):
+    """Scores with a wide spread (some weights underflow), some -inf and one all-but-one -inf
+    row."""
+    rng = np.random.default_rng(seed + n)
+    z = rng.standard_normal((n_rows, n)) * np.array([[0.1], [3.0], [30.0], [3.0], [3.0], [1.0]])
+    z[3, rng.random(n) < 0.3] = -np.inf
+    z[3, rng.integers(n)] = 1.5  # at least one finite entry
+    z[4, :] = -np.inf
+    z[4, n // 2] = -2.0
+    z[5] += 1e4  # large scores: only the differences matter
+    return z.astype(dtype)
+
+
+def _both_kernels(z):
+    outs, flags = [], []
+    for kern in (K.softmax_rows_out_serial, K.softmax_rows_out):
+        out = np.full_like(z, 7.0)
+        fl = np.full(z.shape[0], -1, np.int64)
+        kern(z, out, fl)
+        outs.append(out)
+        flags.append(fl)
+    return outs, flags
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_serial_and_parallel_bit_identical(n, dtype):
+    z = _rows(n, dtype)
+    (serial, parallel), (fs, fp) = _both_kernels(z)
+    np.testing.assert_array_equal(fs, 0)
+    np.testing.assert_array_equal(fp, 0)
+    np.testing.assert_array_equal(serial, parallel)
+    assert serial.dtype == dtype
+    # and for any thread count, through the public function
+    before = numba.get_num_threads()
+    saved = normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES
+    try:
+        normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES = 1
+        for threads in range(1, numba.config.NUMBA_NUM_THREADS + 1):
+            numba.set_num_threads(threads)
+            np.testing.assert_array_equal(A.softmax(z), serial)
+        normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES = None
+        np.testing.assert_array_equal(A.softmax(z), serial)
+    finally:
+        numba.set_num_threads(before)
+        normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES = saved
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_float32_matches_float64_reference_to_float32_rounding(n):
+    z = _rows(n, np.float32)
+    got = A.softmax(z)
+    assert got.dtype == np.float32
+    want = _softmax64(z)  # the same float32 numbers, computed in float64
+    m = z.max(axis=1, keepdims=True).astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        gap = np.where(np.isinf(z), 0.0, np.abs(z - m))
+    # a few ulp (exp, the scaling, the float32 result) plus the rounding of z - max in float32
+    rtol = EPS32 * (4.0 + gap)
+    atol = 4.0 * float(np.finfo(np.float32).smallest_subnormal)  # subnormal weights
+    err = np.abs(got.astype(np.float64) - want)
+    assert np.all(err <= rtol * want + atol), float(np.max(err / (rtol * want + atol)))
+    np.testing.assert_array_equal(got[np.isneginf(z)], 0.0)
+    # each row sums to 1 up to float32 rounding of its n weights
+    np.testing.assert_allclose(got.astype(np.float64).sum(axis=1), 1.0, rtol=n * EPS32)
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_float64_matches_reference_to_rounding(n):
+    z = _rows(n, np.float64)
+    got = A.softmax(z)
+    want = _softmax64(z)
+    gap = np.where(np.isinf(z), 0.0, np.abs(z - z.max(axis=1, keepdims=True)))
+    rtol = EPS64 * (8.0 + gap)
+    err = np.abs(got - want)
+    assert np.all(err <= rtol * want + 1e-300), float(np.max(err / (rtol * want + 1e-300)))
+
+
+@pytest.mark.parametrize("n", [1, 7, 17, 1025, 3 * 4096 + 5])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fixed_point_sum_is_exact_to_its_unit(n, dtype):
+    rng = np.random.default_rng(n)
+    z = (rng.standard_normal(n) * 20.0).astype(dtype)
+    z[::5] = -np.inf
+    z[n // 2] = 4.0
+    m = z.max()
+    out = np.empty_like(z)
+    total = _exp_fixed_sum(z, out, m)
+    exact = math.fsum(out.astype(np.float64))  # correctly rounded sum of what was written
+    # float32 terms: each rounded to a multiple of 2^-50; float64: residuals too (2^-100)
+    tol = n * 2.0**-51 if dtype == np.float32 else 2 * EPS64 * exact
+    assert abs(total - exact) <= tol
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(out[np.isneginf(z)], 0.0)
+    # all entries at the maximum: every term is 1 (the largest integer sums)
+    ones = np.full(n, 2.5, dtype)
+    assert _exp_fixed_sum(ones, np.empty_like(ones), dtype(2.5)) == float(n)
+
+
+def _nan(dtype, negative):
+    """A NaN with the sign bit set or clear (both must be found)."""
+    bits = {np.float32: (np.uint32, 0x7FC00001), np.float64: (np.uint64, 0x7FF8000000000001)}
+    ut, b = bits[dtype]
+    v = np.array([b], ut).view(dtype)
+    return -v[0] if negative else v[0]
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_refused_rows_are_flagged(n, dtype):
+    z = _rows(n, dtype, n_rows=6)
+    j = n // 3
+    bad = z.copy()
+    bad[0, j] = _nan(dtype, negative=False)
+    bad[1, j] = _nan(dtype, negative=True)
+    bad[2, j] = np.inf
+    bad[3, :] = -np.inf  # every key masked
+    bad[4, :] = -np.inf
+    bad[4, j] = _nan(dtype, negative=True)  # NaN among -inf
+    (_, _), (fs, fp) = _both_kernels(bad)
+    np.testing.assert_array_equal(fs, fp)
+    assert list(fs) == [K.FLAG_BAD, K.FLAG_BAD, K.FLAG_BAD, K.FLAG_DEAD, K.FLAG_BAD, 0]
+    for r, match in [(0, "NaN"), (1, "NaN"), (2, r"\+inf"), (3, r"z\[3, :\].*all keys masked")]:
+        one = z.copy()
+        one[r] = bad[r]
+        with pytest.raises(MemsimError, match=match):
+            A.softmax(one)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from([np.float32, np.float64]),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), min_size=0, max_size=40),
+)
+def test_row_max_skips_nan_like_the_scalar_loop(dtype, values):
+    row = np.array(values, dtype)
+    finite = row[~np.isnan(row)]
+    want = float(finite.max()) if finite.size else -np.inf
+    got = K._row_max(row)
+    assert got == want and isinstance(got, float)
+    m, has_nan = _scan_row(row)
+    assert has_nan == bool(np.isnan(row).any())
+    if not has_nan:
+        assert m == want
+
+
+def test_row_max_signed_zero_and_subnormals():
+    tiny = float(np.finfo(np.float32).smallest_subnormal)
+    for dtype in (np.float32, np.float64):
+        assert K._row_max(np.array([-0.0, -1.0], dtype)) == 0.0
+        assert K._row_max(np.array([-tiny, -0.0, -np.inf], dtype)) == 0.0
+        assert K._row_max(np.array([-np.inf, tiny, 0.0], dtype)) == np.float64(dtype(tiny))
+        assert K._row_max(np.array([-np.inf, -np.inf], dtype)) == -np.inf
+        assert K._row_max(np.array([1.0, np.inf], dtype)) == np.inf
