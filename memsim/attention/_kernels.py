@@ -29,12 +29,16 @@ from numba.extending import overload
 
 from memsim._jit import CONTRACT, jit, pjit
 from memsim.attention._exp import (
+    SCALED32,
+    SCALED64,
     _bits_from_f32,
     _bits_from_f64,
     _f32_from_bits,
     _f64_from_bits,
     exp32,
+    exp32_scaled,
     exp64,
+    exp64_scaled,
 )
 
 #: exponentials are computed and summed in segments of this many entries (the segment stays in
@@ -113,9 +117,10 @@ def exp_into(x, out):
 #   flipped when the sign bit is set, are a key in the same order as the floats (-0 just below
 #   +0); a NaN with the sign bit clear sorts above +inf, one with it set below -inf. The largest
 #   absolute bit pattern tells whether there is a NaN (above the pattern of inf).
-# * Sum: each exponential e (in [0, 1] after the shift by the maximum) is rounded to a multiple
-#   of 2^-50 by adding the "magic number" 2^52 to e 2^50 (the sum's low mantissa bits are then
-#   that integer) and the integers are added exactly. For float64 rows the rounding residual of
+# * Sum: each exponential e (in [0, 1] after the shift by the maximum; computed as e 2^S, see
+#   :func:`memsim.attention._exp.exp32_scaled`) is rounded to a multiple of 2^-50 by adding the
+#   "magic number" 2^52 to e 2^50 (the sum's low mantissa bits are then that integer) and the
+#   integers are added exactly. For float64 rows the rounding residual of
 #   each term is added the same way in units of 2^-100, so the float64 sum is correct to about
 #   one rounding; float32 terms lose at most 2^-51 each (1e-12 of a sum >= 1 for 10^3 entries,
 #   far below float32 rounding). Segments of 4096 entries keep the integer sums below 2^62.
@@ -131,6 +136,10 @@ _SHIFT64 = np.int64(63)
 
 _FIX = 2.0**50  # fixed-point unit of the sums: 2^-50
 _FIX_LO = 2.0**50  # the residuals' unit: 2^-50 of 2^-50
+_FIX32 = 2.0 ** (50 - SCALED32)  # e 2^S -> e 2^50
+_FIX64 = 2.0 ** (50 - SCALED64)
+_UNSCALE32 = 2.0**-SCALED32
+_UNSCALE64 = 2.0**-SCALED64
 _MAGIC = 2.0**52  # y = v + 2^52 holds round(v) in its low mantissa bits for 0 <= v < 2^52
 _MAGIC_BITS = np.int64(0x4330000000000000)
 _MAGIC_S = 1.5 * 2.0**52  # the same for -2^51 <= v < 2^51
@@ -198,9 +207,11 @@ def _row_max(row):
 
 
 def _exp_fixed_sum(z, out, m):
-    """``out <- exp(z - m)`` (1-D float32 or float64, same dtype and length, ``out`` not ``z``;
-    ``m >= max z`` finite, z without NaN); returns the sum of ``out`` as a float64, exact to
-    a fixed-point unit of 2^-50 per term (float64: about one rounding for the whole sum)."""
+    """``out <- exp(z - m) 2^S`` (1-D float32 or float64, same dtype and length, ``out`` not
+    ``z``; ``m >= max z`` finite, z without NaN; S = :data:`_exp.SCALED32` or ``SCALED64``, so
+    every nonzero entry is a normal float); returns the sum of ``exp(z - m)`` as a float64,
+    exact to a fixed-point unit of 2^-50 per term (float64: about one rounding for the whole
+    sum), and ``2^-S``."""
     raise NotImplementedError("only inside Numba code")  # pragma: no cover
 
 
@@ -217,11 +228,11 @@ def _exp_fixed_sum_impl(z, out, m):
                 os = out[j0 : min(n, j0 + _FIX_SEG)]
                 acc = np.int64(0)
                 for j in range(zs.shape[0]):
-                    e = exp32(zs[j] - m32)
+                    e = exp32_scaled(zs[j] - m32)
                     os[j] = e
-                    acc += _bits_from_f64(np.float64(e) * _FIX + _MAGIC) ^ _MAGIC_BITS
+                    acc += _bits_from_f64(np.float64(e) * _FIX32 + _MAGIC) ^ _MAGIC_BITS
                 total += acc * (1.0 / _FIX)
-            return total
+            return total, _UNSCALE32
 
         return impl32
 
@@ -235,14 +246,14 @@ def _exp_fixed_sum_impl(z, out, m):
             zs = z[j0 : min(n, j0 + _FIX_SEG)]
             os = out[j0 : min(n, j0 + _FIX_SEG)]
             for j in range(zs.shape[0]):
-                e = exp64(zs[j] - m64)
+                e = exp64_scaled(zs[j] - m64)
                 os[j] = e
-                y = e * _FIX + _MAGIC
-                r = e * _FIX - (y - _MAGIC)  # the rounding residual, exact, in [-1/2, 1/2]
+                y = e * _FIX64 + _MAGIC
+                r = e * _FIX64 - (y - _MAGIC)  # the rounding residual, exact, in [-1/2, 1/2]
                 hi += _bits_from_f64(y) ^ _MAGIC_BITS
                 lo += _bits_from_f64(r * _FIX_LO + _MAGIC_S) - _MAGIC_S_BITS
             total += hi * (1.0 / _FIX) + lo * (1.0 / (_FIX * _FIX_LO))
-        return total
+        return total, _UNSCALE64
 
     return impl64
 
@@ -640,8 +651,8 @@ def _softmax_row_out(z, out):
         return FLAG_BAD
     if not (m > -np.inf):
         return FLAG_DEAD
-    total = _exp_fixed_sum(z, out, m)
-    _scale_row(out, 1.0 / total)
+    total, unscale = _exp_fixed_sum(z, out, m)  # out = exp(z - m) 2^S
+    _scale_row(out, unscale / total)  # one rounding per weight, also for subnormal weights
     return 0
 
 

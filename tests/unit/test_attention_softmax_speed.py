@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import memsim.attention as A
 from memsim.attention import _kernels as K
 from memsim.attention import normalisers
+from memsim.attention._exp import exp32_scaled, exp64_scaled
 from memsim.errors import MemsimError
 
 EPS32 = float(np.finfo(np.float32).eps)
@@ -131,16 +132,17 @@ def test_fixed_point_sum_is_exact_to_its_unit(n, dtype):
     z[n // 2] = 4.0
     m = z.max()
     out = np.empty_like(z)
-    total = _exp_fixed_sum(z, out, m)
-    exact = math.fsum(out.astype(np.float64))  # correctly rounded sum of what was written
+    total, unscale = _exp_fixed_sum(z, out, m)  # out = exp(z - m) 2^S
+    assert unscale == 2.0 ** -(64 if dtype == np.float32 else 512)
+    exact = math.fsum(out.astype(np.float64) * unscale)  # the sum of what was written
     # float32 terms: each rounded to a multiple of 2^-50; float64: residuals too (2^-100)
     tol = n * 2.0**-51 if dtype == np.float32 else 2 * EPS64 * exact
     assert abs(total - exact) <= tol
-    with np.errstate(invalid="ignore"):
-        np.testing.assert_array_equal(out[np.isneginf(z)], 0.0)
+    # -inf: a tiny scaled value that is 0 once unscaled, in the row's precision
+    np.testing.assert_array_equal((out[np.isneginf(z)] * unscale).astype(dtype), 0.0)
     # all entries at the maximum: every term is 1 (the largest integer sums)
     ones = np.full(n, 2.5, dtype)
-    assert _exp_fixed_sum(ones, np.empty_like(ones), dtype(2.5)) == float(n)
+    assert _exp_fixed_sum(ones, np.empty_like(ones), dtype(2.5))[0] == float(n)
 
 
 def _nan(dtype, negative):
@@ -198,3 +200,58 @@ def test_row_max_signed_zero_and_subnormals():
         assert K._row_max(np.array([-np.inf, tiny, 0.0], dtype)) == np.float64(dtype(tiny))
         assert K._row_max(np.array([-np.inf, -np.inf], dtype)) == -np.inf
         assert K._row_max(np.array([1.0, np.inf], dtype)) == np.inf
+
+
+@numba.njit(cache=False)
+def _scaled_exps32(x, out):
+    for j in range(x.shape[0]):
+        out[j] = exp32_scaled(x[j])
+
+
+@numba.njit(cache=False)
+def _scaled_exps64(x, out):
+    for j in range(x.shape[0]):
+        out[j] = exp64_scaled(x[j])
+
+
+def _scaled_exps(x, out):
+    (_scaled_exps32 if x.dtype == np.float32 else _scaled_exps64)(x, out)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "power", "lo", "rtol"),
+    [(np.float32, 64, -103.0, 4 * EPS32), (np.float64, 512, -744.0, 4 * EPS64)],
+)
+def test_scaled_exponentials_are_accurate_also_where_exp_is_subnormal(dtype, power, lo, rtol):
+    x = np.concatenate([np.linspace(lo, 0.0, 20001), [-0.0, -1e-30, -5e-8]]).astype(dtype)
+    got = np.empty_like(x)
+    _scaled_exps(x, got)
+    want = np.exp(x.astype(np.longdouble)) * np.longdouble(2.0) ** power
+    np.testing.assert_allclose(got.astype(np.longdouble), want, rtol=rtol, atol=0)
+    # arguments whose exp is 0 (and -inf) give 0 once unscaled, whatever the row sum >= 1
+    far = np.array([-np.inf, -1e30, 2.0 * lo, -800.0 if dtype == np.float64 else -120.0], dtype)
+    tiny = np.empty_like(far)
+    _scaled_exps(far, tiny)
+    assert np.all(tiny > 0)
+    np.testing.assert_array_equal((tiny.astype(np.float64) * 2.0**-power).astype(dtype), 0.0)
+    nan = np.array([np.nan], dtype)
+    _scaled_exps(nan, nan)
+    assert np.isnan(nan[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_subnormal_weights_rounded_once(dtype):
+    # weights exp(-d) / (1 + ...) far in the subnormal range of the dtype
+    d = np.arange(88.0, 104.0, 0.37) if dtype == np.float32 else np.arange(709.0, 745.0, 0.9)
+    z = np.concatenate([[0.0, 0.0, 0.5], -d]).astype(dtype)  # row sum about 3.6
+    got = A.softmax(z[None, :])[0]
+    want = _softmax64(z[None, :])[0] if dtype == np.float32 else None
+    if dtype == np.float32:
+        step = float(np.finfo(np.float32).smallest_subnormal)
+        np.testing.assert_allclose(got, want.astype(np.float32), rtol=0, atol=step)
+    else:  # float64 reference in long double (the float64 exp is subnormal itself)
+        e = np.exp(z.astype(np.longdouble))
+        ref64 = (e / e.sum()).astype(np.float64)
+        step = float(np.finfo(np.float64).smallest_subnormal)
+        np.testing.assert_allclose(got, ref64, rtol=0, atol=step)
+    assert got[3:].max() < float(np.finfo(dtype).tiny) and np.count_nonzero(got[3:]) > 5
