@@ -154,9 +154,9 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     -------
     numpy.ndarray
         Same shape as z; each slice along ``axis`` sums to 1. float32 for a float32 array
-        (computed in float32 with float64 row sums: relative error of each weight a few
+        (computed in float32 with exact row sums: relative error of each weight a few
         float32 ulp plus ``eps32 * |z_i - max z|`` from the rounding of the inputs'
-        differences; tests/unit/test_attention_precision.py; with a temperature ``z / T`` is
+        differences, tests/unit/test_attention_softmax_speed.py; with a temperature ``z / T`` is
         rounded to float32 first, and float64 is returned in the rare case that it overflows
         float32), float64 otherwise.
 
@@ -166,10 +166,12 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     Notes
     -----
     float32/float64 arrays with ``temperature=1`` (float32 also with another temperature, as
-    ``z / T`` rounded to float32) take one Numba pass per row (maximum,
-    NaN/+inf check, vectorised ``exp(z - max)`` with a float64 sum and the scaling while the row
-    is in cache; serial unless :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` is set); nothing else scans
-    the input.
+    ``z / T`` rounded to float32) take a Numba kernel over rows (in parallel from
+    :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` entries): per row one vectorised pass finds the maximum
+    and any NaN/+inf on integer keys of the float bits, one writes ``exp(z - max)`` and sums it
+    exactly in fixed point (integers, so the same numbers in any order and for any thread
+    count), one scales the row while it is in cache; each weight is rounded once, also where it
+    is subnormal. Nothing else scans the input.
 
     References
     ----------
