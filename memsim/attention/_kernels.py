@@ -35,6 +35,7 @@ from memsim.attention._exp import (
     _bits_from_f64,
     _f32_from_bits,
     _f64_from_bits,
+    _fma32,
     exp32,
     exp32_scaled,
     exp64,
@@ -141,10 +142,16 @@ _FIX64 = 2.0 ** (50 - SCALED64)
 _UNSCALE32 = 2.0**-SCALED32
 _UNSCALE64 = 2.0**-SCALED64
 _MAGIC = 2.0**52  # y = v + 2^52 holds round(v) in its low mantissa bits for 0 <= v < 2^52
-_MAGIC_BITS = np.int64(0x4330000000000000)
+_MAGIC_BITS_U = np.uint64(0x4330000000000000)
 _MAGIC_S = 1.5 * 2.0**52  # the same for -2^51 <= v < 2^51
-_MAGIC_S_BITS = np.int64(0x4338000000000000)
+_MAGIC_S_BITS_U = np.uint64(0x4338000000000000)
 _FIX_SEG = 4096  # 4096 terms of at most 2^50 stay below 2^62
+
+
+@jit
+def _int64_from_bits(u):
+    """The int64 with the bits of the uint64 ``u`` (two's complement)."""
+    return np.int64(u) if u < np.uint64(2**63) else -np.int64(~u) - np.int64(1)
 
 
 def _scan_row(row):
@@ -226,12 +233,15 @@ def _exp_fixed_sum_impl(z, out, m):
             for j0 in range(0, n, _FIX_SEG):
                 zs = z[j0 : min(n, j0 + _FIX_SEG)]  # slices: indices from 0 (no gathers)
                 os = out[j0 : min(n, j0 + _FIX_SEG)]
-                acc = np.int64(0)
+                # unsigned: the sum of the bit patterns wraps around modulo 2^64 (defined
+                # for unsigned integers), and so does the correction by their constant part
+                acc = np.uint64(0)
                 for j in range(zs.shape[0]):
                     e = exp32_scaled(zs[j] - m32)
                     os[j] = e
-                    acc += _bits_from_f64(np.float64(e) * _FIX32 + _MAGIC) ^ _MAGIC_BITS
-                total += acc * (1.0 / _FIX)
+                    acc += np.uint64(_bits_from_f64(np.float64(e) * _FIX32 + _MAGIC))
+                acc -= np.uint64(zs.shape[0]) * _MAGIC_BITS_U
+                total += np.float64(acc) * (1.0 / _FIX)
             return total, _UNSCALE32
 
         return impl32
@@ -241,28 +251,56 @@ def _exp_fixed_sum_impl(z, out, m):
         n = z.shape[0]
         total = 0.0
         for j0 in range(0, n, _FIX_SEG):
-            hi = np.int64(0)
-            lo = np.int64(0)
             zs = z[j0 : min(n, j0 + _FIX_SEG)]
             os = out[j0 : min(n, j0 + _FIX_SEG)]
+            hi = np.uint64(0)  # wrapping sums of bit patterns, as for float32
+            lo = np.uint64(0)
             for j in range(zs.shape[0]):
                 e = exp64_scaled(zs[j] - m64)
                 os[j] = e
                 y = e * _FIX64 + _MAGIC
                 r = e * _FIX64 - (y - _MAGIC)  # the rounding residual, exact, in [-1/2, 1/2]
-                hi += _bits_from_f64(y) ^ _MAGIC_BITS
-                lo += _bits_from_f64(r * _FIX_LO + _MAGIC_S) - _MAGIC_S_BITS
-            total += hi * (1.0 / _FIX) + lo * (1.0 / (_FIX * _FIX_LO))
+                hi += np.uint64(_bits_from_f64(y))
+                lo += np.uint64(_bits_from_f64(r * _FIX_LO + _MAGIC_S))
+            count = np.uint64(zs.shape[0])
+            hi -= count * _MAGIC_BITS_U
+            lo -= count * _MAGIC_S_BITS_U  # a signed sum: read back as int64
+            lo_signed = _int64_from_bits(lo)
+            total += np.float64(hi) * (1.0 / _FIX) + lo_signed * (1.0 / (_FIX * _FIX_LO))
         return total, _UNSCALE64
 
     return impl64
 
 
-@jit
 def _scale_row(x, inv):
-    """``x <- x * inv`` (the product in float64, rounded once to x's dtype)."""
-    for j in range(x.shape[0]):
-        x[j] = x[j] * inv
+    """``x <- x * inv`` for a float64 ``inv``, rounded once to x's dtype (1-D float32/float64).
+
+    float64: one product. float32: ``inv = hi + lo`` split into two float32 numbers and
+    ``fma(x, hi, x lo)`` in float32, which is the correctly rounded ``x * inv`` except when it
+    lies within about 2^-47 (relative) of a rounding boundary or below 2^-100 (``x lo`` then
+    subnormal), and then one unit in the last place off; half the work of a float64 product
+    with its two conversions."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_scale_row, jit_options={"cache": True})
+def _scale_row_impl(x, inv):
+    if x.dtype == types.float32:
+
+        def impl32(x, inv):
+            hi = np.float32(inv)
+            lo = np.float32(inv - np.float64(hi))
+            for j in range(x.shape[0]):
+                e = x[j]
+                x[j] = _fma32(e, hi, e * lo)
+
+        return impl32
+
+    def impl64(x, inv):
+        for j in range(x.shape[0]):
+            x[j] = x[j] * inv
+
+    return impl64
 
 
 @jit

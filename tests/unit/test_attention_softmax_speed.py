@@ -255,3 +255,26 @@ def test_subnormal_weights_rounded_once(dtype):
         step = float(np.finfo(np.float64).smallest_subnormal)
         np.testing.assert_allclose(got, ref64, rtol=0, atol=step)
     assert got[3:].max() < float(np.finfo(dtype).tiny) and np.count_nonzero(got[3:]) > 5
+
+
+@numba.njit(cache=False)
+def _scale_row(x, inv):
+    K._scale_row(x, inv)
+
+
+def test_float32_scaling_is_the_rounded_float64_product():
+    rng = np.random.default_rng(5)
+    x = (rng.random(200_000) * 2.0 ** rng.integers(-40, 64, 200_000)).astype(np.float32)
+    for inv in (1.0 / 3.0, 2.0**-64 / 7.123456789, 2.0**-64 / 1e6, 0.1):
+        want = (x.astype(np.float64) * inv).astype(np.float32)  # one product, one rounding
+        got = x.copy()
+        _scale_row(got, inv)
+        # fma(x, hi, x lo) with inv = hi + lo: correctly rounded except within ~2^-47 of a
+        # rounding boundary, or below 2^-100 where x lo is subnormal; never more than one unit
+        # in the last place off
+        diff = np.abs(got.view(np.int32).astype(np.int64) - want.view(np.int32).astype(np.int64))
+        assert diff.max() <= 1
+        assert np.count_nonzero(diff[want >= 2.0**-100]) <= 2
+    y = np.array([1.0, 3.0], np.float64)
+    _scale_row(y, 0.1)
+    np.testing.assert_array_equal(y, [0.1, 3.0 * 0.1])
