@@ -201,10 +201,29 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     return restore(rows)
 
 
-#: arrays with at least this many entries are normalised in parallel Numba (over rows); None
-#: (the default): serially. Measured on the 2-core development machine: parallel was 1.8x
-#: numpy on an idle process but 0.5x right after a BLAS product (OpenBLAS threads still spin on
-#: both cores), the serial pass about 1x in both cases (benchmarks/bench_attention.py).
+#: arrays with at least this many entries are normalised in parallel Numba (over rows, the same
+#: numbers); None (the default): serially. Measured on the 2-core development machine (AMD EPYC
+#: Zen 4, numba's OpenMP layer, numpy's OpenBLAS), 1000 x 1000 scores, times in microseconds:
+#:
+#: ==========================  ===========  ===========  ============  ============
+#: situation                   f32 serial   f32 parallel f64 serial    f64 parallel
+#: ==========================  ===========  ===========  ============  ============
+#: idle process, best of 30    545-565      275-290      1135-1175     575-615
+#: right after a 1000x64 @     610-770      385-555      1245-1420     715-890
+#: 64x10000 product, best
+#: alternating product and     615 (+18.9   540 (+24.7   1270 (+21.5   1760 (+25.4
+#: softmax, medians            ms product)  ms product)  ms product)   ms product)
+#: ==========================  ===========  ===========  ============  ============
+#:
+#: Parallel wins alone and right after a product (from about 3e5 entries; below 1e5 it loses
+#: after a product), but in the alternation attention code runs (scores from BLAS, softmax,
+#: BLAS again) the OpenMP workers spinning after the parallel region keep a core from
+#: OpenBLAS and the next product takes 25-30% longer, more than the softmax saves (and the
+#: OpenBLAS workers, spinning with sched_yield after the product, delay the region: softmax
+#: medians of 2.9 ms instead of 0.55 ms were seen). With ``OMP_WAIT_POLICY=passive`` the
+#: alternation is neutral and the idle gain stays, but that is a process-wide setting; a
+#: Python helper thread instead of Numba's pool was also slower than serial in the
+#: alternation (softmax median 0.84 against 0.61 ms). So serial by default.
 SOFTMAX_PARALLEL_MIN_ENTRIES: int | None = None
 
 
