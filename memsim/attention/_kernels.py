@@ -700,16 +700,27 @@ def softmax_rows_out(z, out, flags):
 
     One pass reads a row for its maximum and a NaN/+inf count; the exponentials, their float64
     sum and the scaling work on the output row while it is in cache. ``flags[i]`` is FLAG_BAD
-    or FLAG_DEAD for a refused row (its output is then left unfinished)."""
+    or FLAG_DEAD for a refused row (its output is then left unfinished). Returns the OR of all
+    flags."""
     for i in prange(z.shape[0]):
         flags[i] = _softmax_row_out(z[i], out[i])
+    return _or_flags(flags)
 
 
 @jit
 def softmax_rows_out_serial(z, out, flags):
-    """Serial twin of :func:`softmax_rows_out` (same numbers)."""
+    """Serial twin of :func:`softmax_rows_out` (same numbers, same return value)."""
     for i in range(z.shape[0]):
         flags[i] = _softmax_row_out(z[i], out[i])
+    return _or_flags(flags)
+
+
+@jit
+def _or_flags(flags):
+    every = 0
+    for i in range(flags.shape[0]):
+        every |= flags[i]
+    return every
 
 
 # ------------------------------------------------------------------------------------------------

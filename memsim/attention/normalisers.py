@@ -179,7 +179,10 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     outputs"; as the attention normaliser: Bahdanau, Cho & Bengio (2015), eq. 6, and
     Vaswani et al. (2017), "Attention is all you need", eq. 1.
     """
-    t = real(temperature, "temperature", low=0.0, low_open=True)
+    if type(temperature) is float and temperature == 1.0:  # the default: nothing to check
+        t = 1.0
+    else:
+        t = real(temperature, "temperature", low=0.0, low_open=True)
     if isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
         if t == 1.0:
             zt = z
@@ -235,7 +238,8 @@ def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray | None:
     ax = axis_index(axis, z.ndim) if z.ndim else 0
     if z.ndim == 0:
         score_array(z)  # raises: a scalar
-    moved = np.moveaxis(z, ax, -1)
+    last = ax == z.ndim - 1  # the usual case: no axis moved (np.moveaxis costs microseconds)
+    moved = z if last else np.moveaxis(z, ax, -1)
     n = moved.shape[-1]
     if n == 0 or moved.size == 0:
         return None
@@ -244,10 +248,10 @@ def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray | None:
     flags = np.empty(rows.shape[0], np.int64)
     lim = SOFTMAX_PARALLEL_MIN_ENTRIES
     par = lim is not None and rows.size >= lim
-    (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags)
-    if flags.any():
+    if (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags):
         return None
-    return np.moveaxis(out.reshape(moved.shape), -1, ax)
+    out = out.reshape(moved.shape)
+    return out if last else np.moveaxis(out, -1, ax)
 
 
 @fill_doc(scores_axis=_SCORES_AXIS, float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)
