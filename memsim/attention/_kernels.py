@@ -213,12 +213,43 @@ def _row_max(row):
     return np.float64(m)
 
 
+@jit(fastmath=CONTRACT)
+def _fix32_bits(e):
+    """The bits of ``e 2^(50 - S) + 2^52`` for a scaled float32 exponential ``e`` (uint64): the
+    constant bits of 2^52 plus ``round(exp 2^50)``."""
+    return np.uint64(_bits_from_f64(np.float64(e) * _FIX32 + _MAGIC))
+
+
+@jit
+def _fix32_total(acc, count):
+    """The float64 value of a wrapping sum ``acc`` of ``count`` :func:`_fix32_bits`."""
+    return np.float64(acc - np.uint64(count) * _MAGIC_BITS_U) * (1.0 / _FIX)
+
+
+@jit(fastmath=CONTRACT)
+def _fix64_bits(e):
+    """``(hi, lo)`` bits for a scaled float64 exponential ``e``: ``round(exp 2^50)`` as for
+    float32, and the rounding residual (exact, in [-1/2, 1/2]) in units of 2^-50."""
+    y = e * _FIX64 + _MAGIC
+    r = e * _FIX64 - (y - _MAGIC)
+    return np.uint64(_bits_from_f64(y)), np.uint64(_bits_from_f64(r * _FIX_LO + _MAGIC_S))
+
+
+@jit
+def _fix64_total(hi, lo, count):
+    """The float64 value of wrapping sums ``hi``, ``lo`` of ``count`` :func:`_fix64_bits`."""
+    c = np.uint64(count)
+    lo_signed = _int64_from_bits(lo - c * _MAGIC_S_BITS_U)  # a signed sum
+    return np.float64(hi - c * _MAGIC_BITS_U) * (1.0 / _FIX) + lo_signed * (1.0 / (_FIX * _FIX_LO))
+
+
 def _exp_fixed_sum(z, out, m):
     """``out <- exp(z - m) 2^S`` (1-D float32 or float64, same dtype and length, ``out`` not
     ``z``; ``m >= max z`` finite, z without NaN; S = :data:`_exp.SCALED32` or ``SCALED64``, so
     every nonzero entry is a normal float); returns the sum of ``exp(z - m)`` as a float64,
     exact to a fixed-point unit of 2^-50 per term (float64: about one rounding for the whole
-    sum), and ``2^-S``."""
+    sum), and ``2^-S``. The integer sums are unsigned: sums of bit patterns wrap around modulo
+    2^64 (defined for unsigned integers), and so does the correction by their constant part."""
     raise NotImplementedError("only inside Numba code")  # pragma: no cover
 
 
@@ -233,15 +264,12 @@ def _exp_fixed_sum_impl(z, out, m):
             for j0 in range(0, n, _FIX_SEG):
                 zs = z[j0 : min(n, j0 + _FIX_SEG)]  # slices: indices from 0 (no gathers)
                 os = out[j0 : min(n, j0 + _FIX_SEG)]
-                # unsigned: the sum of the bit patterns wraps around modulo 2^64 (defined
-                # for unsigned integers), and so does the correction by their constant part
                 acc = np.uint64(0)
                 for j in range(zs.shape[0]):
                     e = exp32_scaled(zs[j] - m32)
                     os[j] = e
-                    acc += np.uint64(_bits_from_f64(np.float64(e) * _FIX32 + _MAGIC))
-                acc -= np.uint64(zs.shape[0]) * _MAGIC_BITS_U
-                total += np.float64(acc) * (1.0 / _FIX)
+                    acc += _fix32_bits(e)
+                total += _fix32_total(acc, zs.shape[0])
             return total, _UNSCALE32
 
         return impl32
@@ -253,20 +281,15 @@ def _exp_fixed_sum_impl(z, out, m):
         for j0 in range(0, n, _FIX_SEG):
             zs = z[j0 : min(n, j0 + _FIX_SEG)]
             os = out[j0 : min(n, j0 + _FIX_SEG)]
-            hi = np.uint64(0)  # wrapping sums of bit patterns, as for float32
+            hi = np.uint64(0)
             lo = np.uint64(0)
             for j in range(zs.shape[0]):
                 e = exp64_scaled(zs[j] - m64)
                 os[j] = e
-                y = e * _FIX64 + _MAGIC
-                r = e * _FIX64 - (y - _MAGIC)  # the rounding residual, exact, in [-1/2, 1/2]
-                hi += np.uint64(_bits_from_f64(y))
-                lo += np.uint64(_bits_from_f64(r * _FIX_LO + _MAGIC_S))
-            count = np.uint64(zs.shape[0])
-            hi -= count * _MAGIC_BITS_U
-            lo -= count * _MAGIC_S_BITS_U  # a signed sum: read back as int64
-            lo_signed = _int64_from_bits(lo)
-            total += np.float64(hi) * (1.0 / _FIX) + lo_signed * (1.0 / (_FIX * _FIX_LO))
+                h, low = _fix64_bits(e)
+                hi += h
+                lo += low
+            total += _fix64_total(hi, lo, zs.shape[0])
         return total, _UNSCALE64
 
     return impl64
