@@ -27,6 +27,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -171,7 +172,8 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     and any NaN/+inf on integer keys of the float bits, one writes ``exp(z - max)`` and sums it
     exactly in fixed point (integers, so the same numbers in any order and for any thread
     count), one scales the row while it is in cache; each weight is rounded once, also where it
-    is subnormal. Nothing else scans the input.
+    is subnormal. Along another axis the same steps run across the columns that follow it,
+    without a transposed copy and with the same numbers. Nothing else scans the input.
 
     References
     ----------
@@ -230,28 +232,46 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 SOFTMAX_PARALLEL_MIN_ENTRIES: int | None = None
 
 
+#: softmax along an axis with at least this many entries after it (per step along the axis)
+#: runs the column kernel on z as it lies (also any z of at most 512 entries); fewer, and the
+#: slices are moved to rows first (measured: 1000 x 4 along axis 0, 13 us as rows, 23 us as
+#: columns; 1000 x 16, 49 us as rows, 39 us as columns)
+_COLUMNS_MIN = 8
+
+
 def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray | None:
-    """Softmax of a float32/float64 array in one Numba pass per row, in z's precision; None when
-    the row pass flags a row (NaN, +inf, all -inf) or there is nothing to normalise: the general
-    path then gives the documented error (or, for a float32 ``z / T`` that overflowed, the
-    float64 result)."""
+    """Softmax of a float32/float64 array by the Numba row kernel (last axis, or slices moved
+    to rows) or column kernel (an axis with at least :data:`_COLUMNS_MIN` entries after it), in
+    z's precision, the same numbers either way; None when a slice is flagged (NaN, +inf, all
+    -inf) or there is nothing to normalise: the general path then gives the documented error
+    (or, for a float32 ``z / T`` that overflowed, the float64 result)."""
     ax = axis_index(axis, z.ndim) if z.ndim else 0
     if z.ndim == 0:
         score_array(z)  # raises: a scalar
-    last = ax == z.ndim - 1  # the usual case: no axis moved (np.moveaxis costs microseconds)
+    inner = math.prod(z.shape[ax + 1 :])
+    # the usual case, the last axis (or only size-1 axes after it): rows as they lie (no
+    # np.moveaxis, which costs microseconds)
+    last = inner == 1
+    lim = SOFTMAX_PARALLEL_MIN_ENTRIES
+    par = lim is not None and z.size >= lim
+    if not last and (inner >= _COLUMNS_MIN or z.size <= 512) and z.shape[ax] > 0:
+        # along a middle axis: the column kernel, no transposed copy (same numbers)
+        z2 = np.ascontiguousarray(z).reshape(-1, inner)
+        out = np.empty_like(z2)
+        flags = np.empty(z2.shape[0] // z.shape[ax] * inner, np.int64)
+        if (K.softmax_cols_out if par else K.softmax_cols_out_serial)(z2, out, z.shape[ax], flags):
+            return None
+        return out.reshape(z.shape)
     moved = z if last else np.moveaxis(z, ax, -1)
-    n = moved.shape[-1]
-    if n == 0 or moved.size == 0:
+    n = z.shape[ax]
+    if n == 0 or z.size == 0:
         return None
     rows = np.ascontiguousarray(moved.reshape(-1, n))  # no copy for the usual last axis
     out = np.empty_like(rows)
     flags = np.empty(rows.shape[0], np.int64)
-    lim = SOFTMAX_PARALLEL_MIN_ENTRIES
-    par = lim is not None and rows.size >= lim
     if (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags):
         return None
-    out = out.reshape(moved.shape)
-    return out if last else np.moveaxis(out, -1, ax)
+    return out.reshape(z.shape) if last else np.moveaxis(out.reshape(moved.shape), -1, ax)
 
 
 @fill_doc(scores_axis=_SCORES_AXIS, float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)

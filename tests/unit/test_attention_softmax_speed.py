@@ -279,3 +279,58 @@ def test_float32_scaling_is_the_rounded_float64_product():
     y = np.array([1.0, 3.0], np.float64)
     _scale_row(y, 0.1)
     np.testing.assert_array_equal(y, [0.1, 3.0 * 0.1])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("shape", "axis"),
+    [
+        ((1000, 300), 0),  # columns
+        ((5, 37, 9), 1),
+        ((17, 2, 1025), 0),  # two column blocks
+        ((3, 4, 5), 1),  # small: columns
+        ((200, 4), 0),  # few columns: moved to rows
+        ((5, 99, 1, 1), 1),  # only size-1 axes after it: rows as they lie
+    ],
+)
+def test_middle_axis_same_numbers_as_rows(dtype, shape, axis):
+    # the column kernel (no transposed copy) against the row kernel on the moved axis
+    rng = np.random.default_rng(7)
+    z = (rng.standard_normal(shape) * 5.0).astype(dtype)
+    z[z < -4.0] = -np.inf
+    first = [slice(None)] * len(shape)
+    first[axis] = 0
+    z[tuple(first)] = 1.0  # every slice has a finite entry
+    got = A.softmax(z, axis=axis)
+    rows = np.ascontiguousarray(np.moveaxis(z, axis, -1))
+    want = np.moveaxis(A.softmax(rows, axis=-1), -1, axis)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == dtype
+    saved = normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES
+    try:
+        normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES = 1
+        np.testing.assert_array_equal(A.softmax(z, axis=axis), got)
+    finally:
+        normalisers.SOFTMAX_PARALLEL_MIN_ENTRIES = saved
+    want64 = np.moveaxis(_softmax64(rows), -1, axis)
+    np.testing.assert_allclose(got, want64, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-30)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_middle_axis_refused_slices_raise_as_before(dtype):
+    z = np.random.default_rng(8).standard_normal((6, 40)).astype(dtype)
+    for bad, match in [(np.nan, "NaN"), (np.inf, r"\+inf")]:
+        y = z.copy()
+        y[2, 33] = bad
+        with pytest.raises(MemsimError, match=match):
+            A.softmax(y, axis=0)
+    y = z.copy()
+    y[:, 33] = -np.inf
+    with pytest.raises(MemsimError, match=r"z\[:, 33\].*all keys masked"):
+        A.softmax(y, axis=0)
+    y[:, 33] = 0.0
+    y[:, 35] = _nan(dtype, negative=True)
+    z2 = np.ascontiguousarray(y)
+    flags = np.empty(40, np.int64)
+    every = K.softmax_cols_out_serial(z2, np.empty_like(z2), 6, flags)
+    assert every == K.FLAG_BAD and flags[35] == K.FLAG_BAD and flags[34] == 0
