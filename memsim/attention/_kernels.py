@@ -5,9 +5,10 @@ kernels compute and never validate (stumpy style).
 
 Exponentials go through :func:`memsim.attention._exp.exp64` / ``exp32`` (branch-free, vectorised
 by LLVM; Numba's own ``np.exp`` is a scalar libm call), which must not be compiled with
-``reassoc``: the kernels that call them use at most :data:`memsim._jit.CONTRACT`. Row maxima and
-sums use four partial results instead of reassociation, so they vectorise and give the same
-numbers on every run and for any thread count.
+``reassoc``: the kernels that call them use at most :data:`memsim._jit.CONTRACT`. Row maxima
+are found on integer keys of the float bits and the softmax normaliser's row sums in fixed point
+(integers), which LLVM vectorises without reassociation; the other sums use eight partial
+results. All give the same numbers on every run and for any thread count.
 
 * :func:`fused_softmax_read` -- ``softmax(q K^T) V`` for a batch of queries without the B x K
   score matrix and without BLAS: queries in blocks (parallel), keys in blocks, running maximum and
@@ -28,7 +29,19 @@ from numba import prange, types
 from numba.extending import overload
 
 from memsim._jit import CONTRACT, jit, pjit
-from memsim.attention._exp import exp32, exp64
+from memsim.attention._exp import (
+    SCALED32,
+    SCALED64,
+    _bits_from_f32,
+    _bits_from_f64,
+    _f32_from_bits,
+    _f64_from_bits,
+    _fma32,
+    exp32,
+    exp32_scaled,
+    exp64,
+    exp64_scaled,
+)
 
 #: exponentials are computed and summed in segments of this many entries (the segment stays in
 #: the L1 cache between the exponential loop and the sum)
@@ -93,43 +106,225 @@ def exp_into(x, out):
     _exp_segment(out, 0.0)
 
 
+# ------------------------------------------------------------------------------------------------
+# row maximum and NaN check in one integer pass; exact fixed-point sums of exponentials
+# ------------------------------------------------------------------------------------------------
+#
+# A floating-point maximum or sum is a reduction that LLVM vectorises only with reassociation,
+# which the exponentials must not be compiled with and which would make a sum depend on the
+# vector width the compiler picks. Both reductions are done in integers instead: LLVM vectorises
+# integer max and + as written (they are associative), and the result is the same in any order.
+#
+# * Maximum: the IEEE-754 bits of a float read as a signed integer, with the low 31 (63) bits
+#   flipped when the sign bit is set, are a key in the same order as the floats (-0 just below
+#   +0); a NaN with the sign bit clear sorts above +inf, one with it set below -inf. The largest
+#   absolute bit pattern tells whether there is a NaN (above the pattern of inf).
+# * Sum: each exponential e (in [0, 1] after the shift by the maximum; computed as e 2^S, see
+#   :func:`memsim.attention._exp.exp32_scaled`) is rounded to a multiple of 2^-50 by adding the
+#   "magic number" 2^52 to e 2^50 (the sum's low mantissa bits are then that integer) and the
+#   integers are added exactly. For float64 rows the rounding residual of
+#   each term is added the same way in units of 2^-100, so the float64 sum is correct to about
+#   one rounding; float32 terms lose at most 2^-51 each (1e-12 of a sum >= 1 for 10^3 entries,
+#   far below float32 rounding). Segments of 4096 entries keep the integer sums below 2^62.
+
+_KEY32 = np.int32(0x7FFFFFFF)
+_KEY64 = np.int64(0x7FFFFFFFFFFFFFFF)
+_INF32_BITS = np.int32(0x7F800000)
+_INF64_BITS = np.int64(0x7FF0000000000000)
+_NEG_INF32_KEY = np.int32(-2139095041)  # key of float32 -inf (0xff800000 ^ 0x7fffffff)
+_NEG_INF64_KEY = np.int64(-9218868437227405313)  # key of float64 -inf
+_SHIFT32 = np.int32(31)
+_SHIFT64 = np.int64(63)
+
+_FIX = 2.0**50  # fixed-point unit of the sums: 2^-50
+_FIX_LO = 2.0**50  # the residuals' unit: 2^-50 of 2^-50
+_FIX32 = 2.0 ** (50 - SCALED32)  # e 2^S -> e 2^50
+_FIX64 = 2.0 ** (50 - SCALED64)
+_UNSCALE32 = 2.0**-SCALED32
+_UNSCALE64 = 2.0**-SCALED64
+_MAGIC = 2.0**52  # y = v + 2^52 holds round(v) in its low mantissa bits for 0 <= v < 2^52
+_MAGIC_BITS_U = np.uint64(0x4330000000000000)
+_MAGIC_S = 1.5 * 2.0**52  # the same for -2^51 <= v < 2^51
+_MAGIC_S_BITS_U = np.uint64(0x4338000000000000)
+_FIX_SEG = 4096  # 4096 terms of at most 2^50 stay below 2^62
+
+
+@jit
+def _int64_from_bits(u):
+    """The int64 with the bits of the uint64 ``u`` (two's complement)."""
+    return np.int64(u) if u < np.uint64(2**63) else -np.int64(~u) - np.int64(1)
+
+
+def _scan_row(row):
+    """``(maximum, has_nan)`` of a 1-D float32/float64 row in one integer pass; the maximum is
+    in the row's dtype, -inf for an empty row, and meaningless when ``has_nan``."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_scan_row, jit_options={"cache": True})
+def _scan_row_impl(row):
+    if row.dtype == types.float32:
+
+        def impl32(row):
+            km = _NEG_INF32_KEY
+            am = np.int32(0)
+            for j in range(row.shape[0]):
+                v = _bits_from_f32(row[j])
+                a = np.int32(v & _KEY32)
+                k = np.int32(v ^ np.int32(np.int32(v >> _SHIFT32) & _KEY32))
+                km = k if k > km else km
+                am = a if a > am else am
+            m = _f32_from_bits(np.int32(km ^ np.int32(np.int32(km >> _SHIFT32) & _KEY32)))
+            return m, am > _INF32_BITS
+
+        return impl32
+
+    def impl64(row):
+        km = _NEG_INF64_KEY
+        am = np.int64(0)
+        for j in range(row.shape[0]):
+            v = _bits_from_f64(np.float64(row[j]))
+            a = v & _KEY64
+            k = v ^ ((v >> _SHIFT64) & _KEY64)
+            km = k if k > km else km
+            am = a if a > am else am
+        m = _f64_from_bits(km ^ ((km >> _SHIFT64) & _KEY64))
+        return m, am > _INF64_BITS
+
+    return impl64
+
+
+@jit
+def _row_max_skipping_nan(row):
+    m = -np.inf
+    for j in range(row.shape[0]):
+        a = row[j]
+        m = a if a > m else m
+    return m
+
+
 @jit
 def _row_max(row):
-    """Maximum of a 1-D array; NaN entries are skipped (they show up later as a NaN row sum,
-    see :func:`exp_shift_sum`), -inf for an empty row. Eight partial maxima as
-    compare-and-select (x86 ``maxpd``), which vectorises without fastmath."""
-    n = row.shape[0]
-    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = -np.inf
-    j = 0
-    while j + 8 <= n:
-        a = row[j]
-        m0 = a if a > m0 else m0
-        a = row[j + 1]
-        m1 = a if a > m1 else m1
-        a = row[j + 2]
-        m2 = a if a > m2 else m2
-        a = row[j + 3]
-        m3 = a if a > m3 else m3
-        a = row[j + 4]
-        m4 = a if a > m4 else m4
-        a = row[j + 5]
-        m5 = a if a > m5 else m5
-        a = row[j + 6]
-        m6 = a if a > m6 else m6
-        a = row[j + 7]
-        m7 = a if a > m7 else m7
-        j += 8
-    while j < n:
-        a = row[j]
-        m0 = a if a > m0 else m0
-        j += 1
-    m0 = m1 if m1 > m0 else m0
-    m2 = m3 if m3 > m2 else m2
-    m4 = m5 if m5 > m4 else m4
-    m6 = m7 if m7 > m6 else m6
-    m0 = m2 if m2 > m0 else m0
-    m4 = m6 if m6 > m4 else m4
-    return m4 if m4 > m0 else m0
+    """Maximum of a 1-D array as a float64; NaN entries are skipped (they show up later as a
+    NaN row sum, see :func:`exp_shift_sum`), -inf for an empty row. One vectorised integer pass
+    (:func:`_scan_row`); a row with NaN takes a second, scalar pass."""
+    m, nan = _scan_row(row)
+    if nan:
+        return _row_max_skipping_nan(row)
+    return np.float64(m)
+
+
+@jit(fastmath=CONTRACT)
+def _fix32_bits(e):
+    """The bits of ``e 2^(50 - S) + 2^52`` for a scaled float32 exponential ``e`` (uint64): the
+    constant bits of 2^52 plus ``round(exp 2^50)``."""
+    return np.uint64(_bits_from_f64(np.float64(e) * _FIX32 + _MAGIC))
+
+
+@jit
+def _fix32_total(acc, count):
+    """The float64 value of a wrapping sum ``acc`` of ``count`` :func:`_fix32_bits`."""
+    return np.float64(acc - np.uint64(count) * _MAGIC_BITS_U) * (1.0 / _FIX)
+
+
+@jit(fastmath=CONTRACT)
+def _fix64_bits(e):
+    """``(hi, lo)`` bits for a scaled float64 exponential ``e``: ``round(exp 2^50)`` as for
+    float32, and the rounding residual (exact, in [-1/2, 1/2]) in units of 2^-50."""
+    y = e * _FIX64 + _MAGIC
+    r = e * _FIX64 - (y - _MAGIC)
+    return np.uint64(_bits_from_f64(y)), np.uint64(_bits_from_f64(r * _FIX_LO + _MAGIC_S))
+
+
+@jit
+def _fix64_total(hi, lo, count):
+    """The float64 value of wrapping sums ``hi``, ``lo`` of ``count`` :func:`_fix64_bits`."""
+    c = np.uint64(count)
+    lo_signed = _int64_from_bits(lo - c * _MAGIC_S_BITS_U)  # a signed sum
+    return np.float64(hi - c * _MAGIC_BITS_U) * (1.0 / _FIX) + lo_signed * (1.0 / (_FIX * _FIX_LO))
+
+
+def _exp_fixed_sum(z, out, m):
+    """``out <- exp(z - m) 2^S`` (1-D float32 or float64, same dtype and length, ``out`` not
+    ``z``; ``m >= max z`` finite, z without NaN; S = :data:`_exp.SCALED32` or ``SCALED64``, so
+    every nonzero entry is a normal float); returns the sum of ``exp(z - m)`` as a float64,
+    exact to a fixed-point unit of 2^-50 per term (float64: about one rounding for the whole
+    sum), and ``2^-S``. The integer sums are unsigned: sums of bit patterns wrap around modulo
+    2^64 (defined for unsigned integers), and so does the correction by their constant part."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_exp_fixed_sum, jit_options={"cache": True, "fastmath": set(CONTRACT)})
+def _exp_fixed_sum_impl(z, out, m):
+    if z.dtype == types.float32:
+
+        def impl32(z, out, m):
+            m32 = np.float32(m)
+            n = z.shape[0]
+            total = 0.0
+            for j0 in range(0, n, _FIX_SEG):
+                zs = z[j0 : min(n, j0 + _FIX_SEG)]  # slices: indices from 0 (no gathers)
+                os = out[j0 : min(n, j0 + _FIX_SEG)]
+                acc = np.uint64(0)
+                for j in range(zs.shape[0]):
+                    e = exp32_scaled(zs[j] - m32)
+                    os[j] = e
+                    acc += _fix32_bits(e)
+                total += _fix32_total(acc, zs.shape[0])
+            return total, _UNSCALE32
+
+        return impl32
+
+    def impl64(z, out, m):
+        m64 = np.float64(m)
+        n = z.shape[0]
+        total = 0.0
+        for j0 in range(0, n, _FIX_SEG):
+            zs = z[j0 : min(n, j0 + _FIX_SEG)]
+            os = out[j0 : min(n, j0 + _FIX_SEG)]
+            hi = np.uint64(0)
+            lo = np.uint64(0)
+            for j in range(zs.shape[0]):
+                e = exp64_scaled(zs[j] - m64)
+                os[j] = e
+                h, low = _fix64_bits(e)
+                hi += h
+                lo += low
+            total += _fix64_total(hi, lo, zs.shape[0])
+        return total, _UNSCALE64
+
+    return impl64
+
+
+def _scale_row(x, inv):
+    """``x <- x * inv`` for a float64 ``inv``, rounded once to x's dtype (1-D float32/float64).
+
+    float64: one product. float32: ``inv = hi + lo`` split into two float32 numbers and
+    ``fma(x, hi, x lo)`` in float32, which is the correctly rounded ``x * inv`` except when it
+    lies within about 2^-47 (relative) of a rounding boundary or below 2^-100 (``x lo`` then
+    subnormal), and then one unit in the last place off; half the work of a float64 product
+    with its two conversions."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_scale_row, jit_options={"cache": True})
+def _scale_row_impl(x, inv):
+    if x.dtype == types.float32:
+
+        def impl32(x, inv):
+            hi = np.float32(inv)
+            lo = np.float32(inv - np.float64(hi))
+            for j in range(x.shape[0]):
+                e = x[j]
+                x[j] = _fma32(e, hi, e * lo)
+
+        return impl32
+
+    def impl64(x, inv):
+        for j in range(x.shape[0]):
+            x[j] = x[j] * inv
+
+    return impl64
 
 
 @jit
@@ -510,19 +705,16 @@ def softmax_block_serial(s, mask, use_mask, mask_row0, sums, flags):
 
 @jit
 def _softmax_row_out(z, out):
-    """out = softmax(z) for one row (scan, exp into out, float64 sum, scale); returns flags."""
-    m = _row_max(z)
+    """out = softmax(z) for one row: one integer pass for the maximum and the NaN/+inf check,
+    one pass writing exp(z - max) with its exact fixed-point sum, one pass scaling; returns
+    flags (FLAG_BAD, FLAG_DEAD; out unfinished then)."""
+    m, nan = _scan_row(z)
+    if nan or m == np.inf:
+        return FLAG_BAD
     if not (m > -np.inf):
         return FLAG_DEAD
-    if m == np.inf:
-        return FLAG_BAD
-    out[:] = z
-    total = exp_shift_sum(out, m)
-    if total != total:
-        return FLAG_BAD
-    inv = 1.0 / total
-    for j in range(out.shape[0]):
-        out[j] = out[j] * inv
+    total, unscale = _exp_fixed_sum(z, out, m)  # out = exp(z - m) 2^S
+    _scale_row(out, unscale / total)  # one rounding per weight, also for subnormal weights
     return 0
 
 
@@ -532,16 +724,220 @@ def softmax_rows_out(z, out, flags):
 
     One pass reads a row for its maximum and a NaN/+inf count; the exponentials, their float64
     sum and the scaling work on the output row while it is in cache. ``flags[i]`` is FLAG_BAD
-    or FLAG_DEAD for a refused row (its output is then left unfinished)."""
+    or FLAG_DEAD for a refused row (its output is then left unfinished). Returns the OR of all
+    flags."""
     for i in prange(z.shape[0]):
         flags[i] = _softmax_row_out(z[i], out[i])
+    return _or_flags(flags)
 
 
 @jit
 def softmax_rows_out_serial(z, out, flags):
-    """Serial twin of :func:`softmax_rows_out` (same numbers)."""
+    """Serial twin of :func:`softmax_rows_out` (same numbers, same return value)."""
     for i in range(z.shape[0]):
         flags[i] = _softmax_row_out(z[i], out[i])
+    return _or_flags(flags)
+
+
+@jit
+def _or_flags(flags):
+    every = 0
+    for i in range(flags.shape[0]):
+        every |= flags[i]
+    return every
+
+
+# softmax along a middle axis: z seen as (A, n, C) with C > 1 trailing entries per step along the
+# axis; each task takes one a and a block of columns and runs the same steps as a row, across the
+# columns at once (contiguous, vectorised; the maximum and the sums are per column, in the same
+# order), so no transposed copy is made and the numbers are those of the row kernel on the
+# transposed array.
+
+#: columns per task of the column softmax: wide, because each step along the axis costs a
+#: few slices and loop set-ups per block (measured: 128 columns took 1.5x the time of 1024)
+_COL_BLOCK = 1024
+
+
+@jit
+def _col_scan(z2, r0, n, c0, c1, m, bad):
+    """Maximum and NaN presence of each column c0..c1 of rows r0..r0+n of z2 (the maximum is
+    meaningless for a column with NaN). Four rows at a time: fewer loads and stores of the
+    per-column results."""
+    for c in range(c1 - c0):
+        m[c] = -np.inf
+        bad[c] = False
+    j = 0
+    while j + 4 <= n:
+        z0 = z2[r0 + j, c0:c1]
+        z1 = z2[r0 + j + 1, c0:c1]
+        z2_ = z2[r0 + j + 2, c0:c1]
+        z3 = z2[r0 + j + 3, c0:c1]
+        for c in range(z0.shape[0]):
+            a = z0[c] if z0[c] > z1[c] else z1[c]
+            b = z2_[c] if z2_[c] > z3[c] else z3[c]
+            a = a if a > b else b
+            m[c] = a if a > m[c] else m[c]
+        for c in range(z0.shape[0]):
+            bad[c] |= (z0[c] != z0[c]) | (z1[c] != z1[c]) | (z2_[c] != z2_[c]) | (z3[c] != z3[c])
+        j += 4
+    while j < n:
+        zr = z2[r0 + j, c0:c1]
+        for c in range(zr.shape[0]):
+            v = zr[c]
+            m[c] = v if v > m[c] else m[c]
+        for c in range(zr.shape[0]):
+            bad[c] |= zr[c] != zr[c]
+        j += 1
+
+
+def _col_exp_fixed_sum(z2, out2, r0, n, c0, c1, m, total):
+    """Column version of :func:`_exp_fixed_sum`: ``out2 <- exp(z2 - m) 2^S`` on the block,
+    ``total[c]`` the exact fixed-point sum of column c; returns ``2^-S``."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_col_exp_fixed_sum, jit_options={"cache": True, "fastmath": set(CONTRACT)})
+def _col_exp_fixed_sum_impl(z2, out2, r0, n, c0, c1, m, total):
+    if z2.dtype == types.float32:
+
+        def impl32(z2, out2, r0, n, c0, c1, m, total):
+            w = c1 - c0
+            acc = np.zeros(w, np.uint64)
+            total[:] = 0.0
+            for j0 in range(0, n, _FIX_SEG):
+                j1 = min(n, j0 + _FIX_SEG)
+                acc[:] = 0
+                for j in range(j0, j1):
+                    zr = z2[r0 + j, c0:c1]
+                    orow = out2[r0 + j, c0:c1]
+                    for c in range(zr.shape[0]):  # two simple loops vectorise; one does not
+                        orow[c] = exp32_scaled(zr[c] - m[c])
+                    for c in range(orow.shape[0]):
+                        acc[c] += _fix32_bits(orow[c])
+                for c in range(w):
+                    total[c] += _fix32_total(acc[c], j1 - j0)
+            return _UNSCALE32
+
+        return impl32
+
+    def impl64(z2, out2, r0, n, c0, c1, m, total):
+        w = c1 - c0
+        hi = np.zeros(w, np.uint64)
+        lo = np.zeros(w, np.uint64)
+        total[:] = 0.0
+        for j0 in range(0, n, _FIX_SEG):
+            j1 = min(n, j0 + _FIX_SEG)
+            hi[:] = 0
+            lo[:] = 0
+            for j in range(j0, j1):
+                zr = z2[r0 + j, c0:c1]
+                orow = out2[r0 + j, c0:c1]
+                for c in range(zr.shape[0]):
+                    orow[c] = exp64_scaled(zr[c] - m[c])
+                for c in range(orow.shape[0]):
+                    h, low = _fix64_bits(orow[c])
+                    hi[c] += h
+                    lo[c] += low
+            for c in range(w):
+                total[c] += _fix64_total(hi[c], lo[c], j1 - j0)
+        return _UNSCALE64
+
+    return impl64
+
+
+def _col_scale(out2, r0, n, c0, c1, inv):
+    """Column version of :func:`_scale_row`: column c of the block times ``inv[c]``."""
+    raise NotImplementedError("only inside Numba code")  # pragma: no cover
+
+
+@overload(_col_scale, jit_options={"cache": True})
+def _col_scale_impl(out2, r0, n, c0, c1, inv):
+    if out2.dtype == types.float32:
+
+        def impl32(out2, r0, n, c0, c1, inv):
+            w = c1 - c0
+            hi = np.empty(w, np.float32)
+            lo = np.empty(w, np.float32)
+            for c in range(w):
+                hi[c] = np.float32(inv[c])
+                lo[c] = np.float32(inv[c] - np.float64(hi[c]))
+            for j in range(n):
+                orow = out2[r0 + j, c0:c1]
+                for c in range(orow.shape[0]):
+                    e = orow[c]
+                    orow[c] = _fma32(e, hi[c], e * lo[c])
+
+        return impl32
+
+    def impl64(out2, r0, n, c0, c1, inv):
+        for j in range(n):
+            orow = out2[r0 + j, c0:c1]
+            for c in range(orow.shape[0]):
+                orow[c] = orow[c] * inv[c]
+
+    return impl64
+
+
+@jit
+def _softmax_cols_task(t, z2, out2, n, flags):
+    """Task t of :func:`softmax_cols_out`: one a and one block of columns. Returns the OR of
+    the columns' flags (the block is left unfinished when it is not 0)."""
+    nc = z2.shape[1]
+    blocks = (nc + _COL_BLOCK - 1) // _COL_BLOCK
+    a = t // blocks
+    c0 = (t - a * blocks) * _COL_BLOCK
+    c1 = min(nc, c0 + _COL_BLOCK)
+    w = c1 - c0
+    r0 = a * n
+    m = np.empty(w, z2.dtype)
+    bad = np.empty(w, np.bool_)
+    _col_scan(z2, r0, n, c0, c1, m, bad)
+    every = 0
+    for c in range(w):
+        if bad[c] or m[c] == np.inf:
+            f = FLAG_BAD
+        elif not (m[c] > -np.inf):
+            f = FLAG_DEAD
+        else:
+            f = 0
+        flags[a * nc + c0 + c] = f
+        every |= f
+    if every:
+        return every
+    total = np.empty(w)
+    unscale = _col_exp_fixed_sum(z2, out2, r0, n, c0, c1, m, total)
+    for c in range(w):
+        total[c] = unscale / total[c]
+    _col_scale(out2, r0, n, c0, c1, total)
+    return 0
+
+
+@jit
+def _cols_tasks(z2, n):
+    return (z2.shape[0] // n) * ((z2.shape[1] + _COL_BLOCK - 1) // _COL_BLOCK)
+
+
+@pjit
+def softmax_cols_out(z2, out2, n, flags):
+    """Softmax along the middle axis of z seen as (A, n, C), given as ``z2`` (A n, C),
+    C-contiguous; ``out2`` like ``z2``; ``flags`` (A C,) int64 gets FLAG_BAD / FLAG_DEAD per
+    column (a, c) of a refused slice (then the output of its block is left unfinished).
+    Tasks in parallel; returns the OR of all flags."""
+    nt = _cols_tasks(z2, n)
+    res = np.zeros(nt, np.int64)
+    for t in prange(nt):
+        res[t] = _softmax_cols_task(t, z2, out2, n, flags)
+    return _or_flags(res)
+
+
+@jit
+def softmax_cols_out_serial(z2, out2, n, flags):
+    """Serial twin of :func:`softmax_cols_out` (same numbers, same return value)."""
+    nt = _cols_tasks(z2, n)
+    res = np.zeros(nt, np.int64)
+    for t in range(nt):
+        res[t] = _softmax_cols_task(t, z2, out2, n, flags)
+    return _or_flags(res)
 
 
 # ------------------------------------------------------------------------------------------------

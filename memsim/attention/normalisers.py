@@ -27,6 +27,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -154,9 +155,9 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     -------
     numpy.ndarray
         Same shape as z; each slice along ``axis`` sums to 1. float32 for a float32 array
-        (computed in float32 with float64 row sums: relative error of each weight a few
+        (computed in float32 with exact row sums: relative error of each weight a few
         float32 ulp plus ``eps32 * |z_i - max z|`` from the rounding of the inputs'
-        differences; tests/unit/test_attention_precision.py; with a temperature ``z / T`` is
+        differences, tests/unit/test_attention_softmax_speed.py; with a temperature ``z / T`` is
         rounded to float32 first, and float64 is returned in the rare case that it overflows
         float32), float64 otherwise.
 
@@ -166,10 +167,13 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     Notes
     -----
     float32/float64 arrays with ``temperature=1`` (float32 also with another temperature, as
-    ``z / T`` rounded to float32) take one Numba pass per row (maximum,
-    NaN/+inf check, vectorised ``exp(z - max)`` with a float64 sum and the scaling while the row
-    is in cache; serial unless :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` is set); nothing else scans
-    the input.
+    ``z / T`` rounded to float32) take a Numba kernel over rows (in parallel from
+    :data:`SOFTMAX_PARALLEL_MIN_ENTRIES` entries): per row one vectorised pass finds the maximum
+    and any NaN/+inf on integer keys of the float bits, one writes ``exp(z - max)`` and sums it
+    exactly in fixed point (integers, so the same numbers in any order and for any thread
+    count), one scales the row while it is in cache; each weight is rounded once, also where it
+    is subnormal. Along another axis the same steps run across the columns that follow it,
+    without a transposed copy and with the same numbers. Nothing else scans the input.
 
     References
     ----------
@@ -177,7 +181,10 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     outputs"; as the attention normaliser: Bahdanau, Cho & Bengio (2015), eq. 6, and
     Vaswani et al. (2017), "Attention is all you need", eq. 1.
     """
-    t = real(temperature, "temperature", low=0.0, low_open=True)
+    if type(temperature) is float and temperature == 1.0:  # the default: nothing to check
+        t = 1.0
+    else:
+        t = real(temperature, "temperature", low=0.0, low_open=True)
     if isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
         if t == 1.0:
             zt = z
@@ -199,34 +206,72 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     return restore(rows)
 
 
-#: arrays with at least this many entries are normalised in parallel Numba (over rows); None
-#: (the default): serially. Measured on the 2-core development machine: parallel was 1.8x
-#: numpy on an idle process but 0.5x right after a BLAS product (OpenBLAS threads still spin on
-#: both cores), the serial pass about 1x in both cases (benchmarks/bench_attention.py).
+#: arrays with at least this many entries are normalised in parallel Numba (over rows, the same
+#: numbers); None (the default): serially. Measured on the 2-core development machine (AMD EPYC
+#: Zen 4, numba's OpenMP layer, numpy's OpenBLAS), 1000 x 1000 scores, times in microseconds:
+#:
+#: ==========================  ===========  ===========  ============  ============
+#: situation                   f32 serial   f32 parallel f64 serial    f64 parallel
+#: ==========================  ===========  ===========  ============  ============
+#: idle process, best of 30    545-565      275-290      1135-1175     575-615
+#: right after a 1000x64 @     610-770      385-555      1245-1420     715-890
+#: 64x10000 product, best
+#: alternating product and     615 (+18.9   540 (+24.7   1270 (+21.5   1760 (+25.4
+#: softmax, medians            ms product)  ms product)  ms product)   ms product)
+#: ==========================  ===========  ===========  ============  ============
+#:
+#: Parallel wins alone and right after a product (from about 3e5 entries; below 1e5 it loses
+#: after a product), but in the alternation attention code runs (scores from BLAS, softmax,
+#: BLAS again) the OpenMP workers spinning after the parallel region keep a core from
+#: OpenBLAS and the next product takes 25-30% longer, more than the softmax saves (and the
+#: OpenBLAS workers, spinning with sched_yield after the product, delay the region: softmax
+#: medians of 2.9 ms instead of 0.55 ms were seen). With ``OMP_WAIT_POLICY=passive`` the
+#: alternation is neutral and the idle gain stays, but that is a process-wide setting; a
+#: Python helper thread instead of Numba's pool was also slower than serial in the
+#: alternation (softmax median 0.84 against 0.61 ms). So serial by default.
 SOFTMAX_PARALLEL_MIN_ENTRIES: int | None = None
 
 
+#: softmax along an axis with at least this many entries after it (per step along the axis)
+#: runs the column kernel on z as it lies (also any z of at most 512 entries); fewer, and the
+#: slices are moved to rows first (measured: 1000 x 4 along axis 0, 13 us as rows, 23 us as
+#: columns; 1000 x 16, 49 us as rows, 39 us as columns)
+_COLUMNS_MIN = 8
+
+
 def _softmax_kernel(z: np.ndarray, axis: Any) -> np.ndarray | None:
-    """Softmax of a float32/float64 array in one Numba pass per row, in z's precision; None when
-    the row pass flags a row (NaN, +inf, all -inf) or there is nothing to normalise: the general
-    path then gives the documented error (or, for a float32 ``z / T`` that overflowed, the
-    float64 result)."""
+    """Softmax of a float32/float64 array by the Numba row kernel (last axis, or slices moved
+    to rows) or column kernel (an axis with at least :data:`_COLUMNS_MIN` entries after it), in
+    z's precision, the same numbers either way; None when a slice is flagged (NaN, +inf, all
+    -inf) or there is nothing to normalise: the general path then gives the documented error
+    (or, for a float32 ``z / T`` that overflowed, the float64 result)."""
     ax = axis_index(axis, z.ndim) if z.ndim else 0
     if z.ndim == 0:
         score_array(z)  # raises: a scalar
-    moved = np.moveaxis(z, ax, -1)
-    n = moved.shape[-1]
-    if n == 0 or moved.size == 0:
+    inner = math.prod(z.shape[ax + 1 :])
+    # the usual case, the last axis (or only size-1 axes after it): rows as they lie (no
+    # np.moveaxis, which costs microseconds)
+    last = inner == 1
+    lim = SOFTMAX_PARALLEL_MIN_ENTRIES
+    par = lim is not None and z.size >= lim
+    if not last and (inner >= _COLUMNS_MIN or z.size <= 512) and z.shape[ax] > 0:
+        # along a middle axis: the column kernel, no transposed copy (same numbers)
+        z2 = np.ascontiguousarray(z).reshape(-1, inner)
+        out = np.empty_like(z2)
+        flags = np.empty(z2.shape[0] // z.shape[ax] * inner, np.int64)
+        if (K.softmax_cols_out if par else K.softmax_cols_out_serial)(z2, out, z.shape[ax], flags):
+            return None
+        return out.reshape(z.shape)
+    moved = z if last else np.moveaxis(z, ax, -1)
+    n = z.shape[ax]
+    if n == 0 or z.size == 0:
         return None
     rows = np.ascontiguousarray(moved.reshape(-1, n))  # no copy for the usual last axis
     out = np.empty_like(rows)
     flags = np.empty(rows.shape[0], np.int64)
-    lim = SOFTMAX_PARALLEL_MIN_ENTRIES
-    par = lim is not None and rows.size >= lim
-    (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags)
-    if flags.any():
+    if (K.softmax_rows_out if par else K.softmax_rows_out_serial)(rows, out, flags):
         return None
-    return np.moveaxis(out.reshape(moved.shape), -1, ax)
+    return out.reshape(z.shape) if last else np.moveaxis(out.reshape(moved.shape), -1, ax)
 
 
 @fill_doc(scores_axis=_SCORES_AXIS, float64_weights=_FLOAT64_WEIGHTS, score_errors=_SCORE_ERRORS)
