@@ -121,8 +121,12 @@ PARALLEL_MIN_NS: float | None = 1e6
 #: and 36 ms (float64), 16 x 256 tiles (the largest below OpenBLAS's threading threshold) in
 #: 24 and 45 ms, plain numpy in 31 and 58 ms.
 HELD_TILE_ENTRIES = 1 << 18
-HELD_BLOCK_Q_MIN = 32
+HELD_BLOCK_Q_MIN = 64
 HELD_BLOCK_Q_MAX = 256
+#: Tasks aimed at by :func:`held_tile_sizes` (query blocks, else key chunks): few large tasks
+#: measured best (4 against 8: B = 1000 1.79x numpy against 1.71x in float32); memsim's
+#: threads take them one at a time, so uneven tasks do not leave a thread waiting long.
+HELD_TASKS = 4
 
 #: One query with at most this many key plus value entries (K x (d + d_v)) is read in one
 #: Numba call; above it numpy's BLAS products, which thread themselves, read the keys and the
@@ -799,8 +803,8 @@ def held_tile_sizes(
     (:func:`memsim._blas.one_thread`), so tiles can be as large as BLAS runs fastest.
 
     Queries in blocks of :data:`HELD_BLOCK_Q_MIN` to :data:`HELD_BLOCK_Q_MAX` (aiming at
-    :data:`TILE_TASKS` blocks), keys in tiles of :data:`HELD_TILE_ENTRIES` scores per tile;
-    with fewer than :data:`TILE_TASKS` query blocks the keys are split into chunks so that
+    :data:`HELD_TASKS` blocks), keys in tiles of :data:`HELD_TILE_ENTRIES` scores per tile;
+    with fewer than :data:`HELD_TASKS` query blocks the keys are split into chunks so that
     there are about that many tasks. Computed from the shapes only, never from the thread
     count, so the numbers do not depend on it.
 
@@ -829,7 +833,7 @@ def held_tile_sizes(
     IO-awareness", algorithm 1 (tiling with online softmax).
     """
     lim = HELD_TILE_ENTRIES if entries is None else min(entries, HELD_TILE_ENTRIES)
-    bq = min(nb, HELD_BLOCK_Q_MAX, max(HELD_BLOCK_Q_MIN, -(-nb // TILE_TASKS)))
+    bq = min(nb, HELD_BLOCK_Q_MAX, max(HELD_BLOCK_Q_MIN, -(-nb // HELD_TASKS)))
     bk = max(8, lim // bq // 8 * 8)
     bk = min(bk, nk)
     if bq * bk > lim:
@@ -837,7 +841,7 @@ def held_tile_sizes(
         bq = max(1, min(bq, lim // bk))
     nqb = -(-nb // bq)
     nkb = -(-nk // bk)
-    chunks = max(1, min(nkb, TILE_TASKS // nqb))
+    chunks = max(1, min(nkb, HELD_TASKS // nqb))
     chunk_k = -(-nkb // chunks) * bk
     return bq, bk, chunk_k
 
