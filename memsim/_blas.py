@@ -10,10 +10,10 @@ OpenBLAS runs in the calling thread anyway, but tiles that small run BLAS at hal
 
 :func:`one_thread` sets every loaded BLAS library to one thread for the duration of a block and
 restores the previous counts afterwards, through threadpoolctl (the library that scikit-learn
-and NumPy's own documentation use for this; it knows OpenBLAS, MKL and BLIS). The BLAS result
-of a product does not depend on this setting for the tiles memsim uses (each entry of a GEMM is
-one dot product over the full inner dimension in either case), and memsim holds BLAS whenever
-it uses its large tiles, whatever its own thread count, so the numbers never depend on it.
+and NumPy's own documentation use for this; it knows OpenBLAS, MKL and BLIS). A multithreaded
+BLAS product can round some entries differently from a one-thread product (measured: 1 ulp in
+about half the entries of a float64 read-out), so memsim holds BLAS whenever it uses its large
+tiles, whatever its own thread count: the numbers then depend on the shapes only.
 
 While a block runs, every other thread of the process also sees one-thread BLAS (the setting is
 per library, not per thread); blocks may nest and may run in several threads at once (a count
