@@ -21,7 +21,7 @@ def interleaved(
     number: int = 1,
     reduce: Callable[[list[float]], float] = min,
     result: bool = False,
-    settle: bool = False,
+    settle: float = 0.0,
 ) -> Any:
     """Wall-clock time of each function, the functions called in turn (noise hits all alike).
 
@@ -40,14 +40,15 @@ def interleaved(
         ``statistics.median``.
     result : bool, default False
         Also return the value of each function's last call.
-    settle : bool, default False
-        Call each function once, untimed, right before its timed calls in every round. Two
-        BLAS thread pools in one process (numpy's OpenBLAS, and SciPy's, which Numba code
-        calls) slow each other down: OpenBLAS threads keep spinning for a while after a call,
-        so a function timed right after another one's multithreaded product competes with its
-        threads. Settled, each function is timed as it runs when called in a loop (the
-        interference is measured on its own by benchmarks/peers_attention.py).
-
+    settle : float, default 0
+        Seconds to wait before each function's timed calls in every round, followed by one
+        untimed call of it. Two BLAS thread pools in one process (numpy's OpenBLAS, and
+        SciPy's, which Numba code calls) slow each other down: after a call, OpenBLAS worker
+        threads keep spinning for about 0.1 s (measured: 105 ms of CPU time after one
+        1000 x 64 x 10^4 product), so a function timed right after another one's
+        multithreaded product shares the cores with those threads. Settled (0.15 s is enough),
+        each function is timed as it runs in a loop of its own; unsettled, as it runs when
+        mixed with the other.
     Returns
     -------
     list of float, or (list of float, list)
@@ -61,6 +62,7 @@ def interleaved(
     for _ in range(repeats):
         for i, f in enumerate(funcs):
             if settle:
+                time.sleep(settle)
                 f()
             t0 = time.perf_counter()
             for _ in range(number):

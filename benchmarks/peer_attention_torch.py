@@ -35,9 +35,11 @@ def main() -> None:
         result["torch_version"] = torch.__version__
         for name in spec["attention"]:
             q, k, v = (torch.from_numpy(np.load(data / f"{name}_{x}.npy")) for x in "qkv")
-            reps = spec["repeats"][name]
+            reps, number = spec["repeats"][name]
             result[f"torch_sdpa:{name}"] = best(
-                lambda q=q, k=k, v=v: sdpa(q[None], k[None], v[None], scale=1.0), reps
+                lambda q=q, k=k, v=v: sdpa(q[None], k[None], v[None], scale=1.0),
+                reps,
+                number=number,
             )
         for name in spec["softmax"]:
             z = torch.from_numpy(np.load(data / f"{name}.npy"))

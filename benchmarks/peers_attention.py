@@ -22,9 +22,9 @@ Tasks (d = 64 unless stated):
   right after the other's call, so each competes with the other's BLAS threads that are still
   spinning (numpy's OpenBLAS and SciPy's, which memsim's Numba code calls, are two thread pools).
 
-Every time is the best of several calls after a warm-up, each function settled (called once
-untimed right before its timed call, as when it runs in a loop) except in
-``readout_alternating``; the whole measurement is repeated
+Every time is the best of several calls after a warm-up, each function settled (0.15 s without
+calls, then one untimed call, right before its timed call: as it runs in a loop of its own)
+except in ``readout_alternating``; the whole measurement is repeated
 ``--rounds`` times (memsim and numpy interleaved in one process, then the peer process), and the
 CSV gives the median over rounds of each time and of each ratio ``ratio_vs_memsim`` = package
 time / memsim time (above 1: memsim faster). The load average of each round is in ``notes``:
@@ -82,7 +82,8 @@ def make_inputs(tmp: Path, seed: int) -> dict:
                 for x, arr in zip("qkv", (q, k, v), strict=True):
                     np.save(tmp / f"{name}_{x}.npy", arr)
                 spec["attention"].append(name)
-                spec["repeats"][name] = 7 if b == 1000 else 50
+                # (rounds, calls per round): small cases average 20 consecutive calls
+                spec["repeats"][name] = (7, 1) if b == 1000 else (10, 20)
                 spec["cases"][name] = {"dtype": np.dtype(dt).name, "B": b, "K": n, "d": d}
         z = (rng.standard_normal((1000, 1000)) * 3).astype(dt)
         name = f"softmax_{np.dtype(dt).name}"
@@ -109,19 +110,20 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
     for name in spec["attention"]:
         q, k, v = (np.load(tmp / f"{name}_{x}.npy") for x in "qkv")
         pair = [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)]
-        t_m, t_n = interleaved(pair, spec["repeats"][name], warmup=1, settle=True)
+        rounds, number = spec["repeats"][name]
+        t_m, t_n = interleaved(pair, rounds, warmup=1, number=number, settle=0.15)
         out["readout", name, "memsim"] = t_m
         out["readout", name, "numpy"] = t_n
         if spec["cases"][name]["B"] == 1000:
             # alternating single calls: each timed right after the other's BLAS thread pool
             # ran (OpenBLAS threads spin for a while after a call), the cost of mixing them
-            t_m, t_n = interleaved(pair, spec["repeats"][name], warmup=1)
+            t_m, t_n = interleaved(pair, rounds, warmup=1)
             out["readout_alternating", name, "memsim"] = t_m
             out["readout_alternating", name, "numpy"] = t_n
     for name in spec["softmax"]:
         z = np.load(tmp / f"{name}.npy")
         t_m, t_n = interleaved(
-            [lambda: A.softmax(z), lambda: numpy_softmax(z)], 10, warmup=1, settle=True
+            [lambda: A.softmax(z), lambda: numpy_softmax(z)], 10, warmup=1, settle=0.15
         )
         out["softmax", name, "memsim"] = t_m
         out["softmax", name, "numpy"] = t_n
@@ -148,7 +150,7 @@ def time_memsim(tmp: Path, spec: dict) -> dict[tuple[str, str, str], float]:
             [lambda: modern.retrieve(x, qm, beta), lambda: (qm @ x.T) @ x, plain],
             5,
             warmup=1,
-            settle=True,
+            settle=0.15,
         )
         out["modern_retrieve", name, "memsim"] = t_m
         out["modern_retrieve", name, "numpy_two_blas"] = t_b

@@ -128,10 +128,11 @@ HELD_BLOCK_Q_MAX = 256
 #: threads take them one at a time, so uneven tasks do not leave a thread waiting long.
 HELD_TASKS = 4
 
-#: One query with at most this many key plus value entries (K x (d + d_v)) is read in one
-#: Numba call; above it numpy's BLAS products, which thread themselves, read the keys and the
-#: values (measured faster from about K = 4000 at d = 64 in float64 on the 2-core machine).
-ONE_QUERY_KERNEL_ENTRIES = 1 << 18
+#: One query whose keys and values take at most this many bytes (K x (d + d_v) x itemsize) is
+#: read in one Numba call; above it numpy's BLAS products read them (measured on the 2-core
+#: machine, d = 64, interleaved with plain numpy: the one call 1.1-1.4x numpy up to K = 10^4 in
+#: float32 and K = 4000 in float64, the numpy products ahead from K = 10^4 in float64).
+ONE_QUERY_KERNEL_BYTES = 1 << 23
 
 #: Tiles of a serial read-out (:func:`serial_tile_sizes`): at most this many queries and score
 #: entries (64 x 1024 float64 scores are 512 KiB).
@@ -685,15 +686,15 @@ def _one_query_read(
     q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, out: np.ndarray
 ) -> int:
     """out = softmax(q k^T) v for one query (q, out: (1, d), (1, d_v)), where the per-call
-    overhead is most of the time: up to :data:`ONE_QUERY_KERNEL_ENTRIES` key and value entries
-    in one Numba call (:func:`memsim.attention._kernels.one_query_read`), above it numpy's
+    overhead is most of the time: up to :data:`ONE_QUERY_KERNEL_BYTES` of keys and values in
+    one Numba call (:func:`memsim.attention._kernels.one_query_read`), above it numpy's
     matrix-vector products (which thread themselves) around the Numba pass over the K scores.
     Same contract and flags as the tiled kernel."""
     use = mask is not None
     mrow = mask[0] if use else _NO_MASK[0]
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)
     vc = v if v.flags.c_contiguous else np.ascontiguousarray(v)
-    if k.shape[0] * (k.shape[1] + v.shape[1]) <= ONE_QUERY_KERNEL_ENTRIES:
+    if k.shape[0] * (k.shape[1] + v.shape[1]) * k.itemsize <= ONE_QUERY_KERNEL_BYTES:
         q0 = q[0] if q.flags.c_contiguous else q[0].copy()
         return K.one_query_read(q0, kc, vc, mrow, use, out[0])
     with np.errstate(over="ignore", invalid="ignore"):  # flagged by the row pass instead
@@ -701,7 +702,7 @@ def _one_query_read(
         tot, f = K._softmax_row(s, mrow, use)
         if f:
             return f
-        np.dot(s, vc, out=out[0])
+        out[0] = s @ vc  # (np.dot with out= was 1.6x slower in float64, numpy 2.4)
     return K.scale_checked(out[0], 1.0 / tot)
 
 

@@ -1,5 +1,5 @@
-"""Issue 18: the one-query read-out (one Numba call up to ONE_QUERY_KERNEL_ENTRIES key and value
-entries, numpy's matrix-vector products around a Numba pass above it) keeps the contract of the
+"""Issue 18: the one-query read-out (one Numba call up to ONE_QUERY_KERNEL_BYTES of keys and
+values, numpy's matrix-vector products around a Numba pass above it) keeps the contract of the
 batched read-out: results against a plain float64 reference, masks, float32 in float32, the
 same errors. And memsim._blas: BLAS thread counts are held and restored. No test measures time.
 """
@@ -16,8 +16,8 @@ from memsim.errors import MemsimError
 
 EPS32 = float(np.finfo(np.float32).eps)
 
-# (keys, dimension): below and above ONE_QUERY_KERNEL_ENTRIES (2^18 = 262144 entries of k and v)
-SIZES = [(7, 4), (1000, 64), (5000, 64)]
+# (keys, dimension): below and above ONE_QUERY_KERNEL_BYTES (8 MiB of keys and values)
+SIZES = [(7, 4), (1000, 64), (20000, 64)]
 
 
 def _data(k, d, seed=0, dtype=np.float64):
@@ -38,9 +38,10 @@ def _reference(q, keys, v, mask=None):
 
 
 def test_sizes_cover_both_paths():
-    lim = readouts.ONE_QUERY_KERNEL_ENTRIES
-    entries = [k * 2 * d for k, d in SIZES]
-    assert min(entries) <= lim < max(entries)
+    lim = readouts.ONE_QUERY_KERNEL_BYTES
+    for itemsize in (4, 8):  # float32 and float64
+        sizes = [k * 2 * d * itemsize for k, d in SIZES]
+        assert min(sizes) <= lim < max(sizes)
 
 
 @pytest.mark.parametrize(("k", "d"), SIZES)
