@@ -3,7 +3,9 @@
 1. Grid (issue 18): softmax read-out ``softmax(Q K^T) V`` with memsim's default
    ``attend(q, k, v)`` against plain numpy (``Q @ K.T``, stable softmax, ``@ V``) for
    B in {1, 64, 1000}, K in {10^3, 10^4}, d = 64, float64 and float32 (numpy computes in the
-   input precision too). Timed interleaved in one process, best of N. Peak memory of numpy
+   input precision too). Timed interleaved in one process, best of N, each function settled
+   (0.15 s, then one untimed call: numpy's and SciPy's OpenBLAS thread pools otherwise slow
+   each other, see benchmarks/_timing.py and peers_attention.py). Peak memory of numpy
    allocations (tracemalloc) at B = 1000. With ``--peer PYTHON`` the same inputs are saved as
    .npy files and benchmarks/peer_attention_torch.py is run with that interpreter (a venv with
    torch and entmax): torch's CPU ``scaled_dot_product_attention`` (scale 1, the "dot" score)
@@ -91,7 +93,7 @@ def main() -> None:
         blas = "threadpoolctl not installed"
     print(
         f"{environment_line(load=False)}, BLAS {blas}, OPENBLAS_CORETYPE="
-        f"{os.environ.get('OPENBLAS_CORETYPE')}; best of {reps} interleaved runs; "
+        f"{os.environ.get('OPENBLAS_CORETYPE')}; best of {reps} settled interleaved runs; "
         f"load average at start {load_average():.2f}"
     )
     rows = []
@@ -111,11 +113,16 @@ def main() -> None:
             name = f"{np.dtype(dt).name}_B{b}_K{n}"
             for x, arr in zip("qkv", (q, k, v), strict=True):
                 np.save(tmp / f"{name}_{x}.npy", arr)
-            r = reps if b == 1000 else reps * 10
+            r, number = (reps, 1) if b == 1000 else (reps, 20)
             spec["attention"].append(name)
-            spec["repeats"][name] = r
+            spec["repeats"][name] = (r, number)
+            # settled: each timed as in a loop of its own (benchmarks/_timing.interleaved)
             t_ms, t_np = interleaved(
-                [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)], r, warmup=1
+                [lambda: A.attend(q, k, v), lambda: numpy_softmax_read(q, k, v)],
+                r,
+                warmup=1,
+                number=number,
+                settle=0.15,
             )
             ref = numpy_softmax_read(q.astype(float), k.astype(float), v.astype(float))
             got = A.attend(q, k, v)
@@ -184,7 +191,9 @@ def main() -> None:
         name = f"softmax_{np.dtype(dt).name}"
         np.save(tmp / f"{name}.npy", z)
         spec["softmax"].append(name)
-        t_ms, t_np = interleaved([lambda: A.softmax(z), lambda: numpy_softmax(z)], 20, warmup=1)
+        t_ms, t_np = interleaved(
+            [lambda: A.softmax(z), lambda: numpy_softmax(z)], 20, warmup=1, settle=0.15
+        )
         print(
             f"  {np.dtype(dt).name:8s} memsim {t_ms * 1e3:7.2f} ms  numpy {t_np * 1e3:7.2f} ms  ratio {t_np / t_ms:5.2f}"
         )
