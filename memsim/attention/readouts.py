@@ -117,9 +117,9 @@ PARALLEL_MIN_NS: float | None = 1e6
 
 #: Tiles of a read-out whose BLAS products are held to one thread (:func:`held_tile_sizes`):
 #: scores per tile and the range of queries per block. Measured on the 2-core development
-#: machine (B = 1000, K = 10^4, d = 64): 256 x 1024 tiles ran the read-out in 19 ms (float32)
-#: and 36 ms (float64), 16 x 256 tiles (the largest below OpenBLAS's threading threshold) in
-#: 24 and 45 ms, plain numpy in 31 and 58 ms.
+#: machine (B = 1000, K = 10^4, d = 64; docs/benchmarks/peers_attention.csv): the read-out in
+#: 17.8 ms (float32) and 35.3 ms (float64) against plain numpy's 27.7 and 57.1 ms; 16 x 256
+#: tiles (the largest below OpenBLAS's own threading threshold) took 24 and 45 ms.
 HELD_TILE_ENTRIES = 1 << 18
 HELD_BLOCK_Q_MIN = 64
 HELD_BLOCK_Q_MAX = 256
