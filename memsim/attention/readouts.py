@@ -555,6 +555,32 @@ def _check_finite(x: np.ndarray, name: str) -> None:
         raise MemsimError(f"{name} must contain only finite numbers (found NaN or inf)")
 
 
+_TILE_SIZES_DOC = """Parameters
+----------
+nb, nk : int >= 1
+    Number of queries B and of keys K.
+d, dv : int >= 0
+    Dimension of queries/keys and of values.
+entries : int >= 1, optional
+    Largest number of scores per tile.
+
+Returns
+-------
+tuple of int
+    ``(block_q, block_k, chunk_k)``; ``chunk_k`` is a multiple of ``block_k``.
+
+Raises
+------
+ZeroDivisionError
+    If ``nb`` or ``nk`` is 0 (callers pass non-empty shapes).
+
+References
+----------
+Dao et al. (2022), "FlashAttention: fast and memory-efficient exact attention with
+IO-awareness", algorithm 1 (tiling with online softmax)"""
+
+
+@fill_doc(tile_sizes_doc=_TILE_SIZES_DOC)
 def tile_sizes(
     nb: int, nk: int, d: int, dv: int, entries: int | None = None
 ) -> tuple[int, int, int]:
@@ -566,29 +592,7 @@ def tile_sizes(
     split into chunks of ``chunk_k`` so that there are about that many tasks. Computed from
     the shapes only, never from the thread count, so the numbers do not depend on it.
 
-    Parameters
-    ----------
-    nb, nk : int >= 1
-        Number of queries B and of keys K.
-    d, dv : int >= 0
-        Dimension of queries/keys and of values.
-    entries : int >= 1, optional
-        Largest number of scores per tile.
-
-    Returns
-    -------
-    tuple of int
-        ``(block_q, block_k, chunk_k)``; ``chunk_k`` is a multiple of ``block_k``.
-
-    Raises
-    ------
-    ZeroDivisionError
-        If ``nb`` or ``nk`` is 0 (callers pass non-empty shapes).
-
-    References
-    ----------
-    Dao et al. (2022), "FlashAttention: fast and memory-efficient exact attention with
-    IO-awareness", algorithm 1 (tiling with online softmax); Milakov & Gimelshein (2018),
+    {tile_sizes_doc}; Milakov & Gimelshein (2018),
     "Online normalizer calculation for softmax".
     """
     w = max(d, dv, 1)
@@ -600,14 +604,22 @@ def tile_sizes(
     else:
         bk = max(8, TILE_MULTIPLY_ADDS // (bq * w) // 8 * 8)
         bk = min(bk, TILE_MAX_KEYS, nk)
+    return _chunked(nb, nk, bq, bk, entries, TILE_TASKS)
+
+
+def _chunked(
+    nb: int, nk: int, bq: int, bk: int, entries: int | None, tasks: int
+) -> tuple[int, int, int]:
+    """``(block_q, block_k, chunk_k)`` from tile sizes: tiles shrunk to at most ``entries``
+    scores, and keys cut into chunks when there are fewer than ``tasks`` query blocks, so that
+    there are about that many tasks."""
     if entries is not None and bq * bk > entries:
         bk = max(1, min(bk, entries // bq))
         bq = max(1, min(bq, entries // bk))
     nqb = -(-nb // bq)
     nkb = -(-nk // bk)
-    chunks = max(1, min(nkb, TILE_TASKS // nqb))
-    chunk_k = -(-nkb // chunks) * bk
-    return bq, bk, chunk_k
+    chunks = max(1, min(nkb, tasks // nqb))
+    return bq, bk, -(-nkb // chunks) * bk
 
 
 def serial_tile_sizes(nb: int, nk: int, entries: int | None = None) -> tuple[int, int, int]:
@@ -797,6 +809,7 @@ def _tiled_read(
     return K.tile_merge(out, mx, lsum, acc, fl, flags)
 
 
+@fill_doc(tile_sizes_doc=_TILE_SIZES_DOC)
 def held_tile_sizes(
     nb: int, nk: int, d: int, dv: int, entries: int | None = None
 ) -> tuple[int, int, int]:
@@ -809,42 +822,12 @@ def held_tile_sizes(
     there are about that many tasks. Computed from the shapes only, never from the thread
     count, so the numbers do not depend on it.
 
-    Parameters
-    ----------
-    nb, nk : int >= 1
-        Number of queries B and of keys K.
-    d, dv : int >= 0
-        Dimension of queries/keys and of values.
-    entries : int >= 1, optional
-        Largest number of scores per tile.
-
-    Returns
-    -------
-    tuple of int
-        ``(block_q, block_k, chunk_k)``; ``chunk_k`` is a multiple of ``block_k``.
-
-    Raises
-    ------
-    ZeroDivisionError
-        If ``nb`` or ``nk`` is 0 (callers pass non-empty shapes).
-
-    References
-    ----------
-    Dao et al. (2022), "FlashAttention: fast and memory-efficient exact attention with
-    IO-awareness", algorithm 1 (tiling with online softmax).
+    {tile_sizes_doc}.
     """
     lim = HELD_TILE_ENTRIES if entries is None else min(entries, HELD_TILE_ENTRIES)
     bq = min(nb, HELD_BLOCK_Q_MAX, max(HELD_BLOCK_Q_MIN, -(-nb // HELD_TASKS)))
-    bk = max(8, lim // bq // 8 * 8)
-    bk = min(bk, nk)
-    if bq * bk > lim:
-        bk = max(1, min(bk, lim // bq))
-        bq = max(1, min(bq, lim // bk))
-    nqb = -(-nb // bq)
-    nkb = -(-nk // bk)
-    chunks = max(1, min(nkb, HELD_TASKS // nqb))
-    chunk_k = -(-nkb // chunks) * bk
-    return bq, bk, chunk_k
+    bk = min(max(8, lim // bq // 8 * 8), nk)
+    return _chunked(nb, nk, bq, bk, lim, HELD_TASKS)
 
 
 def _blocked_softmax_read(
