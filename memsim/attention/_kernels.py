@@ -1168,9 +1168,19 @@ def one_query_read(q, k, v, mrow, use_mask, out):
     np.dot(k, q, s)
     total, f = _softmax_row(s, mrow, use_mask)
     if f:
-        return f
+        return dead_or_bad(s, f)
     np.dot(s, v, out)
     return scale_checked(out, 1.0 / total)
+
+
+@jit
+def dead_or_bad(s, f):
+    """The flags ``f`` of a refused score row ``s``, FLAG_DEAD turned into FLAG_BAD when the
+    row holds a NaN (a maximum skips NaN, so a row of NaN scores looks like one without any
+    available key; the batched read-out reports it as non-finite scores)."""
+    if f & FLAG_DEAD and _has_nan(s):
+        return FLAG_BAD
+    return f
 
 
 @jit

@@ -97,6 +97,20 @@ def test_one_query_errors_name_the_input(k, d):
 
 
 @pytest.mark.parametrize(("k", "d"), SIZES)
+def test_one_query_nan_scores_are_reported_as_in_a_batch(k, d):
+    # finite inputs whose scores are NaN (inf - inf inside the products): the same error as
+    # for a batch, "not finite", not "overflowed to -inf"
+    q, keys, v = _data(k, d, seed=4)
+    q, keys = q * 1e200, keys * 1e200
+    keys[:, 1::2] *= -1.0
+    with pytest.raises(MemsimError, match="not finite") as one:
+        A.attend(q, keys, v)
+    with pytest.raises(MemsimError, match="not finite") as batch:
+        A.attend(np.stack([q, q]), keys, v)
+    assert str(one.value) == str(batch.value)
+
+
+@pytest.mark.parametrize(("k", "d"), SIZES)
 def test_one_query_float32_overflow_is_computed_in_float64(k, d):
     q, keys, v = _data(k, d, seed=3, dtype=np.float32)
     q = q * np.float32(1e20)  # scores beyond the float32 range, fine in float64
