@@ -253,8 +253,9 @@ def softmax_readout(
     ``score`` in ``"dot"``, ``"scaled_dot"``, ``"cosine"``. Scales are folded into the queries
     (for cosine the rows are normalised first). With ``values = keys`` and ``score="dot"`` this
     is one update of the continuous modern Hopfield network, ``xi <- X^T softmax(beta X xi)``
-    (Ramsauer et al. 2020, "Hopfield networks is all you need"; memsim's patterns are rows of
-    X).
+    with the patterns as the rows of X, as memsim stores them (Ramsauer et al. 2021, "Hopfield
+    networks is all you need", eq. 3, writes ``xi <- X softmax(beta X^T xi)`` with the patterns
+    as columns: the same update).
 
     Two methods:
 
@@ -294,9 +295,11 @@ def softmax_readout(
         True = key available; every query needs one.
     method : {"chunked", "fused"}
     chunk_entries : int, optional
-        At most this many scores per tile (``"chunked"``; default from :func:`tile_sizes`).
+        At most this many scores per tile (``"chunked"``; default from :func:`held_tile_sizes`,
+        :func:`tile_sizes` or :func:`serial_tile_sizes`, as described above).
     block_q, block_k : int, optional
-        Tile sizes (default: :func:`tile_sizes` for ``"chunked"``, 16 x 1024 for ``"fused"``).
+        Tile sizes (default: as for ``chunk_entries`` for ``"chunked"``, 16 x 1024 for
+        ``"fused"``).
 
     Returns
     -------
@@ -332,6 +335,11 @@ def softmax_readout(
     float32 are computed in float64 by either method and the result rounded to float32
     (tests/unit/test_float32_overflow.py); only scores beyond the float64 range raise.
 
+    Threads: large read-outs use Numba's thread count (``numba.set_num_threads``, the
+    ``NUMBA_NUM_THREADS`` environment variable, or ``memsim --threads``) and, while they run,
+    hold every BLAS library of the process to one thread (through threadpoolctl; restored
+    afterwards, also on an error). The result does not depend on the thread count.
+
     Checks: the inputs are not scanned separately for NaN/inf. The Numba row pass counts NaN
     and +inf scores of available keys (a NaN or inf in a query or key always gives one) and
     the read-out is checked for NaN/inf as it is written (a NaN or inf value always gives one,
@@ -340,10 +348,11 @@ def softmax_readout(
 
     References
     ----------
-    Vaswani et al. (2017), "Attention is all you need", eq. 1. Ramsauer et al. (2020),
-    "Hopfield networks is all you need" (the continuous modern Hopfield update
-    ``xi <- X softmax(beta X^T xi)``). Milakov & Gimelshein (2018), "Online normalizer
-    calculation for softmax" (the ``"fused"`` method).
+    Vaswani et al. (2017), "Attention is all you need", eq. 1. Ramsauer et al. (2021),
+    "Hopfield networks is all you need", ICLR 2021, eq. 3 (the continuous modern Hopfield
+    update, patterns as columns of X). Milakov & Gimelshein (2018), "Online normalizer
+    calculation for softmax" (online rescaling); Dao et al. (2022), "FlashAttention",
+    algorithm 1 (tiling).
     """
     return _softmax_read(
         queries,
@@ -965,9 +974,11 @@ def attend(
     Returns
     -------
     read : numpy.ndarray
-        (B, d_v) read-outs ((d_v,) for one query, (B,) for 1-D values).
+        (B, d_v) read-outs ((d_v,) for one query, (B,) for 1-D values); float32 when queries,
+        keys and values are all float32 and the softmax path runs (softmax with dot /
+        scaled_dot / cosine), else float64.
     weights : numpy.ndarray
-        (B, K) weights, only when ``return_weights``.
+        (B, K) weights, only when ``return_weights`` (the same dtype).
 
     {attend_errors}
         Also if ``method`` is not one of ``"auto"``, ``"matrix"``, ``"chunked"``,
@@ -986,6 +997,10 @@ def attend(
     do. Normalisers shift by the maximum, so scores up to the float range are handled. With
     float32 inputs every method computes scores that overflow float32 (but not float64) in
     float64 and returns float32; scores beyond the float64 range raise, naming ``attend``.
+
+    Threads: the softmax path follows :func:`softmax_readout` (Numba's thread count; BLAS held
+    to one thread for the whole process while a large read-out runs); the numbers do not
+    depend on the thread count.
 
     References
     ----------

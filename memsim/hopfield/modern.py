@@ -422,8 +422,7 @@ def _softmax_update_as_given(X: np.ndarray, Q: np.ndarray, beta: float) -> np.nd
             out[...] = o64
         return out
     # the attention read-out with keys = values = X (memsim.attention.readouts): tiles with
-    # BLAS products in one parallel region for d <= 128, else score blocks between two BLAS
-    # products with one Numba row pass
+    # BLAS products, shared between memsim's threads with BLAS held to one thread
     with np.errstate(over="ignore", invalid="ignore"):
         q = Q * X.dtype.type(beta)
     f = _read_into(q, X, X, None, out)
@@ -518,7 +517,7 @@ def retrieve(
     Parameters
     ----------
     stored : (P, d) array
-        Stored patterns (rows), float64.
+        Stored patterns (rows), float32 or float64 (other numbers are converted to float64).
     queries : (B, d) or (d,) array
         Initial states (state / query patterns).
     beta : float
@@ -574,10 +573,11 @@ def retrieve(
     The softmax path is computed without forming a normalised weight matrix: for up to 10
     queries one fused pass over the stored patterns (online softmax, parallel over fixed
     chunks), otherwise the attention read-out of :func:`memsim.attention.softmax_readout`
-    with keys = values = X: for d <= 128 tiles of queries x patterns whose two small BLAS
-    products and row pass (maximum, non-finite count, vectorised exponential with a float64
-    sum, online rescaling) run in one Numba parallel region; for larger d score blocks between
-    two BLAS products with one Numba pass per row. Energy is never
+    with keys = values = X: tiles of queries x patterns, each with two BLAS products and one
+    row pass (maximum, non-finite check, vectorised exponential with a float64 sum, online
+    rescaling); from about 1 ms of work the tiles are shared between memsim's threads with the
+    BLAS library held to one thread for the whole process while they run (threadpoolctl).
+    Energy is never
     increased by an update (Theorem 1, CCCP); :func:`energy` evaluates it.
 
     References
