@@ -30,6 +30,7 @@ from typing import Any
 _LOCK = threading.Lock()
 _DEPTH = 0
 _SAVED: list[tuple[Any, int]] = []
+_HELD = False
 _LIBRARIES: list[Any] | None = None
 
 
@@ -61,35 +62,60 @@ def available() -> bool:
     return bool(_libraries())
 
 
+def _set(lib: Any, n: int) -> None:
+    """Set ``lib`` to ``n`` threads from whichever thread memsim runs in. threadpoolctl (3.6
+    and later) lets only one "controlling" Python thread set an OpenBLAS that has its own thread
+    pool, and ignores the others; memsim's own lock orders its holds, so it frees the control
+    before and after each setting (otherwise a hold taken in a worker thread did nothing, and
+    a restore from a worker thread left BLAS at one thread)."""
+    release = getattr(type(lib), "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+    try:
+        lib.set_num_threads(n)
+    finally:
+        if release is not None:
+            release(force=True)
+
+
 @contextmanager
-def one_thread() -> Iterator[None]:
+def one_thread() -> Iterator[bool]:
     """Run the block with every loaded BLAS library set to one thread, then restore.
 
     Yields
     ------
-    None
+    bool
+        True when every library is held to one thread (``False``: none can be set, or one
+        refused; the caller then keeps its products below the library's own threading
+        threshold).
 
     Raises
     ------
     Nothing of its own; an exception of the block propagates after the restore.
     """
-    global _DEPTH, _SAVED
+    global _DEPTH, _SAVED, _HELD
     with _LOCK:
         if _DEPTH == 0:
-            saved = []
-            for lib in _libraries():
-                n = lib.get_num_threads()
-                if n is not None and n != 1:
-                    lib.set_num_threads(1)
-                    saved.append((lib, n))
-            _SAVED = saved
+            saved: list[tuple[Any, int]] = []
+            ok = bool(_libraries())
+            try:
+                for lib in _libraries():
+                    n = lib.get_num_threads()
+                    if n is not None and n != 1:
+                        _set(lib, 1)
+                        saved.append((lib, n))
+                        ok = ok and lib.get_num_threads() == 1
+            finally:
+                _SAVED = saved
+            _HELD = ok
         _DEPTH += 1
+        held = _HELD
     try:
-        yield
+        yield held
     finally:
         with _LOCK:
             _DEPTH -= 1
             if _DEPTH == 0:
-                for lib, n in _SAVED:
-                    lib.set_num_threads(n)
-                _SAVED = []
+                saved, _SAVED = _SAVED, []
+                for lib, n in saved:
+                    _set(lib, n)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numba
 
@@ -85,6 +86,30 @@ def _restore_signals(old: dict, pending: list) -> None:
 #: descheduled thread), the chunks do not wait for a thread that another process keeps off its
 #: core, so the threshold can be low. The numbers are the same either way.
 MIN_NS = 1e6
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Defer Python signal handlers (Ctrl-C's KeyboardInterrupt) for the block: a signal that
+    comes meanwhile is recorded and its handler runs when the block ends (in the main thread;
+    other threads do not receive signals, and the block runs as it is). Blocks may nest.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    Whatever a deferred handler raises (KeyboardInterrupt), once the block is done and every
+    handler is back in place.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    deferred = _defer_signals() if main else None
+    try:
+        yield
+    finally:
+        if deferred is not None:
+            _restore_signals(*deferred)  # a deferred KeyboardInterrupt is raised here
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
@@ -157,9 +182,7 @@ def run_chunks(fn: Callable[[int, int], None], items: int, chunk: int, threads: 
                         state["helping"] -= 1
                         idle.notify_all()
 
-    main = threading.current_thread() is threading.main_thread()
-    deferred = _defer_signals() if main else None
-    try:
+    with signals_deferred():
         pool = _pool(helpers)
         for _ in range(helpers):
             pool.submit(work, True)
@@ -170,9 +193,6 @@ def run_chunks(fn: Callable[[int, int], None], items: int, chunk: int, threads: 
                 state["next"] = n_chunks  # after an error: start no more
                 while state["helping"] > 0:
                     idle.wait()
-    finally:
-        if deferred is not None:
-            _restore_signals(*deferred)  # a deferred KeyboardInterrupt is raised here
     if errors:
         raise errors[0]
 

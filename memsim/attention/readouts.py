@@ -786,36 +786,39 @@ def _tiled_read(
     lim = PARALLEL_MIN_NS
     cost = readout_cost_ns(nb, nk, q.shape[1], v.shape[1], q.dtype)
     par = lim is not None and cost >= lim
-    held = par and _blas.available()
-    if held:
-        bq, bk, ck = held_tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
-    elif par or nb == 1:
-        bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
-    else:
-        bq, bk, ck = serial_tile_sizes(nb, nk, entries)
-    if block_q is not None or block_k is not None:
-        bq = bq if block_q is None else block_q
-        bk = bk if block_k is None else block_k
-        ck = -(-ck // bk) * bk
-    flags = np.empty(nb, np.int64)
     qc = q if q.flags.c_contiguous else np.ascontiguousarray(q)
     kc = k if k.flags.c_contiguous else np.ascontiguousarray(k)
     vc = v if v.flags.c_contiguous else np.ascontiguousarray(v)
     m = _NO_MASK if mask is None else mask
     use = mask is not None
+    flags = np.empty(nb, np.int64)
+
+    def tiles(held: bool) -> tuple[int, int, int]:
+        if held:
+            bq, bk, ck = held_tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+        elif par or nb == 1:
+            bq, bk, ck = tile_sizes(nb, nk, q.shape[1], v.shape[1], entries)
+        else:
+            bq, bk, ck = serial_tile_sizes(nb, nk, entries)
+        if block_q is not None or block_k is not None:
+            bq = bq if block_q is None else block_q
+            bk = bk if block_k is None else block_k
+            ck = -(-ck // bk) * bk
+        return bq, bk, ck
+
     if not par:
-        return K.tiled_softmax_read_serial(qc, kc, vc, m, use, out, flags, bq, bk, ck)
-    n_tasks, mx, lsum, acc, fl = K.tile_state(nb, nk, vc.shape[1], bq, ck)
+        return K.tiled_softmax_read_serial(qc, kc, vc, m, use, out, flags, *tiles(False))
+    # signals deferred for the whole hold: a Ctrl-C between taking and releasing it (or inside
+    # a Numba call) would leave BLAS at one thread; it is raised once all is restored
+    with _threads.signals_deferred(), _blas.one_thread() as held:
+        bq, bk, ck = tiles(held)
+        n_tasks, mx, lsum, acc, fl = K.tile_state(nb, nk, vc.shape[1], bq, ck)
 
-    def tasks(lo: int, hi: int) -> None:
-        K.tiled_tasks(lo, hi, qc, kc, vc, m, use, bq, bk, ck, mx, lsum, acc, fl)
+        def tasks(lo: int, hi: int) -> None:
+            K.tiled_tasks(lo, hi, qc, kc, vc, m, use, bq, bk, ck, mx, lsum, acc, fl)
 
-    if held:
-        with _blas.one_thread():
-            _threads.share(tasks, n_tasks, cost)
-    else:
         _threads.share(tasks, n_tasks, cost)
-    return K.tile_merge(out, mx, lsum, acc, fl, flags)
+        return K.tile_merge(out, mx, lsum, acc, fl, flags)
 
 
 @fill_doc(tile_sizes_doc=_TILE_SIZES_DOC)

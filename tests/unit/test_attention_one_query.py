@@ -144,3 +144,85 @@ def test_one_thread_holds_and_restores_blas():
     assert readouts.readout_cost_ns(300, 4000, 32, 32) >= readouts.PARALLEL_MIN_NS
     A.attend(q, keys, keys)
     assert counts() == before
+
+
+def _blas_counts():
+    from threadpoolctl import threadpool_info
+
+    return sorted(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_hold_works_from_worker_threads_and_is_released():
+    # threadpoolctl lets one "controlling" thread set OpenBLAS; memsim must hold and restore
+    # from any thread: a worker's read-out equals the main thread's, and a hold taken in the
+    # main thread and released last by a worker leaves the counts as they were
+    import threading
+
+    rng = np.random.default_rng(3)
+    q, keys, v = rng.standard_normal((64, 64)), rng.standard_normal((2000, 64)), None
+    v = rng.standard_normal((2000, 64))
+    assert readouts.readout_cost_ns(64, 2000, 64, 64) >= readouts.PARALLEL_MIN_NS
+    before = _blas_counts()
+    main = A.attend(q, keys, v)
+    got = {}
+
+    def worker():
+        with _blas.one_thread() as held:
+            got["held"] = held
+            got["inside"] = _blas_counts()
+        got["read"] = A.attend(q, keys, v)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert got["held"] and set(got["inside"]) == {1}
+    np.testing.assert_array_equal(got["read"], main)
+    assert _blas_counts() == before
+    # main takes the hold, a worker takes it too and releases it last
+    inner = threading.Event()
+    release = threading.Event()
+
+    def late():
+        with _blas.one_thread():
+            inner.set()
+            release.wait(5)
+
+    with _blas.one_thread():
+        t = threading.Thread(target=late)
+        t.start()
+        assert inner.wait(5)
+    release.set()
+    t.join()
+    assert _blas_counts() == before
+
+
+def test_interrupt_during_a_held_read_out_restores_blas():
+    # a signal handler raising during the read-out (e.g. Ctrl-C) is deferred until the BLAS
+    # counts are restored, and then raised
+    import signal
+
+    class Stop(BaseException):
+        pass
+
+    def handler(signum, frame):
+        raise Stop
+
+    rng = np.random.default_rng(0)
+    q, keys = rng.standard_normal((100, 64)), rng.standard_normal((2000, 64))
+    A.attend(q, keys, keys)
+    before = _blas_counts()
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        stops = 0
+        for i in range(60):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0.0005 + 0.0002 * (i % 20))
+                while True:
+                    A.attend(q, keys, keys)
+            except Stop:
+                stops += 1
+            assert _blas_counts() == before
+        assert stops == 60
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
