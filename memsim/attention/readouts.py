@@ -437,7 +437,8 @@ def _softmax_read(
     if not (k.dtype == q.dtype and v.dtype == q.dtype):
         dt = _common_dtype(q, k, v)
         q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
-    redo = (score, beta, temperature, eps, m, method, ce, bq, bk, one_block, want_weights, who)
+    # the caller's mask as given (m is already shaped for these queries)
+    redo = (score, beta, temperature, eps, mask, method, ce, bq, bk, one_block, want_weights, who)
     if method == "fused" and dt is np.float32:  # the fused kernel computes in float64
         out, w = _in_float64(q, k, v, redo)
         return _shaped(out, w, single, vec, want_weights)

@@ -226,3 +226,18 @@ def test_interrupt_during_a_held_read_out_restores_blas():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("method", ["auto", "matrix", "fused"])
+def test_float32_overflow_with_a_shared_mask_for_a_batch(method):
+    # the float64 recomputation of a float32 overflow gets the caller's (K,) mask, not the one
+    # already shaped (1, K) for the batch (which it refused for B > 1)
+    rng = np.random.default_rng(0)
+    q = (rng.standard_normal((3, 4)) * 1e20).astype(np.float32)
+    keys = (rng.standard_normal((5, 4)) * 1e20).astype(np.float32)
+    v = rng.standard_normal((5, 2)).astype(np.float32)
+    mask = np.array([1, 1, 0, 1, 1], bool)
+    got = A.attend(q, keys, v, mask=mask, method=method)
+    assert got.dtype == np.float32
+    want = A.attend(q.astype(float), keys.astype(float), v.astype(float), mask=mask, method=method)
+    np.testing.assert_allclose(got, want.astype(np.float32), rtol=1e-6, atol=1e-6)
