@@ -489,8 +489,24 @@ def _softmax_read(
     else:
         flags = np.zeros(0, np.int64)
     if flags is not None:
+        e = 0 if flags.any() else _overflow_exponent(out, v)
+        if e:  # values near the float maximum: once more with v 2^-e, exactly scaled back
+            res = _softmax_read(q, k, np.ldexp(v, -e).astype(v.dtype, copy=False), *redo[:-1], who)
+            out, w = res if want_weights else (res, None)
+            with np.errstate(over="ignore"):
+                np.ldexp(out, e, out=out, casting="unsafe")
         _diagnose(flags, out, ((q, "queries"), (k, "keys")), v, who)
     return _shaped(out, w if want_weights else None, single, vec, want_weights)
+
+
+def _overflow_exponent(out: np.ndarray, v: np.ndarray) -> int:
+    """0 when ``out`` is finite (or v is not finite, or has no entry above 1); else the
+    binary exponent e of max |v|: the read-out, a convex combination of the values, is then
+    computed again with the values scaled by 2^-e, where its weighted sum cannot overflow."""
+    if not out.size or np.isfinite(out).all() or not v.size or not np.isfinite(v).all():
+        return 0
+    big = float(np.abs(v).max())
+    return math.frexp(big)[1] if big > 1.0 else 0
 
 
 def _in_float64(
@@ -679,7 +695,35 @@ def _read_into(
     """out = softmax(q k^T) v (scores already scaled) by the tiled kernel, or for dimensions
     above :data:`TILE_MAX_DIM` (and no explicit tiles) by score blocks between two BLAS
     products; one query (no explicit tiles) by :func:`_one_query_read`. Returns the OR of the
-    row flags, with FLAG_OUT for a non-finite read-out."""
+    row flags, with FLAG_OUT for a non-finite read-out.
+
+    A read-out that is not finite although every score is fine and the values are finite
+    (values near the float maximum: the weighted sum overflows before its division by the
+    weights' sum) is computed again with the values scaled by a power of two (exact) and the
+    result scaled back: it is a convex combination of the values, so it fits."""
+    f = _read_once(q, k, v, mask, out, entries, block_q, block_k)
+    e = _overflow_exponent(out, v) if f == K.FLAG_OUT else 0
+    if e:
+        scaled = np.ldexp(v, -e).astype(v.dtype, copy=False)  # x 2^-e, exact
+        f = _read_once(q, k, scaled, mask, out, entries, block_q, block_k)
+        with np.errstate(over="ignore"):
+            np.ldexp(out, e, out=out, casting="unsafe")
+        if not f and not np.isfinite(out).all():
+            f = K.FLAG_OUT
+    return f
+
+
+def _read_once(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    out: np.ndarray,
+    entries: int | None,
+    block_q: int | None,
+    block_k: int | None,
+) -> int:
+    """The body of :func:`_read_into` (one attempt)."""
     explicit = block_q is not None or block_k is not None
     if q.shape[0] == 1 and not explicit and (entries is None or entries >= k.shape[0]):
         return _one_query_read(q, k, v, mask, out)

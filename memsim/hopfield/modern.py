@@ -395,6 +395,14 @@ def _softmax_update(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
     out = _softmax_update_as_given(X, Q, beta)
     if X.dtype == np.float32 and not np.isfinite(out).all():
         out[...] = _softmax_update_as_given(X.astype(np.float64), Q.astype(np.float64), beta)
+    if not np.isfinite(out).all() and np.isfinite(X).all():
+        # patterns near the float maximum: the weighted sum overflows before its division by
+        # the weights' sum; the attention read-out computes it with the values scaled
+        with np.errstate(over="ignore", invalid="ignore"):
+            q = Q * X.dtype.type(beta)
+        f = _read_into(q, X, X, None, out)
+        if f & (AK.FLAG_BAD | AK.FLAG_DEAD):
+            out[...] = np.nan
     return out
 
 

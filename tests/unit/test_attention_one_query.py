@@ -241,3 +241,31 @@ def test_float32_overflow_with_a_shared_mask_for_a_batch(method):
     assert got.dtype == np.float32
     want = A.attend(q.astype(float), keys.astype(float), v.astype(float), mask=mask, method=method)
     np.testing.assert_allclose(got, want.astype(np.float32), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["auto", "matrix", "fused"])
+@pytest.mark.parametrize("b", [1, 3, 300])
+def test_values_near_the_float_maximum_are_read(method, b):
+    # the weighted sum of values near 1.8e308 overflows before the division by the weights'
+    # sum; the read-out (a convex combination of the values) is finite and computed
+    rng = np.random.default_rng(5)
+    q = rng.standard_normal((b, 4)) * 0.1
+    keys = rng.standard_normal((2000 if b == 300 else 3, 4))
+    v = np.full((keys.shape[0], 2), 1.5e308)
+    v[::2, 1] = -1.7e308
+    got = A.attend(q, keys, v, method=method)
+    s = q @ keys.T
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    want = np.ldexp(p @ np.ldexp(v, -1024), 1024)  # a plain reference, scaled by hand
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_modern_retrieve_reads_patterns_near_the_float_maximum():
+    from memsim.hopfield import modern
+
+    x = np.array([[1e308, 0.0], [1e308, 0.0]])
+    np.testing.assert_allclose(modern.retrieve(x, np.zeros(2), 1.0), [1e308, 0.0], rtol=1e-15)
+    got = modern.retrieve(x, np.zeros((40, 2)), 1.0)
+    np.testing.assert_allclose(got, np.tile([1e308, 0.0], (40, 1)), rtol=1e-15)
