@@ -495,7 +495,13 @@ def axis_index(axis: Any, ndim: int, name: str = "axis") -> int:
 
 def bool_mask(mask: Any, n_queries: int, n_keys: int, single: bool) -> np.ndarray:
     """Mask as a (M, K) bool array, M = 1 (shared) or n_queries; True = key available."""
-    arr = np.asarray(mask)
+    try:
+        arr = np.asarray(mask)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise MemsimError(
+            f"mask must be a boolean array of shape ({n_keys},) or ({n_queries}, {n_keys}) "
+            f"(True = key available); it could not be read as an array ({exc})"
+        ) from None
     if arr.dtype != np.bool_:
         raise MemsimError(
             f"mask must be a boolean array (True = key available), got dtype {arr.dtype}"

@@ -404,6 +404,8 @@ def _softmax_read(
         t = temperature  # hot path: a plain positive float
     else:
         t = real(temperature, "temperature", low=0.0, low_open=True)
+    if not (type(eps) is float and 0.0 <= eps < math.inf):  # hot path: the default float
+        real(eps, "eps", low=0.0)
     bq = None if block_q is None else integer(block_q, "block_q", low=1)
     bk = None if block_k is None else integer(block_k, "block_k", low=1)
     ce = None if chunk_entries is None else integer(chunk_entries, "chunk_entries", low=1)
@@ -433,6 +435,10 @@ def _softmax_read(
         _check_finite(q, "queries")
         _check_finite(k, "keys")
         _check_finite(v, "values")
+    # tiles larger than the problem are the problem (a huge block_k must not allocate)
+    bq = bq if bq is None else min(bq, max(1, q.shape[0]))
+    bk = bk if bk is None else min(bk, k.shape[0])
+    ce = ce if ce is None else min(ce, max(1, q.shape[0]) * k.shape[0])
     dt = q.dtype.type
     if not (k.dtype == q.dtype and v.dtype == q.dtype):
         dt = _common_dtype(q, k, v)
@@ -925,8 +931,8 @@ def _blocked_softmax_read(
         inv = (1.0 / sums).astype(out.dtype)[:, None]  # same dtype: no mixed-type ufunc loop
         out *= inv
         if weights:
-            buf *= inv
-    return flags, buf
+            buf[:nb] *= inv
+    return flags, buf[:nb]
 
 
 _NO_MASK = np.empty((1, 0), dtype=bool)
@@ -1087,8 +1093,13 @@ def attend(
             return_weights,
             "attend",
         )
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise MemsimError(f"method must be one of {METHODS}, got {method!r}")
+    if not isinstance(score, str) or not isinstance(normaliser, str):
+        raise MemsimError(
+            f"score and normaliser must be names (str): score one of {sorted(SCORES)}, "
+            f"normaliser one of {sorted(NORMALISERS)}; got {score!r} and {normaliser!r}"
+        )
     if score not in SCORES:
         raise MemsimError(f"unknown score {score!r}; choose one of {sorted(SCORES)}")
     if normaliser not in NORMALISERS:

@@ -48,7 +48,9 @@ import numpy as np
 
 from memsim import _checks
 from memsim import patterns as _patterns
+from memsim._checks import integer as _integer
 from memsim._checks import readonly as _readonly
+from memsim._checks import real as _real
 from memsim._docstrings import fill_doc as _fill_doc  # no __all__ here: keep it private
 from memsim._jit import keeps_thread_count, set_threads
 from memsim.attention import _kernels as AK
@@ -605,13 +607,9 @@ def retrieve(
     Q, single = _check_queries(queries, d, dtype=X.dtype)
     b = _check_beta(beta, d, scale_beta)
     alpha = _check_normaliser(normaliser, options)
-    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
-        raise MemsimError(f"steps must be an integer >= 0, got {steps!r}")
-    steps = int(steps)
+    steps = _integer(steps, "steps", low=0)
     if tol is not None:
-        tol = float(tol)
-        if not np.isfinite(tol) or tol < 0:
-            raise MemsimError(f"tol must be >= 0, got {tol!r}")
+        tol = _real(tol, "tol", low=0.0)
     C = _check_clamp(clamp, Q.shape[0], d)
     if threads is not None:
         set_threads(threads)
@@ -635,7 +633,7 @@ def retrieve(
                 break
         else:
             Q[active] = new
-    if not np.isfinite(Q).all():
+    if not np.isfinite(Q).all() or (steps == 0 and not np.isfinite(X).all()):
         _raise_non_finite(X)
     return Q[0] if single else Q
 
@@ -644,7 +642,12 @@ def _check_clamp(clamp: Any, b_count: int, d: int) -> np.ndarray | None:
     """Clamp as a (B, d) bool array (True = held at the query value), or None."""
     if clamp is None:
         return None
-    C = np.asarray(clamp)
+    try:
+        C = np.asarray(clamp)
+    except (ValueError, TypeError):  # ragged nested lists
+        raise MemsimError(
+            f"clamp must be a boolean array of shape ({b_count}, {d}) or ({d},)"
+        ) from None
     if C.dtype != np.bool_:
         raise MemsimError(
             f"clamp must be a boolean array (True = component held fixed), got dtype {C.dtype}"

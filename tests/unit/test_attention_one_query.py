@@ -269,3 +269,44 @@ def test_modern_retrieve_reads_patterns_near_the_float_maximum():
     np.testing.assert_allclose(modern.retrieve(x, np.zeros(2), 1.0), [1e308, 0.0], rtol=1e-15)
     got = modern.retrieve(x, np.zeros((40, 2)), 1.0)
     np.testing.assert_allclose(got, np.tile([1e308, 0.0], (40, 1)), rtol=1e-15)
+
+
+def test_bad_arguments_give_memsim_errors():
+    # found by the hostile review: each used to escape as ValueError, TypeError, MemoryError or
+    # SystemError, or to pass unchecked
+    from memsim.hopfield import modern
+
+    q, keys, v = np.zeros((2, 3)), np.ones((5, 3)), np.ones((5, 2))
+    with pytest.raises(MemsimError, match="mask"):
+        A.attend(q, keys[:2], v[:2], mask=[[True], [False, True]])
+    with pytest.raises(MemsimError, match="score and normaliser must be names"):
+        A.attend(q, keys, v, score=["dot"])
+    with pytest.raises(MemsimError, match="eps"):
+        A.softmax_readout(q, keys, v, eps="x")
+    x = np.eye(3)
+    for kwargs, match in (
+        ({"steps": float("nan")}, "steps"),
+        ({"steps": None}, "steps"),
+        ({"steps": -1}, "steps"),
+        ({"tol": "a"}, "tol"),
+        ({"tol": -1.0}, "tol"),
+    ):
+        with pytest.raises(MemsimError, match=match):
+            modern.retrieve(x, x[0], 1.0, **kwargs)
+    with pytest.raises(MemsimError, match="clamp"):
+        modern.retrieve(x, x[:2], 1.0, clamp=[[True], [False, True, True]])
+    bad = x.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(MemsimError, match="NaN"):
+        modern.retrieve(bad, x[0], 1.0, steps=0)
+
+
+def test_no_queries_and_huge_tiles():
+    q, keys, v = np.zeros((0, 3)), np.ones((4, 3)), np.ones((4, 2))
+    r, w = A.attend(q, keys, v, return_weights=True)
+    assert r.shape == (0, 2) and w.shape == (0, 4)
+    q = np.random.default_rng(0).standard_normal((2, 3))
+    want = A.attend(q, keys, v)
+    for method in ("chunked", "fused"):  # tiles larger than the problem: no huge allocation
+        got = A.softmax_readout(q, keys, v, block_k=2**62, block_q=10**12, method=method)
+        np.testing.assert_allclose(got, want, rtol=1e-14)
