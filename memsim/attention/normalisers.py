@@ -100,6 +100,10 @@ Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & M
 Niculae (2019). Hard attention: Xu et al. (2015), section 4.1."""
 
 
+
+_TINY32 = float(np.finfo(np.float32).tiny)
+_HUGE32 = float(np.finfo(np.float32).max)
+
 def _rows(
     z: Any, axis: Any, who: str, shift: bool = True
 ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
@@ -188,6 +192,10 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     if isinstance(z, np.ndarray) and z.dtype in (np.float32, np.float64) and z.size:
         if t == 1.0:
             zt = z
+        elif z.dtype == np.float32 and not _TINY32 <= t <= _HUGE32:
+            # T is not a normal float32 number (a subnormal one keeps a few bits only): divided
+            # in float64, the weights (in [0, 1]) returned in float32
+            return softmax(z.astype(np.float64), axis, temperature=t).astype(np.float32)
         elif z.dtype == np.float32:  # float32 stays float32: z / T rounded once to float32
             with np.errstate(over="ignore", under="ignore"):
                 zt = z / np.float32(t)

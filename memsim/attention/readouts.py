@@ -338,13 +338,20 @@ def softmax_readout(
     Threads: large read-outs use Numba's thread count (``numba.set_num_threads``, the
     ``NUMBA_NUM_THREADS`` environment variable, or ``memsim --threads``) and, while they run,
     hold every BLAS library of the process to one thread (through threadpoolctl; restored
-    afterwards, also on an error). The result does not depend on the thread count.
+    afterwards, also on an error or an interrupt). The result does not depend on memsim's
+    thread count. Smaller read-outs and single queries use BLAS as the process configured it,
+    so, like numpy's own products, they can differ in the last bits with the BLAS library's
+    thread setting (``OPENBLAS_NUM_THREADS``).
 
     Checks: the inputs are not scanned separately for NaN/inf. The Numba row pass counts NaN
-    and +inf scores of available keys (a NaN or inf in a query or key always gives one) and
-    the read-out is checked for NaN/inf as it is written (a NaN or inf value always gives one,
-    also at weight 0: IEEE ``0 * inf = NaN``); only then are the inputs scanned, to name the
-    argument. With a mask, keys and values are scanned up front (masked keys are never scored).
+    and +inf scores of available keys (a NaN in a query or key always gives one, and so does
+    an infinite entry unless the score comes out exactly ``-inf``, which counts as a score
+    overflowing to ``-inf``: weight 0), and the read-out is checked for NaN/inf as it is
+    written (a NaN or inf value always gives one, also at weight 0: IEEE ``0 * inf = NaN``);
+    only then are the inputs scanned, to name the argument. With a mask, keys and values are
+    scanned up front (masked keys are never scored). Scales are folded into the queries
+    first, so ``beta / temperature`` times a query entry must stay within the float range
+    (else the call raises, naming the overflow).
 
     References
     ----------
@@ -451,6 +458,10 @@ def _softmax_read(
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
+    if dt is np.float32 and scale and not (_TINY32 <= abs(scale) <= _HUGE32):
+        # a scale that is not a normal float32 number (a subnormal one keeps a few bits only)
+        out, w = _in_float64(q, k, v, redo)
+        return _shaped(out, w, single, vec, want_weights)
     if score == "cosine":
         e = real(eps, "eps", low=0.0)
         _check_finite(q, "queries")
@@ -574,6 +585,8 @@ def _fast_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
 
 
 _F32 = np.dtype(np.float32)
+_TINY32 = float(np.finfo(np.float32).tiny)
+_HUGE32 = float(np.finfo(np.float32).max)
 _F64 = np.dtype(np.float64)
 
 

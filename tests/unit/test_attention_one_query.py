@@ -310,3 +310,21 @@ def test_no_queries_and_huge_tiles():
     for method in ("chunked", "fused"):  # tiles larger than the problem: no huge allocation
         got = A.softmax_readout(q, keys, v, block_k=2**62, block_q=10**12, method=method)
         np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+def test_float32_scales_below_the_normal_range_use_float64():
+    # beta or 1/T that is not a normal float32 number kept a few bits only when rounded to
+    # float32 (0.9428 against 0.9241); such calls compute in float64 and return float32
+    q = np.float32([1e20])
+    keys = np.float32([[0.0], [1e25]])
+    v = np.float32([[0.0], [1.0]])
+    got = A.attend(q, keys, v, beta=2.5e-45)
+    s = 2.5e-45 * (keys.astype(float) @ q.astype(float))
+    e = np.exp(s - s.max())
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, (e @ v.astype(float)) / e.sum(), rtol=1e-6)
+    z = np.float32([0.0, 3 * 2.0**-149])
+    got = A.softmax(z, temperature=2.5e-45)
+    w = np.exp(z.astype(float) / 2.5e-45 - (z.astype(float) / 2.5e-45).max())
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, w / w.sum(), rtol=1e-6)
