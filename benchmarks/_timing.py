@@ -41,14 +41,15 @@ def interleaved(
     result : bool, default False
         Also return the value of each function's last call.
     settle : float, default 0
-        Seconds to wait before each function's timed calls in every round, followed by one
-        untimed call of it. Two BLAS thread pools in one process (numpy's OpenBLAS, and
-        SciPy's, which Numba code calls) slow each other down: after a call, OpenBLAS worker
-        threads keep spinning for about 0.1 s (measured: 105 ms of CPU time after one
-        1000 x 64 x 10^4 product), so a function timed right after another one's
-        multithreaded product shares the cores with those threads. Settled (0.15 s is enough),
-        each function is timed as it runs in a loop of its own; unsettled, as it runs when
-        mixed with the other.
+        Seconds of untimed calls of each function right before its timed calls in every round.
+        Two BLAS thread pools in one process (numpy's OpenBLAS, and SciPy's, which Numba code
+        calls) slow each other down: after a call, OpenBLAS worker threads keep spinning for
+        about 0.1 s (measured: 105 ms of CPU time after one 1000 x 64 x 10^4 product), so a
+        function timed right after another one's multithreaded product shares the cores with
+        those threads. An idle pause does not settle it either: on the 2-core virtual machine
+        an idle core is slow to come back (memsim read-outs were 1.5-3x slower for several
+        calls after a 0.15 s sleep). Settled (0.15 s is enough), each function is timed as it
+        runs in a loop of its own; unsettled, as it runs when mixed with the other.
     Returns
     -------
     list of float, or (list of float, list)
@@ -62,8 +63,9 @@ def interleaved(
     for _ in range(repeats):
         for i, f in enumerate(funcs):
             if settle:
-                time.sleep(settle)
-                f()
+                end = time.perf_counter() + settle
+                while time.perf_counter() < end:
+                    f()
             t0 = time.perf_counter()
             for _ in range(number):
                 outs[i] = f()

@@ -4,8 +4,8 @@
    ``attend(q, k, v)`` against plain numpy (``Q @ K.T``, stable softmax, ``@ V``) for
    B in {1, 64, 1000}, K in {10^3, 10^4}, d = 64, float64 and float32 (numpy computes in the
    input precision too). Timed interleaved in one process, best of N, each function settled
-   (0.15 s, then one untimed call: numpy's and SciPy's OpenBLAS thread pools otherwise slow
-   each other, see benchmarks/_timing.py and peers_attention.py). Peak memory of numpy
+   (0.15 s of untimed calls of itself first: numpy's and SciPy's OpenBLAS thread pools
+   otherwise slow each other, see benchmarks/_timing.py). Peak memory of numpy
    allocations (tracemalloc) at B = 1000. With ``--peer PYTHON`` the same inputs are saved as
    .npy files and benchmarks/peer_attention_torch.py is run with that interpreter (a venv with
    torch and entmax): torch's CPU ``scaled_dot_product_attention`` (scale 1, the "dot" score)

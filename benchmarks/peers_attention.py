@@ -22,8 +22,8 @@ Tasks (d = 64 unless stated):
   right after the other's call, so each competes with the other's BLAS threads that are still
   spinning (numpy's OpenBLAS and SciPy's, which memsim's Numba code calls, are two thread pools).
 
-Every time is the best of several calls after a warm-up, each function settled (0.15 s without
-calls, then one untimed call, right before its timed call: as it runs in a loop of its own)
+Every time is the best of several calls after a warm-up, each function settled (0.15 s of
+untimed calls of itself right before its timed calls: as it runs in a loop of its own)
 except in ``readout_alternating``; the whole measurement is repeated
 ``--rounds`` times (memsim and numpy interleaved in one process, then the peer process), and the
 CSV gives the median over rounds of each time and of each ratio ``ratio_vs_memsim`` = package

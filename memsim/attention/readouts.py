@@ -903,6 +903,9 @@ def held_tile_sizes(
     lim = HELD_TILE_ENTRIES if entries is None else min(entries, HELD_TILE_ENTRIES)
     bq = min(nb, HELD_BLOCK_Q_MAX, max(HELD_BLOCK_Q_MIN, -(-nb // HELD_TASKS)))
     bk = min(max(8, lim // bq // 8 * 8), nk)
+    chunks = HELD_TASKS // -(-nb // bq)
+    if chunks > 1:  # few query blocks: key chunks of equal size (a multiple of 8 keys)
+        bk = min(bk, max(8, (-(-nk // chunks) + 7) // 8 * 8))
     return _chunked(nb, nk, bq, bk, lim, HELD_TASKS)
 
 
