@@ -665,8 +665,8 @@ def _softmax_row(row, mrow, use_mask):
             if not mrow[j]:
                 row[j] = -np.inf
     m = _row_max(row)
-    if not (m > -np.inf):
-        return 1.0, FLAG_DEAD  # every entry -inf (or NaN)
+    if not (m > -np.inf):  # every entry -inf or NaN (the maximum skips NaN)
+        return 1.0, FLAG_BAD if _has_nan(row) else FLAG_DEAD
     if m == np.inf:
         return 1.0, FLAG_BAD
     total = exp_shift_sum(row, m)
@@ -1168,19 +1168,9 @@ def one_query_read(q, k, v, mrow, use_mask, out):
     np.dot(k, q, s)
     total, f = _softmax_row(s, mrow, use_mask)
     if f:
-        return dead_or_bad(s, f)
+        return f
     np.dot(s, v, out)
     return scale_checked(out, 1.0 / total)
-
-
-@jit
-def dead_or_bad(s, f):
-    """The flags ``f`` of a refused score row ``s``, FLAG_DEAD turned into FLAG_BAD when the
-    row holds a NaN (a maximum skips NaN, so a row of NaN scores looks like one without any
-    available key; the batched read-out reports it as non-finite scores)."""
-    if f & FLAG_DEAD and _has_nan(s):
-        return FLAG_BAD
-    return f
 
 
 @jit

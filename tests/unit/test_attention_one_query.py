@@ -108,6 +108,9 @@ def test_one_query_nan_scores_are_reported_as_in_a_batch(k, d):
     with pytest.raises(MemsimError, match="not finite") as batch:
         A.attend(np.stack([q, q]), keys, v)
     assert str(one.value) == str(batch.value)
+    with pytest.raises(MemsimError, match="not finite") as matrix:  # the row kernel it shares
+        A.attend(q, keys, v, method="matrix")
+    assert str(matrix.value) == str(batch.value)
 
 
 @pytest.mark.parametrize(("k", "d"), SIZES)
