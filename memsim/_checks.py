@@ -162,7 +162,9 @@ def bits(value: Any, name: str, ndim: int = 2, n: int | None = None) -> np.ndarr
 PM1_ONLY = "must contain only -1 and +1 (for 0/1 data use 2 * x - 1)"
 
 
-def pattern_matrix(value: Any, name: str) -> np.ndarray:
+def pattern_matrix(
+    value: Any, name: str, unit: str = "N neurons", min_width: int = 2
+) -> np.ndarray:
     """``value`` as an array of P >= 1 stored patterns of N >= 2 neurons (the rows), its dtype
     and values not yet checked (the Hopfield engines check -1/+1 their own way).
 
@@ -172,6 +174,10 @@ def pattern_matrix(value: Any, name: str) -> np.ndarray:
         The patterns.
     name : str
         The argument's name, for the errors.
+    unit : str, default "N neurons"
+        What a pattern's entries are, symbol and plural noun, for the errors ("d dimensions").
+    min_width : int, default 2
+        The fewest entries a pattern may have.
 
     Returns
     -------
@@ -181,21 +187,25 @@ def pattern_matrix(value: Any, name: str) -> np.ndarray:
     Raises
     ------
     MemsimError
-        Not 2-D, or fewer than 1 pattern or 2 neurons.
+        Not 2-D, or fewer than 1 pattern or ``min_width`` entries.
     """
     a = np.asarray(value)
     if a.ndim != 2:
+        raise MemsimError(f"{name} must be a 2-D array (P patterns x {unit}), got shape {a.shape}")
+    if a.shape[0] < 1 or a.shape[1] < min_width:
+        noun = unit.split()[-1] if min_width > 1 else unit.split()[-1].removesuffix("s")
         raise MemsimError(
-            f"{name} must be a 2-D array (P patterns x N neurons), got shape {a.shape}"
+            f"{name} needs at least 1 pattern and {min_width} {noun}, got shape {a.shape}"
         )
-    if a.shape[0] < 1 or a.shape[1] < 2:
-        raise MemsimError(f"{name} needs at least 1 pattern and 2 neurons, got shape {a.shape}")
     return a
 
 
-def state_rows(value: Any, width: int, name: str) -> tuple[np.ndarray, bool]:
+def state_rows(
+    value: Any, width: int, name: str, against: str = "stored"
+) -> tuple[np.ndarray, bool]:
     """A batch of B states (or one) of ``width`` entries each, matched against the stored
-    patterns, as a 2-D array (B may still be 0; dtype and values not yet checked).
+    patterns (or the weights), as a 2-D array (B may still be 0; dtype and values not yet
+    checked).
 
     Parameters
     ----------
@@ -205,6 +215,8 @@ def state_rows(value: Any, width: int, name: str) -> tuple[np.ndarray, bool]:
         N (or d), the size of a stored pattern.
     name : str
         The argument's name, for the error.
+    against : str, default "stored"
+        What fixes the width, for the error ("stored", "the weights").
 
     Returns
     -------
@@ -224,7 +236,7 @@ def state_rows(value: Any, width: int, name: str) -> tuple[np.ndarray, bool]:
         a = a[None, :]
     if a.ndim != 2 or a.shape[1] != width:
         raise MemsimError(
-            f"{name} must have shape (B, {width}) or ({width},) to match stored, got "
+            f"{name} must have shape (B, {width}) or ({width},) to match {against}, got "
             f"{np.shape(value)}"
         )
     return a, single

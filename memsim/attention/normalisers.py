@@ -58,6 +58,7 @@ __all__ = [
     "entmax_bisect",
     "hard",
     "normalise",
+    "normaliser_spec",
     "softmax",
     "sparsemax",
     "topk",
@@ -578,11 +579,51 @@ class NormaliserOutcome:
     support: np.ndarray
 
 
-def _spec_label(kind: str, options: Mapping[str, Any]) -> str:
-    if not options:
-        return kind
-    inner = ", ".join(f"{k}={v}" for k, v in sorted(options.items()))
-    return f"{kind}({inner})"
+@fill_doc(normaliser_papers=_NORMALISER_PAPERS)
+def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[Any, dict[str, Any], str]:
+    """Split a normaliser spec (a name, or a dict with a ``"kind"``, its options and optionally
+    a ``"label"``) into its parts.
+
+    Parameters
+    ----------
+    spec : str or mapping
+        ``"sparsemax"`` or ``{"kind": "entmax_bisect", "alpha": 1.2, "label": "a=1.2"}``.
+    what : str, default "normaliser"
+        How the errors name the spec (``"specs[2]"``).
+
+    Returns
+    -------
+    kind : object
+        The ``"kind"`` as given (:func:`normalise` checks it).
+    options : dict
+        The other entries but ``"label"``.
+    label : str
+        The ``"label"``, else the kind followed by its options in name order, e.g.
+        ``"entmax_bisect(alpha=1.2)"``.
+
+    Raises
+    ------
+    MemsimError
+        A mapping without ``"kind"``, or a spec that is neither a str nor a mapping.
+
+    {normaliser_papers}
+    """
+    if isinstance(spec, str):
+        return spec, {}, spec
+    if not isinstance(spec, Mapping):
+        raise MemsimError(
+            f"{what} must be a normaliser name or a dict with a 'kind' like "
+            f"{{'kind': 'softmax', 'temperature': 0.1}}, got {spec!r}"
+        )
+    options = dict(spec)
+    if "kind" not in options:
+        raise MemsimError(f"{what} needs a 'kind' (one of {sorted(NORMALISERS)}), got {spec!r}")
+    kind = options.pop("kind")
+    label = options.pop("label", None)
+    if label is None:
+        inner = ", ".join(f"{k}={v}" for k, v in sorted(options.items()))
+        label = f"{kind}({inner})" if inner else kind
+    return kind, options, str(label)
 
 
 @fill_doc(normaliser_papers=_NORMALISER_PAPERS)
@@ -624,20 +665,8 @@ def compare_normalisers(
         specs = [specs]
     result: dict[str, NormaliserOutcome] = {}
     for i, spec in enumerate(specs):
-        if isinstance(spec, str):
-            kind, options, label = spec, {}, None
-        elif isinstance(spec, Mapping):
-            options = dict(spec)
-            if "kind" not in options:
-                raise MemsimError(f"specs[{i}] needs a 'kind' (one of {sorted(NORMALISERS)})")
-            kind = options.pop("kind")
-            label = options.pop("label", None)
-        else:
-            raise MemsimError(
-                f"specs[{i}] must be a normaliser name or a dict with 'kind', got {spec!r}"
-            )
+        kind, options, label = normaliser_spec(spec, f"specs[{i}]")
         weights = normalise(scores, kind, axis=-1, **options)
-        label = str(label) if label is not None else _spec_label(kind, options)
         if label in result:
             raise MemsimError(f"two specs have the label {label!r}; give one a 'label'")
         support = np.count_nonzero(weights > 0.0, axis=-1).astype(np.int64)

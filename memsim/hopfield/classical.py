@@ -724,14 +724,7 @@ def recall(
     """
     W = _as_weights(weights)
     n = W.n
-    S = np.asarray(cues)
-    single = S.ndim == 1
-    if single:
-        S = S[None, :]
-    if S.ndim != 2 or S.shape[1] != n:
-        raise MemsimError(
-            f"cues must have shape (B, {n}) to match the weights, got {np.shape(cues)}"
-        )
+    S, single = _args.state_rows(cues, n, "cues", "the weights")
     if not _plus_minus_one(S):
         raise MemsimError("cues must contain only -1 and +1")
     if fields not in FIELD_SCHEMES:

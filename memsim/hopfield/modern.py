@@ -73,13 +73,7 @@ _FUSED_CHUNKS = 8  # fixed (thread-count independent) chunking of the stored pat
 
 
 def _check_stored(stored: Any, finite: bool = True, keep_float32: bool = False) -> np.ndarray:
-    x = np.asarray(stored)
-    if x.ndim != 2:
-        raise MemsimError(
-            f"stored must be a 2-D array (P patterns x d dimensions), got shape {x.shape}"
-        )
-    if x.shape[0] < 1 or x.shape[1] < 1:
-        raise MemsimError(f"stored needs at least 1 pattern of dimension >= 1, got {x.shape}")
+    x = _checks.pattern_matrix(stored, "stored", "d dimensions", 1)
     if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
         raise MemsimError(f"stored must be a real numeric array, got dtype {x.dtype}")
     keep = keep_float32 and x.dtype == np.float32

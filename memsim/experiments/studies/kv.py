@@ -38,6 +38,7 @@ import numpy as np
 from memsim._checks import boolean, integer, readonly, real
 from memsim._docstrings import fill_doc
 from memsim._rng import generator
+from memsim.attention.normalisers import normaliser_spec
 from memsim.errors import MemsimError
 from memsim.experiments.studies._common import grid_points
 from memsim.kv.memory import hash_candidates, kv_read, random_memory
@@ -119,22 +120,8 @@ References
 
 def _spec(spec: Any) -> tuple[str, dict[str, Any], str]:
     """Normaliser spec (a name or a dict with 'kind' and options) -> (kind, options, label)."""
-    if isinstance(spec, str):
-        return spec, {}, spec
-    if isinstance(spec, Mapping):
-        opts = dict(spec)
-        if "kind" not in opts:
-            raise MemsimError(f"a normaliser spec needs a 'kind', got {spec!r}")
-        kind = opts.pop("kind")
-        label = opts.pop("label", None)
-        if label is None:
-            inner = ", ".join(f"{k}={v}" for k, v in sorted(opts.items()))
-            label = f"{kind}({inner})" if inner else str(kind)
-        return str(kind), opts, str(label)
-    raise MemsimError(
-        f"normaliser must be a name or a dict like {{'kind': 'softmax', 'temperature': 0.1}}, "
-        f"got {spec!r}"
-    )
+    kind, options, label = normaliser_spec(spec)
+    return str(kind), options, label
 
 
 def _resolve(params: Mapping[str, Any]) -> dict[str, Any]:
