@@ -22,41 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_tools import ATT, DENSE, HOP, KV, MODERN, NTM
 from click.testing import CliRunner
 from memsim.cli.app import cli
 
 # ------------------------------------------------------------------------ base scenarios -----
-HOP = """\
-model: {kind: hopfield, rule: hebbian, dynamics: async, max_sweeps: 20}
-patterns: {source: random, count: 5, size: 60}
-cue: {flip: 0.1}
-run: {trials: 1, seed: 1}
-"""
-DENSE = """\
-model: {kind: dense, interaction: polynomial, n: 3, max_sweeps: 10}
-patterns: {source: random, count: 5, size: 60}
-run: {trials: 1, seed: 1}
-"""
-MODERN = """\
-model: {kind: modern, beta: 1.0, steps: 5}
-patterns: {source: random, count: 5, size: 32}
-run: {trials: 1, seed: 1}
-"""
-ATT = """\
-model:
-  kind: attention
-  keys: {source: random, count: 10, dim: 4}
-  queries: {source: keys, count: 3, noise: 0.1}
-run: {trials: 1, seed: 1}
-"""
-NTM = """\
-model: {kind: ntm, task: copy, length: 4, bits: 4, memory_slots: 16, memory_width: 8}
-run: {trials: 1, seed: 1}
-"""
-KV = """\
-model: {kind: kv, mode: retrieval, slots: 50, key_dim: 8, queries: 10}
-run: {trials: 1, seed: 1}
-"""
 FILEPAT = """\
 model: {kind: hopfield, max_sweeps: 10}
 patterns: {source: file, path: %s}

@@ -11,7 +11,16 @@ import json
 
 import numpy as np
 import pytest
-from cli_tools import SCEN, invoke, refused, shipped, shipped_scenario_tests
+from cli_tools import (
+    DENSE,
+    MODERN,
+    SCEN,
+    invoke,
+    refused,
+    shipped,
+    shipped_scenario_tests,
+    write,
+)
 
 from memsim.experiments import run
 from memsim.results import load
@@ -65,51 +74,36 @@ def test_letters_modern_beats_hebbian(tmp_path):
     assert s["classical_fraction_retrieved"] < 0.5
 
 
-GOOD_DENSE = """\
-model: {kind: dense, interaction: polynomial, n: 3, max_sweeps: 20}
-patterns: {source: random, count: 5, size: 40}
-run: {trials: 1, seed: 1}
-"""
-GOOD_MODERN = """\
-model: {kind: modern, beta: 1.0, steps: 10}
-patterns: {source: random, count: 5, size: 40}
-run: {trials: 1, seed: 1}
-"""
-
-
 def test_good_inline_scenarios_run(tmp_path):
-    for i, text in enumerate((GOOD_DENSE, GOOD_MODERN)):
-        p = tmp_path / f"g{i}.yaml"
-        p.write_text(text)
-        r = invoke("recall", p, "--out", tmp_path / f"o{i}", "-q")
+    for i, text in enumerate((DENSE, MODERN)):
+        r = invoke("recall", write(tmp_path, text, f"g{i}.yaml"), "--out", tmp_path / f"o{i}", "-q")
         assert r.exit_code == 0, r.output
 
 
 BAD = [
     # (base, command, extra --set, fragments expected in the message)
     (
-        GOOD_DENSE,
+        DENSE,
         "recall",
         "model.interaction=cubic",
         ["model.interaction", "polynomial", "rectified", "exponential"],
     ),
-    (GOOD_DENSE, "recall", "model.n=1", ["model.n", "2"]),
-    (GOOD_DENSE, "recall", "model.dynamics=fast", ["model.dynamics", "async", "sync"]),
-    (GOOD_DENSE, "recall", "cue.pattern=7", ["cue.pattern", "0 to 4"]),
-    (GOOD_DENSE, "recall", "output.plots=[pictures]", ["output.plots", "letters"]),
-    (GOOD_MODERN, "recall", "model.normaliser=tanh", ["model.normaliser", "softmax", "sparsemax"]),
-    (GOOD_MODERN, "recall", "model.beta=-1", ["model.beta", "greater than 0"]),
-    (GOOD_MODERN, "recall", "output.plots=[nonsense]", ["output.plots", "attention", "energy"]),
-    (GOOD_MODERN, "recall", "capacity.study=magic", ["capacity.study", "beta_sweep", "separation"]),
-    (GOOD_MODERN, "recall", "capacity.study=beta_sweep", ["capacity", "betas"]),
-    (GOOD_DENSE, "recall", "capacity.degrees=[1]", ["capacity.degrees", "2"]),
+    (DENSE, "recall", "model.n=1", ["model.n", "2"]),
+    (DENSE, "recall", "model.dynamics=fast", ["model.dynamics", "async", "sync"]),
+    (DENSE, "recall", "cue.pattern=7", ["cue.pattern", "0 to 4"]),
+    (DENSE, "recall", "output.plots=[pictures]", ["output.plots", "letters"]),
+    (MODERN, "recall", "model.normaliser=tanh", ["model.normaliser", "softmax", "sparsemax"]),
+    (MODERN, "recall", "model.beta=-1", ["model.beta", "greater than 0"]),
+    (MODERN, "recall", "output.plots=[nonsense]", ["output.plots", "attention", "energy"]),
+    (MODERN, "recall", "capacity.study=magic", ["capacity.study", "beta_sweep", "separation"]),
+    (MODERN, "recall", "capacity.study=beta_sweep", ["capacity", "betas"]),
+    (DENSE, "recall", "capacity.degrees=[1]", ["capacity.degrees", "2"]),
 ]
 
 
 @pytest.mark.parametrize("base,command,setting,fragments", BAD, ids=[b[2] for b in BAD])
 def test_bad_input_one_paragraph(tmp_path, base, command, setting, fragments):
-    p = tmp_path / "bad.yaml"
-    p.write_text(base)
+    p = write(tmp_path, base, "bad.yaml")
     if setting.startswith("capacity.degrees"):
         setting_list = ["capacity.sizes=[20]", setting]
     else:
@@ -120,18 +114,16 @@ def test_bad_input_one_paragraph(tmp_path, base, command, setting, fragments):
 
 
 def test_capacity_needs_random_patterns(tmp_path):
-    p = tmp_path / "bad.yaml"
-    p.write_text(GOOD_DENSE.replace("{source: random, count: 5, size: 40}", "{source: letters}"))
+    p = write(tmp_path, DENSE.replace("{source: random, count: 5, size: 60}", "{source: letters}"),
+              "bad.yaml")  # fmt: skip
     r = invoke("capacity", p, "--out", tmp_path / "o", "-q", "--set", "capacity.sizes=[20]")
     refused(r, ("bad.yaml", "patterns.source", "random"), fold=False)
 
 
 def test_modern_capacity_study_needs_softmax(tmp_path):
-    p = tmp_path / "bad.yaml"
-    p.write_text(GOOD_MODERN)
     r = invoke(
         "capacity",
-        p,
+        write(tmp_path, MODERN, "bad.yaml"),
         "--out",
         tmp_path / "o",
         "-q",
