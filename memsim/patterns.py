@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from memsim._checks import renamed_keywords
+from memsim._checks import choice, renamed_keywords
 from memsim.errors import MemsimError
 
 # 7 rows x 5 columns per letter; '#' = +1 (ink), '.' = -1 (background).
@@ -345,8 +345,7 @@ def corrupt(
         raise MemsimError(f"flip (the fraction of bits flipped) must be within [0, 1], got {flip}")
     if not 0.0 <= mask <= 1.0:
         raise MemsimError(f"mask (the fraction of bits masked) must be within [0, 1], got {mask}")
-    if mask_fill not in MASK_FILLS:
-        raise MemsimError(f"unknown mask_fill {mask_fill!r}; allowed: {', '.join(MASK_FILLS)}")
+    choice(mask_fill, "mask_fill", MASK_FILLS)
     if rng is None and seed is not None:
         from memsim._rng import generator
 

@@ -32,6 +32,7 @@ from memsim._checks import (
 )
 from memsim._checks import (
     bool_mask,
+    lookup,
     registry_options,
 )
 from memsim._checks import (
@@ -1088,10 +1089,8 @@ def attend(
             f"score and normaliser must be names (str): score one of {sorted(SCORES)}, "
             f"normaliser one of {sorted(NORMALISERS)}; got {score!r} and {normaliser!r}"
         )
-    if score not in SCORES:
-        raise MemsimError(f"unknown score {score!r}; choose one of {sorted(SCORES)}")
-    if normaliser not in NORMALISERS:
-        raise MemsimError(f"unknown normaliser {normaliser!r}; choose one of {sorted(NORMALISERS)}")
+    lookup(SCORES, score, "score")
+    lookup(NORMALISERS, normaliser, "normaliser")
     sopts, nopts = split_options(options, "attend")
     registry_options(NORMALISERS[normaliser], 1, normaliser, "normaliser", nopts)
     fusable = (

@@ -30,6 +30,7 @@ import numpy as np
 from memsim._checks import (
     attention_array as float_array,
 )
+from memsim._checks import lookup
 from memsim._checks import (
     strict_integer as integer,
 )
@@ -313,9 +314,7 @@ def multidimensional_attention(
     (2017), "A structured self-attentive sentence embedding" (a matrix of attention weights
     instead of one vector).
     """
-    if activation not in ACTIVATIONS:
-        raise MemsimError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
-    act = ACTIVATIONS[activation]
+    act = lookup(ACTIVATIONS, activation, "activation")
     k = float_array(keys, "keys", (2,))
     v = float_array(values, "values", (2,))
     if v.shape[0] != k.shape[0]:

@@ -513,8 +513,7 @@ def store(patterns: np.ndarray, rule: str = "hebbian", **options: Any) -> Weight
     Gardner, E. (1988). J. Phys. A 21, 257 (perceptron).
     Hopfield, Feinstein & Palmer (1983). Nature 304, 158 (unlearning).
     """
-    if rule not in RULES:
-        raise MemsimError(f"unknown storage rule {rule!r}; allowed: {', '.join(RULES)}")
+    _args.choice(rule, "storage rule", RULES)
     _check_rule_options(rule, options)
     if "dilution" not in options:
         if "dilution_kind" in options:
@@ -727,17 +726,14 @@ def recall(
     S, single = _args.state_rows(cues, n, "cues", "the weights")
     if not _plus_minus_one(S):
         raise MemsimError("cues must contain only -1 and +1")
-    if fields not in FIELD_SCHEMES:
-        raise MemsimError(f"unknown fields {fields!r}; allowed: {', '.join(FIELD_SCHEMES)}")
+    _args.choice(fields, "fields", FIELD_SCHEMES)
     if fields == "low_rank" and not W._has_low_rank():
         raise MemsimError(
             f"fields='low_rank' needs Hebbian weights that keep their patterns (rule "
             f"{W.rule!r} has no low-rank form); use fields='auto' or 'dense'"
         )
-    if dynamics not in DYNAMICS:
-        raise MemsimError(f"unknown dynamics {dynamics!r}; allowed: {', '.join(DYNAMICS)}")
-    if order not in ORDERS:
-        raise MemsimError(f"unknown update order {order!r}; allowed: {', '.join(ORDERS)}")
+    _args.choice(dynamics, "dynamics", DYNAMICS)
+    _args.choice(order, "update order", ORDERS)
     if int(max_sweeps) != max_sweeps or max_sweeps < 1:
         raise MemsimError(f"max_sweeps must be an integer >= 1, got {max_sweeps}")
     max_sweeps = int(max_sweeps)

@@ -321,10 +321,8 @@ def dense_recall(
     p, big_n = xi.shape
     S, single = _check_states(cues, big_n, "cues")
     kind, n_pow = _check_interaction(interaction, n)
-    if dynamics not in DYNAMICS:
-        raise MemsimError(f"unknown dynamics {dynamics!r}; allowed: {', '.join(DYNAMICS)}")
-    if order not in ORDERS:
-        raise MemsimError(f"unknown update order {order!r}; allowed: {', '.join(ORDERS)}")
+    _checks.choice(dynamics, "dynamics", DYNAMICS)
+    _checks.choice(order, "update order", ORDERS)
     if isinstance(max_sweeps, bool) or int(max_sweeps) != max_sweeps or max_sweeps < 1:
         raise MemsimError(f"max_sweeps must be an integer >= 1, got {max_sweeps}")
     max_sweeps = int(max_sweeps)
