@@ -115,12 +115,21 @@ def no_options(options: dict[str, Any], allowed: tuple[str, ...], where: str) ->
 
 
 # ----------------------------------------------------------------------------------- arrays --
+def _as_array(value: Any, name: str) -> np.ndarray:
+    """``np.asarray(value)``; a value numpy cannot make an array of (ragged lists) raises
+    MemsimError naming ``name``."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise MemsimError(
+            f"{name} must be an array with rows of equal length (numpy could not convert the "
+            f"{type(value).__name__} given: {exc})"
+        ) from None
+
+
 def array(value: Any, name: str) -> np.ndarray:
     """A numeric (bool, integer or float) array without NaN or inf."""
-    try:
-        a = np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise MemsimError(f"{name} must be an array, got {type(value).__name__}") from exc
+    a = _as_array(value, name)
     if a.dtype.kind not in "biuf":
         raise MemsimError(f"{name} must be a numeric array, got dtype {a.dtype}")
     if a.dtype.kind == "f" and not np.isfinite(a).all():
@@ -189,7 +198,7 @@ def pattern_matrix(
     MemsimError
         Not 2-D, or fewer than 1 pattern or ``min_width`` entries.
     """
-    a = np.asarray(value)
+    a = _as_array(value, name)
     if a.ndim != 2:
         raise MemsimError(f"{name} must be a 2-D array (P patterns x {unit}), got shape {a.shape}")
     if a.shape[0] < 1 or a.shape[1] < min_width:
@@ -230,7 +239,7 @@ def state_rows(
     MemsimError
         Neither (B, width) nor (width,).
     """
-    a = np.asarray(value)
+    a = _as_array(value, name)
     single = a.ndim == 1
     if single:
         a = a[None, :]

@@ -612,7 +612,7 @@ def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[Any, dict[str,
         return spec, {}, spec
     if not isinstance(spec, Mapping):
         raise MemsimError(
-            f"{what} must be a normaliser name or a dict with a 'kind' like "
+            f"{what} must be a name (one of {sorted(NORMALISERS)}) or a dict with a 'kind' like "
             f"{{'kind': 'softmax', 'temperature': 0.1}}, got {spec!r}"
         )
     options = dict(spec)

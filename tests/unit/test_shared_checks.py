@@ -1,0 +1,96 @@
+"""The shared argument checks of memsim._checks as the engines use them: ragged input,
+wrong shapes and unknown names give one MemsimError naming the argument (never a ValueError
+or TypeError from numpy), with the same text in every engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from memsim import attention as A
+from memsim.errors import MemsimError
+from memsim.experiments.studies import kv as kv_studies
+from memsim.hopfield import classical, dense, modern
+
+XI = np.array([[1, -1, 1, -1], [1, 1, -1, -1]], dtype=np.int8)
+RAGGED = [[1, -1, 1], [1, -1]]
+
+
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: classical.store(RAGGED), "patterns"),
+        (lambda: classical.recall(classical.store(XI), RAGGED), "cues"),
+        (lambda: dense.dense_recall(RAGGED, XI), "stored"),
+        (lambda: dense.dense_recall(XI, RAGGED), "cues"),
+        (lambda: modern.retrieve(RAGGED, np.zeros(3), 1.0), "stored"),
+        (lambda: modern.retrieve(np.ones((2, 3)), RAGGED, 1.0), "queries"),
+    ],
+    ids=["store", "recall", "dense_stored", "dense_cues", "modern_stored", "modern_queries"],
+)
+def test_ragged_input_is_named(call, name):
+    with pytest.raises(MemsimError, match=rf"^{name} must be an array with rows of equal length"):
+        call()
+
+
+def test_stored_too_small_names_the_unit():
+    with pytest.raises(MemsimError, match=r"stored needs at least 1 pattern and 1 dimension,"):
+        modern.retrieve(np.zeros((2, 0)), np.zeros(0), 1.0)
+    with pytest.raises(MemsimError, match=r"patterns needs at least 1 pattern and 2 neurons,"):
+        classical.store(np.ones((3, 1)))
+    with pytest.raises(MemsimError, match=r"P patterns x d dimensions"):
+        modern.retrieve(np.zeros(3), np.zeros(3), 1.0)
+
+
+def test_cue_width_message_names_both_forms():
+    w = classical.store(XI)
+    with pytest.raises(MemsimError, match=r"\(B, 4\) or \(4,\) to match the weights, got \(2, 5\)"):
+        classical.recall(w, np.ones((2, 5), dtype=np.int8))
+
+
+@pytest.mark.parametrize(
+    "call,text",
+    [
+        (lambda: classical.store(XI, rule=["hebbian"]), "unknown storage rule ['hebbian']"),
+        (lambda: classical.recall(classical.store(XI), XI, dynamics=None), "unknown dynamics None"),
+        (lambda: classical.recall(classical.store(XI), XI, order={}), "unknown update order {}"),
+        (lambda: dense.dense_recall(XI, XI, dynamics=1), "unknown dynamics 1; allowed: async"),
+        (lambda: A.attend(np.ones(3), np.ones((2, 3)), np.ones((2, 3)), score="dott"), "'dot'"),
+    ],
+    ids=["rule", "dynamics", "order", "dense_dynamics", "score"],
+)
+def test_unknown_names_are_refused_with_the_choices(call, text):
+    with pytest.raises(MemsimError) as err:
+        call()
+    assert text in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "spec,text",
+    [
+        ({"temperature": 1.0}, "needs a 'kind' (one of ["),
+        (3.5, "must be a name (one of ["),
+        (["softmax"], "must be a name (one of ["),
+    ],
+)
+def test_normaliser_specs_are_parsed_alike(spec, text):
+    """compare_normalisers and the kv studies read a normaliser spec with one parser."""
+    with pytest.raises(MemsimError, match=r"^specs\[0\] ") as a:
+        A.compare_normalisers([[0.0, 1.0]], [spec])
+    with pytest.raises(MemsimError, match=r"^normaliser ") as b:
+        kv_studies.retrieval_trial(seed=1, trial=0, normaliser=spec)
+    assert text in str(a.value) and text in str(b.value)
+
+
+def test_normaliser_spec_labels():
+    from memsim.attention.normalisers import normaliser_spec
+
+    assert normaliser_spec("hard") == ("hard", {}, "hard")
+    assert normaliser_spec({"kind": "entmax_bisect", "alpha": 1.2, "beta": 0}) == (
+        "entmax_bisect",
+        {"alpha": 1.2, "beta": 0},
+        "entmax_bisect(alpha=1.2, beta=0)",
+    )
+    assert normaliser_spec({"kind": "softmax", "label": 7})[2] == "7"
+    out = A.compare_normalisers([[0.0, 1.0]], [{"kind": "softmax", "temperature": 0.5}])
+    assert list(out) == ["softmax(temperature=0.5)"]
