@@ -22,7 +22,7 @@ References
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -362,40 +362,24 @@ def softmax_readout(
     calculation for softmax" (online rescaling); Dao et al. (2022), "FlashAttention",
     algorithm 1 (tiling).
     """
-    opts = _ReadOptions(
-        score, beta, temperature, eps, mask, method, chunk_entries, block_q, block_k
-    )
-    return _softmax_read(queries, keys, values, opts)
+    opts = (score, beta, temperature, eps, mask, method, chunk_entries, block_q, block_k)
+    return _softmax_read(queries, keys, values, (*opts, False, False, "softmax_readout"))
 
 
-class _ReadOptions(NamedTuple):
-    """Everything of one :func:`_softmax_read` call but the arrays, as the caller gave it
-    (computed again with other arrays: float64, scaled values)."""
-
-    score: str
-    beta: Any
-    temperature: Any
-    eps: Any
-    mask: Any
-    method: str
-    chunk_entries: Any = None
-    block_q: Any = None
-    block_k: Any = None
-    one_block: bool = False
-    want_weights: bool = False
-    who: str = "softmax_readout"
-
-
-def _softmax_read(queries: Any, keys: Any, values: Any, opts: _ReadOptions) -> Any:
-    """Body of :func:`softmax_readout` (``opts``: its options). ``opts.one_block``: one block
-    holds all B x K scores (the matrix method); ``opts.want_weights`` (needs ``one_block``)
-    also returns the (B, K) weights; ``opts.who`` names the public function in error messages.
+def _softmax_read(queries: Any, keys: Any, values: Any, opts: tuple) -> Any:
+    """Body of :func:`softmax_readout`. ``opts`` is the tuple of its options as the caller gave
+    them, ``(score, beta, temperature, eps, mask, method, chunk_entries, block_q, block_k,
+    one_block, want_weights, who)`` (a plain tuple: this is the per-call path of every
+    read-out), and is passed on as it is when the read-out is computed again (float64, values
+    scaled). ``one_block``: one block holds all B x K scores (the matrix method);
+    ``want_weights`` (needs ``one_block``) also returns the (B, K) weights; ``who`` names the
+    public function in error messages.
 
     float32 inputs whose scaled queries or scores leave the float32 range are computed again in
     float64 (:func:`_in_float64`) and the results rounded to float32, so every method computes
     what float64 can; only scores beyond the float64 range raise."""
-    score, beta, temperature, eps, mask, method, chunk_entries, block_q, block_k = opts[:9]
-    one_block, want_weights, who = opts[9:]
+    (score, beta, temperature, eps, mask, method, chunk_entries, block_q, block_k, one_block,
+     want_weights, who) = opts  # fmt: skip
     if score not in FUSED_SCORES:
         raise MemsimError(f"{who}: score must be one of {FUSED_SCORES}, got {score!r}")
     if method not in ("chunked", "fused"):
@@ -444,8 +428,9 @@ def _softmax_read(queries: Any, keys: Any, values: Any, opts: _ReadOptions) -> A
     if not (k.dtype == q.dtype and v.dtype == q.dtype):
         dt = _common_dtype(q, k, v)
         q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
-    # the caller's mask as given (m is already shaped for these queries)
-    redo = opts._replace(chunk_entries=ce, block_q=bq, block_k=bk)
+    # computed again (float64, scaled values) with the options as given: the same shapes
+    # clamp the tiles alike
+    redo = opts
     if method == "fused" and dt is np.float32:  # the fused kernel computes in float64
         out, w = _in_float64(q, k, v, redo)
         return _shaped(out, w, single, vec, want_weights)
@@ -521,7 +506,7 @@ def _overflow_exponent(out: np.ndarray, v: np.ndarray) -> int:
 
 
 def _in_float64(
-    q: np.ndarray, k: np.ndarray, v: np.ndarray, redo: _ReadOptions
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, redo: tuple
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """:func:`_softmax_read` of the 2-D float32 arrays ``q``, ``k``, ``v`` (v as (K, d_v))
     again in float64 with the options ``redo``. Returns the read-out rounded to float32 (a
@@ -529,7 +514,7 @@ def _in_float64(
     (None unless asked for)."""
     f64 = np.float64
     res = _softmax_read(q.astype(f64), k.astype(f64), v.astype(f64), redo)
-    want_weights = redo.want_weights
+    want_weights = redo[10]
     if want_weights:
         return res[0].astype(np.float32), res[1].astype(np.float32)
     return res.astype(np.float32), None
@@ -1070,16 +1055,10 @@ def attend(
                 f"{FUSED_SCORES}, no weight matrices and return_weights=False"
             )
         o = options
-        opts = _ReadOptions(
-            score,
-            o.get("beta", 1.0),
-            o.get("temperature", 1.0),
-            o.get("eps", 1e-8),
-            mask,
-            "chunked",
-            one_block=return_weights or method == "matrix",
-            want_weights=return_weights,
-            who="attend",
+        beta, eps, temp = o.get("beta", 1.0), o.get("eps", 1e-8), o.get("temperature", 1.0)
+        one = return_weights or method == "matrix"
+        opts = (
+            score, beta, temp, eps, mask, "chunked", None, None, None, one, return_weights, "attend"
         )
         return _softmax_read(queries, keys, values, opts)
     if not isinstance(method, str) or method not in METHODS:
@@ -1109,7 +1088,9 @@ def attend(
     if method in ("chunked", "fused"):  # as given: float32 inputs stay float32
         o = {**sopts, **nopts}
         beta, eps, temp = o.get("beta", 1.0), o.get("eps", 1e-8), o.get("temperature", 1.0)
-        opts = _ReadOptions(score, beta, temp, eps, mask, method, who="attend")
+        opts = (
+            score, beta, temp, eps, mask, method, None, None, None, False, False, "attend"
+        )
         return _softmax_read(queries, keys, values, opts)
     q, single = _queries(queries)
     k = float_array(keys, "keys", (2,))
