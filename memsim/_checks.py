@@ -80,6 +80,8 @@ def real(
         raise MemsimError(f"{name} must be a real number, got {value!r}")
     try:
         v = float(value)
+    except OverflowError:  # an integer (or fraction) beyond the float range
+        raise MemsimError(f"{name} must be finite, got a number beyond the float range") from None
     except (TypeError, ValueError) as exc:
         raise MemsimError(f"{name} must be a real number, got {value!r}") from exc
     shown = repr(value) if strict else v
@@ -122,8 +124,8 @@ def _as_array(value: Any, name: str) -> np.ndarray:
         return np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise MemsimError(
-            f"{name} must be an array with rows of equal length (numpy could not convert the "
-            f"{type(value).__name__} given: {exc})"
+            f"{name} must be a numeric array (numpy could not convert the {type(value).__name__} "
+            f"given: {exc})"
         ) from None
 
 
@@ -255,10 +257,7 @@ def _as_float(x: Any, name: str) -> np.ndarray:
     """``x`` as a float64 array (no copy when it already is one); real numeric dtypes only."""
     if isinstance(x, np.ndarray) and x.dtype == np.float64:
         return x
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # ragged lists and the like
-        raise MemsimError(f"{name} must be a numeric array: {exc}") from None
+    arr = _as_array(x, name)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
@@ -441,7 +440,7 @@ def check_fits(nbytes: int, name: str, what: str) -> None:
     avail = available_memory()
     if nbytes > 0.8 * avail:
         raise MemsimError(
-            f"{name}: {what} would need about {nbytes / 2**30:.2f} GiB of memory but only "
+            f"{name}: {what} would need about {nbytes / 2**30:.3g} GiB of memory but only "
             f"{avail / 2**30:.2f} GiB are available; make {name} smaller"
         )
 

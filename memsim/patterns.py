@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from memsim._checks import choice, renamed_keywords
+from memsim._checks import _as_array, choice, real, renamed_keywords
 from memsim.errors import MemsimError
 
 # 7 rows x 5 columns per letter; '#' = +1 (ink), '.' = -1 (background).
@@ -334,17 +334,15 @@ def corrupt(
         ``patterns`` not a 2-D array of -1/+1; ``flip`` or ``mask`` outside [0, 1]; an unknown
         ``mask_fill``; a bad ``seed``.
     """
-    raw = np.atleast_2d(np.asarray(patterns))
+    raw = np.atleast_2d(_as_array(patterns, "patterns"))
     if raw.ndim != 2 or raw.dtype.kind not in "biuf" or not np.isin(raw, (-1, 1)).all():
         raise MemsimError(
             "patterns must be a (P, N) array of -1/+1 values, got "
             + (f"shape {raw.shape}" if raw.ndim != 2 else f"dtype {raw.dtype} or other values")
         )
     xi = raw.astype(np.int8)
-    if not 0.0 <= flip <= 1.0:
-        raise MemsimError(f"flip (the fraction of bits flipped) must be within [0, 1], got {flip}")
-    if not 0.0 <= mask <= 1.0:
-        raise MemsimError(f"mask (the fraction of bits masked) must be within [0, 1], got {mask}")
+    flip = real(flip, "flip (the fraction of bits flipped)", 0.0, 1.0)
+    mask = real(mask, "mask (the fraction of bits masked)", 0.0, 1.0)
     choice(mask_fill, "mask_fill", MASK_FILLS)
     if rng is None and seed is not None:
         from memsim._rng import generator

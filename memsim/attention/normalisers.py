@@ -580,7 +580,7 @@ class NormaliserOutcome:
 
 
 @fill_doc(normaliser_papers=_NORMALISER_PAPERS)
-def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[Any, dict[str, Any], str]:
+def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[str, dict[str, Any], str]:
     """Split a normaliser spec (a name, or a dict with a ``"kind"``, its options and optionally
     a ``"label"``) into its parts.
 
@@ -593,10 +593,10 @@ def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[Any, dict[str,
 
     Returns
     -------
-    kind : object
-        The ``"kind"`` as given (:func:`normalise` checks it).
+    kind : str
+        The ``"kind"`` (a name; :func:`normalise` checks that it is a registered one).
     options : dict
-        The other entries but ``"label"``.
+        The other entries but ``"label"``: options the normaliser takes (checked by name).
     label : str
         The ``"label"``, else the kind followed by its options in name order, e.g.
         ``"entmax_bisect(alpha=1.2)"``.
@@ -604,7 +604,9 @@ def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[Any, dict[str,
     Raises
     ------
     MemsimError
-        A mapping without ``"kind"``, or a spec that is neither a str nor a mapping.
+        A mapping without ``"kind"`` or with a ``"kind"`` that is not a str; an option name that
+        is not a str, or one the normaliser does not take (``"axis"`` included: the caller sets
+        it); a required option missing; a spec that is neither a str nor a mapping.
 
     {normaliser_papers}
     """
@@ -620,6 +622,14 @@ def normaliser_spec(spec: Any, what: str = "normaliser") -> tuple[Any, dict[str,
         raise MemsimError(f"{what} needs a 'kind' (one of {sorted(NORMALISERS)}), got {spec!r}")
     kind = options.pop("kind")
     label = options.pop("label", None)
+    if not isinstance(kind, str):
+        raise MemsimError(f"{what}: 'kind' must be one of {sorted(NORMALISERS)}, got {kind!r}")
+    odd = [k for k in options if not isinstance(k, str)]
+    if odd:
+        raise MemsimError(f"{what}: option names must be strings, got {odd!r}")
+    if kind in NORMALISERS:  # (an unknown kind is refused where it is used, with the names)
+        where = "normaliser" if what == "normaliser" else f"{what}: normaliser"
+        registry_options(NORMALISERS[kind], 1, kind, where, options)
     if label is None:
         inner = ", ".join(f"{k}={v}" for k, v in sorted(options.items()))
         label = f"{kind}({inner})" if inner else kind
@@ -661,7 +671,7 @@ def compare_normalisers(
     >>> out["sparsemax"].support
     array([2])
     """
-    if isinstance(specs, (str, Mapping)):
+    if isinstance(specs, (str, bytes, Mapping)):
         specs = [specs]
     result: dict[str, NormaliserOutcome] = {}
     for i, spec in enumerate(specs):

@@ -604,7 +604,7 @@ class RecallResult:
 def _as_weights(weights: Any, n_expected: int | None = None) -> Weights:
     if isinstance(weights, Weights):
         return weights
-    w = np.asarray(weights, dtype=np.float64)
+    w = _args._as_float(weights, "weights")
     if w.ndim != 2 or w.shape[0] != w.shape[1]:
         raise MemsimError(f"weights must be a square N x N matrix, got shape {w.shape}")
     if not np.isfinite(w).all():
@@ -734,12 +734,8 @@ def recall(
         )
     _args.choice(dynamics, "dynamics", DYNAMICS)
     _args.choice(order, "update order", ORDERS)
-    if int(max_sweeps) != max_sweeps or max_sweeps < 1:
-        raise MemsimError(f"max_sweeps must be an integer >= 1, got {max_sweeps}")
-    max_sweeps = int(max_sweeps)
-    temperature = float(temperature)
-    if not np.isfinite(temperature) or temperature < 0:
-        raise MemsimError(f"temperature must be >= 0, got {temperature}")
+    max_sweeps = _args.integer(max_sweeps, "max_sweeps", low=1)
+    temperature = _args.real(temperature, "temperature", low=0)
     th = W.theta if theta is None else np.asarray(theta, np.float64)
     if th.shape != (n,):
         raise MemsimError(f"theta must have shape ({n},), got {th.shape}")
@@ -1025,12 +1021,12 @@ def energy(
     Hopfield, J. J. (1982). PNAS 79, 2554-2558, eq. 7 (with thresholds).
     """
     W = _as_weights(weights)
-    S = np.asarray(states)
+    S = _args._as_float(states, "states")
     single = S.ndim == 1
-    S2 = np.atleast_2d(S).astype(np.float64)
-    if S2.shape[1] != W.n:
+    S2 = np.atleast_2d(S)
+    if S2.ndim != 2 or S2.shape[1] != W.n:
         raise MemsimError(f"states must have {W.n} columns, got shape {S.shape}")
-    th = W.theta if theta is None else np.asarray(theta, np.float64)
+    th = W.theta if theta is None else _args._as_float(theta, "theta")
     if W._has_low_rank() and not W.formed and W.n > _ENERGY_DENSE_MAX_N:
         # lazy Hebbian weights of a large network: s^T J s = |Xi s|^2 - P |s|^2 (J = N W),
         # without forming the N x N matrix

@@ -144,16 +144,13 @@ def _check_states(states: Any, n: int, name: str) -> tuple[np.ndarray, bool]:
 
 
 def _check_interaction(interaction: str, n: Any) -> tuple[int, int]:
-    if interaction not in INTERACTIONS:
-        raise MemsimError(
-            f"unknown interaction {interaction!r}; allowed: {', '.join(INTERACTIONS)}"
-        )
-    kind = INTERACTIONS[interaction]
+    kind = INTERACTIONS[_checks.choice(interaction, "interaction", INTERACTIONS)]
     if kind == K.EXPONENTIAL:
         return kind, 0
-    if isinstance(n, bool) or int(n) != n or n < 2:
-        raise MemsimError(f"n must be an integer >= 2 for the {interaction} interaction, got {n}")
-    return kind, int(n)
+    try:
+        return kind, _checks.integer(n, "n", low=2)
+    except MemsimError as exc:
+        raise MemsimError(f"{exc} (n is the degree of the {interaction} interaction)") from None
 
 
 def _check_batch(stored: Any, states: Any, interaction: str, n: Any):
@@ -323,14 +320,15 @@ def dense_recall(
     kind, n_pow = _check_interaction(interaction, n)
     _checks.choice(dynamics, "dynamics", DYNAMICS)
     _checks.choice(order, "update order", ORDERS)
-    if isinstance(max_sweeps, bool) or int(max_sweeps) != max_sweeps or max_sweeps < 1:
-        raise MemsimError(f"max_sweeps must be an integer >= 1, got {max_sweeps}")
-    max_sweeps = int(max_sweeps)
+    max_sweeps = _checks.integer(max_sweeps, "max_sweeps", low=1)
     if threads is not None:
         set_threads(threads)
     method, tab_a, tab_b, coef, arith = _tables(kind, n_pow, p, big_n)
     xiT = np.ascontiguousarray(xi.T)
     b_count = S.shape[0]
+    _checks.check_fits(
+        b_count * (max_sweeps + 1) * 8 * 3, "max_sweeps", "the energy and flip traces"
+    )
     M = np.empty((b_count, p), dtype=np.int64)  # overlaps, computed by the kernels
     energy = np.full((b_count, max_sweeps + 1), np.nan)
     logneg = np.full((b_count, max_sweeps + 1), np.nan)

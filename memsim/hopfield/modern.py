@@ -100,6 +100,8 @@ def _check_queries(
 def _check_beta(beta: Any, d: int, scale_beta: bool) -> float:
     try:
         b = float(beta)
+    except OverflowError:
+        raise MemsimError("beta must be finite, got a number beyond the float range") from None
     except (TypeError, ValueError):
         raise MemsimError(f"beta must be a positive number, got {beta!r}") from None
     if not np.isfinite(b) or b <= 0:
@@ -157,18 +159,22 @@ def _check_normaliser(normaliser: str, options: dict) -> float | None:
 
     Unknown options raise MemsimError naming them.
     """
+    from memsim.attention import NORMALISERS
+
     if not isinstance(normaliser, str):
         raise MemsimError(f"normaliser must be a name, got {normaliser!r}")
+    if normaliser != "entmax" and normaliser not in NORMALISERS:
+        raise MemsimError(
+            f"unknown normaliser {normaliser!r}; choose one of {sorted(NORMALISERS)} "
+            "(or 'entmax', the same as 'entmax_bisect')"
+        )
     _check_options(normaliser, options)
     if normaliser in ENTMAX_ALPHA:
         return ENTMAX_ALPHA[normaliser]
     if normaliser in ("entmax_bisect", "entmax"):
         if "alpha" not in options:
             raise MemsimError(f"normaliser {normaliser!r} needs the option alpha (>= 1)")
-        a = float(options["alpha"])
-        if not np.isfinite(a) or a < 1.0:
-            raise MemsimError(f"alpha must be >= 1, got {options['alpha']!r}")
-        return a
+        return _checks.real(options["alpha"], "alpha", low=1.0)
     return None
 
 
@@ -200,9 +206,9 @@ def _attention_normalise(Z: np.ndarray, normaliser: str, options: dict) -> np.nd
         with np.errstate(over="ignore"):
             return np.asarray(normalise(Z, kind=kind, axis=-1, **options), dtype=np.float64)
     except MemsimError as exc:  # the normaliser names its own argument z: say what z is here
+        advice = "" if np.isfinite(Z).all() else " (reduce beta or the pattern and state norms)"
         raise MemsimError(
-            f"normaliser {normaliser!r} on the scores beta * X xi: {exc} (reduce beta or the "
-            "pattern and state norms)"
+            f"normaliser {normaliser!r} on the scores beta * X xi: {exc}{advice}"
         ) from None
 
 

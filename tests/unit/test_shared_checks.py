@@ -16,6 +16,10 @@ XI = np.array([[1, -1, 1, -1], [1, 1, -1, -1]], dtype=np.int8)
 RAGGED = [[1, -1, 1], [1, -1]]
 
 
+def _w():
+    return classical.store(XI)
+
+
 @pytest.mark.parametrize(
     "call,name",
     [
@@ -29,7 +33,7 @@ RAGGED = [[1, -1, 1], [1, -1]]
     ids=["store", "recall", "dense_stored", "dense_cues", "modern_stored", "modern_queries"],
 )
 def test_ragged_input_is_named(call, name):
-    with pytest.raises(MemsimError, match=rf"^{name} must be an array with rows of equal length"):
+    with pytest.raises(MemsimError, match=rf"^{name} must be a numeric array \(numpy could not"):
         call()
 
 
@@ -52,8 +56,8 @@ def test_cue_width_message_names_both_forms():
     "call,text",
     [
         (lambda: classical.store(XI, rule=["hebbian"]), "unknown storage rule ['hebbian']"),
-        (lambda: classical.recall(classical.store(XI), XI, dynamics=None), "unknown dynamics None"),
-        (lambda: classical.recall(classical.store(XI), XI, order={}), "unknown update order {}"),
+        (lambda: classical.recall(_w(), XI, dynamics=None), "unknown dynamics None"),
+        (lambda: classical.recall(_w(), XI, order={}), "unknown update order {}"),
         (lambda: dense.dense_recall(XI, XI, dynamics=1), "unknown dynamics 1; allowed: async"),
         (lambda: A.attend(np.ones(3), np.ones((2, 3)), np.ones((2, 3)), score="dott"), "'dot'"),
     ],
@@ -86,11 +90,72 @@ def test_normaliser_spec_labels():
     from memsim.attention.normalisers import normaliser_spec
 
     assert normaliser_spec("hard") == ("hard", {}, "hard")
-    assert normaliser_spec({"kind": "entmax_bisect", "alpha": 1.2, "beta": 0}) == (
-        "entmax_bisect",
-        {"alpha": 1.2, "beta": 0},
-        "entmax_bisect(alpha=1.2, beta=0)",
+    assert normaliser_spec({"kind": "topk", "temperature": 0.5, "k": 2}) == (
+        "topk",
+        {"temperature": 0.5, "k": 2},
+        "topk(k=2, temperature=0.5)",
     )
     assert normaliser_spec({"kind": "softmax", "label": 7})[2] == "7"
     out = A.compare_normalisers([[0.0, 1.0]], [{"kind": "softmax", "temperature": 0.5}])
     assert list(out) == ["softmax(temperature=0.5)"]
+
+
+@pytest.mark.parametrize(
+    "call,text",
+    [
+        (lambda: classical.recall(_w(), XI, max_sweeps=None), "max_sweeps must be an integer"),
+        (lambda: classical.recall(_w(), XI, max_sweeps=float("nan")), "max_sweeps must be an"),
+        (lambda: classical.recall(_w(), XI, temperature="hot"), "temperature must be a real"),
+        (lambda: classical.recall(_w(), XI, max_sweeps=1e30), "max_sweeps: the energy"),
+        (lambda: dense.dense_recall(XI, XI, max_sweeps=1e30), "max_sweeps: the energy"),
+        (lambda: dense.dense_recall(XI, XI, n=None), "n is the degree of the polynomial"),
+        (lambda: dense.dense_recall(XI, XI, interaction=["x"]), "unknown interaction ['x']"),
+        (lambda: modern.retrieve(np.ones((2, 3)), np.ones(3), 10**400), "beyond the float range"),
+        (lambda: modern.energy(np.ones((2, 3)), np.ones(3), 1.0, normaliser="bogus"), "'bogus'"),
+        (
+            lambda: modern.retrieve(np.ones((2, 3)), np.ones(3), 1.0, normaliser="x", steps=0),
+            "unknown normaliser 'x'",
+        ),
+        (
+            lambda: modern.retrieve(np.ones((2, 3)), [1] * 3, 1, normaliser="entmax", alpha=None),
+            "alpha must be a real number",
+        ),
+        (lambda: A.softmax_readout(np.ones((1, 2)), np.ones((2, 2)), np.ones((2, 2)), beta=10**400),
+         "beta must be finite"),
+        (lambda: classical.energy(classical.store(XI), RAGGED), "states must be a numeric array"),
+        (lambda: classical.recall(RAGGED, XI[0]), "weights must be a numeric array"),
+    ],
+    ids=lambda x: "" if callable(x) else x[:24],
+)
+def test_bad_numbers_and_arrays_are_memsim_errors(call, text):
+    """Numbers that float()/int() cannot take, sizes beyond memory and ragged arrays: one
+    MemsimError naming the argument (these escaped as TypeError, ValueError or OverflowError)."""
+    with pytest.raises(MemsimError) as err:
+        call()
+    assert text in str(err.value)
+
+
+def test_modern_retrieve_gives_overflow_advice_only_for_overflow():
+    with pytest.raises(MemsimError) as err:
+        modern.retrieve(np.ones((3, 2)), np.ones(2), 1.0, normaliser="topk", k=0)
+    assert "k must be >= 1" in str(err.value) and "reduce beta" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "spec,text",
+    [
+        ({"kind": "softmax", 1: 2}, "option names must be strings"),
+        ({"kind": "softmax", "axis": 0}, "does not take option(s) ['axis']"),
+        ({"kind": "softmax", "score": "dot"}, "does not take option(s) ['score']"),
+        ({"kind": 1}, "'kind' must be one of"),
+        ({"kind": "topk"}, "needs option(s) ['k']"),
+    ],
+)
+def test_normaliser_spec_options_are_checked_by_name(spec, text):
+    """Spec options become keyword arguments: names the normaliser does not take (or that the
+    caller sets, like axis) are refused before any call."""
+    with pytest.raises(MemsimError) as a:
+        A.compare_normalisers([[0.0, 1.0]], [spec])
+    with pytest.raises(MemsimError) as b:
+        kv_studies.retrieval_trial(seed=1, trial=0, normaliser=spec, slots=20, queries=4)
+    assert text in str(a.value) and text in str(b.value)
