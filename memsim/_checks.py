@@ -94,10 +94,10 @@ def real(
     return v
 
 
-def choice(value: Any, name: str, allowed: Sequence[str]) -> str:
-    """One of the strings in ``allowed``."""
+def choice(value: Any, name: str, allowed: Sequence[str], hint: str = "") -> str:
+    """One of the strings in ``allowed`` (``hint`` is added to the error)."""
     if not isinstance(value, str) or value not in allowed:
-        raise MemsimError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}")
+        raise MemsimError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}{hint}")
     return value
 
 

@@ -63,13 +63,20 @@ def _defer_signals() -> tuple[dict, list]:
 
 
 def _restore_signals(old: dict, pending: list) -> None:
-    """Put the handlers back, then run them for the signals that came meanwhile."""
+    """Put the handlers back, then run them for the signals that came meanwhile.
+
+    ``signal.signal`` first runs the handlers of signals already received; when one of them
+    (one put back a moment ago) raises, the new handler is not set: the setting is tried again
+    until it holds, so no recorder is ever left in place (a Ctrl-C recorded into a list nobody
+    reads would be lost for the rest of the process)."""
     first: BaseException | None = None
     for sig, handler in old.items():
-        try:
-            _sig.signal(sig, handler)
-        except BaseException as exc:  # noqa: BLE001 - a restored handler ran and raised
-            first = first or exc
+        while True:
+            try:
+                _sig.signal(sig, handler)
+                break
+            except BaseException as exc:  # noqa: BLE001 - a restored handler ran and raised
+                first = first or exc
     for signum, frame in pending:
         try:
             old[signum](signum, frame)

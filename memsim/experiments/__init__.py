@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from memsim.errors import ScenarioError
+from memsim.errors import MemsimError, ScenarioError
 from memsim.experiments.progress import Progress
 from memsim.results import Result
 from memsim.scenario import Scenario, load_scenario
@@ -121,20 +121,20 @@ def run(
         base_dir = Path(scenario).parent if base_dir is None else base_dir
         scenario = load_scenario(scenario, overrides)
     elif overrides:
-        raise ValueError("overrides apply to scenario files; pass a path")
+        raise MemsimError("overrides apply to scenario files; pass a path")
     if command not in COMMANDS:
-        raise ValueError(f"unknown command {command!r}; allowed: {', '.join(COMMANDS)}")
+        raise MemsimError(f"unknown command {command!r}; allowed: {', '.join(COMMANDS)}")
     check_runnable(scenario, command, file)
     if command == "capacity" and (scheduler is not None or checkpoint is not None or resume):
         if resume and checkpoint is None:
-            raise ValueError("resume=True needs checkpoint=<results folder>")
+            raise MemsimError("resume=True needs checkpoint=<results folder>")
         from memsim.experiments.distributed import run_capacity_sweep
 
         return run_capacity_sweep(
             scenario, scheduler, checkpoint=checkpoint, resume=resume, progress=progress
         )
     if scheduler is not None or checkpoint is not None or resume:
-        raise ValueError("scheduler, checkpoint and resume apply to the 'capacity' command only")
+        raise MemsimError("scheduler, checkpoint and resume apply to the 'capacity' command only")
     runner = RUNNERS[(command, scenario.model.kind)]
     return runner(scenario, Path(base_dir) if base_dir else None, progress)
 

@@ -36,6 +36,11 @@ from memsim.hopfield import _kernels as K
 
 STOP_REASONS = ("fixed_point", "cycle", "limit")
 DYNAMICS = ("async", "sync")
+#: said with an unknown dynamics: Glauber (heat-bath) dynamics are a temperature, not a name
+_GLAUBER_HINT = (
+    " (Glauber, heat-bath, dynamics: async or sync updates at temperature > 0, e.g. "
+    "temperature=0.2)"
+)
 ORDERS = ("random", "fixed")
 
 _F32_EXACT = 2**24  # integers up to this magnitude are exact in float32
@@ -557,7 +562,8 @@ class RecallResult:
     Attributes
     ----------
     states : (B, N) int8
-        Final states.
+        Final states; (N,) when :func:`recall` was given one cue as a 1-D array (the other
+        arrays keep their batch axis, B = 1).
     sweeps : (B,) int
         Sweeps (async: N single-neuron updates each; sync: one parallel update each) performed,
         including the last one that confirmed a fixed point.
@@ -732,7 +738,7 @@ def recall(
             f"fields='low_rank' needs Hebbian weights that keep their patterns (rule "
             f"{W.rule!r} has no low-rank form); use fields='auto' or 'dense'"
         )
-    _args.choice(dynamics, "dynamics", DYNAMICS)
+    _args.choice(dynamics, "dynamics", DYNAMICS, _GLAUBER_HINT)
     _args.choice(order, "update order", ORDERS)
     max_sweeps = _args.integer(max_sweeps, "max_sweeps", low=1)
     temperature = _args.real(temperature, "temperature", low=0)

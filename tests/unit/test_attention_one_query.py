@@ -201,8 +201,10 @@ def test_hold_works_from_worker_threads_and_is_released():
 
 def test_interrupt_during_a_held_read_out_restores_blas():
     # a signal handler raising during the read-out (e.g. Ctrl-C) is deferred until the BLAS
-    # counts are restored, and then raised
+    # counts are restored, and then raised (a signal lost on the way fails the test after 20 s
+    # instead of looping for ever)
     import signal
+    import time
 
     class Stop(BaseException):
         pass
@@ -220,8 +222,10 @@ def test_interrupt_during_a_held_read_out_restores_blas():
         for i in range(60):
             try:
                 signal.setitimer(signal.ITIMER_REAL, 0.0005 + 0.0002 * (i % 20))
-                while True:
+                deadline = time.monotonic() + 20.0
+                while time.monotonic() < deadline:
                     A.attend(q, keys, keys)
+                pytest.fail(f"interrupt {i}: the timer's signal never raised (lost)")
             except Stop:
                 stops += 1
             assert _blas_counts() == before

@@ -146,7 +146,7 @@ def test_experiments_run_routes_scheduler_and_checkpoint(reference, tmp_path):
     res = run_experiment(scenario(), "capacity", scheduler="local", checkpoint=tmp_path / "ck")
     assert tables(res, tmp_path / "o") == reference
     assert (tmp_path / "ck" / ROWS).exists() and (tmp_path / "ck" / MANIFEST).exists()
-    with pytest.raises(ValueError, match="capacity"):
+    with pytest.raises(MemsimError, match="capacity"):
         run_experiment(scenario(), "recall", scheduler="local")
 
 

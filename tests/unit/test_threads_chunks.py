@@ -123,3 +123,31 @@ def test_recall_threads_1_never_wakes_a_helper(monkeypatch):
     xi = rng.choice(np.array([-1, 1], np.int8), size=(30, 300))
     C.recall(C.store(xi), xi[:9].copy(), threads=1, max_sweeps=5, warn=False)
     assert seen and max(seen) == 1
+
+
+def test_a_handler_raising_during_the_restore_leaves_no_recorder(monkeypatch):
+    """signal.signal() first runs the handlers of signals already received; when one raises
+    (a Ctrl-C arriving while the handlers are put back), that setting did not happen. It is
+    tried again, so every handler is back and the exception is raised afterwards."""
+    from memsim import _threads as T
+
+    class Stop(BaseException):
+        pass
+
+    class FakeSignal:
+        def __init__(self):
+            self.table = {}
+            self.raised = False
+
+        def signal(self, sig, handler):
+            if sig == 12 and not self.raised:  # the received signal's handler raises
+                self.raised = True
+                raise Stop
+            self.table[sig] = handler
+
+    fake = FakeSignal()
+    monkeypatch.setattr(T, "_sig", fake)
+    originals = {10: lambda s, f: None, 12: lambda s, f: None, 15: lambda s, f: None}
+    with pytest.raises(Stop):
+        T._restore_signals(dict(originals), [])
+    assert fake.table == originals

@@ -23,7 +23,9 @@ class HopfieldModel(Strict):
 
     kind: Literal["hopfield"] = Field(description="model family")
     rule: RuleName = Field("hebbian", description="storage rule")
-    dynamics: Literal["async", "sync"] = Field("async", description="update dynamics")
+    dynamics: Literal["async", "sync"] = Field(
+        "async", description="update dynamics (Glauber dynamics: either one with temperature > 0)"
+    )
     order: Literal["random", "fixed"] = Field("random", description="async update order")
     max_sweeps: int = Field(100, ge=1, le=1_000_000, description="limit on sweeps / sync steps")
     temperature: float = Field(
