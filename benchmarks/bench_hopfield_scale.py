@@ -172,7 +172,7 @@ def table(cues: int) -> None:
     load = max(r["load_avg_1min"] for r in ok)
     fig.suptitle(
         f"memsim classical Hopfield, lazy Hebbian weights, async recall of {cues} cues "
-        f"(2 shared cores, load average up to {load:.0f})"
+        f"(2 shared cores, load average up to {load:.1f})"
     )
     fig.savefig(OUT / "scaling_hopfield.png", dpi=110)
     print(f"wrote {OUT / 'scaling_hopfield.csv'} and {OUT / 'scaling_hopfield.png'}")
