@@ -71,7 +71,7 @@ def _restore_signals(old: dict, pending: list) -> None:
     reads would be lost for the rest of the process)."""
     first: BaseException | None = None
     for sig, handler in old.items():
-        while True:
+        for _ in range(100):  # (a setting that fails for another reason is not tried for ever)
             try:
                 _sig.signal(sig, handler)
                 break
