@@ -159,3 +159,13 @@ def test_normaliser_spec_options_are_checked_by_name(spec, text):
     with pytest.raises(MemsimError) as b:
         kv_studies.retrieval_trial(seed=1, trial=0, normaliser=spec, slots=20, queries=4)
     assert text in str(a.value) and text in str(b.value)
+
+
+def test_kv_sweep_refuses_duplicate_labels_and_checks_every_point_first(monkeypatch):
+    with pytest.raises(MemsimError, match=r"label\(s\) \['softmax'\]"):
+        kv_studies.accuracy_vs_normaliser(["softmax", "softmax"], trials=1, slots=20, queries=4)
+    ran = []
+    monkeypatch.setattr(kv_studies, "retrieval_trial", lambda *a, **k: ran.append(k))
+    with pytest.raises(MemsimError, match="slots"):
+        kv_studies.retrieval_sweep({"slots": [20, 0]}, trials=1, queries=4)
+    assert ran == []  # the bad second point was found before any trial ran

@@ -322,12 +322,13 @@ def retrieval_sweep(
     MemsimError
         If ``trials`` is not an integer >= 1 or ``seed`` not an integer >= 0; ``grid`` is not a
         mapping, or one of its entries is not a non-empty list; a parameter is in both ``grid`` and
-        ``fixed``; or :func:`retrieval_trial` rejects a parameter: an unknown name; ``slots``,
-        ``key_dim``, ``value_dim``, ``features_per_slot`` or ``queries`` not an integer >= 1;
-        ``key_noise`` not a finite real >= 0; ``hashing`` not a bool; ``n_features`` below
-        ``features_per_slot``; ``max_frequency`` not an integer >= 0; a normaliser that is neither a
-        name nor a dict with a ``'kind'``; an unknown score, normaliser or option
-        (:func:`memsim.kv.kv_read`); or an overflowing score.
+        ``fixed``; two normalisers of the grid have the same label; or :func:`retrieval_trial`
+        rejects a parameter (every grid point is checked before the first trial): an unknown
+        name; ``slots``, ``key_dim``, ``value_dim``, ``features_per_slot`` or ``queries`` not an
+        integer >= 1; ``key_noise`` not a finite real >= 0; ``hashing`` not a bool;
+        ``n_features`` below ``features_per_slot``; ``max_frequency`` not an integer >= 0; a
+        normaliser that is neither a name nor a dict with a ``'kind'``; an unknown score,
+        normaliser or option (:func:`memsim.kv.kv_read`); or an overflowing score.
 
     References
     ----------
@@ -336,7 +337,16 @@ def retrieval_sweep(
     """
     n_trials = integer(trials, "trials", low=1)
     points = grid_points(grid, fixed, _grid_entry_error, _grid_both_error)
-    _resolve(points[0])
+    for params in points:  # every point checked before the first trial runs
+        _resolve(params)
+    if "normaliser" in grid:  # rows tell normalisers apart by label
+        labels = [_spec(s)[2] for s in grid["normaliser"]]
+        twice = sorted({x for x in labels if labels.count(x) > 1})
+        if twice:
+            raise MemsimError(
+                f"two normalisers in grid['normaliser'] have the label(s) {twice}; give one "
+                "a 'label'"
+            )
     return [retrieval_trial(seed, t, **params) for params in points for t in range(n_trials)]
 
 
