@@ -100,10 +100,10 @@ Martins & Astudillo (2016), eq. 2 and Proposition 1. Entmax: Peters, Niculae & M
 (2019), "Sparse sequence-to-sequence models", section 3 and eq. 11; Blondel, Martins &
 Niculae (2019). Hard attention: Xu et al. (2015), section 4.1."""
 
-
-
+#: the range of normal float32 numbers: a scale or temperature outside it is applied in float64
 _TINY32 = float(np.finfo(np.float32).tiny)
 _HUGE32 = float(np.finfo(np.float32).max)
+
 
 def _rows(
     z: Any, axis: Any, who: str, shift: bool = True

@@ -45,7 +45,7 @@ from memsim._docstrings import fill_doc
 from memsim._rng import generator
 from memsim.attention import _kernels as K
 from memsim.attention import scores as _scores
-from memsim.attention.normalisers import NORMALISERS, normalise
+from memsim.attention.normalisers import _HUGE32, _TINY32, NORMALISERS, normalise
 from memsim.attention.scores import SCORES, unit_rows
 from memsim.errors import MemsimError
 
@@ -428,18 +428,17 @@ def _softmax_read(queries: Any, keys: Any, values: Any, opts: tuple) -> Any:
     if not (k.dtype == q.dtype and v.dtype == q.dtype):
         dt = _common_dtype(q, k, v)
         q, k, v = q.astype(dt, copy=False), k.astype(dt, copy=False), v.astype(dt, copy=False)
-    # computed again (float64, scaled values) with the options as given: the same shapes
-    # clamp the tiles alike
-    redo = opts
+    # computed again below (float64, scaled values) with opts as given: the same shapes clamp
+    # the tiles alike
     if method == "fused" and dt is np.float32:  # the fused kernel computes in float64
-        out, w = _in_float64(q, k, v, redo)
+        out, w = _in_float64(q, k, v, opts)
         return _shaped(out, w, single, vec, want_weights)
     scale = b / t
     if score == "scaled_dot" and q.shape[1]:
         scale /= math.sqrt(q.shape[1])
     if dt is np.float32 and scale and not (_TINY32 <= abs(scale) <= _HUGE32):
         # a scale that is not a normal float32 number (a subnormal one keeps a few bits only)
-        out, w = _in_float64(q, k, v, redo)
+        out, w = _in_float64(q, k, v, opts)
         return _shaped(out, w, single, vec, want_weights)
     if score == "cosine":
         e = real(eps, "eps", low=0.0)
@@ -473,21 +472,21 @@ def _softmax_read(queries: Any, keys: Any, values: Any, opts: tuple) -> Any:
     elif out.size and not one_block:
         f = _read_into(qs, ks, v, m, out, ce, bq, bk)
         if f and dt is np.float32:
-            out[...] = _in_float64(q, k, v, redo)[0]
+            out[...] = _in_float64(q, k, v, opts)[0]
         elif f:
             _raise_flags(f, ((q, "queries"), (k, "keys")), v, who)
         flags = None
     elif out.size or want_weights:
         flags, w = _blocked_softmax_read(qs, ks, v, m, out, max(1, q.shape[0] * k.shape[0]), True)
         if dt is np.float32 and (flags.any() or not np.isfinite(out).all()):
-            o32, w, flags = *_in_float64(q, k, v, redo), None
+            o32, w, flags = *_in_float64(q, k, v, opts), None
             out[...] = o32
     else:
         flags = np.zeros(0, np.int64)
     if flags is not None:
         e = 0 if flags.any() else _overflow_exponent(out, v)
         if e:  # values near the float maximum: once more with v 2^-e, exactly scaled back
-            res = _softmax_read(q, k, np.ldexp(v, -e).astype(v.dtype, copy=False), redo)
+            res = _softmax_read(q, k, np.ldexp(v, -e).astype(v.dtype, copy=False), opts)
             out, w = res if want_weights else (res, None)
             with np.errstate(over="ignore"):
                 np.ldexp(out, e, out=out, casting="unsafe")
@@ -548,8 +547,6 @@ def _fast_array(x: Any, name: str, ndims: tuple[int, ...]) -> np.ndarray:
 
 
 _F32 = np.dtype(np.float32)
-_TINY32 = float(np.finfo(np.float32).tiny)
-_HUGE32 = float(np.finfo(np.float32).max)
 _F64 = np.dtype(np.float64)
 
 

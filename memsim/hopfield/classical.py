@@ -742,7 +742,7 @@ def recall(
     _args.choice(order, "update order", ORDERS)
     max_sweeps = _args.integer(max_sweeps, "max_sweeps", low=1)
     temperature = _args.real(temperature, "temperature", low=0)
-    th = W.theta if theta is None else np.asarray(theta, np.float64)
+    th = W.theta if theta is None else _args._as_float(theta, "theta")
     if th.shape != (n,):
         raise MemsimError(f"theta must have shape ({n},), got {th.shape}")
     if not np.isfinite(th).all():

@@ -56,11 +56,7 @@ PERCEPTRON_STREAM_KEY = 0x5045
 
 
 def _check_patterns(patterns: Any, name: str = "patterns") -> np.ndarray:
-    try:
-        a = np.asarray(patterns)
-    except (TypeError, ValueError) as exc:
-        raise MemsimError(f"{name} must be a 2-D array of -1/+1, got {type(patterns)}") from exc
-    a = _checks.pattern_matrix(a, name)
+    a = _checks.pattern_matrix(patterns, name)
     if a.dtype.kind not in "biuf" or not np.isin(a, (-1, 1)).all():
         raise MemsimError(f"{name} {_checks.PM1_ONLY}")
     return np.ascontiguousarray(a, dtype=np.int8)

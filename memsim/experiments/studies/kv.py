@@ -118,12 +118,6 @@ References
 {references}"""
 
 
-def _spec(spec: Any) -> tuple[str, dict[str, Any], str]:
-    """Normaliser spec (a name or a dict with 'kind' and options) -> (kind, options, label)."""
-    kind, options, label = normaliser_spec(spec)
-    return str(kind), options, label
-
-
 def _resolve(params: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(params) - set(RETRIEVAL_DEFAULTS))
     if unknown:
@@ -146,7 +140,7 @@ def _resolve(params: Mapping[str, Any]) -> dict[str, Any]:
         else integer(p["n_features"], "n_features", low=f)
     )
     p["queries"] = integer(p["queries"], "queries", low=1)
-    _spec(p["normaliser"])
+    normaliser_spec(p["normaliser"])
     return p
 
 
@@ -159,7 +153,7 @@ def _warm_up() -> None:
 def _retrieval(seed: int, trial: int, p: dict[str, Any]) -> tuple[dict[str, np.ndarray], float]:
     """The retrieval trial itself (resolved parameters ``p``): per-query columns and the
     seconds spent hashing and reading."""
-    kind, nopts, _ = _spec(p["normaliser"])
+    kind, nopts, _ = normaliser_spec(p["normaliser"])
     s_slots, dk = p["slots"], p["key_dim"]
     mem = random_memory(
         s_slots,
@@ -277,7 +271,7 @@ def retrieval_trial(seed: int = 0, trial: int = 0, **params: Any) -> dict[str, A
     p = _resolve(params)
     s = integer(seed, "seed")
     t = integer(trial, "trial", low=0)
-    kind, nopts, label = _spec(p["normaliser"])
+    kind, nopts, label = normaliser_spec(p["normaliser"])
     q, elapsed = _retrieval(s, t, p)
     nq = q["query"].shape[0]
     row = {k: p[k] for k in RETRIEVAL_DEFAULTS}
@@ -340,7 +334,7 @@ def retrieval_sweep(
     for params in points:  # every point checked before the first trial runs
         _resolve(params)
     if "normaliser" in grid:  # rows tell normalisers apart by label
-        labels = [_spec(s)[2] for s in grid["normaliser"]]
+        labels = [normaliser_spec(s)[2] for s in grid["normaliser"]]
         twice = sorted({x for x in labels if labels.count(x) > 1})
         if twice:
             raise MemsimError(
